@@ -63,14 +63,17 @@ final class TagValueSyntax {
         return true;
     }
 
-    /** RFC 9989 §4.8 dmarc-value: printing characters but semicolon (%x20-3A / %x3C-7E). */
+    /**
+     * RFC 9989 §4.8 dmarc-value: printing characters but semicolon (%x20-3A / %x3C-7E), plus the
+     * whitespace that the per-tag rules themselves allow inside a value (dmarc-urilist's *WSP "," *WSP).
+     */
     static boolean isDmarcValue(String s) {
         if (s.isEmpty()) {
             return false;
         }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c < 0x20 || c > 0x7E || c == ';') {
+            if ((c < 0x20 && !isFws(c)) || c > 0x7E || c == ';') {
                 return false;
             }
         }
