@@ -214,7 +214,8 @@ public final class RecordParser {
             String name = rawName.toLowerCase(Locale.ROOT);
             if (!KNOWN_TAGS.contains(name)) {
                 // RFC 9989 §4.7: unknown tags MUST be ignored
-                warn(RecordWarning.Code.UNKNOWN_TAG, name, "unknown tag '" + name + "' ignored");
+                String shown = abbreviate(name);
+                warn(RecordWarning.Code.UNKNOWN_TAG, shown, "unknown tag '" + shown + "' ignored");
                 return;
             }
             if (tags.containsKey(name)) {

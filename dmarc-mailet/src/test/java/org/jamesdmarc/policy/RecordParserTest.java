@@ -62,6 +62,8 @@ class RecordParserTest {
                 "vv=DMARC1; p=none",
                 "v:DMARC1; p=none",
                 "v=; p=none",
+                "v=DMARC1\u0000; p=none",   // only whitespace or ';' may follow the version
+                "\u0000v=DMARC1; p=none",
                 "v"})
         void notStartingWithVersionTagIsNotDmarc1(String txt) {
             assertThat(errorKind(txt)).isEqualTo(RecordSyntaxError.Kind.NOT_DMARC1);
