@@ -1,7 +1,9 @@
 package org.jamesdmarc.policy;
 
+import java.net.IDN;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -15,7 +17,9 @@ import java.util.Optional;
  *   <li>a quoted local part must not contain address delimiters ({@code @ < > , ; : ( ) [ ] "} or a
  *       backslash), and no local part may hold an RFC 2047 encoded-word;</li>
  *   <li>domain literals are rejected (no DNS Author Domain);</li>
- *   <li>an obsolete route must name only the mailbox's own domain.</li>
+ *   <li>an obsolete route must name only the mailbox's own domain;</li>
+ *   <li>a domain must read the same before and after IDNA: U-labels are converted to A-labels (RFC 9989
+ *       §5.3.1) but IDNA2003 mappings (fullwidth, ß, ideographic full stop...) are refused.</li>
  * </ul>
  * Tolerated (unambiguous): empty list elements such as a trailing comma (RFC 5322 §4.4 obs-mbox-list),
  * consecutive/leading/trailing dots in an unquoted local part (legacy carrier addresses), a trailing dot
@@ -306,7 +310,29 @@ final class AddressListParser {
         if (normalized.isEmpty()) {
             throw new SyntaxError("invalid domain '" + printable(raw) + "'");
         }
+        requireStableUnderIdna(raw, normalized.get());
         return normalized.get();
+    }
+
+    /**
+     * RFC 9989 §5.3.1 wants U-labels converted to A-labels, but java.net.IDN applies IDNA2003 mappings
+     * (fullwidth letters, ß to ss, final sigma, ideographic full stop...) that IDNA2008 software and MUAs
+     * do not, so the same text could name two domains. Each label as written, lower-cased, must therefore
+     * be the A-label itself or exactly its U-label form.
+     */
+    private static void requireStableUnderIdna(String raw, String ascii) throws SyntaxError {
+        String written = raw.endsWith(".") ? raw.substring(0, raw.length() - 1) : raw;
+        String[] writtenLabels = written.toLowerCase(Locale.ROOT).split("\\.", -1);
+        String[] asciiLabels = ascii.split("\\.", -1);
+        if (writtenLabels.length != asciiLabels.length) {
+            throw new SyntaxError("domain '" + printable(raw) + "' changes under IDNA mapping");
+        }
+        for (int i = 0; i < asciiLabels.length; i++) {
+            String w = writtenLabels[i];
+            if (!w.equals(asciiLabels[i]) && !w.equals(IDN.toUnicode(asciiLabels[i], 0))) {
+                throw new SyntaxError("domain '" + printable(raw) + "' changes under IDNA mapping");
+            }
+        }
     }
 
     /** Reads words (atoms, quoted strings) and dots separated by optional CFWS, up to anything else. */

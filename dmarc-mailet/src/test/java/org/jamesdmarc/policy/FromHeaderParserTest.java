@@ -120,6 +120,11 @@ class FromHeaderParserTest {
         }
 
         @Test
+        void upperCaseULabel() {
+            assertSingle("j@B\u00dcCHER.example", "xn--bcher-kva.example", "j@xn--bcher-kva.example");
+        }
+
+        @Test
         void aLabelInputIsKept() {
             assertSingle("joerg@XN--BCHER-KVA.example", "xn--bcher-kva.example", "joerg@xn--bcher-kva.example");
         }
@@ -356,6 +361,10 @@ class FromHeaderParserTest {
             "a@good.com\u202e",                  // bidi override
             "a@xn--.com",                        // hyphen at label end
             "a@good.com\ud800",                  // unpaired surrogate
+            "a@stra\u00dfe.de",                  // IDNA2003 maps ß to ss, IDNA2008 does not
+            "a@\uff27\uff2f\uff2f\uff24.com",         // fullwidth letters mapped by IDNA2003
+            "a@good\u3002com",                   // ideographic full stop as label separator
+            "a@bu\u0308cher.example",            // not NFC
         })
         void rejected(String value) {
             assertMalformed(value);
