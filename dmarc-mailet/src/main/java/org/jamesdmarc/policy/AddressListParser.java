@@ -311,6 +311,11 @@ final class AddressListParser {
             throw new SyntaxError("invalid domain '" + printable(raw) + "'");
         }
         requireStableUnderIdna(raw, normalized.get());
+        String tld = normalized.get().substring(normalized.get().lastIndexOf('.') + 1);
+        if (tld.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+            // RFC 3696 §2: a TLD is never all-numeric; "a@192.0.2.1" is an unbracketed address literal.
+            throw new SyntaxError("all-numeric top-level label in '" + printable(raw) + "' (address literal?)");
+        }
         return normalized.get();
     }
 

@@ -365,6 +365,10 @@ class FromHeaderParserTest {
             "a@\uff27\uff2f\uff2f\uff24.com",         // fullwidth letters mapped by IDNA2003
             "a@good\u3002com",                   // ideographic full stop as label separator
             "a@bu\u0308cher.example",            // not NFC
+            "a@192.0.2.1",                       // unbracketed address literal
+            "a@good.com;",                       // ';' is not a list separator outside a group
+            "<a@evil.com>\r\n\tFrom: b@good.com", // folded second "From:" inside the field body
+            "a@good.com <>",                     // empty angle after an addr-spec
         })
         void rejected(String value) {
             assertMalformed(value);
@@ -463,6 +467,18 @@ class FromHeaderParserTest {
                     .isInstanceOf(Malformed.class);
             assertThat(FromHeaderParser.authorDomainFromHeader("From : a@good.com\r\nFr om: b@evil.com\r\n"))
                     .isInstanceOf(Malformed.class);
+        }
+
+        @Test
+        void fieldBodyFoldedRightAfterTheColon() {
+            assertThat(FromHeaderParser.authorDomainFromHeader("From:\r\n  Joe\r\n\t<joe@good.com>\r\n\r\n"))
+                    .isEqualTo(new Single("good.com", "joe@good.com"));
+        }
+
+        @Test
+        void lastLineWithoutTerminator() {
+            assertThat(FromHeaderParser.authorDomainFromHeader("To: x@y.com\nFrom: a@good.com"))
+                    .isEqualTo(new Single("good.com", "a@good.com"));
         }
 
         @Test
