@@ -99,7 +99,8 @@ public final class FromHeaderParser {
      * whitespace before the colon (RFC 5322 §4.5.3 obs-from) still counting as From, so that a second,
      * disguised From field is never overlooked. A first line starting with {@code "From "} (mbox separator)
      * is skipped; any other line that is neither a field nor a continuation makes the result Malformed,
-     * because parsers disagree on where such a header section ends.
+     * because parsers disagree on where such a header section ends. For the same reason a continuation
+     * line, or text after a bare CR, that reads like {@code From:} is Malformed rather than ignored.
      */
     public static AuthorDomainResult authorDomainFromHeader(String headerSection) {
         if (headerSection == null) {
@@ -126,11 +127,21 @@ public final class FromHeaderParser {
             if (line.isEmpty()) {
                 break; // RFC 5322 §2.1: the empty line ends the header section
             }
+            for (int cr = line.indexOf('\r'); cr >= 0; cr = line.indexOf('\r', cr + 1)) {
+                // RFC 5322 §2.2: CR only in CRLF. Parsers that break lines at a bare CR would see this field.
+                if (looksLikeFromField(line, cr + 1)) {
+                    return new AuthorDomainResult.Malformed("bare CR followed by a From field");
+                }
+            }
             char c0 = line.charAt(0);
             if (c0 == ' ' || c0 == '\t') {
                 // RFC 5322 §2.2.3: continuation of the previous field
                 if (!anyField) {
                     return new AuthorDomainResult.Malformed("header section starts with a continuation line");
+                }
+                if (looksLikeFromField(line, 0)) {
+                    // Composition Kills: some parsers take an indented "From:" for a field of its own.
+                    return new AuthorDomainResult.Malformed("continuation line that looks like a From field");
                 }
                 if (current != null) {
                     current.append("\r\n").append(line);
@@ -245,6 +256,23 @@ public final class FromHeaderParser {
             b.append(c);
         }
         return b.toString();
+    }
+
+    /** {@code *WSP "From" *WSP ":"} (case-insensitive) starting at {@code from}. */
+    private static boolean looksLikeFromField(String line, int from) {
+        int i = from;
+        int n = line.length();
+        while (i < n && isWsp(line.charAt(i))) {
+            i++;
+        }
+        if (!line.regionMatches(true, i, "From", 0, 4)) {
+            return false;
+        }
+        i += 4;
+        while (i < n && isWsp(line.charAt(i))) {
+            i++;
+        }
+        return i < n && line.charAt(i) == ':';
     }
 
     private static boolean isWsp(char c) {

@@ -482,6 +482,20 @@ class FromHeaderParserTest {
         }
 
         @Test
+        void indentedFromInsideAnotherFieldIsMalformed() {
+            assertThat(FromHeaderParser.authorDomainFromHeader("From: a@evil.com\r\nTo: x@y.com\r\n From: b@good.com\r\n"))
+                    .isInstanceOf(Malformed.class);
+            assertThat(FromHeaderParser.authorDomainFromHeader("From: a@evil.com\r\nSubject: hi\r\n from the team\r\n"))
+                    .isEqualTo(new Single("evil.com", "a@evil.com"));
+        }
+
+        @Test
+        void fromAfterBareCrInAnotherFieldIsMalformed() {
+            assertThat(FromHeaderParser.authorDomainFromHeader("From: a@evil.com\r\nSubject: x\rFrom: b@good.com\r\n"))
+                    .isInstanceOf(Malformed.class);
+        }
+
+        @Test
         void mboxSeparatorLineIsSkipped() {
             String msg = "From someone@x.com Tue Nov 25 12:00:00 2026\nFrom: a@good.com\n\n";
             assertThat(FromHeaderParser.authorDomainFromHeader(msg)).isEqualTo(new Single("good.com", "a@good.com"));
