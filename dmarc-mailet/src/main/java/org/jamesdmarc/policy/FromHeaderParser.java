@@ -14,6 +14,17 @@ import java.util.Set;
  * {@link AuthorDomainResult.MultipleDomains}, never a {@link AuthorDomainResult.Single} domain an attacker
  * chose. Work is bounded: at most {@link #MAX_TOTAL_CHARS} characters over at most {@link #MAX_FIELDS}
  * From fields, parsed in one linear pass. No exception escapes for any input.
+ *
+ * <p>Decisions worth knowing (details in {@link AddressListParser}):
+ * <ul>
+ *   <li>More than one From field is never {@code Single}: the Multiple* results carry
+ *       {@code fromFieldCount}, so a caller can reject per RFC 5322 §3.6 like OpenDMARC's RequiredHeaders.</li>
+ *   <li>Empty list elements ({@code <a@good.com>,}) are tolerated per RFC 5322 §4.4 obs-mbox-list.</li>
+ *   <li>Display names (quoted, atoms, encoded-words) and comments never contribute an address; encoded-words
+ *       are not decoded at all, and one inside an addr-spec is Malformed.</li>
+ *   <li>Domain literals, unbracketed IPv4 literals and single-label domains are Malformed: no DNS Author
+ *       Domain.</li>
+ * </ul>
  */
 public final class FromHeaderParser {
 
