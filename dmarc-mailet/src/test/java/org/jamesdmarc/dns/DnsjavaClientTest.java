@@ -141,6 +141,13 @@ class DnsjavaClientTest {
     }
 
     @Test
+    void noConfiguredServersMeansTheSystemResolvers() {
+        assertThat(new DnsjavaClient(DnsSettings.defaults()).servers()).isNotEmpty()
+            .isEqualTo(DnsjavaClient.systemServers());
+        assertThat(client.servers()).containsExactly(dns.address());
+    }
+
+    @Test
     void nextServerIsAskedWhenTheFirstFails() throws Exception {
         try (FakeDnsServer good = FakeDnsServer.start()) {
             dns.servfail("example.com");
