@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -22,12 +23,12 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.ResolverConfig;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
-import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
 /**
- * Asks recursive resolvers with dnsjava, one {@link SimpleResolver} per configured server, and sorts
- * the reply into FOUND / NXDOMAIN / NODATA / TEMPFAIL. Names are always absolute (no search domains).
+ * Asks recursive resolvers (dnsjava messages over a {@link DnsTransport}, by default
+ * {@link SocketDnsTransport}) and sorts the reply into FOUND / NXDOMAIN / NODATA / TEMPFAIL. Names are
+ * always absolute (no search domains).
  *
  * <ul>
  *   <li>Servers are tried in order; a timeout, network error, SERVFAIL, REFUSED or any other RCODE moves
@@ -35,7 +36,7 @@ import org.xbill.DNS.Type;
  *       times per server; a server that answered with an error RCODE is not asked again. Worst case a
  *       query takes {@code timeout × servers × (1 + retries)}.</li>
  *   <li>When every try failed the answer is TEMPFAIL with the reasons in its detail.</li>
- *   <li>A UDP reply with the TC bit is re-asked over TCP by {@link SimpleResolver} itself.</li>
+ *   <li>A UDP reply with the TC bit is re-asked over TCP by the transport (RFC 7766 §5).</li>
  *   <li>CNAME chains in the answer section are followed; only records of the type asked are returned.
  *       When a resolver stops at a CNAME without data or a negative proof (no SOA), the target is asked
  *       for; at most {@value #MAX_CNAME_HOPS} CNAMEs are followed, more is TEMPFAIL.</li>
@@ -50,19 +51,19 @@ public final class DnsjavaClient extends AbstractDnsClient implements DnsLookup 
     static final int MAX_CNAME_HOPS = 8;
     private static final int DEFAULT_PORT = 53;
 
-    private final List<SimpleResolver> resolvers;
+    private final List<InetSocketAddress> servers;
+    private final DnsTransport transport;
     private final int triesPerServer;
     private final Duration timeout;
 
+    /** A client on the default {@link SocketDnsTransport}. */
     public DnsjavaClient(DnsSettings settings) {
-        List<InetSocketAddress> servers = settings.servers().isEmpty() ? systemServers() : settings.servers();
-        List<SimpleResolver> list = new ArrayList<>();
-        for (InetSocketAddress server : servers) {
-            SimpleResolver r = new SimpleResolver(server);
-            r.setTimeout(settings.timeout());
-            list.add(r);
-        }
-        this.resolvers = List.copyOf(list);
+        this(settings, new SocketDnsTransport());
+    }
+
+    public DnsjavaClient(DnsSettings settings, DnsTransport transport) {
+        this.servers = settings.servers().isEmpty() ? systemServers() : settings.servers();
+        this.transport = Objects.requireNonNull(transport, "transport");
         this.triesPerServer = 1 + settings.retries();
         this.timeout = settings.timeout();
     }
@@ -78,7 +79,7 @@ public final class DnsjavaClient extends AbstractDnsClient implements DnsLookup 
 
     /** The servers this client asks, in order. */
     public List<InetSocketAddress> servers() {
-        return resolvers.stream().map(SimpleResolver::getAddress).toList();
+        return servers;
     }
 
     @Override
@@ -184,18 +185,17 @@ public final class DnsjavaClient extends AbstractDnsClient implements DnsLookup 
     /** One question to the servers, in order, until one gives NOERROR or NXDOMAIN. */
     private Exchange exchange(Name name, int type) {
         Set<String> failures = new LinkedHashSet<>();
-        boolean[] gaveUp = new boolean[resolvers.size()];
+        boolean[] gaveUp = new boolean[servers.size()];
         for (int attempt = 0; attempt < triesPerServer; attempt++) {
-            for (int i = 0; i < resolvers.size(); i++) {
+            for (int i = 0; i < servers.size(); i++) {
                 if (gaveUp[i]) {
                     continue;
                 }
-                SimpleResolver resolver = resolvers.get(i);
-                String server = describe(resolver.getAddress());
+                String server = describe(servers.get(i));
                 try {
                     // A fresh query (and message ID) for every try.
                     Message query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
-                    Message reply = resolver.send(query);
+                    Message reply = transport.exchange(query, servers.get(i), timeout);
                     int rcode = reply.getRcode();
                     if (rcode == Rcode.NOERROR || rcode == Rcode.NXDOMAIN) {
                         return new Replied(reply);

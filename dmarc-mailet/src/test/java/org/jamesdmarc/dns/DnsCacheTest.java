@@ -210,26 +210,26 @@ class DnsCacheTest {
         CachingDnsClient client = client(dns.settings().withCacheMaxEntries(8));
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
-            List<Callable<Integer>> jobs = new ArrayList<>();
+            List<Callable<List<String>>> jobs = new ArrayList<>();
             for (int t = 0; t < 8; t++) {
                 int seed = t;
                 jobs.add(() -> {
-                    int wrong = 0;
+                    List<String> wrong = new ArrayList<>();
                     for (int k = 0; k < 100; k++) {
                         int n = (seed * 7 + k) % names;
                         TxtAnswer a = client.txt("n" + n + ".example");
                         if (a.status() != DnsStatus.FOUND || !a.texts().equals(List.of("text " + n))) {
-                            wrong++;
+                            wrong.add(n + ": " + a);
                         }
                     }
                     return wrong;
                 });
             }
-            int wrong = 0;
-            for (Future<Integer> f : pool.invokeAll(jobs)) {
-                wrong += f.get();
+            List<String> wrong = new ArrayList<>();
+            for (Future<List<String>> f : pool.invokeAll(jobs)) {
+                wrong.addAll(f.get());
             }
-            assertThat(wrong).isZero();
+            assertThat(wrong).as(dns.queries().toString()).isEmpty();
             assertThat(client.cache().size()).isLessThanOrEqualTo(8);
         } finally {
             pool.shutdownNow();
