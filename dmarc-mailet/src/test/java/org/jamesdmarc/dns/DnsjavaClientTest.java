@@ -112,6 +112,16 @@ class DnsjavaClientTest {
     }
 
     @Test
+    void replyWithAnotherMessageIdIsIgnored() {
+        dns.txt("spoofed.example", "v=DMARC1; p=none").wrongId("spoofed.example");
+
+        DnsAnswer answer = client.query("spoofed.example", Type.TXT);
+
+        assertThat(answer.status()).isEqualTo(DnsStatus.TEMPFAIL);
+        assertThat(answer.detail()).contains("timeout");
+    }
+
+    @Test
     void retriesAskTheServerAgainAfterATimeout() {
         dns.timeout("slow.example");
         DnsjavaClient retrying = new DnsjavaClient(dns.settings().withTimeout(Duration.ofMillis(200)).withRetries(2));

@@ -72,7 +72,9 @@ public final class FakeDnsServer implements AutoCloseable {
         /** Over UDP reply with TC set and no records; over TCP answer fully. */
         TRUNCATE,
         /** Reply with a CNAME at the name but do not follow it (no target data, no SOA). */
-        CNAME_ONLY
+        CNAME_ONLY,
+        /** Reply with the right data under another message ID, as an off-path spoofer would. */
+        WRONG_ID
     }
 
     /** One query received. */
@@ -257,6 +259,11 @@ public final class FakeDnsServer implements AutoCloseable {
         return behave(name, ANY_TYPE, Behaviour.CNAME_ONLY);
     }
 
+    /** Replies for {@code name} carry the wrong message ID (the client must ignore them). */
+    public FakeDnsServer wrongId(String name) {
+        return behave(name, ANY_TYPE, Behaviour.WRONG_ID);
+    }
+
     /** {@code behaviour} for queries of {@code type} (a {@link Type} constant) at {@code name} only. */
     public FakeDnsServer behave(String name, int type, Behaviour behaviour) {
         behaviours.put(new Key(name(name), type), behaviour);
@@ -386,7 +393,12 @@ public final class FakeDnsServer implements AutoCloseable {
         int qtype = question.getType();
         queries.add(new Query(qname.toString().toLowerCase(Locale.ROOT), qtype, overTcp));
 
-        Message reply = new Message(query.getHeader().getID());
+        Behaviour behaviour = behaviours.get(new Key(qname, qtype));
+        if (behaviour == null) {
+            behaviour = behaviours.get(new Key(qname, ANY_TYPE));
+        }
+        int id = query.getHeader().getID();
+        Message reply = new Message(behaviour == Behaviour.WRONG_ID ? (id + 1) & 0xffff : id);
         reply.getHeader().setFlag(Flags.QR);
         reply.getHeader().setFlag(Flags.RA);
         if (query.getHeader().getFlag(Flags.RD)) {
@@ -398,10 +410,6 @@ public final class FakeDnsServer implements AutoCloseable {
             reply.addRecord(new OPTRecord(1232, 0, 0), Section.ADDITIONAL);
         }
 
-        Behaviour behaviour = behaviours.get(new Key(qname, qtype));
-        if (behaviour == null) {
-            behaviour = behaviours.get(new Key(qname, ANY_TYPE));
-        }
         if (behaviour != null) {
             switch (behaviour) {
                 case TIMEOUT:
