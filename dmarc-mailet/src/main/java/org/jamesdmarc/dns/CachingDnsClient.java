@@ -16,6 +16,9 @@ public final class CachingDnsClient extends AbstractDnsClient {
 
     @Override
     public DnsAnswer query(String name, int type) {
+        if (name == null) {
+            return upstream.lookup(null, type).answer(); // invalid, never cached
+        }
         Optional<DnsAnswer> cached = cache.get(name, type);
         if (cached.isPresent()) {
             return cached.get();

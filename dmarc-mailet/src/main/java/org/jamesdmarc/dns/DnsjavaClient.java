@@ -87,6 +87,11 @@ public final class DnsjavaClient extends AbstractDnsClient implements DnsLookup 
         return lookup(name, type).answer();
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws org.xbill.DNS.InvalidTypeException when {@code type} is not 0..65535 (a programming error)
+     */
     @Override
     public CacheableAnswer lookup(String name, int type) {
         Type.check(type);
@@ -206,7 +211,7 @@ public final class DnsjavaClient extends AbstractDnsClient implements DnsLookup 
                 } catch (SocketTimeoutException e) {
                     failures.add(timeoutDetail(server));
                 } catch (IOException e) {
-                    String message = String.valueOf(e.getMessage());
+                    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                     failures.add(message.toLowerCase(Locale.ROOT).contains("timed out")
                         ? timeoutDetail(server)
                         : "network error with " + server + ": " + message);

@@ -192,6 +192,17 @@ class DnsCacheTest {
     }
 
     @Test
+    void invalidAndNullNamesGoThroughTheCacheWithoutBeingKept() {
+        CachingDnsClient client = client(dns.settings());
+
+        assertThat(client.query(null, Type.TXT).status()).isEqualTo(DnsStatus.NXDOMAIN);
+        assertThat(client.txt("a..example").status()).isEqualTo(DnsStatus.NXDOMAIN);
+        assertThat(client.exists(null)).isEqualTo(DomainExistence.NON_EXISTENT);
+        assertThat(client.cache().size()).isZero();
+        assertThat(dns.queryCount()).isZero();
+    }
+
+    @Test
     void madeUpAnswersAreNotKept() {
         DnsCache cache = new DnsCache(DnsSettings.defaults().withTtlBounds(Duration.ofMinutes(5), Duration.ofDays(1)), clock);
 

@@ -147,7 +147,10 @@ class DnsjavaClientTest {
         }
         DnsjavaClient toDead = new DnsjavaClient(dns.settings().withServers(List.of(dead)).withTimeout(Duration.ofMillis(300)));
 
-        assertThat(toDead.query("example.com", Type.A).status()).isEqualTo(DnsStatus.TEMPFAIL);
+        DnsAnswer answer = toDead.query("example.com", Type.A);
+
+        assertThat(answer.status()).isEqualTo(DnsStatus.TEMPFAIL);
+        assertThat(answer.detail()).contains("127.0.0.1:" + dead.getPort()).doesNotContain("null");
     }
 
     @Test
