@@ -108,6 +108,7 @@ class AuthenticationResultsWriterTest {
         for (String v : List.of(writer.value(dmarc, spf, dkim), writer.foldedValue(dmarc, spf, dkim))) {
             AuthenticationResults ar = parsedResults(v);
             assertThat(ar.authservId()).isEqualTo("mx.example.org");
+            assertThat(ar.results()).hasSize(1 + (spf.isPresent() ? 1 : 0) + dkim.size());
             MethodResult dm = ar.results().get(0);
             assertThat(dm.method()).isEqualTo("dmarc");
             assertThat(dm.result()).isEqualTo(dmarc.result());
