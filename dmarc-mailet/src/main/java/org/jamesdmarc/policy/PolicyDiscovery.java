@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
 
 import org.jamesdmarc.dns.DnsClient;
 
@@ -24,23 +23,16 @@ public final class PolicyDiscovery {
     private final DnsClient dns;
     private final DiscoveryMode mode;
     private final PublicSuffixList psl;
-    private final Function<String, RecordParseResult> parser;
 
     /**
      * @param psl the list for {@link DiscoveryMode#PSL}; the bundled list when empty. Unused in
      *            tree-walk mode.
      */
     public PolicyDiscovery(DnsClient dns, DiscoveryMode mode, Optional<PublicSuffixList> psl) {
-        this(dns, mode, psl, RecordParser::parse);
-    }
-
-    PolicyDiscovery(DnsClient dns, DiscoveryMode mode, Optional<PublicSuffixList> psl,
-                    Function<String, RecordParseResult> parser) {
         this.dns = Objects.requireNonNull(dns, "dns");
         this.mode = Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(psl, "psl");
         this.psl = mode == DiscoveryMode.PSL ? psl.orElseGet(PublicSuffixList::bundled) : psl.orElse(null);
-        this.parser = Objects.requireNonNull(parser, "parser");
     }
 
     public DiscoveryMode mode() {
@@ -49,7 +41,7 @@ public final class PolicyDiscovery {
 
     /** A fresh per-evaluation lookup cache using this discovery's DNS client. */
     public DmarcRecordLookup newLookup() {
-        return new DmarcRecordLookup(dns, parser);
+        return new DmarcRecordLookup(dns);
     }
 
     /** Discovers the policy with a fresh lookup cache. */

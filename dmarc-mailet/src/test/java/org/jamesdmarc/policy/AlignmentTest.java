@@ -12,7 +12,7 @@ class AlignmentTest {
     private final InMemoryDns dns = new InMemoryDns();
 
     private Alignment alignment(DiscoveryMode mode) {
-        PolicyDiscovery d = new PolicyDiscovery(dns, mode, Optional.empty(), TestParsers.PARSER);
+        PolicyDiscovery d = new PolicyDiscovery(dns, mode, Optional.empty());
         return new Alignment(d, d.newLookup());
     }
 
@@ -78,7 +78,7 @@ class AlignmentTest {
     @Test
     void org_domains_and_queries_are_cached_per_evaluation() {
         dns.dmarc("example.com", "v=DMARC1; p=reject");
-        PolicyDiscovery d = new PolicyDiscovery(dns, DiscoveryMode.TREEWALK, Optional.empty(), TestParsers.PARSER);
+        PolicyDiscovery d = new PolicyDiscovery(dns, DiscoveryMode.TREEWALK, Optional.empty());
         DmarcRecordLookup lookup = d.newLookup();
         Alignment a = new Alignment(d, lookup);
         a.check("example.com", "mail.example.com", AlignmentMode.RELAXED);

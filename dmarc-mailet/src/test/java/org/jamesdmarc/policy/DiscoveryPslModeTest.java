@@ -12,7 +12,7 @@ class DiscoveryPslModeTest {
     private final InMemoryDns dns = new InMemoryDns();
 
     private PolicyDiscovery discovery(DiscoveryMode mode) {
-        return new PolicyDiscovery(dns, mode, Optional.empty(), TestParsers.PARSER);
+        return new PolicyDiscovery(dns, mode, Optional.empty());
     }
 
     @Test
@@ -80,7 +80,7 @@ class DiscoveryPslModeTest {
         PublicSuffixList custom = PublicSuffixList.parse(new java.io.StringReader("com\nexample.com\n"),
                 PublicSuffixList.Sections.ALL);
         dns.dmarc("dept.example.com", "v=DMARC1; p=quarantine");
-        PolicyDiscovery d = new PolicyDiscovery(dns, DiscoveryMode.PSL, Optional.of(custom), TestParsers.PARSER);
+        PolicyDiscovery d = new PolicyDiscovery(dns, DiscoveryMode.PSL, Optional.of(custom));
         DiscoveryResult r = d.discover("mail.dept.example.com");
         assertThat(r.organizationalDomain()).contains("dept.example.com");
         assertThat(r.policyDomain()).contains("dept.example.com");

@@ -14,7 +14,7 @@ class DiscoveryTreeWalkTest {
     private final InMemoryDns dns = new InMemoryDns();
 
     private PolicyDiscovery discovery() {
-        return new PolicyDiscovery(dns, DiscoveryMode.TREEWALK, Optional.empty(), TestParsers.PARSER);
+        return new PolicyDiscovery(dns, DiscoveryMode.TREEWALK, Optional.empty());
     }
 
     private String orgDomain(String domain) {
@@ -216,6 +216,24 @@ class DiscoveryTreeWalkTest {
         DiscoveryResult r = discovery().discover("example.com");
         assertThat(r.status()).isEqualTo(DiscoveryStatus.FOUND);
         assertThat(r.record().orElseThrow().policy()).isEqualTo(Policy.REJECT);
+    }
+
+    @Test
+    void malformed_dmarc_record_is_no_record_but_still_counts_as_one_for_multiples() {
+        dns.dmarc("mail.example.com", "v=DMARC1 p=reject");
+        dns.dmarc("example.com", "v=DMARC1; p=quarantine", "v=DMARC1 p=reject");
+        DiscoveryResult r = discovery().discover("mail.example.com");
+        assertThat(r.status()).isEqualTo(DiscoveryStatus.NONE);
+        assertThat(r.warnings()).extracting(DiscoveryWarning::code)
+                .contains(DiscoveryWarning.Code.MALFORMED_RECORD, DiscoveryWarning.Code.MULTIPLE_RECORDS);
+    }
+
+    @Test
+    void record_warnings_of_the_parser_are_passed_on() {
+        dns.dmarc("example.com", "v=DMARC1; p=reject; pct=50; foo=bar");
+        DiscoveryResult r = discovery().discover("example.com");
+        assertThat(r.recordWarnings()).extracting(RecordWarning::code)
+                .contains(RecordWarning.Code.RETIRED_TAG, RecordWarning.Code.UNKNOWN_TAG);
     }
 
     @Test

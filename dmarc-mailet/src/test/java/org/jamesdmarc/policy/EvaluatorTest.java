@@ -20,11 +20,11 @@ class EvaluatorTest {
     private final InMemoryDns dns = new InMemoryDns();
 
     private DmarcEvaluator evaluator() {
-        return new DmarcEvaluator(dns, EvaluationOptions.defaults(), TestParsers.PARSER);
+        return new DmarcEvaluator(dns, EvaluationOptions.defaults());
     }
 
     private DmarcEvaluator evaluator(EvaluationOptions options) {
-        return new DmarcEvaluator(dns, options, TestParsers.PARSER);
+        return new DmarcEvaluator(dns, options);
     }
 
     private static SpfOutcome spf(SpfResult r, String domain) {
