@@ -253,11 +253,24 @@ class DiscoveryTreeWalkTest {
     }
 
     @Test
-    void temp_failure_higher_up_is_temperror_too() {
+    void temp_failure_higher_up_without_author_record_is_temperror() {
+        dns.dmarc("example.com", "v=DMARC1; p=reject");
+        dns.dmarcTempFail("mail.example.com");
+        DiscoveryResult r = discovery().discover("a.mail.example.com");
+        assertThat(r.status()).isEqualTo(DiscoveryStatus.TEMPERROR);
+        assertThat(r.record()).isEmpty();
+        assertThat(dns.txtQueries()).containsExactly("_dmarc.a.mail.example.com", "_dmarc.mail.example.com");
+    }
+
+    @Test
+    void temp_failure_higher_up_keeps_the_author_record_but_no_org_domain() {
         dns.dmarc("mail.example.com", "v=DMARC1; p=reject");
         dns.dmarcTempFail("example.com");
         DiscoveryResult r = discovery().discover("mail.example.com");
-        assertThat(r.status()).isEqualTo(DiscoveryStatus.TEMPERROR);
+        assertThat(r.status()).isEqualTo(DiscoveryStatus.FOUND);
+        assertThat(r.policyDomain()).contains("mail.example.com");
+        assertThat(r.organizationalDomain()).isEmpty();
+        assertThat(r.warnings()).extracting(DiscoveryWarning::code).contains(DiscoveryWarning.Code.DNS_TEMPFAIL);
         assertThat(dns.txtQueries()).containsExactly("_dmarc.mail.example.com", "_dmarc.example.com");
     }
 

@@ -126,6 +126,25 @@ class EvaluatorTest {
     }
 
     @Test
+    void temp_failure_above_an_author_record_still_allows_strict_or_identical_pass_and_fail() {
+        dns.dmarc("mail.example.com", "v=DMARC1; p=reject");
+        dns.dmarcTempFail("example.com");
+        DmarcEvaluation pass = evaluator().evaluate("mail.example.com", SPF_NONE,
+                List.of(dkim(DkimResult.PASS, "mail.example.com")));
+        assertThat(pass.result()).isEqualTo(DmarcResult.PASS);
+        // Relaxed alignment of another subdomain needs the org domain: unknown, so temperror, not reject.
+        DmarcEvaluation relaxed = evaluator().evaluate("mail.example.com", SPF_NONE,
+                List.of(dkim(DkimResult.PASS, "example.com")));
+        assertThat(relaxed.result()).isEqualTo(DmarcResult.TEMPERROR);
+        assertThat(relaxed.disposition()).isEqualTo(Disposition.NONE);
+        // A different top-level name can never align: a definite fail.
+        DmarcEvaluation fail = evaluator().evaluate("mail.example.com", SPF_NONE,
+                List.of(dkim(DkimResult.PASS, "example.net")));
+        assertThat(fail.result()).isEqualTo(DmarcResult.FAIL);
+        assertThat(fail.disposition()).isEqualTo(Disposition.REJECT);
+    }
+
+    @Test
     void temp_failure_in_an_alignment_walk_without_other_pass_is_temperror() {
         dns.dmarc("example.com", "v=DMARC1; p=reject");
         dns.dmarcTempFail("mail.example.com");
