@@ -35,6 +35,12 @@ final class JspfDnsService implements DNSService {
 
     /** RFC 7208 §4.6.4: an "mx" evaluation MUST NOT query more than 10 address records. */
     static final int MAX_MX_RECORDS = 10;
+    /**
+     * Longest SPF term handed to jSPF. Its term regex recurses per character and overflows a 1 MiB thread stack
+     * from about 1,500 characters (a 256 KiB stack from about 250); a domain-spec is at most 253 octets after
+     * expansion (RFC 7208 §7.3), so a longer term is treated as unparseable (permerror) without parsing it.
+     */
+    static final int MAX_TERM_LENGTH = 512;
     /** RFC 7208 §4.6.4: PTR names beyond the first 10 are ignored (jSPF truncates to this limit). */
     private static final int PTR_RECORD_LIMIT = 10;
 
@@ -89,7 +95,44 @@ final class JspfDnsService implements DNSService {
         }
         // Void TXT answers are not counted: for the checked domain that is "none" (§4.5), for include/redirect
         // jSPF already gives permerror (§5.2, §6.1), and exp= lookups do not count (§4.6.4).
-        return answer.status() == DnsStatus.FOUND && !answer.texts().isEmpty() ? answer.texts() : null;
+        if (answer.status() != DnsStatus.FOUND || answer.texts().isEmpty()) {
+            return null;
+        }
+        List<String> texts = new ArrayList<>();
+        for (String text : answer.texts()) {
+            if (isSpfRecord(text)) {
+                if (hasOverlongTerm(text)) {
+                    SpfLookupBudget b = budget.get();
+                    if (b != null) {
+                        b.violate("SPF term longer than " + MAX_TERM_LENGTH + " characters at " + name);
+                    }
+                    return null;
+                }
+                texts.add(text);
+            } else if (text.length() <= MAX_TERM_LENGTH) {
+                // Other TXT data matters only as an exp= explanation (RFC 7208 §6.2), which jSPF also parses by
+                // regex; an overlong one is dropped, leaving the result without an explanation.
+                texts.add(text);
+            }
+        }
+        return texts.isEmpty() ? null : texts;
+    }
+
+    /** RFC 7208 §4.5: a record starts with "v=spf1" followed by a space or the end. */
+    private static boolean isSpfRecord(String text) {
+        String t = text.strip();
+        return t.regionMatches(true, 0, "v=spf1", 0, 6) && (t.length() == 6 || t.charAt(6) == ' ');
+    }
+
+    private static boolean hasOverlongTerm(String record) {
+        int run = 0;
+        for (int i = 0; i < record.length(); i++) {
+            run = record.charAt(i) == ' ' ? 0 : run + 1;
+            if (run > MAX_TERM_LENGTH) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private List<String> addresses(String name, int type, SpfLookupBudget b) throws TimeoutException {

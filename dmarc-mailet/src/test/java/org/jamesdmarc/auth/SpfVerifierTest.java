@@ -185,6 +185,21 @@ class SpfVerifierTest {
     }
 
     @Test
+    void overlongTermIsPermerrorWithoutParsingIt() {
+        // jSPF's term regex recurses per character: a huge term must not reach it (stack overflow).
+        dns.txt("example.com", "v=spf1 a:" + "a".repeat(5000) + ".example.com ip4:192.0.2.10 -all");
+
+        assertThat(spf.check(INSIDE, "h", "alice@example.com").result()).isEqualTo(SpfResult.PERMERROR);
+    }
+
+    @Test
+    void overlongExplanationIsDroppedAndTheResultStands() {
+        dns.txt("example.com", "v=spf1 -all exp=why.example.com").txt("why.example.com", "%{d} ".repeat(2000));
+
+        assertThat(spf.check(INSIDE, "h", "alice@example.com").result()).isEqualTo(SpfResult.FAIL);
+    }
+
+    @Test
     void ipv6ClientMatchesIp6Mechanism() {
         dns.txt("example.com", "v=spf1 ip6:2001:db8::/32 -all");
 
