@@ -236,6 +236,26 @@ class DkimVerifierTest {
     }
 
     @Test
+    void hugeSignedHeaderListIsRefusedByPolicy() {
+        publish(SIGNER);
+        String many = "from:" + "x-h:".repeat(DkimSignatureScreen.MAX_SIGNED_FIELDS) + "subject";
+
+        assertThat(verifier.verify(SIGNER.signWithTags(MESSAGE, "h=" + many))).singleElement().satisfies(o -> {
+            assertThat(o.result()).isEqualTo(DkimResult.POLICY);
+            assertThat(o.reason()).contains("signed header fields");
+        });
+        assertThat(dns.queries).isEmpty();
+    }
+
+    @Test
+    void oversignedHeaderListWithinTheLimitPasses() {
+        publish(SIGNER);
+
+        assertThat(verifier.verify(SIGNER.signWithTags(MESSAGE, "h=from:from:to:to:subject:subject:date:date:reply-to")))
+                .extracting(DkimOutcome::result).containsExactly(DkimResult.PASS);
+    }
+
+    @Test
     void missingBodyHashTagIsPermerror() {
         publish(SIGNER);
         String signed = text(SIGNER.sign(MESSAGE)).replaceFirst("bh=[^;]*;", "");
