@@ -63,6 +63,14 @@ public final class SpfVerifier {
         return new SpfOutcome(evaluate(clientIp, helo, id), id.domain(), id.scope());
     }
 
+    /**
+     * Checks the HELO identity alone (RFC 7208 §2.3), e.g. for an Authentication-Results {@code smtp.helo} entry;
+     * {@link #check} already uses it when the reverse-path is null.
+     */
+    public SpfOutcome checkHelo(InetAddress clientIp, String helo) {
+        return check(clientIp, helo, "");
+    }
+
     private SpfResult evaluate(InetAddress clientIp, String helo, SpfIdentity id) {
         SpfLookupBudget budget = new SpfLookupBudget();
         dnsService.begin(budget);

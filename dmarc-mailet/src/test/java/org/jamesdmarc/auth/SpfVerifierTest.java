@@ -245,6 +245,14 @@ class SpfVerifierTest {
     }
 
     @Test
+    void heloCanBeCheckedOnItsOwn() {
+        dns.txt("mail.example.org", "v=spf1 ip4:192.0.2.10 -all");
+
+        assertThat(spf.checkHelo(INSIDE, "mail.example.org"))
+                .isEqualTo(new SpfOutcome(SpfResult.PASS, "mail.example.org", SpfScope.HELO));
+    }
+
+    @Test
     void mailFromIsPreferredOverHelo() {
         dns.txt("example.com", "v=spf1 -all").txt("mail.example.org", "v=spf1 +all");
 

@@ -92,6 +92,22 @@ public final class DkimTestSigner {
         return "v=DKIM1; k=rsa; p=" + publicKeyBase64();
     }
 
+    /**
+     * The key record as zone-file TXT RDATA: quoted character-strings of at most 255 octets
+     * (RFC 1035 §3.3.14), e.g. for a knot zone: {@code sel1._domainkey IN TXT <this>}.
+     */
+    public String zoneFileTxtRdata() {
+        String record = txtRecord();
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < record.length(); i += 255) {
+            if (sb.length() > 0) {
+                sb.append(' ');
+            }
+            sb.append('"').append(record, i, Math.min(record.length(), i + 255)).append('"');
+        }
+        return sb.toString();
+    }
+
     /** Signs with {@code a=rsa-sha256; c=relaxed/relaxed} over {@link #DEFAULT_SIGNED_HEADERS}. */
     public byte[] sign(byte[] message) {
         return signWithTags(message, "");
