@@ -20,6 +20,7 @@ import org.apache.james.jdkim.exceptions.FailException;
 import org.apache.james.jdkim.exceptions.PermFailException;
 import org.apache.james.jdkim.exceptions.TempFailException;
 import org.apache.james.jdkim.impl.Message;
+import org.apache.james.jdkim.tagvalue.PublicKeyRecordImpl;
 import org.jamesdmarc.auth.DkimSignatureScreen.Rejected;
 import org.jamesdmarc.auth.DkimSignatureScreen.Screened;
 import org.jamesdmarc.auth.DkimSignatureScreen.Usable;
@@ -92,7 +93,7 @@ public final class DkimVerifier {
             if (step instanceof Decided decided) {
                 outcomes[i] = decided.outcome();
             } else if (step instanceof AwaitingBody awaiting) {
-                pending.add(new Pending(i, awaiting.signature(), awaiting.hasher()));
+                pending.add(new Pending(i, awaiting.signature(), awaiting.hasher(), awaiting.testing()));
             }
         }
         if (!pending.isEmpty()) {
@@ -101,7 +102,7 @@ public final class DkimVerifier {
         return List.of(outcomes);
     }
 
-    private record Pending(int index, Usable signature, BodyHasher hasher) {
+    private record Pending(int index, Usable signature, BodyHasher hasher, boolean testing) {
     }
 
     /** Where a signature stands after its header phase. */
@@ -111,7 +112,7 @@ public final class DkimVerifier {
     private record Decided(DkimOutcome outcome) implements HeaderStep {
     }
 
-    private record AwaitingBody(Usable signature, BodyHasher hasher) implements HeaderStep {
+    private record AwaitingBody(Usable signature, BodyHasher hasher, boolean testing) implements HeaderStep {
     }
 
     /** Screening, key retrieval and the header hash: decided, or waiting for the body hash. */
@@ -128,16 +129,16 @@ public final class DkimVerifier {
                 return new Decided(rejected.outcome());
             }
             Usable sig = (Usable) screened;
-            DkimOutcome keyProblem = checkKey(jdkim, sig);
-            if (keyProblem != null) {
-                return new Decided(keyProblem);
+            KeyCheck key = checkKey(jdkim, sig);
+            if (key instanceof KeyRejected rejectedKey) {
+                return new Decided(rejectedKey.outcome());
             }
             // jDKIM hashes the signed header fields and checks b= (the key comes from the per-message cache).
             BodyHasher hasher = jdkim.newBodyHasher(new SingleSignatureHeaders(message, field));
             if (hasher == null) {
                 return new Decided(outcome(DkimResult.PERMERROR, sig, "signature not found"));
             }
-            return new AwaitingBody(sig, hasher);
+            return new AwaitingBody(sig, hasher, ((KeyAccepted) key).testing());
         } catch (TempFailException e) {
             return decided(DkimResult.TEMPERROR, ids[0], ids[1], DkimSignatureScreen.reason("key unavailable", null));
         } catch (PermFailException e) {
@@ -156,36 +157,59 @@ public final class DkimVerifier {
         return new Decided(new DkimOutcome(result, domain, selector, reason));
     }
 
-    /** Looks the key up and judges it (RFC 6376 §6.1.2, RFC 8301 §3.2); null when it is usable. */
-    private static DkimOutcome checkKey(DKIMVerifier jdkim, Usable sig) {
+    /** What the key lookup concluded. */
+    private sealed interface KeyCheck permits KeyRejected, KeyAccepted {
+    }
+
+    private record KeyRejected(DkimOutcome outcome) implements KeyCheck {
+    }
+
+    /** Usable; {@code testing} when the key record has t=y (RFC 6376 §3.6.1). */
+    private record KeyAccepted(boolean testing) implements KeyCheck {
+    }
+
+    /** Looks the key up and judges it (RFC 6376 §6.1.2, RFC 8301 §3.2). */
+    private static KeyCheck checkKey(DKIMVerifier jdkim, Usable sig) {
         PublicKeyRecord record;
         try {
             record = jdkim.publicRecordLookup(sig.record());
         } catch (TempFailException e) {
             // RFC 6376 §6.1.2 step 2: no answer from DNS -> TEMPFAIL (key unavailable).
-            return outcome(DkimResult.TEMPERROR, sig, "key unavailable (DNS temporary failure)");
+            return rejectKey(DkimResult.TEMPERROR, sig, "key unavailable (DNS temporary failure)");
         } catch (PermFailException e) {
-            return outcome(DkimResult.PERMERROR, sig, keyFailureReason(e.getMessage()));
+            return rejectKey(DkimResult.PERMERROR, sig, keyFailureReason(e.getMessage()));
         }
         PublicKey key;
         try {
             key = record.getPublicKey();
         } catch (RuntimeException e) {
             // RFC 6376 §6.1.2 step 7: p= does not decode to a key -> PERMFAIL (key syntax error).
-            return outcome(DkimResult.PERMERROR, sig, "invalid public key");
+            return rejectKey(DkimResult.PERMERROR, sig, "invalid public key");
         }
         if (!(key instanceof RSAPublicKey rsa)) {
-            return outcome(DkimResult.PERMERROR, sig, "key is not an RSA key");
+            return rejectKey(DkimResult.PERMERROR, sig, "key is not an RSA key");
         }
         int bits = rsa.getModulus().bitLength();
         if (bits < MIN_RSA_BITS) {
             // RFC 8301 §3.2: verifiers MUST NOT consider signatures with RSA keys under 1024 bits valid.
-            return outcome(DkimResult.POLICY, sig, "key too short (" + bits + " bits, RFC 8301)");
+            return rejectKey(DkimResult.POLICY, sig, "key too short (" + bits + " bits, RFC 8301)");
         }
         if (bits > MAX_RSA_BITS) {
-            return outcome(DkimResult.POLICY, sig, "key longer than " + MAX_RSA_BITS + " bits not accepted");
+            return rejectKey(DkimResult.POLICY, sig, "key longer than " + MAX_RSA_BITS + " bits not accepted");
         }
-        return null;
+        return new KeyAccepted(isTesting(record));
+    }
+
+    private static KeyRejected rejectKey(DkimResult result, Usable sig, String reason) {
+        return new KeyRejected(outcome(result, sig, reason));
+    }
+
+    private static boolean isTesting(PublicKeyRecord record) {
+        try {
+            return record instanceof PublicKeyRecordImpl impl && impl.isTesting();
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private static String keyFailureReason(String message) {
@@ -233,7 +257,9 @@ public final class DkimVerifier {
             }
             List<?> verified = jdkim.verify(p.hasher());
             if (verified != null && !verified.isEmpty()) {
-                return outcome(DkimResult.PASS, p.signature(), "signature verified");
+                // RFC 6376 §3.6.1 t=y: the signer is testing; the result stands, the reason says so.
+                return outcome(DkimResult.PASS, p.signature(),
+                        p.testing() ? "signature verified (key in testing mode, t=y)" : "signature verified");
             }
             return outcome(DkimResult.PERMERROR, p.signature(), "signature not verified");
         } catch (PermFailException e) {

@@ -31,6 +31,14 @@ class DkimVerifierTest {
     }
 
     @Test
+    void testingModeKeyStillPassesAndSaysSo() {
+        dns.txt(SIGNER.keyRecordName(), "v=DKIM1; k=rsa; t=y; p=" + SIGNER.publicKeyBase64());
+
+        assertThat(verifier.verify(SIGNER.sign(MESSAGE))).containsExactly(new DkimOutcome(DkimResult.PASS,
+                "example.com", "sel1", "signature verified (key in testing mode, t=y)"));
+    }
+
+    @Test
     void verifiesFromAStream() throws Exception {
         publish(SIGNER);
 
