@@ -153,7 +153,7 @@ public final class DkimVerifier {
         }
     }
 
-        private static Decided decided(DkimResult result, String domain, String selector, String reason) {
+    private static Decided decided(DkimResult result, String domain, String selector, String reason) {
         return new Decided(new DkimOutcome(result, domain, selector, reason));
     }
 
