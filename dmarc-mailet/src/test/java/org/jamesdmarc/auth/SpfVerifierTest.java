@@ -208,6 +208,25 @@ class SpfVerifierTest {
     }
 
     @Test
+    void ptrMechanismUsesValidatedReverseNames() {
+        dns.txt("example.com", "v=spf1 ptr -all")
+                .ptr("10.2.0.192.in-addr.arpa", "mail.example.com")
+                .a("mail.example.com", "192.0.2.10");
+
+        assertThat(spf.check(INSIDE, "h", "alice@example.com").result()).isEqualTo(SpfResult.PASS);
+        assertThat(dns.queries).contains("PTR 10.2.0.192.in-addr.arpa", "A mail.example.com");
+    }
+
+    @Test
+    void ptrNameThatDoesNotResolveBackDoesNotMatch() {
+        dns.txt("example.com", "v=spf1 ptr -all")
+                .ptr("10.2.0.192.in-addr.arpa", "mail.example.com")
+                .a("mail.example.com", "203.0.113.1");
+
+        assertThat(spf.check(INSIDE, "h", "alice@example.com").result()).isEqualTo(SpfResult.FAIL);
+    }
+
+    @Test
     void spfTypeRecordsAreNotQueried() {
         // RFC 7208 §3.1/§14.1: only TXT is used.
         dns.txt("example.com", "v=spf1 -all");
