@@ -1,5 +1,7 @@
 package org.jamesdmarc.check;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -20,10 +22,13 @@ import org.jamesdmarc.auth.SpfVerifier;
 import org.jamesdmarc.auth.TrustedAuthResults;
 import org.jamesdmarc.auth.TrustedAuthResultsExtractor;
 import org.jamesdmarc.dns.DnsClient;
+import org.jamesdmarc.dns.DnsClients;
 import org.jamesdmarc.policy.AuthorDomainResult;
 import org.jamesdmarc.policy.DmarcEvaluation;
 import org.jamesdmarc.policy.DmarcEvaluator;
+import org.jamesdmarc.policy.EvaluationOptions;
 import org.jamesdmarc.policy.FromHeaderParser;
+import org.jamesdmarc.policy.PublicSuffixList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +60,29 @@ public final class DmarcChecker {
         this.ownResults = new OwnAuthResultsRemover(settings.authservId());
         this.trustedResults = new TrustedAuthResultsExtractor(settings.trustedAuthservIds());
         this.writer = new AuthenticationResultsWriter(settings.authservId());
+    }
+
+    /** A checker with its own DNS client (cache included) built from {@code settings}. */
+    public static DmarcChecker create(CheckSettings settings) {
+        DnsClient dns = DnsClients.create(settings.dns());
+        return new DmarcChecker(settings, dns, new DmarcEvaluator(dns, evaluationOptions(settings)));
+    }
+
+    /** The policy-evaluation part of {@code settings}; a PSL file that cannot be read is an {@link IllegalArgumentException}. */
+    public static EvaluationOptions evaluationOptions(CheckSettings settings) {
+        EvaluationOptions options = EvaluationOptions.defaults().withDiscoveryMode(settings.discovery());
+        if (settings.publicSuffixList().isPresent()) {
+            Path file = settings.publicSuffixList().get();
+            try {
+                options = options.withPublicSuffixList(PublicSuffixList.load(file));
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalArgumentException("publicSuffixList: cannot read " + file + ": " + e.getMessage(), e);
+            }
+        }
+        if (settings.legacyPctSampling()) {
+            options = options.withLegacyPctSampling(true, EvaluationOptions.randomPercentile());
+        }
+        return options;
     }
 
     public CheckSettings settings() {
