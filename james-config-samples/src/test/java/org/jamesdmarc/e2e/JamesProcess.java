@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -42,7 +43,8 @@ public final class JamesProcess implements AutoCloseable {
     /** Printed by run-james once James is healthy and the test user exists. */
     private static final Pattern READY = Pattern.compile("James is ready \\(healthy after (\\d+) ms");
     private static final Duration POLL = Duration.ofMillis(200);
-    private static final int LOG_TAIL_LINES = 60;
+    private static final int LOG_TAIL_LINES = 40;
+    private static final Pattern STACK_FRAME = Pattern.compile("\\s+(at |\\.\\.\\. \\d+ (common frames|more))");
 
     private final Process script;
     private final Path home;
@@ -285,9 +287,9 @@ public final class JamesProcess implements AutoCloseable {
         JamesStartException(String what, Path home) {
             super(what + "\n  home: " + home
                 + "\n  run-james output (" + home.resolve("run-james.out") + "), last lines:\n"
-                + tail(home.resolve("run-james.out"), LOG_TAIL_LINES)
-                + "\n  James log (" + home.resolve("logs/james.log") + "), last lines:\n"
-                + tail(home.resolve("logs/james.log"), LOG_TAIL_LINES));
+                + tail(home.resolve("run-james.out"), LOG_TAIL_LINES, JamesProcess::isStackFrame)
+                + "\n  James log (" + home.resolve("logs/james.log") + "), last lines without stack frames:\n"
+                + tail(home.resolve("logs/james.log"), LOG_TAIL_LINES, JamesProcess::isStackFrame));
             System.err.println(getMessage());
         }
     }
@@ -367,11 +369,19 @@ public final class JamesProcess implements AutoCloseable {
         throw new IllegalStateException("cannot find the repository root (run-james); set -Djamesdmarc.root");
     }
 
+    private static boolean isStackFrame(String line) {
+        return STACK_FRAME.matcher(line).lookingAt();
+    }
+
     private static String tail(Path file, int lines) {
+        return tail(file, lines, line -> false);
+    }
+
+    private static String tail(Path file, int lines, Predicate<String> skip) {
         if (!Files.exists(file)) {
             return "    (no " + file.getFileName() + ")";
         }
-        List<String> all = read(file).lines().toList();
+        List<String> all = read(file).lines().filter(skip.negate()).toList();
         StringBuilder sb = new StringBuilder();
         for (String line : all.subList(Math.max(0, all.size() - lines), all.size())) {
             sb.append("    ").append(line).append('\n');
