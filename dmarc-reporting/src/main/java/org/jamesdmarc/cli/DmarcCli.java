@@ -1,6 +1,11 @@
 package org.jamesdmarc.cli;
 
 import java.io.PrintWriter;
+import java.util.function.Function;
+
+import org.jamesdmarc.dns.DnsClient;
+import org.jamesdmarc.dns.DnsSettings;
+import org.jamesdmarc.dns.DnsjavaClient;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,7 +19,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = DmarcCli.Version.class,
         description = "DMARC (RFC 9989, RFC 7489) record and policy tool.",
-        subcommands = {RecordCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RecordCommand.class, CheckCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             " 0:success: the record is valid / was generated / check found a policy",
@@ -39,7 +44,19 @@ public final class DmarcCli implements Runnable {
 
     /** The configured command line; tests call {@code execute} on it with their own out/err writers. */
     public static CommandLine newCommandLine() {
-        CommandLine cl = new CommandLine(new DmarcCli());
+        return newCommandLine(DnsjavaClient::new);
+    }
+
+    /** As {@link #newCommandLine()}, with {@code check} using DNS clients made by {@code dnsClients}. */
+    static CommandLine newCommandLine(Function<DnsSettings, DnsClient> dnsClients) {
+        CommandLine.IFactory defaults = CommandLine.defaultFactory();
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> cls) throws Exception {
+                return cls == CheckCommand.class ? cls.cast(new CheckCommand(dnsClients)) : defaults.create(cls);
+            }
+        };
+        CommandLine cl = new CommandLine(new DmarcCli(), factory);
         // A DMARC record or URI could start with '@'; never read it as an argument file.
         cl.setExpandAtFiles(false);
         cl.setCaseInsensitiveEnumValuesAllowed(true);

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "record",
         mixinStandardHelpOptions = true,
         description = "Parse or generate a DMARC Policy Record.",
-        subcommands = {RecordParseCommand.class})
+        subcommands = {RecordParseCommand.class, RecordGenerateCommand.class})
 final class RecordCommand implements Runnable {
 
     @CommandLine.Spec
