@@ -25,7 +25,8 @@ import java.util.OptionalLong;
  * @param pct     RFC 7489 {@code pct} (retired by RFC 9989), when present and valid
  * @param rf      RFC 7489 {@code rf} (retired), when present
  * @param ri      RFC 7489 {@code ri} (retired), when present and valid
- * @param tags    every recognised tag with its value as written (lower-case names, record order)
+ * @param tags    every recognised tag with its value as written (lower-case names, record order; first
+ *                occurrence of each, kept even when its value was discarded as invalid)
  */
 public record DmarcRecord(
         Optional<Policy> p,
@@ -72,5 +73,10 @@ public record DmarcRecord(
     /** RFC 9989 §4.7 {@code np}: absent means {@code sp}, then {@code p}, applies to non-existent subdomains. */
     public Policy nonExistentSubdomainPolicy() {
         return np.orElse(subdomainPolicy());
+    }
+
+    /** Canonical record text, {@code v=DMARC1; p=...; ...} (see {@link RecordWriter}). */
+    public String toRecordString() {
+        return RecordWriter.write(this);
     }
 }
