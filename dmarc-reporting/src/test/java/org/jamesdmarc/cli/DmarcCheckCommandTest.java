@@ -95,12 +95,17 @@ class DmarcCheckCommandTest {
 
     @Test
     void badDomainIsRefusedWithoutDns() {
-        for (String bad : new String[] {"exa mple.com", "-bad-.example", "a..b", "(comment)example.com", ""}) {
+        for (String bad : new String[] {"exa mple.com", "bad-.example", "a..b", "(comment)example.com", ""}) {
             CliRun r = check(bad);
             assertThat(r.exitCode()).as(bad).isEqualTo(ExitCodes.INVALID);
             assertThat(r.err()).as(bad).contains("not a valid domain name");
             assertThat(r.out()).as(bad).isEmpty();
         }
+        // A leading '-' reads as an option unless after "--"; either way it is refused with exit 2.
+        assertThat(check("-bad.example").exitCode()).isEqualTo(ExitCodes.INVALID);
+        CliRun dashed = check("--", "-bad.example");
+        assertThat(dashed.exitCode()).isEqualTo(ExitCodes.INVALID);
+        assertThat(dashed.err()).contains("not a valid domain name");
         assertThat(dns.queries).isEmpty();
     }
 

@@ -86,7 +86,7 @@ class ExternalDestinationVerifierTest {
         String longLabel = "a".repeat(60);
         String policy = String.join(".", longLabel, longLabel, longLabel, "example.com");
         Verification v = new ExternalDestinationVerifier(dns("never", DnsStatus.FOUND, "v=DMARC1"))
-                .verify(policy, "reports.example.net");
+                .verify(policy, "b".repeat(50) + ".example.net");
         assertThat(v).isInstanceOf(Verification.NotAuthorized.class);
         assertThat(((Verification.NotAuthorized) v).reason()).contains("longer");
     }
