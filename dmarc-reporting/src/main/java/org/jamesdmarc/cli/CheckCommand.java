@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -132,7 +134,10 @@ final class CheckCommand implements Callable<Integer> {
             case FOUND -> ExitCodes.OK;
             case NONE -> ExitCodes.NO_POLICY;
             case TEMPERROR -> {
-                err.println("dmarc check: temporary DNS failure; try again later");
+                err.println("dmarc check: temporary DNS failure"
+                        + result.warnings().stream().filter(w -> w.code() == DiscoveryWarning.Code.DNS_TEMPFAIL)
+                                .findFirst().map(w -> " (" + w.message() + ")").orElse("")
+                        + "; try again later");
                 err.flush();
                 yield ExitCodes.TEMPERROR;
             }
@@ -150,42 +155,59 @@ final class CheckCommand implements Callable<Integer> {
         return ExitCodes.INVALID;
     }
 
+    /** Most distinct destination hosts checked, so a hostile record cannot make us send unbounded queries. */
+    static final int MAX_DESTINATION_HOSTS = 10;
+
+    /** How a report destination relates to the policy domain. */
+    enum Scope { INTERNAL, EXTERNAL, NO_HOST, NOT_CHECKED }
+
     /**
      * One rua/ruf URI and, when it is external, the RFC 9990 verification of it.
      *
-     * @param verification empty for an internal destination (or a URI without a host to check)
+     * @param verification present for an {@link Scope#EXTERNAL} destination only
      */
-    record Destination(String tag, ReportUri uri, Optional<String> host, boolean external,
+    record Destination(String tag, ReportUri uri, Optional<String> host, Scope scope,
                        Optional<Verification> verification, Optional<String> warning) {
     }
 
     /**
      * RFC 9990 "Verifying External Destinations": compare the Organizational Domain of the policy domain
      * with that of each destination host; for those that differ, look for the authorization record.
+     * Each host is looked at once; at most {@link #MAX_DESTINATION_HOSTS} hosts are.
      */
     private static List<Destination> checkDestinations(DmarcRecord record, DiscoveryResult result,
             PolicyDiscovery discovery, DmarcRecordLookup lookup, DnsClient client) {
         String policyDomain = result.policyDomain().orElseThrow();
         Optional<String> policyOrg = orgDomain(discovery, lookup, policyDomain);
         ExternalDestinationVerifier verifier = new ExternalDestinationVerifier(client);
+        Map<String, Optional<Verification>> byHost = new HashMap<>();
         List<Destination> out = new ArrayList<>();
         for (String tag : List.of("rua", "ruf")) {
             for (ReportUri uri : tag.equals("rua") ? record.rua() : record.ruf()) {
                 Optional<String> host = uri.mailtoDomain().flatMap(h -> DomainName.normalize(h, true));
                 if (host.isEmpty()) {
-                    out.add(new Destination(tag, uri, host, false, Optional.empty(), Optional.of(
+                    out.add(new Destination(tag, uri, host, Scope.NO_HOST, Optional.empty(), Optional.of(
                             tag + " destination " + uri + " has no domain to check; receivers may ignore it")));
                     continue;
                 }
-                Optional<String> hostOrg = orgDomain(discovery, lookup, host.get());
-                boolean external = policyOrg.isEmpty() || hostOrg.isEmpty() || !policyOrg.equals(hostOrg);
-                if (!external) {
-                    out.add(new Destination(tag, uri, host, false, Optional.empty(), Optional.empty()));
+                if (!byHost.containsKey(host.get()) && byHost.size() >= MAX_DESTINATION_HOSTS) {
+                    out.add(new Destination(tag, uri, host, Scope.NOT_CHECKED, Optional.empty(), Optional.of(
+                            tag + " destination " + uri + " not checked: more than " + MAX_DESTINATION_HOSTS
+                                    + " destination hosts")));
                     continue;
                 }
-                Verification v = verifier.verify(policyDomain, host.get());
-                Optional<String> warning = destinationWarning(tag, uri, policyDomain, v);
-                out.add(new Destination(tag, uri, host, true, Optional.of(v), warning));
+                Optional<Verification> v = byHost.computeIfAbsent(host.get(), h -> {
+                    Optional<String> hostOrg = orgDomain(discovery, lookup, h);
+                    // Unknown Organizational Domains (DNS trouble) are treated as different: verify.
+                    boolean external = policyOrg.isEmpty() || hostOrg.isEmpty() || !policyOrg.equals(hostOrg);
+                    return external ? Optional.of(verifier.verify(policyDomain, h)) : Optional.empty();
+                });
+                if (v.isEmpty()) {
+                    out.add(new Destination(tag, uri, host, Scope.INTERNAL, Optional.empty(), Optional.empty()));
+                } else {
+                    out.add(new Destination(tag, uri, host, Scope.EXTERNAL, v,
+                            destinationWarning(tag, uri, policyDomain, v.get())));
+                }
             }
         }
         return out;
@@ -232,14 +254,22 @@ final class CheckCommand implements Callable<Integer> {
             x.put("tag", d.tag());
             x.put("uri", d.uri().toString());
             x.put("host", d.host().orElse(null));
-            x.put("external", d.external());
+            switch (d.scope()) {
+                case INTERNAL -> x.put("external", false);
+                case EXTERNAL -> x.put("external", true);
+                default -> x.putNull("external");
+            }
             if (d.verification().isPresent()) {
                 Verification v = d.verification().get();
                 x.put("verificationName", v.verificationName());
                 x.put("authorization", v.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'));
             } else {
                 x.putNull("verificationName");
-                x.put("authorization", d.external() ? null : "not-needed");
+                x.put("authorization", switch (d.scope()) {
+                    case INTERNAL -> "not-needed";
+                    case NO_HOST -> "no-host";
+                    default -> "not-checked";
+                });
             }
         }
         ArrayNode q = o.putArray("queriedNames");
@@ -281,7 +311,11 @@ final class CheckCommand implements Callable<Integer> {
                     case OVERRIDE_TO_OTHER_HOST -> "external, authorization at " + v.verificationName()
                             + " redirects to another host";
                     case TEMPERROR -> "external, verification failed temporarily at " + v.verificationName();
-                }).orElse(d.external() ? "unverifiable" : "internal");
+                }).orElse(switch (d.scope()) {
+                    case INTERNAL -> "internal";
+                    case NO_HOST -> "no host to check";
+                    default -> "not checked";
+                });
                 out.println("  " + d.tag() + " " + d.uri() + ": " + status);
             }
         }

@@ -74,7 +74,7 @@ class DmarcCheckCommandTest {
         CliRun r = check("flaky.example", "--json");
         assertThat(r.exitCode()).isEqualTo(ExitCodes.TEMPERROR);
         assertThat(r.json().get("result").asText()).isEqualTo("temperror");
-        assertThat(r.err()).contains("temporary DNS failure");
+        assertThat(r.err()).contains("temporary DNS failure").contains("_dmarc.flaky.example");
     }
 
     @Test
@@ -164,5 +164,36 @@ class DmarcCheckCommandTest {
                 .contains("rua mailto:agg@example.com: internal");
         CliRun none = check("nothing.example");
         assertThat(none.out()).contains("Result:                none (no DMARC policy applies)");
+    }
+
+    @Test
+    void destinationChecksAreBoundedAndOncePerHost() {
+        StringBuilder rua = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            rua.append(i == 0 ? "" : ",").append("mailto:r@host").append(i).append(".example");
+        }
+        dns.txt("_dmarc.many.example", "v=DMARC1; p=none; rua=" + rua + ",mailto:again@host1.example");
+        JsonNode j = check("many.example", "--json").json();
+        JsonNode d = j.get("reportDestinations");
+        assertThat(d).hasSize(31);
+        long checked = 0;
+        for (JsonNode x : d) {
+            if (!x.get("authorization").asText().equals("not-checked")) {
+                checked++;
+            }
+        }
+        assertThat(checked).isEqualTo(CheckCommand.MAX_DESTINATION_HOSTS + 1); // host1 twice
+        long verificationQueries = dns.queries.stream().filter(q -> q.contains("._report._dmarc.")).count();
+        assertThat(verificationQueries).isEqualTo(CheckCommand.MAX_DESTINATION_HOSTS);
+        assertThat(d.get(30).get("authorization").asText()).isEqualTo("not-authorized");
+    }
+
+    @Test
+    void anExceptionIsAnInternalErrorWithExit70() {
+        CliRun r = CliRun.run(s -> {
+            throw new IllegalStateException("boom");
+        }, "check", "example.com");
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.INTERNAL);
+        assertThat(r.err()).contains("internal error").contains("boom");
     }
 }
