@@ -121,7 +121,11 @@ class DmarcEvaluateRealDnsTest {
 
     @Test
     void signedMessageSavedWithBareLfLineEndsStillPassesDkimFromStdin() {
-        byte[] signed = signer.sign(DkimTestSigner.sampleMessage("reject.test", "line one\r\nline two\r\n"));
+        // simple/simple, the strictest canonicalisation (RFC 6376 §3.4.1, §3.4.3). The verdict must survive the
+        // file having lost its CRs. (jDKIM's parser also accepts bare LF, so this checks the whole path end to
+        // end; the LF-to-CRLF conversion itself is unit-tested in DmarcEvaluateCommandTest.)
+        byte[] signed = signer.signWithTags(DkimTestSigner.sampleMessage("reject.test", "line one\r\nline two\r\n"),
+                "c=simple/simple;");
         byte[] lf = new String(signed, StandardCharsets.UTF_8).replace("\r\n", "\n").getBytes(StandardCharsets.UTF_8);
         CliRun r = CliRun.run(DmarcCli.newCommandLine(DnsjavaClient::new, () -> new ByteArrayInputStream(lf)),
                 "evaluate", "--ip", "127.0.0.3", "--helo", "client.example", "--mail-from", "<>",
