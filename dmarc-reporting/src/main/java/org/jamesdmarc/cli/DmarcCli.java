@@ -24,11 +24,11 @@ import picocli.CommandLine.Command;
         subcommands = {RecordCommand.class, CheckCommand.class, EvaluateCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            " 0:success: the record is valid / was generated / check found a policy /",
-            "   evaluate completed (DMARC pass, fail or none)",
+            " 0:success: the record is valid / was generated / check found a policy / evaluate completed "
+                + "(DMARC pass, fail or none)",
             " 1:check: no DMARC policy applies (result none)",
-            " 2:invalid input: invalid record, invalid option or combination, bad domain, --ip or --dns",
-            "   value, unreadable message",
+            " 2:invalid input: invalid record, invalid option or combination, bad domain, --ip or --dns value, "
+                + "unreadable message",
             " 3:check, evaluate: temporary DNS failure (result temperror); try again later",
             " 4:check, evaluate: permanent error (result permerror, e.g. no usable From field)",
             "70:internal error (a bug)"},
