@@ -44,7 +44,14 @@ public final class DmarcCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** slf4j-simple's level property; the libraries' INFO chatter (jSPF logs every SPF term) is not for users. */
+    static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
+
     public static void main(String[] args) {
+        // Before any logger exists; -Dorg.slf4j.simpleLogger.defaultLogLevel=info (DMARC_JAVA_OPTS) overrides.
+        if (System.getProperty(LOG_LEVEL_PROPERTY) == null) {
+            System.setProperty(LOG_LEVEL_PROPERTY, "warn");
+        }
         System.exit(newCommandLine().execute(args));
     }
 
