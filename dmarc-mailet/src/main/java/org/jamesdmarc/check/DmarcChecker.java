@@ -169,7 +169,11 @@ public final class DmarcChecker {
         if (settings.requiredHeaders()) {
             return Optional.of(refused(HeaderViolation.INVALID_FROM, why, forged));
         }
-        return Optional.of(skipped(SkipReason.NO_AUTHOR_DOMAIN, why, forged));
+        // RFC 9989 §5.3.1: with no Author Domain "DMARC validation is not possible"; the result written is
+        // permerror (a problem in the message), as for a refused From, but the message is not refused.
+        String ar = writer.value(new DmarcSummary("permerror", Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(why)), Optional.empty(), List.of());
+        return Optional.of(new CheckOutcome.Skipped(SkipReason.NO_AUTHOR_DOMAIN, why, ar, forged));
     }
 
     private static List<String> authorDomains(AuthorDomainResult from) {
