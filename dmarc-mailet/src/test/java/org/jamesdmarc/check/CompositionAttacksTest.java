@@ -334,9 +334,26 @@ class CompositionAttacksTest {
             // a line that is not a field before From: parsers disagree on where the header ends
             "Junk line\r\nFrom: admin@bank.test\r\n",
             "From: x@attack.test\r\n: admin@bank.test\r\n",
+            // a field name with a NUL or a non-breaking space: not a field, but a C parser may read "From"
+            "Fr\u0000om: admin@bank.test\r\nFrom: x@attack.test\r\n",
+            "From\u00a0: admin@bank.test\r\nFrom: x@attack.test\r\n",
         })
         void foldingAndHeaderStructureTricksAreNeverEvaluatedAsBank(String fields) throws Exception {
             assertUnevaluable(fromAttacker(message(fields)));
+        }
+
+        @Test
+        void invalidUtf8InTheDomainIsNeverBank() throws Exception {
+            // Raw 0xFF / Latin-1 bytes decode to U+FFFD, which no domain may contain.
+            byte[] head = "From: admin@bank.test".getBytes(StandardCharsets.US_ASCII);
+            byte[] tail = ("\r\n" + REST).getBytes(StandardCharsets.US_ASCII);
+            for (byte[] junk : new byte[][] {{(byte) 0xff}, {(byte) 0xe9}, {(byte) 0xc0, (byte) 0xae}}) {
+                byte[] m = new byte[head.length + junk.length + tail.length];
+                System.arraycopy(head, 0, m, 0, head.length);
+                System.arraycopy(junk, 0, m, head.length, junk.length);
+                System.arraycopy(tail, 0, m, head.length + junk.length, tail.length);
+                assertUnevaluable(context(ATTACKER_IP, ATTACKER_HELO, "x@attack.test", m));
+            }
         }
 
         @Test
