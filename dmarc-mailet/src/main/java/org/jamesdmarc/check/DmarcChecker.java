@@ -209,9 +209,12 @@ public final class DmarcChecker {
                 return new SpfChoice(upstream.spf().get(), ResultSource.TRUSTED_AUTHENTICATION_RESULTS);
             }
             if (client.viaTrustedRelay()) {
-                // CVE-2019-20790: only the topmost Received-SPF, added by our trusted relay, and only when it
-                // checked the envelope sender we saw.
-                ReceivedSpfVerdict verdict = ReceivedSpfParser.evaluateTopmost(headers, context.mailFrom(),
+                // CVE-2019-20790: only the topmost Received-SPF the relay added along with the Received field naming
+                // the original client (not one the sender wrote further down), and only when it checked the
+                // envelope sender we saw.
+                List<HeaderField> relayFields = TrustedRelay.addedWithOriginalClientReceived(headers,
+                        settings.trustedRelays());
+                ReceivedSpfVerdict verdict = ReceivedSpfParser.evaluateTopmost(relayFields, context.mailFrom(),
                         Optional.of(client.helo()));
                 if (verdict instanceof ReceivedSpfVerdict.Trusted t) {
                     return new SpfChoice(t.outcome(), ResultSource.TRUSTED_RECEIVED_SPF);
