@@ -21,6 +21,14 @@ public final class HostList {
         return new HostList(List.of());
     }
 
+    /**
+     * A list of already validated entries (CIDR blocks, addresses, host names, {@code .domain} suffixes,
+     * optionally prefixed by {@code !}); {@link CheckSettingsParser} validates them.
+     */
+    public static HostList of(List<String> entries) {
+        return new HostList(entries);
+    }
+
     public List<String> entries() {
         return entries;
     }
