@@ -18,11 +18,11 @@ import org.apache.mailet.base.GenericMatcher;
  *
  * <p>Examples ({@code mailetcontainer.xml}, after {@link DmarcCheck}):
  * <pre>{@code
- * <!-- From field refused (requiredHeaders / rejectMultiValueFrom): bounce it -->
- * <mailet match="org.jamesdmarc.james.DmarcResultIs=refused" class="Bounce">
- *     <inline>heads</inline>
- *     <attachment>none</attachment>
- *     <passThrough>false</passThrough>
+ * <!-- From field refused (requiredHeaders / rejectMultiValueFrom): keep it aside. Bouncing it
+ *      (class="Bounce") would send backscatter to forged senders; refuse it at SMTP time with
+ *      DmarcMessageHook instead when the client should be told. -->
+ * <mailet match="org.jamesdmarc.james.DmarcResultIs=refused" class="ToRepository">
+ *     <repositoryPath>file://var/mail/dmarc-refused/</repositoryPath>
  * </mailet>
  * <!-- DNS trouble: let another processor decide (e.g. retry later) -->
  * <mailet match="org.jamesdmarc.james.DmarcResultIs=temperror" class="ToProcessor">
