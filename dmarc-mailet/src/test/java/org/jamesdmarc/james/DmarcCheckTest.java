@@ -88,6 +88,7 @@ class DmarcCheckTest {
                 "From: Alice <alice@example.com>",
                 "To: bob@example.org",
                 "Subject: hello",
+                "Date: Mon, 2 Mar 2026 09:59:58 +0000",
                 "Message-ID: <1@example.com>");
         String written = TestMails.written(mail.getMessage());
         assertThat(written).startsWith("Authentication-Results: mx.example.org;").endsWith("\r\n\r\nHello Bob.\r\n");
