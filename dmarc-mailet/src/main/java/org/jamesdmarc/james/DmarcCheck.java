@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * It never throws for anything in a message; when the check itself fails it logs, sets
  * {@code org.jamesdmarc.result=temperror} and {@code org.jamesdmarc.error}, and lets the mail go on.
  * When {@link DmarcMessageHook} already evaluated the mail during the SMTP transaction
- * ({@code org.jamesdmarc.evaluatedAtSmtp}), that evaluation is reused: only the header is written.
+ * ({@code org.jamesdmarc.evaluatedAtSmtp}), that evaluation is reused: only the header is written, so give
+ * both the same parameters (the hook's authserv-id is the one written).
  *
  * <p>Put it in the {@code root} processor, before anything that adds Authentication-Results fields, so it
  * sees the message as received. Mail James creates itself (bounces, notifications) has remote address
