@@ -1,12 +1,11 @@
 package org.jamesdmarc.check;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
+import org.jamesdmarc.dns.DnsSettings;
 import org.jamesdmarc.policy.DiscoveryMode;
 
 /**
@@ -24,8 +23,7 @@ import org.jamesdmarc.policy.DiscoveryMode;
  * @param spfIgnoreResults            ignore upstream SPF results, even trusted ones (SPFIgnoreResults)
  * @param dkimSelfValidate            verify DKIM ourselves when no trusted result is present
  * @param trustedRelays               relays in front of James whose Received/Authentication-Results we read
- * @param dnsServers                  DNS servers ({@code host:port}); empty = the system's resolvers
- * @param dnsTimeout                  DNS query timeout
+ * @param dns                         DNS servers, timeout and cache (parameters {@code dnsServers}, {@code dnsTimeout}, ...)
  * @param discovery                   RFC 9989 tree walk or RFC 7489 public suffix list
  * @param publicSuffixList            a PSL file overriding the bundled one (PublicSuffixList)
  * @param legacyPctSampling           honour RFC 7489 {@code pct} (retired by RFC 9989)
@@ -42,8 +40,7 @@ public record CheckSettings(
         boolean spfIgnoreResults,
         boolean dkimSelfValidate,
         HostList trustedRelays,
-        List<String> dnsServers,
-        Duration dnsTimeout,
+        DnsSettings dns,
         DiscoveryMode discovery,
         Optional<Path> publicSuffixList,
         boolean legacyPctSampling) {
@@ -54,8 +51,7 @@ public record CheckSettings(
         Objects.requireNonNull(ignoreHosts, "ignoreHosts");
         ignoreMailFrom = Set.copyOf(ignoreMailFrom);
         Objects.requireNonNull(trustedRelays, "trustedRelays");
-        dnsServers = List.copyOf(dnsServers);
-        Objects.requireNonNull(dnsTimeout, "dnsTimeout");
+        Objects.requireNonNull(dns, "dns");
         Objects.requireNonNull(discovery, "discovery");
         Objects.requireNonNull(publicSuffixList, "publicSuffixList");
     }

@@ -9,5 +9,7 @@ public enum SkipReason {
     /** The author domain is listed in {@code ignoreMailFrom} (IgnoreMailFrom). */
     IGNORED_MAIL_FROM,
     /** No usable From field and {@code requiredHeaders} is off: nothing to evaluate. */
-    NO_AUTHOR_DOMAIN
+    NO_AUTHOR_DOMAIN,
+    /** A bug in the checker: the message passes unjudged and the error is logged. */
+    INTERNAL_ERROR
 }

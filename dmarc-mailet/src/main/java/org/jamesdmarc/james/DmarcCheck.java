@@ -66,7 +66,7 @@ import org.slf4j.LoggerFactory;
  * <li>{@code softwareHeader}: add the {@code DMARC-Filter} field (SoftwareHeader); default false</li>
  * </ul>
  * A bad value stops James at start-up with a message naming the parameter, e.g.
- * {@code Invalid DmarcCheck parameter: dnsTimeout: "abc" is not a duration}.
+ * {@code Invalid DmarcCheck parameter: dnsTimeout: 'abc' is not a duration ...}.
  *
  * <p>Metrics (James {@link MetricFactory}): counters {@code dmarc_evaluations_<result>} and
  * {@code dmarc_evaluations_error}, timer {@code dmarc_evaluation}.
@@ -132,7 +132,7 @@ public class DmarcCheck extends GenericMailet {
             checker = injectedChecker;
         } else {
             try {
-                checker = new DmarcChecker(settings)::check;
+                checker = DmarcChecker.create(settings)::check;
             } catch (RuntimeException e) {
                 throw new MessagingException("DmarcCheck cannot start: " + e.getMessage(), e);
             }
@@ -163,7 +163,11 @@ public class DmarcCheck extends GenericMailet {
             timer.stopAndPublish();
         }
         OutcomeSummary summary = DmarcAttributes.store(mail, outcome);
-        metrics.countResult(summary.result());
+        if (DmarcAttributes.isInternalError(outcome)) {
+            metrics.countError();
+        } else {
+            metrics.countResult(summary.result());
+        }
         writeHeaders(mail, outcome.forgedAuthResultsFields(), outcome.authenticationResults());
     }
 

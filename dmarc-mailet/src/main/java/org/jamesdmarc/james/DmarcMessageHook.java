@@ -119,7 +119,7 @@ public class DmarcMessageHook implements JamesMessageHook {
             checker = injectedChecker;
         } else {
             try {
-                checker = new DmarcChecker(settings)::check;
+                checker = DmarcChecker.create(settings)::check;
             } catch (RuntimeException e) {
                 throw new ConfigurationException("DmarcMessageHook cannot start: " + e.getMessage(), e);
             }
@@ -152,13 +152,20 @@ public class DmarcMessageHook implements JamesMessageHook {
         }
         OutcomeSummary summary = DmarcAttributes.store(mail, outcome);
         DmarcAttributes.markEvaluatedAtSmtp(mail);
-        metrics.countResult(summary.result());
+        if (DmarcAttributes.isInternalError(outcome)) {
+            metrics.countError();
+        } else {
+            metrics.countResult(summary.result());
+        }
         return decide(outcome);
     }
 
     private HookResult decide(CheckOutcome outcome) {
         if (outcome instanceof CheckOutcome.Refused r) {
             return reject("Message refused: " + r.detail());
+        }
+        if (tempFailOnError && DmarcAttributes.isInternalError(outcome)) {
+            return tempFail("the DMARC check failed");
         }
         if (outcome instanceof CheckOutcome.Evaluated e) {
             DmarcEvaluation ev = e.evaluation();

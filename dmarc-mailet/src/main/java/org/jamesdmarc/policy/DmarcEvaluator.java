@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
 
 import org.jamesdmarc.auth.DkimOutcome;
 import org.jamesdmarc.auth.DkimResult;
@@ -26,13 +25,9 @@ public final class DmarcEvaluator {
     private final PolicyDiscovery discovery;
 
     public DmarcEvaluator(DnsClient dns, EvaluationOptions options) {
-        this(dns, options, RecordParser::parse);
-    }
-
-    DmarcEvaluator(DnsClient dns, EvaluationOptions options, Function<String, RecordParseResult> parser) {
         this.dns = Objects.requireNonNull(dns, "dns");
         this.options = Objects.requireNonNull(options, "options");
-        this.discovery = new PolicyDiscovery(dns, options.discoveryMode(), options.publicSuffixList(), parser);
+        this.discovery = new PolicyDiscovery(dns, options.discoveryMode(), options.publicSuffixList());
     }
 
     public EvaluationOptions options() {

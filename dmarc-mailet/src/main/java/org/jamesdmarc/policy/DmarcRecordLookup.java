@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
 
 import org.jamesdmarc.dns.DnsClient;
 import org.jamesdmarc.dns.TxtAnswer;
@@ -62,17 +61,11 @@ public final class DmarcRecordLookup {
     }
 
     private final DnsClient dns;
-    private final Function<String, RecordParseResult> parser;
     private final Map<String, Outcome> cache = new HashMap<>();
     private final List<String> queried = new ArrayList<>();
 
     public DmarcRecordLookup(DnsClient dns) {
-        this(dns, RecordParser::parse);
-    }
-
-    DmarcRecordLookup(DnsClient dns, Function<String, RecordParseResult> parser) {
         this.dns = Objects.requireNonNull(dns, "dns");
-        this.parser = Objects.requireNonNull(parser, "parser");
     }
 
     /** The outcome for {@code _dmarc.<domain>} ({@code domain} normalised, not the root). */
@@ -95,44 +88,18 @@ public final class DmarcRecordLookup {
     }
 
     /** RFC 9989 §4.10 step 2: keep records starting with v=DMARC1; several of them means none. */
-    private Outcome select(String domain, List<String> texts) {
-        RecordParseResult.Valid valid = null;
-        int dmarcRecords = 0;
-        for (String text : texts) {
-            RecordParseResult r = parseSafely(text);
-            if (r instanceof RecordParseResult.Valid v) {
-                dmarcRecords++;
-                valid = v;
-            } else if (r instanceof RecordParseResult.Invalid inv
-                    && inv.error().kind() == RecordSyntaxError.Kind.MALFORMED) {
-                // Starts with v=DMARC1 (else the kind would be NOT_DMARC1) but unreadable:
-                // it still counts as a DMARC record for the "multiple records" rule.
-                dmarcRecords++;
-                valid = null;
-            }
+    private static Outcome select(String domain, List<String> texts) {
+        RecordSelection selection = RecordParser.select(texts);
+        if (selection instanceof RecordSelection.NoRecord none) {
+            return new Absent(domain, none.reason() == RecordSelection.Reason.MULTIPLE_DMARC_RECORDS
+                    ? AbsentReason.MULTIPLE_RECORDS : AbsentReason.NO_DMARC_RECORD);
         }
-        if (dmarcRecords == 0) {
-            return new Absent(domain, AbsentReason.NO_DMARC_RECORD);
+        RecordParseResult result = ((RecordSelection.Selected) selection).result();
+        if (result instanceof RecordParseResult.Valid v) {
+            return new Found(domain, v.record(), v.warnings());
         }
-        if (dmarcRecords > 1) {
-            return new Absent(domain, AbsentReason.MULTIPLE_RECORDS);
-        }
-        if (valid == null) {
-            return new Absent(domain, AbsentReason.MALFORMED_RECORD);
-        }
-        return new Found(domain, valid.record(), valid.warnings());
-    }
-
-    private RecordParseResult parseSafely(String text) {
-        try {
-            RecordParseResult r = parser.apply(text);
-            return r != null ? r : new RecordParseResult.Invalid(
-                    new RecordSyntaxError(RecordSyntaxError.Kind.MALFORMED, "parser returned nothing"));
-        } catch (RuntimeException e) {
-            // The parser promises never to throw; a bug there must not break mail flow.
-            return new RecordParseResult.Invalid(
-                    new RecordSyntaxError(RecordSyntaxError.Kind.MALFORMED, "parser failure: " + e));
-        }
+        // Starts with v=DMARC1 but is not a readable tag-value list: no usable record here.
+        return new Absent(domain, AbsentReason.MALFORMED_RECORD);
     }
 
     /** Number of DNS queries actually sent (cache hits excluded). */

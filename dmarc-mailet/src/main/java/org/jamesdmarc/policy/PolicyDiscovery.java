@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
 
 import org.jamesdmarc.dns.DnsClient;
 
@@ -14,33 +13,29 @@ import org.jamesdmarc.dns.DnsClient;
  * §3.2 Public Suffix List method ({@link DiscoveryMode#PSL}). Thread-safe; DNS answers are only
  * shared within one {@link DmarcRecordLookup}.
  *
- * <p>Temporary DNS failures: a failure of the Author Domain's own {@code _dmarc} query is a
- * TEMPERROR. A failure higher up the tree is a TEMPERROR as well, because the record there could
- * carry {@code psd} or be the Organizational Domain's policy (RFC 9989 §4.10.1 leaves DNS error
- * handling to the receiver; we choose the answer that can never cause a wrong reject).
+ * <p>Temporary DNS failures (RFC 9989 §4.10.1 leaves their handling to the receiver; we choose
+ * answers that can never cause a wrong reject): a failure of the Author Domain's own
+ * {@code _dmarc} query is a TEMPERROR. A failure higher up the tree is a TEMPERROR too when the
+ * Author Domain has no record, because the record above could carry {@code psd} or be the
+ * Organizational Domain's policy. When the Author Domain has its own record, that record is the
+ * policy regardless; the result is FOUND with the Organizational Domain left empty (relaxed
+ * alignment checks that need it then give temperror).
  */
 public final class PolicyDiscovery {
 
     private final DnsClient dns;
     private final DiscoveryMode mode;
     private final PublicSuffixList psl;
-    private final Function<String, RecordParseResult> parser;
 
     /**
      * @param psl the list for {@link DiscoveryMode#PSL}; the bundled list when empty. Unused in
      *            tree-walk mode.
      */
     public PolicyDiscovery(DnsClient dns, DiscoveryMode mode, Optional<PublicSuffixList> psl) {
-        this(dns, mode, psl, RecordParser::parse);
-    }
-
-    PolicyDiscovery(DnsClient dns, DiscoveryMode mode, Optional<PublicSuffixList> psl,
-                    Function<String, RecordParseResult> parser) {
         this.dns = Objects.requireNonNull(dns, "dns");
         this.mode = Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(psl, "psl");
         this.psl = mode == DiscoveryMode.PSL ? psl.orElseGet(PublicSuffixList::bundled) : psl.orElse(null);
-        this.parser = Objects.requireNonNull(parser, "parser");
     }
 
     public DiscoveryMode mode() {
@@ -49,7 +44,7 @@ public final class PolicyDiscovery {
 
     /** A fresh per-evaluation lookup cache using this discovery's DNS client. */
     public DmarcRecordLookup newLookup() {
-        return new DmarcRecordLookup(dns, parser);
+        return new DmarcRecordLookup(dns);
     }
 
     /** Discovers the policy with a fresh lookup cache. */
@@ -87,6 +82,16 @@ public final class PolicyDiscovery {
             DmarcRecordLookup.TempFail tf = walk.tempFail().get();
             warnings.add(new DiscoveryWarning(DiscoveryWarning.Code.DNS_TEMPFAIL, tf.domain(),
                     "_dmarc." + tf.domain() + ": " + tf.detail()));
+            Optional<DmarcRecordLookup.Found> own = walk.recordAt(author);
+            if (own.isPresent()) {
+                // RFC 9989 §4.10.1: a record at the Author Domain is the one applied whatever lies
+                // above, so the policy is known; only the Organizational Domain (for relaxed
+                // alignment) stays unknown, and alignment checks needing it give temperror.
+                DmarcRecordLookup.Found f = own.get();
+                return new DiscoveryResult(DiscoveryStatus.FOUND, mode, author, Optional.of(author),
+                        Optional.of(PolicyDomainRole.AUTHOR_DOMAIN), Optional.empty(), Optional.of(f.record()),
+                        f.warnings(), lookups, names, warnings);
+            }
             return new DiscoveryResult(DiscoveryStatus.TEMPERROR, mode, author, Optional.empty(), Optional.empty(),
                     Optional.empty(), Optional.empty(), List.of(), lookups, names, warnings);
         }

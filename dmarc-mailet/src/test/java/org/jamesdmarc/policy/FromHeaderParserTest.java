@@ -1,0 +1,546 @@
+package org.jamesdmarc.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.jamesdmarc.policy.AuthorDomainResult.Empty;
+import org.jamesdmarc.policy.AuthorDomainResult.EmptyKind;
+import org.jamesdmarc.policy.AuthorDomainResult.Malformed;
+import org.jamesdmarc.policy.AuthorDomainResult.Missing;
+import org.jamesdmarc.policy.AuthorDomainResult.MultipleAddressesSameDomain;
+import org.jamesdmarc.policy.AuthorDomainResult.MultipleDomains;
+import org.jamesdmarc.policy.AuthorDomainResult.Single;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class FromHeaderParserTest {
+
+    private static AuthorDomainResult parse(String... fields) {
+        return FromHeaderParser.authorDomain(Arrays.asList(fields));
+    }
+
+    private static void assertSingle(String field, String domain, String address) {
+        assertThat(parse(field)).isEqualTo(new Single(domain, address));
+    }
+
+    private static void assertMalformed(String field) {
+        assertThat(parse(field)).isInstanceOf(Malformed.class);
+    }
+
+    @Nested
+    class SingleMailbox {
+
+        @Test
+        void bareAddrSpec() {
+            assertSingle("user@example.com", "example.com", "user@example.com");
+        }
+
+        @Test
+        void leadingAndTrailingWhitespaceAndComments() {
+            assertSingle("  (hi) user@example.com (there)  ", "example.com", "user@example.com");
+        }
+
+        @Test
+        void angleAddrWithoutDisplayName() {
+            assertSingle("<user@example.com>", "example.com", "user@example.com");
+        }
+
+        @Test
+        void whitespaceInsideAngleBracketsAroundAddrSpec() {
+            assertSingle("< user@example.com >", "example.com", "user@example.com");
+        }
+
+        @Test
+        void atomDisplayName() {
+            assertSingle("John Q. Public <jqp@example.com>", "example.com", "jqp@example.com");
+        }
+
+        @Test
+        void displayNameAdjacentToAngleBracket() {
+            assertSingle("John<j@example.com>", "example.com", "j@example.com");
+        }
+
+        @Test
+        void quotedDisplayNameWithEscapedQuotes() {
+            assertSingle("\"Joe \\\"the boss\\\" Q\" <joe@example.com>", "example.com", "joe@example.com");
+        }
+
+        @Test
+        void quotedDisplayNameContainingAnAddressDoesNotCount() {
+            assertSingle("\"attacker@evil.com\" <user@good.com>", "good.com", "user@good.com");
+        }
+
+        @Test
+        void quotedDisplayNameContainingAngleBrackets() {
+            assertSingle("\"<admin@evil.com>\" <user@good.com>", "good.com", "user@good.com");
+        }
+
+        @Test
+        void displayNameThatLooksLikeADomain() {
+            assertSingle("good.com <a@evil.com>", "evil.com", "a@evil.com");
+        }
+
+        @Test
+        void commentContainingAnAddress() {
+            assertSingle("user@good.com (foo@evil.com)", "good.com", "user@good.com");
+        }
+
+        @Test
+        void nestedCommentsWithSpecials() {
+            assertSingle("(a (b@evil.com <x@evil.com>) \\) c) Name (d@evil.com) <u@good.com> ((e@evil.com))",
+                    "good.com", "u@good.com");
+        }
+
+        @Test
+        void commentBetweenDisplayNameAndAngleAddr() {
+            assertSingle("Name(evil.com)<u@good.com>", "good.com", "u@good.com");
+        }
+
+        @Test
+        void uppercaseDomainIsLowerCased() {
+            assertSingle("User@EXAMPLE.Com", "example.com", "User@example.com");
+        }
+
+        @Test
+        void trailingDotIsRemoved() {
+            assertSingle("<user@example.com.>", "example.com", "user@example.com");
+            assertSingle("user@example.com.", "example.com", "user@example.com");
+        }
+
+        @Test
+        void idnULabelBecomesALabel() {
+            assertSingle("Jörg <joerg@bücher.example>", "xn--bcher-kva.example", "joerg@xn--bcher-kva.example");
+        }
+
+        @Test
+        void upperCaseULabel() {
+            assertSingle("j@B\u00dcCHER.example", "xn--bcher-kva.example", "j@xn--bcher-kva.example");
+        }
+
+        @Test
+        void aLabelInputIsKept() {
+            assertSingle("joerg@XN--BCHER-KVA.example", "xn--bcher-kva.example", "joerg@xn--bcher-kva.example");
+        }
+
+        @Test
+        void utf8LocalPartAndDomain() {
+            assertSingle("用户@例子.广告", "xn--fsqu00a.xn--4rr70v", "用户@xn--fsqu00a.xn--4rr70v");
+        }
+
+        @Test
+        void quotedLocalPartWithSpace() {
+            assertSingle("\"john smith\"@example.com", "example.com", "\"john smith\"@example.com");
+        }
+
+        @Test
+        void legacyConsecutiveDotsInLocalPart() {
+            assertSingle("foo..bar.@docomo.ne.jp", "docomo.ne.jp", "foo..bar.@docomo.ne.jp");
+        }
+
+        @Test
+        void foldedCrlfAndLf() {
+            assertSingle("\"John Doe\"\r\n <john@example.com>", "example.com", "john@example.com");
+            assertSingle("John\n\t<john@example.com>\n (c)", "example.com", "john@example.com");
+        }
+
+        @Test
+        void trailingLineTerminatorIsIgnored() {
+            assertSingle(" user@example.com\r\n", "example.com", "user@example.com");
+        }
+
+        @Test
+        void obsoleteRouteToTheSameDomainIsIgnored() {
+            assertSingle("<@example.com:user@example.com>", "example.com", "user@example.com");
+            assertSingle("Name <@EXAMPLE.com,@example.com:user@example.com>", "example.com", "user@example.com");
+        }
+
+        @Test
+        void encodedWordDisplayNameIsNotDecoded() {
+            // base64 of "admin@evil.com>": decoding must never yield an address.
+            assertSingle("=?utf-8?b?YWRtaW5AZXZpbC5jb20+?= <user@good.com>", "good.com", "user@good.com");
+            assertSingle("=?utf-8?q?admin=40evil.com?= <user@good.com>", "good.com", "user@good.com");
+        }
+
+        @Test
+        void trailingCommaIsTolerated() {
+            // RFC 5322 §4.4 obs-mbox-list allows empty list elements; one mailbox remains, no ambiguity.
+            assertSingle("<a@good.com>,", "good.com", "a@good.com");
+            assertSingle(", a@good.com , ,", "good.com", "a@good.com");
+        }
+
+        @Test
+        void emptyGroupNextToAMailbox() {
+            assertSingle("undisclosed:;, a@good.com", "good.com", "a@good.com");
+        }
+
+        @Test
+        void groupWithOneMember() {
+            assertSingle("team: a@good.com;", "good.com", "a@good.com");
+        }
+
+        @Test
+        void uniqueDomainAccessor() {
+            assertThat(parse("a@good.com").uniqueDomain()).contains("good.com");
+            assertThat(parse("a@good.com, b@evil.com").uniqueDomain()).isEmpty();
+        }
+    }
+
+    @Nested
+    class SeveralMailboxes {
+
+        @Test
+        void twoAngleAddrsInDifferentDomains() {
+            assertThat(parse("<a@evil.com>, <b@good.com>"))
+                    .isEqualTo(new MultipleDomains(List.of("evil.com", "good.com"),
+                            List.of("a@evil.com", "b@good.com"), 1));
+        }
+
+        @Test
+        void sameDomainDifferentCaseAndTrailingDot() {
+            assertThat(parse("a@Good.com, B <b@good.com.>"))
+                    .isEqualTo(new MultipleAddressesSameDomain("good.com", List.of("a@good.com", "b@good.com"), 1));
+        }
+
+        @Test
+        void subdomainIsADifferentDomain() {
+            assertThat(parse("a@good.com, b@mail.good.com")).isInstanceOf(MultipleDomains.class);
+        }
+
+        @Test
+        void groupMembersInTwoDomains() {
+            assertThat(parse("grp: a@x.com, b@y.com;"))
+                    .isEqualTo(new MultipleDomains(List.of("x.com", "y.com"), List.of("a@x.com", "b@y.com"), 1));
+        }
+
+        @Test
+        void groupThenMailbox() {
+            assertThat(parse("grp: a@x.com;, c@z.com"))
+                    .isEqualTo(new MultipleDomains(List.of("x.com", "z.com"), List.of("a@x.com", "c@z.com"), 1));
+        }
+
+        @Test
+        void domainsKeepOrderOfFirstAppearanceAndDeduplicate() {
+            AuthorDomainResult r = parse("a@b.com, c@d.com, e@B.com");
+            assertThat(r).isInstanceOf(MultipleDomains.class);
+            assertThat(((MultipleDomains) r).domains()).containsExactly("b.com", "d.com");
+            assertThat(((MultipleDomains) r).addresses()).hasSize(3);
+        }
+    }
+
+    @Nested
+    class MultipleFromFields {
+
+        @Test
+        void twoFieldsTwoDomains() {
+            AuthorDomainResult r = parse("a@good.com", "b@evil.com");
+            assertThat(r).isEqualTo(new MultipleDomains(List.of("good.com", "evil.com"),
+                    List.of("a@good.com", "b@evil.com"), 2));
+            assertThat(((MultipleDomains) r).multipleFromFields()).isTrue();
+        }
+
+        @Test
+        void twoIdenticalFieldsAreNeverSingle() {
+            AuthorDomainResult r = parse("a@good.com", "a@good.com");
+            assertThat(r).isEqualTo(new MultipleAddressesSameDomain("good.com",
+                    List.of("a@good.com", "a@good.com"), 2));
+            assertThat(((MultipleAddressesSameDomain) r).multipleFromFields()).isTrue();
+        }
+
+        @Test
+        void secondFieldBlankStillFlagsMultipleFields() {
+            assertThat(parse("a@good.com", " ")).isEqualTo(
+                    new MultipleAddressesSameDomain("good.com", List.of("a@good.com"), 2));
+        }
+
+        @Test
+        void malformedSecondFieldMakesAllMalformed() {
+            AuthorDomainResult r = parse("a@good.com", "\"b@evil.com");
+            assertThat(r).isInstanceOf(Malformed.class);
+            assertThat(((Malformed) r).reason()).startsWith("From field 2 of 2");
+        }
+
+        @Test
+        void singleFieldResultDoesNotFlagMultipleFields() {
+            assertThat(((MultipleDomains) parse("a@x.com, b@y.com")).multipleFromFields()).isFalse();
+        }
+    }
+
+    @Nested
+    class MissingAndEmpty {
+
+        @Test
+        void noField() {
+            assertThat(FromHeaderParser.authorDomain(List.of())).isEqualTo(new Missing());
+            assertThat(FromHeaderParser.authorDomain((List<String>) null)).isEqualTo(new Missing());
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"", "   ", " (comment only) ", ",", " , ,"})
+        void blank(String value) {
+            assertThat(parse(value)).isEqualTo(new Empty(EmptyKind.BLANK));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"undisclosed-recipients:;", "Group (c) : (x) ;", "a:;, b:;", "g: ,, ;"})
+        void groupWithoutMailbox(String value) {
+            assertThat(parse(value)).isEqualTo(new Empty(EmptyKind.GROUP_WITHOUT_MAILBOX));
+        }
+    }
+
+    @Nested
+    class MalformedInput {
+
+        @ParameterizedTest
+        @ValueSource(strings = {
+            "\"a@good.com\"",                    // quoted string only: display name without address
+            "John Doe",                          // display name only
+            "good.com",                          // no '@'
+            "a@evil.com\u0000@good.com",         // NUL
+            "a@good.com\u0001",                  // control char
+            "a@good.com\u007f",                  // DEL
+            "a@good\u0085.com",                  // C1 control
+            "a@good.com\u2028b@evil.com",        // Unicode line separator
+            "a@good.com\rb@evil.com",            // bare CR
+            "a@good.com\nFrom: b@evil.com",      // line break not followed by whitespace (header injection)
+            "a@good.com\r\nb@evil.com",          // CRLF not followed by WSP
+            "<a@good.com> <b@evil.com>",         // two angle-addrs in one mailbox
+            "Name <a@good.com> b@evil.com",      // garbage after angle-addr
+            "a@good.com b@evil.com",             // missing comma
+            "a@good.com <b@evil.com>",           // addr-spec used as display name
+            "<a@good.com",                       // unbalanced angle
+            "a@good.com>",                       // stray '>'
+            "<<a@good.com>>",                    // nested angles
+            "<>",                                // null sender path is not a mailbox
+            "\"unterminated <a@good.com>",       // unbalanced quote
+            "Name (unterminated <a@good.com>",   // unbalanced comment
+            "Name ((x) <a@good.com>",            // unbalanced nested comment
+            "a@good.com)",                       // stray ')'
+            "a@[1.2.3.4]",                       // domain literal
+            "<a@[IPv6:::1]>",                    // domain literal
+            "[1.2.3.4]",                         // bare domain literal
+            "a@b@good.com",                      // two '@'
+            "@good.com",                         // no local part
+            "a@",                                // no domain
+            "<a@>",                              // no domain
+            "a@good..com",                       // empty label
+            "a@.good.com",                       // empty label
+            "a@good.com..",                      // two trailing dots
+            "a@localhost",                       // single label: no DMARC Author Domain
+            "a@good_x.com",                      // non-LDH domain character
+            "a@good!.com",                       // non-LDH domain character
+            "a@-good.com",                       // hyphen at label start
+            "a@good .com",                       // whitespace inside domain
+            "a @good.com",                       // whitespace before '@'
+            "a@ good.com",                       // whitespace after '@'
+            "a(c)@good.com",                     // comment inside addr-spec
+            "John Smith@good.com",               // display name without brackets
+            "\"a@good.com\"@evil.com",           // quoted local part with address delimiter
+            "\"a<\"@evil.com",                   // quoted local part with '<'
+            "\"a\\\"b\"@evil.com",               // quoted local part with escape
+            "\"a\".b@good.com",                  // mixed obs-local-part
+            "=?utf-8?b?YWRtaW5AZ29vZC5jb20=?=@evil.com",  // encoded-word as local part
+            "<=?utf-8?q?x?=@evil.com>",          // encoded-word as local part
+            "...@good.com",                      // dots only
+            "grp: a@x.com",                      // unterminated group
+            "g1: g2: a@x.com;;",                 // nested group
+            ": a@x.com;",                        // group without name
+            ". <a@good.com>",                    // display name starting with '.'
+            "Name; <a@good.com>",                // ';' outside group
+            "<@evil.com:user@good.com>",         // route naming another domain
+            "<@:user@good.com>",                 // empty route domain
+            "<@good.com user@good.com>",         // route without ':'
+            "a@good\u00a0.com",                  // Unicode space in domain
+            "a@goo\u200bgle.com",                // zero-width space (format char) in domain
+            "a@good.com\u202e",                  // bidi override
+            "a@xn--.com",                        // hyphen at label end
+            "a@good.com\ud800",                  // unpaired surrogate
+            "a@stra\u00dfe.de",                  // IDNA2003 maps ß to ss, IDNA2008 does not
+            "a@\uff27\uff2f\uff2f\uff24.com",         // fullwidth letters mapped by IDNA2003
+            "a@good\u3002com",                   // ideographic full stop as label separator
+            "a@bu\u0308cher.example",            // not NFC
+            "a@192.0.2.1",                       // unbracketed address literal
+            "a@good.com;",                       // ';' is not a list separator outside a group
+            "<a@evil.com>\r\n\tFrom: b@good.com", // folded second "From:" inside the field body
+            "a@good.com <>",                     // empty angle after an addr-spec
+        })
+        void rejected(String value) {
+            assertMalformed(value);
+        }
+
+        @Test
+        void nullFieldValue() {
+            assertThat(FromHeaderParser.authorDomain(Arrays.asList("a@good.com", null))).isInstanceOf(Malformed.class);
+        }
+
+        @Test
+        void reasonNamesTheProblem() {
+            assertThat(((Malformed) parse("a@evil.com\u0000@good.com")).reason()).contains("NUL");
+            assertThat(((Malformed) parse("a@[1.2.3.4]")).reason()).contains("domain literal");
+        }
+
+        @Test
+        void overLongInputIsRejectedWithoutParsing() {
+            String longName = "x".repeat(FromHeaderParser.MAX_TOTAL_CHARS);
+            assertMalformed("\"" + longName + "\" <a@good.com>");
+        }
+
+        @Test
+        void overLongInputSpreadOverFieldsIsRejected() {
+            String half = " ".repeat(FromHeaderParser.MAX_TOTAL_CHARS / 2) + "a@good.com";
+            assertThat(parse(half)).isInstanceOf(Single.class);
+            assertThat(parse(half, half)).isInstanceOf(Malformed.class);
+        }
+
+        @Test
+        void tooManyFields() {
+            List<String> fields = new ArrayList<>();
+            for (int i = 0; i <= FromHeaderParser.MAX_FIELDS; i++) {
+                fields.add("a@good.com");
+            }
+            assertThat(FromHeaderParser.authorDomain(fields)).isInstanceOf(Malformed.class);
+        }
+
+        @Test
+        void deeplyNestedCommentsAreBoundedAndIterative() {
+            String deep = "(".repeat(30_000) + ")".repeat(30_000);
+            assertSingle(deep + " a@good.com", "good.com", "a@good.com");
+            assertMalformed("(".repeat(30_000) + " a@good.com");
+        }
+    }
+
+    @Nested
+    class HeaderSection {
+
+        @Test
+        void findsFromFieldCaseInsensitivelyAndStopsAtEmptyLine() {
+            String header = "Received: from x\r\n\tby y\r\nfROM: \"Joe\"\r\n <joe@good.com>\r\nSubject: hi\r\n\r\n"
+                    + "From: b@evil.com\r\n";
+            assertThat(FromHeaderParser.authorDomainFromHeader(header))
+                    .isEqualTo(new Single("good.com", "joe@good.com"));
+        }
+
+        @Test
+        void twoFromFields() {
+            String header = "From: a@good.com\r\nTo: x@y.com\r\nFrom: b@evil.com\r\n\r\nbody";
+            assertThat(FromHeaderParser.authorDomainFromHeader(header))
+                    .isEqualTo(new MultipleDomains(List.of("good.com", "evil.com"),
+                            List.of("a@good.com", "b@evil.com"), 2));
+        }
+
+        @Test
+        void obsoleteWhitespaceBeforeColonStillCountsAsFrom() {
+            String header = "From: a@good.com\nFrom\t : b@evil.com\n\n";
+            assertThat(FromHeaderParser.authorDomainFromHeader(header)).isInstanceOf(MultipleDomains.class);
+        }
+
+        @Test
+        void similarFieldNamesAreNotFrom() {
+            String header = "From: a@good.com\nX-From: b@evil.com\nFromX: c@evil.com\nResent-From: d@evil.com\n";
+            assertThat(FromHeaderParser.authorDomainFromHeader(header))
+                    .isEqualTo(new Single("good.com", "a@good.com"));
+        }
+
+        @Test
+        void noFromField() {
+            assertThat(FromHeaderParser.authorDomainFromHeader("To: a@b.com\r\nSubject: x\r\n\r\n"))
+                    .isEqualTo(new Missing());
+            assertThat(FromHeaderParser.authorDomainFromHeader("To: a@b.com\r\n\r\nFrom: a@b.com\r\n"))
+                    .isEqualTo(new Missing());
+        }
+
+        @Test
+        void leadingContinuationLineIsMalformed() {
+            assertThat(FromHeaderParser.authorDomainFromHeader(" From: b@evil.com\r\nFrom: a@good.com\r\n"))
+                    .isInstanceOf(Malformed.class);
+        }
+
+        @Test
+        void nonFieldLineIsMalformed() {
+            assertThat(FromHeaderParser.authorDomainFromHeader("From: a@good.com\r\ngarbage\r\nFrom: b@evil.com\r\n"))
+                    .isInstanceOf(Malformed.class);
+            assertThat(FromHeaderParser.authorDomainFromHeader("From : a@good.com\r\nFr om: b@evil.com\r\n"))
+                    .isInstanceOf(Malformed.class);
+        }
+
+        @Test
+        void fieldBodyFoldedRightAfterTheColon() {
+            assertThat(FromHeaderParser.authorDomainFromHeader("From:\r\n  Joe\r\n\t<joe@good.com>\r\n\r\n"))
+                    .isEqualTo(new Single("good.com", "joe@good.com"));
+        }
+
+        @Test
+        void lastLineWithoutTerminator() {
+            assertThat(FromHeaderParser.authorDomainFromHeader("To: x@y.com\nFrom: a@good.com"))
+                    .isEqualTo(new Single("good.com", "a@good.com"));
+        }
+
+        @Test
+        void indentedFromInsideAnotherFieldIsMalformed() {
+            assertThat(FromHeaderParser.authorDomainFromHeader("From: a@evil.com\r\nTo: x@y.com\r\n From: b@good.com\r\n"))
+                    .isInstanceOf(Malformed.class);
+            assertThat(FromHeaderParser.authorDomainFromHeader("From: a@evil.com\r\nSubject: hi\r\n from the team\r\n"))
+                    .isEqualTo(new Single("evil.com", "a@evil.com"));
+        }
+
+        @Test
+        void fromAfterBareCrInAnotherFieldIsMalformed() {
+            assertThat(FromHeaderParser.authorDomainFromHeader("From: a@evil.com\r\nSubject: x\rFrom: b@good.com\r\n"))
+                    .isInstanceOf(Malformed.class);
+        }
+
+        @Test
+        void mboxSeparatorLineIsSkipped() {
+            String msg = "From someone@x.com Tue Nov 25 12:00:00 2026\nFrom: a@good.com\n\n";
+            assertThat(FromHeaderParser.authorDomainFromHeader(msg)).isEqualTo(new Single("good.com", "a@good.com"));
+        }
+
+        @Test
+        void foldedFromFieldWithInjectedLineIsMalformed() {
+            assertThat(FromHeaderParser.authorDomainFromHeader("From: a@good.com\r\rFrom: b@evil.com\r\n\r\n"))
+                    .isInstanceOf(Malformed.class);
+        }
+
+        @Test
+        void bytesAreDecodedAsUtf8AndOnlyTheHeaderIsRead() {
+            byte[] msg = "From: Jörg <j@bücher.example>\r\n\r\nFrom: x@evil.com\r\n".getBytes(StandardCharsets.UTF_8);
+            assertThat(FromHeaderParser.authorDomainFromHeader(msg))
+                    .isEqualTo(new Single("xn--bcher-kva.example", "j@xn--bcher-kva.example"));
+        }
+
+        @Test
+        void invalidUtf8InDomainIsMalformed() {
+            byte[] msg = {'F', 'r', 'o', 'm', ':', ' ', 'a', '@', 'g', (byte) 0xff, '.', 'c', 'o', 'm', '\n', '\n'};
+            assertThat(FromHeaderParser.authorDomainFromHeader(msg)).isInstanceOf(Malformed.class);
+        }
+
+        @Test
+        void overLongFromFieldInHeader() {
+            String header = "From: a@good.com\r\n" + (" (" + "x".repeat(1000) + ")\r\n").repeat(70);
+            assertThat(FromHeaderParser.authorDomainFromHeader(header)).isInstanceOf(Malformed.class);
+        }
+
+        @Test
+        void nullInputs() {
+            assertThat(FromHeaderParser.authorDomainFromHeader((String) null)).isEqualTo(new Missing());
+            assertThat(FromHeaderParser.authorDomainFromHeader((byte[]) null)).isEqualTo(new Missing());
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "Name <user@Example.COM>|example.com",
+        "<user@sub.example.co.uk>|sub.example.co.uk",
+        "\"Last, First\" <f@example.org>|example.org",
+        "(c) \"q\" (c) <@example.org:x@example.org> (c)|example.org",
+    })
+    void authorDomainTable(String field, String expectedDomain) {
+        assertThat(parse(field).uniqueDomain()).contains(expectedDomain);
+    }
+}
