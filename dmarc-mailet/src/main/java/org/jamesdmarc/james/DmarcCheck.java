@@ -58,8 +58,12 @@ import org.slf4j.LoggerFactory;
  * <li>{@code spfIgnoreResults}: ignore upstream SPF results (SPFIgnoreResults); default false</li>
  * <li>{@code dkimSelfValidate}: verify DKIM without a trusted upstream result; default true</li>
  * <li>{@code trustedRelays}: comma list of addresses/CIDR blocks of relays in front of James (e.g. a Postfix MX)</li>
- * <li>{@code dnsServers}: comma list of {@code host:port}; default the system resolvers</li>
- * <li>{@code dnsTimeout}: {@code 500ms}, {@code 5s}, ...; default 5s</li>
+ * <li>{@code dnsServers}: comma list of IP literals with optional port ({@code 127.0.0.1:5353}, {@code [::1]:53});
+ *     default the system resolvers</li>
+ * <li>{@code dnsTimeout}: {@code 500ms}, {@code 5s}, ... (at most 1m); default 5s</li>
+ * <li>{@code dnsRetries} (default 1), {@code dnsCacheSize} (answers cached, default 10000, 0 = no cache),
+ *     {@code dnsMinTtl} / {@code dnsMaxTtl} (bounds on cached TTLs, default 0 / 1d), {@code dnsNegativeTtl}
+ *     (default 1m): see {@link org.jamesdmarc.dns.DnsSettings}</li>
  * <li>{@code discovery}: {@code treewalk} (RFC 9989, default) or {@code psl} (RFC 7489)</li>
  * <li>{@code publicSuffixList}: path of a Public Suffix List file (PublicSuffixList); default the bundled one</li>
  * <li>{@code legacyPct}: honour RFC 7489 {@code pct}; default false</li>
