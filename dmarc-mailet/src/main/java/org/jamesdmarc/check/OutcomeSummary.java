@@ -14,7 +14,8 @@ import org.jamesdmarc.policy.PolicyOverride;
  *
  * @param result        {@code pass}, {@code fail}, {@code none}, {@code temperror}, {@code permerror}
  *                      (evaluated; also {@code permerror} for a message skipped for
- *                      {@link SkipReason#NO_AUTHOR_DOMAIN}), {@code skipped} or {@code refused}
+ *                      {@link SkipReason#NO_AUTHOR_DOMAIN}, {@code temperror} for
+ *                      {@link SkipReason#INTERNAL_ERROR}), {@code skipped} or {@code refused}
  * @param policy        the policy the record requests ({@code none}/{@code quarantine}/{@code reject}), when a record applied
  * @param policyTag     the tag that gave it ({@code p}, {@code sp} or {@code np}), when a record applied
  * @param disposition   {@code none}, {@code quarantine} or {@code reject}; {@code reject} for a refused message
@@ -32,6 +33,7 @@ public record OutcomeSummary(String result, Optional<String> policy, Optional<St
     public static final String SKIPPED = "skipped";
     public static final String REFUSED = "refused";
     public static final String PERMERROR = "permerror";
+    public static final String TEMPERROR = "temperror";
 
     public OutcomeSummary {
         Objects.requireNonNull(result, "result");
@@ -66,7 +68,10 @@ public record OutcomeSummary(String result, Optional<String> policy, Optional<St
                     s.detail());
         }
         if (outcome instanceof CheckOutcome.Skipped s) {
-            return new OutcomeSummary(SKIPPED, Optional.empty(), Optional.empty(), Disposition.NONE.reportValue(),
+            // A bug in the checker: DMARC could not be evaluated, which callers treat like a temporary error
+            // (the checker writes dmarc=temperror too).
+            String result = s.reason() == SkipReason.INTERNAL_ERROR ? TEMPERROR : SKIPPED;
+            return new OutcomeSummary(result, Optional.empty(), Optional.empty(), Disposition.NONE.reportValue(),
                     Optional.empty(), Optional.empty(), false, List.of(s.reason().name().toLowerCase(Locale.ROOT)),
                     s.detail());
         }

@@ -1,0 +1,277 @@
+package org.jamesdmarc.check;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import org.jamesdmarc.dns.DnsSettings;
+import org.jamesdmarc.policy.DiscoveryMode;
+import org.jamesdmarc.policy.DomainName;
+
+import com.google.common.net.InetAddresses;
+
+/**
+ * Builds {@link CheckSettings} from named parameters, so the {@code DmarcCheck} mailet (its init
+ * parameters), the {@code DmarcMessageHook} SMTP hook (its {@code smtpserver.xml} handler elements) and
+ * {@code dmarc evaluate} (its options) accept the same names, values and defaults.
+ *
+ * <table>
+ * <caption>Parameters (OpenDMARC equivalent in brackets)</caption>
+ * <tr><th>name</th><th>value</th><th>default</th></tr>
+ * <tr><td>{@code authservId}</td><td>our authserv-id in Authentication-Results (AuthservID)</td><td>the local host name</td></tr>
+ * <tr><td>{@code trustedAuthservIds}</td><td>comma list of upstream authserv-ids whose SPF/DKIM results are used (TrustedAuthservIDs)</td><td>none</td></tr>
+ * <tr><td>{@code ignoreHosts}</td><td>path of a file of IP addresses, CIDR blocks and host names (matched against
+ *     the HELO name) whose mail is not checked; entries separated by line ends or commas, {@code #} starts a
+ *     comment, {@code .example.com} covers every name below example.com, and an entry starting
+ *     with {@code !} excludes what it names (OpenDMARC IgnoreHosts); see {@link HostList}</td><td>no file: every client is checked</td></tr>
+ * <tr><td>{@code ignoreAuthenticatedClients}</td><td>boolean (IgnoreAuthenticatedClients)</td><td>true</td></tr>
+ * <tr><td>{@code ignoreMailFrom}</td><td>comma list of author domains not checked (IgnoreMailFrom)</td><td>none</td></tr>
+ * <tr><td>{@code requiredHeaders}</td><td>boolean: refuse mail without exactly one valid From field (RequiredHeaders)</td><td>false</td></tr>
+ * <tr><td>{@code rejectMultiValueFrom}</td><td>boolean: refuse mail whose From names several domains (RejectMultiValueFrom)</td><td>false</td></tr>
+ * <tr><td>{@code spfSelfValidate}</td><td>boolean: run SPF ourselves without a trusted result (SPFSelfValidate)</td><td>true</td></tr>
+ * <tr><td>{@code spfIgnoreResults}</td><td>boolean: ignore upstream SPF results (SPFIgnoreResults)</td><td>false</td></tr>
+ * <tr><td>{@code dkimSelfValidate}</td><td>boolean: verify DKIM ourselves without a trusted result</td><td>true</td></tr>
+ * <tr><td>{@code trustedRelays}</td><td>comma list of IP addresses / CIDR blocks of relays in front of James</td><td>none</td></tr>
+ * <tr><td>{@code dnsServers}</td><td>comma list of IP literals with optional port: {@code 192.0.2.53},
+ *     {@code 127.0.0.1:5353}, {@code [::1]:53} (no host names)</td><td>the system resolvers</td></tr>
+ * <tr><td>{@code dnsTimeout}</td><td>duration: {@code 500ms}, {@code 5s}, {@code 1m} or a plain number of seconds; at most 1m</td><td>5s</td></tr>
+ * <tr><td>{@code dnsRetries}, {@code dnsCacheSize}, {@code dnsMinTtl}, {@code dnsMaxTtl}, {@code dnsNegativeTtl}</td>
+ *     <td>see {@link DnsSettings#fromParameters}</td><td>1, 10000, 0, 1d, 1m</td></tr>
+ * <tr><td>{@code discovery}</td><td>{@code treewalk} (RFC 9989) or {@code psl} (RFC 7489)</td><td>treewalk</td></tr>
+ * <tr><td>{@code publicSuffixList}</td><td>path of a readable Public Suffix List file (PublicSuffixList)</td><td>the bundled list</td></tr>
+ * <tr><td>{@code legacyPct}</td><td>boolean: honour RFC 7489 {@code pct} sampling</td><td>false</td></tr>
+ * </table>
+ *
+ * <p>Booleans are {@code true}/{@code false}/{@code yes}/{@code no} (any case); an absent or blank
+ * parameter takes its default. A bad value gives an {@link IllegalArgumentException} whose message
+ * starts with the parameter name and quotes the value, e.g. {@code dnsTimeout: 'abc' is not a duration ...}
+ * (the same form as {@link DnsSettings}, which parses the {@code dns*} parameters).
+ */
+public final class CheckSettingsParser {
+
+    public static final String AUTHSERV_ID = "authservId";
+    public static final String TRUSTED_AUTHSERV_IDS = "trustedAuthservIds";
+    public static final String IGNORE_HOSTS = "ignoreHosts";
+    public static final String IGNORE_AUTHENTICATED_CLIENTS = "ignoreAuthenticatedClients";
+    public static final String IGNORE_MAIL_FROM = "ignoreMailFrom";
+    public static final String REQUIRED_HEADERS = "requiredHeaders";
+    public static final String REJECT_MULTI_VALUE_FROM = "rejectMultiValueFrom";
+    public static final String SPF_SELF_VALIDATE = "spfSelfValidate";
+    public static final String SPF_IGNORE_RESULTS = "spfIgnoreResults";
+    public static final String DKIM_SELF_VALIDATE = "dkimSelfValidate";
+    public static final String TRUSTED_RELAYS = "trustedRelays";
+    public static final String DNS_SERVERS = DnsSettings.PARAM_SERVERS;
+    public static final String DNS_TIMEOUT = DnsSettings.PARAM_TIMEOUT;
+    public static final String DISCOVERY = "discovery";
+    public static final String PUBLIC_SUFFIX_LIST = "publicSuffixList";
+    public static final String LEGACY_PCT = "legacyPct";
+
+    /** Every parameter this parser reads. */
+    public static final List<String> PARAMETERS = List.of(AUTHSERV_ID, TRUSTED_AUTHSERV_IDS, IGNORE_HOSTS,
+            IGNORE_AUTHENTICATED_CLIENTS, IGNORE_MAIL_FROM, REQUIRED_HEADERS, REJECT_MULTI_VALUE_FROM,
+            SPF_SELF_VALIDATE, SPF_IGNORE_RESULTS, DKIM_SELF_VALIDATE, TRUSTED_RELAYS, DNS_SERVERS, DNS_TIMEOUT,
+            DnsSettings.PARAM_RETRIES, DnsSettings.PARAM_CACHE_SIZE, DnsSettings.PARAM_MIN_TTL, DnsSettings.PARAM_MAX_TTL,
+            DnsSettings.PARAM_NEGATIVE_TTL, DISCOVERY, PUBLIC_SUFFIX_LIST, LEGACY_PCT);
+
+    /** A host list file larger than this is refused (no unbounded reading at start-up). */
+    static final long MAX_HOST_FILE_BYTES = 4L * 1024 * 1024;
+
+    private CheckSettingsParser() {
+    }
+
+    /** Parses with the local host name as default authserv-id. */
+    public static CheckSettings parse(Function<String, Optional<String>> parameters) {
+        return parse(parameters, CheckSettingsParser::localHostName);
+    }
+
+    /**
+     * Parses every parameter.
+     *
+     * @param parameters        looks a parameter up by name; empty when absent
+     * @param defaultAuthservId supplies the authserv-id when {@code authservId} is absent (asked only then)
+     * @throws IllegalArgumentException naming the parameter and the value when a value is bad
+     */
+    public static CheckSettings parse(Function<String, Optional<String>> parameters, Supplier<String> defaultAuthservId) {
+        Function<String, Optional<String>> p = name -> value(parameters, name);
+        String authservId = p.apply(AUTHSERV_ID).map(v -> authservId(AUTHSERV_ID, v))
+                .orElseGet(() -> authservId(AUTHSERV_ID, defaultAuthservId.get()));
+        Set<String> trusted = new LinkedHashSet<>();
+        for (String id : list(p.apply(TRUSTED_AUTHSERV_IDS))) {
+            trusted.add(authservId(TRUSTED_AUTHSERV_IDS, id));
+        }
+        HostList ignoreHosts = p.apply(IGNORE_HOSTS).map(v -> hostFile(IGNORE_HOSTS, v)).orElse(HostList.empty());
+        Set<String> ignoreMailFrom = new LinkedHashSet<>();
+        for (String d : list(p.apply(IGNORE_MAIL_FROM))) {
+            ignoreMailFrom.add(DomainName.normalize(d, true)
+                    .orElseThrow(() -> bad(IGNORE_MAIL_FROM, d, "is not a domain name")));
+        }
+        List<String> relays = new ArrayList<>();
+        for (String r : list(p.apply(TRUSTED_RELAYS))) {
+            if (!isAddressOrCidr(r)) {
+                throw bad(TRUSTED_RELAYS, r, "is not an IP address or CIDR block");
+            }
+            relays.add(r);
+        }
+        HostList trustedRelays = relays.isEmpty() ? HostList.empty() : hostList(TRUSTED_RELAYS, String.join(",", relays));
+        // dnsServers, dnsTimeout, dnsRetries, dnsCacheSize, dnsMinTtl, dnsMaxTtl, dnsNegativeTtl.
+        DnsSettings dns = DnsSettings.fromParameters(name -> p.apply(name).orElse(null));
+        DiscoveryMode discovery = p.apply(DISCOVERY).map(v -> discovery(DISCOVERY, v)).orElse(DiscoveryMode.TREEWALK);
+        Optional<Path> psl = p.apply(PUBLIC_SUFFIX_LIST).map(v -> readableFile(PUBLIC_SUFFIX_LIST, v));
+        return new CheckSettings(
+                authservId,
+                trusted,
+                ignoreHosts,
+                bool(p, IGNORE_AUTHENTICATED_CLIENTS, true),
+                ignoreMailFrom,
+                bool(p, REQUIRED_HEADERS, false),
+                bool(p, REJECT_MULTI_VALUE_FROM, false),
+                bool(p, SPF_SELF_VALIDATE, true),
+                bool(p, SPF_IGNORE_RESULTS, false),
+                bool(p, DKIM_SELF_VALIDATE, true),
+                trustedRelays,
+                dns,
+                discovery,
+                psl,
+                bool(p, LEGACY_PCT, false));
+    }
+
+    /**
+     * A boolean parameter: {@code true}/{@code false}/{@code yes}/{@code no} in any case, {@code dflt} when
+     * absent or blank; anything else is an error naming the parameter.
+     */
+    public static boolean bool(Function<String, Optional<String>> parameters, String name, boolean dflt) {
+        return value(parameters, name).map(v -> bool(name, v)).orElse(dflt);
+    }
+
+    static boolean bool(String name, String v) {
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "true", "yes" -> true;
+            case "false", "no" -> false;
+            default -> throw bad(name, v, "is not a boolean (true, false, yes or no)");
+        };
+    }
+
+    private static DiscoveryMode discovery(String name, String v) {
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "treewalk" -> DiscoveryMode.TREEWALK;
+            case "psl" -> DiscoveryMode.PSL;
+            default -> throw bad(name, v, "is not a discovery mode (treewalk or psl)");
+        };
+    }
+
+    /**
+     * RFC 8601 §2.5: the authserv-id is a {@code value} (RFC 2045 token or quoted-string); only the
+     * token form is accepted, so it can be written into the field without quoting.
+     */
+    private static String authservId(String name, String v) {
+        if (v.isEmpty()) {
+            throw bad(name, v, "is not an authserv-id");
+        }
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            // RFC 2045 §5.1 token: US-ASCII printable characters except SPACE and tspecials.
+            if (c <= ' ' || c >= 0x7f || "()<>@,;:\\\"/[]?=".indexOf(c) >= 0) {
+                throw bad(name, v, "is not an authserv-id (letters, digits, '.', '-', '_' and the like; no spaces, ';' or quotes)");
+            }
+        }
+        return v;
+    }
+
+    private static Path readableFile(String name, String v) {
+        Path path;
+        try {
+            path = Path.of(v);
+        } catch (InvalidPathException e) {
+            throw bad(name, v, "is not a file path");
+        }
+        if (!Files.isRegularFile(path)) {
+            throw bad(name, v, "is not an existing file");
+        }
+        if (!Files.isReadable(path)) {
+            throw bad(name, v, "cannot be read");
+        }
+        return path;
+    }
+
+    /** OpenDMARC IgnoreHosts file, read and checked now so a bad entry stops start-up ({@link HostList#parse}). */
+    private static HostList hostFile(String name, String v) {
+        Path path = readableFile(name, v);
+        String content;
+        try {
+            if (Files.size(path) > MAX_HOST_FILE_BYTES) {
+                throw bad(name, v, "is larger than " + MAX_HOST_FILE_BYTES + " bytes");
+            }
+            content = Files.readString(path, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw bad(name, v, "cannot be read (" + e.getMessage() + ")");
+        }
+        return hostList(name + ": '" + v + "'", content);
+    }
+
+    private static HostList hostList(String what, String content) {
+        try {
+            return HostList.parse(content);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
+        }
+    }
+
+    static boolean isAddressOrCidr(String s) {
+        int slash = s.indexOf('/');
+        String address = slash < 0 ? s : s.substring(0, slash);
+        if (!InetAddresses.isInetAddress(address)) {
+            return false;
+        }
+        if (slash < 0) {
+            return true;
+        }
+        String bits = s.substring(slash + 1);
+        if (!bits.matches("\\d{1,3}")) {
+            return false;
+        }
+        int max = address.contains(":") ? 128 : 32;
+        return Integer.parseInt(bits) <= max;
+    }
+
+    private static List<String> list(Optional<String> value) {
+        List<String> out = new ArrayList<>();
+        value.ifPresent(v -> {
+            for (String item : v.split(",")) {
+                String t = item.strip();
+                if (!t.isEmpty()) {
+                    out.add(t);
+                }
+            }
+        });
+        return out;
+    }
+
+    private static Optional<String> value(Function<String, Optional<String>> parameters, String name) {
+        Optional<String> v = parameters.apply(name);
+        return v == null ? Optional.empty() : v.map(String::strip).filter(s -> !s.isEmpty());
+    }
+
+    static IllegalArgumentException bad(String name, String value, String problem) {
+        return new IllegalArgumentException(name + ": '" + value + "' " + problem);
+    }
+
+    private static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException | SecurityException e) {
+            return "localhost";
+        }
+    }
+}
