@@ -1,0 +1,99 @@
+package org.jamesdmarc.bench;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import org.jamesdmarc.auth.DkimOutcome;
+import org.jamesdmarc.auth.DkimResult;
+import org.jamesdmarc.auth.SpfOutcome;
+import org.jamesdmarc.auth.SpfResult;
+import org.jamesdmarc.auth.SpfScope;
+import org.jamesdmarc.policy.DiscoveryMode;
+import org.jamesdmarc.policy.DmarcEvaluation;
+import org.jamesdmarc.policy.DmarcEvaluator;
+import org.jamesdmarc.policy.DmarcInput;
+import org.jamesdmarc.policy.DmarcResult;
+import org.jamesdmarc.policy.EvaluationOptions;
+import org.jamesdmarc.policy.InMemoryDns;
+import org.jamesdmarc.policy.PublicSuffixList;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * DMARC evaluation of a typical message against a warm in-memory DNS (no network): the cost of
+ * policy discovery, record parsing, alignment and disposition per message.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class EvaluationBenchmark {
+
+    private DmarcEvaluator treeWalk;
+    private DmarcEvaluator psl;
+    private PublicSuffixList list;
+    private DmarcInput aligned;
+    private DmarcInput relaxedSubdomains;
+    private DmarcInput failing;
+
+    @Setup
+    public void setUp() {
+        InMemoryDns dns = new InMemoryDns(false)
+                .dmarc("example.com", "v=DMARC1; p=reject; rua=mailto:dmarc-reports@example.com; adkim=r; aspf=r")
+                .txt("_dmarc.com", "some unrelated text");
+        treeWalk = new DmarcEvaluator(dns, EvaluationOptions.defaults());
+        list = PublicSuffixList.bundled();
+        psl = new DmarcEvaluator(dns, EvaluationOptions.defaults().withDiscoveryMode(DiscoveryMode.PSL)
+                .withPublicSuffixList(list));
+        // From example.com, DKIM d=example.com pass, SPF pass for example.com.
+        aligned = new DmarcInput("example.com", new SpfOutcome(SpfResult.PASS, "example.com", SpfScope.MFROM),
+                List.of(new DkimOutcome(DkimResult.PASS, "example.com", "s1", "")));
+        // From news.example.com, DKIM d=mail.example.com, SPF bounce.example.com: relaxed alignment walks.
+        relaxedSubdomains = new DmarcInput("news.example.com",
+                new SpfOutcome(SpfResult.PASS, "bounce.example.com", SpfScope.MFROM),
+                List.of(new DkimOutcome(DkimResult.PASS, "mail.example.com", "s1", "")));
+        // Spoofed: third-party DKIM and SPF only.
+        failing = new DmarcInput("example.com", new SpfOutcome(SpfResult.PASS, "spammer.example.net", SpfScope.MFROM),
+                List.of(new DkimOutcome(DkimResult.PASS, "spammer.example.net", "s1", "")));
+        check(treeWalk.evaluate(aligned), DmarcResult.PASS);
+        check(treeWalk.evaluate(relaxedSubdomains), DmarcResult.PASS);
+        check(treeWalk.evaluate(failing), DmarcResult.FAIL);
+        check(psl.evaluate(aligned), DmarcResult.PASS);
+    }
+
+    private static void check(DmarcEvaluation e, DmarcResult expected) {
+        if (e.result() != expected) {
+            throw new IllegalStateException("benchmark fixture broken: " + e.result() + " != " + expected + " " + e);
+        }
+    }
+
+    @Benchmark
+    public DmarcEvaluation treeWalkAlignedPass() {
+        return treeWalk.evaluate(aligned);
+    }
+
+    @Benchmark
+    public DmarcEvaluation treeWalkRelaxedSubdomainsPass() {
+        return treeWalk.evaluate(relaxedSubdomains);
+    }
+
+    @Benchmark
+    public DmarcEvaluation treeWalkFail() {
+        return treeWalk.evaluate(failing);
+    }
+
+    @Benchmark
+    public DmarcEvaluation pslAlignedPass() {
+        return psl.evaluate(aligned);
+    }
+
+    @Benchmark
+    public Optional<String> pslOrganizationalDomain() {
+        return list.organizationalDomain("a.b.mail.example.co.uk");
+    }
+}

@@ -1,0 +1,180 @@
+package org.jamesdmarc.auth;
+
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+import org.apache.james.jdkim.tagvalue.SignatureRecordImpl;
+import org.jamesdmarc.policy.DomainName;
+
+/**
+ * Checks one DKIM-Signature's tags before any DNS query or cryptography, so every way a signature can be unusable
+ * gets its own result and reason (jDKIM reports nearly everything as one kind of PERMFAIL), and hostile values
+ * (huge numbers, odd names, garbage base64) never reach jDKIM code that would throw on them.
+ */
+final class DkimSignatureScreen {
+
+    /** What screening concluded: usable for verification, or already decided. */
+    sealed interface Screened permits Usable, Rejected {
+    }
+
+    /** Passed every check; {@code domain}/{@code selector} normalised. */
+    record Usable(SignatureRecordImpl record, String domain, String selector) implements Screened {
+    }
+
+    record Rejected(DkimOutcome outcome) implements Screened {
+    }
+
+    /** RFC 6376 §2.4 base64string: base64 characters with folding whitespace, optional padding. */
+    private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/\\s]*={0,2}\\s*");
+    /** RFC 6376 §3.5 l=, t=, x=: 1*76DIGIT; we accept values that fit our arithmetic. */
+    private static final Pattern DIGITS = Pattern.compile("[0-9]{1,18}");
+
+    private static final int MAX_REASON = 120;
+
+    /**
+     * Local limit on h= entries: jDKIM re-serialises the header for each entry, so a list of thousands costs
+     * seconds per signature. Real signers list well under 50 (even with over-signing).
+     */
+    static final int MAX_SIGNED_FIELDS = 100;
+
+    private DkimSignatureScreen() {
+    }
+
+    static Screened screen(String value, long nowEpochSeconds) {
+        String[] ids = lenientIds(value);
+        String d = ids[0];
+        String s = ids[1];
+        TagReader tags;
+        try {
+            tags = new TagReader(value);
+        } catch (RuntimeException e) {
+            // RFC 6376 §6.1.1: a signature that does not parse -> PERMFAIL (signature syntax error).
+            return reject(DkimResult.PERMERROR, d, s, reason("malformed signature", e.getMessage()));
+        }
+        // RFC 6376 §3.5 x=: past the expiry the signature MAY be considered invalid -> PERMFAIL (signature expired).
+        String x = tags.tag("x");
+        String t = tags.tag("t");
+        if (x != null && !DIGITS.matcher(x).matches()) {
+            return reject(DkimResult.PERMERROR, d, s, "malformed x= tag");
+        }
+        if (t != null && !DIGITS.matcher(t).matches()) {
+            return reject(DkimResult.PERMERROR, d, s, "malformed t= tag");
+        }
+        if (x != null && t != null && Long.parseLong(x) < Long.parseLong(t)) {
+            return reject(DkimResult.PERMERROR, d, s, "x= is before t="); // RFC 6376 §3.5: x MUST be greater than t
+        }
+        if (x != null && Long.parseLong(x) < nowEpochSeconds) {
+            return reject(DkimResult.PERMERROR, d, s, "signature expired");
+        }
+        if (t != null && Long.parseLong(t) > nowEpochSeconds) {
+            // jDKIM 0.3 refuses any signature dated in the future (RFC 6376 §3.5 lets verifiers do so).
+            return reject(DkimResult.PERMERROR, d, s, "signature timestamp in the future");
+        }
+        try {
+            // RFC 6376 §6.1.1: v=1, required tags, i= within d=, From signed.
+            tags.validate();
+        } catch (RuntimeException e) {
+            return reject(DkimResult.PERMERROR, d, s, reason("malformed signature", e.getMessage()));
+        }
+        if (tags.getHeaders().size() > MAX_SIGNED_FIELDS) {
+            // RFC 8601 §2.7.1 "policy": acceptable to the spec, not to this verifier.
+            return reject(DkimResult.POLICY, d, s, "more than " + MAX_SIGNED_FIELDS + " signed header fields");
+        }
+        if (d.isEmpty()) {
+            return reject(DkimResult.PERMERROR, d, s, "d= is not a domain name");
+        }
+        if (s.isEmpty()) {
+            return reject(DkimResult.PERMERROR, d, s, "s= is not a selector");
+        }
+        String algorithm = tags.tag("a").strip().toLowerCase(Locale.ROOT);
+        if (algorithm.equals("rsa-sha1")) {
+            // RFC 8301 §3.1: rsa-sha1 MUST NOT be used for verifying -> not acceptable to this verifier.
+            return reject(DkimResult.POLICY, d, s, "rsa-sha1 not accepted (RFC 8301)");
+        }
+        if (!algorithm.equals("rsa-sha256")) {
+            // RFC 6376 §6.1.1: unknown algorithm -> PERMFAIL; jDKIM 0.3 verifies RSA only (no ed25519, RFC 8463).
+            return reject(DkimResult.PERMERROR, d, s, reason("unsupported algorithm", algorithm));
+        }
+        String c = tags.tag("c").strip();
+        int slash = c.indexOf('/');
+        String headerCanon = slash < 0 ? c : c.substring(0, slash);
+        String bodyCanon = slash < 0 ? "simple" : c.substring(slash + 1);
+        if (!isCanonicalization(headerCanon) || !isCanonicalization(bodyCanon)) {
+            // RFC 6376 §3.5 c=: unknown canonicalization -> PERMFAIL.
+            return reject(DkimResult.PERMERROR, d, s, reason("unsupported canonicalization", c));
+        }
+        String l = tags.getTags().contains("l") ? tags.tag("l") : null;
+        if (l != null && !(DIGITS.matcher(l).matches() && Long.parseLong(l) <= Integer.MAX_VALUE)) {
+            // RFC 6376 §3.5 l=: decimal; jDKIM counts it in an int, so a larger value cannot be verified.
+            return reject(DkimResult.PERMERROR, d, s, "unsupported l= value");
+        }
+        String b = tags.tag("b");
+        String bh = tags.tag("bh");
+        if (b.isBlank() || !BASE64.matcher(b).matches()) {
+            return reject(DkimResult.PERMERROR, d, s, "b= is not base64");
+        }
+        if (bh.isBlank() || !BASE64.matcher(bh).matches()) {
+            return reject(DkimResult.PERMERROR, d, s, "bh= is not base64");
+        }
+        return new Usable(tags, d, s);
+    }
+
+    private static boolean isCanonicalization(String c) {
+        // jDKIM compares case-sensitively; RFC 6376 §3.4 names are "simple" and "relaxed".
+        return c.equals("simple") || c.equals("relaxed");
+    }
+
+    private static Rejected reject(DkimResult result, String d, String s, String reason) {
+        return new Rejected(new DkimOutcome(result, d, s, reason));
+    }
+
+    /**
+     * d= and s= for reporting, read without jDKIM so even an unparseable signature is attributed:
+     * normalised, or empty when absent or not a valid name.
+     */
+    static String[] lenientIds(String value) {
+        String d = "";
+        String s = "";
+        if (value != null) {
+            for (String part : value.split(";")) {
+                int eq = part.indexOf('=');
+                if (eq < 0) {
+                    continue;
+                }
+                String tag = part.substring(0, eq).strip();
+                String v = part.substring(eq + 1).strip();
+                if (tag.equals("d") && d.isEmpty()) {
+                    d = DomainName.normalize(v).orElse("");
+                } else if (tag.equals("s") && s.isEmpty()) {
+                    s = DkimKeyRetriever.normalizeSelector(v).orElse("");
+                }
+            }
+        }
+        return new String[] {d, s};
+    }
+
+    /** A short printable reason: {@code prefix: detail}, ASCII only, bounded. */
+    static String reason(String prefix, String detail) {
+        String text = detail == null || detail.isBlank() ? prefix : prefix + ": " + detail;
+        StringBuilder sb = new StringBuilder(Math.min(text.length(), MAX_REASON));
+        for (int i = 0; i < text.length() && sb.length() < MAX_REASON; i++) {
+            char ch = text.charAt(i);
+            sb.append(ch >= 0x20 && ch < 0x7f ? ch : ' ');
+        }
+        return sb.toString().strip();
+    }
+
+    /** jDKIM's signature record with read access to raw tag values. */
+    static final class TagReader extends SignatureRecordImpl {
+
+        TagReader(String data) {
+            super(data);
+        }
+
+        /** The tag's value (or jDKIM's default for c, l, q, i), null when absent. */
+        String tag(String name) {
+            CharSequence v = getValue(name);
+            return v == null ? null : v.toString();
+        }
+    }
+}

@@ -1,0 +1,294 @@
+package org.jamesdmarc.auth;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.PublicKey;
+import java.security.SignatureException;
+import java.security.interfaces.RSAPublicKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+import org.apache.james.jdkim.DKIMVerifier;
+import org.apache.james.jdkim.api.BodyHasher;
+import org.apache.james.jdkim.api.PublicKeyRecord;
+import org.apache.james.jdkim.exceptions.FailException;
+import org.apache.james.jdkim.exceptions.PermFailException;
+import org.apache.james.jdkim.exceptions.TempFailException;
+import org.apache.james.jdkim.impl.Message;
+import org.apache.james.jdkim.tagvalue.PublicKeyRecordImpl;
+import org.jamesdmarc.auth.DkimSignatureScreen.Rejected;
+import org.jamesdmarc.auth.DkimSignatureScreen.Screened;
+import org.jamesdmarc.auth.DkimSignatureScreen.Usable;
+import org.jamesdmarc.dns.DnsClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Verifies every DKIM-Signature of a message (RFC 6376) with jDKIM 0.3, fetching keys through our {@link DnsClient}.
+ * Each signature gets its own {@link DkimOutcome} (jDKIM's own API stops reporting failures once one signature
+ * passes); none of them can make this class throw. Thread-safe.
+ */
+public final class DkimVerifier {
+
+    /** Signatures verified per message; later ones are not evaluated (bounded work for hostile messages). */
+    public static final int MAX_SIGNATURES = 10;
+
+    /** RFC 8301 §3.2: RSA keys shorter than 1024 bits MUST NOT be considered valid. */
+    static final int MIN_RSA_BITS = 1024;
+    /** Local policy: RFC 8301 §3.2 requires 1024–4096; much larger keys only cost CPU. */
+    static final int MAX_RSA_BITS = 8192;
+
+    private static final Logger LOG = LoggerFactory.getLogger(DkimVerifier.class);
+
+    private final DnsClient dns;
+
+    public DkimVerifier(DnsClient dns) {
+        this.dns = Objects.requireNonNull(dns, "dns");
+    }
+
+    /** Reads the whole message (RFC 5322, CRLF or LF line ends) and verifies it; the stream is not closed. */
+    public List<DkimOutcome> verify(InputStream message) throws IOException {
+        return verify(message.readAllBytes());
+    }
+
+    /**
+     * One outcome per DKIM-Signature header field, top first (at most {@link #MAX_SIGNATURES}); empty when the
+     * message has none.
+     */
+    public List<DkimOutcome> verify(byte[] message) {
+        Objects.requireNonNull(message, "message");
+        Message parsed;
+        try {
+            parsed = new Message(new ByteArrayInputStream(message));
+        } catch (Exception | StackOverflowError e) {
+            return unparseable(message, e);
+        }
+        try {
+            return verify(parsed);
+        } catch (RuntimeException | StackOverflowError e) {
+            LOG.warn("DKIM verification failed unexpectedly: {}", e.toString());
+            return unparseable(message, e);
+        } finally {
+            parsed.dispose();
+        }
+    }
+
+    private List<DkimOutcome> verify(Message message) {
+        List<String> fields = message.getFields("DKIM-Signature");
+        if (fields == null || fields.isEmpty()) {
+            return List.of();
+        }
+        long now = System.currentTimeMillis() / 1000;
+        // One verifier and key cache per message.
+        DKIMVerifier jdkim = new DKIMVerifier(new DkimKeyRetriever(dns));
+        List<Pending> pending = new ArrayList<>();
+        DkimOutcome[] outcomes = new DkimOutcome[Math.min(fields.size(), MAX_SIGNATURES)];
+        for (int i = 0; i < outcomes.length; i++) {
+            HeaderStep step = headerPhase(jdkim, message, fields.get(i), now);
+            if (step instanceof Decided decided) {
+                outcomes[i] = decided.outcome();
+            } else if (step instanceof AwaitingBody awaiting) {
+                pending.add(new Pending(i, awaiting.signature(), awaiting.hasher(), awaiting.testing()));
+            }
+        }
+        if (!pending.isEmpty()) {
+            bodyPhase(jdkim, message, pending, outcomes);
+        }
+        return List.of(outcomes);
+    }
+
+    private record Pending(int index, Usable signature, BodyHasher hasher, boolean testing) {
+    }
+
+    /** Where a signature stands after its header phase. */
+    private sealed interface HeaderStep permits Decided, AwaitingBody {
+    }
+
+    private record Decided(DkimOutcome outcome) implements HeaderStep {
+    }
+
+    private record AwaitingBody(Usable signature, BodyHasher hasher, boolean testing) implements HeaderStep {
+    }
+
+    /** Screening, key retrieval and the header hash: decided, or waiting for the body hash. */
+    private HeaderStep headerPhase(DKIMVerifier jdkim, Message message, String field, long now) {
+        int colon = field == null ? -1 : field.indexOf(':');
+        if (colon < 0) {
+            return decided(DkimResult.PERMERROR, "", "", "malformed DKIM-Signature field");
+        }
+        String value = field.substring(colon + 1);
+        String[] ids = DkimSignatureScreen.lenientIds(value);
+        try {
+            Screened screened = DkimSignatureScreen.screen(value, now);
+            if (screened instanceof Rejected rejected) {
+                return new Decided(rejected.outcome());
+            }
+            Usable sig = (Usable) screened;
+            KeyCheck key = checkKey(jdkim, sig);
+            if (key instanceof KeyRejected rejectedKey) {
+                return new Decided(rejectedKey.outcome());
+            }
+            // jDKIM hashes the signed header fields and checks b= (the key comes from the per-message cache).
+            BodyHasher hasher = jdkim.newBodyHasher(new SingleSignatureHeaders(message, field));
+            if (hasher == null) {
+                return new Decided(outcome(DkimResult.PERMERROR, sig, "signature not found"));
+            }
+            return new AwaitingBody(sig, hasher, ((KeyAccepted) key).testing());
+        } catch (TempFailException e) {
+            return decided(DkimResult.TEMPERROR, ids[0], ids[1], DkimSignatureScreen.reason("key unavailable", null));
+        } catch (PermFailException e) {
+            if (isSignatureMismatch(e)) {
+                // RFC 6376 §6.1.3: the header hash does not verify against b= -> PERMFAIL (signature did not verify).
+                return decided(DkimResult.FAIL, ids[0], ids[1], "header signature did not verify");
+            }
+            return decided(DkimResult.PERMERROR, ids[0], ids[1], DkimSignatureScreen.reason("unverifiable", e.getMessage()));
+        } catch (FailException | RuntimeException | StackOverflowError e) {
+            LOG.debug("DKIM signature d={} s={} unverifiable", ids[0], ids[1], e);
+            return decided(DkimResult.PERMERROR, ids[0], ids[1], DkimSignatureScreen.reason("unverifiable", e.getMessage()));
+        }
+    }
+
+    private static Decided decided(DkimResult result, String domain, String selector, String reason) {
+        return new Decided(new DkimOutcome(result, domain, selector, reason));
+    }
+
+    /** What the key lookup concluded. */
+    private sealed interface KeyCheck permits KeyRejected, KeyAccepted {
+    }
+
+    private record KeyRejected(DkimOutcome outcome) implements KeyCheck {
+    }
+
+    /** Usable; {@code testing} when the key record has t=y (RFC 6376 §3.6.1). */
+    private record KeyAccepted(boolean testing) implements KeyCheck {
+    }
+
+    /** Looks the key up and judges it (RFC 6376 §6.1.2, RFC 8301 §3.2). */
+    private static KeyCheck checkKey(DKIMVerifier jdkim, Usable sig) {
+        PublicKeyRecord record;
+        try {
+            record = jdkim.publicRecordLookup(sig.record());
+        } catch (TempFailException e) {
+            // RFC 6376 §6.1.2 step 2: no answer from DNS -> TEMPFAIL (key unavailable).
+            return rejectKey(DkimResult.TEMPERROR, sig, "key unavailable (DNS temporary failure)");
+        } catch (PermFailException e) {
+            return rejectKey(DkimResult.PERMERROR, sig, keyFailureReason(e.getMessage()));
+        }
+        PublicKey key;
+        try {
+            key = record.getPublicKey();
+        } catch (RuntimeException e) {
+            // RFC 6376 §6.1.2 step 7: p= does not decode to a key -> PERMFAIL (key syntax error).
+            return rejectKey(DkimResult.PERMERROR, sig, "invalid public key");
+        }
+        if (!(key instanceof RSAPublicKey rsa)) {
+            return rejectKey(DkimResult.PERMERROR, sig, "key is not an RSA key");
+        }
+        int bits = rsa.getModulus().bitLength();
+        if (bits < MIN_RSA_BITS) {
+            // RFC 8301 §3.2: verifiers MUST NOT consider signatures with RSA keys under 1024 bits valid.
+            return rejectKey(DkimResult.POLICY, sig, "key too short (" + bits + " bits, RFC 8301)");
+        }
+        if (bits > MAX_RSA_BITS) {
+            return rejectKey(DkimResult.POLICY, sig, "key longer than " + MAX_RSA_BITS + " bits not accepted");
+        }
+        return new KeyAccepted(isTesting(record));
+    }
+
+    private static KeyRejected rejectKey(DkimResult result, Usable sig, String reason) {
+        return new KeyRejected(outcome(result, sig, reason));
+    }
+
+    private static boolean isTesting(PublicKeyRecord record) {
+        try {
+            return record instanceof PublicKeyRecordImpl impl && impl.isTesting();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static String keyFailureReason(String message) {
+        String m = message == null ? "" : message.toLowerCase(Locale.ROOT);
+        if (m.contains("revoked")) {
+            return "key revoked (empty p=)"; // RFC 6376 §3.6.1: an empty p= means the key was revoked
+        }
+        if (m.startsWith("no key")) {
+            return "no key for signature"; // RFC 6376 §6.1.2 step 3
+        }
+        if (m.startsWith("unsupported key query method")) {
+            return "unsupported q= method";
+        }
+        if (m.startsWith("invalid key for signature")) {
+            return DkimSignatureScreen.reason("invalid key record", message.substring("invalid key for signature:".length()).strip());
+        }
+        // inapplicable identity (g=), hash (h=), key type (k=), or subdomains denied (t=s): RFC 6376 §6.1.2 steps 5–8.
+        return DkimSignatureScreen.reason("key not applicable", message);
+    }
+
+    private static boolean isSignatureMismatch(PermFailException e) {
+        return "Header signature does not verify".equals(e.getMessage()) || e.getCause() instanceof SignatureException;
+    }
+
+    /** Hashes the body once per pending signature and completes each verification. */
+    private static void bodyPhase(DKIMVerifier jdkim, Message message, List<Pending> pending, DkimOutcome[] outcomes) {
+        byte[] body;
+        try (InputStream in = message.getBodyInputStream()) {
+            body = in == null ? new byte[0] : in.readAllBytes();
+        } catch (IOException | RuntimeException e) {
+            for (Pending p : pending) {
+                outcomes[p.index()] = outcome(DkimResult.PERMERROR, p.signature(), "message body unreadable");
+            }
+            return;
+        }
+        for (Pending p : pending) {
+            outcomes[p.index()] = completeBody(jdkim, p, body);
+        }
+    }
+
+    private static DkimOutcome completeBody(DKIMVerifier jdkim, Pending p, byte[] body) {
+        try {
+            try (OutputStream out = p.hasher().getOutputStream()) {
+                out.write(body);
+            }
+            List<?> verified = jdkim.verify(p.hasher());
+            if (verified != null && !verified.isEmpty()) {
+                // RFC 6376 §3.6.1 t=y: the signer is testing; the result stands, the reason says so.
+                return outcome(DkimResult.PASS, p.signature(),
+                        p.testing() ? "signature verified (key in testing mode, t=y)" : "signature verified");
+            }
+            return outcome(DkimResult.PERMERROR, p.signature(), "signature not verified");
+        } catch (PermFailException e) {
+            // RFC 6376 §6.1.3 step 4: computed body hash differs from bh= -> PERMFAIL (body hash did not verify).
+            return outcome(DkimResult.FAIL, p.signature(), "body hash did not verify");
+        } catch (FailException | IOException | RuntimeException | StackOverflowError e) {
+            return outcome(DkimResult.PERMERROR, p.signature(), DkimSignatureScreen.reason("unverifiable", e.getMessage()));
+        }
+    }
+
+    private static DkimOutcome outcome(DkimResult result, Usable sig, String reason) {
+        return new DkimOutcome(result, sig.domain(), sig.selector(), reason);
+    }
+
+    /**
+     * The header could not be parsed (e.g. a line over mime4j's limits): if it names a DKIM-Signature, report one
+     * permerror for the message rather than pretending it is unsigned.
+     */
+    private static List<DkimOutcome> unparseable(byte[] message, Throwable cause) {
+        String head = new String(message, 0, Math.min(message.length, 256 * 1024), StandardCharsets.ISO_8859_1)
+                .toLowerCase(Locale.ROOT);
+        int end = head.indexOf("\n\n");
+        int endCrlf = head.indexOf("\r\n\r\n");
+        int headerEnd = end < 0 ? endCrlf : (endCrlf < 0 ? end : Math.min(end, endCrlf));
+        String header = headerEnd < 0 ? head : head.substring(0, headerEnd);
+        if (!(header.startsWith("dkim-signature:") || header.contains("\ndkim-signature:"))) {
+            return List.of();
+        }
+        return List.of(new DkimOutcome(DkimResult.PERMERROR, "", "",
+                DkimSignatureScreen.reason("message header could not be parsed", cause.getClass().getSimpleName())));
+    }
+}

@@ -1,0 +1,263 @@
+package org.jamesdmarc.auth;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.apache.james.jspf.core.DNSRequest;
+import org.apache.james.jspf.core.DNSService;
+import org.apache.james.jspf.core.exceptions.TimeoutException;
+import org.jamesdmarc.dns.DnsAnswer;
+import org.jamesdmarc.dns.DnsClient;
+import org.jamesdmarc.dns.DnsStatus;
+import org.jamesdmarc.dns.TxtAnswer;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/**
+ * jSPF's DNS extension point ({@link DNSService}) answered by our {@link DnsClient}, so SPF uses the same servers,
+ * timeouts and cache as DMARC and DKIM. jSPF expects: a list of strings in the format of its own dnsjava
+ * implementation (addresses as text, MX/PTR targets as names, TXT strings concatenated), {@code null} for "no such
+ * records", and {@link TimeoutException} for a temporary failure (which it turns into temperror).
+ *
+ * <p>It also enforces the RFC 7208 §4.6.4 limits jSPF 1.0.3 lacks (void lookups, MX records), recording a
+ * violation in the per-check {@link SpfLookupBudget}; the verifier then reports permerror.
+ */
+final class JspfDnsService implements DNSService {
+
+    /** RFC 7208 §4.6.4: an "mx" evaluation MUST NOT query more than 10 address records. */
+    static final int MAX_MX_RECORDS = 10;
+    /**
+     * Longest SPF term handed to jSPF. Its term regex recurses per character and overflows a 1 MiB thread stack
+     * from about 1,500 characters (a 256 KiB stack from about 250); a domain-spec is at most 253 octets after
+     * expansion (RFC 7208 §7.3), so a longer term is treated as unparseable (permerror) without parsing it.
+     */
+    static final int MAX_TERM_LENGTH = 512;
+    /** RFC 7208 §4.6.4: PTR names beyond the first 10 are ignored (jSPF truncates to this limit). */
+    private static final int PTR_RECORD_LIMIT = 10;
+
+    private final DnsClient dns;
+    private final ThreadLocal<SpfLookupBudget> budget = new ThreadLocal<>();
+
+    JspfDnsService(DnsClient dns) {
+        this.dns = Objects.requireNonNull(dns, "dns");
+    }
+
+    /** Binds a budget to the calling thread for one check (jSPF's synchronous executor runs in the caller's thread). */
+    void begin(SpfLookupBudget checkBudget) {
+        budget.set(checkBudget);
+    }
+
+    void end() {
+        budget.remove();
+    }
+
+    @Override
+    public List<String> getRecords(DNSRequest request) throws TimeoutException {
+        SpfLookupBudget b = budget.get();
+        if (b != null && b.exceeded()) {
+            return null; // the result is already permerror; stop querying
+        }
+        String name = request.getHostname();
+        if (!isQueryableName(name)) {
+            return null; // like jSPF's own resolver: a name DNS cannot carry has no records
+        }
+        try {
+            return switch (request.getRecordType()) {
+                // RFC 7208 §3.1, §14.1: SPF records are published as TXT only; the SPF RR type is obsolete,
+                // so do not query it (jSPF then falls back to TXT).
+                case DNSRequest.SPF -> null;
+                case DNSRequest.TXT -> txt(name);
+                case DNSRequest.A -> addresses(name, Type.A, b);
+                case DNSRequest.AAAA -> addresses(name, Type.AAAA, b);
+                case DNSRequest.MX -> mx(name, b);
+                case DNSRequest.PTR -> ptr(name, b);
+                default -> null;
+            };
+        } catch (RuntimeException e) {
+            // Our DnsClient never throws for DNS trouble; anything else is still "try again later", not a verdict.
+            throw tempFailure("DNS lookup failed: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private List<String> txt(String name) throws TimeoutException {
+        TxtAnswer answer = dns.txt(name);
+        if (answer.status() == DnsStatus.TEMPFAIL) {
+            throw tempFailure(answer.detail()); // RFC 7208 §4.4: temporary DNS error -> temperror
+        }
+        // Void TXT answers are not counted: for the checked domain that is "none" (§4.5), for include/redirect
+        // jSPF already gives permerror (§5.2, §6.1), and exp= lookups do not count (§4.6.4).
+        if (answer.status() != DnsStatus.FOUND || answer.texts().isEmpty()) {
+            return null;
+        }
+        List<String> texts = new ArrayList<>();
+        for (String text : answer.texts()) {
+            if (isSpfRecord(text)) {
+                if (hasOverlongTerm(text)) {
+                    SpfLookupBudget b = budget.get();
+                    if (b != null) {
+                        b.violate("SPF term longer than " + MAX_TERM_LENGTH + " characters at " + name);
+                    }
+                    return null;
+                }
+                texts.add(text);
+            } else if (text.length() <= MAX_TERM_LENGTH) {
+                // Other TXT data matters only as an exp= explanation (RFC 7208 §6.2), which jSPF also parses by
+                // regex; an overlong one is dropped, leaving the result without an explanation.
+                texts.add(text);
+            }
+        }
+        return texts.isEmpty() ? null : texts;
+    }
+
+    /** RFC 7208 §4.5: a record starts with "v=spf1" followed by a space or the end. */
+    private static boolean isSpfRecord(String text) {
+        String t = text.strip();
+        return t.regionMatches(true, 0, "v=spf1", 0, 6) && (t.length() == 6 || t.charAt(6) == ' ');
+    }
+
+    private static boolean hasOverlongTerm(String record) {
+        int run = 0;
+        for (int i = 0; i < record.length(); i++) {
+            run = record.charAt(i) == ' ' ? 0 : run + 1;
+            if (run > MAX_TERM_LENGTH) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private List<String> addresses(String name, int type, SpfLookupBudget b) throws TimeoutException {
+        List<Record> records = found(dns.query(name, type), b);
+        if (records == null) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (Record r : records) {
+            if (r instanceof ARecord a) {
+                out.add(a.getAddress().getHostAddress());
+            } else if (r instanceof AAAARecord aaaa) {
+                out.add(aaaa.getAddress().getHostAddress());
+            }
+        }
+        return out.isEmpty() ? null : out;
+    }
+
+    private List<String> mx(String name, SpfLookupBudget b) throws TimeoutException {
+        List<Record> records = found(dns.query(name, Type.MX), b);
+        if (records == null) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (Record r : records) {
+            if (r instanceof MXRecord mx) {
+                out.add(mx.getTarget().toString());
+            }
+        }
+        if (out.size() > MAX_MX_RECORDS) {
+            // RFC 7208 §4.6.4: more than 10 address lookups for one "mx" -> permerror.
+            if (b != null) {
+                b.violate("more than " + MAX_MX_RECORDS + " MX records for " + name);
+            }
+            return null;
+        }
+        return out.isEmpty() ? null : out;
+    }
+
+    private List<String> ptr(String name, SpfLookupBudget b) throws TimeoutException {
+        List<Record> records = found(dns.query(name, Type.PTR), b);
+        if (records == null) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (Record r : records) {
+            if (r instanceof PTRRecord ptr) {
+                String target = ptr.getTarget().toString();
+                out.add(target.endsWith(".") ? target.substring(0, target.length() - 1) : target);
+            }
+        }
+        return out.isEmpty() ? null : out;
+    }
+
+    /** Records of a FOUND answer; null for a void answer (counted, RFC 7208 §4.6.4); TEMPFAIL throws. */
+    private List<Record> found(DnsAnswer answer, SpfLookupBudget b) throws TimeoutException {
+        switch (answer.status()) {
+            case FOUND:
+                if (!answer.records().isEmpty()) {
+                    return answer.records();
+                }
+                // FOUND without records is treated as NODATA
+            case NXDOMAIN:
+            case NODATA:
+                if (b != null) {
+                    b.voidLookup();
+                }
+                return null;
+            case TEMPFAIL:
+            default:
+                throw tempFailure(answer.detail());
+        }
+    }
+
+    /** A temporary DNS failure, noted in the check's budget (it may decide the result before a limit is hit). */
+    private TimeoutException tempFailure(String detail) {
+        SpfLookupBudget b = budget.get();
+        if (b != null) {
+            b.tempFailure();
+        }
+        return new TimeoutException(detail);
+    }
+
+    private static boolean isQueryableName(String name) {
+        if (name == null || name.isEmpty()) {
+            return false;
+        }
+        try {
+            Name.fromString(name);
+            return true;
+        } catch (TextParseException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public CompletionStage<List<String>> getRecordsAsync(DNSRequest request) {
+        // Only the synchronous executor is used; answer from the same code path for completeness.
+        try {
+            return CompletableFuture.completedFuture(getRecords(request));
+        } catch (TimeoutException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * RFC 7208 §7.3: "r" is the checking host's domain, "unknown" if not available. Returning none avoids jSPF's
+     * default of resolving the local host name through the system resolver.
+     */
+    @Override
+    public List<String> getLocalDomainNames() {
+        return List.of();
+    }
+
+    /** Timeouts belong to the shared DNS settings, not to SPF. */
+    @Override
+    public void setTimeOut(int timeOut) {
+    }
+
+    @Override
+    public int getRecordLimit() {
+        return PTR_RECORD_LIMIT;
+    }
+
+    @Override
+    public void setRecordLimit(int recordLimit) {
+    }
+}

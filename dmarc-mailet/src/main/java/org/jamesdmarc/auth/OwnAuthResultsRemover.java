@@ -1,0 +1,70 @@
+package org.jamesdmarc.auth;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Finds Authentication-Results fields that claim our own authserv-id. RFC 8601 §5: such fields arriving
+ * from outside are forgeries and a receiver must remove (or rename) them before adding its own, or a
+ * sender could inject "our" results (Chen et al. 2020). A field whose authserv-id cannot be read but which
+ * mentions our id anywhere is removed too: a lenient downstream reader might still see it as ours.
+ * Works on the plain {@link HeaderField} list so James adapters can apply it to a MimeMessage.
+ */
+public final class OwnAuthResultsRemover {
+
+    private final String ownId;
+
+    public OwnAuthResultsRemover(String ownAuthservId) {
+        Objects.requireNonNull(ownAuthservId, "ownAuthservId");
+        String id = canonical(ownAuthservId);
+        if (id.isEmpty()) {
+            throw new IllegalArgumentException("own authserv-id must not be blank");
+        }
+        this.ownId = id;
+    }
+
+    /** Indexes into {@code fields} (ascending) of the fields to remove. */
+    public List<Integer> indexesToRemove(List<HeaderField> fields) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < fields.size(); i++) {
+            HeaderField f = fields.get(i);
+            if (f.hasName("Authentication-Results") && claimsOurId(f.value())) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    /** {@code fields} without the ones to remove, order kept. */
+    public List<HeaderField> retained(List<HeaderField> fields) {
+        List<Integer> drop = indexesToRemove(fields);
+        List<HeaderField> out = new ArrayList<>(fields.size());
+        for (int i = 0; i < fields.size(); i++) {
+            if (!drop.contains(i)) {
+                out.add(fields.get(i));
+            }
+        }
+        return out;
+    }
+
+    /** True when an Authentication-Results value carries our authserv-id (RFC 8601 §2.5: case-insensitive). */
+    public boolean claimsOurId(String value) {
+        Optional<String> id = AuthenticationResultsParser.authservId(value);
+        if (id.isPresent() && canonical(id.get()).equals(ownId)) {
+            return true;
+        }
+        if (AuthenticationResultsParser.parse(value).isParsed()) {
+            return false;
+        }
+        // Malformed: be conservative, remove when our id appears anywhere in it.
+        return value != null && value.toLowerCase(Locale.ROOT).contains(ownId);
+    }
+
+    private static String canonical(String id) {
+        String s = id.strip().toLowerCase(Locale.ROOT);
+        return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+    }
+}

@@ -1,0 +1,58 @@
+package org.jamesdmarc.check;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+import org.jamesdmarc.dns.DnsSettings;
+import org.jamesdmarc.policy.DiscoveryMode;
+
+/**
+ * Everything {@link DmarcChecker} can be told. Each field mirrors an OpenDMARC option (in brackets);
+ * {@link CheckSettingsParser} reads them from mailet, SMTP-hook or command-line parameters.
+ *
+ * @param authservId                  our authserv-id in Authentication-Results (AuthservID)
+ * @param trustedAuthservIds          upstream authserv-ids whose SPF/DKIM results we accept (TrustedAuthservIDs)
+ * @param ignoreHosts                 clients whose mail is not checked (IgnoreHosts)
+ * @param ignoreAuthenticatedClients  do not check mail from SMTP-AUTH clients (IgnoreAuthenticatedClients)
+ * @param ignoreMailFrom              author domains not checked (IgnoreMailFrom)
+ * @param requiredHeaders             refuse mail without exactly one valid From field (RequiredHeaders)
+ * @param rejectMultiValueFrom        refuse mail whose From names several domains (RejectMultiValueFrom)
+ * @param spfSelfValidate             run SPF ourselves when no trusted result is present (SPFSelfValidate)
+ * @param spfIgnoreResults            ignore upstream SPF results, even trusted ones (SPFIgnoreResults)
+ * @param dkimSelfValidate            verify DKIM ourselves when no trusted result is present
+ * @param trustedRelays               relays in front of James whose Received/Authentication-Results we read
+ * @param dns                         DNS servers, timeout and cache (parameters {@code dnsServers}, {@code dnsTimeout}, ...)
+ * @param discovery                   RFC 9989 tree walk or RFC 7489 public suffix list
+ * @param publicSuffixList            a PSL file overriding the bundled one (PublicSuffixList)
+ * @param legacyPctSampling           honour RFC 7489 {@code pct} (retired by RFC 9989)
+ */
+public record CheckSettings(
+        String authservId,
+        Set<String> trustedAuthservIds,
+        HostList ignoreHosts,
+        boolean ignoreAuthenticatedClients,
+        Set<String> ignoreMailFrom,
+        boolean requiredHeaders,
+        boolean rejectMultiValueFrom,
+        boolean spfSelfValidate,
+        boolean spfIgnoreResults,
+        boolean dkimSelfValidate,
+        HostList trustedRelays,
+        DnsSettings dns,
+        DiscoveryMode discovery,
+        Optional<Path> publicSuffixList,
+        boolean legacyPctSampling) {
+
+    public CheckSettings {
+        Objects.requireNonNull(authservId, "authservId");
+        trustedAuthservIds = Set.copyOf(trustedAuthservIds);
+        Objects.requireNonNull(ignoreHosts, "ignoreHosts");
+        ignoreMailFrom = Set.copyOf(ignoreMailFrom);
+        Objects.requireNonNull(trustedRelays, "trustedRelays");
+        Objects.requireNonNull(dns, "dns");
+        Objects.requireNonNull(discovery, "discovery");
+        Objects.requireNonNull(publicSuffixList, "publicSuffixList");
+    }
+}

@@ -1,0 +1,269 @@
+package org.jamesdmarc.check;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+import org.jamesdmarc.auth.AuthenticationResultsWriter;
+import org.jamesdmarc.auth.DkimOutcome;
+import org.jamesdmarc.auth.DkimVerifier;
+import org.jamesdmarc.auth.DmarcSummary;
+import org.jamesdmarc.auth.HeaderField;
+import org.jamesdmarc.auth.OwnAuthResultsRemover;
+import org.jamesdmarc.auth.ReceivedSpfParser;
+import org.jamesdmarc.auth.ReceivedSpfVerdict;
+import org.jamesdmarc.auth.SpfOutcome;
+import org.jamesdmarc.auth.SpfVerifier;
+import org.jamesdmarc.auth.TrustedAuthResults;
+import org.jamesdmarc.auth.TrustedAuthResultsExtractor;
+import org.jamesdmarc.dns.DnsClient;
+import org.jamesdmarc.dns.DnsClients;
+import org.jamesdmarc.policy.AuthorDomainResult;
+import org.jamesdmarc.policy.DmarcEvaluation;
+import org.jamesdmarc.policy.DmarcEvaluator;
+import org.jamesdmarc.policy.EvaluationOptions;
+import org.jamesdmarc.policy.FromHeaderParser;
+import org.jamesdmarc.policy.PublicSuffixList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one evaluation path: From field, trusted upstream results or our own SPF and DKIM checks, DMARC
+ * policy evaluation, and the Authentication-Results field to add. Used by the {@code DmarcCheck} mailet,
+ * the {@code DmarcMessageHook} SMTP hook and {@code dmarc evaluate}. Thread-safe; never throws for anything
+ * a message or the DNS contains.
+ */
+public final class DmarcChecker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DmarcChecker.class);
+
+    private final CheckSettings settings;
+    private final DmarcEvaluator evaluator;
+    private final SpfVerifier spfVerifier;
+    private final Function<byte[], List<DkimOutcome>> dkimVerifier;
+    private final OwnAuthResultsRemover ownResults;
+    private final TrustedAuthResultsExtractor trustedResults;
+    private final AuthenticationResultsWriter writer;
+
+    /** A checker whose DNS, SPF, DKIM and DMARC lookups all go through {@code dns}. */
+    public DmarcChecker(CheckSettings settings, DnsClient dns, DmarcEvaluator evaluator) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
+        this.spfVerifier = new SpfVerifier(dns);
+        DkimVerifier dkim = new DkimVerifier(dns);
+        this.dkimVerifier = dkim::verify;
+        this.ownResults = new OwnAuthResultsRemover(settings.authservId());
+        this.trustedResults = new TrustedAuthResultsExtractor(settings.trustedAuthservIds());
+        this.writer = new AuthenticationResultsWriter(settings.authservId());
+    }
+
+    /** A checker with its own DNS client (cache included) built from {@code settings}. */
+    public static DmarcChecker create(CheckSettings settings) {
+        DnsClient dns = DnsClients.create(settings.dns());
+        return new DmarcChecker(settings, dns, new DmarcEvaluator(dns, evaluationOptions(settings)));
+    }
+
+    /** The policy-evaluation part of {@code settings}; a PSL file that cannot be read is an {@link IllegalArgumentException}. */
+    public static EvaluationOptions evaluationOptions(CheckSettings settings) {
+        EvaluationOptions options = EvaluationOptions.defaults().withDiscoveryMode(settings.discovery());
+        if (settings.publicSuffixList().isPresent()) {
+            Path file = settings.publicSuffixList().get();
+            try {
+                options = options.withPublicSuffixList(PublicSuffixList.load(file));
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalArgumentException("publicSuffixList: cannot read " + file + ": " + e.getMessage(), e);
+            }
+        }
+        if (settings.legacyPctSampling()) {
+            options = options.withLegacyPctSampling(true, EvaluationOptions.randomPercentile());
+        }
+        return options;
+    }
+
+    public CheckSettings settings() {
+        return settings;
+    }
+
+    /** Never throws for anything the message or DNS contains. */
+    public CheckOutcome check(MessageContext context) {
+        List<HeaderField> headers = HeaderSection.parse(context.message());
+        List<HeaderField> authResults = headers.stream().filter(f -> f.hasName("Authentication-Results")).toList();
+        // RFC 8601 §5: fields claiming our authserv-id come from outside and are forgeries; drop them.
+        List<Integer> forged = ownResults.indexesToRemove(authResults);
+        try {
+            return evaluate(context, headers, authResults, forged);
+        } catch (RuntimeException e) {
+            // A bug must not lose or reject mail: report it and let the message through unjudged.
+            LOG.error("DMARC check failed unexpectedly; the message is passed on unjudged", e);
+            return new CheckOutcome.Skipped(SkipReason.INTERNAL_ERROR, String.valueOf(e),
+                    settings.authservId() + "; dmarc=temperror reason=\"internal error\"", forged);
+        }
+    }
+
+    private CheckOutcome evaluate(MessageContext context, List<HeaderField> headers,
+                                  List<HeaderField> authResults, List<Integer> forged) {
+        ClientIdentity client = TrustedRelay.originalClient(context, headers, settings.trustedRelays());
+
+        if (settings.ignoreHosts().matches(client.address(), client.helo())) {
+            return skipped(SkipReason.IGNORED_HOST, "client " + client.address().getHostAddress() + " is in ignoreHosts", forged);
+        }
+        if (context.authenticated() && settings.ignoreAuthenticatedClients()) {
+            return skipped(SkipReason.AUTHENTICATED_CLIENT, "client authenticated", forged);
+        }
+
+        AuthorDomainResult from = FromHeaderParser.authorDomainFromHeader(context.message());
+        Optional<CheckOutcome> refusedOrSkipped = screenFrom(from, forged);
+        if (refusedOrSkipped.isPresent()) {
+            return refusedOrSkipped.get();
+        }
+        List<String> domains = authorDomains(from);
+        if (domains.stream().anyMatch(settings.ignoreMailFrom()::contains)) {
+            return skipped(SkipReason.IGNORED_MAIL_FROM, "author domain " + domains + " is in ignoreMailFrom", forged);
+        }
+
+        List<HeaderField> untrustedRemoved = new ArrayList<>(authResults);
+        for (int i = forged.size() - 1; i >= 0; i--) {
+            untrustedRemoved.remove((int) forged.get(i));
+        }
+        TrustedAuthResults upstream = trustedResults.extract(untrustedRemoved);
+
+        SpfChoice spf = spf(context, headers, client, upstream);
+        DkimChoice dkim = dkim(context, upstream);
+
+        // RFC 9989 §5.3.1 / §11.5: with several author domains, evaluate each and keep the strictest verdict.
+        DmarcEvaluation evaluation = domains.stream()
+                .map(d -> evaluator.evaluate(d, spf.outcome(), dkim.outcomes()))
+                .max(Comparator.comparing(Strictness::of))
+                .orElseThrow();
+
+        String ar = writer.value(summary(evaluation), Optional.of(spf.outcome()), dkim.outcomes());
+        return new CheckOutcome.Evaluated(evaluation, spf.outcome(), dkim.outcomes(), spf.source(), dkim.source(),
+                client, ar, forged);
+    }
+
+    private Optional<CheckOutcome> screenFrom(AuthorDomainResult from, List<Integer> forged) {
+        if (from instanceof AuthorDomainResult.MultipleDomains m) {
+            if (settings.requiredHeaders() && m.multipleFromFields()) {
+                return Optional.of(refused(HeaderViolation.MULTIPLE_FROM_FIELDS, m.fromFieldCount() + " From fields", forged));
+            }
+            if (settings.rejectMultiValueFrom()) {
+                return Optional.of(refused(HeaderViolation.MULTI_VALUE_FROM, "From names several domains " + m.domains(), forged));
+            }
+            return Optional.empty();
+        }
+        if (from instanceof AuthorDomainResult.MultipleAddressesSameDomain m) {
+            if (settings.requiredHeaders() && m.multipleFromFields()) {
+                return Optional.of(refused(HeaderViolation.MULTIPLE_FROM_FIELDS, m.fromFieldCount() + " From fields", forged));
+            }
+            return Optional.empty();
+        }
+        if (from instanceof AuthorDomainResult.Single) {
+            return Optional.empty();
+        }
+        String why = describe(from);
+        if (settings.requiredHeaders()) {
+            return Optional.of(refused(HeaderViolation.INVALID_FROM, why, forged));
+        }
+        return Optional.of(skipped(SkipReason.NO_AUTHOR_DOMAIN, why, forged));
+    }
+
+    private static List<String> authorDomains(AuthorDomainResult from) {
+        if (from instanceof AuthorDomainResult.MultipleDomains m) {
+            return m.domains();
+        }
+        return List.of(from.uniqueDomain().orElseThrow());
+    }
+
+    private static String describe(AuthorDomainResult from) {
+        if (from instanceof AuthorDomainResult.Missing) {
+            return "no From field";
+        }
+        if (from instanceof AuthorDomainResult.Empty e) {
+            return "From field names no mailbox (" + e.kind().name().toLowerCase(java.util.Locale.ROOT) + ")";
+        }
+        if (from instanceof AuthorDomainResult.Malformed m) {
+            return "malformed From field: " + m.reason();
+        }
+        return from.toString();
+    }
+
+    private record SpfChoice(SpfOutcome outcome, ResultSource source) {
+    }
+
+    private record DkimChoice(List<DkimOutcome> outcomes, ResultSource source) {
+    }
+
+    private SpfChoice spf(MessageContext context, List<HeaderField> headers, ClientIdentity client,
+                          TrustedAuthResults upstream) {
+        if (!settings.spfIgnoreResults()) {
+            if (upstream.spf().isPresent()) {
+                return new SpfChoice(upstream.spf().get(), ResultSource.TRUSTED_AUTHENTICATION_RESULTS);
+            }
+            if (client.viaTrustedRelay()) {
+                // CVE-2019-20790: only the topmost Received-SPF, added by our trusted relay, and only when it
+                // checked the envelope sender we saw.
+                ReceivedSpfVerdict verdict = ReceivedSpfParser.evaluateTopmost(headers, context.mailFrom(),
+                        Optional.of(client.helo()));
+                if (verdict instanceof ReceivedSpfVerdict.Trusted t) {
+                    return new SpfChoice(t.outcome(), ResultSource.TRUSTED_RECEIVED_SPF);
+                }
+            }
+        }
+        if (settings.spfSelfValidate()) {
+            SpfOutcome own = spfVerifier.check(client.address(), client.helo(), context.mailFrom().orElse(""));
+            return new SpfChoice(own, ResultSource.SELF);
+        }
+        return new SpfChoice(SpfOutcome.none(), ResultSource.UNAVAILABLE);
+    }
+
+    private DkimChoice dkim(MessageContext context, TrustedAuthResults upstream) {
+        if (!upstream.dkim().isEmpty()) {
+            return new DkimChoice(upstream.dkim(), ResultSource.TRUSTED_AUTHENTICATION_RESULTS);
+        }
+        if (settings.dkimSelfValidate()) {
+            return new DkimChoice(dkimVerifier.apply(context.message()), ResultSource.SELF);
+        }
+        return new DkimChoice(List.of(), ResultSource.UNAVAILABLE);
+    }
+
+    private static DmarcSummary summary(DmarcEvaluation e) {
+        Optional<String> policy = e.appliedPolicy().map(p -> p.policy().tagValue());
+        Optional<String> disposition = e.appliedPolicy().isPresent()
+                ? Optional.of(e.disposition().reportValue()) : Optional.empty();
+        return new DmarcSummary(e.result().keyword(), policy, disposition, Optional.of(e.authorDomain()), Optional.empty());
+    }
+
+    private CheckOutcome skipped(SkipReason reason, String detail, List<Integer> forged) {
+        return new CheckOutcome.Skipped(reason, detail, settings.authservId() + "; none", forged);
+    }
+
+    private CheckOutcome refused(HeaderViolation violation, String detail, List<Integer> forged) {
+        String ar = writer.value(new DmarcSummary("permerror", Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(detail)), Optional.empty(), List.of());
+        return new CheckOutcome.Refused(violation, detail, ar, forged);
+    }
+
+    /** Orders evaluations from the most lenient to the strictest (for several author domains). */
+    private enum Strictness {
+        PASS, NONE, PERMERROR, TEMPERROR, FAIL_NONE, FAIL_QUARANTINE, FAIL_REJECT;
+
+        static Strictness of(DmarcEvaluation e) {
+            return switch (e.result()) {
+                case PASS -> PASS;
+                case NONE -> NONE;
+                case PERMERROR -> PERMERROR;
+                case TEMPERROR -> TEMPERROR;
+                case FAIL -> switch (e.disposition()) {
+                    case NONE -> FAIL_NONE;
+                    case QUARANTINE -> FAIL_QUARANTINE;
+                    case REJECT -> FAIL_REJECT;
+                };
+            };
+        }
+    }
+}

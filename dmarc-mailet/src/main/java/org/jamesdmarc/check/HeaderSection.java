@@ -1,0 +1,80 @@
+package org.jamesdmarc.check;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jamesdmarc.auth.HeaderField;
+
+/**
+ * Splits the header section of a raw message (RFC 5322 §2.2) into fields, in order, with folding
+ * removed. Reading stops at the first empty line, at {@link #MAX_HEADER_BYTES}, or at
+ * {@link #MAX_FIELDS}: a hostile message cannot make this unbounded. Lines that are not fields
+ * (no colon, or a name with characters RFC 5322 §3.6.8 does not allow) are skipped.
+ */
+final class HeaderSection {
+
+    static final int MAX_HEADER_BYTES = 1024 * 1024;
+    static final int MAX_FIELDS = 2000;
+
+    private HeaderSection() {
+    }
+
+    static List<HeaderField> parse(byte[] message) {
+        int end = headerEnd(message);
+        // RFC 6532: header fields may carry UTF-8; anything undecodable becomes U+FFFD, which no parser accepts.
+        String text = new String(message, 0, end, StandardCharsets.UTF_8);
+        List<HeaderField> fields = new ArrayList<>();
+        StringBuilder current = null;
+        for (String line : text.split("\r\n|\n", -1)) {
+            if (!line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t')) {
+                if (current != null) {
+                    current.append(line); // RFC 5322 §2.2.3 unfolding: drop the CRLF, keep the WSP
+                }
+                continue;
+            }
+            if (current != null) {
+                add(fields, current.toString());
+                if (fields.size() >= MAX_FIELDS) {
+                    return fields;
+                }
+            }
+            current = line.isEmpty() ? null : new StringBuilder(line);
+        }
+        if (current != null && fields.size() < MAX_FIELDS) {
+            add(fields, current.toString());
+        }
+        return fields;
+    }
+
+    private static void add(List<HeaderField> fields, String raw) {
+        int colon = raw.indexOf(':');
+        if (colon <= 0) {
+            return;
+        }
+        String name = raw.substring(0, colon);
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < 33 || c > 126) { // RFC 5322 §3.6.8 ftext
+                return;
+            }
+        }
+        fields.add(new HeaderField(name, raw.substring(colon + 1).strip()));
+    }
+
+    /** Offset of the empty line ending the header section (or the cap, or the message end). */
+    private static int headerEnd(byte[] m) {
+        int limit = Math.min(m.length, MAX_HEADER_BYTES);
+        for (int i = 0; i < limit; i++) {
+            if (m[i] == '\n') {
+                if (i + 1 < limit && m[i + 1] == '\n') {
+                    return i + 1;
+                }
+                if (i + 2 < limit && m[i + 1] == '\r' && m[i + 2] == '\n') {
+                    return i + 1;
+                }
+            }
+        }
+        return limit;
+    }
+}

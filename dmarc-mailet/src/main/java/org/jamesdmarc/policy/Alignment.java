@@ -1,0 +1,83 @@
+package org.jamesdmarc.policy;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Identifier Alignment (RFC 9989 §4.4, §3.2.10) for one evaluation: strict means the identifier
+ * and the Author Domain are identical (case-insensitive, RFC 4343); relaxed means both have the
+ * same Organizational Domain, found by the same mechanism as the policy ({@link PolicyDiscovery}).
+ * In tree-walk mode that can cost DNS queries (RFC 9989 §4.10.2); they go through the
+ * evaluation's {@link DmarcRecordLookup}, so each {@code _dmarc} name is queried at most once and
+ * counted there, and Organizational Domains are cached here. Not thread-safe.
+ */
+public final class Alignment {
+
+    private final PolicyDiscovery discovery;
+    private final DmarcRecordLookup lookup;
+    private final Map<String, OrgDomainResult> orgDomains = new HashMap<>();
+
+    public Alignment(PolicyDiscovery discovery, DmarcRecordLookup lookup) {
+        this.discovery = Objects.requireNonNull(discovery, "discovery");
+        this.lookup = Objects.requireNonNull(lookup, "lookup");
+    }
+
+    /** Records an Organizational Domain already known (e.g. from the policy discovery of the Author Domain). */
+    public void remember(String domain, String organizationalDomain) {
+        orgDomains.put(domain, new OrgDomainResult.Known(organizationalDomain));
+    }
+
+    /** The Organizational Domain of {@code domain}, cached for this evaluation. */
+    public OrgDomainResult organizationalDomain(String domain) {
+        Optional<String> n = DomainName.normalize(domain == null ? "" : domain, true);
+        if (n.isEmpty()) {
+            return new OrgDomainResult.Invalid("not a valid domain name: " + domain);
+        }
+        OrgDomainResult cached = orgDomains.get(n.get());
+        if (cached != null) {
+            return cached;
+        }
+        OrgDomainResult r = discovery.organizationalDomain(n.get(), lookup);
+        orgDomains.put(n.get(), r);
+        return r;
+    }
+
+    /** Is {@code identifier} aligned with {@code authorDomain} in {@code mode}? */
+    public AlignmentStatus check(String authorDomain, String identifier, AlignmentMode mode) {
+        Optional<String> author = DomainName.normalize(authorDomain == null ? "" : authorDomain, true);
+        Optional<String> id = DomainName.normalize(identifier == null ? "" : identifier, true);
+        if (author.isEmpty() || id.isEmpty()) {
+            return AlignmentStatus.NOT_ALIGNED;
+        }
+        String a = author.get();
+        String i = id.get();
+        // RFC 9989 §3.2.10.2: strict = identical; identical is also relaxed-aligned (§4.10.2 note).
+        if (a.equals(i)) {
+            return AlignmentStatus.ALIGNED;
+        }
+        if (mode == AlignmentMode.STRICT) {
+            return AlignmentStatus.NOT_ALIGNED;
+        }
+        // An Organizational Domain is the domain itself or one of its ancestors, so two names
+        // without a common top-level label cannot share one: no lookup needed.
+        if (!sameTopLevel(a, i)) {
+            return AlignmentStatus.NOT_ALIGNED;
+        }
+        // RFC 9989 §3.2.10.1: relaxed = same Organizational Domain.
+        OrgDomainResult oa = organizationalDomain(a);
+        if (!(oa instanceof OrgDomainResult.Known ka)) {
+            return oa instanceof OrgDomainResult.TempError ? AlignmentStatus.TEMPERROR : AlignmentStatus.NOT_ALIGNED;
+        }
+        OrgDomainResult oi = organizationalDomain(i);
+        if (!(oi instanceof OrgDomainResult.Known ki)) {
+            return oi instanceof OrgDomainResult.TempError ? AlignmentStatus.TEMPERROR : AlignmentStatus.NOT_ALIGNED;
+        }
+        return ka.domain().equals(ki.domain()) ? AlignmentStatus.ALIGNED : AlignmentStatus.NOT_ALIGNED;
+    }
+
+    private static boolean sameTopLevel(String a, String b) {
+        return a.substring(a.lastIndexOf('.') + 1).equals(b.substring(b.lastIndexOf('.') + 1));
+    }
+}

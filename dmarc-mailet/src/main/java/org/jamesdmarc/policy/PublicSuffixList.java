@@ -1,0 +1,278 @@
+package org.jamesdmarc.policy;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.net.IDN;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The Public Suffix List (https://publicsuffix.org/list/), used for the RFC 7489 §3.2 Organizational
+ * Domain algorithm (legacy "PSL" discovery mode) and as a fallback where no DNS tree walk is wanted.
+ *
+ * <p>The bundled copy comes from Debian's {@code publicsuffix} package; an operator can point to
+ * another file (OpenDMARC's {@code PublicSuffixList} option) with {@link #load(Path)}.
+ *
+ * <p>Rules are read as the PSL format defines them: one rule per line, {@code //} comments, a
+ * {@code *} label matches any one label, a leading {@code !} marks an exception to a wildcard.
+ * Both the ICANN and the PRIVATE sections are used by default (as OpenDMARC and most DMARC
+ * validators do: a PRIVATE entry such as {@code github.io} really does separate independent
+ * registrants); {@link Sections#ICANN_ONLY} restricts to the ICANN section. Internationalised
+ * entries are converted to A-labels so that they match normalised domain names.
+ *
+ * <p>Immutable and thread-safe; lookups are a handful of hash probes per label.
+ */
+public final class PublicSuffixList {
+
+    /** Which sections of the list to use. */
+    public enum Sections {
+        /** ICANN and PRIVATE sections (default). */
+        ALL,
+        /** Only the ICANN section. */
+        ICANN_ONLY
+    }
+
+    /** Classpath location of the bundled list. */
+    public static final String BUNDLED_RESOURCE = "/org/jamesdmarc/policy/public_suffix_list.dat";
+
+    private static volatile PublicSuffixList bundled;
+
+    /** Plain rules, e.g. {@code co.uk}. */
+    private final Set<String> exact;
+    /** Parents of wildcard rules: {@code *.ck} is stored as {@code ck}. */
+    private final Set<String> wildcardParents;
+    /** Exception rules without the {@code !}: {@code !www.ck} is stored as {@code www.ck}. */
+    private final Set<String> exceptions;
+
+    private PublicSuffixList(Set<String> exact, Set<String> wildcardParents, Set<String> exceptions) {
+        this.exact = Set.copyOf(exact);
+        this.wildcardParents = Set.copyOf(wildcardParents);
+        this.exceptions = Set.copyOf(exceptions);
+    }
+
+    /** The bundled list (ICANN + PRIVATE), loaded once per JVM. */
+    public static PublicSuffixList bundled() {
+        PublicSuffixList b = bundled;
+        if (b == null) {
+            synchronized (PublicSuffixList.class) {
+                b = bundled;
+                if (b == null) {
+                    try (InputStream in = PublicSuffixList.class.getResourceAsStream(BUNDLED_RESOURCE)) {
+                        if (in == null) {
+                            throw new IllegalStateException("bundled public suffix list missing: " + BUNDLED_RESOURCE);
+                        }
+                        b = parse(new InputStreamReader(in, StandardCharsets.UTF_8), Sections.ALL);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    bundled = b;
+                }
+            }
+        }
+        return b;
+    }
+
+    /** Loads a list file (UTF-8, PSL format), both sections. */
+    public static PublicSuffixList load(Path file) throws IOException {
+        return load(file, Sections.ALL);
+    }
+
+    public static PublicSuffixList load(Path file, Sections sections) throws IOException {
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return parse(r, sections);
+        }
+    }
+
+    /** Parses PSL text; lines that are not valid rules are skipped. */
+    public static PublicSuffixList parse(Reader reader, Sections sections) throws IOException {
+        Objects.requireNonNull(sections, "sections");
+        Set<String> exact = new HashSet<>();
+        Set<String> wild = new HashSet<>();
+        Set<String> exc = new HashSet<>();
+        boolean inPrivate = false;
+        BufferedReader br = reader instanceof BufferedReader b ? b : new BufferedReader(reader);
+        String line;
+        while ((line = br.readLine()) != null) {
+            String s = line.strip();
+            if (s.startsWith("//")) {
+                if (s.contains("===BEGIN PRIVATE DOMAINS===")) {
+                    inPrivate = true;
+                } else if (s.contains("===END PRIVATE DOMAINS===")) {
+                    inPrivate = false;
+                }
+                continue;
+            }
+            if (s.isEmpty() || (inPrivate && sections == Sections.ICANN_ONLY)) {
+                continue;
+            }
+            // The format says a rule ends at the first whitespace.
+            int ws = indexOfWhitespace(s);
+            if (ws >= 0) {
+                s = s.substring(0, ws);
+            }
+            boolean exception = s.startsWith("!");
+            if (exception) {
+                s = s.substring(1);
+            }
+            String rule = toAscii(s);
+            if (rule == null) {
+                continue;
+            }
+            if (exception) {
+                exc.add(rule);
+            } else if (rule.startsWith("*.")) {
+                wild.add(rule.substring(2));
+            } else if (!rule.contains("*")) {
+                exact.add(rule);
+            }
+            // Wildcards other than a leading "*." label are not used by the list; skipped.
+        }
+        return new PublicSuffixList(exact, wild, exc);
+    }
+
+    private static int indexOfWhitespace(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isWhitespace(s.charAt(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** A-label form of a rule, labels kept as written ({@code *} stays); null if unusable. */
+    private static String toAscii(String rule) {
+        if (rule.isEmpty() || rule.startsWith(".") || rule.endsWith(".")) {
+            return null;
+        }
+        String[] labels = rule.split("\\.", -1);
+        StringBuilder sb = new StringBuilder(rule.length() + 8);
+        for (int i = 0; i < labels.length; i++) {
+            String label = labels[i];
+            if (label.isEmpty()) {
+                return null;
+            }
+            if (!label.equals("*")) {
+                try {
+                    label = IDN.toASCII(label, IDN.ALLOW_UNASSIGNED);
+                } catch (IllegalArgumentException e) {
+                    return null;
+                }
+            }
+            if (i > 0) {
+                sb.append('.');
+            }
+            sb.append(label.toLowerCase(Locale.ROOT));
+        }
+        return sb.toString();
+    }
+
+    /** Number of rules loaded (exact + wildcard + exception). */
+    public int size() {
+        return exact.size() + wildcardParents.size() + exceptions.size();
+    }
+
+    /**
+     * The public suffix of {@code domain} under the prevailing rule (PSL algorithm: an exception
+     * rule wins, else the matching rule with most labels, else the implicit {@code *} rule).
+     * Empty for names that cannot be normalised.
+     */
+    public java.util.Optional<String> publicSuffix(String domain) {
+        String d = normalize(domain);
+        if (d == null) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(d.substring(suffixStart(d)));
+    }
+
+    /**
+     * RFC 7489 §3.2: the Organizational Domain is the public suffix plus one more label. A name that
+     * is itself a public suffix has no such label; it is then its own Organizational Domain (as
+     * OpenDMARC does). Empty for names that cannot be normalised.
+     */
+    public java.util.Optional<String> organizationalDomain(String domain) {
+        String d = normalize(domain);
+        if (d == null) {
+            return java.util.Optional.empty();
+        }
+        int start = suffixStart(d);
+        if (start == 0) {
+            return java.util.Optional.of(d);
+        }
+        // start - 1 is the dot before the suffix; take the label before it.
+        int prevDot = d.lastIndexOf('.', start - 2);
+        return java.util.Optional.of(d.substring(prevDot + 1));
+    }
+
+    /** True when {@code domain} is exactly a public suffix (including the implicit {@code *} rule). */
+    public boolean isPublicSuffix(String domain) {
+        String d = normalize(domain);
+        return d != null && suffixStart(d) == 0;
+    }
+
+    /** Index in {@code d} where its public suffix starts. */
+    private int suffixStart(String d) {
+        // Walk the suffixes of d from the shortest (TLD) to the longest: each is d.substring(i)
+        // for i just after a dot, or 0.
+        int best = d.lastIndexOf('.') + 1; // implicit "*" rule: the TLD is a public suffix
+        int i = d.length();
+        while (i > 0) {
+            int dot = d.lastIndexOf('.', i - 1);
+            int start = dot + 1;
+            String suffix = d.substring(start);
+            if (exceptions.contains(suffix)) {
+                // "!rule": the public suffix is the rule minus its left-most label; exceptions win.
+                int next = suffix.indexOf('.');
+                return next < 0 ? start : start + next + 1;
+            }
+            if (exact.contains(suffix)) {
+                best = start;
+            }
+            if (dot > 0) {
+                // "*.parent": any one label directly under parent is a public suffix.
+                int labelStart = d.lastIndexOf('.', dot - 1) + 1;
+                if (wildcardParents.contains(suffix)) {
+                    best = labelStart;
+                    // an exception for that longer name is checked at the next iteration
+                }
+            }
+            if (dot < 0) {
+                break;
+            }
+            i = dot;
+        }
+        return best;
+    }
+
+    private static String normalize(String domain) {
+        if (domain == null) {
+            return null;
+        }
+        String d = domain.strip();
+        if (d.endsWith(".")) {
+            d = d.substring(0, d.length() - 1);
+        }
+        if (d.isEmpty() || d.startsWith(".") || d.contains("..") || d.length() > 253) {
+            return null;
+        }
+        for (int i = 0; i < d.length(); i++) {
+            if (d.charAt(i) > 0x7f) {
+                try {
+                    d = IDN.toASCII(d, IDN.ALLOW_UNASSIGNED);
+                } catch (IllegalArgumentException e) {
+                    return null;
+                }
+                break;
+            }
+        }
+        return d.toLowerCase(Locale.ROOT);
+    }
+}

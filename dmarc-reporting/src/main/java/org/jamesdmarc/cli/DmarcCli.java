@@ -1,0 +1,90 @@
+package org.jamesdmarc.cli;
+
+import java.io.PrintWriter;
+import java.util.function.Function;
+
+import org.jamesdmarc.dns.DnsClient;
+import org.jamesdmarc.dns.DnsSettings;
+import org.jamesdmarc.dns.DnsjavaClient;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code dmarc} command-line tool: checks and writes DMARC Policy Records (RFC 9989) and looks up
+ * the policy that applies to a domain. Run {@code dmarc --help}; the commands are
+ * {@link RecordCommand record parse|generate} and {@link CheckCommand check}.
+ */
+@Command(name = "dmarc",
+        mixinStandardHelpOptions = true,
+        versionProvider = DmarcCli.Version.class,
+        description = "DMARC (RFC 9989, RFC 7489) record and policy tool.",
+        subcommands = {RecordCommand.class, CheckCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            " 0:success: the record is valid / was generated / check found a policy",
+            " 1:check: no DMARC policy applies (result none)",
+            " 2:invalid input: invalid record, invalid option or combination, bad domain or --dns value",
+            " 3:check: temporary DNS failure (result temperror); try again later",
+            " 4:check: permanent error (result permerror)",
+            "70:internal error (a bug)"},
+        footer = {"", "Examples:",
+            "  dmarc record parse 'v=DMARC1; p=reject; rua=mailto:dmarc@example.com' --json",
+            "  dmarc record generate --p quarantine --domain example.com \\",
+            "      --rua mailto:dmarc@example.com",
+            "  dmarc check mail.example.com --dns 127.0.0.1:53 --json"})
+public final class DmarcCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(newCommandLine().execute(args));
+    }
+
+    /** The configured command line; tests call {@code execute} on it with their own out/err writers. */
+    public static CommandLine newCommandLine() {
+        return newCommandLine(DnsjavaClient::new);
+    }
+
+    /** As {@link #newCommandLine()}, with {@code check} using DNS clients made by {@code dnsClients}. */
+    static CommandLine newCommandLine(Function<DnsSettings, DnsClient> dnsClients) {
+        CommandLine.IFactory defaults = CommandLine.defaultFactory();
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> cls) throws Exception {
+                return cls == CheckCommand.class ? cls.cast(new CheckCommand(dnsClients)) : defaults.create(cls);
+            }
+        };
+        CommandLine cl = new CommandLine(new DmarcCli(), factory);
+        // A DMARC record or URI could start with '@'; never read it as an argument file.
+        cl.setExpandAtFiles(false);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler(DmarcCli::internalError);
+        return cl;
+    }
+
+    /** Any exception escaping a command is a bug: say so, show it, exit 70. */
+    private static int internalError(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        err.println("dmarc: internal error: " + e);
+        e.printStackTrace(err);
+        err.flush();
+        return ExitCodes.INTERNAL;
+    }
+
+    @Override
+    public void run() {
+        // No subcommand: show the usage (on stderr) and fail like any usage error.
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: record, check or help");
+    }
+
+    /** Version from the jar manifest when packaged, "development" otherwise. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = DmarcCli.class.getPackage().getImplementationVersion();
+            return new String[] {"dmarc " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

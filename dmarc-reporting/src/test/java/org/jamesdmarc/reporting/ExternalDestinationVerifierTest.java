@@ -1,0 +1,93 @@
+package org.jamesdmarc.reporting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.jamesdmarc.dns.DnsAnswer;
+import org.jamesdmarc.dns.DnsClient;
+import org.jamesdmarc.dns.DnsStatus;
+import org.jamesdmarc.dns.DomainExistence;
+import org.jamesdmarc.dns.TxtAnswer;
+import org.jamesdmarc.reporting.ExternalDestinationVerifier.Verification;
+import org.junit.jupiter.api.Test;
+
+class ExternalDestinationVerifierTest {
+
+    /** Answers one TXT name; everything else NXDOMAIN. */
+    private static DnsClient dns(String name, DnsStatus status, String... texts) {
+        return new DnsClient() {
+            @Override
+            public DnsAnswer query(String n, int type) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public TxtAnswer txt(String n) {
+                return n.equals(name) ? new TxtAnswer(status, List.of(texts), status.name())
+                        : new TxtAnswer(DnsStatus.NXDOMAIN, List.of(), "NXDOMAIN");
+            }
+
+            @Override
+            public DomainExistence exists(String domain) {
+                throw new UnsupportedOperationException();
+            }
+        };
+    }
+
+    private static final String NAME = "blue.example.com._report._dmarc.red.example.net";
+
+    @Test
+    void buildsTheRfc9990Name() {
+        assertThat(ExternalDestinationVerifier.verificationName("blue.example.com", "red.example.net")).isEqualTo(NAME);
+    }
+
+    @Test
+    void aDmarc1RecordAuthorizes() {
+        Verification v = new ExternalDestinationVerifier(dns(NAME, DnsStatus.FOUND, "v=DMARC1"))
+                .verify("Blue.Example.com", "red.example.net.");
+        assertThat(v).isInstanceOf(Verification.Authorized.class);
+        assertThat(v.verificationName()).isEqualTo(NAME);
+        assertThat(((Verification.Authorized) v).overrideRua()).isEmpty();
+    }
+
+    @Test
+    void otherTxtRecordsDoNotAuthorize() {
+        Verification v = new ExternalDestinationVerifier(dns(NAME, DnsStatus.FOUND, "v=spf1 -all", "hello"))
+                .verify("blue.example.com", "red.example.net");
+        assertThat(v).isInstanceOf(Verification.NotAuthorized.class);
+        assertThat(new ExternalDestinationVerifier(dns("x", DnsStatus.FOUND)).verify("blue.example.com", "red.example.net"))
+                .isInstanceOf(Verification.NotAuthorized.class);
+    }
+
+    @Test
+    void temporaryFailureIsReported() {
+        assertThat(new ExternalDestinationVerifier(dns(NAME, DnsStatus.TEMPFAIL)).verify("blue.example.com", "red.example.net"))
+                .isInstanceOf(Verification.TempError.class);
+    }
+
+    @Test
+    void overrideToTheSameHostIsKeptAndToAnotherHostRefused() {
+        Verification same = new ExternalDestinationVerifier(
+                dns(NAME, DnsStatus.FOUND, "v=DMARC1; rua=mailto:other-box@red.example.net"))
+                .verify("blue.example.com", "red.example.net");
+        assertThat(same).isInstanceOf(Verification.Authorized.class);
+        assertThat(((Verification.Authorized) same).overrideRua()).hasSize(1);
+
+        Verification other = new ExternalDestinationVerifier(
+                dns(NAME, DnsStatus.FOUND, "v=DMARC1; rua=mailto:x@victim.example"))
+                .verify("blue.example.com", "red.example.net");
+        assertThat(other).isInstanceOf(Verification.OverrideToOtherHost.class);
+        assertThat(other.authorized()).isFalse();
+    }
+
+    @Test
+    void tooLongNameCannotBeVerified() {
+        String longLabel = "a".repeat(60);
+        String policy = String.join(".", longLabel, longLabel, longLabel, "example.com");
+        Verification v = new ExternalDestinationVerifier(dns("never", DnsStatus.FOUND, "v=DMARC1"))
+                .verify(policy, "b".repeat(50) + ".example.net");
+        assertThat(v).isInstanceOf(Verification.NotAuthorized.class);
+        assertThat(((Verification.NotAuthorized) v).reason()).contains("longer");
+    }
+}
