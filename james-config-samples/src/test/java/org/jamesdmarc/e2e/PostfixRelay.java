@@ -242,7 +242,11 @@ public final class PostfixRelay implements AutoCloseable {
             return this;
         }
 
-        /** The directory under which the instance's temporary directory is made; default java.io.tmpdir. */
+        /**
+         * The directory under which the instance's temporary directory is made; default java.io.tmpdir.
+         * Keep it short: Postfix's UNIX-domain sockets live under it (queue/private/...), and socket
+         * paths are limited to 107 bytes.
+         */
         public Builder parentDirectory(Path parent) {
             this.parent = Objects.requireNonNull(parent, "parent");
             return this;
