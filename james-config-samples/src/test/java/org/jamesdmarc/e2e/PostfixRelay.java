@@ -188,6 +188,7 @@ public final class PostfixRelay implements AutoCloseable {
         private String nextHopHost = HOST;
         private int nextHopPort = -1;
         private String myhostname = "mx.postfix.test";
+        private String sourceAddress = HOST;
         private Mode mode = Mode.QUEUE;
         private final Map<String, String> extraMainCf = new LinkedHashMap<>();
         private Path parent = Path.of(System.getProperty("java.io.tmpdir"));
@@ -216,6 +217,20 @@ public final class PostfixRelay implements AutoCloseable {
             }
             this.nextHopHost = host;
             this.nextHopPort = port;
+            return this;
+        }
+
+        /**
+         * The address Postfix connects to the next hop from in {@link Mode#QUEUE} ({@code smtp_bind_address}
+         * of the relay service); default 127.0.0.1. It is what James must list in {@code trustedRelays}.
+         * A before-queue proxy connects from whatever the kernel picks (127.0.0.1 on loopback), so this
+         * is refused together with {@link Mode#BEFORE_QUEUE_PROXY}.
+         */
+        public Builder sourceAddress(String address) {
+            if (!address.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) {
+                throw new IllegalArgumentException("source address must be 127.x.y.z, got " + address);
+            }
+            this.sourceAddress = address;
             return this;
         }
 
@@ -260,6 +275,9 @@ public final class PostfixRelay implements AutoCloseable {
         public PostfixRelay start() throws IOException, InterruptedException {
             if (nextHopPort < 0) {
                 throw new IllegalStateException("nextHop(port) is required");
+            }
+            if (mode == Mode.BEFORE_QUEUE_PROXY && !sourceAddress.equals(HOST)) {
+                throw new IllegalStateException("sourceAddress applies to Mode.QUEUE only");
             }
             assumeUsable();
             PostfixStartException last = null;
@@ -324,7 +342,7 @@ public final class PostfixRelay implements AutoCloseable {
             p.put("smtpd_relay_restrictions", "permit_mynetworks, reject_unauth_destination");
             p.put("smtpd_helo_required", "yes");
             p.put("relay_transport", "relay:[" + nextHopHost + "]:" + nextHopPort);
-            p.put("smtp_bind_address", HOST);
+            p.put("smtp_bind_address", sourceAddress);
             // No local delivery and nothing to the outside: mail for other domains (bounces) fails at once.
             p.put("mydestination", "");
             p.put("local_recipient_maps", "");

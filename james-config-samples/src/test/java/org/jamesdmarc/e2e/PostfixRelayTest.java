@@ -71,6 +71,23 @@ class PostfixRelayTest {
     }
 
     @Test
+    void connectsToTheNextHopFromTheChosenSourceAddress() throws Exception {
+        try (SmtpSink james = SmtpSink.accepting();
+             PostfixRelay postfix = PostfixRelay.builder().nextHop(james.port()).sourceAddress("127.0.0.25").start()) {
+
+            Swaks.Result sent = Swaks.to(PostfixRelay.HOST, postfix.smtpPort())
+                    .from(SENDER_IP).helo(SENDER_HELO)
+                    .mailFrom("alice@sender-three.test").rcptTo("bob@james.local")
+                    .send();
+
+            assertThat(sent.delivered()).as("swaks:\n%s", sent.transcript()).isTrue();
+            SmtpSink.Message got = james.awaitMessage(DELIVERY).orElseThrow(
+                    () -> new AssertionError("nothing relayed; mail log:\n" + postfix.mailLogTail()));
+            assertThat(got.client()).isEqualTo(InetAddress.getByName("127.0.0.25"));
+        }
+    }
+
+    @Test
     void testSendersOnOtherLoopbackAddressesCannotRelayElsewhere() throws Exception {
         try (SmtpSink james = SmtpSink.accepting();
              PostfixRelay postfix = PostfixRelay.builder().nextHop(james.port()).start()) {
