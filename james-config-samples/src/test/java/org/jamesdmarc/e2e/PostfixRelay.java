@@ -379,7 +379,9 @@ public final class PostfixRelay implements AutoCloseable {
         private String masterCf(int port) {
             String smtpd = HOST + ":" + port + " inet n - n - - smtpd";
             if (mode == Mode.BEFORE_QUEUE_PROXY) {
-                smtpd += "\n  -o smtpd_proxy_filter=" + nextHopHost + ":" + nextHopPort;
+                // as master.cf.snippet, mode B: whole message first, then one James session
+                smtpd += "\n  -o smtpd_proxy_filter=" + nextHopHost + ":" + nextHopPort
+                        + "\n  -o smtpd_proxy_options=speed_adjust";
             }
             return "# Written by org.jamesdmarc.e2e.PostfixRelay (test instance)\n"
                     + "# service type private unpriv chroot wakeup maxproc command\n"
