@@ -61,6 +61,7 @@ public final class PostfixRelay implements AutoCloseable {
     static final Path POSTFIX = Path.of("/usr/sbin/postfix");
     static final Path POSTCONF = Path.of("/usr/sbin/postconf");
     static final Path MASTER = Path.of("/usr/lib/postfix/sbin/master");
+    private static final Path SCRIPT = Path.of("/usr/bin/script");
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
@@ -293,6 +294,10 @@ public final class PostfixRelay implements AutoCloseable {
                     if (!e.getMessage().contains("Address already in use")) {
                         throw e; // only a port taken between our probe and Postfix's bind is worth a retry
                     }
+                } catch (IOException | InterruptedException | RuntimeException e) {
+                    stopQuietly(dir); // never leave a half-started instance behind
+                    deleteTree(dir);
+                    throw e;
                 }
             }
             throw last;
@@ -311,7 +316,7 @@ public final class PostfixRelay implements AutoCloseable {
             CommandResult started = run(List.of(POSTFIX.toString(), "-c", conf.toString(), "start"));
             if (started.exitCode() != 0) {
                 throw new PostfixStartException("postfix start exited " + started.exitCode() + "\n"
-                        + started.output() + "\nmail log:\n" + tail(dir.resolve("maillog")));
+                        + started.output() + diagnose(conf) + "\nmail log:\n" + tail(dir.resolve("maillog")));
             }
             OptionalLong pid = masterPid(dir);
             if (pid.isEmpty()) {
@@ -490,6 +495,23 @@ public final class PostfixRelay implements AutoCloseable {
             return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             return "root".equals(System.getProperty("user.name"));
+        }
+    }
+
+    /**
+     * Why the {@code postfix} command failed: it reports to stderr only when that is a terminal (otherwise
+     * to postlogd, which does not run yet), so {@code postfix check} is rerun under {@code script(1)}.
+     */
+    private static String diagnose(Path conf) throws InterruptedException {
+        if (!Files.isExecutable(SCRIPT) || conf.toString().contains("'")) {
+            return "";
+        }
+        try {
+            CommandResult check = run(List.of(SCRIPT.toString(), "-qec",
+                    POSTFIX + " -c '" + conf + "' check", "/dev/null"));
+            return "\npostfix check says:\n" + check.output().replace("\r", "");
+        } catch (IOException e) {
+            return "";
         }
     }
 

@@ -1,19 +1,24 @@
 package org.jamesdmarc.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Postfix front relay harness against a real Postfix and an in-test SMTP sink standing in for James:
@@ -137,7 +142,7 @@ class PostfixRelayTest {
         try (SmtpSink james = SmtpSink.accepting()) {
             postfix = PostfixRelay.builder().nextHop(james.port()).start();
             try (postfix) {
-                assertThat(postfix.configDirectory()).isNotEqualTo(java.nio.file.Path.of("/etc/postfix"));
+                assertThat(postfix.configDirectory()).isNotEqualTo(Path.of("/etc/postfix"));
                 assertThat(postfix.awaitMailLog("configuration " + postfix.configDirectory(), LOG))
                         .as("mail log:\n%s", postfix.mailLogTail()).isTrue();
                 assertThat(postfix.smtpPort()).isNotEqualTo(25);
@@ -147,6 +152,22 @@ class PostfixRelayTest {
         assertThat(postfix.isRunning()).isFalse();
         assertThat(acceptsConnections(postfix.smtpPort())).isFalse();
         assertThat(postfix.configDirectory()).doesNotExist();
+    }
+
+    @Test
+    void aFailedStartSaysWhyAndLeavesNothingBehind(@TempDir Path parent) throws Exception {
+        try (SmtpSink james = SmtpSink.accepting()) {
+            PostfixRelay.Builder broken = PostfixRelay.builder().nextHop(james.port())
+                    .parentDirectory(parent)
+                    .mainCf("inet_interfaces", "192.0.2.1"); // not an address of this host
+
+            assertThatThrownBy(broken::start)
+                    .isInstanceOf(PostfixRelay.PostfixStartException.class)
+                    .hasMessageContaining("192.0.2.1");
+            try (Stream<Path> left = Files.list(parent)) {
+                assertThat(left).as("instance directories left in %s", parent).isEmpty();
+            }
+        }
     }
 
     private static boolean acceptsConnections(int port) {
