@@ -17,25 +17,48 @@ import org.jamesdmarc.policy.DomainName;
  * A list of client addresses (CIDR blocks or single addresses, IPv4 and IPv6) and host names, in the
  * format of OpenDMARC's IgnoreHosts file: entries separated by new lines or commas, {@code #} starts a
  * comment. A host name entry matches that exact name; written with a leading dot ({@code .example.com})
- * it matches any name below it. Names are compared with the HELO name (or another host name the
- * caller has), never trusted for anything but skipping a check the admin asked to skip.
+ * it matches any name below it. An entry prefixed with {@code !} excludes what it names, whatever else
+ * matches (OpenDMARC's negation). Names are compared with the HELO name (or another host name the caller
+ * has), and only ever used to skip a check the admin asked to skip.
  */
 public final class HostList {
 
-    private static final HostList EMPTY = new HostList(CidrSet.empty(), List.of(), List.of());
+    private static final HostList EMPTY = new HostList(List.of(), Part.EMPTY, Part.EMPTY);
 
-    private final CidrSet networks;
-    private final List<String> exactNames;
-    private final List<String> parentNames;
+    private final List<String> entries;
+    private final Part included;
+    private final Part excluded;
 
-    private HostList(CidrSet networks, List<String> exactNames, List<String> parentNames) {
-        this.networks = networks;
-        this.exactNames = List.copyOf(exactNames);
-        this.parentNames = List.copyOf(parentNames);
+    /** Addresses and names of one polarity. */
+    private record Part(CidrSet networks, List<String> exactNames, List<String> parentNames) {
+        static final Part EMPTY = new Part(CidrSet.empty(), List.of(), List.of());
+
+        boolean matches(InetAddress address, Optional<String> name) {
+            if (networks.contains(address)) {
+                return true;
+            }
+            return name.isPresent() && (exactNames.contains(name.get())
+                    || parentNames.stream().anyMatch(p -> name.get().endsWith("." + p)));
+        }
+
+        boolean isEmpty() {
+            return networks.isEmpty() && exactNames.isEmpty() && parentNames.isEmpty();
+        }
+    }
+
+    private HostList(List<String> entries, Part included, Part excluded) {
+        this.entries = List.copyOf(entries);
+        this.included = included;
+        this.excluded = excluded;
     }
 
     public static HostList empty() {
         return EMPTY;
+    }
+
+    /** Entries as separate strings (each may itself hold comma-separated entries). */
+    public static HostList of(List<String> entries) {
+        return parse(String.join("\n", entries));
     }
 
     /** Reads a file in IgnoreHosts format; a missing or unreadable file or a bad entry is an {@link IllegalArgumentException}. */
@@ -49,69 +72,99 @@ public final class HostList {
 
     /** Parses entries; every bad one is named in the {@link IllegalArgumentException} message. */
     public static HostList parse(String spec) {
-        List<String> cidrs = new ArrayList<>();
-        List<String> exact = new ArrayList<>();
-        List<String> parents = new ArrayList<>();
+        List<String> entries = new ArrayList<>();
+        PartBuilder in = new PartBuilder();
+        PartBuilder out = new PartBuilder();
         List<String> bad = new ArrayList<>();
         for (String line : spec.split("\r?\n")) {
             int hash = line.indexOf('#');
             String content = hash >= 0 ? line.substring(0, hash) : line;
             for (String token : content.split(",")) {
-                String entry = token.strip();
+                String entry = token.strip().toLowerCase(Locale.ROOT);
                 if (entry.isEmpty()) {
                     continue;
                 }
-                if (looksLikeAddress(entry)) {
-                    cidrs.add(entry);
-                } else if (entry.startsWith(".")) {
-                    DomainName.normalize(entry.substring(1), true).ifPresentOrElse(parents::add, () -> bad.add(entry));
-                } else {
-                    DomainName.normalize(entry, true).ifPresentOrElse(exact::add, () -> bad.add(entry));
+                entries.add(entry);
+                boolean negated = entry.startsWith("!");
+                String body = negated ? entry.substring(1).strip() : entry;
+                if (!(negated ? out : in).add(body)) {
+                    bad.add(token.strip());
                 }
             }
         }
-        CidrSet set = CidrSet.empty();
-        if (!cidrs.isEmpty()) {
-            CidrSet.ParseResult parsed = CidrSet.parse(String.join(",", cidrs));
-            if (parsed instanceof CidrSet.ParseResult.Invalid invalid) {
-                invalid.errors().forEach(e -> bad.add(e.entry() + " (" + e.message() + ")"));
-            } else {
-                set = ((CidrSet.ParseResult.Valid) parsed).set();
-            }
-        }
+        Part included = in.build(bad);
+        Part excluded = out.build(bad);
         if (!bad.isEmpty()) {
             throw new IllegalArgumentException("not an address, CIDR block or host name: " + String.join(", ", bad));
         }
-        return new HostList(set, exact, parents);
+        return new HostList(entries, included, excluded);
+    }
+
+    private static final class PartBuilder {
+        private final List<String> cidrs = new ArrayList<>();
+        private final List<String> exact = new ArrayList<>();
+        private final List<String> parents = new ArrayList<>();
+
+        boolean add(String entry) {
+            if (entry.isEmpty()) {
+                return false;
+            }
+            if (looksLikeAddress(entry)) {
+                cidrs.add(entry);
+                return true;
+            }
+            boolean parent = entry.startsWith(".");
+            Optional<String> name = DomainName.normalize(parent ? entry.substring(1) : entry, true);
+            name.ifPresent(parent ? parents::add : exact::add);
+            return name.isPresent();
+        }
+
+        Part build(List<String> bad) {
+            CidrSet set = CidrSet.empty();
+            if (!cidrs.isEmpty()) {
+                CidrSet.ParseResult parsed = CidrSet.parse(String.join(",", cidrs));
+                if (parsed instanceof CidrSet.ParseResult.Invalid invalid) {
+                    invalid.errors().forEach(e -> bad.add(e.entry() + " (" + e.message() + ")"));
+                } else {
+                    set = ((CidrSet.ParseResult.Valid) parsed).set();
+                }
+            }
+            return new Part(set, exact, parents);
+        }
     }
 
     private static boolean looksLikeAddress(String entry) {
         return entry.indexOf(':') >= 0 || entry.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.' || c == '/');
     }
 
+    /** The entries as written (lower-cased), in order. */
+    public List<String> entries() {
+        return entries;
+    }
+
     public boolean isEmpty() {
-        return networks.isEmpty() && exactNames.isEmpty() && parentNames.isEmpty();
+        return included.isEmpty();
     }
 
+    /** The address blocks that are listed (not excluded): where trusted relays are looked for. */
     public CidrSet networks() {
-        return networks;
+        return included.networks();
     }
 
-    /** True when {@code address} is in a listed block, or {@code hostName} is a listed name (or below a {@code .name}). */
+    /** True when the address or host name is listed and not excluded by a {@code !} entry. */
     public boolean matches(InetAddress address, String hostName) {
-        if (networks.contains(address)) {
-            return true;
-        }
-        Optional<String> name = hostName == null ? Optional.empty() : DomainName.normalize(hostName, true);
-        if (name.isEmpty()) {
-            return false;
-        }
-        String n = name.get().toLowerCase(Locale.ROOT);
-        return exactNames.contains(n) || parentNames.stream().anyMatch(p -> n.endsWith("." + p));
+        Optional<String> name = hostName == null || hostName.isBlank() ? Optional.empty()
+                : DomainName.normalize(hostName, true);
+        return included.matches(address, name) && !excluded.matches(address, name);
+    }
+
+    /** For trusted relays: the address is listed and not excluded (names are not used). */
+    public boolean containsAddress(InetAddress address) {
+        return included.networks().contains(address) && !excluded.networks().contains(address);
     }
 
     @Override
     public String toString() {
-        return "HostList" + networks.networks() + exactNames + parentNames;
+        return "HostList" + entries;
     }
 }

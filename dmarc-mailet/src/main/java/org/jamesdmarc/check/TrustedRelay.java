@@ -21,7 +21,7 @@ final class TrustedRelay {
      * judged (SPF then usually fails for the relay's address: safe, and visible in Authentication-Results).
      */
     static ClientIdentity originalClient(MessageContext context, List<HeaderField> headers, HostList trustedRelays) {
-        if (trustedRelays.isEmpty() || !trustedRelays.networks().contains(context.clientAddress())) {
+        if (!trustedRelays.containsAddress(context.clientAddress())) {
             return new ClientIdentity(context.clientAddress(), context.helo(), false);
         }
         ReceivedParseResult result = ReceivedHeaderParser.originalClient(headers, trustedRelays.networks(),

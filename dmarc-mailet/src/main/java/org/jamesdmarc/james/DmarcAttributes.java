@@ -1,0 +1,143 @@
+package org.jamesdmarc.james;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.jamesdmarc.check.CheckOutcome;
+import org.jamesdmarc.check.EvaluationJson;
+import org.jamesdmarc.check.OutcomeSummary;
+
+/**
+ * The mail attributes {@link DmarcCheck} and {@link DmarcMessageHook} set, read by {@link IsDmarcFail},
+ * {@link DmarcResultIs} and by standard James matchers such as {@code HasMailAttributeWithValue}.
+ * All values are strings unless said otherwise, so they survive James's mail queue serialisation.
+ *
+ * <table>
+ * <caption>Attributes</caption>
+ * <tr><th>name</th><th>value</th></tr>
+ * <tr><td>{@code org.jamesdmarc.result}</td><td>{@code pass}, {@code fail}, {@code none}, {@code temperror},
+ *     {@code permerror}, {@code skipped} (not evaluated on purpose: ignored host, authenticated client...) or
+ *     {@code refused} (From field rejected by {@code requiredHeaders}/{@code rejectMultiValueFrom});
+ *     {@code temperror} too when the check itself failed (then {@code org.jamesdmarc.error} is set)</td></tr>
+ * <tr><td>{@code org.jamesdmarc.policy}</td><td>the policy the sender's record requests: {@code none},
+ *     {@code quarantine}, {@code reject}; absent when no record applied</td></tr>
+ * <tr><td>{@code org.jamesdmarc.disposition}</td><td>what to do: {@code none}, {@code quarantine} or
+ *     {@code reject}; only a DMARC {@code fail} has more than {@code none} ({@code t=y} lowers it one level);
+ *     {@code reject} for {@code refused}</td></tr>
+ * <tr><td>{@code org.jamesdmarc.policyDomain}</td><td>the domain whose {@code _dmarc} record applied; absent when none</td></tr>
+ * <tr><td>{@code org.jamesdmarc.fromDomain}</td><td>the RFC5322.From domain; absent when not evaluated</td></tr>
+ * <tr><td>{@code org.jamesdmarc.reasons}</td><td>a list of strings: the RFC 9990 policy override reasons
+ *     ({@code policy_test_mode}, {@code local_policy}, ...) or the skip/refusal reason
+ *     ({@code ignored_host}, {@code authenticated_client}, {@code ignored_mail_from}, {@code no_author_domain},
+ *     {@code invalid_from}, {@code multiple_from_fields}, {@code multi_value_from})</td></tr>
+ * <tr><td>{@code org.jamesdmarc.json}</td><td>the whole evaluation as JSON ({@link EvaluationJson})</td></tr>
+ * <tr><td>{@code org.jamesdmarc.authenticationResults}</td><td>the Authentication-Results value added</td></tr>
+ * <tr><td>{@code org.jamesdmarc.forgedAuthenticationResults}</td><td>a list of integers: 0-based indexes, among
+ *     the message's Authentication-Results fields, of those claiming our authserv-id (removed by DmarcCheck)</td></tr>
+ * <tr><td>{@code org.jamesdmarc.evaluatedAtSmtp}</td><td>boolean {@code true} while the SMTP hook's evaluation
+ *     waits for {@link DmarcCheck} to write its headers; DmarcCheck removes it</td></tr>
+ * <tr><td>{@code org.jamesdmarc.error}</td><td>why the check failed internally (the result is then {@code temperror})</td></tr>
+ * </table>
+ */
+public final class DmarcAttributes {
+
+    public static final AttributeName RESULT = AttributeName.of("org.jamesdmarc.result");
+    public static final AttributeName POLICY = AttributeName.of("org.jamesdmarc.policy");
+    public static final AttributeName DISPOSITION = AttributeName.of("org.jamesdmarc.disposition");
+    public static final AttributeName POLICY_DOMAIN = AttributeName.of("org.jamesdmarc.policyDomain");
+    public static final AttributeName FROM_DOMAIN = AttributeName.of("org.jamesdmarc.fromDomain");
+    public static final AttributeName REASONS = AttributeName.of("org.jamesdmarc.reasons");
+    public static final AttributeName JSON = AttributeName.of("org.jamesdmarc.json");
+    public static final AttributeName AUTHENTICATION_RESULTS = AttributeName.of("org.jamesdmarc.authenticationResults");
+    public static final AttributeName FORGED_AUTHENTICATION_RESULTS = AttributeName.of("org.jamesdmarc.forgedAuthenticationResults");
+    public static final AttributeName EVALUATED_AT_SMTP = AttributeName.of("org.jamesdmarc.evaluatedAtSmtp");
+    public static final AttributeName ERROR = AttributeName.of("org.jamesdmarc.error");
+
+    /** The {@code org.jamesdmarc.result} values. */
+    public static final List<String> RESULTS = List.of("pass", "fail", "none", "temperror", "permerror",
+            OutcomeSummary.SKIPPED, OutcomeSummary.REFUSED);
+    /** The {@code org.jamesdmarc.disposition} values. */
+    public static final List<String> DISPOSITIONS = List.of("none", "quarantine", "reject");
+
+    private static final List<AttributeName> ALL = List.of(RESULT, POLICY, DISPOSITION, POLICY_DOMAIN, FROM_DOMAIN,
+            REASONS, JSON, AUTHENTICATION_RESULTS, FORGED_AUTHENTICATION_RESULTS, EVALUATED_AT_SMTP, ERROR);
+
+    private DmarcAttributes() {
+    }
+
+    /** Replaces every DMARC attribute of {@code mail} by those describing {@code outcome}. */
+    static OutcomeSummary store(Mail mail, CheckOutcome outcome) {
+        clear(mail);
+        OutcomeSummary s = OutcomeSummary.of(outcome);
+        set(mail, RESULT, s.result());
+        s.policy().ifPresent(v -> set(mail, POLICY, v));
+        set(mail, DISPOSITION, s.disposition());
+        s.policyDomain().ifPresent(v -> set(mail, POLICY_DOMAIN, v));
+        s.fromDomain().ifPresent(v -> set(mail, FROM_DOMAIN, v));
+        List<AttributeValue<?>> reasons = new ArrayList<>();
+        s.reasons().forEach(r -> reasons.add(AttributeValue.of(r)));
+        mail.setAttribute(new Attribute(REASONS, AttributeValue.of(reasons)));
+        set(mail, JSON, EvaluationJson.toJson(outcome));
+        set(mail, AUTHENTICATION_RESULTS, outcome.authenticationResults());
+        List<AttributeValue<?>> forged = new ArrayList<>();
+        outcome.forgedAuthResultsFields().forEach(i -> forged.add(AttributeValue.of(i)));
+        mail.setAttribute(new Attribute(FORGED_AUTHENTICATION_RESULTS, AttributeValue.of(forged)));
+        return s;
+    }
+
+    /** The check failed internally: result {@code temperror}, disposition {@code none}, and why. */
+    static void storeError(Mail mail, String error) {
+        clear(mail);
+        set(mail, RESULT, "temperror");
+        set(mail, DISPOSITION, "none");
+        mail.setAttribute(new Attribute(REASONS, AttributeValue.of(List.<AttributeValue<?>>of())));
+        set(mail, ERROR, error);
+    }
+
+    static void markEvaluatedAtSmtp(Mail mail) {
+        mail.setAttribute(new Attribute(EVALUATED_AT_SMTP, AttributeValue.of(true)));
+    }
+
+    static boolean evaluatedAtSmtp(Mail mail) {
+        return mail.getAttribute(EVALUATED_AT_SMTP).map(a -> Boolean.TRUE.equals(a.getValue().value())).orElse(false);
+    }
+
+    static void clearEvaluatedAtSmtp(Mail mail) {
+        mail.removeAttribute(EVALUATED_AT_SMTP);
+    }
+
+    /** A string attribute's value. */
+    public static Optional<String> string(Mail mail, AttributeName name) {
+        return mail.getAttribute(name).map(a -> a.getValue().value())
+                .filter(String.class::isInstance).map(String.class::cast);
+    }
+
+    /** A list attribute's elements of type {@code type} (others ignored). */
+    public static <T> List<T> list(Mail mail, AttributeName name, Class<T> type) {
+        Optional<Object> value = mail.getAttribute(name).map(a -> a.getValue().value());
+        List<T> out = new ArrayList<>();
+        if (value.isPresent() && value.get() instanceof Collection<?> c) {
+            for (Object o : c) {
+                Object v = o instanceof AttributeValue<?> av ? av.value() : o;
+                if (type.isInstance(v)) {
+                    out.add(type.cast(v));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void set(Mail mail, AttributeName name, String value) {
+        mail.setAttribute(new Attribute(name, AttributeValue.of(value)));
+    }
+
+    private static void clear(Mail mail) {
+        ALL.forEach(mail::removeAttribute);
+    }
+}

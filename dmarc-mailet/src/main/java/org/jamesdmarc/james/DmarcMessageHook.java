@@ -1,0 +1,212 @@
+package org.jamesdmarc.james;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+import javax.inject.Inject;
+import javax.mail.MessagingException;
+
+import org.apache.commons.configuration2.Configuration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.metrics.api.TimeMetric;
+import org.apache.james.protocols.api.ProtocolSession;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.protocols.smtp.hook.HookReturnCode;
+import org.apache.james.smtpserver.JamesMessageHook;
+import org.apache.mailet.Mail;
+import org.jamesdmarc.check.CheckOutcome;
+import org.jamesdmarc.check.CheckSettings;
+import org.jamesdmarc.check.CheckSettingsParser;
+import org.jamesdmarc.check.DmarcChecker;
+import org.jamesdmarc.check.MessageContext;
+import org.jamesdmarc.check.OutcomeSummary;
+import org.jamesdmarc.policy.Disposition;
+import org.jamesdmarc.policy.DmarcEvaluation;
+import org.jamesdmarc.policy.DmarcResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks DMARC at the end of DATA, so the SMTP server can refuse mail whose sender asks for it
+ * (OpenDMARC as a milter with RejectFailures). It takes the same parameters as {@link DmarcCheck}
+ * (see {@link CheckSettingsParser}), as child elements of its {@code <handler>}, plus:
+ * <ul>
+ * <li>{@code rejectFailures} (OpenDMARC RejectFailures, default false): answer
+ *     {@code 550 5.7.1} to a DMARC fail whose disposition is {@code reject} (after {@code t=y} and sampling);</li>
+ * <li>{@code tempFailOnError} (default false): answer {@code 451 4.4.3} when the result is {@code temperror}
+ *     (DNS trouble) or the check itself fails, so the client retries later; otherwise such mail is accepted.</li>
+ * </ul>
+ * A From field refused by {@code requiredHeaders} or {@code rejectMultiValueFrom} is always answered
+ * {@code 550 5.7.1}: those options exist to reject such mail.
+ *
+ * <p>Accepted mail carries the evaluation as the mail attributes of {@link DmarcAttributes}, plus
+ * {@code org.jamesdmarc.evaluatedAtSmtp=true}; the hook does not touch the message. Keep {@link DmarcCheck}
+ * in the {@code root} processor: it sees the marker, does not evaluate again, and writes the
+ * Authentication-Results field (and removes forged ones) from the stored attributes. Metrics as for
+ * {@link DmarcCheck}.
+ *
+ * <p>The client is the SMTP session's remote address, the HELO name the session's
+ * {@link SMTPSession#CURRENT_HELO_NAME}, the envelope sender the mail's, SMTP AUTH the session's user name.
+ *
+ * <p>Example ({@code smtpserver.xml}, inside {@code <smtpserver><handlerchain>}; keep James's
+ * {@code CoreCmdHandlerLoader} line):
+ * <pre>{@code
+ * <handlerchain>
+ *     <handler class="org.apache.james.smtpserver.fastfail.ValidRcptHandler"/>
+ *     <handler class="org.jamesdmarc.james.DmarcMessageHook">
+ *         <authservId>mx.example.org</authservId>
+ *         <ignoreHosts>/etc/james/dmarc-ignore-hosts</ignoreHosts>
+ *         <rejectFailures>true</rejectFailures>
+ *         <tempFailOnError>false</tempFailOnError>
+ *     </handler>
+ *     <handler class="org.apache.james.smtpserver.CoreCmdHandlerLoader"/>
+ * </handlerchain>
+ * }</pre>
+ * A bad value stops James at start-up with a {@link ConfigurationException} naming the parameter.
+ */
+public class DmarcMessageHook implements JamesMessageHook {
+
+    public static final String REJECT_FAILURES = "rejectFailures";
+    public static final String TEMP_FAIL_ON_ERROR = "tempFailOnError";
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(DmarcMessageHook.class);
+
+    private final DmarcMetrics metrics;
+    private final Function<MessageContext, CheckOutcome> injectedChecker;
+    private Function<MessageContext, CheckOutcome> checker;
+    private CheckSettings settings;
+    private boolean rejectFailures;
+    private boolean tempFailOnError;
+
+    /** Used by James's Guice loader. */
+    @Inject
+    public DmarcMessageHook(MetricFactory metricFactory) {
+        this(metricFactory, null);
+    }
+
+    /** Without metrics. */
+    public DmarcMessageHook() {
+        this(NoopMetricFactory.INSTANCE, null);
+    }
+
+    /** For tests: {@code checker} replaces the {@link DmarcChecker} built from the parameters (still parsed). */
+    DmarcMessageHook(MetricFactory metricFactory, Function<MessageContext, CheckOutcome> checker) {
+        this.metrics = new DmarcMetrics(Objects.requireNonNull(metricFactory, "metricFactory"));
+        this.injectedChecker = checker;
+    }
+
+    @Override
+    public void init(Configuration config) throws ConfigurationException {
+        Function<String, Optional<String>> parameters = name -> parameter(config, name);
+        try {
+            settings = CheckSettingsParser.parse(parameters);
+            rejectFailures = CheckSettingsParser.bool(parameters, REJECT_FAILURES, false);
+            tempFailOnError = CheckSettingsParser.bool(parameters, TEMP_FAIL_ON_ERROR, false);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("Invalid DmarcMessageHook parameter: " + e.getMessage(), e);
+        }
+        if (injectedChecker != null) {
+            checker = injectedChecker;
+        } else {
+            try {
+                checker = DmarcChecker.create(settings)::check;
+            } catch (RuntimeException e) {
+                throw new ConfigurationException("DmarcMessageHook cannot start: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** A handler child element; a list-splitting configuration gives several values, joined back with commas. */
+    private static Optional<String> parameter(Configuration config, String name) {
+        String[] values = config.getStringArray(name);
+        return values.length == 0 ? Optional.empty() : Optional.of(String.join(",", values));
+    }
+
+    public CheckSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public HookResult onMessage(SMTPSession session, Mail mail) {
+        TimeMetric timer = metrics.startTimer();
+        CheckOutcome outcome;
+        try {
+            outcome = Objects.requireNonNull(checker.apply(context(session, mail)), "no outcome");
+        } catch (Exception e) {
+            LOGGER.warn("DMARC check at SMTP time failed (session {})", session.getSessionID(), e);
+            metrics.countError();
+            // Without a mark, DmarcCheck evaluates the mail again in the mailet container.
+            return tempFailOnError ? tempFail("the DMARC check failed") : HookResult.DECLINED;
+        } finally {
+            timer.stopAndPublish();
+        }
+        OutcomeSummary summary = DmarcAttributes.store(mail, outcome);
+        DmarcAttributes.markEvaluatedAtSmtp(mail);
+        metrics.countResult(summary.result());
+        return decide(outcome);
+    }
+
+    private HookResult decide(CheckOutcome outcome) {
+        if (outcome instanceof CheckOutcome.Refused r) {
+            return reject("Message refused: " + r.detail());
+        }
+        if (outcome instanceof CheckOutcome.Evaluated e) {
+            DmarcEvaluation ev = e.evaluation();
+            // RFC 9989 §4.11 / §7: the Domain Owner asks for rejection; OpenDMARC RejectFailures lets us honour it.
+            if (rejectFailures && ev.result() == DmarcResult.FAIL && ev.disposition() == Disposition.REJECT) {
+                String policy = ev.appliedPolicy()
+                        .map(a -> " (" + a.tag().name().toLowerCase(java.util.Locale.ROOT) + "=" + a.policy().tagValue() + ")")
+                        .orElse("");
+                return reject("Rejected by the DMARC policy" + policy + " of " + ev.policyDomain().orElse(ev.authorDomain())
+                        + " for From domain " + ev.authorDomain());
+            }
+            // RFC 9989: a DNS failure is a temperror, never a reason to reject; at most ask to retry.
+            if (tempFailOnError && ev.result() == DmarcResult.TEMPERROR) {
+                return tempFail("DMARC evaluation of " + ev.authorDomain() + " failed temporarily (DNS)");
+            }
+        }
+        return HookResult.DECLINED;
+    }
+
+    private static HookResult reject(String text) {
+        return HookResult.builder()
+                .hookReturnCode(HookReturnCode.deny())
+                .smtpReturnCode("550")
+                .smtpDescription("5.7.1 " + printable(text))
+                .build();
+    }
+
+    private static HookResult tempFail(String text) {
+        return HookResult.builder()
+                .hookReturnCode(HookReturnCode.denySoft())
+                .smtpReturnCode("451")
+                .smtpDescription("4.4.3 " + printable(text) + ", try again later")
+                .build();
+    }
+
+    /** An SMTP reply text: printable US-ASCII on one line, at most 200 characters (RFC 5321 §4.2, §4.5.3.1.5). */
+    static String printable(String text) {
+        StringBuilder b = new StringBuilder(Math.min(text.length(), 200));
+        for (int i = 0; i < text.length() && b.length() < 200; i++) {
+            char c = text.charAt(i);
+            b.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return b.toString();
+    }
+
+    private static MessageContext context(SMTPSession session, Mail mail) throws MessagingException, IOException {
+        InetSocketAddress remote = session.getRemoteAddress();
+        if (remote == null || remote.getAddress() == null) {
+            throw new IllegalStateException("the SMTP session has no remote address");
+        }
+        String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, ProtocolSession.State.Connection).orElse("");
+        boolean authenticated = session.getUsername() != null;
+        return new MessageContext(remote.getAddress(), helo, MailContexts.sender(mail), authenticated,
+                MailContexts.bytes(mail));
+    }
+}

@@ -1,0 +1,37 @@
+package org.jamesdmarc.james;
+
+import java.util.Objects;
+
+import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.metrics.api.TimeMetric;
+
+/**
+ * The metrics of the mailet and the hook: a counter {@code dmarc_evaluations_<result>} per
+ * {@code org.jamesdmarc.result} value ({@code dmarc_evaluations_pass}, ..., {@code dmarc_evaluations_skipped},
+ * {@code dmarc_evaluations_refused}), {@code dmarc_evaluations_error} for internal failures, and the timer
+ * {@code dmarc_evaluation} around each evaluation (DNS queries included).
+ */
+final class DmarcMetrics {
+
+    static final String COUNTER_PREFIX = "dmarc_evaluations_";
+    static final String ERROR_COUNTER = COUNTER_PREFIX + "error";
+    static final String TIMER = "dmarc_evaluation";
+
+    private final MetricFactory factory;
+
+    DmarcMetrics(MetricFactory factory) {
+        this.factory = Objects.requireNonNull(factory, "factory");
+    }
+
+    TimeMetric startTimer() {
+        return factory.timer(TIMER);
+    }
+
+    void countResult(String result) {
+        factory.generate(COUNTER_PREFIX + result).increment();
+    }
+
+    void countError() {
+        factory.generate(ERROR_COUNTER).increment();
+    }
+}

@@ -1,0 +1,72 @@
+package org.jamesdmarc.james;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
+import javax.mail.internet.MimeUtility;
+
+/**
+ * Rewrites a message's header: drops the Authentication-Results fields found forged and puts new
+ * fields at the very top (RFC 8601 §5: a receiver adds its Authentication-Results field at the top,
+ * above the fields already there). The other fields keep their order and raw form.
+ */
+final class HeaderEditor {
+
+    static final String AUTHENTICATION_RESULTS = "Authentication-Results";
+
+    /** One field to prepend. */
+    record Field(String name, String value) {
+    }
+
+    private HeaderEditor() {
+    }
+
+    /**
+     * @param forgedIndexes 0-based indexes among the Authentication-Results fields (in header order) to remove
+     * @param prepend       fields to put at the top, in this order
+     */
+    static void apply(MimeMessage message, List<Integer> forgedIndexes, List<Field> prepend) throws MessagingException {
+        List<String> lines = Collections.list(message.getAllHeaderLines());
+        Set<String> names = new LinkedHashSet<>();
+        List<String> kept = new ArrayList<>(lines.size());
+        int arIndex = 0;
+        for (String line : lines) {
+            String name = fieldName(line);
+            names.add(name);
+            if (name.equalsIgnoreCase(AUTHENTICATION_RESULTS)) {
+                boolean forged = forgedIndexes.contains(arIndex);
+                arIndex++;
+                if (forged) {
+                    continue;
+                }
+            }
+            kept.add(line);
+        }
+        for (String name : names) {
+            message.removeHeader(name);
+        }
+        for (Field f : prepend) {
+            message.addHeaderLine(line(f));
+        }
+        for (String line : kept) {
+            message.addHeaderLine(line);
+        }
+    }
+
+    /** The raw field line, folded; CR and LF in the value cannot split it into several fields. */
+    static String line(Field f) {
+        String value = f.value().replaceAll("[\\r\\n]+[ \\t]*", " ").strip();
+        String prefix = f.name() + ": ";
+        return prefix + MimeUtility.fold(prefix.length(), value);
+    }
+
+    private static String fieldName(String line) {
+        int colon = line.indexOf(':');
+        return (colon < 0 ? line : line.substring(0, colon)).strip();
+    }
+}

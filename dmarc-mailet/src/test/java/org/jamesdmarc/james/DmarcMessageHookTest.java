@@ -1,0 +1,220 @@
+package org.jamesdmarc.james;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
+import org.apache.commons.configuration2.convert.DefaultListDelimiterHandler;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.core.Username;
+import org.apache.james.metrics.tests.RecordingMetricFactory;
+import org.apache.james.protocols.api.ProtocolSession;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.protocols.smtp.hook.HookReturnCode;
+import org.apache.mailet.base.test.FakeMail;
+import org.jamesdmarc.check.CheckOutcome;
+import org.jamesdmarc.check.HeaderViolation;
+import org.jamesdmarc.check.MessageContext;
+import org.jamesdmarc.check.Outcomes;
+import org.jamesdmarc.check.SkipReason;
+import org.jamesdmarc.policy.Disposition;
+import org.jamesdmarc.policy.DmarcResult;
+import org.jamesdmarc.policy.Policy;
+import org.jamesdmarc.policy.PolicyOverride;
+import org.junit.jupiter.api.Test;
+
+class DmarcMessageHookTest {
+
+    private final RecordingMetricFactory metrics = new RecordingMetricFactory();
+    private final List<MessageContext> seen = new ArrayList<>();
+
+    private DmarcMessageHook hook(CheckOutcome outcome, String... params) throws ConfigurationException {
+        return hook(ctx -> {
+            seen.add(ctx);
+            return outcome;
+        }, params);
+    }
+
+    private DmarcMessageHook hook(Function<MessageContext, CheckOutcome> checker, String... params) throws ConfigurationException {
+        DmarcMessageHook hook = new DmarcMessageHook(metrics, checker);
+        hook.init(config(params));
+        return hook;
+    }
+
+    private static BaseHierarchicalConfiguration config(String... params) {
+        BaseHierarchicalConfiguration config = new BaseHierarchicalConfiguration();
+        config.addProperty("authservId", Outcomes.AUTHSERV_ID);
+        for (int i = 0; i < params.length; i += 2) {
+            config.addProperty(params[i], params[i + 1]);
+        }
+        return config;
+    }
+
+    private static SMTPSession session(Username user) throws Exception {
+        SMTPSession session = mock(SMTPSession.class);
+        when(session.getRemoteAddress()).thenReturn(new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 41000));
+        when(session.getAttachment(SMTPSession.CURRENT_HELO_NAME, ProtocolSession.State.Connection))
+                .thenReturn(Optional.of("helo.example.net"));
+        when(session.getUsername()).thenReturn(user);
+        when(session.getSessionID()).thenReturn("s1");
+        return session;
+    }
+
+    private static FakeMail mail() throws Exception {
+        return FakeMail.builder().name("m").mimeMessage(TestMails.message())
+                .sender("bounce@bounce.example.net").recipient("bob@example.org").build();
+    }
+
+    private static CheckOutcome rejectFail() {
+        return Outcomes.fail(Policy.REJECT, Disposition.REJECT);
+    }
+
+    @Test
+    void rejectsPolicyRejectFailuresWhenAskedTo() throws Exception {
+        HookResult result = hook(rejectFail(), "rejectFailures", "true").onMessage(session(null), mail());
+        assertThat(result.getResult()).isEqualTo(HookReturnCode.deny());
+        assertThat(result.getSmtpRetCode()).isEqualTo("550");
+        assertThat(result.getSmtpDescription()).startsWith("5.7.1 ")
+                .contains("example.com").contains("p=reject");
+    }
+
+    @Test
+    void acceptsPolicyRejectFailuresByDefault() throws Exception {
+        FakeMail mail = mail();
+        HookResult result = hook(rejectFail()).onMessage(session(null), mail);
+        assertThat(result).isEqualTo(HookResult.DECLINED);
+        assertThat(DmarcAttributes.string(mail, DmarcAttributes.RESULT)).contains("fail");
+        assertThat(DmarcAttributes.string(mail, DmarcAttributes.DISPOSITION)).contains("reject");
+    }
+
+    @Test
+    void doesNotRejectWhenTheDispositionIsLowered() throws Exception {
+        // p=reject with t=y: quarantine applies, no SMTP rejection.
+        CheckOutcome testing = Outcomes.evaluated(DmarcResult.FAIL, Policy.REJECT, Disposition.QUARANTINE, true,
+                List.of(PolicyOverride.POLICY_TEST_MODE), "mx.example.org; dmarc=fail", List.of());
+        assertThat(hook(testing, "rejectFailures", "true").onMessage(session(null), mail())).isEqualTo(HookResult.DECLINED);
+        assertThat(hook(Outcomes.fail(Policy.QUARANTINE, Disposition.QUARANTINE), "rejectFailures", "yes")
+                .onMessage(session(null), mail())).isEqualTo(HookResult.DECLINED);
+        assertThat(hook(Outcomes.pass(), "rejectFailures", "true").onMessage(session(null), mail()))
+                .isEqualTo(HookResult.DECLINED);
+    }
+
+    @Test
+    void tempFailsTemperrorWhenAskedTo() throws Exception {
+        HookResult result = hook(Outcomes.temperror(), "tempFailOnError", "true").onMessage(session(null), mail());
+        assertThat(result.getResult()).isEqualTo(HookReturnCode.denySoft());
+        assertThat(result.getSmtpRetCode()).isEqualTo("451");
+        assertThat(result.getSmtpDescription()).startsWith("4.4.3 ").contains("example.com");
+    }
+
+    @Test
+    void acceptsTemperrorByDefault() throws Exception {
+        assertThat(hook(Outcomes.temperror(), "rejectFailures", "true").onMessage(session(null), mail()))
+                .isEqualTo(HookResult.DECLINED);
+    }
+
+    @Test
+    void checkFailureTempFailsOnlyWhenAskedTo() throws Exception {
+        Function<MessageContext, CheckOutcome> broken = ctx -> {
+            throw new IllegalStateException("boom");
+        };
+        FakeMail mail = mail();
+        assertThat(hook(broken).onMessage(session(null), mail)).isEqualTo(HookResult.DECLINED);
+        assertThat(mail.getAttribute(DmarcAttributes.EVALUATED_AT_SMTP)).as("DmarcCheck evaluates again").isEmpty();
+        assertThat(hook(broken, "tempFailOnError", "true").onMessage(session(null), mail()).getSmtpRetCode())
+                .isEqualTo("451");
+        assertThat(metrics.countFor("dmarc_evaluations_error")).isEqualTo(2);
+    }
+
+    @Test
+    void refusedFromIsRejected() throws Exception {
+        HookResult result = hook(Outcomes.refused(HeaderViolation.MULTI_VALUE_FROM)).onMessage(session(null), mail());
+        assertThat(result.getResult()).isEqualTo(HookReturnCode.deny());
+        assertThat(result.getSmtpRetCode()).isEqualTo("550");
+        assertThat(result.getSmtpDescription()).isEqualTo("5.7.1 Message refused: the From field names example.com and example.net");
+    }
+
+    @Test
+    void replyTextStaysOnOneLine() {
+        assertThat(DmarcMessageHook.printable("a\r\n250 OK\u00e9")).isEqualTo("a??250 OK?");
+        assertThat(DmarcMessageHook.printable("x".repeat(500))).hasSize(200);
+    }
+
+    @Test
+    void skippedIsAccepted() throws Exception {
+        assertThat(hook(Outcomes.skipped(SkipReason.AUTHENTICATED_CLIENT), "rejectFailures", "true")
+                .onMessage(session(Username.of("alice")), mail())).isEqualTo(HookResult.DECLINED);
+    }
+
+    @Test
+    void acceptedMailCarriesTheEvaluationForDmarcCheck() throws Exception {
+        FakeMail mail = mail();
+        hook(Outcomes.fail(Policy.QUARANTINE, Disposition.QUARANTINE)).onMessage(session(null), mail);
+
+        assertThat(mail.getAttribute(DmarcAttributes.EVALUATED_AT_SMTP)).isPresent();
+        assertThat(DmarcAttributes.string(mail, DmarcAttributes.AUTHENTICATION_RESULTS))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("mx.example.org; dmarc=fail"));
+        assertThat(DmarcAttributes.string(mail, DmarcAttributes.JSON)).isPresent();
+        assertThat(TestMails.written(mail.getMessage())).as("the hook leaves the message alone")
+                .isEqualTo(TestMails.RAW);
+        assertThat(metrics.countFor("dmarc_evaluations_fail")).isEqualTo(1);
+        assertThat(metrics.executionTimesFor("dmarc_evaluation")).hasSize(1);
+    }
+
+    @Test
+    void buildsTheMessageContextFromTheSession() throws Exception {
+        hook(Outcomes.pass()).onMessage(session(Username.of("alice@example.org")), mail());
+        MessageContext ctx = seen.get(0);
+        assertThat(ctx.clientAddress()).isEqualTo(InetAddress.getByName("192.0.2.1"));
+        assertThat(ctx.helo()).isEqualTo("helo.example.net");
+        assertThat(ctx.mailFrom()).contains("bounce@bounce.example.net");
+        assertThat(ctx.authenticated()).isTrue();
+        assertThat(new String(ctx.message(), StandardCharsets.US_ASCII)).isEqualTo(TestMails.RAW);
+
+        hook(Outcomes.pass()).onMessage(session(null), mail());
+        assertThat(seen.get(1).authenticated()).isFalse();
+    }
+
+    @Test
+    void badParameterFailsInitNamingIt() {
+        assertThatThrownBy(() -> hook(Outcomes.pass(), "rejectFailures", "sometimes"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("rejectFailures: \"sometimes\" is not a boolean");
+        assertThatThrownBy(() -> hook(Outcomes.pass(), "dnsTimeout", "abc"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("dnsTimeout: \"abc\" is not a duration");
+    }
+
+    @Test
+    void readsListsWhateverTheListDelimiterHandler() throws Exception {
+        BaseHierarchicalConfiguration config = new BaseHierarchicalConfiguration();
+        config.setListDelimiterHandler(new DefaultListDelimiterHandler(','));
+        config.addProperty("authservId", "mx.example.org");
+        config.addProperty("trustedAuthservIds", "a.example, b.example");
+        DmarcMessageHook hook = new DmarcMessageHook(metrics, ctx -> Outcomes.pass());
+        hook.init(config);
+        assertThat(hook.settings().trustedAuthservIds()).containsExactlyInAnyOrder("a.example", "b.example");
+
+        DmarcMessageHook plain = hook(Outcomes.pass(), "trustedAuthservIds", "a.example, b.example");
+        assertThat(plain.settings().trustedAuthservIds()).containsExactlyInAnyOrder("a.example", "b.example");
+    }
+
+    @Test
+    void publicConstructorsWork() throws Exception {
+        DmarcMessageHook hook = new DmarcMessageHook();
+        hook.init(config());
+        assertThat(hook.settings().authservId()).isEqualTo(Outcomes.AUTHSERV_ID);
+        assertThat(new DmarcMessageHook(new RecordingMetricFactory())).isNotNull();
+    }
+}
