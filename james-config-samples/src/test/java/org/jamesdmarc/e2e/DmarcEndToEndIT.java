@@ -4,25 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import javax.mail.MessagingException;
 import javax.mail.SendFailedException;
 import javax.mail.internet.MimeMessage;
-import javax.mail.internet.MimeUtility;
 
 import org.jamesdmarc.testsupport.DkimTestSigner;
 import org.jamesdmarc.testsupport.KnotDnsServer;
@@ -205,30 +194,17 @@ class DmarcEndToEndIT {
     // ------------------------------------------------------------------------------------------
 
     private static String token() {
-        return UUID.randomUUID().toString();
+        return TestMail.token();
     }
 
     private static void sendFrom(String ip, String from, String token, List<String> extraHeaders)
             throws MessagingException {
-        String domain = from.substring(from.indexOf('@') + 1);
-        SmtpClient.from(james, ip, "mail." + domain).sendRaw(message(from, token, extraHeaders), from, james.user());
+        SmtpClient.from(james, ip, "mail." + TestMail.domainOf(from))
+            .sendRaw(message(from, token, extraHeaders), from, james.user());
     }
 
     private static byte[] message(String from, String token, List<String> extraHeaders) {
-        String domain = from.substring(from.indexOf('@') + 1);
-        StringBuilder sb = new StringBuilder();
-        for (String h : extraHeaders) {
-            sb.append(h).append("\r\n");
-        }
-        sb.append("From: Alice <").append(from).append(">\r\n")
-            .append("To: ").append(james.user()).append("\r\n")
-            .append("Subject: dmarc e2e ").append(token).append("\r\n")
-            .append("Date: Wed, 25 Nov 2026 12:00:00 +0000\r\n")
-            .append("Message-ID: <").append(token).append('@').append(domain).append(">\r\n")
-            .append("X-Test-Token: ").append(token).append("\r\n")
-            .append("\r\n")
-            .append("hello ").append(token).append("\r\n");
-        return sb.toString().getBytes(StandardCharsets.UTF_8);
+        return TestMail.message(from, james.user(), token, extraHeaders);
     }
 
     private static MimeMessage awaitDelivered(String token) throws MessagingException, IOException {
@@ -243,53 +219,19 @@ class DmarcEndToEndIT {
     }
 
     private static List<String> authResults(MimeMessage m) throws MessagingException {
-        String[] values = m.getHeader("Authentication-Results");
-        if (values == null) {
-            return List.of();
-        }
-        return Arrays.stream(values).map(v -> MimeUtility.unfold(v).strip()).toList();
+        return TestMail.authResults(m);
     }
 
     /** The Authentication-Results fields that carry our authserv-id. */
     private static List<String> ourAuthResults(MimeMessage m) throws MessagingException {
-        return authResults(m).stream().filter(v -> v.startsWith(AUTHSERV_ID + ";")).toList();
+        return TestMail.authResults(m, AUTHSERV_ID);
     }
-
-    // --------------------------------------------------------------------------- WebAdmin ------
 
     private static Optional<String> awaitInRepository(String repository, String token) throws Exception {
-        long deadline = System.nanoTime() + DELIVERY_TIMEOUT.toNanos();
-        while (true) {
-            Optional<String> found = repositoryMessages(repository).stream().filter(m -> m.contains(token)).findFirst();
-            if (found.isPresent() || System.nanoTime() - deadline > 0) {
-                return found;
-            }
-            Thread.sleep(250);
-        }
+        return MailRepositories.await(james, repository, token, DELIVERY_TIMEOUT);
     }
 
-    /** The raw messages in a mail repository, read through WebAdmin; empty when it does not exist yet. */
     private static List<String> repositoryMessages(String repository) throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newHttpClient();
-        String base = "/mailRepositories/" + URLEncoder.encode(repository, StandardCharsets.UTF_8) + "/mails";
-        HttpResponse<String> keys = http.send(HttpRequest.newBuilder(james.webAdmin(base)).GET().build(),
-            HttpResponse.BodyHandlers.ofString());
-        if (keys.statusCode() == 404) {
-            return List.of();
-        }
-        assertThat(keys.statusCode()).as("GET %s: %s", base, keys.body()).isEqualTo(200);
-        List<String> messages = new ArrayList<>();
-        Matcher m = Pattern.compile("\"([^\"]+)\"").matcher(keys.body());
-        while (m.find()) {
-            URI uri = james.webAdmin(base + "/" + URLEncoder.encode(m.group(1), StandardCharsets.UTF_8)
-                .replace("+", "%20"));
-            HttpResponse<String> mail = http.send(HttpRequest.newBuilder(uri)
-                    .header("Accept", "message/rfc822").GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-            if (mail.statusCode() == 200) {
-                messages.add(mail.body());
-            }
-        }
-        return messages;
+        return MailRepositories.messages(james, repository);
     }
 }
