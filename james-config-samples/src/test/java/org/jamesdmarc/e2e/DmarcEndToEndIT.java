@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -189,6 +190,17 @@ class DmarcEndToEndIT {
 
         MimeMessage got = awaitDelivered(token);
         assertThat(ourAuthResults(got)).isEmpty();
+    }
+
+    @Test
+    void runJamesPrintsTheDmarcSettings() throws IOException {
+        String out = Files.readString(james.scriptOutput());
+
+        assertThat(out)
+            .contains("DMARC check    DmarcCheck in conf/mailetcontainer.xml: authserv-id " + AUTHSERV_ID)
+            .contains("DMARC DNS      " + dns.hostPort())
+            .contains("IsDmarcFail=quarantine -> ToProcessor dmarc-quarantine")
+            .contains("DMARC at SMTP  DmarcMessageHook in conf/smtpserver.xml: rejectFailures true");
     }
 
     // ------------------------------------------------------------------------------------------
