@@ -48,7 +48,14 @@ class DmarcEndToEndIT {
         dns = KnotDnsServer.builder()
             .zone("aligned.test")
                 .txt("@", SPF)
+                .txt("bounces", SPF)
                 .txt("_dmarc", "v=DMARC1; p=reject")
+            .zone("testing.test")
+                .txt("@", SPF)
+                .txt("_dmarc", "v=DMARC1; p=reject; t=y")
+            .zone("org.test")
+                .txt("_dmarc", "v=DMARC1; p=none; sp=reject")
+                .txt("sub", SPF)
             .zone("reject.test")
                 .txt("@", SPF)
                 .txt("_dmarc", "v=DMARC1; p=reject")
@@ -190,6 +197,43 @@ class DmarcEndToEndIT {
 
         MimeMessage got = awaitDelivered(token);
         assertThat(ourAuthResults(got)).isEmpty();
+    }
+
+    @Test
+    void relaxedSpfAlignmentOfASubdomainPasses() throws Exception {
+        String token = token();
+
+        // RFC 9989: relaxed alignment (the default) needs the same organizational domain only.
+        SmtpClient.from(james, GOOD_IP, "mail.aligned.test")
+            .sendRaw(message("alice@aligned.test", token, List.of()), "list@bounces.aligned.test", james.user());
+
+        MimeMessage got = awaitDelivered(token);
+        assertThat(ourAuthResults(got)).singleElement().satisfies(ar -> assertThat(ar)
+            .contains("dmarc=pass", "header.from=aligned.test", "spf=pass", "smtp.mailfrom=bounces.aligned.test"));
+    }
+
+    @Test
+    void subdomainPolicyFoundByTreeWalkRejects() {
+        String token = token();
+
+        // No _dmarc.sub.org.test: the tree walk finds _dmarc.org.test, whose sp=reject applies.
+        assertThatThrownBy(() -> sendFrom(BAD_IP, "alice@sub.org.test", token, List.of()))
+            .isInstanceOf(SendFailedException.class)
+            .hasStackTraceContaining("550")
+            .hasStackTraceContaining("5.7.1");
+    }
+
+    @Test
+    void testingModeRejectPolicyIsQuarantinedInstead() throws Exception {
+        String token = token();
+
+        // RFC 9989 t=y: apply the policy one level lower, so p=reject acts as quarantine.
+        sendFrom(BAD_IP, "alice@testing.test", token, List.of());
+
+        Optional<String> quarantined = awaitInRepository(QUARANTINE, token);
+        assertThat(quarantined).as("in %s; James log:%n%s", QUARANTINE, james.logTail()).isPresent();
+        assertThat(quarantined.get()).contains("dmarc=fail");
+        assertNotDelivered(token);
     }
 
     @Test
