@@ -169,7 +169,11 @@ public final class DmarcChecker {
         if (settings.requiredHeaders()) {
             return Optional.of(refused(HeaderViolation.INVALID_FROM, why, forged));
         }
-        return Optional.of(skipped(SkipReason.NO_AUTHOR_DOMAIN, why, forged));
+        // RFC 9989 §5.3.1: with no Author Domain "DMARC validation is not possible"; the result written is
+        // permerror (a problem in the message), as for a refused From, but the message is not refused.
+        String ar = writer.value(new DmarcSummary("permerror", Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(why)), Optional.empty(), List.of());
+        return Optional.of(new CheckOutcome.Skipped(SkipReason.NO_AUTHOR_DOMAIN, why, ar, forged));
     }
 
     private static List<String> authorDomains(AuthorDomainResult from) {
@@ -205,9 +209,12 @@ public final class DmarcChecker {
                 return new SpfChoice(upstream.spf().get(), ResultSource.TRUSTED_AUTHENTICATION_RESULTS);
             }
             if (client.viaTrustedRelay()) {
-                // CVE-2019-20790: only the topmost Received-SPF, added by our trusted relay, and only when it
-                // checked the envelope sender we saw.
-                ReceivedSpfVerdict verdict = ReceivedSpfParser.evaluateTopmost(headers, context.mailFrom(),
+                // CVE-2019-20790: only the topmost Received-SPF the relay added along with the Received field naming
+                // the original client (not one the sender wrote further down), and only when it checked the
+                // envelope sender we saw.
+                List<HeaderField> relayFields = TrustedRelay.addedWithOriginalClientReceived(headers,
+                        settings.trustedRelays());
+                ReceivedSpfVerdict verdict = ReceivedSpfParser.evaluateTopmost(relayFields, context.mailFrom(),
                         Optional.of(client.helo()));
                 if (verdict instanceof ReceivedSpfVerdict.Trusted t) {
                     return new SpfChoice(t.outcome(), ResultSource.TRUSTED_RECEIVED_SPF);

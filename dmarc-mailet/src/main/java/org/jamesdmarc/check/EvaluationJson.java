@@ -28,7 +28,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * only for {@link AlignmentStatus#ALIGNED}. A skipped or refused message has {@code result} {@code skipped} or
  * {@code refused}, its reason (lower-case {@link SkipReason} / {@link HeaderViolation}) in {@code reasons},
  * an extra {@code dmarc.detail} string, {@code from.domain} {@code null}, {@code spf} {@code null} and an
- * empty {@code dkim} array. Field order is fixed.
+ * empty {@code dkim} array. A message without a usable From field (skipped for
+ * {@link SkipReason#NO_AUTHOR_DOMAIN}) reads the same but with {@code result} {@code permerror}. Field order is fixed.
  */
 public final class EvaluationJson {
 

@@ -13,7 +13,9 @@ import org.jamesdmarc.policy.PolicyOverride;
  * The flat view of a {@link CheckOutcome} that mail attributes, metrics and the JSON output share.
  *
  * @param result        {@code pass}, {@code fail}, {@code none}, {@code temperror}, {@code permerror}
- *                      (evaluated), {@code skipped} or {@code refused}
+ *                      (evaluated; also {@code permerror} for a message skipped for
+ *                      {@link SkipReason#NO_AUTHOR_DOMAIN}, {@code temperror} for
+ *                      {@link SkipReason#INTERNAL_ERROR}), {@code skipped} or {@code refused}
  * @param policy        the policy the record requests ({@code none}/{@code quarantine}/{@code reject}), when a record applied
  * @param policyTag     the tag that gave it ({@code p}, {@code sp} or {@code np}), when a record applied
  * @param disposition   {@code none}, {@code quarantine} or {@code reject}; {@code reject} for a refused message
@@ -30,6 +32,8 @@ public record OutcomeSummary(String result, Optional<String> policy, Optional<St
 
     public static final String SKIPPED = "skipped";
     public static final String REFUSED = "refused";
+    public static final String PERMERROR = "permerror";
+    public static final String TEMPERROR = "temperror";
 
     public OutcomeSummary {
         Objects.requireNonNull(result, "result");
@@ -56,8 +60,18 @@ public record OutcomeSummary(String result, Optional<String> policy, Optional<St
                     ev.overrides().stream().map(PolicyOverride::reportValue).toList(),
                     "");
         }
+        if (outcome instanceof CheckOutcome.Skipped s && s.reason() == SkipReason.NO_AUTHOR_DOMAIN) {
+            // No usable From field: DMARC validation is not possible, a permanent error in the message, not a choice
+            // of ours to skip (RFC 9989 §5.3.1). The disposition stays none: the message was not refused.
+            return new OutcomeSummary(PERMERROR, Optional.empty(), Optional.empty(), Disposition.NONE.reportValue(),
+                    Optional.empty(), Optional.empty(), false, List.of(s.reason().name().toLowerCase(Locale.ROOT)),
+                    s.detail());
+        }
         if (outcome instanceof CheckOutcome.Skipped s) {
-            return new OutcomeSummary(SKIPPED, Optional.empty(), Optional.empty(), Disposition.NONE.reportValue(),
+            // A bug in the checker: DMARC could not be evaluated, which callers treat like a temporary error
+            // (the checker writes dmarc=temperror too).
+            String result = s.reason() == SkipReason.INTERNAL_ERROR ? TEMPERROR : SKIPPED;
+            return new OutcomeSummary(result, Optional.empty(), Optional.empty(), Disposition.NONE.reportValue(),
                     Optional.empty(), Optional.empty(), false, List.of(s.reason().name().toLowerCase(Locale.ROOT)),
                     s.detail());
         }

@@ -5,6 +5,7 @@ import java.util.List;
 import org.jamesdmarc.auth.HeaderField;
 import org.jamesdmarc.auth.ReceivedHeaderParser;
 import org.jamesdmarc.auth.ReceivedParseResult;
+import org.jamesdmarc.auth.RelayedClient;
 
 /**
  * A relay in front of James (typically a Postfix MX): DMARC must judge the client that relay talked to,
@@ -30,5 +31,36 @@ final class TrustedRelay {
             return new ClientIdentity(found.client().ip(), found.client().helo(), true);
         }
         return new ClientIdentity(context.clientAddress(), context.helo(), false);
+    }
+
+    /**
+     * The header fields the relay that talked to the original client added together with its Received field:
+     * those between that Received field and the Received field above it (or the top of the header). Postfix
+     * writes a policy service's PREPEND (policyd-spf's Received-SPF) right above its own Received field.
+     * Everything from that Received field down was written by the original client or earlier hops, so a
+     * Received-SPF there is the sender's word (CVE-2019-20790), even when it is the topmost Received-SPF of
+     * the message. Empty when the original client cannot be found (the same walk as {@link #originalClient}).
+     */
+    static List<HeaderField> addedWithOriginalClientReceived(List<HeaderField> headers, HostList trustedRelays) {
+        int above = -1;
+        int hops = 0;
+        for (int i = 0; i < headers.size(); i++) {
+            if (!headers.get(i).hasName("Received")) {
+                continue;
+            }
+            if (hops >= ReceivedHeaderParser.DEFAULT_MAX_HOPS) {
+                return List.of();
+            }
+            if (!(ReceivedHeaderParser.parse(headers.get(i).value()) instanceof ReceivedParseResult.Found found)) {
+                return List.of();
+            }
+            RelayedClient client = found.client();
+            if (!trustedRelays.networks().contains(client.ip())) {
+                return headers.subList(above + 1, i);
+            }
+            above = i;
+            hops++;
+        }
+        return List.of();
     }
 }

@@ -22,7 +22,7 @@ final class ConditionList {
                     continue;
                 }
                 if (!allowed.contains(v)) {
-                    throw new MessagingException(matcher + ": \"" + item.strip() + "\" is not one of "
+                    throw new MessagingException(matcher + ": '" + item.strip() + "' is not one of "
                             + String.join(", ", allowed));
                 }
                 values.add(v);

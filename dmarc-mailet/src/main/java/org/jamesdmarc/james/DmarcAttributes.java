@@ -12,6 +12,7 @@ import org.apache.mailet.Mail;
 import org.jamesdmarc.check.CheckOutcome;
 import org.jamesdmarc.check.EvaluationJson;
 import org.jamesdmarc.check.OutcomeSummary;
+import org.jamesdmarc.check.SkipReason;
 
 /**
  * The mail attributes {@link DmarcCheck} and {@link DmarcMessageHook} set, read by {@link IsDmarcFail},
@@ -24,7 +25,8 @@ import org.jamesdmarc.check.OutcomeSummary;
  * <tr><td>{@code org.jamesdmarc.result}</td><td>{@code pass}, {@code fail}, {@code none}, {@code temperror},
  *     {@code permerror}, {@code skipped} (not evaluated on purpose: ignored host, authenticated client...) or
  *     {@code refused} (From field rejected by {@code requiredHeaders}/{@code rejectMultiValueFrom});
- *     {@code temperror} too when the check itself failed (then {@code org.jamesdmarc.error} is set)</td></tr>
+ *     {@code temperror} too when the check itself failed (then {@code org.jamesdmarc.error} is set and the
+ *     reason is {@code internal_error})</td></tr>
  * <tr><td>{@code org.jamesdmarc.policy}</td><td>the policy the sender's record requests: {@code none},
  *     {@code quarantine}, {@code reject}; absent when no record applied</td></tr>
  * <tr><td>{@code org.jamesdmarc.disposition}</td><td>what to do: {@code none}, {@code quarantine} or
@@ -35,7 +37,7 @@ import org.jamesdmarc.check.OutcomeSummary;
  * <tr><td>{@code org.jamesdmarc.reasons}</td><td>a list of strings: the RFC 9990 policy override reasons
  *     ({@code policy_test_mode}, {@code local_policy}, ...) or the skip/refusal reason
  *     ({@code ignored_host}, {@code authenticated_client}, {@code ignored_mail_from}, {@code no_author_domain},
- *     {@code invalid_from}, {@code multiple_from_fields}, {@code multi_value_from})</td></tr>
+ *     {@code invalid_from}, {@code multiple_from_fields}, {@code multi_value_from}), or {@code internal_error}</td></tr>
  * <tr><td>{@code org.jamesdmarc.json}</td><td>the whole evaluation as JSON ({@link EvaluationJson})</td></tr>
  * <tr><td>{@code org.jamesdmarc.authenticationResults}</td><td>the Authentication-Results value added</td></tr>
  * <tr><td>{@code org.jamesdmarc.forgedAuthenticationResults}</td><td>a list of integers: 0-based indexes, among
@@ -84,6 +86,9 @@ public final class DmarcAttributes {
         s.reasons().forEach(r -> reasons.add(AttributeValue.of(r)));
         mail.setAttribute(new Attribute(REASONS, AttributeValue.of(reasons)));
         set(mail, JSON, EvaluationJson.toJson(outcome));
+        if (isInternalError(outcome)) {
+            set(mail, ERROR, ((CheckOutcome.Skipped) outcome).detail());
+        }
         set(mail, AUTHENTICATION_RESULTS, outcome.authenticationResults());
         List<AttributeValue<?>> forged = new ArrayList<>();
         outcome.forgedAuthResultsFields().forEach(i -> forged.add(AttributeValue.of(i)));
@@ -96,8 +101,13 @@ public final class DmarcAttributes {
         clear(mail);
         set(mail, RESULT, "temperror");
         set(mail, DISPOSITION, "none");
-        mail.setAttribute(new Attribute(REASONS, AttributeValue.of(List.<AttributeValue<?>>of())));
+        mail.setAttribute(new Attribute(REASONS, AttributeValue.of(List.<AttributeValue<?>>of(AttributeValue.of("internal_error")))));
         set(mail, ERROR, error);
+    }
+
+    /** The checker hit a bug and let the message through unjudged ({@link SkipReason#INTERNAL_ERROR}). */
+    static boolean isInternalError(CheckOutcome outcome) {
+        return outcome instanceof CheckOutcome.Skipped s && s.reason() == SkipReason.INTERNAL_ERROR;
     }
 
     static void markEvaluatedAtSmtp(Mail mail) {

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * It never throws for anything in a message; when the check itself fails it logs, sets
  * {@code org.jamesdmarc.result=temperror} and {@code org.jamesdmarc.error}, and lets the mail go on.
  * When {@link DmarcMessageHook} already evaluated the mail during the SMTP transaction
- * ({@code org.jamesdmarc.evaluatedAtSmtp}), that evaluation is reused: only the header is written.
+ * ({@code org.jamesdmarc.evaluatedAtSmtp}), that evaluation is reused: only the header is written, so give
+ * both the same parameters (the hook's authserv-id is the one written).
  *
  * <p>Put it in the {@code root} processor, before anything that adds Authentication-Results fields, so it
  * sees the message as received. Mail James creates itself (bounces, notifications) has remote address
@@ -57,15 +58,19 @@ import org.slf4j.LoggerFactory;
  * <li>{@code spfIgnoreResults}: ignore upstream SPF results (SPFIgnoreResults); default false</li>
  * <li>{@code dkimSelfValidate}: verify DKIM without a trusted upstream result; default true</li>
  * <li>{@code trustedRelays}: comma list of addresses/CIDR blocks of relays in front of James (e.g. a Postfix MX)</li>
- * <li>{@code dnsServers}: comma list of {@code host:port}; default the system resolvers</li>
- * <li>{@code dnsTimeout}: {@code 500ms}, {@code 5s}, ...; default 5s</li>
+ * <li>{@code dnsServers}: comma list of IP literals with optional port ({@code 127.0.0.1:5353}, {@code [::1]:53});
+ *     default the system resolvers</li>
+ * <li>{@code dnsTimeout}: {@code 500ms}, {@code 5s}, ... (at most 1m); default 5s</li>
+ * <li>{@code dnsRetries} (default 1), {@code dnsCacheSize} (answers cached, default 10000, 0 = no cache),
+ *     {@code dnsMinTtl} / {@code dnsMaxTtl} (bounds on cached TTLs, default 0 / 1d), {@code dnsNegativeTtl}
+ *     (default 1m): see {@link org.jamesdmarc.dns.DnsSettings}</li>
  * <li>{@code discovery}: {@code treewalk} (RFC 9989, default) or {@code psl} (RFC 7489)</li>
  * <li>{@code publicSuffixList}: path of a Public Suffix List file (PublicSuffixList); default the bundled one</li>
  * <li>{@code legacyPct}: honour RFC 7489 {@code pct}; default false</li>
  * <li>{@code softwareHeader}: add the {@code DMARC-Filter} field (SoftwareHeader); default false</li>
  * </ul>
  * A bad value stops James at start-up with a message naming the parameter, e.g.
- * {@code Invalid DmarcCheck parameter: dnsTimeout: "abc" is not a duration}.
+ * {@code Invalid DmarcCheck parameter: dnsTimeout: 'abc' is not a duration ...}.
  *
  * <p>Metrics (James {@link MetricFactory}): counters {@code dmarc_evaluations_<result>} and
  * {@code dmarc_evaluations_error}, timer {@code dmarc_evaluation}.
@@ -162,7 +167,11 @@ public class DmarcCheck extends GenericMailet {
             timer.stopAndPublish();
         }
         OutcomeSummary summary = DmarcAttributes.store(mail, outcome);
-        metrics.countResult(summary.result());
+        if (DmarcAttributes.isInternalError(outcome)) {
+            metrics.countError();
+        } else {
+            metrics.countResult(summary.result());
+        }
         writeHeaders(mail, outcome.forgedAuthResultsFields(), outcome.authenticationResults());
     }
 

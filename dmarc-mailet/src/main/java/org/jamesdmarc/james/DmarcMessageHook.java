@@ -53,8 +53,13 @@ import org.slf4j.LoggerFactory;
  * <p>The client is the SMTP session's remote address, the HELO name the session's
  * {@link SMTPSession#CURRENT_HELO_NAME}, the envelope sender the mail's, SMTP AUTH the session's user name.
  *
- * <p>Example ({@code smtpserver.xml}, inside {@code <smtpserver><handlerchain>}; keep James's
- * {@code CoreCmdHandlerLoader} line):
+ * <p>Order: James 3.8.1 ({@code ProtocolHandlerChainImpl}) loads the handlers listed in {@code handlerchain}
+ * first and appends the core handlers after them, whatever the position of {@code CoreCmdHandlerLoader} in
+ * the list; so this hook runs before the core {@code SendMailHandler} queues the mail, and before
+ * {@code AddDefaultAttributesMessageHook} sets the {@code org.apache.james.*} attributes (this hook reads the
+ * SMTP session, not those attributes).
+ *
+ * <p>Example ({@code smtpserver.xml}, inside {@code <smtpserver>}):
  * <pre>{@code
  * <handlerchain>
  *     <handler class="org.apache.james.smtpserver.fastfail.ValidRcptHandler"/>
@@ -147,13 +152,20 @@ public class DmarcMessageHook implements JamesMessageHook {
         }
         OutcomeSummary summary = DmarcAttributes.store(mail, outcome);
         DmarcAttributes.markEvaluatedAtSmtp(mail);
-        metrics.countResult(summary.result());
+        if (DmarcAttributes.isInternalError(outcome)) {
+            metrics.countError();
+        } else {
+            metrics.countResult(summary.result());
+        }
         return decide(outcome);
     }
 
     private HookResult decide(CheckOutcome outcome) {
         if (outcome instanceof CheckOutcome.Refused r) {
             return reject("Message refused: " + r.detail());
+        }
+        if (tempFailOnError && DmarcAttributes.isInternalError(outcome)) {
+            return tempFail("the DMARC check failed");
         }
         if (outcome instanceof CheckOutcome.Evaluated e) {
             DmarcEvaluation ev = e.evaluation();

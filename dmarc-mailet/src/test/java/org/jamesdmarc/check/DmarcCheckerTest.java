@@ -231,7 +231,12 @@ class DmarcCheckerTest {
     void missingFromIsSkippedOrRefused() throws Exception {
         byte[] m = "To: bob@receiver.test\r\nSubject: x\r\n\r\nbody\r\n".getBytes(StandardCharsets.UTF_8);
         assertThat(DmarcChecker.create(settings()).check(context("127.0.0.2", "x@sender.test", m)))
-                .isInstanceOfSatisfying(CheckOutcome.Skipped.class, s -> assertThat(s.reason()).isEqualTo(SkipReason.NO_AUTHOR_DOMAIN));
+                .isInstanceOfSatisfying(CheckOutcome.Skipped.class, s -> {
+                    assertThat(s.reason()).isEqualTo(SkipReason.NO_AUTHOR_DOMAIN);
+                    // Not refused, but the header says why DMARC could not be applied.
+                    assertThat(s.authenticationResults()).startsWith(AUTHSERV + ";").contains("dmarc=permerror")
+                            .contains("no From field");
+                });
         assertThat(DmarcChecker.create(settingsBuilder().requiredHeaders().build()).check(context("127.0.0.2", "x@sender.test", m)))
                 .isInstanceOfSatisfying(CheckOutcome.Refused.class, r -> assertThat(r.violation()).isEqualTo(HeaderViolation.INVALID_FROM));
     }

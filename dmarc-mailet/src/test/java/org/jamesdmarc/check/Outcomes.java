@@ -97,6 +97,12 @@ public final class Outcomes {
         return new CheckOutcome.Skipped(reason, "client 192.0.2.1 is in ignoreHosts", AUTHSERV_ID + "; none", List.of());
     }
 
+    /** What DmarcChecker returns when it hits a bug. */
+    public static CheckOutcome.Skipped internalError(List<Integer> forged) {
+        return new CheckOutcome.Skipped(SkipReason.INTERNAL_ERROR, "java.lang.IllegalStateException: bug",
+                AUTHSERV_ID + "; dmarc=temperror reason=\"internal error\"", forged);
+    }
+
     public static CheckOutcome.Refused refused(HeaderViolation violation) {
         return new CheckOutcome.Refused(violation, "the From field names example.com and example.net",
                 AUTHSERV_ID + "; dmarc=permerror", List.of());

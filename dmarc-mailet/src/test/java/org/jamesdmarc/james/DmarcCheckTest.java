@@ -88,6 +88,7 @@ class DmarcCheckTest {
                 "From: Alice <alice@example.com>",
                 "To: bob@example.org",
                 "Subject: hello",
+                "Date: Mon, 2 Mar 2026 09:59:58 +0000",
                 "Message-ID: <1@example.com>");
         String written = TestMails.written(mail.getMessage());
         assertThat(written).startsWith("Authentication-Results: mx.example.org;").endsWith("\r\n\r\nHello Bob.\r\n");
@@ -220,6 +221,21 @@ class DmarcCheckTest {
     }
 
     @Test
+    void checkerInternalErrorIsTemperrorWithItsHeader() throws Exception {
+        FakeMail mail = mail();
+        mailet(Outcomes.internalError(List.of(0))).service(mail);
+
+        assertThat(attr(mail, "org.jamesdmarc.result")).contains("temperror");
+        assertThat(attr(mail, "org.jamesdmarc.error")).contains("java.lang.IllegalStateException: bug");
+        assertThat(DmarcAttributes.list(mail, DmarcAttributes.REASONS, String.class)).containsExactly("internal_error");
+        List<String> lines = TestMails.headerLines(mail.getMessage());
+        assertThat(lines.get(0)).startsWith("Authentication-Results: mx.example.org; dmarc=temperror");
+        assertThat(lines).noneMatch(l -> l.contains("dmarc=pass"));
+        assertThat(metrics.countFor("dmarc_evaluations_error")).isEqualTo(1);
+        assertThat(metrics.countFor("dmarc_evaluations_temperror")).isZero();
+    }
+
+    @Test
     void unparsableRemoteAddressIsAnInternalError() throws Exception {
         FakeMail mail = FakeMail.builder().name("m").mimeMessage(TestMails.message()).recipient("bob@example.org")
                 .remoteAddr("not-an-ip").build();
@@ -269,10 +285,10 @@ class DmarcCheckTest {
     void badParameterFailsInitNamingIt() {
         assertThatThrownBy(() -> mailet(Outcomes.pass(), "dnsTimeout", "abc"))
                 .isInstanceOf(MessagingException.class)
-                .hasMessageContaining("dnsTimeout: \"abc\" is not a duration");
+                .hasMessageContaining("dnsTimeout: 'abc' is not a duration");
         assertThatThrownBy(() -> mailet(Outcomes.pass(), "softwareHeader", "maybe"))
                 .isInstanceOf(MessagingException.class)
-                .hasMessageContaining("softwareHeader: \"maybe\" is not a boolean");
+                .hasMessageContaining("softwareHeader: 'maybe' is not a boolean");
         assertThatThrownBy(() -> mailet(Outcomes.pass(), "requiredHeaders", "1"))
                 .isInstanceOf(MessagingException.class)
                 .hasMessageContaining("requiredHeaders");

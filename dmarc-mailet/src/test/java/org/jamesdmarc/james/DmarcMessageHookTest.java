@@ -138,6 +138,16 @@ class DmarcMessageHookTest {
     }
 
     @Test
+    void checkerInternalErrorTempFailsOnlyWhenAskedTo() throws Exception {
+        FakeMail mail = mail();
+        assertThat(hook(Outcomes.internalError(List.of())).onMessage(session(null), mail)).isEqualTo(HookResult.DECLINED);
+        assertThat(DmarcAttributes.string(mail, DmarcAttributes.RESULT)).contains("temperror");
+        assertThat(hook(Outcomes.internalError(List.of()), "tempFailOnError", "true", "rejectFailures", "true")
+                .onMessage(session(null), mail()).getSmtpRetCode()).isEqualTo("451");
+        assertThat(metrics.countFor("dmarc_evaluations_error")).isEqualTo(2);
+    }
+
+    @Test
     void refusedFromIsRejected() throws Exception {
         HookResult result = hook(Outcomes.refused(HeaderViolation.MULTI_VALUE_FROM)).onMessage(session(null), mail());
         assertThat(result.getResult()).isEqualTo(HookReturnCode.deny());
@@ -190,10 +200,10 @@ class DmarcMessageHookTest {
     void badParameterFailsInitNamingIt() {
         assertThatThrownBy(() -> hook(Outcomes.pass(), "rejectFailures", "sometimes"))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("rejectFailures: \"sometimes\" is not a boolean");
+                .hasMessageContaining("rejectFailures: 'sometimes' is not a boolean");
         assertThatThrownBy(() -> hook(Outcomes.pass(), "dnsTimeout", "abc"))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("dnsTimeout: \"abc\" is not a duration");
+                .hasMessageContaining("dnsTimeout: 'abc' is not a duration");
     }
 
     @Test

@@ -80,6 +80,6 @@ class DmarcResultIsTest {
     void unknownResultFailsInit() {
         assertThatThrownBy(() -> matcher("pass,softfail"))
                 .isInstanceOf(MessagingException.class)
-                .hasMessageStartingWith("DmarcResultIs: \"softfail\" is not one of pass, fail");
+                .hasMessageStartingWith("DmarcResultIs: 'softfail' is not one of pass, fail");
     }
 }

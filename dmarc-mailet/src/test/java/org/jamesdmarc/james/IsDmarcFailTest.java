@@ -75,6 +75,6 @@ class IsDmarcFailTest {
     void badConditionFailsInit() {
         assertThatThrownBy(() -> matcher("reject,drop"))
                 .isInstanceOf(MessagingException.class)
-                .hasMessage("IsDmarcFail: \"drop\" is not one of none, quarantine, reject");
+                .hasMessage("IsDmarcFail: 'drop' is not one of none, quarantine, reject");
     }
 }

@@ -21,6 +21,7 @@ final class TestMails {
             + "From: Alice <alice@example.com>\r\n"
             + "To: bob@example.org\r\n"
             + "Subject: hello\r\n"
+            + "Date: Mon, 2 Mar 2026 09:59:58 +0000\r\n"
             + "Message-ID: <1@example.com>\r\n"
             + "\r\n"
             + "Hello Bob.\r\n";

@@ -1,7 +1,9 @@
 package org.jamesdmarc.cli;
 
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.jamesdmarc.dns.DnsClient;
 import org.jamesdmarc.dns.DnsSettings;
@@ -13,32 +15,43 @@ import picocli.CommandLine.Command;
 /**
  * The {@code dmarc} command-line tool: checks and writes DMARC Policy Records (RFC 9989) and looks up
  * the policy that applies to a domain. Run {@code dmarc --help}; the commands are
- * {@link RecordCommand record parse|generate} and {@link CheckCommand check}.
+ * {@link RecordCommand record parse|generate}, {@link CheckCommand check} and {@link EvaluateCommand evaluate}.
  */
 @Command(name = "dmarc",
         mixinStandardHelpOptions = true,
         versionProvider = DmarcCli.Version.class,
         description = "DMARC (RFC 9989, RFC 7489) record and policy tool.",
-        subcommands = {RecordCommand.class, CheckCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RecordCommand.class, CheckCommand.class, EvaluateCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            " 0:success: the record is valid / was generated / check found a policy",
+            " 0:success: the record is valid / was generated / check found a policy / evaluate completed "
+                + "(DMARC pass, fail or none)",
             " 1:check: no DMARC policy applies (result none)",
-            " 2:invalid input: invalid record, invalid option or combination, bad domain or --dns value",
-            " 3:check: temporary DNS failure (result temperror); try again later",
-            " 4:check: permanent error (result permerror)",
+            " 2:invalid input: invalid record, invalid option or combination, bad domain, --ip or --dns value, "
+                + "unreadable message",
+            " 3:check, evaluate: temporary DNS failure (result temperror); try again later",
+            " 4:check, evaluate: permanent error (result permerror, e.g. no usable From field)",
             "70:internal error (a bug)"},
         footer = {"", "Examples:",
             "  dmarc record parse 'v=DMARC1; p=reject; rua=mailto:dmarc@example.com' --json",
             "  dmarc record generate --p quarantine --domain example.com \\",
             "      --rua mailto:dmarc@example.com",
-            "  dmarc check mail.example.com --dns 127.0.0.1:53 --json"})
+            "  dmarc check mail.example.com --dns 127.0.0.1:53 --json",
+            "  dmarc evaluate --ip 192.0.2.1 --helo mail.example.com \\",
+            "      --mail-from bounce@example.com --json < message.eml"})
 public final class DmarcCli implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** slf4j-simple's level property; the libraries' INFO chatter (jSPF logs every SPF term) is not for users. */
+    static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
+
     public static void main(String[] args) {
+        // Before any logger exists; -Dorg.slf4j.simpleLogger.defaultLogLevel=info (DMARC_JAVA_OPTS) overrides.
+        if (System.getProperty(LOG_LEVEL_PROPERTY) == null) {
+            System.setProperty(LOG_LEVEL_PROPERTY, "warn");
+        }
         System.exit(newCommandLine().execute(args));
     }
 
@@ -47,13 +60,24 @@ public final class DmarcCli implements Runnable {
         return newCommandLine(DnsjavaClient::new);
     }
 
-    /** As {@link #newCommandLine()}, with {@code check} using DNS clients made by {@code dnsClients}. */
+    /** As {@link #newCommandLine()}, with {@code check} and {@code evaluate} using DNS clients made by {@code dnsClients}. */
     static CommandLine newCommandLine(Function<DnsSettings, DnsClient> dnsClients) {
+        return newCommandLine(dnsClients, () -> System.in);
+    }
+
+    /** As {@link #newCommandLine(Function)}, with {@code evaluate} reading the message from {@code stdin}. */
+    static CommandLine newCommandLine(Function<DnsSettings, DnsClient> dnsClients, Supplier<InputStream> stdin) {
         CommandLine.IFactory defaults = CommandLine.defaultFactory();
         CommandLine.IFactory factory = new CommandLine.IFactory() {
             @Override
             public <K> K create(Class<K> cls) throws Exception {
-                return cls == CheckCommand.class ? cls.cast(new CheckCommand(dnsClients)) : defaults.create(cls);
+                if (cls == CheckCommand.class) {
+                    return cls.cast(new CheckCommand(dnsClients));
+                }
+                if (cls == EvaluateCommand.class) {
+                    return cls.cast(new EvaluateCommand(dnsClients, stdin));
+                }
+                return defaults.create(cls);
             }
         };
         CommandLine cl = new CommandLine(new DmarcCli(), factory);
@@ -76,7 +100,7 @@ public final class DmarcCli implements Runnable {
     @Override
     public void run() {
         // No subcommand: show the usage (on stderr) and fail like any usage error.
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: record, check or help");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: record, check, evaluate or help");
     }
 
     /** Version from the jar manifest when packaged, "development" otherwise. */

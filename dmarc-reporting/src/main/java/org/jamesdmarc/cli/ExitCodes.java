@@ -5,15 +5,18 @@ package org.jamesdmarc.cli;
  */
 public final class ExitCodes {
 
-    /** Success: the record is valid, was generated, or {@code check} found a DMARC policy. */
+    /**
+     * Success: the record is valid, was generated, {@code check} found a DMARC policy, or {@code evaluate}
+     * completed an evaluation (DMARC pass, fail or none).
+     */
     public static final int OK = 0;
     /** {@code check}: no DMARC policy applies to the domain (result {@code none}). */
     public static final int NO_POLICY = 1;
-    /** Invalid input: an invalid record, an invalid option or combination, a bad domain or {@code --dns} value. */
+    /** Invalid input: an invalid record, option or combination, a bad domain, {@code --ip} or {@code --dns} value. */
     public static final int INVALID = 2;
-    /** {@code check}: a DNS query failed temporarily (result {@code temperror}); try again later. */
+    /** {@code check}, {@code evaluate}: a DNS query failed temporarily (result {@code temperror}); try again later. */
     public static final int TEMPERROR = 3;
-    /** {@code check}: permanent error (result {@code permerror}). */
+    /** {@code check}, {@code evaluate}: permanent error (result {@code permerror}; for {@code evaluate} also no usable From field). */
     public static final int PERMERROR = 4;
     /** An unexpected internal error (a bug: please report it with the stack trace). */
     public static final int INTERNAL = 70;

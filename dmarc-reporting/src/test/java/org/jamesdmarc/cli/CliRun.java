@@ -25,7 +25,7 @@ record CliRun(int exitCode, String out, String err) {
         return run(DmarcCli.newCommandLine(dnsClients), args);
     }
 
-    private static CliRun run(CommandLine cl, String... args) {
+    static CliRun run(CommandLine cl, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(out, true));

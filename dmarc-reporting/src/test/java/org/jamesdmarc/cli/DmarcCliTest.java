@@ -13,7 +13,8 @@ class DmarcCliTest {
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("record", "check", "Exit codes:")
                 .contains("0   success").contains("1   check: no DMARC policy")
-                .contains("2   invalid input").contains("3   check: temporary DNS failure")
+                .contains("2   invalid input").contains("3   check, evaluate: temporary DNS failure")
+                .contains("evaluate completed").contains("4   check, evaluate: permanent error")
                 .contains("70   internal error");
     }
 
@@ -22,6 +23,8 @@ class DmarcCliTest {
         CliRun r = CliRun.run("help", "check");
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("--dns", "--psl", "--treewalk", "--json");
+        assertThat(CliRun.run("help", "evaluate").out()).contains("--ip", "--helo", "--mail-from", "--message",
+                "--authserv-id", "--trusted-authserv-ids", "Exit 0 evaluated");
         assertThat(CliRun.run("record", "generate", "--help").out()).contains("--rua", "--psd", "--domain");
     }
 

@@ -1,0 +1,98 @@
+package org.jamesdmarc.james;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.apache.james.server.core.MailImpl;
+import org.apache.james.server.core.MimeMessageInputStreamSource;
+import org.apache.james.server.core.MimeMessageWrapper;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.test.FakeMailetConfig;
+import org.jamesdmarc.check.Outcomes;
+import org.jamesdmarc.policy.Disposition;
+import org.jamesdmarc.policy.DmarcResult;
+import org.jamesdmarc.policy.Policy;
+import org.jamesdmarc.policy.PolicyOverride;
+import org.junit.jupiter.api.Test;
+
+/** DmarcCheck with James's own Mail and MimeMessage implementations (james-server-core 3.8.1). */
+class DmarcCheckJamesTypesTest {
+
+    private static final String MIME_RAW = TestMails.RAW.replace("Subject: hello\r\n", "Subject: hello\r\nMIME-Version: 1.0\r\n");
+
+    private static MailImpl jamesMail() throws Exception {
+        return jamesMail(MIME_RAW);
+    }
+
+    private static MailImpl jamesMail(String raw) throws Exception {
+        MimeMessageWrapper message = new MimeMessageWrapper(MimeMessageInputStreamSource.create("m1",
+                new ByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII))));
+        return MailImpl.builder().name("m1").sender("bounce@bounce.example.net").addRecipient("bob@example.org")
+                .remoteAddr("192.0.2.1").remoteHost("mail.example.net").mimeMessage(message)
+                .addAttribute(new Attribute(Mail.SMTP_HELO, AttributeValue.of("helo.example.net")))
+                .build();
+    }
+
+    private static DmarcCheck mailet() throws Exception {
+        DmarcCheck mailet = new DmarcCheck(NoopMetricFactory.INSTANCE,
+                ctx -> Outcomes.evaluated(DmarcResult.FAIL, Policy.REJECT, Disposition.REJECT, false, List.of(),
+                        "mx.example.org; dmarc=fail header.from=example.com", List.of(0)));
+        mailet.init(FakeMailetConfig.builder().mailetName("DmarcCheck").setProperty("authservId", "mx.example.org")
+                .setProperty("softwareHeader", "true").build());
+        return mailet;
+    }
+
+    /**
+     * James 3.8.1's MimeMessageWrapper, writing a message whose header changed (by any mailet, e.g.
+     * SetMimeHeader too), sets MIME-Version: 1.0 in its well-known slot at the very top. So in James the
+     * written message starts with MIME-Version, then our Authentication-Results; nothing the mailet API can change.
+     */
+    @Test
+    void headerChangesReachTheWrittenMessageAndKeepTheMessageId() throws Exception {
+        MailImpl mail = jamesMail();
+        mailet().service(mail);
+
+        String written = TestMails.written(mail.getMessage());
+        assertThat(written).startsWith("MIME-Version: 1.0\r\n"
+                        + "Authentication-Results: mx.example.org; dmarc=fail header.from=example.com\r\n"
+                        + "DMARC-Filter: James DMARC v")
+                .doesNotContain("mx.example.org; dmarc=pass")
+                .contains("Authentication-Results: MX.EXAMPLE.ORG; dkim=pass")
+                .contains("Message-ID: <1@example.com>\r\n")
+                .endsWith("\r\n\r\nHello Bob.\r\n");
+        assertThat(written.split("MIME-Version", -1)).as("one MIME-Version field").hasSize(2);
+        assertThat(((MimeMessageWrapper) mail.getMessage()).isHeaderModified()).isTrue();
+    }
+
+    @Test
+    void messageWithoutMimeVersionGetsOneFromJames() throws Exception {
+        MailImpl mail = jamesMail(TestMails.RAW);
+        mailet().service(mail);
+        assertThat(TestMails.written(mail.getMessage()))
+                .startsWith("MIME-Version: 1.0\r\nAuthentication-Results: mx.example.org; dmarc=fail");
+    }
+
+    @Test
+    void attributesSurviveJamesJsonSerialisation() throws Exception {
+        MailImpl mail = jamesMail();
+        DmarcAttributes.store(mail, Outcomes.evaluated(DmarcResult.FAIL, Policy.REJECT, Disposition.QUARANTINE, true,
+                List.of(PolicyOverride.POLICY_TEST_MODE), "mx.example.org; dmarc=fail", List.of(0, 2)));
+        DmarcAttributes.markEvaluatedAtSmtp(mail);
+
+        List<Attribute> dmarc = mail.attributes().filter(a -> a.getName().asString().startsWith("org.jamesdmarc.")).toList();
+        assertThat(dmarc).hasSizeGreaterThanOrEqualTo(9);
+        for (Attribute a : dmarc) {
+            var json = a.getValue().toJson();
+            assertThat(json).as(a.getName().asString()).isPresent();
+            assertThat(AttributeValue.fromJson(json.get())).as(a.getName().asString()).isEqualTo(a.getValue());
+        }
+        MailImpl copy = MailImpl.duplicate(mail);
+        assertThat(DmarcAttributes.list(copy, DmarcAttributes.FORGED_AUTHENTICATION_RESULTS, Integer.class)).containsExactly(0, 2);
+        assertThat(DmarcAttributes.evaluatedAtSmtp(copy)).isTrue();
+    }
+}

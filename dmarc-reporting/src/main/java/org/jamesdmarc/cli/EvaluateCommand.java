@@ -1,0 +1,298 @@
+package org.jamesdmarc.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import com.google.common.net.InetAddresses;
+
+import org.jamesdmarc.auth.DkimOutcome;
+import org.jamesdmarc.auth.SpfOutcome;
+import org.jamesdmarc.check.CheckOutcome;
+import org.jamesdmarc.check.CheckSettings;
+import org.jamesdmarc.check.DmarcChecker;
+import org.jamesdmarc.check.EvaluationJson;
+import org.jamesdmarc.check.HostList;
+import org.jamesdmarc.check.MessageContext;
+import org.jamesdmarc.check.OutcomeSummary;
+import org.jamesdmarc.check.SkipReason;
+import org.jamesdmarc.dns.DnsClient;
+import org.jamesdmarc.dns.DnsSettings;
+import org.jamesdmarc.dns.DnsjavaClient;
+import org.jamesdmarc.policy.AlignmentStatus;
+import org.jamesdmarc.policy.DiscoveryMode;
+import org.jamesdmarc.policy.DkimAlignment;
+import org.jamesdmarc.policy.DmarcEvaluation;
+import org.jamesdmarc.policy.DmarcEvaluator;
+
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code dmarc evaluate}: the DMARC verdict James would reach for one message, given what the SMTP session
+ * knew (client IP, HELO, MAIL FROM). Runs the same {@link DmarcChecker} as the mailet and the SMTP hook,
+ * with our own SPF and DKIM checks and no ignore lists.
+ */
+@Command(name = "evaluate",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {"Evaluate DMARC (RFC 9989) for one message read from standard input (or --message): "
+                + "own SPF and DKIM checks, policy discovery, the verdict and the Authentication-Results "
+                + "field James would add. Bare LF line ends are turned into CRLF first.",
+            "Exit 0 evaluated (pass, fail or none), 2 bad input, 3 temperror, 4 permerror "
+                + "(e.g. no usable From field)."},
+        footer = {"", "Example:",
+            "  dmarc evaluate --ip 192.0.2.1 --helo mail.example.com \\",
+            "      --mail-from bounce@example.com --dns 127.0.0.1:53 --json < message.eml"})
+final class EvaluateCommand implements Callable<Integer> {
+
+    /** Largest message read; a bigger one is refused rather than read into memory without bound. */
+    static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+    private final Function<DnsSettings, DnsClient> dnsClients;
+    private final Supplier<InputStream> stdin;
+
+    EvaluateCommand() {
+        this(DnsjavaClient::new, () -> System.in);
+    }
+
+    /**
+     * @param dnsClients makes the DNS client from the settings the options give (tests substitute one)
+     * @param stdin      where the message is read from without {@code --message}
+     */
+    EvaluateCommand(Function<DnsSettings, DnsClient> dnsClients, Supplier<InputStream> stdin) {
+        this.dnsClients = dnsClients;
+        this.stdin = stdin;
+    }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--ip", required = true, paramLabel = "<address>",
+            description = "IP address of the SMTP client (IPv4 or IPv6 literal).")
+    String ip;
+
+    @Option(names = "--helo", required = true, paramLabel = "<name>",
+            description = "HELO/EHLO name the client gave.")
+    String helo;
+
+    @Option(names = "--mail-from", required = true, paramLabel = "<address>",
+            description = "MAIL FROM address (the envelope sender); '' or '<>' for the null reverse-path.")
+    String mailFrom;
+
+    @Option(names = "--message", paramLabel = "<file>",
+            description = "Read the message from this file instead of standard input.")
+    Path message;
+
+    @Option(names = "--dns", paramLabel = "IP[:PORT]", split = ",",
+            description = "DNS resolver(s) to ask instead of the system's, e.g. 127.0.0.1:5353 or [::1]:53.")
+    List<String> dns = new ArrayList<>();
+
+    @Option(names = "--timeout", paramLabel = "<duration>", defaultValue = "5s",
+            description = "Timeout of one DNS query (e.g. 500ms, 5s); default: ${DEFAULT-VALUE}.")
+    String timeout;
+
+    @Option(names = "--authserv-id", paramLabel = "<id>",
+            description = "Our authserv-id in Authentication-Results; default: this machine's host name.")
+    String authservId;
+
+    @Option(names = "--trusted-authserv-ids", paramLabel = "<id>", split = ",",
+            description = "Upstream authserv-ids whose SPF/DKIM results in the message are trusted "
+                    + "(comma-separated); default: none, SPF and DKIM are checked here.")
+    List<String> trustedAuthservIds = new ArrayList<>();
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Mode mode = new Mode();
+
+    static final class Mode {
+        @Option(names = "--treewalk", description = "RFC 9989 DNS tree walk (default).")
+        boolean treewalk;
+
+        @Option(names = "--psl", description = "RFC 7489 method: Organizational Domain from the bundled public suffix list.")
+        boolean psl;
+    }
+
+    @Option(names = "--json", description = "Print the evaluation as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+
+        // A literal only: a host name here would mean a DNS lookup outside --dns.
+        if (!InetAddresses.isInetAddress(ip.strip())) {
+            return invalid(err, "--ip: not an IP address: '" + ip + "'");
+        }
+        InetAddress client = InetAddresses.forString(ip.strip());
+        Optional<String> reversePath = reversePath(mailFrom);
+
+        DnsSettings dnsSettings;
+        try {
+            List<InetSocketAddress> servers = new ArrayList<>();
+            for (String d : dns) {
+                servers.add(DnsSettings.parseServer(d.strip()));
+            }
+            Duration t = DnsSettings.parseDuration("--timeout", timeout);
+            dnsSettings = DnsSettings.defaults().withServers(servers).withTimeout(t);
+        } catch (IllegalArgumentException e) {
+            return invalid(err, e.getMessage().replace(DnsSettings.PARAM_SERVERS + ":", "--dns:")
+                    .replace(DnsSettings.PARAM_TIMEOUT + ":", "--timeout:"));
+        }
+        String ourId = authservId != null ? authservId.strip() : localHostName();
+        if (ourId.isEmpty() || ourId.chars().anyMatch(c -> c <= ' ' || c == ';' || c >= 0x7f)) {
+            return invalid(err, "--authserv-id: not a usable authserv-id: '" + ourId + "'");
+        }
+        Set<String> trusted = new LinkedHashSet<>();
+        trustedAuthservIds.stream().map(String::strip).filter(s -> !s.isEmpty()).forEach(trusted::add);
+
+        byte[] raw;
+        try {
+            raw = readMessage();
+        } catch (IOException e) {
+            return invalid(err, "cannot read the message: " + e.getMessage());
+        }
+        if (raw.length > MAX_MESSAGE_BYTES) {
+            return invalid(err, "message larger than " + MAX_MESSAGE_BYTES + " bytes");
+        }
+
+        CheckSettings settings = new CheckSettings(ourId, trusted, HostList.empty(), false, Set.of(),
+                false, false, true, false, true, HostList.empty(), dnsSettings,
+                mode.psl ? DiscoveryMode.PSL : DiscoveryMode.TREEWALK, Optional.empty(), false);
+        DnsClient dnsClient = dnsClients.apply(dnsSettings);
+        DmarcChecker checker = new DmarcChecker(settings, dnsClient,
+                new DmarcEvaluator(dnsClient, DmarcChecker.evaluationOptions(settings)));
+        CheckOutcome outcome = checker.check(new MessageContext(client, helo, reversePath, false, toCrlf(raw)));
+
+        if (json) {
+            out.println(EvaluationJson.toJson(outcome));
+        } else {
+            printHuman(out, outcome);
+        }
+        out.flush();
+        return exitCode(outcome, err);
+    }
+
+    /** MAIL FROM as given: empty, {@code <>} is the null reverse-path; surrounding angle brackets are dropped. */
+    static Optional<String> reversePath(String mailFrom) {
+        String m = mailFrom.strip();
+        if (m.startsWith("<") && m.endsWith(">")) {
+            m = m.substring(1, m.length() - 1).strip();
+        }
+        return m.isEmpty() ? Optional.empty() : Optional.of(m);
+    }
+
+    private byte[] readMessage() throws IOException {
+        if (message != null) {
+            if (Files.size(message) > MAX_MESSAGE_BYTES) {
+                return new byte[MAX_MESSAGE_BYTES + 1];
+            }
+            return Files.readAllBytes(message);
+        }
+        try (InputStream in = stdin.get()) {
+            // One byte more than allowed tells an oversized message from one exactly at the limit.
+            return in.readNBytes(MAX_MESSAGE_BYTES + 1);
+        }
+    }
+
+    /**
+     * Bare LF line ends become CRLF: DKIM canonicalisation (RFC 6376 §3.4) works on CRLF lines, and a message
+     * saved to a file on Unix usually has lost its CRs. Existing CRLF pairs are kept as they are.
+     */
+    static byte[] toCrlf(byte[] in) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(in.length + in.length / 32 + 2);
+        for (int i = 0; i < in.length; i++) {
+            if (in[i] == '\n' && (i == 0 || in[i - 1] != '\r')) {
+                out.write('\r');
+            }
+            out.write(in[i]);
+        }
+        return out.toByteArray();
+    }
+
+    private static String localHostName() {
+        try {
+            String name = InetAddress.getLocalHost().getHostName();
+            return name == null || name.isBlank() ? "localhost" : name;
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    private static int invalid(PrintWriter err, String message) {
+        err.println("dmarc evaluate: " + message);
+        err.flush();
+        return ExitCodes.INVALID;
+    }
+
+    private static int exitCode(CheckOutcome outcome, PrintWriter err) {
+        if (outcome instanceof CheckOutcome.Skipped s && s.reason() == SkipReason.INTERNAL_ERROR) {
+            err.println("dmarc evaluate: internal error: " + s.detail());
+            err.flush();
+            return ExitCodes.INTERNAL;
+        }
+        return switch (OutcomeSummary.of(outcome).result()) {
+            case "temperror" -> {
+                err.println("dmarc evaluate: temporary DNS failure; try again later");
+                err.flush();
+                yield ExitCodes.TEMPERROR;
+            }
+            case "permerror" -> ExitCodes.PERMERROR;
+            // pass, fail, none: a completed evaluation. (skipped/refused cannot happen: no ignore lists,
+            // From-field refusal off.)
+            default -> ExitCodes.OK;
+        };
+    }
+
+    private static void printHuman(PrintWriter out, CheckOutcome outcome) {
+        OutcomeSummary s = OutcomeSummary.of(outcome);
+        out.println("DMARC result:   " + s.result());
+        if (!s.detail().isEmpty()) {
+            out.println("Detail:         " + s.detail());
+        }
+        out.println("From domain:    " + s.fromDomain().orElse("(none)"));
+        out.println("Policy domain:  " + s.policyDomain().orElse("(none: no DMARC policy applies)"));
+        out.println("Policy:         " + s.policy().map(p -> p + s.policyTag().map(t -> " (" + t + "=)").orElse(""))
+                .orElse("(none)") + (s.testing() ? ", testing (t=y)" : ""));
+        out.println("Disposition:    " + s.disposition());
+        if (!s.reasons().isEmpty()) {
+            out.println("Reasons:        " + String.join(", ", s.reasons()));
+        }
+        if (outcome instanceof CheckOutcome.Evaluated e) {
+            DmarcEvaluation ev = e.evaluation();
+            SpfOutcome spf = ev.spf().outcome();
+            out.println("SPF:            " + spf.result().keyword() + " (" + spf.scope().keyword() + " "
+                    + spf.domain() + ")" + aligned(ev.spf().alignment()));
+            if (ev.dkim().isEmpty()) {
+                out.println("DKIM:           (no signature)");
+            }
+            for (DkimAlignment d : ev.dkim()) {
+                DkimOutcome o = d.outcome();
+                out.println("DKIM:           " + o.result().keyword() + " (d=" + o.domain() + " s=" + o.selector()
+                        + ")" + aligned(d.alignment()));
+            }
+        }
+        out.println("Authentication-Results: " + outcome.authenticationResults());
+    }
+
+    private static String aligned(AlignmentStatus status) {
+        return status == AlignmentStatus.ALIGNED ? ", aligned" : ", not aligned";
+    }
+}
