@@ -43,6 +43,8 @@ public final class JamesProcess implements AutoCloseable {
     /** Printed by run-james once James is healthy and the test user exists. */
     private static final Pattern READY = Pattern.compile("James is ready \\(healthy after (\\d+) ms");
     private static final Duration POLL = Duration.ofMillis(200);
+    /** DNS server of a James started without {@link Builder#dnsServers(String)}: nothing listens there. */
+    public static final String LOOPBACK_NO_DNS = "127.0.0.1:53";
     private static final int LOG_TAIL_LINES = 40;
     private static final Pattern STACK_FRAME = Pattern.compile("\\s+(at |\\.\\.\\. \\d+ (common frames|more))");
 
@@ -235,6 +237,10 @@ public final class JamesProcess implements AutoCloseable {
             if (confOverlay != null) {
                 penv.put("JAMES_CONF_OVERLAY", confOverlay.toString());
             }
+            // Tests never use the system resolvers (they are not on loopback): without
+            // dnsServers(...), the DMARC check asks 127.0.0.1:53, where nothing listens, so every
+            // lookup fails at once and mail gets dmarc=temperror.
+            penv.put("DMARC_DNS_SERVERS", LOOPBACK_NO_DNS);
             penv.putAll(env);
 
             long launched = System.nanoTime();

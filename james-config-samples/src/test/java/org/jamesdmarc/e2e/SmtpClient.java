@@ -1,7 +1,9 @@
 package org.jamesdmarc.e2e;
 
+import java.io.ByteArrayInputStream;
 import java.util.Properties;
 
+import javax.mail.Address;
 import javax.mail.Message;
 import javax.mail.MessagingException;
 import javax.mail.Session;
@@ -57,6 +59,21 @@ public final class SmtpClient {
         try (Transport transport = message.getSession().getTransport("smtp")) {
             transport.connect();
             transport.sendMessage(message, message.getAllRecipients());
+        }
+    }
+
+    /**
+     * Sends {@code rawMessage} byte for byte (no header is added or rewritten, so a DKIM signature
+     * stays valid) with envelope sender {@code mailFrom} and envelope recipient {@code rcptTo}.
+     */
+    public void sendRaw(byte[] rawMessage, String mailFrom, String rcptTo) throws MessagingException {
+        Session session = session();
+        session.getProperties().setProperty("mail.smtp.from", mailFrom);
+        // A message parsed from a stream counts as saved: writeTo sends it unchanged.
+        MimeMessage message = new MimeMessage(session, new ByteArrayInputStream(rawMessage));
+        try (Transport transport = session.getTransport("smtp")) {
+            transport.connect();
+            transport.sendMessage(message, new Address[] {new InternetAddress(rcptTo)});
         }
     }
 }

@@ -1,0 +1,119 @@
+package org.jamesdmarc.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
+
+import org.jamesdmarc.testsupport.KnotDnsServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The variant configurations in {@code james-config-samples/variants/} (used as JAMES_CONF_OVERLAY),
+ * each in its own real James: mail that the full sample would refuse or quarantine is delivered.
+ */
+class DmarcVariantsIT {
+    private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(30);
+    private static final String AUTHSERV_ID = "mx.james.local";
+    private static final String SPF = "v=spf1 ip4:127.0.0.2 -all";
+    private static final String GOOD_IP = "127.0.0.2";
+    private static final String BAD_IP = "127.0.0.3";
+    private static final String QUARANTINE = "var/mail/dmarc-quarantine";
+
+    private static KnotDnsServer dns;
+
+    @BeforeAll
+    static void startDns() {
+        dns = KnotDnsServer.builder()
+            .zone("reject.test")
+                .txt("@", SPF)
+                .txt("_dmarc", "v=DMARC1; p=reject")
+            .zone("quarantine.test")
+                .txt("@", SPF)
+                .txt("_dmarc", "v=DMARC1; p=quarantine")
+            .zone("none.test")
+                .txt("@", SPF)
+                .txt("_dmarc", "v=DMARC1; p=none")
+            .start();
+    }
+
+    @AfterAll
+    static void stopDns() {
+        if (dns != null) {
+            dns.close();
+        }
+    }
+
+    @Test
+    void monitorOnlyDeliversEveryFailureWithItsResult() throws Exception {
+        try (JamesProcess james = start("monitor-only")) {
+            String rejected = send(james, BAD_IP, "alice@reject.test");
+            String quarantined = send(james, BAD_IP, "alice@quarantine.test");
+
+            MimeMessage r = awaitDelivered(james, rejected);
+            assertThat(TestMail.authResults(r, AUTHSERV_ID)).singleElement()
+                .satisfies(ar -> assertThat(ar).contains("dmarc=fail", "header.from=reject.test"));
+            assertThat(r.getSubject()).isEqualTo("dmarc e2e " + rejected);
+            assertThat(r.getHeader("X-DMARC-Fail")).isNull();
+
+            MimeMessage q = awaitDelivered(james, quarantined);
+            assertThat(TestMail.authResults(q, AUTHSERV_ID)).singleElement()
+                .satisfies(ar -> assertThat(ar).contains("dmarc=fail", "header.from=quarantine.test"));
+            assertThat(MailRepositories.messages(james, QUARANTINE)).isEmpty();
+        }
+    }
+
+    @Test
+    void tagOnlyDeliversFailuresTagged() throws Exception {
+        try (JamesProcess james = start("tag-only")) {
+            String rejected = send(james, BAD_IP, "alice@reject.test");
+            String none = send(james, BAD_IP, "alice@none.test");
+            String passed = send(james, GOOD_IP, "alice@reject.test");
+
+            MimeMessage r = awaitDelivered(james, rejected);
+            assertThat(r.getSubject()).isEqualTo("[DMARC FAIL] dmarc e2e " + rejected);
+            assertThat(r.getHeader("X-DMARC-Fail")).containsExactly("yes");
+            assertThat(TestMail.authResults(r, AUTHSERV_ID)).singleElement()
+                .satisfies(ar -> assertThat(ar).contains("dmarc=fail"));
+
+            // p=none: the sender asked for nothing, so no subject prefix; still a header for filters.
+            MimeMessage n = awaitDelivered(james, none);
+            assertThat(n.getSubject()).isEqualTo("dmarc e2e " + none);
+            assertThat(n.getHeader("X-DMARC-Fail")).containsExactly("yes");
+
+            MimeMessage p = awaitDelivered(james, passed);
+            assertThat(p.getSubject()).isEqualTo("dmarc e2e " + passed);
+            assertThat(p.getHeader("X-DMARC-Fail")).isNull();
+            assertThat(TestMail.authResults(p, AUTHSERV_ID)).singleElement()
+                .satisfies(ar -> assertThat(ar).contains("dmarc=pass"));
+            assertThat(MailRepositories.messages(james, QUARANTINE)).isEmpty();
+        }
+    }
+
+    private static JamesProcess start(String variant) throws IOException {
+        Path overlay = JamesProcess.repositoryRoot().resolve("james-config-samples/variants").resolve(variant);
+        return JamesProcess.builder("dmarc-" + variant).confOverlay(overlay).dnsServers(dns.hostPort()).start();
+    }
+
+    /** Sends a fresh message (SMTP must accept it) and returns its token. */
+    private static String send(JamesProcess james, String ip, String from) throws MessagingException {
+        String token = TestMail.token();
+        SmtpClient.from(james, ip, "mail." + TestMail.domainOf(from))
+            .sendRaw(TestMail.message(from, james.user(), token, List.of()), from, james.user());
+        return token;
+    }
+
+    private static MimeMessage awaitDelivered(JamesProcess james, String token) throws MessagingException, IOException {
+        Optional<MimeMessage> got = ImapInbox.of(james).await(TestMail.TOKEN_HEADER, token, DELIVERY_TIMEOUT);
+        assertThat(got).as("delivered over IMAP; James log:%n%s", james.logTail()).isPresent();
+        return got.get();
+    }
+}
