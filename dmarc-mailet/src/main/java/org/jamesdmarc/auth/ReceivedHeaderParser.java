@@ -14,11 +14,14 @@ import java.util.regex.Pattern;
  * <pre>
  * from helo.example (rdns.example [192.0.2.1]) (using TLS...) by relay.example (Postfix) with ESMTP id X for &lt;a@b&gt;; date
  * from helo (unknown [IPv6:2001:db8::1])
+ * from rdns.example (EHLO helo.example) ([192.0.2.1]) by james.example (JAMES SMTP Server ) with ESMTP ID 1; date
  * </pre>
+ * (the last is James 3.8.1: the client's host name after "from", the HELO name in a comment of its own.)
  * The HELO name is client-controlled, so the reading is strict: a single HELO word, the first comment
- * holding exactly "[rdns] [ip]", only comments until {@code by host}, and exactly one bracketed address
- * literal in all comments of the field (a HELO such as {@code x (unknown [6.6.6.6]) by y} would add a
- * second one). Anything else gives {@link ReceivedParseResult.NotFound}; no exception, bounded work.
+ * holding exactly "[rdns] [ip]" (or exactly "EHLO|HELO name" followed by that comment), only comments
+ * until {@code by host}, and exactly one bracketed address literal in all comments of the field (a HELO
+ * such as {@code x (unknown [6.6.6.6]) by y} would add a second one). Anything else gives
+ * {@link ReceivedParseResult.NotFound}; no exception, bounded work.
  */
 public final class ReceivedHeaderParser {
 
@@ -31,6 +34,9 @@ public final class ReceivedHeaderParser {
     private static final Pattern CLIENT_INFO = Pattern.compile(
             "\\s*(?:([^\\s\\[\\]()]{1,255})\\s+)?\\[(IPv6:)?([0-9A-Fa-f:.]{1,45})\\](?::[0-9]{1,5})?(?:\\s*\\(.*\\))?\\s*",
             Pattern.DOTALL);
+    // James's "(EHLO name)" / "(HELO name)" comment: one HELO word, no brackets or parentheses.
+    private static final Pattern HELO_COMMENT = Pattern.compile("(?:EHLO|HELO)\\s+([^\\s\\[\\]()]{1,255})",
+            Pattern.CASE_INSENSITIVE);
 
     private ReceivedHeaderParser() {
     }
@@ -83,8 +89,8 @@ public final class ReceivedHeaderParser {
         if (!lx.readKeyword().equals("from") || !lx.skipWsp()) {
             return notFound(ReceivedParseResult.Reason.MALFORMED, "no 'from' clause");
         }
-        String helo = lx.readLooseValue();
-        if (helo.isEmpty() || helo.length() > 255) {
+        String fromName = lx.readLooseValue();
+        if (fromName.isEmpty() || fromName.length() > 255) {
             return notFound(ReceivedParseResult.Reason.MALFORMED, "no HELO name after 'from'");
         }
         lx.skipWsp();
@@ -92,6 +98,17 @@ public final class ReceivedHeaderParser {
             return notFound(ReceivedParseResult.Reason.NO_CLIENT_ADDRESS, "no '(rdns [ip])' after the HELO name");
         }
         String info = lx.readComment();
+        Matcher heloComment = HELO_COMMENT.matcher(info);
+        Optional<String> heloInComment = Optional.empty();
+        if (heloComment.matches()) {
+            // James: "from <client host name> (EHLO <helo>) ([ip])"; the address comment must follow at once.
+            heloInComment = Optional.of(heloComment.group(1));
+            lx.skipWsp();
+            if (!lx.peekIs('(')) {
+                return notFound(ReceivedParseResult.Reason.NO_CLIENT_ADDRESS, "no '([ip])' after '(" + info + ")'");
+            }
+            info = lx.readComment();
+        }
         if (literals != 1) {
             return notFound(ReceivedParseResult.Reason.AMBIGUOUS, literals + " address literals in comments");
         }
@@ -112,8 +129,12 @@ public final class ReceivedHeaderParser {
         if (!lx.readKeyword().equals("by") || !lx.skipWsp() || lx.readLooseValue().isEmpty()) {
             return notFound(ReceivedParseResult.Reason.MALFORMED, "expected 'by host' after the from clause");
         }
-        Optional<String> rdns = Optional.ofNullable(m.group(1))
+        // Postfix: "from <helo> (<rdns> [ip])"; James: "from <host name> (EHLO <helo>) ([ip])", where the host
+        // name is the address itself when the client has no reverse DNS name.
+        String helo = heloInComment.orElse(fromName);
+        Optional<String> rdns = (heloInComment.isPresent() ? Optional.of(fromName) : Optional.ofNullable(m.group(1)))
                 .filter(s -> !s.equalsIgnoreCase("unknown"))
+                .filter(s -> IpLiteral.parse(s).isEmpty())
                 .map(s -> s.toLowerCase(Locale.ROOT));
         return new ReceivedParseResult.Found(new RelayedClient(helo, ip.get(), rdns));
     }

@@ -69,6 +69,36 @@ class ReceivedHeaderParserTest {
         assertThat(found("from h (r.example.net [192.0.2.3] (may be forged)) by relay").ip()).isEqualTo(ip("192.0.2.3"));
     }
 
+    /** Byte for byte what James 3.8.1 wrote behind a real Postfix (PostfixFrontDmarcIT), folding included. */
+    private static final String JAMES_381 = "from localhost (EHLO mx.postfix.test) ([127.0.0.1])\r\n"
+            + "          by vm (JAMES SMTP Server ) with ESMTP ID 802437a8\r\n"
+            + "          for <user@james.local>;\r\n"
+            + "          Wed, 25 Nov 2026 15:01:26 +0000 (UTC)";
+
+    @Test
+    void james381PutsTheHeloInACommentOfItsOwn() {
+        assertThat(found(JAMES_381))
+                .isEqualTo(new RelayedClient("mx.postfix.test", ip("127.0.0.1"), Optional.of("localhost")));
+        assertThat(found("from mta.example.net (HELO mail.example.net) ([192.0.2.5]) by james (JAMES SMTP Server ) with SMTP ID 9; d"))
+                .isEqualTo(new RelayedClient("mail.example.net", ip("192.0.2.5"), Optional.of("mta.example.net")));
+        // No reverse DNS name: James writes the address itself after "from"; that is no host name.
+        assertThat(found("from 192.0.2.6 (EHLO h.example) ([192.0.2.6]) by james (JAMES SMTP Server ) with ESMTP ID 2; d"))
+                .isEqualTo(new RelayedClient("h.example", ip("192.0.2.6"), Optional.empty()));
+    }
+
+    @Test
+    void jamesHeloCommentCannotSupplyTheAddress() {
+        // EHLO "x) ([6.6.6.6]" written verbatim by James: two address literals.
+        assertThat(notFound(ReceivedHeaderParser.parse("from h (EHLO x) ([6.6.6.6]) ([192.0.2.9]) by james; d")))
+                .isEqualTo(ReceivedParseResult.Reason.AMBIGUOUS);
+        // The address comment must follow the HELO comment directly.
+        assertThat(notFound(ReceivedHeaderParser.parse("from h (EHLO x) by james ([192.0.2.9]); d")))
+                .isEqualTo(ReceivedParseResult.Reason.NO_CLIENT_ADDRESS);
+        // A HELO comment of two words is not James's shape, and not "[rdns] [ip]" either.
+        assertThat(notFound(ReceivedHeaderParser.parse("from h (EHLO x y) ([192.0.2.9]) by james; d")))
+                .isEqualTo(ReceivedParseResult.Reason.NO_CLIENT_ADDRESS);
+    }
+
     @Test
     void quotedRecipientWithParenthesesDoesNotConfuse() {
         assertThat(found("from h (r [192.0.2.4]) by relay (Postfix) for <\"a(b[6.6.6.6])\"@example.org>; d").ip())
@@ -130,6 +160,18 @@ class ReceivedHeaderParserTest {
                 received("from earlier (earlier.example [198.51.100.1]) by forged; d"));
         ReceivedParseResult r = ReceivedHeaderParser.originalClient(fields, RELAYS, ReceivedHeaderParser.DEFAULT_MAX_HOPS);
         assertThat(((ReceivedParseResult.Found) r).client().ip()).isEqualTo(ip("192.0.2.1"));
+    }
+
+    @Test
+    void walksPastJames381sOwnHopToTheClientPostfixSaw() {
+        List<HeaderField> fields = List.of(
+                received(JAMES_381),
+                received("from mail.relayed.test (unknown [127.0.0.2])\r\n\tby mx.postfix.test (Postfix) with ESMTP id 0DB8C20C012\r\n"
+                        + "\tfor <user@james.local>; Wed, 25 Nov 2026 15:01:26 +0000 (UTC)"));
+        CidrSet postfixOnly = ((CidrSet.ParseResult.Valid) CidrSet.parse("127.0.0.1/32")).set();
+        ReceivedParseResult r = ReceivedHeaderParser.originalClient(fields, postfixOnly, ReceivedHeaderParser.DEFAULT_MAX_HOPS);
+        assertThat(((ReceivedParseResult.Found) r).client())
+                .isEqualTo(new RelayedClient("mail.relayed.test", ip("127.0.0.2"), Optional.empty()));
     }
 
     @Test
