@@ -11,16 +11,16 @@
 # 127.0.0.2 over S parallel SMTP sessions (C messages per connection) to K
 # mailboxes and times until James has stored all N (its per-delivery log line,
 # then checked with IMAP STATUS), i.e. delivered, not just accepted.
-# Defaults: N=2000 S=4 R=3 W=300 K=50 BYTES=2048 C=1 (or BENCH_MESSAGES, ...).
+# Defaults: N=3000 S=4 R=3 W=500 K=50 BYTES=2048 C=1 (or BENCH_MESSAGES, ...).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 
-MESSAGES="${BENCH_MESSAGES:-2000}"
+MESSAGES="${BENCH_MESSAGES:-3000}"
 SESSIONS="${BENCH_SESSIONS:-4}"
 ROUNDS="${BENCH_ROUNDS:-3}"
-WARMUP="${BENCH_WARMUP:-300}"
+WARMUP="${BENCH_WARMUP:-500}"
 SIZE="${BENCH_SIZE:-2048}"
 PER_CONNECTION="${BENCH_PER_CONNECTION:-1}"
 RECIPIENTS="${BENCH_RECIPIENTS:-50}"
@@ -52,6 +52,7 @@ done
 for v in MESSAGES SESSIONS ROUNDS WARMUP SIZE PER_CONNECTION RECIPIENTS; do
     [[ "${!v}" =~ ^[0-9]+$ ]] || die "$v must be a number: ${!v}"
 done
+[ "$WARMUP" -gt 0 ] || say "warning: no warm-up, so the DNS cache and the JIT start cold"
 [ "$MESSAGES" -ge 1 ] && [ "$SESSIONS" -ge 1 ] && [ "$ROUNDS" -ge 1 ] && [ "$RECIPIENTS" -ge 1 ] \
     || die "messages, sessions, rounds and recipients must be >= 1"
 
@@ -227,7 +228,6 @@ dns_queries_by_type() {
 }
 
 check_dns() {
-
     q() { kdig +short @"$DNS_ADDR" "$@"; }
     [ "$(q sender.test TXT)" = '"v=spf1 ip4:127.0.0.2 -all"' ] || die "sender.test TXT wrong: $(q sender.test TXT)"
     [ "$(q _dmarc.sender.test TXT)" = '"v=DMARC1; p=none"' ] || die "_dmarc.sender.test TXT wrong"
@@ -255,7 +255,7 @@ make_overlays() {
 
 # ---------------------------------------------------------------- James -----
 start_james() {   # $1 config name, $2 home
-    local cfg="$1" home="$2" ports out
+    local cfg="$1" home="$2" out
     read -r SMTP_PORT IMAP_PORT WEB_PORT <<<"$(free_ports 3)"
     out="$home.out"
     mkdir -p "$home"
@@ -316,7 +316,7 @@ check_dmarc_header() {   # $1 config, $2 file to keep the header in
     AR_SAMPLE="$ar"
 }
 
-median() { sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.1f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+median() { sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.2f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 # ----------------------------------------------------------------- main -----
 say "work dir $WORK"
@@ -324,7 +324,7 @@ say "N=$MESSAGES sessions=$SESSIONS rounds=$ROUNDS warmup=$WARMUP size=${SIZE}B 
 say "JAVA_OPTS=$JAVA_OPTS; $(nproc) CPUs; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 start_knot
 check_dns
-say "knotd serving sender.test and . on $DNS"
+say "knotd serving sender.test, 127.in-addr.arpa and . on $DNS"
 make_overlays
 
 # James's SMTP server writes the client's host name into the Received field
