@@ -1,0 +1,405 @@
+#!/usr/bin/env bash
+# Messages per second through a real Apache James 3.8.1 (./run-james), without
+# and with the DmarcCheck mailet, DNS cache warm. See README.md next to this file.
+#
+#   bench/james-throughput/run.sh [--messages N] [--sessions S] [--rounds R]
+#                                 [--warmup W] [--recipients K] [--size BYTES]
+#                                 [--per-connection C] [--keep] [--out FILE]
+#
+# Each round starts James twice (one per configuration, order alternating
+# between rounds), warms it up with W messages, then sends N messages from
+# 127.0.0.2 over S parallel SMTP sessions (C messages per connection) to K
+# mailboxes and times until James has stored all N (its per-delivery log line,
+# then checked with IMAP STATUS), i.e. delivered, not just accepted.
+# Defaults: N=3000 S=4 R=3 W=500 K=50 BYTES=2048 C=1 (or BENCH_MESSAGES, ...).
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+
+MESSAGES="${BENCH_MESSAGES:-3000}"
+SESSIONS="${BENCH_SESSIONS:-4}"
+ROUNDS="${BENCH_ROUNDS:-3}"
+WARMUP="${BENCH_WARMUP:-500}"
+SIZE="${BENCH_SIZE:-2048}"
+PER_CONNECTION="${BENCH_PER_CONNECTION:-1}"
+RECIPIENTS="${BENCH_RECIPIENTS:-50}"
+KEEP=0
+OUT=""
+# Full JIT (C1+C2) as a production James would run, unlike run-james's
+# start-up-oriented default (-XX:TieredStopAtLevel=1).
+export JAVA_OPTS="${BENCH_JAVA_OPTS:--Xmx512m -XX:+UseSerialGC}"
+
+usage() { sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+die() { echo "run.sh: $*" >&2; exit 1; }
+say() { echo "run.sh: $*" >&2; }
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --messages) MESSAGES="$2"; shift 2 ;;
+        --sessions) SESSIONS="$2"; shift 2 ;;
+        --rounds) ROUNDS="$2"; shift 2 ;;
+        --warmup) WARMUP="$2"; shift 2 ;;
+        --size) SIZE="$2"; shift 2 ;;
+        --per-connection) PER_CONNECTION="$2"; shift 2 ;;
+        --recipients) RECIPIENTS="$2"; shift 2 ;;
+        --keep) KEEP=1; shift ;;
+        --out) OUT="$2"; shift 2 ;;
+        -h|--help) usage; exit 0 ;;
+        *) usage >&2; die "unknown argument: $1" ;;
+    esac
+done
+for v in MESSAGES SESSIONS ROUNDS WARMUP SIZE PER_CONNECTION RECIPIENTS; do
+    [[ "${!v}" =~ ^[0-9]+$ ]] || die "$v must be a number: ${!v}"
+done
+[ "$WARMUP" -gt 0 ] || say "warning: no warm-up, so the DNS cache and the JIT start cold"
+[ "$MESSAGES" -ge 1 ] && [ "$SESSIONS" -ge 1 ] && [ "$ROUNDS" -ge 1 ] && [ "$RECIPIENTS" -ge 1 ] \
+    || die "messages, sessions, rounds and recipients must be >= 1"
+
+KNOTD="${KNOTD:-/usr/sbin/knotd}"
+[ -x "$KNOTD" ] || KNOTD="$(command -v knotd || true)"
+[ -n "$KNOTD" ] || die "knotd not found (Debian package 'knot')"
+command -v kdig >/dev/null || die "kdig not found (Debian package 'knot-dnsutils')"
+command -v knotc >/dev/null || die "knotc not found (Debian package 'knot')"
+command -v python3 >/dev/null || die "python3 not found"
+command -v curl >/dev/null || die "curl not found"
+LOAD=(python3 "$HERE/smtp_load.py")
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/james-throughput.XXXXXX")"
+KNOT_PID=""
+RUN_PID=""
+
+stop_james() {
+    if [ -n "$RUN_PID" ] && kill -0 "$RUN_PID" 2>/dev/null; then
+        kill -TERM "$RUN_PID" 2>/dev/null || true
+        wait "$RUN_PID" 2>/dev/null || true
+    fi
+    RUN_PID=""
+}
+cleanup() {
+    stop_james
+    if [ -n "$KNOT_PID" ] && kill -0 "$KNOT_PID" 2>/dev/null; then
+        kill -TERM "$KNOT_PID" 2>/dev/null || true
+        wait "$KNOT_PID" 2>/dev/null || true
+    fi
+    if [ "$KEEP" = 1 ]; then say "kept $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Free ports on 127.0.0.1 (TCP and UDP both free, for knotd).
+free_ports() {
+    python3 - "$1" <<'EOF'
+import socket, sys
+ports, socks = [], []
+while len(ports) < int(sys.argv[1]):
+    t = socket.socket(); t.bind(("127.0.0.1", 0)); p = t.getsockname()[1]
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        u.bind(("127.0.0.1", p))
+    except OSError:
+        t.close(); continue
+    socks += [t, u]; ports.append(p)
+print(" ".join(map(str, ports)))
+EOF
+}
+
+# ------------------------------------------------------------------ DNS -----
+# knotd authoritative for sender.test, for 127.in-addr.arpa (PTR of 127.0.0.2,
+# which James's SMTP server looks up for the Received field), and an empty root
+# zone so every other name gets NXDOMAIN (not REFUSED, a temporary error).
+# TTLs of one hour: the caches stay warm for the whole run.
+#
+# Port 53 on a spare loopback address (127.53.0.x): James's own DNSService
+# cannot be given a port, and without an answering server every incoming mail
+# waits for its reverse lookup to time out (~5 s), which would hide everything
+# else. The DMARC mailet gets the same server (DMARC_DNS_SERVERS).
+free_dns_addr() {
+    python3 - <<'EOF'
+import socket, sys
+for n in range(1, 255):
+    addr = f"127.53.0.{n}"
+    socks = []
+    try:
+        for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+            s = socket.socket(socket.AF_INET, kind)
+            socks.append(s)
+            if kind == socket.SOCK_STREAM:
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind((addr, 53))
+        print(addr)
+        sys.exit(0)
+    except PermissionError:
+        sys.exit("run.sh: cannot bind port 53 (needs root or CAP_NET_BIND_SERVICE); "
+                 "James's DNSService only queries port 53")
+    except OSError:
+        continue
+    finally:
+        for s in socks:
+            s.close()
+sys.exit("run.sh: no free 127.53.0.x:53")
+EOF
+}
+
+start_knot() {
+    local dir="$WORK/knot" addr
+    mkdir -p "$dir/db"
+    addr="$(free_dns_addr)" || die "no DNS address"
+    cat >"$dir/sender.test.zone" <<'EOF'
+$ORIGIN sender.test.
+$TTL 3600
+@       SOA ns.sender.test. hostmaster.sender.test. 1 3600 600 86400 3600
+@       NS  ns
+ns      A   127.0.0.1
+mail    A   127.0.0.2
+@       TXT "v=spf1 ip4:127.0.0.2 -all"
+_dmarc  TXT "v=DMARC1; p=none"
+EOF
+    cat >"$dir/127.in-addr.arpa.zone" <<'EOF'
+$ORIGIN 127.in-addr.arpa.
+$TTL 3600
+@       SOA ns.sender.test. hostmaster.sender.test. 1 3600 600 86400 3600
+@       NS  ns.sender.test.
+2.0.0   PTR mail.sender.test.
+EOF
+    cat >"$dir/root.zone" <<'EOF'
+$ORIGIN .
+$TTL 3600
+@       SOA ns.invalid. hostmaster.invalid. 1 3600 600 86400 3600
+@       NS  ns.invalid.
+EOF
+    cat >"$dir/knot.conf" <<EOF
+server:
+    listen: $addr@53
+    rundir: "$dir"
+database:
+    storage: "$dir/db"
+log:
+  - target: stderr
+    any: notice
+# Query counters (knotc stats): how many queries James made during a run.
+mod-stats:
+  - id: default
+    query-type: on
+template:
+  - id: default
+    storage: "$dir"
+    zonefile-load: whole
+    zonefile-sync: -1
+    journal-content: none
+    global-module: mod-stats/default
+zone:
+  - domain: "sender.test."
+    file: "sender.test.zone"
+  - domain: "127.in-addr.arpa."
+    file: "127.in-addr.arpa.zone"
+  - domain: "."
+    file: "root.zone"
+EOF
+    "$KNOTD" -c "$dir/knot.conf" >"$dir/knotd.log" 2>&1 &
+    KNOT_PID=$!
+    local i z ok
+    for i in $(seq 1 100); do
+        ok=1
+        for z in sender.test 127.in-addr.arpa .; do
+            kdig +timeout=1 +retry=0 @"$addr" "$z" SOA 2>/dev/null | grep -q 'status: NOERROR' || ok=0
+        done
+        if [ "$ok" = 1 ]; then
+            DNS_ADDR="$addr"
+            DNS="$addr:53"
+            return 0
+        fi
+        kill -0 "$KNOT_PID" 2>/dev/null || { cat "$dir/knotd.log" >&2; die "knotd exited"; }
+        sleep 0.1
+    done
+    cat "$dir/knotd.log" >&2
+    die "knotd did not serve its zones"
+}
+
+dns_queries() {   # total queries knotd answered so far
+    local n
+    n="$(knotc -c "$WORK/knot/knot.conf" stats mod-stats.server-operation 2>/dev/null | sed -n 's/.*\[query\] = //p')"
+    echo "${n:-0}"
+}
+dns_queries_by_type() {
+    knotc -c "$WORK/knot/knot.conf" stats mod-stats.query-type 2>/dev/null \
+        | sed -n 's/^mod-stats.query-type\[\(.*\)\] = \(.*\)$/\1=\2/p' | tr '\n' ' '
+}
+
+check_dns() {
+    q() { kdig +short @"$DNS_ADDR" "$@"; }
+    [ "$(q sender.test TXT)" = '"v=spf1 ip4:127.0.0.2 -all"' ] || die "sender.test TXT wrong: $(q sender.test TXT)"
+    [ "$(q _dmarc.sender.test TXT)" = '"v=DMARC1; p=none"' ] || die "_dmarc.sender.test TXT wrong"
+    [ "$(q -x 127.0.0.2)" = mail.sender.test. ] || die "PTR of 127.0.0.2 wrong"
+    kdig @"$DNS_ADDR" _dmarc.test TXT | grep -q 'status: NXDOMAIN' || die "_dmarc.test is not NXDOMAIN"
+}
+
+# --------------------------------------------------------- configurations ---
+# Our own mailetcontainer.xml per configuration (JAMES_CONF_OVERLAY): the
+# sample's own file and its mailet-block line are not used at all.
+make_overlays() {
+    mkdir -p "$WORK/conf-without" "$WORK/conf-with"
+    cp "$HERE/logback.xml" "$WORK/conf-without/logback.xml"
+    cp "$HERE/logback.xml" "$WORK/conf-with/logback.xml"
+    sed '/^@DMARC_BLOCK@$/d' "$HERE/mailetcontainer.template.xml" >"$WORK/conf-without/mailetcontainer.xml"
+    awk -v block="$HERE/dmarc-check-block.xml" '
+        /^@DMARC_BLOCK@$/ { while ((getline line < block) > 0) print line; next }
+        { print }' "$HERE/mailetcontainer.template.xml" >"$WORK/conf-with/mailetcontainer.xml"
+    local n
+    n="$(grep -c 'class="org.jamesdmarc.james.DmarcCheck"' "$WORK/conf-without/mailetcontainer.xml" || true)"
+    [ "$n" = 0 ] || die "'without' configuration has $n DmarcCheck"
+    n="$(grep -c 'class="org.jamesdmarc.james.DmarcCheck"' "$WORK/conf-with/mailetcontainer.xml" || true)"
+    [ "$n" = 1 ] || die "'with' configuration has $n DmarcCheck, want 1"
+}
+
+# ---------------------------------------------------------------- James -----
+start_james() {   # $1 config name, $2 home
+    local cfg="$1" home="$2" out
+    read -r SMTP_PORT IMAP_PORT WEB_PORT <<<"$(free_ports 3)"
+    out="$home.out"
+    mkdir -p "$home"
+    env -u JAMES_MAILET_BLOCK \
+        JAMES_SMTP_PORT="$SMTP_PORT" JAMES_IMAP_PORT="$IMAP_PORT" JAMES_WEBADMIN_PORT="$WEB_PORT" \
+        JAMES_CONF_OVERLAY="$WORK/conf-$cfg" DMARC_DNS_SERVERS="$DNS" \
+        "$ROOT/run-james" --home "$home" >"$out" 2>&1 &
+    RUN_PID=$!
+    local deadline=$(( $(date +%s) + 300 ))
+    until grep -q 'James is ready' "$out"; do
+        if ! kill -0 "$RUN_PID" 2>/dev/null; then
+            tail -n 40 "$out" >&2; die "James ($cfg) did not start"
+        fi
+        [ "$(date +%s)" -lt "$deadline" ] || { tail -n 40 "$out" >&2; die "James ($cfg) not ready after 300s"; }
+        sleep 0.2
+    done
+    curl -sf -m 5 "http://127.0.0.1:$WEB_PORT/healthcheck" >/dev/null || die "James ($cfg) healthcheck failed"
+    JAVA_PID="$(cat "$home/james.pid")"
+    # Recipients bench1..benchK@james.local (password secret).
+    local k code
+    for k in $(seq 1 "$RECIPIENTS"); do
+        code="$(curl -s -m 10 -o /dev/null -w '%{http_code}' -X PUT -H 'Content-Type: application/json' \
+            -d '{"password":"secret"}' "http://127.0.0.1:$WEB_PORT/users/bench$k@james.local")"
+        [ "${code:0:1}" = 2 ] || die "cannot create bench$k@james.local (HTTP $code)"
+    done
+    # What James really runs: our mailetcontainer.xml, 0 or 1 DmarcCheck.
+    cmp -s "$home/conf/mailetcontainer.xml" "$WORK/conf-$cfg/mailetcontainer.xml" \
+        || die "James ($cfg) does not run the benchmark's mailetcontainer.xml"
+    # The DMARC check must see 127.0.0.2 as an unauthenticated remote client:
+    # it must not be in the authorizedAddresses of the configuration James runs.
+    python3 - "$home/conf/smtpserver.xml" <<'EOF'
+import ipaddress, re, sys
+text = re.sub(r"<!--.*?-->", "", open(sys.argv[1]).read(), flags=re.S)
+for value in re.findall(r"<authorizedAddresses>(.*?)</authorizedAddresses>", text, flags=re.S):
+    for entry in re.split(r"[\s,]+", value.strip()):
+        if entry and ipaddress.ip_address("127.0.0.2") in ipaddress.ip_network(entry, strict=False):
+            sys.exit(f"run.sh: smtpserver.xml authorizes 127.0.0.2 ({entry}); DmarcCheck must see a remote sender")
+EOF
+}
+
+james_cpu_ticks() {   # utime+stime of the James JVM, in clock ticks
+    awk '{ print $14 + $15 }' "/proc/$JAVA_PID/stat"
+}
+
+# Checks the newest delivered message: "with" must carry our
+# Authentication-Results with dmarc=pass, "without" none of ours.
+check_dmarc_header() {   # $1 config, $2 file to keep the header in
+    "${LOAD[@]}" headers --imap-port "$IMAP_PORT" --recipients "$RECIPIENTS" >"$2"
+    local ar
+    ar="$(awk 'BEGIN{IGNORECASE=1} /^Authentication-Results:/ {p=1; print; next} p && /^[ \t]/ {print; next} {p=0}' "$2" | tr -d '\n')"
+    if [ "$1" = with ]; then
+        echo "$ar" | grep -q 'mx\.james\.local' || { cat "$2" >&2; die "'with': no Authentication-Results from DmarcCheck"; }
+        echo "$ar" | grep -q 'dmarc=pass' || { cat "$2" >&2; die "'with': DMARC did not pass: $ar"; }
+        echo "$ar" | grep -q 'spf=pass' || { cat "$2" >&2; die "'with': SPF did not pass: $ar"; }
+    else
+        ! echo "$ar" | grep -q 'mx\.james\.local' || { cat "$2" >&2; die "'without': found a DmarcCheck header"; }
+    fi
+    AR_SAMPLE="$ar"
+}
+
+median() { sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.2f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+# ----------------------------------------------------------------- main -----
+say "work dir $WORK"
+say "N=$MESSAGES sessions=$SESSIONS rounds=$ROUNDS warmup=$WARMUP size=${SIZE}B per-connection=$PER_CONNECTION recipients=$RECIPIENTS"
+say "JAVA_OPTS=$JAVA_OPTS; $(nproc) CPUs; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+start_knot
+check_dns
+say "knotd serving sender.test, 127.in-addr.arpa and . on $DNS"
+make_overlays
+
+# James's SMTP server writes the client's host name into the Received field
+# through the JVM's resolver (InetAddress.getHostName), not through its
+# DNSService, i.e. through the machine's /etc/resolv.conf. Where that resolver
+# is slow or unreachable (sandboxes), every mail stalls for its timeout (~5 s,
+# seen here); that is the machine, not James or DMARC. So the JVM gets its own
+# hosts file (JDK property jdk.net.hosts.file): 127.0.0.2 is mail.sender.test,
+# as the PTR in knotd says. BENCH_JVM_HOSTS_FILE=0 turns this off.
+if [ "${BENCH_JVM_HOSTS_FILE:-1}" = 1 ]; then
+    printf '127.0.0.1 localhost %s\n127.0.0.2 mail.sender.test\n' "$(hostname)" >"$WORK/jvm-hosts"
+    JAVA_OPTS="$JAVA_OPTS -Djdk.net.hosts.file=$WORK/jvm-hosts"
+fi
+
+RESULTS="$WORK/results.tsv"
+printf 'round\tconfig\tmsgs_per_s\tdeliver_s\tsend_s\tjames_cpu_ms_per_msg\tdns_queries\tloadavg1\n' >"$RESULTS"
+T0=$(date +%s)
+TICKS="$(getconf CLK_TCK)"
+for round in $(seq 1 "$ROUNDS"); do
+    if [ $((round % 2)) = 1 ]; then order="without with"; else order="with without"; fi
+    for cfg in $order; do
+        home="$WORK/james-$cfg-$round"
+        say "round $round/$ROUNDS: $cfg: starting James"
+        start_james "$cfg" "$home"
+        if [ "$WARMUP" -gt 0 ]; then
+            "${LOAD[@]}" send --port "$SMTP_PORT" --imap-port "$IMAP_PORT" --recipients "$RECIPIENTS" --count "$WARMUP" \
+                --sessions "$SESSIONS" --per-connection "$PER_CONNECTION" --size "$SIZE" \
+                --delivery-log "$home/logs/james.log" >"$home.warmup.json" \
+                || die "warm-up failed ($cfg): $(cat "$home.warmup.json")"
+            check_dmarc_header "$cfg" "$home.warmup-header.txt"
+        fi
+        load1="$(cut -d' ' -f1 /proc/loadavg)"
+        dns0="$(dns_queries)"
+        cpu0="$(james_cpu_ticks)"
+        "${LOAD[@]}" send --port "$SMTP_PORT" --imap-port "$IMAP_PORT" --recipients "$RECIPIENTS" --count "$MESSAGES" \
+            --sessions "$SESSIONS" --per-connection "$PER_CONNECTION" --size "$SIZE" \
+            --delivery-log "$home/logs/james.log" >"$home.json" \
+            || die "measured run failed ($cfg, round $round): $(cat "$home.json")"
+        cpu1="$(james_cpu_ticks)"
+        dns1="$(dns_queries)"
+        check_dmarc_header "$cfg" "$home.header.txt"
+        if [ "$cfg" = with ]; then
+            say "  newest message: $AR_SAMPLE"
+            # No evaluation may have failed (temperror) during the run.
+            if grep -q 'DMARC check of mail .* failed' "$home/logs/james.log"; then
+                die "DmarcCheck reported failures, see $home/logs/james.log"
+            fi
+        fi
+        stop_james
+        read -r rate deliver send_s <<<"$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["msgs_per_second"], r["deliver_seconds"], r["send_seconds"])' "$home.json")"
+        cpu_ms="$(awk -v a="$cpu0" -v b="$cpu1" -v t="$TICKS" -v n="$MESSAGES" 'BEGIN { printf "%.2f", (b - a) * 1000 / t / n }')"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$cfg" "$rate" "$deliver" "$send_s" "$cpu_ms" "$((dns1 - dns0))" "$load1" >>"$RESULTS"
+        say "round $round/$ROUNDS: $cfg: $rate msgs/s (delivered in ${deliver}s, accepted in ${send_s}s), James CPU ${cpu_ms} ms/msg, $((dns1 - dns0)) DNS queries, load $load1"
+    done
+done
+ELAPSED=$(( $(date +%s) - T0 ))
+
+col() { awk -F'\t' -v c="$1" -v k="$2" 'NR > 1 && $2 == c { print $k }' "$RESULTS"; }
+MED_WITHOUT="$(col without 3 | median)"
+MED_WITH="$(col with 3 | median)"
+CPU_WITHOUT="$(col without 6 | median)"
+CPU_WITH="$(col with 6 | median)"
+{
+    echo
+    echo "James 3.8.1 memory server, N=$MESSAGES messages of ~${SIZE}B, $SESSIONS SMTP sessions from 127.0.0.2," \
+         "$PER_CONNECTION msg/connection, $RECIPIENTS recipient mailboxes, warm-up $WARMUP, $ROUNDS rounds, DNS cache warm"
+    echo "machine: $(nproc) CPUs, load average at end $(cut -d' ' -f1-3 /proc/loadavg); benchmark took ${ELAPSED}s"
+    echo
+    column -t -s $'\t' "$RESULTS"
+    echo
+    printf '%-10s %16s %24s\n' config "median msgs/s" "median James CPU ms/msg"
+    printf '%-10s %16s %24s\n' without "$MED_WITHOUT" "$CPU_WITHOUT"
+    printf '%-10s %16s %24s\n' with "$MED_WITH" "$CPU_WITH"
+    awk -v a="$MED_WITH" -v b="$MED_WITHOUT" -v c="$CPU_WITH" -v d="$CPU_WITHOUT" 'BEGIN {
+        printf "ratio with/without: throughput %.3f, James CPU per message %.3f\n", a / b, c / d }'
+} | tee "$WORK/summary.txt"
+say "DNS queries by type, whole benchmark (warm-ups included): $(dns_queries_by_type)"
+[ -z "$OUT" ] || cp "$WORK/summary.txt" "$OUT"
