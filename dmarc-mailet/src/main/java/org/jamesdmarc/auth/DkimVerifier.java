@@ -62,6 +62,11 @@ public final class DkimVerifier {
      */
     public List<DkimOutcome> verify(byte[] message) {
         Objects.requireNonNull(message, "message");
+        if (!mayHaveSignature(message)) {
+            // RFC 6376 §6.1: no DKIM-Signature field, nothing to verify. Checked before parsing because
+            // building a jDKIM Message makes mime4j scan the class path (ServiceLoader) on every call.
+            return List.of();
+        }
         Message parsed;
         try {
             parsed = new Message(new ByteArrayInputStream(message));
@@ -76,6 +81,51 @@ public final class DkimVerifier {
         } finally {
             parsed.dispose();
         }
+    }
+
+    private static final byte[] FIELD_NAME = "dkim-signature".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /**
+     * True when a header line starts with {@code DKIM-Signature} (any case) followed by optional WSP and a
+     * colon. A cheap over-approximation: a false positive only costs the full parse.
+     */
+    static boolean mayHaveSignature(byte[] m) {
+        int i = 0;
+        while (i < m.length) {
+            if (m[i] == '\r' || m[i] == '\n') {
+                return false; // empty line: end of the header section
+            }
+            if (startsWithFieldName(m, i)) {
+                int j = i + FIELD_NAME.length;
+                while (j < m.length && (m[j] == ' ' || m[j] == '\t')) {
+                    j++;
+                }
+                if (j < m.length && m[j] == ':') {
+                    return true;
+                }
+            }
+            while (i < m.length && m[i] != '\n') {
+                i++;
+            }
+            i++;
+        }
+        return false;
+    }
+
+    private static boolean startsWithFieldName(byte[] m, int at) {
+        if (at + FIELD_NAME.length > m.length) {
+            return false;
+        }
+        for (int k = 0; k < FIELD_NAME.length; k++) {
+            int c = m[at + k];
+            if (c >= 'A' && c <= 'Z') {
+                c += 'a' - 'A';
+            }
+            if (c != FIELD_NAME[k]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private List<DkimOutcome> verify(Message message) {
