@@ -150,7 +150,6 @@ public final class InMemoryDnsClient extends AbstractDnsClient {
             case EXISTS -> a(domain, "192.0.2.1");
             case NON_EXISTENT -> setAll(domain, DnsStatus.NODATA);
             case TEMPFAIL -> setAll(domain, DnsStatus.TEMPFAIL);
-            default -> throw new IllegalArgumentException(existence.name());
         }
         return this;
     }
