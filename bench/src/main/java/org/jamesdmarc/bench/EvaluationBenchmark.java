@@ -9,13 +9,13 @@ import org.jamesdmarc.auth.DkimResult;
 import org.jamesdmarc.auth.SpfOutcome;
 import org.jamesdmarc.auth.SpfResult;
 import org.jamesdmarc.auth.SpfScope;
+import org.jamesdmarc.dns.testing.InMemoryDnsClient;
 import org.jamesdmarc.policy.DiscoveryMode;
 import org.jamesdmarc.policy.DmarcEvaluation;
 import org.jamesdmarc.policy.DmarcEvaluator;
 import org.jamesdmarc.policy.DmarcInput;
 import org.jamesdmarc.policy.DmarcResult;
 import org.jamesdmarc.policy.EvaluationOptions;
-import org.jamesdmarc.policy.InMemoryDns;
 import org.jamesdmarc.policy.PublicSuffixList;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -43,7 +43,7 @@ public class EvaluationBenchmark {
 
     @Setup
     public void setUp() {
-        InMemoryDns dns = new InMemoryDns(false)
+        InMemoryDnsClient dns = new InMemoryDnsClient().withoutQueryLog()
                 .dmarc("example.com", "v=DMARC1; p=reject; rua=mailto:dmarc-reports@example.com; adkim=r; aspf=r")
                 .txt("_dmarc.com", "some unrelated text");
         treeWalk = new DmarcEvaluator(dns, EvaluationOptions.defaults());

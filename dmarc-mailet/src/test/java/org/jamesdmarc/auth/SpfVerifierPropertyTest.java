@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.InetAddress;
 import java.util.List;
 
+import org.jamesdmarc.dns.testing.InMemoryDnsClient;
 import org.jamesdmarc.policy.DomainName;
 
 import net.jqwik.api.Arbitraries;
@@ -67,6 +68,6 @@ class SpfVerifierPropertyTest {
         assertThat(outcome.domain()).isEqualTo("example.com");
         assertThat(outcome.result()).isIn(List.of(SpfResult.values()));
         // RFC 7208 §4.6.4 bounds the queries: 10 DNS terms (each mx ≤ 10 address lookups) + record fetches.
-        assertThat(dns.queries).hasSizeLessThanOrEqualTo(150);
+        assertThat(dns.queries()).hasSizeLessThanOrEqualTo(150);
     }
 }

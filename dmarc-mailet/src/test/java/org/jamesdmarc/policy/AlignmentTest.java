@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Optional;
 
+import org.jamesdmarc.dns.testing.InMemoryDnsClient;
 import org.junit.jupiter.api.Test;
 
 /** RFC 9989 §4.4 Identifier Alignment (Table 1, Appendix B.1 and B.4 examples). */
 class AlignmentTest {
 
-    private final InMemoryDns dns = new InMemoryDns();
+    private final InMemoryDnsClient dns = new InMemoryDnsClient();
 
     private Alignment alignment(DiscoveryMode mode) {
         PolicyDiscovery d = new PolicyDiscovery(dns, mode, Optional.empty());

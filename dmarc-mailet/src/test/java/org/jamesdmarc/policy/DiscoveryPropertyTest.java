@@ -9,6 +9,8 @@ import org.jamesdmarc.auth.DkimOutcome;
 import org.jamesdmarc.auth.DkimResult;
 import org.jamesdmarc.auth.SpfOutcome;
 import org.jamesdmarc.dns.DnsStatus;
+import org.jamesdmarc.dns.testing.InMemoryDnsClient;
+import org.xbill.DNS.Type;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -39,12 +41,12 @@ class DiscoveryPropertyTest {
     void walk_is_bounded_and_stays_on_the_authors_ancestors(@ForAll("labels") List<String> labels,
                                                              @ForAll("publications") List<Integer> pubs) {
         String author = String.join(".", labels);
-        InMemoryDns dns = new InMemoryDns();
+        InMemoryDnsClient dns = new InMemoryDnsClient();
         for (int i = 0; i < labels.size(); i++) {
             String name = String.join(".", labels.subList(i, labels.size()));
             int p = pubs.get(i);
             if (p == RECORDS.size()) {
-                dns.txtStatus("_dmarc." + name, DnsStatus.TEMPFAIL);
+                dns.status("_dmarc." + name, Type.TXT, DnsStatus.TEMPFAIL);
             } else if (p >= 0) {
                 dns.dmarc(name, RECORDS.get(p));
             }

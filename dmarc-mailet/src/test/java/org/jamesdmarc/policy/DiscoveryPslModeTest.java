@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Optional;
 
+import org.jamesdmarc.dns.testing.InMemoryDnsClient;
 import org.junit.jupiter.api.Test;
 
 /** RFC 7489 §6.6.3 policy discovery with the Public Suffix List, and how it differs from the tree walk. */
 class DiscoveryPslModeTest {
 
-    private final InMemoryDns dns = new InMemoryDns();
+    private final InMemoryDnsClient dns = new InMemoryDnsClient();
 
     private PolicyDiscovery discovery(DiscoveryMode mode) {
         return new PolicyDiscovery(dns, mode, Optional.empty());

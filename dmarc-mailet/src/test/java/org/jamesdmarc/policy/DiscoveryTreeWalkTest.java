@@ -6,12 +6,14 @@ import java.util.List;
 import java.util.Optional;
 
 import org.jamesdmarc.dns.DnsStatus;
+import org.jamesdmarc.dns.testing.InMemoryDnsClient;
 import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Type;
 
 /** RFC 9989 §4.10 DNS Tree Walk, §4.10.1 policy discovery and §4.10.2 Organizational Domain. */
 class DiscoveryTreeWalkTest {
 
-    private final InMemoryDns dns = new InMemoryDns();
+    private final InMemoryDnsClient dns = new InMemoryDnsClient();
 
     private PolicyDiscovery discovery() {
         return new PolicyDiscovery(dns, DiscoveryMode.TREEWALK, Optional.empty());
@@ -276,9 +278,9 @@ class DiscoveryTreeWalkTest {
 
     @Test
     void nodata_and_servfail_are_told_apart() {
-        dns.txtStatus("_dmarc.example.com", DnsStatus.NODATA);
+        dns.status("_dmarc.example.com", Type.TXT, DnsStatus.NODATA);
         assertThat(discovery().discover("example.com").status()).isEqualTo(DiscoveryStatus.NONE);
-        dns.txtStatus("_dmarc.example.com", DnsStatus.TEMPFAIL);
+        dns.status("_dmarc.example.com", Type.TXT, DnsStatus.TEMPFAIL);
         assertThat(discovery().discover("example.com").status()).isEqualTo(DiscoveryStatus.TEMPERROR);
     }
 

@@ -12,12 +12,13 @@ import org.jamesdmarc.auth.SpfOutcome;
 import org.jamesdmarc.auth.SpfResult;
 import org.jamesdmarc.auth.SpfScope;
 import org.jamesdmarc.dns.DomainExistence;
+import org.jamesdmarc.dns.testing.InMemoryDnsClient;
 import org.junit.jupiter.api.Test;
 
 /** DMARC evaluation: pass/fail, applied policy tag, disposition, t=y, legacy pct, temp failures. */
 class EvaluatorTest {
 
-    private final InMemoryDns dns = new InMemoryDns();
+    private final InMemoryDnsClient dns = new InMemoryDnsClient();
 
     private DmarcEvaluator evaluator() {
         return new DmarcEvaluator(dns, EvaluationOptions.defaults());
@@ -184,6 +185,7 @@ class EvaluatorTest {
     @Test
     void existing_subdomain_gets_sp() {
         dns.dmarc("example.com", "v=DMARC1; p=reject; sp=quarantine; np=none");
+        dns.existence("mail.example.com", DomainExistence.EXISTS);
         DmarcEvaluation e = evaluator().evaluate("mail.example.com", SPF_NONE, List.of());
         assertThat(e.result()).isEqualTo(DmarcResult.FAIL);
         assertThat(e.appliedPolicy()).contains(new AppliedPolicy(AppliedPolicyTag.SP, Policy.QUARANTINE));

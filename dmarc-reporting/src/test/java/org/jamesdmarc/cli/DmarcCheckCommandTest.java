@@ -10,14 +10,15 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.jamesdmarc.dns.DnsSettings;
+import org.jamesdmarc.dns.testing.InMemoryDnsClient;
 import org.junit.jupiter.api.Test;
 
 /** {@code dmarc check} against an in-memory DNS (the real-DNS version is DmarcCheckRealDnsTest). */
 class DmarcCheckCommandTest {
 
-    private final InMemoryDns dns = new InMemoryDns()
+    private final InMemoryDnsClient dns = new InMemoryDnsClient()
             .txt("_dmarc.example.com", "v=DMARC1; p=reject; sp=quarantine; rua=mailto:agg@example.com")
-            .tempfail("_dmarc.flaky.example");
+            .tempFail("_dmarc.flaky.example");
     private final List<DnsSettings> settingsSeen = new ArrayList<>();
 
     private CliRun check(String... args) {
@@ -106,7 +107,7 @@ class DmarcCheckCommandTest {
         CliRun dashed = check("--", "-bad.example");
         assertThat(dashed.exitCode()).isEqualTo(ExitCodes.INVALID);
         assertThat(dashed.err()).contains("not a valid domain name");
-        assertThat(dns.queries).isEmpty();
+        assertThat(dns.queries()).isEmpty();
     }
 
     @Test
@@ -183,7 +184,7 @@ class DmarcCheckCommandTest {
             }
         }
         assertThat(checked).isEqualTo(CheckCommand.MAX_DESTINATION_HOSTS + 1); // host1 twice
-        long verificationQueries = dns.queries.stream().filter(q -> q.contains("._report._dmarc.")).count();
+        long verificationQueries = dns.queries().stream().filter(q -> q.contains("._report._dmarc.")).count();
         assertThat(verificationQueries).isEqualTo(CheckCommand.MAX_DESTINATION_HOSTS);
         assertThat(d.get(30).get("authorization").asText()).isEqualTo("not-authorized");
     }

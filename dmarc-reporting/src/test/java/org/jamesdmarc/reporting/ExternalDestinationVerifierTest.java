@@ -2,37 +2,19 @@ package org.jamesdmarc.reporting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
-
-import org.jamesdmarc.dns.DnsAnswer;
 import org.jamesdmarc.dns.DnsClient;
 import org.jamesdmarc.dns.DnsStatus;
-import org.jamesdmarc.dns.DomainExistence;
-import org.jamesdmarc.dns.TxtAnswer;
+import org.jamesdmarc.dns.testing.InMemoryDnsClient;
 import org.jamesdmarc.reporting.ExternalDestinationVerifier.Verification;
 import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Type;
 
 class ExternalDestinationVerifierTest {
 
     /** Answers one TXT name; everything else NXDOMAIN. */
     private static DnsClient dns(String name, DnsStatus status, String... texts) {
-        return new DnsClient() {
-            @Override
-            public DnsAnswer query(String n, int type) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public TxtAnswer txt(String n) {
-                return n.equals(name) ? new TxtAnswer(status, List.of(texts), status.name())
-                        : new TxtAnswer(DnsStatus.NXDOMAIN, List.of(), "NXDOMAIN");
-            }
-
-            @Override
-            public DomainExistence exists(String domain) {
-                throw new UnsupportedOperationException();
-            }
-        };
+        InMemoryDnsClient dns = new InMemoryDnsClient();
+        return status == DnsStatus.FOUND ? dns.txt(name, texts) : dns.status(name, Type.TXT, status);
     }
 
     private static final String NAME = "blue.example.com._report._dmarc.red.example.net";

@@ -1,6 +1,11 @@
 package org.jamesdmarc.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.jamesdmarc.e2e.SampleSetup.AUTHSERV_ID;
+import static org.jamesdmarc.e2e.SampleSetup.BAD_IP;
+import static org.jamesdmarc.e2e.SampleSetup.GOOD_IP;
+import static org.jamesdmarc.e2e.SampleSetup.QUARANTINE;
+import static org.jamesdmarc.e2e.SampleSetup.SPF;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,11 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PostfixFrontDmarcIT {
     private static final Duration DELIVERY = Duration.ofSeconds(30);
-    private static final String AUTHSERV_ID = "mx.james.local";
-    private static final String SPF = "v=spf1 ip4:127.0.0.2 -all";
-    private static final String GOOD_IP = "127.0.0.2";
-    private static final String BAD_IP = "127.0.0.3";
-    private static final String QUARANTINE = "var/mail/dmarc-quarantine";
     private static final Path VARIANT = JamesProcess.repositoryRoot()
         .resolve("james-config-samples/variants/postfix-front");
 

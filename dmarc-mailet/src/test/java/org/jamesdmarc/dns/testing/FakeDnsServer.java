@@ -1,6 +1,5 @@
 package org.jamesdmarc.dns.testing;
 
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -25,13 +24,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import org.jamesdmarc.dns.DnsSettings;
-import org.xbill.DNS.AAAARecord;
-import org.xbill.DNS.ARecord;
-import org.xbill.DNS.Address;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
-import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
@@ -167,17 +162,7 @@ public final class FakeDnsServer implements AutoCloseable {
     }
 
     public FakeDnsServer txt(String name, long ttl, String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        List<byte[]> strings = new ArrayList<>();
-        for (int at = 0; at < bytes.length; at += 255) {
-            byte[] part = new byte[Math.min(255, bytes.length - at)];
-            System.arraycopy(bytes, at, part, 0, part.length);
-            strings.add(part);
-        }
-        if (strings.isEmpty()) {
-            strings.add(new byte[0]);
-        }
-        return txtBytes(name, ttl, strings);
+        return record(TestRecords.txt(name, ttl, text));
     }
 
     /** One TXT record made of exactly these character-strings (each at most 255 octets). */
@@ -191,15 +176,7 @@ public final class FakeDnsServer implements AutoCloseable {
 
     /** One TXT record made of exactly these raw character-strings. */
     public FakeDnsServer txtBytes(String name, long ttl, List<byte[]> strings) {
-        ByteArrayOutputStream rdata = new ByteArrayOutputStream();
-        for (byte[] string : strings) {
-            if (string.length > 255) {
-                throw new IllegalArgumentException("a character-string holds at most 255 octets");
-            }
-            rdata.write(string.length);
-            rdata.write(string, 0, string.length);
-        }
-        return record(Record.newRecord(name(name), Type.TXT, DClass.IN, ttl, rdata.toByteArray()));
+        return record(TestRecords.txtBytes(name, ttl, strings));
     }
 
     public FakeDnsServer a(String name, String ipv4) {
@@ -207,15 +184,15 @@ public final class FakeDnsServer implements AutoCloseable {
     }
 
     public FakeDnsServer a(String name, long ttl, String ipv4) {
-        return record(new ARecord(name(name), DClass.IN, ttl, ip(ipv4, Address.IPv4)));
+        return record(TestRecords.a(name, ttl, ipv4));
     }
 
     public FakeDnsServer aaaa(String name, String ipv6) {
-        return record(new AAAARecord(name(name), DClass.IN, DEFAULT_TTL, ip(ipv6, Address.IPv6)));
+        return record(TestRecords.aaaa(name, DEFAULT_TTL, ipv6));
     }
 
     public FakeDnsServer mx(String name, int preference, String exchange) {
-        return record(new MXRecord(name(name), DClass.IN, DEFAULT_TTL, preference, name(exchange)));
+        return record(TestRecords.mx(name, DEFAULT_TTL, preference, exchange));
     }
 
     public FakeDnsServer cname(String name, String target) {
@@ -223,7 +200,7 @@ public final class FakeDnsServer implements AutoCloseable {
     }
 
     public FakeDnsServer cname(String name, long ttl, String target) {
-        return record(new CNAMERecord(name(name), DClass.IN, ttl, name(target)));
+        return record(TestRecords.cname(name, ttl, target));
     }
 
     // ---- scripted misbehaviour (takes precedence over data) ----
@@ -499,18 +476,6 @@ public final class FakeDnsServer implements AutoCloseable {
     }
 
     private static Name name(String name) {
-        try {
-            return Name.fromString(name, Name.root);
-        } catch (TextParseException e) {
-            throw new IllegalArgumentException("bad test name " + name, e);
-        }
-    }
-
-    private static InetAddress ip(String literal, int family) {
-        try {
-            return Address.getByAddress(literal, family);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("bad test address " + literal, e);
-        }
+        return TestRecords.name(name);
     }
 }
