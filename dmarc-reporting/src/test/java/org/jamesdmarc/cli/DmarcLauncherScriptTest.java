@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.jamesdmarc.testsupport.KnotDnsServer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,14 +96,22 @@ class DmarcLauncherScriptTest {
     }
 
     private static Run launch(String... args) throws IOException, InterruptedException {
+        return launchWithInput(null, args);
+    }
+
+    private static Run launchWithInput(Path stdin, String... args) throws IOException, InterruptedException {
         List<String> cmd = new java.util.ArrayList<>();
         cmd.add(copy.resolve("dmarc").toString());
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile("dmarc-out", ".txt");
         Path err = Files.createTempFile("dmarc-err", ".txt");
         try {
-            Process p = new ProcessBuilder(cmd).directory(copy.toFile())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(copy.toFile())
+                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            if (stdin != null) {
+                pb.redirectInput(stdin.toFile());
+            }
+            Process p = pb.start();
             // Generous: the first run may have to build the jar with Maven.
             if (!p.waitFor(10, TimeUnit.MINUTES)) {
                 p.destroyForcibly();
@@ -130,5 +139,36 @@ class DmarcLauncherScriptTest {
         assertThat(invalid.exit()).isEqualTo(ExitCodes.INVALID);
         assertThat(invalid.out()).startsWith("Invalid DMARC record");
         assertThat(invalid.err()).doesNotContain("building");
+    }
+
+    @Test
+    void checkAndEvaluateThroughTheLauncherAgainstARealDnsServer() throws Exception {
+        try (KnotDnsServer dns = KnotDnsServer.builder()
+                .zone("launcher.test")
+                    .txt("_dmarc", "v=DMARC1; p=reject; rua=mailto:dmarc@launcher.test")
+                    .txt("@", "v=spf1 ip4:127.0.0.2 -all")
+                .start()) {
+            Run check = launch("check", "mail.launcher.test", "--dns", dns.hostPort(), "--json");
+            assertThat(check.exit()).as(check.err()).isZero();
+            JsonNode c = new ObjectMapper().readTree(check.out());
+            assertThat(c.get("result").asText()).isEqualTo("found");
+            assertThat(c.get("policyDomain").asText()).isEqualTo("launcher.test");
+            assertThat(c.get("record").get("p").asText()).isEqualTo("reject");
+
+            Path message = Files.createTempFile(copy, "message", ".eml");
+            Files.writeString(message, "From: Alice <alice@launcher.test>\nTo: bob@example.net\nSubject: hi\n\nhello\n",
+                    StandardCharsets.US_ASCII);
+            Run spoofed = launchWithInput(message, "evaluate", "--ip", "127.0.0.3", "--helo", "client.example",
+                    "--mail-from", "bounce@launcher.test", "--dns", dns.hostPort(), "--authserv-id", "mx.test", "--json");
+            assertThat(spoofed.exit()).as(spoofed.err()).isZero();
+            JsonNode e = new ObjectMapper().readTree(spoofed.out());
+            assertThat(e.get("dmarc").get("result").asText()).isEqualTo("fail");
+            assertThat(e.get("dmarc").get("disposition").asText()).isEqualTo("reject");
+            assertThat(e.get("authenticationResults").asText()).startsWith("mx.test; dmarc=fail");
+
+            Run aligned = launchWithInput(message, "evaluate", "--ip", "127.0.0.2", "--helo", "client.example",
+                    "--mail-from", "bounce@launcher.test", "--dns", dns.hostPort(), "--json");
+            assertThat(new ObjectMapper().readTree(aligned.out()).get("dmarc").get("result").asText()).isEqualTo("pass");
+        }
     }
 }
