@@ -42,6 +42,9 @@ public final class DmarcChecker {
 
     private static final Logger LOG = LoggerFactory.getLogger(DmarcChecker.class);
 
+    /** The most author domains one message may name (RFC 9989 §5.3.1 lets a receiver reject multi-valued From). */
+    public static final int MAX_AUTHOR_DOMAINS = 10;
+
     private final CheckSettings settings;
     private final DmarcEvaluator evaluator;
     private final SpfVerifier spfVerifier;
@@ -153,6 +156,12 @@ public final class DmarcChecker {
             }
             if (settings.rejectMultiValueFrom()) {
                 return Optional.of(refused(HeaderViolation.MULTI_VALUE_FROM, "From names several domains " + m.domains(), forged));
+            }
+            if (m.domains().size() > MAX_AUTHOR_DOMAINS) {
+                // Each author domain costs a policy discovery: past this bound the message is refused rather
+                // than evaluated in part, since skipping any domain could skip the one that fails.
+                return Optional.of(refused(HeaderViolation.MULTI_VALUE_FROM, "From names " + m.domains().size()
+                        + " domains, more than " + MAX_AUTHOR_DOMAINS + " are not evaluated", forged));
             }
             return Optional.empty();
         }

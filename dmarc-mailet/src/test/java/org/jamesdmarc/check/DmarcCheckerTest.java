@@ -228,6 +228,19 @@ class DmarcCheckerTest {
     }
 
     @Test
+    void tooManyAuthorDomainsAreRefusedEvenWithoutRejectMultiValueFrom() throws Exception {
+        StringBuilder from = new StringBuilder();
+        for (int i = 0; i <= DmarcChecker.MAX_AUTHOR_DOMAINS; i++) {
+            from.append(i == 0 ? "" : ", ").append("a@d").append(i).append(".test");
+        }
+        CheckOutcome outcome = DmarcChecker.create(settings()).check(context("127.0.0.2", "x@sender.test", message(from.toString())));
+        assertThat(outcome).isInstanceOfSatisfying(CheckOutcome.Refused.class,
+                r -> assertThat(r.violation()).isEqualTo(HeaderViolation.MULTI_VALUE_FROM));
+        // No discovery was attempted for any of them.
+        assertThat(dns.queries()).noneMatch(q -> q.name().contains("_dmarc.d"));
+    }
+
+    @Test
     void missingFromIsSkippedOrRefused() throws Exception {
         byte[] m = "To: bob@receiver.test\r\nSubject: x\r\n\r\nbody\r\n".getBytes(StandardCharsets.UTF_8);
         assertThat(DmarcChecker.create(settings()).check(context("127.0.0.2", "x@sender.test", m)))
