@@ -2,6 +2,7 @@ package org.jamesdmarc.james;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -34,12 +35,14 @@ final class HeaderEditor {
         List<String> lines = Collections.list(message.getAllHeaderLines());
         Set<String> names = new LinkedHashSet<>();
         List<String> kept = new ArrayList<>(lines.size());
+        Set<Integer> forgedSet = new HashSet<>(forgedIndexes);
         int arIndex = 0;
         for (String line : lines) {
             String name = fieldName(line);
             names.add(name);
-            if (name.equalsIgnoreCase(AUTHENTICATION_RESULTS)) {
-                boolean forged = forgedIndexes.contains(arIndex);
+            // Count as the checker does (HeaderSection): a line without a colon is not a field.
+            if (line.indexOf(':') > 0 && name.equalsIgnoreCase(AUTHENTICATION_RESULTS)) {
+                boolean forged = forgedSet.contains(arIndex);
                 arIndex++;
                 if (forged) {
                     continue;
@@ -65,8 +68,9 @@ final class HeaderEditor {
         return prefix + MimeUtility.fold(prefix.length(), value);
     }
 
+    /** The name as javax.mail's InternetHeader has it (trimmed of everything up to U+0020), so removeHeader finds it. */
     private static String fieldName(String line) {
         int colon = line.indexOf(':');
-        return (colon < 0 ? line : line.substring(0, colon)).strip();
+        return (colon < 0 ? line : line.substring(0, colon)).trim();
     }
 }
