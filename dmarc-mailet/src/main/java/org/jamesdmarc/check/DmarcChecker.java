@@ -1,6 +1,8 @@
 package org.jamesdmarc.check;
 
 import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,8 +23,10 @@ import org.jamesdmarc.auth.SpfOutcome;
 import org.jamesdmarc.auth.SpfVerifier;
 import org.jamesdmarc.auth.TrustedAuthResults;
 import org.jamesdmarc.auth.TrustedAuthResultsExtractor;
+import org.jamesdmarc.dns.DnsAnswer;
 import org.jamesdmarc.dns.DnsClient;
 import org.jamesdmarc.dns.DnsClients;
+import org.jamesdmarc.dns.DnsStatus;
 import org.jamesdmarc.policy.AuthorDomainResult;
 import org.jamesdmarc.policy.DmarcEvaluation;
 import org.jamesdmarc.policy.DmarcEvaluator;
@@ -31,6 +35,11 @@ import org.jamesdmarc.policy.FromHeaderParser;
 import org.jamesdmarc.policy.PublicSuffixList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.PTRRecord;
+import org.xbill.DNS.ReverseMap;
+import org.xbill.DNS.Type;
 
 /**
  * The one evaluation path: From field, trusted upstream results or our own SPF and DKIM checks, DMARC
@@ -41,6 +50,7 @@ import org.slf4j.LoggerFactory;
 public final class DmarcChecker {
 
     private static final Logger LOG = LoggerFactory.getLogger(DmarcChecker.class);
+    private static final int MAX_PTR_NAMES = 10;
 
     private final CheckSettings settings;
     private final DmarcEvaluator evaluator;
@@ -49,11 +59,13 @@ public final class DmarcChecker {
     private final OwnAuthResultsRemover ownResults;
     private final TrustedAuthResultsExtractor trustedResults;
     private final AuthenticationResultsWriter writer;
+    private final DnsClient dns;
 
     /** A checker whose DNS, SPF, DKIM and DMARC lookups all go through {@code dns}. */
     public DmarcChecker(CheckSettings settings, DnsClient dns, DmarcEvaluator evaluator) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
+        this.dns = Objects.requireNonNull(dns, "dns");
         this.spfVerifier = new SpfVerifier(dns);
         DkimVerifier dkim = new DkimVerifier(dns);
         this.dkimVerifier = dkim::verify;
@@ -109,7 +121,7 @@ public final class DmarcChecker {
                                   List<HeaderField> authResults, List<Integer> forged) {
         ClientIdentity client = TrustedRelay.originalClient(context, headers, settings.trustedRelays());
 
-        if (settings.ignoreHosts().matches(client.address(), client.helo())) {
+        if (ignoredHost(client.address())) {
             return skipped(SkipReason.IGNORED_HOST, "client " + client.address().getHostAddress() + " is in ignoreHosts", forged);
         }
         if (context.authenticated() && settings.ignoreAuthenticatedClients()) {
@@ -144,6 +156,45 @@ public final class DmarcChecker {
         String ar = writer.value(summary(evaluation), Optional.of(spf.outcome()), dkim.outcomes());
         return new CheckOutcome.Evaluated(evaluation, spf.outcome(), dkim.outcomes(), spf.source(), dkim.source(),
                 client, ar, forged);
+    }
+
+    /**
+     * ignoreHosts (OpenDMARC IgnoreHosts): addresses match the client address; host names match the client's
+     * forward-confirmed reverse DNS name (OpenDMARC compares the host name the MTA verified), never the HELO
+     * name, which the client chooses freely: "EHLO partner.example" must not switch the check off.
+     * A DNS failure leaves the name unknown, so the mail is checked.
+     */
+    private boolean ignoredHost(InetAddress address) {
+        HostList hosts = settings.ignoreHosts();
+        if (!hosts.hasNames()) {
+            return hosts.matches(address, null);
+        }
+        List<String> names = confirmedNames(address);
+        if (names.isEmpty()) {
+            return hosts.matches(address, null);
+        }
+        return names.stream().anyMatch(n -> hosts.matches(address, n));
+    }
+
+    /** The PTR names of {@code address} whose A/AAAA records lead back to it (at most {@link #MAX_PTR_NAMES} tried). */
+    private List<String> confirmedNames(InetAddress address) {
+        DnsAnswer ptr = dns.query(ReverseMap.fromAddress(address).toString(), Type.PTR);
+        if (ptr.status() != DnsStatus.FOUND) {
+            return List.of();
+        }
+        int type = address instanceof Inet6Address ? Type.AAAA : Type.A;
+        List<String> names = new ArrayList<>();
+        ptr.records().stream().filter(PTRRecord.class::isInstance).map(PTRRecord.class::cast).limit(MAX_PTR_NAMES)
+                .forEach(p -> {
+                    String name = p.getTarget().toString(true);
+                    DnsAnswer forward = dns.query(name, type);
+                    if (forward.status() == DnsStatus.FOUND && forward.records().stream()
+                            .anyMatch(r -> address.equals(r instanceof ARecord a ? a.getAddress()
+                                    : r instanceof AAAARecord aaaa ? aaaa.getAddress() : null))) {
+                        names.add(name);
+                    }
+                });
+        return names;
     }
 
     private Optional<CheckOutcome> screenFrom(AuthorDomainResult from, List<Integer> forged) {

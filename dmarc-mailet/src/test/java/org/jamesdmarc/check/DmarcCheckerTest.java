@@ -210,6 +210,31 @@ class DmarcCheckerTest {
     }
 
     @Test
+    void ignoreHostsNamesMatchTheForwardConfirmedClientNameNeverTheHelo() throws Exception {
+        DmarcChecker checker = DmarcChecker.create(settingsBuilder().ignoreHosts("partner.test, .trusted.test").build());
+        // The HELO name is whatever the client says: announcing a listed name must not skip the check.
+        for (String helo : new String[] {"partner.test", "mx.trusted.test"}) {
+            MessageContext spoofed = new MessageContext(InetAddress.getByName("127.0.0.3"), helo,
+                    Optional.of("x@sender.test"), false, message("a@sender.test"));
+            assertThat(checker.check(spoofed)).as(helo).isInstanceOf(CheckOutcome.Evaluated.class);
+        }
+
+        // The listed host, identified by forward-confirmed reverse DNS (OpenDMARC matches the MTA's client host name).
+        dns.record(new org.xbill.DNS.PTRRecord(org.xbill.DNS.Name.fromString("4.0.0.127.in-addr.arpa."),
+                        org.xbill.DNS.DClass.IN, 300, org.xbill.DNS.Name.fromString("partner.test.")))
+                .record(new org.xbill.DNS.ARecord(org.xbill.DNS.Name.fromString("partner.test."),
+                        org.xbill.DNS.DClass.IN, 300, InetAddress.getByName("127.0.0.4")));
+        assertThat(checker.check(context("127.0.0.4", "x@sender.test", message("a@sender.test"))))
+                .isInstanceOfSatisfying(CheckOutcome.Skipped.class, s -> assertThat(s.reason()).isEqualTo(SkipReason.IGNORED_HOST));
+
+        // A PTR record alone is the address owner's claim: not confirmed by the name's A records, not matched.
+        dns.record(new org.xbill.DNS.PTRRecord(org.xbill.DNS.Name.fromString("5.0.0.127.in-addr.arpa."),
+                org.xbill.DNS.DClass.IN, 300, org.xbill.DNS.Name.fromString("partner.test.")));
+        assertThat(checker.check(context("127.0.0.5", "x@sender.test", message("a@sender.test"))))
+                .isInstanceOf(CheckOutcome.Evaluated.class);
+    }
+
+    @Test
     void severalAuthorDomainsTakeTheStrictestVerdict() throws Exception {
         // SPF passes for sender.test from .2, but monitor.test is also named: the verdict is never the lenient pick.
         byte[] m = message("a@monitor.test, b@quarantine.test");
