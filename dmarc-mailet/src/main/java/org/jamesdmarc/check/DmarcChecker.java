@@ -20,6 +20,7 @@ import org.jamesdmarc.auth.OwnAuthResultsRemover;
 import org.jamesdmarc.auth.ReceivedSpfParser;
 import org.jamesdmarc.auth.ReceivedSpfVerdict;
 import org.jamesdmarc.auth.SpfOutcome;
+import org.jamesdmarc.auth.SpfScope;
 import org.jamesdmarc.auth.SpfVerifier;
 import org.jamesdmarc.auth.TrustedAuthResults;
 import org.jamesdmarc.auth.TrustedAuthResultsExtractor;
@@ -256,7 +257,10 @@ public final class DmarcChecker {
     private SpfChoice spf(MessageContext context, List<HeaderField> headers, ClientIdentity client,
                           TrustedAuthResults upstream) {
         if (!settings.spfIgnoreResults()) {
-            if (upstream.spf().isPresent()) {
+            // RFC 9989 §3.2.4 / §4.4.2: DMARC relies solely on the MAIL FROM identity; an upstream result for the
+            // HELO identity stands in for it only when the reverse-path is null (RFC 7208 §2.4).
+            if (upstream.spf().isPresent()
+                    && (upstream.spf().get().scope() != SpfScope.HELO || isNullReversePath(context.mailFrom()))) {
                 return new SpfChoice(upstream.spf().get(), ResultSource.TRUSTED_AUTHENTICATION_RESULTS);
             }
             if (client.viaTrustedRelay()) {
@@ -277,6 +281,10 @@ public final class DmarcChecker {
             return new SpfChoice(own, ResultSource.SELF);
         }
         return new SpfChoice(SpfOutcome.none(), ResultSource.UNAVAILABLE);
+    }
+
+    private static boolean isNullReversePath(Optional<String> mailFrom) {
+        return mailFrom.map(String::strip).filter(m -> !m.isEmpty() && !m.equals("<>")).isEmpty();
     }
 
     private DkimChoice dkim(MessageContext context, TrustedAuthResults upstream) {

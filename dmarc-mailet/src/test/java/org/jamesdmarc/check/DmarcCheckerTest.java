@@ -157,6 +157,24 @@ class DmarcCheckerTest {
     }
 
     @Test
+    void trustedUpstreamHeloResultIsNotTheSpfDomainWhenTheReversePathIsNotNull() throws Exception {
+        // RFC 9989 §3.2.4 / §4.4.2: DMARC relies solely on the MAIL FROM identity; HELO only stands in for a null path.
+        byte[] m = ("Authentication-Results: relay.receiver.test; spf=pass smtp.helo=sender.test\r\n"
+                + new String(message("a@sender.test"), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+        CheckSettings s = settingsBuilder().trusted("relay.receiver.test").build();
+
+        CheckOutcome.Evaluated e = evaluated(DmarcChecker.create(s).check(context("127.0.0.3", "x@other.test", m)));
+        assertThat(e.spfSource()).isEqualTo(ResultSource.SELF);
+        assertThat(e.spf().domain()).isEqualTo("other.test");
+        assertThat(e.evaluation().result()).isEqualTo(DmarcResult.FAIL);
+
+        // With the null reverse-path the HELO identity is the MAIL FROM identity (postmaster@HELO): taken.
+        CheckOutcome.Evaluated bounce = evaluated(DmarcChecker.create(s).check(context("127.0.0.3", null, m)));
+        assertThat(bounce.spfSource()).isEqualTo(ResultSource.TRUSTED_AUTHENTICATION_RESULTS);
+        assertThat(bounce.evaluation().result()).isEqualTo(DmarcResult.PASS);
+    }
+
+    @Test
     void trustedUpstreamResultsAreUsed() throws Exception {
         byte[] m = ("Authentication-Results: relay.receiver.test; spf=pass smtp.mailfrom=x@sender.test\r\n"
                 + new String(message("a@sender.test"), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
