@@ -19,6 +19,8 @@ import javax.mail.internet.MimeUtility;
 final class HeaderEditor {
 
     static final String AUTHENTICATION_RESULTS = "Authentication-Results";
+    /** Fields × distinct names above which the header is not reordered (see {@link #apply}). */
+    static final long MAX_REWRITE_WORK = 1_000_000;
 
     /** One field to prepend. */
     record Field(String name, String value) {
@@ -29,7 +31,9 @@ final class HeaderEditor {
 
     /**
      * @param forgedIndexes 0-based indexes among the Authentication-Results fields (in header order) to remove
-     * @param prepend       fields to put at the top, in this order
+     * @param prepend       fields to put at the top, in this order; for a header whose rewrite would cost more
+     *                      than {@link #MAX_REWRITE_WORK} (fields × distinct names, e.g. 20 000 distinct names),
+     *                      they go at the end, above the kept Authentication-Results fields, which follow them
      */
     static void apply(MimeMessage message, List<Integer> forgedIndexes, List<Field> prepend) throws MessagingException {
         List<String> lines = Collections.list(message.getAllHeaderLines());
@@ -49,6 +53,21 @@ final class HeaderEditor {
                 }
             }
             kept.add(line);
+        }
+        if ((long) names.size() * lines.size() > MAX_REWRITE_WORK) {
+            // javax.mail's removeHeader scans every field once per call, so moving a header of thousands of
+            // distinct field names below ours is quadratic: minutes of a spooler thread for one hostile message.
+            // Then only the Authentication-Results fields are rewritten: ours first, above the kept ones.
+            message.removeHeader(AUTHENTICATION_RESULTS);
+            for (Field f : prepend) {
+                message.addHeaderLine(line(f));
+            }
+            for (String line : kept) {
+                if (fieldName(line).equalsIgnoreCase(AUTHENTICATION_RESULTS)) {
+                    message.addHeaderLine(line);
+                }
+            }
+            return;
         }
         for (String name : names) {
             message.removeHeader(name);
