@@ -122,7 +122,8 @@ public final class DmarcChecker {
                                   List<HeaderField> authResults, List<Integer> forged) {
         ClientIdentity client = TrustedRelay.originalClient(context, headers, settings.trustedRelays());
 
-        if (ignoredHost(client.address())) {
+        if (ignoredHost(client.address())
+                && !TrustedRelay.originalClientUnreadable(context, headers, settings.trustedRelays())) {
             return skipped(SkipReason.IGNORED_HOST, "client " + client.address().getHostAddress() + " is in ignoreHosts", forged);
         }
         if (context.authenticated() && settings.ignoreAuthenticatedClients()) {

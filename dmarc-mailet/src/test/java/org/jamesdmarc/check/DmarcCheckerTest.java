@@ -216,6 +216,27 @@ class DmarcCheckerTest {
     }
 
     @Test
+    void anUnreadableRelayReceivedFieldDoesNotLetIgnoreHostsSkipTheCheck() throws Exception {
+        // variants/postfix-front: Postfix at 127.0.0.1 is a trusted relay AND in ignoreHosts (for local submissions).
+        DmarcChecker checker = DmarcChecker.create(settingsBuilder().trustedRelays("127.0.0.1/32")
+                .ignoreHosts("127.0.0.1").build());
+        // Postfix writes the client's HELO as given; "EHLO a(b" makes its Received field unreadable, and the
+        // relay's own address (listed in ignoreHosts) must not then switch DMARC off for a forged From.
+        String received = "Received: from a(b (unknown [127.0.0.3])\r\n"
+                + "\tby relay.receiver.test (Postfix) with ESMTP id 4ABC; Wed, 25 Nov 2026 12:00:00 +0000 (UTC)\r\n";
+        byte[] forged = (received + new String(message("a@sender.test"), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+        CheckOutcome.Evaluated e = evaluated(checker.check(context("127.0.0.1", "x@sender.test", forged)));
+        assertThat(e.evaluation().result()).isEqualTo(DmarcResult.FAIL);
+
+        // Mail that really started on this host (every Received hop is the relay itself) is still skipped.
+        String local = "Received: from localhost (localhost [127.0.0.1])\r\n"
+                + "\tby relay.receiver.test (Postfix) with ESMTP id 4ABD; Wed, 25 Nov 2026 12:00:00 +0000 (UTC)\r\n";
+        byte[] fromHere = (local + new String(message("a@sender.test"), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+        assertThat(checker.check(context("127.0.0.1", "x@sender.test", fromHere)))
+                .isInstanceOfSatisfying(CheckOutcome.Skipped.class, s -> assertThat(s.reason()).isEqualTo(SkipReason.IGNORED_HOST));
+    }
+
+    @Test
     void ignoredHostsAndAuthenticatedClientsAreSkipped() throws Exception {
         DmarcChecker checker = DmarcChecker.create(settingsBuilder().ignoreHosts("127.0.0.5, 10.0.0.0/8").build());
         assertThat(checker.check(context("127.0.0.5", "x@sender.test", message("a@sender.test"))))
