@@ -35,9 +35,9 @@ final class TrustedRelay {
 
     /**
      * True when the SMTP client is a trusted relay but its Received fields cannot be read (malformed, no or
-     * several address literals), so the relay itself stands for the client. The relay's address then says
-     * nothing about where the mail came from: a sender can cause this (Postfix writes "EHLO a(b" as given),
-     * so it must not make the mail skip the check through ignoreHosts. False when every hop is a trusted relay
+     * several address literals, a relay writing another format), so the relay itself stands for the client.
+     * The relay's address then says nothing about where the mail came from, so it must not make the mail
+     * skip the check through ignoreHosts. False when every hop is a trusted relay
      * (mail that started on the relay's host).
      */
     static boolean originalClientUnreadable(MessageContext context, List<HeaderField> headers, HostList trustedRelays) {

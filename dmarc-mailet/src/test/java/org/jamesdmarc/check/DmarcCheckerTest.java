@@ -220,10 +220,11 @@ class DmarcCheckerTest {
         // variants/postfix-front: Postfix at 127.0.0.1 is a trusted relay AND in ignoreHosts (for local submissions).
         DmarcChecker checker = DmarcChecker.create(settingsBuilder().trustedRelays("127.0.0.1/32")
                 .ignoreHosts("127.0.0.1").build());
-        // Postfix writes the client's HELO as given; "EHLO a(b" makes its Received field unreadable, and the
-        // relay's own address (listed in ignoreHosts) must not then switch DMARC off for a forged From.
-        String received = "Received: from a(b (unknown [127.0.0.3])\r\n"
-                + "\tby relay.receiver.test (Postfix) with ESMTP id 4ABC; Wed, 25 Nov 2026 12:00:00 +0000 (UTC)\r\n";
+        // A relay whose Received field the check cannot read (here Exim's format; Postfix itself replaces
+        // odd HELO characters with '?'): the relay's own address, listed in ignoreHosts, must not then stand
+        // for the client and switch DMARC off for a forged From.
+        String received = "Received: from [127.0.0.3] (helo=a.example)\r\n"
+                + "\tby relay.receiver.test with esmtp (Exim 4.96) id 1abc; Wed, 25 Nov 2026 12:00:00 +0000\r\n";
         byte[] forged = (received + new String(message("a@sender.test"), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
         CheckOutcome.Evaluated e = evaluated(checker.check(context("127.0.0.1", "x@sender.test", forged)));
         assertThat(e.evaluation().result()).isEqualTo(DmarcResult.FAIL);
