@@ -136,7 +136,9 @@ public final class DmarcChecker {
             return refusedOrSkipped.get();
         }
         List<String> domains = authorDomains(from);
-        if (domains.stream().anyMatch(settings.ignoreMailFrom()::contains)) {
+        // Only when every author domain is ignored: otherwise naming an ignored domain next to a forged one
+        // would switch the check off for the forged one (an attacker-chosen verdict, Chen et al. 2020).
+        if (domains.stream().allMatch(settings.ignoreMailFrom()::contains)) {
             return skipped(SkipReason.IGNORED_MAIL_FROM, "author domain " + domains + " is in ignoreMailFrom", forged);
         }
 

@@ -238,6 +238,19 @@ class DmarcCheckerTest {
     }
 
     @Test
+    void ignoreMailFromSkipsOnlyWhenEveryAuthorDomainIsIgnored() throws Exception {
+        DmarcChecker checker = DmarcChecker.create(settingsBuilder().ignoreMailFrom("quarantine.test").build());
+        assertThat(checker.check(context("127.0.0.3", "x@sender.test", message("a@quarantine.test"))))
+                .isInstanceOfSatisfying(CheckOutcome.Skipped.class, s -> assertThat(s.reason()).isEqualTo(SkipReason.IGNORED_MAIL_FROM));
+
+        // Naming an ignored domain next to the forged one must not switch the check off for the forged one.
+        CheckOutcome.Evaluated e = evaluated(checker.check(context("127.0.0.3", "x@sender.test",
+                message("a@quarantine.test, ceo@sender.test"))));
+        assertThat(e.evaluation().result()).isEqualTo(DmarcResult.FAIL);
+        assertThat(e.evaluation().disposition()).isEqualTo(Disposition.REJECT);
+    }
+
+    @Test
     void ignoredHostsAndAuthenticatedClientsAreSkipped() throws Exception {
         DmarcChecker checker = DmarcChecker.create(settingsBuilder().ignoreHosts("127.0.0.5, 10.0.0.0/8").build());
         assertThat(checker.check(context("127.0.0.5", "x@sender.test", message("a@sender.test"))))
