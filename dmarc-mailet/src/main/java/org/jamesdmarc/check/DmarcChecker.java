@@ -52,6 +52,7 @@ public final class DmarcChecker {
 
     private static final Logger LOG = LoggerFactory.getLogger(DmarcChecker.class);
     private static final int MAX_PTR_NAMES = 10;
+    private static final String AUTHENTICATION_RESULTS = "Authentication-Results";
 
     private final CheckSettings settings;
     private final DmarcEvaluator evaluator;
@@ -105,9 +106,13 @@ public final class DmarcChecker {
     /** Never throws for anything the message or DNS contains. */
     public CheckOutcome check(MessageContext context) {
         List<HeaderField> headers = HeaderSection.parse(context.message());
-        List<HeaderField> authResults = headers.stream().filter(f -> f.hasName("Authentication-Results")).toList();
+        // Every field javax.mail (so James and the mailet removing forgeries) reads as Authentication-Results:
+        // it trims the name of anything up to U+0020, obsolete "Authentication-Results :" included.
+        List<HeaderField> authResults = headers.stream()
+                .filter(f -> f.name().trim().equalsIgnoreCase(AUTHENTICATION_RESULTS)).toList();
         // RFC 8601 §5: fields claiming our authserv-id come from outside and are forgeries; drop them.
-        List<Integer> forged = ownResults.indexesToRemove(authResults);
+        List<Integer> forged = ownResults.indexesToRemove(authResults.stream()
+                .map(f -> new HeaderField(AUTHENTICATION_RESULTS, f.value())).toList());
         try {
             return evaluate(context, headers, authResults, forged);
         } catch (RuntimeException e) {
@@ -146,6 +151,9 @@ public final class DmarcChecker {
         for (int i = forged.size() - 1; i >= 0; i--) {
             untrustedRemoved.remove((int) forged.get(i));
         }
+        // Results are believed only from fields written the canonical way: a trusted relay that strips forgeries of
+        // its own id by exact field name would let "Authentication-Results :" or a NUL-suffixed name through.
+        untrustedRemoved.removeIf(f -> !f.name().equalsIgnoreCase(AUTHENTICATION_RESULTS));
         TrustedAuthResults upstream = trustedResults.extract(untrustedRemoved);
 
         SpfChoice spf = spf(context, headers, client, upstream);

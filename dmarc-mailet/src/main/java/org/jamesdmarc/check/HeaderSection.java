@@ -53,7 +53,8 @@ final class HeaderSection {
         // RFC 5322 §4.5: the obsolete syntax allows WSP before the colon. javax.mail, which reads the message
         // for James and for the mailet that removes forged fields, trims the name of anything up to U+0020;
         // do the same, or "Authentication-Results :" would escape our checks and shift the field indexes.
-        String name = raw.substring(0, colon).trim();
+        String rawName = raw.substring(0, colon);
+        String name = rawName.trim();
         if (name.isEmpty()) {
             return;
         }
@@ -63,7 +64,8 @@ final class HeaderSection {
                 return;
             }
         }
-        fields.add(new HeaderField(name, raw.substring(colon + 1).strip()));
+        // The name as written (callers that must not believe obsolete syntax compare it exactly).
+        fields.add(new HeaderField(rawName, raw.substring(colon + 1).strip()));
     }
 
     /** Offset of the empty line ending the header section (or the cap, or the message end). */

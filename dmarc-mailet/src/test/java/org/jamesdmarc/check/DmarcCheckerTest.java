@@ -175,6 +175,22 @@ class DmarcCheckerTest {
     }
 
     @Test
+    void anObsoleteSyntaxAuthenticationResultsFieldIsNotTrustedButOursIsStillRemoved() throws Exception {
+        // "Authentication-Results :" (RFC 5322 §4.5 obsolete WSP before the colon): a relay that strips forgeries
+        // of its own id by exact field name may let it through, so its results are not believed.
+        byte[] m = ("Authentication-Results : relay.receiver.test; spf=pass smtp.mailfrom=x@sender.test\r\n"
+                + "Authentication-Results\t: " + AUTHSERV + "; dmarc=pass header.from=sender.test\r\n"
+                + new String(message("a@sender.test"), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+        CheckSettings s = settingsBuilder().trusted("relay.receiver.test").build();
+        CheckOutcome.Evaluated e = evaluated(DmarcChecker.create(s).check(context("127.0.0.3", "x@sender.test", m)));
+
+        assertThat(e.spfSource()).isEqualTo(ResultSource.SELF);
+        assertThat(e.evaluation().result()).isEqualTo(DmarcResult.FAIL);
+        // javax.mail (and so James) reads both as Authentication-Results: the one claiming our id is still forged.
+        assertThat(e.forgedAuthResultsFields()).containsExactly(1);
+    }
+
+    @Test
     void trustedUpstreamResultsAreUsed() throws Exception {
         byte[] m = ("Authentication-Results: relay.receiver.test; spf=pass smtp.mailfrom=x@sender.test\r\n"
                 + new String(message("a@sender.test"), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
