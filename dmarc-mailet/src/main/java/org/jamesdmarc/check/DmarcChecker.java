@@ -1,6 +1,8 @@
 package org.jamesdmarc.check;
 
 import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,11 +20,14 @@ import org.jamesdmarc.auth.OwnAuthResultsRemover;
 import org.jamesdmarc.auth.ReceivedSpfParser;
 import org.jamesdmarc.auth.ReceivedSpfVerdict;
 import org.jamesdmarc.auth.SpfOutcome;
+import org.jamesdmarc.auth.SpfScope;
 import org.jamesdmarc.auth.SpfVerifier;
 import org.jamesdmarc.auth.TrustedAuthResults;
 import org.jamesdmarc.auth.TrustedAuthResultsExtractor;
+import org.jamesdmarc.dns.DnsAnswer;
 import org.jamesdmarc.dns.DnsClient;
 import org.jamesdmarc.dns.DnsClients;
+import org.jamesdmarc.dns.DnsStatus;
 import org.jamesdmarc.policy.AuthorDomainResult;
 import org.jamesdmarc.policy.DmarcEvaluation;
 import org.jamesdmarc.policy.DmarcEvaluator;
@@ -31,6 +36,11 @@ import org.jamesdmarc.policy.FromHeaderParser;
 import org.jamesdmarc.policy.PublicSuffixList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.PTRRecord;
+import org.xbill.DNS.ReverseMap;
+import org.xbill.DNS.Type;
 
 /**
  * The one evaluation path: From field, trusted upstream results or our own SPF and DKIM checks, DMARC
@@ -41,6 +51,8 @@ import org.slf4j.LoggerFactory;
 public final class DmarcChecker {
 
     private static final Logger LOG = LoggerFactory.getLogger(DmarcChecker.class);
+    private static final int MAX_PTR_NAMES = 10;
+    private static final String AUTHENTICATION_RESULTS = "Authentication-Results";
 
     /** The most author domains one message may name (RFC 9989 §5.3.1 lets a receiver reject multi-valued From). */
     public static final int MAX_AUTHOR_DOMAINS = 10;
@@ -52,11 +64,13 @@ public final class DmarcChecker {
     private final OwnAuthResultsRemover ownResults;
     private final TrustedAuthResultsExtractor trustedResults;
     private final AuthenticationResultsWriter writer;
+    private final DnsClient dns;
 
     /** A checker whose DNS, SPF, DKIM and DMARC lookups all go through {@code dns}. */
     public DmarcChecker(CheckSettings settings, DnsClient dns, DmarcEvaluator evaluator) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
+        this.dns = Objects.requireNonNull(dns, "dns");
         this.spfVerifier = new SpfVerifier(dns);
         DkimVerifier dkim = new DkimVerifier(dns);
         this.dkimVerifier = dkim::verify;
@@ -95,9 +109,13 @@ public final class DmarcChecker {
     /** Never throws for anything the message or DNS contains. */
     public CheckOutcome check(MessageContext context) {
         List<HeaderField> headers = HeaderSection.parse(context.message());
-        List<HeaderField> authResults = headers.stream().filter(f -> f.hasName("Authentication-Results")).toList();
+        // Every field javax.mail (so James and the mailet removing forgeries) reads as Authentication-Results:
+        // it trims the name of anything up to U+0020, obsolete "Authentication-Results :" included.
+        List<HeaderField> authResults = headers.stream()
+                .filter(f -> f.name().trim().equalsIgnoreCase(AUTHENTICATION_RESULTS)).toList();
         // RFC 8601 §5: fields claiming our authserv-id come from outside and are forgeries; drop them.
-        List<Integer> forged = ownResults.indexesToRemove(authResults);
+        List<Integer> forged = ownResults.indexesToRemove(authResults.stream()
+                .map(f -> new HeaderField(AUTHENTICATION_RESULTS, f.value())).toList());
         try {
             return evaluate(context, headers, authResults, forged);
         } catch (RuntimeException e) {
@@ -112,7 +130,8 @@ public final class DmarcChecker {
                                   List<HeaderField> authResults, List<Integer> forged) {
         ClientIdentity client = TrustedRelay.originalClient(context, headers, settings.trustedRelays());
 
-        if (settings.ignoreHosts().matches(client.address(), client.helo())) {
+        if (ignoredHost(client.address())
+                && !TrustedRelay.originalClientUnreadable(context, headers, settings.trustedRelays())) {
             return skipped(SkipReason.IGNORED_HOST, "client " + client.address().getHostAddress() + " is in ignoreHosts", forged);
         }
         if (context.authenticated() && settings.ignoreAuthenticatedClients()) {
@@ -125,7 +144,9 @@ public final class DmarcChecker {
             return refusedOrSkipped.get();
         }
         List<String> domains = authorDomains(from);
-        if (domains.stream().anyMatch(settings.ignoreMailFrom()::contains)) {
+        // Only when every author domain is ignored: otherwise naming an ignored domain next to a forged one
+        // would switch the check off for the forged one (an attacker-chosen verdict, Chen et al. 2020).
+        if (domains.stream().allMatch(settings.ignoreMailFrom()::contains)) {
             return skipped(SkipReason.IGNORED_MAIL_FROM, "author domain " + domains + " is in ignoreMailFrom", forged);
         }
 
@@ -133,6 +154,9 @@ public final class DmarcChecker {
         for (int i = forged.size() - 1; i >= 0; i--) {
             untrustedRemoved.remove((int) forged.get(i));
         }
+        // Results are believed only from fields written the canonical way: a trusted relay that strips forgeries of
+        // its own id by exact field name would let "Authentication-Results :" or a NUL-suffixed name through.
+        untrustedRemoved.removeIf(f -> !f.name().equalsIgnoreCase(AUTHENTICATION_RESULTS));
         TrustedAuthResults upstream = trustedResults.extract(untrustedRemoved);
 
         SpfChoice spf = spf(context, headers, client, upstream);
@@ -147,6 +171,45 @@ public final class DmarcChecker {
         String ar = writer.value(summary(evaluation), Optional.of(spf.outcome()), dkim.outcomes());
         return new CheckOutcome.Evaluated(evaluation, spf.outcome(), dkim.outcomes(), spf.source(), dkim.source(),
                 client, ar, forged);
+    }
+
+    /**
+     * ignoreHosts (OpenDMARC IgnoreHosts): addresses match the client address; host names match the client's
+     * forward-confirmed reverse DNS name (OpenDMARC compares the host name the MTA verified), never the HELO
+     * name, which the client chooses freely: "EHLO partner.example" must not switch the check off.
+     * A DNS failure leaves the name unknown, so the mail is checked.
+     */
+    private boolean ignoredHost(InetAddress address) {
+        HostList hosts = settings.ignoreHosts();
+        if (!hosts.hasNames()) {
+            return hosts.matches(address, null);
+        }
+        List<String> names = confirmedNames(address);
+        if (names.isEmpty()) {
+            return hosts.matches(address, null);
+        }
+        return names.stream().anyMatch(n -> hosts.matches(address, n));
+    }
+
+    /** The PTR names of {@code address} whose A/AAAA records lead back to it (at most {@link #MAX_PTR_NAMES} tried). */
+    private List<String> confirmedNames(InetAddress address) {
+        DnsAnswer ptr = dns.query(ReverseMap.fromAddress(address).toString(), Type.PTR);
+        if (ptr.status() != DnsStatus.FOUND) {
+            return List.of();
+        }
+        int type = address instanceof Inet6Address ? Type.AAAA : Type.A;
+        List<String> names = new ArrayList<>();
+        ptr.records().stream().filter(PTRRecord.class::isInstance).map(PTRRecord.class::cast).limit(MAX_PTR_NAMES)
+                .forEach(p -> {
+                    String name = p.getTarget().toString(true);
+                    DnsAnswer forward = dns.query(name, type);
+                    if (forward.status() == DnsStatus.FOUND && forward.records().stream()
+                            .anyMatch(r -> address.equals(r instanceof ARecord a ? a.getAddress()
+                                    : r instanceof AAAARecord aaaa ? aaaa.getAddress() : null))) {
+                        names.add(name);
+                    }
+                });
+        return names;
     }
 
     private Optional<CheckOutcome> screenFrom(AuthorDomainResult from, List<Integer> forged) {
@@ -214,7 +277,10 @@ public final class DmarcChecker {
     private SpfChoice spf(MessageContext context, List<HeaderField> headers, ClientIdentity client,
                           TrustedAuthResults upstream) {
         if (!settings.spfIgnoreResults()) {
-            if (upstream.spf().isPresent()) {
+            // RFC 9989 §3.2.4 / §4.4.2: DMARC relies solely on the MAIL FROM identity; an upstream result for the
+            // HELO identity stands in for it only when the reverse-path is null (RFC 7208 §2.4).
+            if (upstream.spf().isPresent()
+                    && (upstream.spf().get().scope() != SpfScope.HELO || isNullReversePath(context.mailFrom()))) {
                 return new SpfChoice(upstream.spf().get(), ResultSource.TRUSTED_AUTHENTICATION_RESULTS);
             }
             if (client.viaTrustedRelay()) {
@@ -235,6 +301,10 @@ public final class DmarcChecker {
             return new SpfChoice(own, ResultSource.SELF);
         }
         return new SpfChoice(SpfOutcome.none(), ResultSource.UNAVAILABLE);
+    }
+
+    private static boolean isNullReversePath(Optional<String> mailFrom) {
+        return mailFrom.map(String::strip).filter(m -> !m.isEmpty() && !m.equals("<>")).isEmpty();
     }
 
     private DkimChoice dkim(MessageContext context, TrustedAuthResults upstream) {

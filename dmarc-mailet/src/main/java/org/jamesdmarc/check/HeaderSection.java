@@ -8,14 +8,15 @@ import org.jamesdmarc.auth.HeaderField;
 
 /**
  * Splits the header section of a raw message (RFC 5322 §2.2) into fields, in order, with folding
- * removed. Reading stops at the first empty line, at {@link #MAX_HEADER_BYTES}, or at
- * {@link #MAX_FIELDS}: a hostile message cannot make this unbounded. Lines that are not fields
- * (no colon, or a name with characters RFC 5322 §3.6.8 does not allow) are skipped.
+ * removed. Reading stops at the first empty line or at {@link #MAX_HEADER_BYTES}: a hostile message
+ * cannot make this unbounded. There is no cap on the number of fields below that: the indexes of
+ * forged Authentication-Results fields count every field javax.mail sees, and a field past a cap would
+ * escape removal. Lines that are not fields (no colon, or a name with characters RFC 5322 §3.6.8 does
+ * not allow) are skipped.
  */
 final class HeaderSection {
 
     static final int MAX_HEADER_BYTES = 1024 * 1024;
-    static final int MAX_FIELDS = 2000;
 
     private HeaderSection() {
     }
@@ -35,13 +36,10 @@ final class HeaderSection {
             }
             if (current != null) {
                 add(fields, current.toString());
-                if (fields.size() >= MAX_FIELDS) {
-                    return fields;
-                }
             }
             current = line.isEmpty() ? null : new StringBuilder(line);
         }
-        if (current != null && fields.size() < MAX_FIELDS) {
+        if (current != null) {
             add(fields, current.toString());
         }
         return fields;
@@ -52,14 +50,22 @@ final class HeaderSection {
         if (colon <= 0) {
             return;
         }
-        String name = raw.substring(0, colon);
+        // RFC 5322 §4.5: the obsolete syntax allows WSP before the colon. javax.mail, which reads the message
+        // for James and for the mailet that removes forged fields, trims the name of anything up to U+0020;
+        // do the same, or "Authentication-Results :" would escape our checks and shift the field indexes.
+        String rawName = raw.substring(0, colon);
+        String name = rawName.trim();
+        if (name.isEmpty()) {
+            return;
+        }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
             if (c < 33 || c > 126) { // RFC 5322 §3.6.8 ftext
                 return;
             }
         }
-        fields.add(new HeaderField(name, raw.substring(colon + 1).strip()));
+        // The name as written (callers that must not believe obsolete syntax compare it exactly).
+        fields.add(new HeaderField(rawName, raw.substring(colon + 1).strip()));
     }
 
     /** Offset of the empty line ending the header section (or the cap, or the message end). */

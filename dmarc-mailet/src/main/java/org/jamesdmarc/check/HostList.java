@@ -18,8 +18,9 @@ import org.jamesdmarc.policy.DomainName;
  * format of OpenDMARC's IgnoreHosts file: entries separated by new lines or commas, {@code #} starts a
  * comment. A host name entry matches that exact name; written with a leading dot ({@code .example.com})
  * it matches any name below it. An entry prefixed with {@code !} excludes what it names, whatever else
- * matches (OpenDMARC's negation). Names are compared with the HELO name (or another host name the caller
- * has), and only ever used to skip a check the admin asked to skip.
+ * matches (OpenDMARC's negation). Names are compared with a host name the caller has verified (the
+ * DMARC check uses the client's forward-confirmed reverse DNS name, never the HELO name), and only ever
+ * used to skip a check the admin asked to skip.
  */
 public final class HostList {
 
@@ -144,6 +145,12 @@ public final class HostList {
 
     public boolean isEmpty() {
         return included.isEmpty();
+    }
+
+    /** True when a host name entry (listed or excluded) is present: matching then needs the client's name. */
+    public boolean hasNames() {
+        return !included.exactNames().isEmpty() || !included.parentNames().isEmpty()
+                || !excluded.exactNames().isEmpty() || !excluded.parentNames().isEmpty();
     }
 
     /** The address blocks that are listed (not excluded): where trusted relays are looked for. */

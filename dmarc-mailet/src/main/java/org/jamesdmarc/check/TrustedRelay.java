@@ -34,6 +34,23 @@ final class TrustedRelay {
     }
 
     /**
+     * True when the SMTP client is a trusted relay but its Received fields cannot be read (malformed, no or
+     * several address literals, a relay writing another format), so the relay itself stands for the client.
+     * The relay's address then says nothing about where the mail came from, so it must not make the mail
+     * skip the check through ignoreHosts. False when every hop is a trusted relay
+     * (mail that started on the relay's host).
+     */
+    static boolean originalClientUnreadable(MessageContext context, List<HeaderField> headers, HostList trustedRelays) {
+        if (!trustedRelays.containsAddress(context.clientAddress())) {
+            return false;
+        }
+        ReceivedParseResult result = ReceivedHeaderParser.originalClient(headers, trustedRelays.networks(),
+                ReceivedHeaderParser.DEFAULT_MAX_HOPS);
+        return result instanceof ReceivedParseResult.NotFound nf
+                && nf.reason() != ReceivedParseResult.Reason.ALL_TRUSTED;
+    }
+
+    /**
      * The header fields the relay that talked to the original client added together with its Received field:
      * those between that Received field and the Received field above it (or the top of the header). Postfix
      * writes a policy service's PREPEND (policyd-spf's Received-SPF) right above its own Received field.

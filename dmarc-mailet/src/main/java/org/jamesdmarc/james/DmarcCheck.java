@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * <li>{@code authservId}: our authserv-id (AuthservID); default the local host name</li>
  * <li>{@code trustedAuthservIds}: comma list of upstream authserv-ids whose SPF/DKIM results are used (TrustedAuthservIDs)</li>
  * <li>{@code ignoreHosts}: path of a file of addresses, CIDR blocks and host names whose mail is not
- *     checked (IgnoreHosts); result {@code skipped}</li>
+ *     checked (IgnoreHosts); result {@code skipped}. A host name matches the client's forward-confirmed
+ *     reverse DNS name (PTR and A/AAAA agree), never the HELO name</li>
  * <li>{@code ignoreAuthenticatedClients}: skip SMTP-AUTH clients (IgnoreAuthenticatedClients); default true</li>
  * <li>{@code ignoreMailFrom}: comma list of From domains not checked (IgnoreMailFrom)</li>
  * <li>{@code requiredHeaders}: refuse mail without exactly one valid From field (RequiredHeaders);

@@ -157,6 +157,40 @@ class DmarcCheckerTest {
     }
 
     @Test
+    void trustedUpstreamHeloResultIsNotTheSpfDomainWhenTheReversePathIsNotNull() throws Exception {
+        // RFC 9989 §3.2.4 / §4.4.2: DMARC relies solely on the MAIL FROM identity; HELO only stands in for a null path.
+        byte[] m = ("Authentication-Results: relay.receiver.test; spf=pass smtp.helo=sender.test\r\n"
+                + new String(message("a@sender.test"), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+        CheckSettings s = settingsBuilder().trusted("relay.receiver.test").build();
+
+        CheckOutcome.Evaluated e = evaluated(DmarcChecker.create(s).check(context("127.0.0.3", "x@other.test", m)));
+        assertThat(e.spfSource()).isEqualTo(ResultSource.SELF);
+        assertThat(e.spf().domain()).isEqualTo("other.test");
+        assertThat(e.evaluation().result()).isEqualTo(DmarcResult.FAIL);
+
+        // With the null reverse-path the HELO identity is the MAIL FROM identity (postmaster@HELO): taken.
+        CheckOutcome.Evaluated bounce = evaluated(DmarcChecker.create(s).check(context("127.0.0.3", null, m)));
+        assertThat(bounce.spfSource()).isEqualTo(ResultSource.TRUSTED_AUTHENTICATION_RESULTS);
+        assertThat(bounce.evaluation().result()).isEqualTo(DmarcResult.PASS);
+    }
+
+    @Test
+    void anObsoleteSyntaxAuthenticationResultsFieldIsNotTrustedButOursIsStillRemoved() throws Exception {
+        // "Authentication-Results :" (RFC 5322 §4.5 obsolete WSP before the colon): a relay that strips forgeries
+        // of its own id by exact field name may let it through, so its results are not believed.
+        byte[] m = ("Authentication-Results : relay.receiver.test; spf=pass smtp.mailfrom=x@sender.test\r\n"
+                + "Authentication-Results\t: " + AUTHSERV + "; dmarc=pass header.from=sender.test\r\n"
+                + new String(message("a@sender.test"), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+        CheckSettings s = settingsBuilder().trusted("relay.receiver.test").build();
+        CheckOutcome.Evaluated e = evaluated(DmarcChecker.create(s).check(context("127.0.0.3", "x@sender.test", m)));
+
+        assertThat(e.spfSource()).isEqualTo(ResultSource.SELF);
+        assertThat(e.evaluation().result()).isEqualTo(DmarcResult.FAIL);
+        // javax.mail (and so James) reads both as Authentication-Results: the one claiming our id is still forged.
+        assertThat(e.forgedAuthResultsFields()).containsExactly(1);
+    }
+
+    @Test
     void trustedUpstreamResultsAreUsed() throws Exception {
         byte[] m = ("Authentication-Results: relay.receiver.test; spf=pass smtp.mailfrom=x@sender.test\r\n"
                 + new String(message("a@sender.test"), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
@@ -198,6 +232,41 @@ class DmarcCheckerTest {
     }
 
     @Test
+    void anUnreadableRelayReceivedFieldDoesNotLetIgnoreHostsSkipTheCheck() throws Exception {
+        // variants/postfix-front: Postfix at 127.0.0.1 is a trusted relay AND in ignoreHosts (for local submissions).
+        DmarcChecker checker = DmarcChecker.create(settingsBuilder().trustedRelays("127.0.0.1/32")
+                .ignoreHosts("127.0.0.1").build());
+        // A relay whose Received field the check cannot read (here Exim's format; Postfix itself replaces
+        // odd HELO characters with '?'): the relay's own address, listed in ignoreHosts, must not then stand
+        // for the client and switch DMARC off for a forged From.
+        String received = "Received: from [127.0.0.3] (helo=a.example)\r\n"
+                + "\tby relay.receiver.test with esmtp (Exim 4.96) id 1abc; Wed, 25 Nov 2026 12:00:00 +0000\r\n";
+        byte[] forged = (received + new String(message("a@sender.test"), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+        CheckOutcome.Evaluated e = evaluated(checker.check(context("127.0.0.1", "x@sender.test", forged)));
+        assertThat(e.evaluation().result()).isEqualTo(DmarcResult.FAIL);
+
+        // Mail that really started on this host (every Received hop is the relay itself) is still skipped.
+        String local = "Received: from localhost (localhost [127.0.0.1])\r\n"
+                + "\tby relay.receiver.test (Postfix) with ESMTP id 4ABD; Wed, 25 Nov 2026 12:00:00 +0000 (UTC)\r\n";
+        byte[] fromHere = (local + new String(message("a@sender.test"), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+        assertThat(checker.check(context("127.0.0.1", "x@sender.test", fromHere)))
+                .isInstanceOfSatisfying(CheckOutcome.Skipped.class, s -> assertThat(s.reason()).isEqualTo(SkipReason.IGNORED_HOST));
+    }
+
+    @Test
+    void ignoreMailFromSkipsOnlyWhenEveryAuthorDomainIsIgnored() throws Exception {
+        DmarcChecker checker = DmarcChecker.create(settingsBuilder().ignoreMailFrom("quarantine.test").build());
+        assertThat(checker.check(context("127.0.0.3", "x@sender.test", message("a@quarantine.test"))))
+                .isInstanceOfSatisfying(CheckOutcome.Skipped.class, s -> assertThat(s.reason()).isEqualTo(SkipReason.IGNORED_MAIL_FROM));
+
+        // Naming an ignored domain next to the forged one must not switch the check off for the forged one.
+        CheckOutcome.Evaluated e = evaluated(checker.check(context("127.0.0.3", "x@sender.test",
+                message("a@quarantine.test, ceo@sender.test"))));
+        assertThat(e.evaluation().result()).isEqualTo(DmarcResult.FAIL);
+        assertThat(e.evaluation().disposition()).isEqualTo(Disposition.REJECT);
+    }
+
+    @Test
     void ignoredHostsAndAuthenticatedClientsAreSkipped() throws Exception {
         DmarcChecker checker = DmarcChecker.create(settingsBuilder().ignoreHosts("127.0.0.5, 10.0.0.0/8").build());
         assertThat(checker.check(context("127.0.0.5", "x@sender.test", message("a@sender.test"))))
@@ -207,6 +276,31 @@ class DmarcCheckerTest {
                 true, message("a@sender.test"));
         assertThat(checker.check(authenticated))
                 .isInstanceOfSatisfying(CheckOutcome.Skipped.class, s -> assertThat(s.reason()).isEqualTo(SkipReason.AUTHENTICATED_CLIENT));
+    }
+
+    @Test
+    void ignoreHostsNamesMatchTheForwardConfirmedClientNameNeverTheHelo() throws Exception {
+        DmarcChecker checker = DmarcChecker.create(settingsBuilder().ignoreHosts("partner.test, .trusted.test").build());
+        // The HELO name is whatever the client says: announcing a listed name must not skip the check.
+        for (String helo : new String[] {"partner.test", "mx.trusted.test"}) {
+            MessageContext spoofed = new MessageContext(InetAddress.getByName("127.0.0.3"), helo,
+                    Optional.of("x@sender.test"), false, message("a@sender.test"));
+            assertThat(checker.check(spoofed)).as(helo).isInstanceOf(CheckOutcome.Evaluated.class);
+        }
+
+        // The listed host, identified by forward-confirmed reverse DNS (OpenDMARC matches the MTA's client host name).
+        dns.record(new org.xbill.DNS.PTRRecord(org.xbill.DNS.Name.fromString("4.0.0.127.in-addr.arpa."),
+                        org.xbill.DNS.DClass.IN, 300, org.xbill.DNS.Name.fromString("partner.test.")))
+                .record(new org.xbill.DNS.ARecord(org.xbill.DNS.Name.fromString("partner.test."),
+                        org.xbill.DNS.DClass.IN, 300, InetAddress.getByName("127.0.0.4")));
+        assertThat(checker.check(context("127.0.0.4", "x@sender.test", message("a@sender.test"))))
+                .isInstanceOfSatisfying(CheckOutcome.Skipped.class, s -> assertThat(s.reason()).isEqualTo(SkipReason.IGNORED_HOST));
+
+        // A PTR record alone is the address owner's claim: not confirmed by the name's A records, not matched.
+        dns.record(new org.xbill.DNS.PTRRecord(org.xbill.DNS.Name.fromString("5.0.0.127.in-addr.arpa."),
+                org.xbill.DNS.DClass.IN, 300, org.xbill.DNS.Name.fromString("partner.test.")));
+        assertThat(checker.check(context("127.0.0.5", "x@sender.test", message("a@sender.test"))))
+                .isInstanceOf(CheckOutcome.Evaluated.class);
     }
 
     @Test

@@ -170,4 +170,64 @@ class DmarcCheckWithRealCheckerTest {
         assertThat(ar.get(0)).contains("dmarc=fail");
         assertThat(TestMails.headerLines(quarantined.getMessage()).get(0)).isEqualTo(ar.get(0));
     }
+
+    private static FakeMail mailWithHeader(String extraHeader) throws Exception {
+        String raw = "Received: from client.example (client.example [127.0.0.3])\r\n\tby mx.receiver.test; Wed, 25 Nov 2026 12:00:00 +0000\r\n"
+                + "Authentication-Results: upstream.test; spf=pass smtp.mailfrom=sender.test\r\n"
+                + extraHeader
+                + "Authentication-Results: other.test; dkim=pass header.d=sender.test\r\n"
+                + "From: a@sender.test\r\nTo: bob@receiver.test\r\nSubject: hi\r\n\r\nbody\r\n";
+        MimeMessage message = new MimeMessage(Session.getDefaultInstance(new Properties()),
+                new ByteArrayInputStream(raw.getBytes(StandardCharsets.ISO_8859_1)));
+        return FakeMail.builder().name("m").mimeMessage(message).sender("bounce@sender.test")
+                .recipient("bob@receiver.test").remoteAddr("127.0.0.3")
+                .attribute(new Attribute(Mail.SMTP_HELO, AttributeValue.of("client.example"))).build();
+    }
+
+    /** Every Authentication-Results field as javax.mail (and so James and later mailets) reads the message. */
+    private static List<String> arValues(Mail mail) throws Exception {
+        String[] values = mail.getMessage().getHeader("Authentication-Results");
+        return values == null ? List.of() : List.of(values);
+    }
+
+    @Test
+    void forgedFieldWithWhitespaceBeforeTheColonIsRemovedAndTheOthersKept() throws Exception {
+        // RFC 5322 §4.5 obsolete syntax: WSP between field name and colon; javax.mail reads it as Authentication-Results.
+        FakeMail mail = mailWithHeader("Authentication-Results : " + AUTHSERV + "; dmarc=pass header.from=sender.test\r\n");
+        mailet().service(mail);
+
+        List<String> ar = arValues(mail);
+        assertThat(ar).hasSize(3);
+        assertThat(ar.get(0)).startsWith(AUTHSERV + "; dmarc=fail");
+        assertThat(ar).noneMatch(v -> v.contains("dmarc=pass"));
+        assertThat(ar.get(1)).startsWith("upstream.test;");
+        assertThat(ar.get(2)).startsWith("other.test;");
+    }
+
+    @Test
+    void forgedFieldWithAControlCharacterAroundTheNameIsRemoved() throws Exception {
+        FakeMail mail = mailWithHeader("Authentication-Results\u0000: " + AUTHSERV + "; dmarc=pass header.from=sender.test\r\n");
+        mailet().service(mail);
+
+        List<String> ar = arValues(mail);
+        assertThat(ar).hasSize(3);
+        assertThat(ar.get(0)).startsWith(AUTHSERV + "; dmarc=");
+        assertThat(ar.subList(1, 3)).noneMatch(v -> v.startsWith(AUTHSERV));
+    }
+
+    @Test
+    void forgedFieldBelowThousandsOfFieldsIsRemoved() throws Exception {
+        StringBuilder filler = new StringBuilder();
+        for (int i = 0; i < 3000; i++) {
+            filler.append("X-Filler: ").append(i).append("\r\n");
+        }
+        FakeMail mail = mailWithHeader(filler + "Authentication-Results: " + AUTHSERV
+                + "; dmarc=pass header.from=sender.test\r\n");
+        mailet().service(mail);
+
+        List<String> ar = arValues(mail);
+        assertThat(ar).hasSize(3);
+        assertThat(ar.get(0)).startsWith(AUTHSERV + "; dmarc=");
+        assertThat(ar.subList(1, 3)).noneMatch(v -> v.startsWith(AUTHSERV));
+    }
 }
