@@ -1,8 +1,6 @@
 package org.jamesdmarc.cli;
 
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
@@ -32,8 +30,8 @@ import org.jamesdmarc.reporting.ExternalDestinationVerifier;
 import org.jamesdmarc.reporting.ExternalDestinationVerifier.Verification;
 
 import picocli.CommandLine;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -67,24 +65,8 @@ final class CheckCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "<domain>", description = "The domain, e.g. the From: domain of a message.")
     String domain;
 
-    @Option(names = "--dns", paramLabel = "IP[:PORT]", split = ",",
-            description = "DNS resolver(s) to ask instead of the system's, e.g. 127.0.0.1:5353 or [::1]:53.")
-    List<String> dns = new ArrayList<>();
-
-    @Option(names = "--timeout", paramLabel = "<duration>", defaultValue = "5s",
-            description = "Timeout of one DNS query (e.g. 500ms, 5s); default: ${DEFAULT-VALUE}.")
-    String timeout;
-
-    @ArgGroup(exclusive = true, multiplicity = "0..1")
-    Mode mode = new Mode();
-
-    static final class Mode {
-        @Option(names = "--treewalk", description = "RFC 9989 DNS tree walk (default).")
-        boolean treewalk;
-
-        @Option(names = "--psl", description = "RFC 7489 method: Organizational Domain from the bundled public suffix list.")
-        boolean psl;
-    }
+    @Mixin
+    DnsOptions dnsOptions = new DnsOptions();
 
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
@@ -101,17 +83,11 @@ final class CheckCommand implements Callable<Integer> {
         }
         DnsSettings settings;
         try {
-            List<InetSocketAddress> servers = new ArrayList<>();
-            for (String d : dns) {
-                servers.add(DnsSettings.parseServer(d.strip()));
-            }
-            Duration t = DnsSettings.parseDuration("--timeout", timeout);
-            settings = DnsSettings.defaults().withServers(servers).withTimeout(t);
+            settings = dnsOptions.dnsSettings();
         } catch (IllegalArgumentException e) {
-            return invalid(err, e.getMessage().replace(DnsSettings.PARAM_SERVERS + ":", "--dns:")
-                    .replace(DnsSettings.PARAM_TIMEOUT + ":", "--timeout:"));
+            return invalid(err, e.getMessage());
         }
-        DiscoveryMode discoveryMode = mode.psl ? DiscoveryMode.PSL : DiscoveryMode.TREEWALK;
+        DiscoveryMode discoveryMode = dnsOptions.discoveryMode();
         DnsClient client = dnsClients.apply(settings);
         PolicyDiscovery discovery = new PolicyDiscovery(client, discoveryMode, Optional.empty());
         DmarcRecordLookup lookup = discovery.newLookup();

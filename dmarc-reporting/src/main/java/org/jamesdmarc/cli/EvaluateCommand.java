@@ -5,11 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,8 +39,8 @@ import org.jamesdmarc.policy.DmarcEvaluation;
 import org.jamesdmarc.policy.DmarcEvaluator;
 
 import picocli.CommandLine;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -101,13 +99,8 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Read the message from this file instead of standard input.")
     Path message;
 
-    @Option(names = "--dns", paramLabel = "IP[:PORT]", split = ",",
-            description = "DNS resolver(s) to ask instead of the system's, e.g. 127.0.0.1:5353 or [::1]:53.")
-    List<String> dns = new ArrayList<>();
-
-    @Option(names = "--timeout", paramLabel = "<duration>", defaultValue = "5s",
-            description = "Timeout of one DNS query (e.g. 500ms, 5s); default: ${DEFAULT-VALUE}.")
-    String timeout;
+    @Mixin
+    DnsOptions dnsOptions = new DnsOptions();
 
     @Option(names = "--authserv-id", paramLabel = "<id>",
             description = "Our authserv-id in Authentication-Results; default: this machine's host name.")
@@ -117,17 +110,6 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Upstream authserv-ids whose SPF/DKIM results in the message are trusted "
                     + "(comma-separated); default: none, SPF and DKIM are checked here.")
     List<String> trustedAuthservIds = new ArrayList<>();
-
-    @ArgGroup(exclusive = true, multiplicity = "0..1")
-    Mode mode = new Mode();
-
-    static final class Mode {
-        @Option(names = "--treewalk", description = "RFC 9989 DNS tree walk (default).")
-        boolean treewalk;
-
-        @Option(names = "--psl", description = "RFC 7489 method: Organizational Domain from the bundled public suffix list.")
-        boolean psl;
-    }
 
     @Option(names = "--json", description = "Print the evaluation as JSON.")
     boolean json;
@@ -146,15 +128,9 @@ final class EvaluateCommand implements Callable<Integer> {
 
         DnsSettings dnsSettings;
         try {
-            List<InetSocketAddress> servers = new ArrayList<>();
-            for (String d : dns) {
-                servers.add(DnsSettings.parseServer(d.strip()));
-            }
-            Duration t = DnsSettings.parseDuration("--timeout", timeout);
-            dnsSettings = DnsSettings.defaults().withServers(servers).withTimeout(t);
+            dnsSettings = dnsOptions.dnsSettings();
         } catch (IllegalArgumentException e) {
-            return invalid(err, e.getMessage().replace(DnsSettings.PARAM_SERVERS + ":", "--dns:")
-                    .replace(DnsSettings.PARAM_TIMEOUT + ":", "--timeout:"));
+            return invalid(err, e.getMessage());
         }
         String ourId = authservId != null ? authservId.strip() : localHostName();
         if (ourId.isEmpty() || ourId.chars().anyMatch(c -> c <= ' ' || c == ';' || c >= 0x7f)) {
@@ -175,7 +151,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
         CheckSettings settings = new CheckSettings(ourId, trusted, HostList.empty(), false, Set.of(),
                 false, false, true, false, true, HostList.empty(), dnsSettings,
-                mode.psl ? DiscoveryMode.PSL : DiscoveryMode.TREEWALK, Optional.empty(), false);
+                dnsOptions.discoveryMode(), Optional.empty(), false);
         DnsClient dnsClient = dnsClients.apply(dnsSettings);
         DmarcChecker checker = new DmarcChecker(settings, dnsClient,
                 new DmarcEvaluator(dnsClient, DmarcChecker.evaluationOptions(settings)));
