@@ -168,11 +168,7 @@ public class DmarcCheck extends GenericMailet {
             timer.stopAndPublish();
         }
         OutcomeSummary summary = DmarcAttributes.store(mail, outcome);
-        if (DmarcAttributes.isInternalError(outcome)) {
-            metrics.countError();
-        } else {
-            metrics.countResult(summary.result());
-        }
+        metrics.count(outcome, summary);
         writeHeaders(mail, outcome.forgedAuthResultsFields(), outcome.authenticationResults());
     }
 

@@ -152,11 +152,7 @@ public class DmarcMessageHook implements JamesMessageHook {
         }
         OutcomeSummary summary = DmarcAttributes.store(mail, outcome);
         DmarcAttributes.markEvaluatedAtSmtp(mail);
-        if (DmarcAttributes.isInternalError(outcome)) {
-            metrics.countError();
-        } else {
-            metrics.countResult(summary.result());
-        }
+        metrics.count(outcome, summary);
         return decide(outcome);
     }
 

@@ -4,6 +4,8 @@ import java.util.Objects;
 
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.metrics.api.TimeMetric;
+import org.jamesdmarc.check.CheckOutcome;
+import org.jamesdmarc.check.OutcomeSummary;
 
 /**
  * The metrics of the mailet and the hook: a counter {@code dmarc_evaluations_<result>} per
@@ -25,6 +27,15 @@ final class DmarcMetrics {
 
     TimeMetric startTimer() {
         return factory.timer(TIMER);
+    }
+
+    /** Counts one completed check: as an error when the checker itself failed, else by its result. */
+    void count(CheckOutcome outcome, OutcomeSummary summary) {
+        if (DmarcAttributes.isInternalError(outcome)) {
+            countError();
+        } else {
+            countResult(summary.result());
+        }
     }
 
     void countResult(String result) {
