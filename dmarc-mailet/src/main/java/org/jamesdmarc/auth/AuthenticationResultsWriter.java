@@ -1,11 +1,14 @@
 package org.jamesdmarc.auth;
 
+import org.jamesdmarc.mail.AuthenticationResultsParser;
+import org.jamesdmarc.mail.HeaderField;
+import org.jamesdmarc.mail.HeaderLexer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-import org.jamesdmarc.policy.DomainName;
+import org.jamesdmarc.dns.DomainName;
 
 /**
  * Builds our Authentication-Results field (RFC 8601 §2.2):

@@ -13,7 +13,7 @@ import org.apache.james.jdkim.exceptions.TempFailException;
 import org.jamesdmarc.dns.DnsClient;
 import org.jamesdmarc.dns.DnsStatus;
 import org.jamesdmarc.dns.TxtAnswer;
-import org.jamesdmarc.policy.DomainName;
+import org.jamesdmarc.dns.DomainName;
 
 /**
  * jDKIM's key lookup ({@link PublicKeyRecordRetriever}) answered by our {@link DnsClient}'s TXT lookups. One instance

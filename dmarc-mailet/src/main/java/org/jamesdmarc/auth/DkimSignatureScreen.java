@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 import org.apache.james.jdkim.tagvalue.SignatureRecordImpl;
-import org.jamesdmarc.policy.DomainName;
+import org.jamesdmarc.dns.DomainName;
 
 /**
  * Checks one DKIM-Signature's tags before any DNS query or cryptography, so every way a signature can be unusable

@@ -1,5 +1,6 @@
 package org.jamesdmarc.auth;
 
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -10,17 +11,11 @@ import org.apache.james.jspf.core.DNSRequest;
 import org.apache.james.jspf.core.DNSService;
 import org.apache.james.jspf.core.exceptions.TimeoutException;
 import org.jamesdmarc.dns.DnsAnswer;
+import org.jamesdmarc.dns.DnsNames;
+import org.jamesdmarc.dns.RecordType;
 import org.jamesdmarc.dns.DnsClient;
 import org.jamesdmarc.dns.DnsStatus;
 import org.jamesdmarc.dns.TxtAnswer;
-import org.xbill.DNS.AAAARecord;
-import org.xbill.DNS.ARecord;
-import org.xbill.DNS.MXRecord;
-import org.xbill.DNS.Name;
-import org.xbill.DNS.PTRRecord;
-import org.xbill.DNS.Record;
-import org.xbill.DNS.TextParseException;
-import org.xbill.DNS.Type;
 
 /**
  * jSPF's DNS extension point ({@link DNSService}) answered by our {@link DnsClient}, so SPF uses the same servers,
@@ -76,8 +71,8 @@ final class JspfDnsService implements DNSService {
                 // so do not query it (jSPF then falls back to TXT).
                 case DNSRequest.SPF -> null;
                 case DNSRequest.TXT -> txt(name);
-                case DNSRequest.A -> addresses(name, Type.A, b);
-                case DNSRequest.AAAA -> addresses(name, Type.AAAA, b);
+                case DNSRequest.A -> addresses(name, RecordType.A, b);
+                case DNSRequest.AAAA -> addresses(name, RecordType.AAAA, b);
                 case DNSRequest.MX -> mx(name, b);
                 case DNSRequest.PTR -> ptr(name, b);
                 default -> null;
@@ -135,33 +130,22 @@ final class JspfDnsService implements DNSService {
         return false;
     }
 
-    private List<String> addresses(String name, int type, SpfLookupBudget b) throws TimeoutException {
-        List<Record> records = found(dns.query(name, type), b);
-        if (records == null) {
+    private List<String> addresses(String name, RecordType type, SpfLookupBudget b) throws TimeoutException {
+        DnsAnswer answer = found(dns.query(name, type), b);
+        if (answer == null) {
             return null;
         }
-        List<String> out = new ArrayList<>();
-        for (Record r : records) {
-            if (r instanceof ARecord a) {
-                out.add(a.getAddress().getHostAddress());
-            } else if (r instanceof AAAARecord aaaa) {
-                out.add(aaaa.getAddress().getHostAddress());
-            }
-        }
+        // jSPF may change the lists it gets back: always mutable ones.
+        List<String> out = new ArrayList<>(answer.addresses().stream().map(InetAddress::getHostAddress).toList());
         return out.isEmpty() ? null : out;
     }
 
     private List<String> mx(String name, SpfLookupBudget b) throws TimeoutException {
-        List<Record> records = found(dns.query(name, Type.MX), b);
-        if (records == null) {
+        DnsAnswer answer = found(dns.query(name, RecordType.MX), b);
+        if (answer == null) {
             return null;
         }
-        List<String> out = new ArrayList<>();
-        for (Record r : records) {
-            if (r instanceof MXRecord mx) {
-                out.add(mx.getTarget().toString());
-            }
-        }
+        List<String> out = answer.targetNames();
         if (out.size() > MAX_MX_RECORDS) {
             // RFC 7208 §4.6.4: more than 10 address lookups for one "mx" -> permerror.
             if (b != null) {
@@ -173,26 +157,21 @@ final class JspfDnsService implements DNSService {
     }
 
     private List<String> ptr(String name, SpfLookupBudget b) throws TimeoutException {
-        List<Record> records = found(dns.query(name, Type.PTR), b);
-        if (records == null) {
+        DnsAnswer answer = found(dns.query(name, RecordType.PTR), b);
+        if (answer == null) {
             return null;
         }
-        List<String> out = new ArrayList<>();
-        for (Record r : records) {
-            if (r instanceof PTRRecord ptr) {
-                String target = ptr.getTarget().toString();
-                out.add(target.endsWith(".") ? target.substring(0, target.length() - 1) : target);
-            }
-        }
+        List<String> out = new ArrayList<>(answer.targetNames().stream()
+                .map(target -> target.endsWith(".") ? target.substring(0, target.length() - 1) : target).toList());
         return out.isEmpty() ? null : out;
     }
 
-    /** Records of a FOUND answer; null for a void answer (counted, RFC 7208 §4.6.4); TEMPFAIL throws. */
-    private List<Record> found(DnsAnswer answer, SpfLookupBudget b) throws TimeoutException {
+    /** A FOUND answer with records; null for a void answer (counted, RFC 7208 §4.6.4); TEMPFAIL throws. */
+    private DnsAnswer found(DnsAnswer answer, SpfLookupBudget b) throws TimeoutException {
         switch (answer.status()) {
             case FOUND:
                 if (!answer.records().isEmpty()) {
-                    return answer.records();
+                    return answer;
                 }
                 // FOUND without records is treated as NODATA
             case NXDOMAIN:
@@ -217,15 +196,7 @@ final class JspfDnsService implements DNSService {
     }
 
     private static boolean isQueryableName(String name) {
-        if (name == null || name.isEmpty()) {
-            return false;
-        }
-        try {
-            Name.fromString(name);
-            return true;
-        } catch (TextParseException e) {
-            return false;
-        }
+        return DnsNames.isParseable(name);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.jamesdmarc.auth;
 
+import org.jamesdmarc.mail.HeaderSyntaxError;
 import java.util.Objects;
 
 /** Outcome of {@link ReceivedSpfParser#parse(String)}. */

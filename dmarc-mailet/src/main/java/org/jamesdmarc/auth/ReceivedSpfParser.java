@@ -1,12 +1,15 @@
 package org.jamesdmarc.auth;
 
+import org.jamesdmarc.mail.HeaderField;
+import org.jamesdmarc.mail.HeaderLexer;
+import org.jamesdmarc.mail.HeaderSyntaxError;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-import org.jamesdmarc.policy.DomainName;
+import org.jamesdmarc.dns.DomainName;
 
 /**
  * Reads Received-SPF fields (RFC 7208 §9.1):

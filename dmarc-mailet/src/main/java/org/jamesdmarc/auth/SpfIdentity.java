@@ -2,7 +2,7 @@ package org.jamesdmarc.auth;
 
 import java.util.Optional;
 
-import org.jamesdmarc.policy.DomainName;
+import org.jamesdmarc.dns.DomainName;
 
 /**
  * The identity SPF checks (RFC 7208 §2.3/§2.4): the MAIL FROM mailbox, or {@code postmaster@<HELO>} when the

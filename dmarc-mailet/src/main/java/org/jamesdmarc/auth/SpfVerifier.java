@@ -16,7 +16,7 @@ import org.apache.james.jspf.impl.SPF;
 import org.apache.james.jspf.parser.RFC4408SPF1Parser;
 import org.apache.james.jspf.wiring.WiringServiceTable;
 import org.jamesdmarc.dns.DnsClient;
-import org.jamesdmarc.policy.DomainName;
+import org.jamesdmarc.dns.DomainName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

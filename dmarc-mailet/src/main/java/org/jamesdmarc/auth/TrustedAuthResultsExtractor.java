@@ -1,5 +1,12 @@
 package org.jamesdmarc.auth;
 
+import org.jamesdmarc.mail.AuthResParseResult;
+import org.jamesdmarc.mail.AuthenticationResults;
+import org.jamesdmarc.mail.AuthenticationResultsParser;
+import org.jamesdmarc.mail.HeaderField;
+import org.jamesdmarc.mail.MethodResult;
+import org.jamesdmarc.mail.OwnAuthResultsRemover;
+import org.jamesdmarc.mail.Property;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -8,7 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import org.jamesdmarc.policy.DomainName;
+import org.jamesdmarc.dns.DomainName;
 
 /**
  * Takes SPF and DKIM results from Authentication-Results fields, but only from fields whose authserv-id

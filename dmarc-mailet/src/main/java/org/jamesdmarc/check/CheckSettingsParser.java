@@ -18,7 +18,7 @@ import java.util.function.Supplier;
 
 import org.jamesdmarc.dns.DnsSettings;
 import org.jamesdmarc.policy.DiscoveryMode;
-import org.jamesdmarc.policy.DomainName;
+import org.jamesdmarc.dns.DomainName;
 
 import com.google.common.net.InetAddresses;
 

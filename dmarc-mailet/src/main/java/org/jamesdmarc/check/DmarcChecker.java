@@ -1,7 +1,7 @@
 package org.jamesdmarc.check;
 
+import org.jamesdmarc.mail.HeaderSection;
 import java.io.IOException;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,8 +15,9 @@ import org.jamesdmarc.auth.AuthenticationResultsWriter;
 import org.jamesdmarc.auth.DkimOutcome;
 import org.jamesdmarc.auth.DkimVerifier;
 import org.jamesdmarc.auth.DmarcSummary;
-import org.jamesdmarc.auth.HeaderField;
-import org.jamesdmarc.auth.OwnAuthResultsRemover;
+import org.jamesdmarc.mail.AuthResultsFields;
+import org.jamesdmarc.mail.HeaderField;
+import org.jamesdmarc.mail.OwnAuthResultsRemover;
 import org.jamesdmarc.auth.ReceivedSpfParser;
 import org.jamesdmarc.auth.ReceivedSpfVerdict;
 import org.jamesdmarc.auth.SpfOutcome;
@@ -24,23 +25,17 @@ import org.jamesdmarc.auth.SpfScope;
 import org.jamesdmarc.auth.SpfVerifier;
 import org.jamesdmarc.auth.TrustedAuthResults;
 import org.jamesdmarc.auth.TrustedAuthResultsExtractor;
-import org.jamesdmarc.dns.DnsAnswer;
 import org.jamesdmarc.dns.DnsClient;
 import org.jamesdmarc.dns.DnsClients;
-import org.jamesdmarc.dns.DnsStatus;
-import org.jamesdmarc.policy.AuthorDomainResult;
+import org.jamesdmarc.dns.ReverseDns;
+import org.jamesdmarc.mail.AuthorDomainResult;
 import org.jamesdmarc.policy.DmarcEvaluation;
 import org.jamesdmarc.policy.DmarcEvaluator;
 import org.jamesdmarc.policy.EvaluationOptions;
-import org.jamesdmarc.policy.FromHeaderParser;
+import org.jamesdmarc.mail.FromHeaderParser;
 import org.jamesdmarc.policy.PublicSuffixList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xbill.DNS.AAAARecord;
-import org.xbill.DNS.ARecord;
-import org.xbill.DNS.PTRRecord;
-import org.xbill.DNS.ReverseMap;
-import org.xbill.DNS.Type;
 
 /**
  * The one evaluation path: From field, trusted upstream results or our own SPF and DKIM checks, DMARC
@@ -51,8 +46,6 @@ import org.xbill.DNS.Type;
 public final class DmarcChecker {
 
     private static final Logger LOG = LoggerFactory.getLogger(DmarcChecker.class);
-    private static final int MAX_PTR_NAMES = 10;
-    private static final String AUTHENTICATION_RESULTS = "Authentication-Results";
 
     /** The most author domains one message may name (RFC 9989 §5.3.1 lets a receiver reject multi-valued From). */
     public static final int MAX_AUTHOR_DOMAINS = 10;
@@ -64,13 +57,13 @@ public final class DmarcChecker {
     private final OwnAuthResultsRemover ownResults;
     private final TrustedAuthResultsExtractor trustedResults;
     private final AuthenticationResultsWriter writer;
-    private final DnsClient dns;
+    private final ReverseDns reverseDns;
 
     /** A checker whose DNS, SPF, DKIM and DMARC lookups all go through {@code dns}. */
     public DmarcChecker(CheckSettings settings, DnsClient dns, DmarcEvaluator evaluator) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
-        this.dns = Objects.requireNonNull(dns, "dns");
+        this.reverseDns = new ReverseDns(Objects.requireNonNull(dns, "dns"));
         this.spfVerifier = new SpfVerifier(dns);
         DkimVerifier dkim = new DkimVerifier(dns);
         this.dkimVerifier = dkim::verify;
@@ -109,15 +102,10 @@ public final class DmarcChecker {
     /** Never throws for anything the message or DNS contains. */
     public CheckOutcome check(MessageContext context) {
         List<HeaderField> headers = HeaderSection.parse(context.message());
-        // Every field javax.mail (so James and the mailet removing forgeries) reads as Authentication-Results:
-        // it trims the name of anything up to U+0020, obsolete "Authentication-Results :" included.
-        List<HeaderField> authResults = headers.stream()
-                .filter(f -> f.name().trim().equalsIgnoreCase(AUTHENTICATION_RESULTS)).toList();
-        // RFC 8601 §5: fields claiming our authserv-id come from outside and are forgeries; drop them.
-        List<Integer> forged = ownResults.indexesToRemove(authResults.stream()
-                .map(f -> new HeaderField(AUTHENTICATION_RESULTS, f.value())).toList());
+        AuthResultsFields authResults = ownResults.scan(headers);
+        List<Integer> forged = authResults.forged();
         try {
-            return evaluate(context, headers, authResults, forged);
+            return evaluate(context, headers, authResults);
         } catch (RuntimeException e) {
             // A bug must not lose or reject mail: report it and let the message through unjudged.
             LOG.error("DMARC check failed unexpectedly; the message is passed on unjudged", e);
@@ -126,8 +114,8 @@ public final class DmarcChecker {
         }
     }
 
-    private CheckOutcome evaluate(MessageContext context, List<HeaderField> headers,
-                                  List<HeaderField> authResults, List<Integer> forged) {
+    private CheckOutcome evaluate(MessageContext context, List<HeaderField> headers, AuthResultsFields authResults) {
+        List<Integer> forged = authResults.forged();
         ClientIdentity client = TrustedRelay.originalClient(context, headers, settings.trustedRelays());
 
         if (ignoredHost(client.address())
@@ -150,14 +138,7 @@ public final class DmarcChecker {
             return skipped(SkipReason.IGNORED_MAIL_FROM, "author domain " + domains + " is in ignoreMailFrom", forged);
         }
 
-        List<HeaderField> untrustedRemoved = new ArrayList<>(authResults);
-        for (int i = forged.size() - 1; i >= 0; i--) {
-            untrustedRemoved.remove((int) forged.get(i));
-        }
-        // Results are believed only from fields written the canonical way: a trusted relay that strips forgeries of
-        // its own id by exact field name would let "Authentication-Results :" or a NUL-suffixed name through.
-        untrustedRemoved.removeIf(f -> !f.name().equalsIgnoreCase(AUTHENTICATION_RESULTS));
-        TrustedAuthResults upstream = trustedResults.extract(untrustedRemoved);
+        TrustedAuthResults upstream = trustedResults.extract(authResults.believable());
 
         SpfChoice spf = spf(context, headers, client, upstream);
         DkimChoice dkim = dkim(context, upstream);
@@ -184,32 +165,11 @@ public final class DmarcChecker {
         if (!hosts.hasNames()) {
             return hosts.matches(address, null);
         }
-        List<String> names = confirmedNames(address);
+        List<String> names = reverseDns.confirmedNames(address);
         if (names.isEmpty()) {
             return hosts.matches(address, null);
         }
         return names.stream().anyMatch(n -> hosts.matches(address, n));
-    }
-
-    /** The PTR names of {@code address} whose A/AAAA records lead back to it (at most {@link #MAX_PTR_NAMES} tried). */
-    private List<String> confirmedNames(InetAddress address) {
-        DnsAnswer ptr = dns.query(ReverseMap.fromAddress(address).toString(), Type.PTR);
-        if (ptr.status() != DnsStatus.FOUND) {
-            return List.of();
-        }
-        int type = address instanceof Inet6Address ? Type.AAAA : Type.A;
-        List<String> names = new ArrayList<>();
-        ptr.records().stream().filter(PTRRecord.class::isInstance).map(PTRRecord.class::cast).limit(MAX_PTR_NAMES)
-                .forEach(p -> {
-                    String name = p.getTarget().toString(true);
-                    DnsAnswer forward = dns.query(name, type);
-                    if (forward.status() == DnsStatus.FOUND && forward.records().stream()
-                            .anyMatch(r -> address.equals(r instanceof ARecord a ? a.getAddress()
-                                    : r instanceof AAAARecord aaaa ? aaaa.getAddress() : null))) {
-                        names.add(name);
-                    }
-                });
-        return names;
     }
 
     private Optional<CheckOutcome> screenFrom(AuthorDomainResult from, List<Integer> forged) {

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-import org.jamesdmarc.auth.CidrSet;
-import org.jamesdmarc.policy.DomainName;
+import org.jamesdmarc.dns.CidrSet;
+import org.jamesdmarc.dns.DomainName;
 
 /**
  * A list of client addresses (CIDR blocks or single addresses, IPv4 and IPv6) and host names, in the

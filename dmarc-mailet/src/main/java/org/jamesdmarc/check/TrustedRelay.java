@@ -2,10 +2,10 @@ package org.jamesdmarc.check;
 
 import java.util.List;
 
-import org.jamesdmarc.auth.HeaderField;
-import org.jamesdmarc.auth.ReceivedHeaderParser;
-import org.jamesdmarc.auth.ReceivedParseResult;
-import org.jamesdmarc.auth.RelayedClient;
+import org.jamesdmarc.mail.HeaderField;
+import org.jamesdmarc.mail.ReceivedHeaderParser;
+import org.jamesdmarc.mail.ReceivedParseResult;
+import org.jamesdmarc.mail.RelayedClient;
 
 /**
  * A relay in front of James (typically a Postfix MX): DMARC must judge the client that relay talked to,

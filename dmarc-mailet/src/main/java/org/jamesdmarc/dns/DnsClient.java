@@ -11,6 +11,11 @@ public interface DnsClient {
     /** One query of type {@code type} (an {@link org.xbill.DNS.Type} constant) for {@code name}. */
     DnsAnswer query(String name, int type);
 
+    /** One query of type {@code type} for {@code name}. */
+    default DnsAnswer query(String name, RecordType type) {
+        return query(name, type.code());
+    }
+
     /** TXT records at {@code name}, each one's strings concatenated. */
     TxtAnswer txt(String name);
 

@@ -36,6 +36,19 @@ public final class DnsNames {
         }
     }
 
+    /** True when dnsjava can read {@code name} as a (possibly relative) name: what a DNS query could carry. */
+    public static boolean isParseable(String name) {
+        if (name == null || name.isEmpty()) {
+            return false;
+        }
+        try {
+            Name.fromString(name);
+            return true;
+        } catch (TextParseException e) {
+            return false;
+        }
+    }
+
     /** Cache key form: lower case, no trailing dot. */
     static String key(String name) {
         String s = name.toLowerCase(Locale.ROOT);

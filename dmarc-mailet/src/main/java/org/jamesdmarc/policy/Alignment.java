@@ -1,5 +1,6 @@
 package org.jamesdmarc.policy;
 
+import org.jamesdmarc.dns.DomainName;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;

@@ -1,5 +1,6 @@
 package org.jamesdmarc.policy;
 
+import org.jamesdmarc.dns.DomainName;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

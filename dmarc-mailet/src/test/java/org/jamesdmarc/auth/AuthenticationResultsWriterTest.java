@@ -1,5 +1,10 @@
 package org.jamesdmarc.auth;
 
+import org.jamesdmarc.mail.AuthResParseResult;
+import org.jamesdmarc.mail.AuthenticationResults;
+import org.jamesdmarc.mail.AuthenticationResultsParser;
+import org.jamesdmarc.mail.HeaderField;
+import org.jamesdmarc.mail.MethodResult;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -54,7 +59,7 @@ class AuthenticationResultsWriterTest {
         assertThat(v).doesNotContain("\r").doesNotContain("\n").doesNotContain("\0");
         assertThat(v).contains("header.s=\"s;1 \\\"x\\\"\"").contains("reason=\"line1??X-Evil: yes??\"");
         MethodResult dkim = parsedResults(v).results().get(1);
-        assertThat(dkim.single("header", "s").map(org.jamesdmarc.auth.Property::value)).contains("s;1 \"x\"");
+        assertThat(dkim.single("header", "s").map(org.jamesdmarc.mail.Property::value)).contains("s;1 \"x\"");
         assertThat(dkim.reason()).contains("line1??X-Evil: yes??");
     }
 
@@ -113,7 +118,7 @@ class AuthenticationResultsWriterTest {
             assertThat(dm.method()).isEqualTo("dmarc");
             assertThat(dm.result()).isEqualTo(dmarc.result());
             assertThat(dm.reason()).isEqualTo(dmarc.reason().filter(r -> !r.isBlank()).map(String::strip));
-            assertThat(dm.single("header", "from").map(org.jamesdmarc.auth.Property::value)).isEqualTo(dmarc.fromDomain());
+            assertThat(dm.single("header", "from").map(org.jamesdmarc.mail.Property::value)).isEqualTo(dmarc.fromDomain());
 
             TrustedAuthResults back = new TrustedAuthResultsExtractor(List.of("mx.example.org"))
                     .extractParsed(List.of(ar));

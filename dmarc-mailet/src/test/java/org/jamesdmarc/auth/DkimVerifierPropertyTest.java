@@ -8,7 +8,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.jamesdmarc.dns.testing.InMemoryDnsClient;
-import org.jamesdmarc.policy.DomainName;
+import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.testsupport.DkimTestSigner;
 
 import net.jqwik.api.Arbitraries;

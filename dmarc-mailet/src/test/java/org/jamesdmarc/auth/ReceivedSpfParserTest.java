@@ -1,5 +1,6 @@
 package org.jamesdmarc.auth;
 
+import org.jamesdmarc.mail.HeaderField;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;

@@ -6,7 +6,7 @@ import java.net.InetAddress;
 import java.util.List;
 
 import org.jamesdmarc.dns.testing.InMemoryDnsClient;
-import org.jamesdmarc.policy.DomainName;
+import org.jamesdmarc.dns.DomainName;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;

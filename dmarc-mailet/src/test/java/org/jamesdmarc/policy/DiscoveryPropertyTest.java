@@ -1,5 +1,6 @@
 package org.jamesdmarc.policy;
 
+import org.jamesdmarc.dns.DomainName;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;

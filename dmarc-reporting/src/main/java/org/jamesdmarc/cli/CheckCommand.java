@@ -21,7 +21,7 @@ import org.jamesdmarc.policy.DiscoveryResult;
 import org.jamesdmarc.policy.DiscoveryWarning;
 import org.jamesdmarc.policy.DmarcRecord;
 import org.jamesdmarc.policy.DmarcRecordLookup;
-import org.jamesdmarc.policy.DomainName;
+import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.policy.OrgDomainResult;
 import org.jamesdmarc.policy.PolicyDiscovery;
 import org.jamesdmarc.policy.RecordWarning;

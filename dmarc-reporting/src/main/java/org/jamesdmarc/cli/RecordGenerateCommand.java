@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import org.jamesdmarc.policy.DomainName;
+import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.policy.RecordGenerator;
 import org.jamesdmarc.policy.RecordGenerator.GenerationError;
 import org.jamesdmarc.policy.RecordGenerator.Result;

@@ -8,7 +8,7 @@ import java.util.Optional;
 import org.jamesdmarc.dns.DnsClient;
 import org.jamesdmarc.dns.DnsStatus;
 import org.jamesdmarc.dns.TxtAnswer;
-import org.jamesdmarc.policy.DomainName;
+import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.policy.RecordParseResult;
 import org.jamesdmarc.policy.RecordParser;
 import org.jamesdmarc.policy.ReportUri;

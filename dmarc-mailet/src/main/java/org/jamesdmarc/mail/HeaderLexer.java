@@ -1,4 +1,4 @@
-package org.jamesdmarc.auth;
+package org.jamesdmarc.mail;
 
 import java.util.Locale;
 
@@ -8,14 +8,14 @@ import java.util.Locale;
  * Errors are raised as {@link Failure}, which the parsers catch and turn into a {@link HeaderSyntaxError};
  * it never leaves this package.
  */
-final class HeaderLexer {
+public final class HeaderLexer {
 
     /** Internal control flow for syntax errors; no stack trace, never escapes a parser. */
-    static final class Failure extends RuntimeException {
+    public static final class Failure extends RuntimeException {
         private static final long serialVersionUID = 1L;
-        final transient HeaderSyntaxError error;
+        public final transient HeaderSyntaxError error;
 
-        Failure(HeaderSyntaxError.Kind kind, int position, String message) {
+        public Failure(HeaderSyntaxError.Kind kind, int position, String message) {
             super(message, null, false, false);
             this.error = new HeaderSyntaxError(kind, position, message);
         }
@@ -35,7 +35,7 @@ final class HeaderLexer {
      * control character is left: NUL, CR, LF and the other CTLs except HTAB make the value malformed,
      * so they can never reach an identifier. Values longer than {@code maxLength} are refused first.
      */
-    static HeaderLexer of(String raw, int maxLength) {
+    public static HeaderLexer of(String raw, int maxLength) {
         if (raw == null || raw.isBlank()) {
             throw new Failure(HeaderSyntaxError.Kind.EMPTY, 0, "empty value");
         }
@@ -63,7 +63,7 @@ final class HeaderLexer {
     }
 
     /** Same as {@link #of} but tolerates one trailing CRLF or LF (the field terminator). */
-    static HeaderLexer ofField(String raw, int maxLength) {
+    public static HeaderLexer ofField(String raw, int maxLength) {
         String v = raw;
         if (v != null && v.endsWith("\r\n")) {
             v = v.substring(0, v.length() - 2);
@@ -73,61 +73,61 @@ final class HeaderLexer {
         return of(v, maxLength);
     }
 
-    static boolean isWsp(char c) {
+    public static boolean isWsp(char c) {
         return c == ' ' || c == '\t';
     }
 
     /** RFC 5234 CTL, except HTAB which is whitespace. */
-    static boolean isCtl(char c) {
+    public static boolean isCtl(char c) {
         return (c < 0x20 && c != '\t') || c == 0x7f;
     }
 
     /** RFC 2045 §5.1 tspecials. */
-    static boolean isTspecial(char c) {
+    public static boolean isTspecial(char c) {
         return "()<>@,;:\\\"/[]?=".indexOf(c) >= 0;
     }
 
     /** RFC 2045 §5.1 token character (non-ASCII allowed, RFC 6532). */
-    static boolean isTokenChar(char c) {
+    public static boolean isTokenChar(char c) {
         return c > 0x20 && c != 0x7f && !isTspecial(c);
     }
 
-    static boolean isLdh(char c) {
+    public static boolean isLdh(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
     }
 
-    String source() {
+    public String source() {
         return s;
     }
 
-    int pos() {
+    public int pos() {
         return pos;
     }
 
-    boolean atEnd() {
+    public boolean atEnd() {
         return pos >= s.length();
     }
 
-    char peek() {
+    public char peek() {
         return s.charAt(pos);
     }
 
-    boolean peekIs(char c) {
+    public boolean peekIs(char c) {
         return pos < s.length() && s.charAt(pos) == c;
     }
 
-    char charAt(int i) {
+    public char charAt(int i) {
         return i >= 0 && i < s.length() ? s.charAt(i) : '\0';
     }
 
-    void expect(char c, String what) {
+    public void expect(char c, String what) {
         if (!peekIs(c)) {
             throw fail(HeaderSyntaxError.Kind.UNEXPECTED, "expected " + what);
         }
         pos++;
     }
 
-    boolean accept(char c) {
+    public boolean accept(char c) {
         if (peekIs(c)) {
             pos++;
             return true;
@@ -135,12 +135,12 @@ final class HeaderLexer {
         return false;
     }
 
-    Failure fail(HeaderSyntaxError.Kind kind, String message) {
+    public Failure fail(HeaderSyntaxError.Kind kind, String message) {
         return new Failure(kind, pos, message + " at position " + pos);
     }
 
     /** Skips WSP only; true when something was skipped. */
-    boolean skipWsp() {
+    public boolean skipWsp() {
         int start = pos;
         while (pos < s.length() && isWsp(s.charAt(pos))) {
             pos++;
@@ -149,7 +149,7 @@ final class HeaderLexer {
     }
 
     /** RFC 5322 §3.2.2 CFWS: any mix of whitespace and (nested) comments; true when something was skipped. */
-    boolean skipCfws() {
+    public boolean skipCfws() {
         int start = pos;
         while (pos < s.length()) {
             char c = s.charAt(pos);
@@ -168,7 +168,7 @@ final class HeaderLexer {
      * Reads one comment starting at '(' and returns its raw content (without the outer parentheses).
      * RFC 5322 §3.2.2: comments nest and a quoted-pair escapes any character, so "\)" does not close it.
      */
-    String readComment() {
+    public String readComment() {
         int open = pos;
         expect('(', "'('");
         int depth = 1;
@@ -198,7 +198,7 @@ final class HeaderLexer {
     }
 
     /** RFC 5322 §3.2.4 quoted-string starting at '"'; returns the content with quoted-pairs resolved. */
-    String readQuotedString() {
+    public String readQuotedString() {
         int open = pos;
         expect('"', "'\"'");
         StringBuilder b = new StringBuilder();
@@ -220,7 +220,7 @@ final class HeaderLexer {
     }
 
     /** RFC 2045 token; empty when none at the cursor. */
-    String readToken() {
+    public String readToken() {
         int start = pos;
         while (pos < s.length() && isTokenChar(s.charAt(pos))) {
             pos++;
@@ -229,7 +229,7 @@ final class HeaderLexer {
     }
 
     /** RFC 2045 value = token / quoted-string; null when neither starts here. */
-    String readValue() {
+    public String readValue() {
         if (peekIs('"')) {
             return readQuotedString();
         }
@@ -238,7 +238,7 @@ final class HeaderLexer {
     }
 
     /** RFC 8601 Keyword (RFC 5321 ldh-str), lower-cased; empty when none at the cursor. */
-    String readKeyword() {
+    public String readKeyword() {
         int start = pos;
         while (pos < s.length() && isLdh(s.charAt(pos))) {
             pos++;
@@ -250,7 +250,7 @@ final class HeaderLexer {
         return k.toLowerCase(Locale.ROOT);
     }
 
-    String readDigits() {
+    public String readDigits() {
         int start = pos;
         while (pos < s.length() && s.charAt(pos) >= '0' && s.charAt(pos) <= '9') {
             pos++;
@@ -262,9 +262,9 @@ final class HeaderLexer {
      * A lenient unquoted value run: any visible character except the ones that delimit CFWS, results
      * and quoted-strings ({@code ( ) ; " \}). Real fields carry unquoted '@', '/', '=', '+' (addresses,
      * base64 header.b) that RFC 2045 tokens do not allow; anything odd is caught later by
-     * {@link org.jamesdmarc.policy.DomainName} when the value is used as a domain.
+     * {@link org.jamesdmarc.dns.DomainName} when the value is used as a domain.
      */
-    String readLooseValue() {
+    public String readLooseValue() {
         int start = pos;
         while (pos < s.length()) {
             char c = s.charAt(pos);

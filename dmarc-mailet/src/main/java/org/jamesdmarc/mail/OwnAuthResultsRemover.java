@@ -1,10 +1,12 @@
-package org.jamesdmarc.auth;
+package org.jamesdmarc.mail;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Finds Authentication-Results fields that claim our own authserv-id. RFC 8601 §5: such fields arriving
@@ -24,6 +26,31 @@ public final class OwnAuthResultsRemover {
             throw new IllegalArgumentException("own authserv-id must not be blank");
         }
         this.ownId = id;
+    }
+
+    private static final String AUTHENTICATION_RESULTS = "Authentication-Results";
+
+    /**
+     * Sorts the Authentication-Results fields of a whole header section (see {@link AuthResultsFields}).
+     * javax.mail trims a field name of anything up to U+0020, so the obsolete {@code "Authentication-Results :"}
+     * (RFC 5322 §4.5) is one of them and may be forged; but results are believed only from fields written the
+     * canonical way: a trusted relay that strips forgeries of its own id by exact name would let
+     * {@code "Authentication-Results :"} or a NUL-suffixed name through.
+     */
+    public AuthResultsFields scan(List<HeaderField> header) {
+        List<HeaderField> all = header.stream()
+                .filter(f -> f.name().trim().equalsIgnoreCase(AUTHENTICATION_RESULTS)).toList();
+        List<Integer> forged = indexesToRemove(all.stream()
+                .map(f -> new HeaderField(AUTHENTICATION_RESULTS, f.value())).toList());
+        Set<Integer> forgedSet = new HashSet<>(forged);
+        List<HeaderField> believable = new ArrayList<>(all.size());
+        for (int i = 0; i < all.size(); i++) {
+            HeaderField f = all.get(i);
+            if (!forgedSet.contains(i) && f.name().equalsIgnoreCase(AUTHENTICATION_RESULTS)) {
+                believable.add(f);
+            }
+        }
+        return new AuthResultsFields(all, forged, believable);
     }
 
     /** Indexes into {@code fields} (ascending) of the fields to remove. */

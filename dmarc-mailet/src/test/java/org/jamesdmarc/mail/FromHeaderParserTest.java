@@ -1,4 +1,4 @@
-package org.jamesdmarc.policy;
+package org.jamesdmarc.mail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,13 +7,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import org.jamesdmarc.policy.AuthorDomainResult.Empty;
-import org.jamesdmarc.policy.AuthorDomainResult.EmptyKind;
-import org.jamesdmarc.policy.AuthorDomainResult.Malformed;
-import org.jamesdmarc.policy.AuthorDomainResult.Missing;
-import org.jamesdmarc.policy.AuthorDomainResult.MultipleAddressesSameDomain;
-import org.jamesdmarc.policy.AuthorDomainResult.MultipleDomains;
-import org.jamesdmarc.policy.AuthorDomainResult.Single;
+import org.jamesdmarc.mail.AuthorDomainResult.Empty;
+import org.jamesdmarc.mail.AuthorDomainResult.EmptyKind;
+import org.jamesdmarc.mail.AuthorDomainResult.Malformed;
+import org.jamesdmarc.mail.AuthorDomainResult.Missing;
+import org.jamesdmarc.mail.AuthorDomainResult.MultipleAddressesSameDomain;
+import org.jamesdmarc.mail.AuthorDomainResult.MultipleDomains;
+import org.jamesdmarc.mail.AuthorDomainResult.Single;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

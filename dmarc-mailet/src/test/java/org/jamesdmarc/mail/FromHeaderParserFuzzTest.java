@@ -1,4 +1,4 @@
-package org.jamesdmarc.policy;
+package org.jamesdmarc.mail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,6 @@
-package org.jamesdmarc.policy;
+package org.jamesdmarc.mail;
 
+import org.jamesdmarc.dns.DomainName;
 import java.net.IDN;
 import java.util.ArrayList;
 import java.util.List;

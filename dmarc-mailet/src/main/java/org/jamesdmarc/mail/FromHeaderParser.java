@@ -1,4 +1,4 @@
-package org.jamesdmarc.policy;
+package org.jamesdmarc.mail;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

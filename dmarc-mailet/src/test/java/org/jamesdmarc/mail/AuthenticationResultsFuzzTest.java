@@ -1,10 +1,12 @@
-package org.jamesdmarc.auth;
+package org.jamesdmarc.mail;
 
+import org.jamesdmarc.auth.TrustedAuthResults;
+import org.jamesdmarc.auth.TrustedAuthResultsExtractor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 
-import org.jamesdmarc.policy.DomainName;
+import org.jamesdmarc.dns.DomainName;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;

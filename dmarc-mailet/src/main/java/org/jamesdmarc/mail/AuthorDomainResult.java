@@ -1,4 +1,4 @@
-package org.jamesdmarc.policy;
+package org.jamesdmarc.mail;
 
 import java.util.List;
 import java.util.Objects;

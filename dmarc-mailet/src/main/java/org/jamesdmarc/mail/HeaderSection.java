@@ -1,10 +1,9 @@
-package org.jamesdmarc.check;
+package org.jamesdmarc.mail;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.jamesdmarc.auth.HeaderField;
 
 /**
  * Splits the header section of a raw message (RFC 5322 §2.2) into fields, in order, with folding
@@ -14,14 +13,14 @@ import org.jamesdmarc.auth.HeaderField;
  * escape removal. Lines that are not fields (no colon, or a name with characters RFC 5322 §3.6.8 does
  * not allow) are skipped.
  */
-final class HeaderSection {
+public final class HeaderSection {
 
-    static final int MAX_HEADER_BYTES = 1024 * 1024;
+    public static final int MAX_HEADER_BYTES = 1024 * 1024;
 
     private HeaderSection() {
     }
 
-    static List<HeaderField> parse(byte[] message) {
+    public static List<HeaderField> parse(byte[] message) {
         int end = headerEnd(message);
         // RFC 6532: header fields may carry UTF-8; anything undecodable becomes U+FFFD, which no parser accepts.
         String text = new String(message, 0, end, StandardCharsets.UTF_8);

@@ -1,5 +1,7 @@
-package org.jamesdmarc.auth;
+package org.jamesdmarc.mail;
 
+import org.jamesdmarc.dns.CidrSet;
+import org.jamesdmarc.dns.IpLiteral;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;

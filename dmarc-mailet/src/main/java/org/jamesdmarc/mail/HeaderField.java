@@ -1,4 +1,4 @@
-package org.jamesdmarc.auth;
+package org.jamesdmarc.mail;
 
 import java.util.Locale;
 import java.util.Objects;

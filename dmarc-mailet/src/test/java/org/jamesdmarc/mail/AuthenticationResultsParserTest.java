@@ -1,4 +1,4 @@
-package org.jamesdmarc.auth;
+package org.jamesdmarc.mail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

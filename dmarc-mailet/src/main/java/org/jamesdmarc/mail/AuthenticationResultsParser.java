@@ -1,4 +1,4 @@
-package org.jamesdmarc.auth;
+package org.jamesdmarc.mail;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -201,7 +201,7 @@ public final class AuthenticationResultsParser {
         return new Property(ptype, name, value, attachedBefore || attachedAfter);
     }
 
-    static String quote(String s) {
+    public static String quote(String s) {
         StringBuilder b = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

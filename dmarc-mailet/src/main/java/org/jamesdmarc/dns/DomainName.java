@@ -1,4 +1,4 @@
-package org.jamesdmarc.policy;
+package org.jamesdmarc.dns;
 
 import java.net.IDN;
 import java.util.Locale;

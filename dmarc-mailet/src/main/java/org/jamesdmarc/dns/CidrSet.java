@@ -1,4 +1,4 @@
-package org.jamesdmarc.auth;
+package org.jamesdmarc.dns;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
