@@ -22,7 +22,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Assumptions;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -244,10 +243,8 @@ public final class KnotDnsServer implements AutoCloseable {
         public KnotDnsServer start() {
             Optional<Path> knotd = findKnotd();
             if (knotd.isEmpty()) {
-                String msg = "\n*** SKIPPED: knotd (Knot DNS) is not installed; this test needs a real DNS server."
-                        + "\n*** Install it with: apt-get install knot   (or set KNOTD=/path/to/knotd)\n";
-                System.err.println(msg);
-                Assumptions.assumeTrue(false, msg);
+                MissingTool.unavailable("knotd (Knot DNS) is not installed; this test needs a real DNS server."
+                        + " Install it with: apt-get install knot   (or set KNOTD=/path/to/knotd)");
             }
             Map<String, ZoneSource> all = new LinkedHashMap<>(zones);
             if (rootZone && !all.containsKey(".")) {

@@ -27,8 +27,8 @@ import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
+import org.jamesdmarc.testsupport.MissingTool;
+
 
 /**
  * A real Postfix (Debian's {@code /usr/sbin/postfix}) in front of a next hop, the way
@@ -48,8 +48,8 @@ import org.junit.jupiter.api.Assumptions;
  * <p>Requires root (Postfix's master runs as root and drops to the {@code postfix} user) and the
  * {@code postfix} user and {@code postdrop} group of the Debian package. When something is missing,
  * {@link Builder#start()} aborts the calling test (JUnit assumption) with a message on stderr, or fails
- * it when the system property {@value #REQUIRE_PROPERTY} is {@code true} (for CI, where Postfix is
- * installed on purpose).
+ * it when the environment variable {@value MissingTool#REQUIRE_ENV} is set, as {@code .ci/run} does
+ * (see {@link MissingTool}).
  *
  * <p>{@link #close()} runs {@code postfix stop}, kills whatever of the instance outlives it (by process
  * id: the master and the daemons it started) and deletes the directory.
@@ -57,7 +57,6 @@ import org.junit.jupiter.api.Assumptions;
 public final class PostfixRelay implements AutoCloseable {
 
     public static final String HOST = "127.0.0.1";
-    public static final String REQUIRE_PROPERTY = "jamesdmarc.e2e.requirePostfix";
     static final Path POSTFIX = Path.of("/usr/sbin/postfix");
     static final Path POSTCONF = Path.of("/usr/sbin/postconf");
     static final Path MASTER = Path.of("/usr/lib/postfix/sbin/master");
@@ -459,7 +458,7 @@ public final class PostfixRelay implements AutoCloseable {
 
     // ---------------------------------------------------------------------------------------------
 
-    /** Aborts (or, with {@value #REQUIRE_PROPERTY}=true, fails) the calling test when Postfix cannot run here. */
+    /** Aborts (or, with {@link MissingTool#REQUIRE_ENV} set, fails) the calling test when Postfix cannot run here. */
     static void assumeUsable() {
         List<String> missing = new ArrayList<>();
         for (Path p : List.of(POSTFIX, POSTCONF, MASTER)) {
@@ -482,12 +481,7 @@ public final class PostfixRelay implements AutoCloseable {
         if (missing.isEmpty()) {
             return;
         }
-        String why = "Postfix e2e test cannot run: " + String.join("; ", missing);
-        if (Boolean.getBoolean(REQUIRE_PROPERTY)) {
-            Assertions.fail(why + " (and -D" + REQUIRE_PROPERTY + "=true)");
-        }
-        System.err.println("SKIPPED: " + why);
-        Assumptions.abort(why);
+        MissingTool.unavailable("Postfix e2e test cannot run: " + String.join("; ", missing));
     }
 
     private static boolean isRoot() {

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.Assumptions;
+import org.jamesdmarc.testsupport.MissingTool;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,9 +38,7 @@ class PostfixSnippetsTest {
     @BeforeEach
     void postconfInstalled() {
         if (!Files.isExecutable(PostfixRelay.POSTCONF)) {
-            String why = "SKIPPED: " + PostfixRelay.POSTCONF + " is missing (apt-get install postfix)";
-            System.err.println(why);
-            Assumptions.abort(why);
+            MissingTool.unavailable(PostfixRelay.POSTCONF + " is missing (apt-get install postfix)");
         }
     }
 

@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Assumptions;
+import org.jamesdmarc.testsupport.MissingTool;
+
 
 /**
  * Sends one message with Debian's {@code swaks} from a chosen loopback address (127.0.0.2–9 play
@@ -50,9 +51,7 @@ public final class Swaks {
     /** Skips the calling test, loudly, when swaks is not installed (Debian package {@code swaks}). */
     public static void assumeInstalled() {
         if (!Files.isExecutable(SWAKS)) {
-            String why = "SKIPPED: " + SWAKS + " is missing (apt-get install swaks)";
-            System.err.println(why);
-            Assumptions.abort(why);
+            MissingTool.unavailable(SWAKS + " is missing (apt-get install swaks)");
         }
     }
 
