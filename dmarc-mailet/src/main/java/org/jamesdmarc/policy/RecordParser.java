@@ -66,7 +66,7 @@ public final class RecordParser {
 
     /**
      * RFC 9989 §4.10 steps 2 and 6: does this TXT record start with the {@code v} tag that identifies
-     * DMARC version 1? That is: optional whitespace, {@code v} (any case), equals ({@code *WSP "=" *WSP}),
+     * DMARC version 1? That is: {@code v} (any case) as the very first character, equals ({@code *WSP "=" *WSP}),
      * {@code DMARC1} (case-sensitive), then end of text, whitespace or {@code ;}. {@code "v=DMARC10"} and
      * {@code "v=dmarc1"} do not qualify; {@code "v=DMARC1 p=reject"} does (and then parses as MALFORMED).
      */
@@ -108,9 +108,11 @@ public final class RecordParser {
      */
     private static int versionEnd(String txt) {
         int n = txt.length();
-        int i = skipWsp(txt, 0);
+        int i = 0;
+        // RFC 9989 §4.8: dmarc-record = dmarc-version ...: the record's first character is the "v" of the version
+        // tag, so " v=DMARC1" (leading whitespace) is not a DMARC record. RFC 9989 §4.7: v MUST be the first tag.
         if (i >= n || (txt.charAt(i) != 'v' && txt.charAt(i) != 'V')) {
-            return -1; // RFC 9989 §4.7: v MUST be the first tag
+            return -1;
         }
         i = skipWsp(txt, i + 1);
         if (i >= n || txt.charAt(i) != '=') {
@@ -142,7 +144,9 @@ public final class RecordParser {
         int afterVersion = versionEnd(txt);
         if (afterVersion < 0) {
             // RFC 9989 §4.7: v absent, not first, or not "DMARC1": the entire record MUST be ignored
-            return invalid(RecordSyntaxError.Kind.NOT_DMARC1, "record does not start with v=DMARC1");
+            return invalid(RecordSyntaxError.Kind.NOT_DMARC1, !txt.isEmpty() && Character.isWhitespace(txt.charAt(0))
+                    ? "record starts with whitespace; a DMARC record starts with v=DMARC1 (RFC 9989 §4.8)"
+                    : "record does not start with v=DMARC1");
         }
         if (txt.length() > MAX_RECORD_LENGTH) {
             return invalid(RecordSyntaxError.Kind.MALFORMED,

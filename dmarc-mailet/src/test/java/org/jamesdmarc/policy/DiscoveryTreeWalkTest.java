@@ -48,6 +48,20 @@ class DiscoveryTreeWalkTest {
     }
 
     @Test
+    void recordWithLeadingWhitespaceIsNoDmarcRecordSoTheWalkGoesOn() {
+        // RFC 9989 §4.8: dmarc-record begins with dmarc-version; " v=DMARC1" is not a DMARC record (§4.10 step 2
+        // discards it), so the Organizational Domain's record applies instead of this reject.
+        dns.dmarc("mail.example.com", " v=DMARC1; p=reject");
+        dns.dmarc("example.com", "v=DMARC1; p=none");
+
+        DiscoveryResult r = discovery().discover("mail.example.com");
+
+        assertThat(r.status()).isEqualTo(DiscoveryStatus.FOUND);
+        assertThat(r.policyDomain()).contains("example.com");
+        assertThat(r.record().orElseThrow().policy()).isEqualTo(Policy.NONE);
+    }
+
+    @Test
     void appendix_b_4_1_simple_organizational_and_policy_example() {
         dns.dmarc("example.com", "v=DMARC1; p=reject");
         dns.dmarc("signing.example.com", "v=DMARC1; p=none");

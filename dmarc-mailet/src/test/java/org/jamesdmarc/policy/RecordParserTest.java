@@ -64,6 +64,8 @@ class RecordParserTest {
                 "v=; p=none",
                 "v=DMARC1\u0000; p=none",   // only whitespace or ';' may follow the version
                 "\u0000v=DMARC1; p=none",
+                // RFC 9989 §4.8: dmarc-record starts with dmarc-version; leading whitespace makes it no DMARC record
+                " v=DMARC1; p=none", "  v=DMARC1; p=none", "\tv=DMARC1; p=reject",
                 "v"})
         void notStartingWithVersionTagIsNotDmarc1(String txt) {
             assertThat(errorKind(txt)).isEqualTo(RecordSyntaxError.Kind.NOT_DMARC1);
@@ -71,7 +73,7 @@ class RecordParserTest {
 
         @ParameterizedTest
         @ValueSource(strings = {"v=DMARC1", "v=DMARC1;", "V=DMARC1; p=none", "v = DMARC1 ; p=none",
-                "v=\tDMARC1\t;p=none", "  v=DMARC1; p=none", "v=DMARC1;p=none;", "v=DMARC1; p=none ; "})
+                "v=\tDMARC1\t;p=none", "v=DMARC1;p=none;", "v=DMARC1; p=none ; "})
         void versionWithAllowedWhitespaceAndCase(String txt) {
             assertThat(RecordParser.parse(txt).isValid()).isTrue();
             assertThat(RecordParser.startsWithDmarc1(txt)).isTrue();
