@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Set;
 
+import org.jamesdmarc.auth.DkimResult;
 import org.jamesdmarc.auth.SpfResult;
 import org.jamesdmarc.dns.DnsSettings;
 import org.jamesdmarc.dns.testing.FakeDnsServer;
@@ -98,6 +99,34 @@ class DmarcCheckerTest {
         assertThat(e.spf().result()).isEqualTo(SpfResult.FAIL);
         assertThat(e.evaluation().result()).isEqualTo(DmarcResult.PASS);
         assertThat(e.authenticationResults()).contains("dkim=pass").contains("header.d=sender.test").contains("dmarc=pass");
+    }
+
+    @Test
+    void alignedDkimSignatureWhoseKeyLookupFailsIsTemperrorNeverReject() throws Exception {
+        // RFC 9989 §4.10.1: the aligned signature might verify on retry, so DMARC cannot fail it yet.
+        DkimTestSigner unreachableKey = DkimTestSigner.rsa2048("sender.test", "s9");
+        dns.servfail(unreachableKey.keyRecordName());
+        byte[] signed = unreachableKey.sign(DkimTestSigner.sampleMessage("sender.test", "hello\r\n"));
+        CheckOutcome.Evaluated e = evaluated(DmarcChecker.create(settings())
+                .check(context("127.0.0.3", "bounce@sender.test", signed)));
+
+        assertThat(e.spf().result()).isEqualTo(SpfResult.FAIL);
+        assertThat(e.dkim()).singleElement().satisfies(d -> assertThat(d.result()).isEqualTo(DkimResult.TEMPERROR));
+        assertThat(e.evaluation().result()).isEqualTo(DmarcResult.TEMPERROR);
+        assertThat(e.evaluation().disposition()).isEqualTo(Disposition.NONE);
+        assertThat(e.authenticationResults()).contains("dmarc=temperror");
+    }
+
+    @Test
+    void spfPassWhoseAlignmentWalkFailsIsTemperrorNeverReject() throws Exception {
+        // SPF passes for bounce.sender.test, but its Organizational Domain walk meets a SERVFAIL: it may align.
+        dns.txt("bounce.sender.test", "v=spf1 ip4:127.0.0.2 -all").servfail("_dmarc.bounce.sender.test");
+        CheckOutcome.Evaluated e = evaluated(DmarcChecker.create(settings())
+                .check(context("127.0.0.2", "x@bounce.sender.test", message("a@sender.test"))));
+
+        assertThat(e.spf().result()).isEqualTo(SpfResult.PASS);
+        assertThat(e.evaluation().result()).isEqualTo(DmarcResult.TEMPERROR);
+        assertThat(e.evaluation().disposition()).isEqualTo(Disposition.NONE);
     }
 
     @Test

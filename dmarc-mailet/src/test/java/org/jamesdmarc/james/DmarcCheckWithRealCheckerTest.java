@@ -26,6 +26,7 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.jamesdmarc.dns.testing.FakeDnsServer;
+import org.jamesdmarc.testsupport.DkimTestSigner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -147,6 +148,32 @@ class DmarcCheckWithRealCheckerTest {
         mailet().service(mail);
         assertThat(DmarcAttributes.string(mail, DmarcAttributes.RESULT)).contains("temperror");
         assertThat(DmarcAttributes.string(mail, DmarcAttributes.DISPOSITION)).contains("none");
+    }
+
+    @Test
+    void hookNeverRejectsWhenADnsFailureMayHideAnAlignedPass() throws Exception {
+        // An aligned DKIM signature whose key lookup fails (SPF fails: 127.0.0.3 is not listed).
+        DkimTestSigner unreachableKey = DkimTestSigner.rsa2048("sender.test", "s9");
+        dns.servfail(unreachableKey.keyRecordName());
+        byte[] signed = unreachableKey.sign(DkimTestSigner.sampleMessage("sender.test", "hello\r\n"));
+        FakeMail dkimTempFail = mail("127.0.0.3", "bounce@sender.test", signed);
+        assertThat(hook("rejectFailures", "true").onMessage(session("127.0.0.3"), dkimTempFail))
+                .isEqualTo(HookResult.DECLINED);
+        assertThat(DmarcAttributes.string(dkimTempFail, DmarcAttributes.RESULT)).contains("temperror");
+
+        // An SPF pass for a subdomain whose Organizational Domain walk meets a SERVFAIL.
+        dns.txt("bounce.sender.test", "v=spf1 ip4:127.0.0.2 -all").servfail("_dmarc.bounce.sender.test");
+        FakeMail spfWalkFail = mail("127.0.0.2", "x@bounce.sender.test", raw("sender.test").getBytes(StandardCharsets.US_ASCII));
+        assertThat(hook("rejectFailures", "true").onMessage(session("127.0.0.2"), spfWalkFail))
+                .isEqualTo(HookResult.DECLINED);
+        assertThat(DmarcAttributes.string(spfWalkFail, DmarcAttributes.RESULT)).contains("temperror");
+    }
+
+    private static FakeMail mail(String ip, String envelopeSender, byte[] raw) throws Exception {
+        MimeMessage message = new MimeMessage(Session.getDefaultInstance(new Properties()), new ByteArrayInputStream(raw));
+        return FakeMail.builder().name("m").mimeMessage(message).sender(envelopeSender)
+                .recipient("bob@receiver.test").remoteAddr(ip)
+                .attribute(new Attribute(Mail.SMTP_HELO, AttributeValue.of("client.example"))).build();
     }
 
     @Test

@@ -173,6 +173,30 @@ class EvaluatorTest {
     }
 
     @Test
+    void aligned_dkim_temperror_is_dmarc_temperror_not_fail() {
+        // RFC 9989 §4.10.1 leaves DNS errors to the receiver: a signature that might verify on retry and is aligned
+        // could make DMARC pass, so a temporary DKIM failure must not become fail (a 550 under p=reject).
+        dns.dmarc("example.com", "v=DMARC1; p=reject");
+        DmarcEvaluation e = evaluator().evaluate("example.com", spf(SpfResult.FAIL, "example.net"),
+                List.of(dkim(DkimResult.TEMPERROR, "example.com")));
+        assertThat(e.dkim().get(0).alignment()).isEqualTo(AlignmentStatus.ALIGNED);
+        assertThat(e.result()).isEqualTo(DmarcResult.TEMPERROR);
+        assertThat(e.disposition()).isEqualTo(Disposition.NONE);
+    }
+
+    @Test
+    void spf_pass_whose_alignment_walk_fails_temporarily_is_dmarc_temperror_not_fail() {
+        // The SPF domain's Organizational Domain cannot be found (DNS failure in its walk): it may be aligned.
+        dns.dmarc("example.com", "v=DMARC1; p=reject");
+        dns.dmarcTempFail("bounce.example.com");
+        DmarcEvaluation e = evaluator().evaluate("example.com", spf(SpfResult.PASS, "bounce.example.com"),
+                List.of(dkim(DkimResult.PASS, "example.net")));
+        assertThat(e.spf().alignment()).isEqualTo(AlignmentStatus.TEMPERROR);
+        assertThat(e.result()).isEqualTo(DmarcResult.TEMPERROR);
+        assertThat(e.disposition()).isEqualTo(Disposition.NONE);
+    }
+
+    @Test
     void unaligned_dkim_temperror_does_not_save_a_fail() {
         dns.dmarc("example.com", "v=DMARC1; p=reject");
         DmarcEvaluation e = evaluator().evaluate("example.com", SPF_NONE, List.of(dkim(DkimResult.TEMPERROR, "example.net")));
