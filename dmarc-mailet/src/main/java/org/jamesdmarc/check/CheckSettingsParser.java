@@ -23,41 +23,17 @@ import org.jamesdmarc.dns.DomainName;
 import com.google.common.net.InetAddresses;
 
 /**
- * Builds {@link CheckSettings} from named parameters, so the {@code DmarcCheck} mailet (its init
- * parameters), the {@code DmarcMessageHook} SMTP hook (its {@code smtpserver.xml} handler elements) and
- * {@code dmarc evaluate} (its options) accept the same names, values and defaults.
+ * Builds {@link CheckSettings} from named parameters, so the {@code DmarcCheck} mailet (its init parameters)
+ * and the {@code DmarcMessageHook} SMTP hook (its {@code smtpserver.xml} handler elements) accept the same
+ * names, values and defaults. ({@code dmarc evaluate} builds its {@code CheckSettings} from its own options.)
  *
- * <table>
- * <caption>Parameters (OpenDMARC equivalent in brackets)</caption>
- * <tr><th>name</th><th>value</th><th>default</th></tr>
- * <tr><td>{@code authservId}</td><td>our authserv-id in Authentication-Results (AuthservID)</td><td>the local host name</td></tr>
- * <tr><td>{@code trustedAuthservIds}</td><td>comma list of upstream authserv-ids whose SPF/DKIM results are used (TrustedAuthservIDs)</td><td>none</td></tr>
- * <tr><td>{@code ignoreHosts}</td><td>path of a file of IP addresses, CIDR blocks and host names (matched against
- *     the HELO name) whose mail is not checked; entries separated by line ends or commas, {@code #} starts a
- *     comment, {@code .example.com} covers every name below example.com, and an entry starting
- *     with {@code !} excludes what it names (OpenDMARC IgnoreHosts); see {@link HostList}</td><td>no file: every client is checked</td></tr>
- * <tr><td>{@code ignoreAuthenticatedClients}</td><td>boolean (IgnoreAuthenticatedClients)</td><td>true</td></tr>
- * <tr><td>{@code ignoreMailFrom}</td><td>comma list of author domains not checked (IgnoreMailFrom)</td><td>none</td></tr>
- * <tr><td>{@code requiredHeaders}</td><td>boolean: refuse mail without exactly one valid From field (RequiredHeaders)</td><td>false</td></tr>
- * <tr><td>{@code rejectMultiValueFrom}</td><td>boolean: refuse mail whose From names several domains (RejectMultiValueFrom)</td><td>false</td></tr>
- * <tr><td>{@code spfSelfValidate}</td><td>boolean: run SPF ourselves without a trusted result (SPFSelfValidate)</td><td>true</td></tr>
- * <tr><td>{@code spfIgnoreResults}</td><td>boolean: ignore upstream SPF results (SPFIgnoreResults)</td><td>false</td></tr>
- * <tr><td>{@code dkimSelfValidate}</td><td>boolean: verify DKIM ourselves without a trusted result</td><td>true</td></tr>
- * <tr><td>{@code trustedRelays}</td><td>comma list of IP addresses / CIDR blocks of relays in front of James</td><td>none</td></tr>
- * <tr><td>{@code dnsServers}</td><td>comma list of IP literals with optional port: {@code 192.0.2.53},
- *     {@code 127.0.0.1:5353}, {@code [::1]:53} (no host names)</td><td>the system resolvers</td></tr>
- * <tr><td>{@code dnsTimeout}</td><td>duration: {@code 500ms}, {@code 5s}, {@code 1m} or a plain number of seconds; at most 1m</td><td>5s</td></tr>
- * <tr><td>{@code dnsRetries}, {@code dnsCacheSize}, {@code dnsMinTtl}, {@code dnsMaxTtl}, {@code dnsNegativeTtl}</td>
- *     <td>see {@link DnsSettings#fromParameters}</td><td>1, 10000, 0, 1d, 1m</td></tr>
- * <tr><td>{@code discovery}</td><td>{@code treewalk} (RFC 9989) or {@code psl} (RFC 7489)</td><td>treewalk</td></tr>
- * <tr><td>{@code publicSuffixList}</td><td>path of a readable Public Suffix List file (PublicSuffixList)</td><td>the bundled list</td></tr>
- * <tr><td>{@code legacyPct}</td><td>boolean: honour RFC 7489 {@code pct} sampling</td><td>false</td></tr>
- * </table>
+ * <p>The parameters, their values, defaults and meaning: the one table in the Javadoc of
+ * {@link org.jamesdmarc.james.DmarcCheck}; {@link #PARAMETERS} lists the names read here, the
+ * {@code dns*} ones through {@link DnsSettings#fromParameters}.
  *
- * <p>Booleans are {@code true}/{@code false}/{@code yes}/{@code no} (any case); an absent or blank
- * parameter takes its default. A bad value gives an {@link IllegalArgumentException} whose message
- * starts with the parameter name and quotes the value, e.g. {@code dnsTimeout: 'abc' is not a duration ...}
- * (the same form as {@link DnsSettings}, which parses the {@code dns*} parameters).
+ * <p>A bad value gives an {@link IllegalArgumentException} whose message starts with the parameter name and
+ * quotes the value, e.g. {@code dnsTimeout: 'abc' is not a duration ...} (the same form as
+ * {@link DnsSettings}).
  */
 public final class CheckSettingsParser {
 

@@ -1,12 +1,33 @@
 /**
- * DNS for every check (DMARC discovery, SPF, DKIM keys), on dnsjava.
+ * DNS for every check (DMARC discovery, SPF, DKIM keys) on dnsjava, and the DNS-level value types the
+ * layers above share. The bottom layer: it knows nothing of mail.
  *
- * <p>Build the shared client with {@link org.jamesdmarc.dns.DnsClients#create(DnsSettings)}: a
- * {@link org.jamesdmarc.dns.DnsjavaClient} (servers in order, retries, CNAME chains,
- * FOUND/NXDOMAIN/NODATA/TEMPFAIL) on a {@link org.jamesdmarc.dns.SocketDnsTransport} (blocking UDP, TCP
- * after a truncated reply; {@link org.jamesdmarc.dns.SimpleResolverTransport} is the dnsjava alternative) behind a {@link org.jamesdmarc.dns.DnsCache}
- * (bounded LRU honouring positive and RFC 2308 negative TTLs, never keeping TEMPFAIL). Wrap it per check
- * in a {@link org.jamesdmarc.dns.CountingDnsClient} to count the lookups that check made.
- * Settings come from mailet/CLI parameters through {@link org.jamesdmarc.dns.DnsSettings#fromParameters}.
+ * <ul>
+ *   <li>The client: build the shared one with {@link org.jamesdmarc.dns.DnsClients}: a {@link DnsjavaClient}
+ *       (servers in order, retries, CNAME chains, answers sorted into FOUND / NXDOMAIN / NODATA / TEMPFAIL,
+ *       never an exception) on a {@link SocketDnsTransport} (blocking UDP, TCP after a truncated reply;
+ *       {@link SimpleResolverTransport} is the dnsjava alternative), behind a {@link DnsCache} (bounded LRU
+ *       honouring positive and negative TTLs, never keeping TEMPFAIL). Wrap it per check in a
+ *       {@link CountingDnsClient} to count that check's lookups. Settings ({@link DnsSettings}) come from the
+ *       {@code dns*} mailet, hook and CLI parameters.</li>
+ *   <li>Value types: {@link DomainName} (a host name as lower-case A-labels with LDH labels, or nothing),
+ *       {@link IpLiteral} (strict IPv4/IPv6 text, never a lookup), {@link CidrSet} (address blocks for
+ *       {@code trustedRelays} and {@code ignoreHosts}), {@link RecordType} (the RR types asked for, so no
+ *       dnsjava constant leaves this package).</li>
+ *   <li>{@link ReverseDns}: forward-confirmed reverse DNS (PTR, then A/AAAA back to the address), the only
+ *       host name of a client the checks believe.</li>
+ *   <li>{@link DnsClient#exists}: the RFC 9989 Non-existent Domain test behind the {@code np} tag.</li>
+ * </ul>
+ *
+ * <p>RFCs: RFC 1035 §2.3.4 (name and label lengths), §3.2.2 (RR types), §4.2.1 (UDP size, TCP after TC);
+ * RFC 3596 (AAAA); RFC 4343 (names compare case-insensitively: cache keys and {@code DomainName} are
+ * lower case); RFC 2308 §5 (negative caching TTL); RFC 6604 §3 (RCODE after a CNAME chain); RFC 7766 §5
+ * (TCP fallback); RFC 5452 §9.1 (reply matching against spoofing); RFC 6891 (EDNS(0) payload size);
+ * RFC 8020 §2 (NXDOMAIN means nothing below); RFC 5891 (U-labels to A-labels in {@code DomainName});
+ * RFC 4291 §2.2 (IPv6 text form); RFC 9989 §3.2.13 (Non-existent Domains); RFC 7208 §3.3 and
+ * RFC 9989 §4.10 (a TXT record's strings are read as one).
+ *
+ * <p>May import (enforced by {@code LayeringTest}): the JDK, dnsjava ({@code org.xbill.DNS}) and SLF4J;
+ * no other {@code org.jamesdmarc} package.
  */
 package org.jamesdmarc.dns;

@@ -43,33 +43,79 @@ import org.slf4j.LoggerFactory;
  * sees the message as received. Mail James creates itself (bounces, notifications) has remote address
  * 127.0.0.1: list it in the {@code ignoreHosts} file, or match around it.
  *
- * <p>Parameters (OpenDMARC equivalent in brackets; see {@link CheckSettingsParser} for the value syntax):
- * <ul>
- * <li>{@code authservId}: our authserv-id (AuthservID); default the local host name</li>
- * <li>{@code trustedAuthservIds}: comma list of upstream authserv-ids whose SPF/DKIM results are used (TrustedAuthservIDs)</li>
- * <li>{@code ignoreHosts}: path of a file of addresses, CIDR blocks and host names whose mail is not
- *     checked (IgnoreHosts); result {@code skipped}. A host name matches the client's forward-confirmed
- *     reverse DNS name (PTR and A/AAAA agree), never the HELO name</li>
- * <li>{@code ignoreAuthenticatedClients}: skip SMTP-AUTH clients (IgnoreAuthenticatedClients); default true</li>
- * <li>{@code ignoreMailFrom}: comma list of From domains not checked (IgnoreMailFrom)</li>
- * <li>{@code requiredHeaders}: refuse mail without exactly one valid From field (RequiredHeaders);
- *     default false; result {@code refused}</li>
- * <li>{@code rejectMultiValueFrom}: refuse a From naming several domains (RejectMultiValueFrom); default false</li>
- * <li>{@code spfSelfValidate}: run SPF without a trusted upstream result (SPFSelfValidate); default true</li>
- * <li>{@code spfIgnoreResults}: ignore upstream SPF results (SPFIgnoreResults); default false</li>
- * <li>{@code dkimSelfValidate}: verify DKIM without a trusted upstream result; default true</li>
- * <li>{@code trustedRelays}: comma list of addresses/CIDR blocks of relays in front of James (e.g. a Postfix MX)</li>
- * <li>{@code dnsServers}: comma list of IP literals with optional port ({@code 127.0.0.1:5353}, {@code [::1]:53});
- *     default the system resolvers</li>
- * <li>{@code dnsTimeout}: {@code 500ms}, {@code 5s}, ... (at most 1m); default 5s</li>
- * <li>{@code dnsRetries} (default 1), {@code dnsCacheSize} (answers cached, default 10000, 0 = no cache),
- *     {@code dnsMinTtl} / {@code dnsMaxTtl} (bounds on cached TTLs, default 0 / 1d), {@code dnsNegativeTtl}
- *     (default 1m): see {@link org.jamesdmarc.dns.DnsSettings}</li>
- * <li>{@code discovery}: {@code treewalk} (RFC 9989, default) or {@code psl} (RFC 7489)</li>
- * <li>{@code publicSuffixList}: path of a Public Suffix List file (PublicSuffixList); default the bundled one</li>
- * <li>{@code legacyPct}: honour RFC 7489 {@code pct}; default false</li>
- * <li>{@code softwareHeader}: add the {@code DMARC-Filter} field (SoftwareHeader); default false</li>
- * </ul>
+ * <p>Parameters: this table is the one complete list, for the mailet (its init parameters) and, except
+ * {@code softwareHeader}, for {@link DmarcMessageHook} (child elements of its {@code <handler>}); the
+ * OpenDMARC equivalent is in brackets. Booleans are {@code true}/{@code false}/{@code yes}/{@code no} in any
+ * case; lists are separated by commas; an absent or blank parameter takes its default. Durations are a number
+ * with an optional unit {@code ms}, {@code s} (the default unit), {@code m}, {@code h}, {@code d}
+ * ({@code 500ms}, {@code 5s}, {@code 5}), or ISO-8601 ({@code PT5S}). Relative paths resolve against the
+ * current directory of James's JVM.
+ *
+ * <table>
+ * <caption>DmarcCheck parameters</caption>
+ * <tr><th>parameter</th><th>value</th><th>default</th><th>what it does</th></tr>
+ * <tr><td>{@code authservId}</td><td>an RFC 2045 token: letters, digits, {@code . - _} and the like; no
+ *     spaces, {@code ;}, quotes, {@code /} or {@code @}</td><td>the local host name</td><td>our authserv-id in the
+ *     Authentication-Results field we add; incoming fields claiming it are forged and removed (RFC 8601 §5)
+ *     (AuthservID)</td></tr>
+ * <tr><td>{@code trustedAuthservIds}</td><td>list of authserv-ids (tokens), compared
+ *     case-insensitively</td><td>none</td><td>upstream Authentication-Results fields whose {@code spf} and
+ *     {@code dkim} results are used instead of our own checks (TrustedAuthservIDs)</td></tr>
+ * <tr><td>{@code ignoreHosts}</td><td>path of a readable file of at most 4 MiB, OpenDMARC IgnoreHosts format:
+ *     entries separated by line ends or commas, {@code #} starts a comment; an IP address, a CIDR block, a host
+ *     name, {@code .example.com} for every name below example.com, {@code !entry} to exclude what it
+ *     names</td><td>no file: every client is checked</td><td>mail from these clients is not checked (result
+ *     {@code skipped}). Addresses match the client's address (behind {@code trustedRelays}, the original
+ *     client's; when the relay's Received field cannot be read, nothing is skipped). Host names match the
+ *     client's forward-confirmed reverse DNS name (a PTR name whose A/AAAA records lead back to the address),
+ *     never the HELO name, which the client chooses; when DNS fails they match nothing (IgnoreHosts)</td></tr>
+ * <tr><td>{@code ignoreAuthenticatedClients}</td><td>boolean</td><td>{@code true}</td><td>mail from SMTP-AUTH clients
+ *     is not checked, result {@code skipped} (IgnoreAuthenticatedClients, whose default is false)</td></tr>
+ * <tr><td>{@code ignoreMailFrom}</td><td>list of domains (exact names; U-labels allowed)</td><td>none</td><td>mail
+ *     is not checked (result {@code skipped}) when every domain its From field names is listed
+ *     (IgnoreMailFrom)</td></tr>
+ * <tr><td>{@code requiredHeaders}</td><td>boolean</td><td>{@code false}</td><td>refuse (result {@code refused}) mail
+ *     without exactly one From field naming a usable domain; other RFC 5322 §3.6 fields are not checked.
+ *     Without it, mail whose From names no usable domain gets {@code permerror} and goes on
+ *     (RequiredHeaders)</td></tr>
+ * <tr><td>{@code rejectMultiValueFrom}</td><td>boolean</td><td>{@code false}</td><td>refuse (result {@code refused})
+ *     mail whose From names several domains. Without it each domain is evaluated and the strictest result
+ *     kept (RFC 9989 §5.3.1, §11.5); more than 10 domains are refused anyway (RejectMultiValueFrom)</td></tr>
+ * <tr><td>{@code spfSelfValidate}</td><td>boolean</td><td>{@code true}</td><td>check SPF ourselves when no trusted
+ *     upstream SPF result is there; false: SPF is then {@code none} (SPFSelfValidate, whose default is
+ *     false)</td></tr>
+ * <tr><td>{@code spfIgnoreResults}</td><td>boolean</td><td>{@code false}</td><td>ignore upstream SPF results (trusted
+ *     Authentication-Results and a trusted relay's Received-SPF) (SPFIgnoreResults)</td></tr>
+ * <tr><td>{@code dkimSelfValidate}</td><td>boolean</td><td>{@code true}</td><td>verify DKIM signatures ourselves when
+ *     no trusted upstream DKIM result is there; false: no DKIM results then</td></tr>
+ * <tr><td>{@code trustedRelays}</td><td>list of IP addresses and CIDR blocks</td><td>none</td><td>relays in
+ *     front of James (e.g. a Postfix MX): for their connections the check judges the original client, read
+ *     from the relay's Received field, and may use the Received-SPF field that relay added (only for the
+ *     envelope sender James saw)</td></tr>
+ * <tr><td>{@code dnsServers}</td><td>IP literals with an optional port, separated by commas or white space:
+ *     {@code 192.0.2.53}, {@code 127.0.0.1:5353}, {@code [::1]:53}; no host names</td><td>the system's
+ *     resolvers</td><td>the resolvers asked, in order, for every DMARC, SPF and DKIM lookup</td></tr>
+ * <tr><td>{@code dnsTimeout}</td><td>duration, more than 0 and at most 1m</td><td>{@code 5s}</td><td>per query and
+ *     server; a timeout makes the result {@code temperror}, never a reject (DNSTimeout)</td></tr>
+ * <tr><td>{@code dnsRetries}</td><td>0 to 10</td><td>{@code 1}</td><td>extra tries per server after a timeout or
+ *     network error</td></tr>
+ * <tr><td>{@code dnsCacheSize}</td><td>0 to 10000000</td><td>{@code 10000}</td><td>DNS answers kept in the cache; 0
+ *     turns it off</td></tr>
+ * <tr><td>{@code dnsMinTtl}, {@code dnsMaxTtl}</td><td>durations, {@code dnsMaxTtl} not below
+ *     {@code dnsMinTtl}</td><td>{@code 0}, {@code 1d}</td><td>bounds on how long a cached answer lives (its DNS TTL is
+ *     clamped to them)</td></tr>
+ * <tr><td>{@code dnsNegativeTtl}</td><td>duration</td><td>{@code 1m}</td><td>how long NXDOMAIN/NODATA is cached when
+ *     the answer carried no SOA (RFC 2308 §5)</td></tr>
+ * <tr><td>{@code discovery}</td><td>{@code treewalk} or {@code psl}</td><td>{@code treewalk}</td><td>how the policy
+ *     and Organizational Domains are found: the RFC 9989 §4.10 DNS Tree Walk, or the RFC 7489 public
+ *     suffix list</td></tr>
+ * <tr><td>{@code publicSuffixList}</td><td>path of a readable Public Suffix List file</td><td>the bundled
+ *     list</td><td>the list {@code discovery=psl} uses (PublicSuffixList)</td></tr>
+ * <tr><td>{@code legacyPct}</td><td>boolean</td><td>{@code false}</td><td>honour RFC 7489 {@code pct} sampling
+ *     (RFC 9989 retired {@code pct})</td></tr>
+ * <tr><td>{@code softwareHeader}</td><td>boolean</td><td>{@code false}</td><td>mailet only: add
+ *     {@code DMARC-Filter: James DMARC v<version>} below our Authentication-Results (SoftwareHeader)</td></tr>
+ * </table>
  * A bad value stops James at start-up with a message naming the parameter, e.g.
  * {@code Invalid DmarcCheck parameter: dnsTimeout: 'abc' is not a duration ...}.
  *

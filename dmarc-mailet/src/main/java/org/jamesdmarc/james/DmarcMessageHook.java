@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checks DMARC at the end of DATA, so the SMTP server can refuse mail whose sender asks for it
- * (OpenDMARC as a milter with RejectFailures). It takes the same parameters as {@link DmarcCheck}
- * (see {@link CheckSettingsParser}), as child elements of its {@code <handler>}, plus:
+ * (OpenDMARC as a milter with RejectFailures). It takes the parameters of {@link DmarcCheck} (the one
+ * table, in its Javadoc; all but {@code softwareHeader}), as child elements of its {@code <handler>}, plus
+ * two of its own:
  * <ul>
  * <li>{@code rejectFailures} (OpenDMARC RejectFailures, default false): answer
  *     {@code 550 5.7.1} to a DMARC fail whose disposition is {@code reject} (after {@code t=y} and sampling);</li>
@@ -165,7 +166,7 @@ public class DmarcMessageHook implements JamesMessageHook {
         }
         if (outcome instanceof CheckOutcome.Evaluated e) {
             DmarcEvaluation ev = e.evaluation();
-            // RFC 9989 §4.11 / §7: the Domain Owner asks for rejection; OpenDMARC RejectFailures lets us honour it.
+            // RFC 9989 §5.3.6 / §7.2: the Domain Owner asks for rejection; OpenDMARC RejectFailures lets us honour it.
             if (rejectFailures && ev.result() == DmarcResult.FAIL && ev.disposition() == Disposition.REJECT) {
                 String policy = ev.appliedPolicy()
                         .map(a -> " (" + a.tag().name().toLowerCase(java.util.Locale.ROOT) + "=" + a.policy().tagValue() + ")")

@@ -1,0 +1,14 @@
+/**
+ * JMH benchmarks of the check's CPU cost, without network: {@link EvaluationBenchmark} (DMARC evaluation
+ * alone: discovery, record parsing, alignment, disposition, tree walk and PSL modes) and
+ * {@link WholeEvaluationBenchmark} (one whole {@code DmarcChecker.check}: header parsing, From, SPF, RSA-2048
+ * DKIM, DMARC and the Authentication-Results value, DNS answered from the warm cache). Build and run:
+ * {@code mvn -pl bench -am package -DskipTests && java -jar bench/target/benchmarks.jar}. Throughput of a
+ * whole James server is measured by {@code bench/james-throughput/run.sh}, outside Maven.
+ *
+ * <p>RFCs: none of its own; it exercises the code of RFC 9989, RFC 7208, RFC 6376 and RFC 8601.
+ *
+ * <p>May import: JMH, the public API of any {@code dmarc-mailet} package, and its test fixtures from the
+ * test-jar ({@code org.jamesdmarc.dns.testing}, {@code org.jamesdmarc.testsupport}). Nothing imports it.
+ */
+package org.jamesdmarc.bench;
