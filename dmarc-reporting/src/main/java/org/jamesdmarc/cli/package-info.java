@@ -14,7 +14,7 @@
  * <p>May import: the JDK, picocli, Jackson, Guava's {@code com.google.common.net}, the James-free packages of
  * {@code dmarc-mailet} ({@code org.jamesdmarc.check}, {@code policy}, {@code auth}, {@code mail},
  * {@code dns}) and {@code org.jamesdmarc.reporting}; never {@code org.jamesdmarc.james} or a James API (the
- * tool runs without James). Nothing imports it. {@code LayeringTest} sees only {@code dmarc-mailet}, so this
- * list is kept by review.
+ * tool runs without James). Nothing imports it. {@code ReportingLayeringTest} enforces the James-free part
+ * and the absence of cycles; the rest of this list is kept by review.
  */
 package org.jamesdmarc.cli;

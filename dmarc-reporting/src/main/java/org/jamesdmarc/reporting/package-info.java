@@ -12,6 +12,7 @@
  * <p>May import: the JDK and the James-free packages of {@code dmarc-mailet} ({@code org.jamesdmarc.check},
  * {@code policy}, {@code auth}, {@code mail}, {@code dns}); never {@code org.jamesdmarc.cli},
  * {@code org.jamesdmarc.james} or a James API (those belong in {@code org.jamesdmarc.reporting.james}).
- * Not checked by {@code LayeringTest}, which sees only {@code dmarc-mailet}: kept by review.
+ * {@code ReportingLayeringTest} enforces the James-free part and the absence of cycles (so no import of
+ * {@code cli}, which imports this package); the rest of this list is kept by review.
  */
 package org.jamesdmarc.reporting;
