@@ -12,9 +12,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 import org.apache.james.jdkim.DKIMVerifier;
 import org.apache.james.jdkim.api.BodyHasher;
+import org.apache.james.jdkim.canon.RelaxedBodyCanonicalizer;
+import org.apache.james.jdkim.canon.SimpleBodyCanonicalizer;
 import org.apache.james.jdkim.api.PublicKeyRecord;
 import org.apache.james.jdkim.exceptions.FailException;
 import org.apache.james.jdkim.exceptions.PermFailException;
@@ -46,9 +49,22 @@ public final class DkimVerifier {
     private static final Logger LOG = LoggerFactory.getLogger(DkimVerifier.class);
 
     private final DnsClient dns;
+    private final boolean partialBodyPasses;
 
+    /** A verifier for which a signature whose {@code l=} leaves body content unsigned is not a pass. */
     public DkimVerifier(DnsClient dns) {
+        this(dns, false);
+    }
+
+    /**
+     * @param partialBodyPasses true restores RFC 6376 §3.5: a signature covering only the first {@code l=} octets of
+     *                          the body passes even when more follows. False (the default): such a signature gives
+     *                          {@link DkimResult#POLICY} (RFC 8601 §2.7.1: signed, but not acceptable to us), since
+     *                          anyone can append content to a replayed message (RFC 6376 §8.2).
+     */
+    public DkimVerifier(DnsClient dns, boolean partialBodyPasses) {
         this.dns = Objects.requireNonNull(dns, "dns");
+        this.partialBodyPasses = partialBodyPasses;
     }
 
     /** Reads the whole message (RFC 5322, CRLF or LF line ends) and verifies it; the stream is not closed. */
@@ -147,7 +163,7 @@ public final class DkimVerifier {
             }
         }
         if (!pending.isEmpty()) {
-            bodyPhase(jdkim, message, pending, outcomes);
+            bodyPhase(jdkim, message, pending, outcomes, partialBodyPasses);
         }
         return List.of(outcomes);
     }
@@ -285,7 +301,8 @@ public final class DkimVerifier {
     }
 
     /** Hashes the body once per pending signature and completes each verification. */
-    private static void bodyPhase(DKIMVerifier jdkim, Message message, List<Pending> pending, DkimOutcome[] outcomes) {
+    private static void bodyPhase(DKIMVerifier jdkim, Message message, List<Pending> pending, DkimOutcome[] outcomes,
+                                  boolean partialBodyPasses) {
         byte[] body;
         try (InputStream in = message.getBodyInputStream()) {
             body = in == null ? new byte[0] : in.readAllBytes();
@@ -296,7 +313,11 @@ public final class DkimVerifier {
             return;
         }
         for (Pending p : pending) {
-            outcomes[p.index()] = completeBody(jdkim, p, body);
+            DkimOutcome outcome = completeBody(jdkim, p, body);
+            outcomes[p.index()] = outcome.result() == DkimResult.PASS && !partialBodyPasses
+                    ? unsignedBodyContent(p, body).map(unsigned -> outcome(DkimResult.POLICY, p.signature(),
+                            "l= leaves " + unsigned + " body octets unsigned")).orElse(outcome)
+                    : outcome;
         }
     }
 
@@ -317,6 +338,41 @@ public final class DkimVerifier {
             return outcome(DkimResult.FAIL, p.signature(), "body hash did not verify");
         } catch (FailException | IOException | RuntimeException | StackOverflowError e) {
             return outcome(DkimResult.PERMERROR, p.signature(), DkimSignatureScreen.reason("unverifiable", e.getMessage()));
+        }
+    }
+
+    /**
+     * RFC 6376 §3.5 l=: how many octets of the canonicalized body (§3.4.3, §3.4.4) lie beyond the signed length,
+     * when any do. Counted with jDKIM's own body canonicalizers, so the length is the one the body hash covered.
+     */
+    private static Optional<Long> unsignedBodyContent(Pending p, byte[] body) {
+        int limit = p.signature().record().getBodyHashLimit();
+        if (limit < 0) {
+            return Optional.empty(); // no l= tag: the whole body is signed
+        }
+        CountingOutputStream counter = new CountingOutputStream();
+        try (OutputStream canon = "relaxed".equalsIgnoreCase(p.signature().record().getBodyCanonicalisationMethod())
+                ? new RelaxedBodyCanonicalizer(counter) : new SimpleBodyCanonicalizer(counter)) {
+            canon.write(body);
+        } catch (IOException e) {
+            return Optional.of(-1L); // cannot tell: not a full-body pass either
+        }
+        long unsigned = counter.count - limit;
+        return unsigned > 0 ? Optional.of(unsigned) : Optional.empty();
+    }
+
+    /** Counts the octets written, keeps none. */
+    private static final class CountingOutputStream extends OutputStream {
+        private long count;
+
+        @Override
+        public void write(int b) {
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            count += len;
         }
     }
 

@@ -22,6 +22,8 @@ import org.jamesdmarc.policy.DiscoveryMode;
  * @param spfSelfValidate             run SPF ourselves when no trusted result is present (SPFSelfValidate)
  * @param spfIgnoreResults            ignore upstream SPF results, even trusted ones (SPFIgnoreResults)
  * @param dkimSelfValidate            verify DKIM ourselves when no trusted result is present
+ * @param dkimPartialBodyPasses       a signature whose {@code l=} leaves body content unsigned still passes (RFC 6376
+ *                                    §3.5); false: it gives {@code policy}, never an aligned pass
  * @param trustedRelays               relays in front of James whose Received/Authentication-Results we read
  * @param dns                         DNS servers, timeout and cache (parameters {@code dnsServers}, {@code dnsTimeout}, ...)
  * @param discovery                   RFC 9989 tree walk or RFC 7489 public suffix list
@@ -39,6 +41,7 @@ public record CheckSettings(
         boolean spfSelfValidate,
         boolean spfIgnoreResults,
         boolean dkimSelfValidate,
+        boolean dkimPartialBodyPasses,
         HostList trustedRelays,
         DnsSettings dns,
         DiscoveryMode discovery,

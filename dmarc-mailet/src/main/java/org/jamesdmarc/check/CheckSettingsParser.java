@@ -47,6 +47,7 @@ public final class CheckSettingsParser {
     public static final String SPF_SELF_VALIDATE = "spfSelfValidate";
     public static final String SPF_IGNORE_RESULTS = "spfIgnoreResults";
     public static final String DKIM_SELF_VALIDATE = "dkimSelfValidate";
+    public static final String DKIM_PARTIAL_BODY_PASSES = "dkimPartialBodyPasses";
     public static final String TRUSTED_RELAYS = "trustedRelays";
     public static final String DNS_SERVERS = DnsSettings.PARAM_SERVERS;
     public static final String DNS_TIMEOUT = DnsSettings.PARAM_TIMEOUT;
@@ -57,7 +58,7 @@ public final class CheckSettingsParser {
     /** Every parameter this parser reads. */
     public static final List<String> PARAMETERS = List.of(AUTHSERV_ID, TRUSTED_AUTHSERV_IDS, IGNORE_HOSTS,
             IGNORE_AUTHENTICATED_CLIENTS, IGNORE_MAIL_FROM, REQUIRED_HEADERS, REJECT_MULTI_VALUE_FROM,
-            SPF_SELF_VALIDATE, SPF_IGNORE_RESULTS, DKIM_SELF_VALIDATE, TRUSTED_RELAYS, DNS_SERVERS, DNS_TIMEOUT,
+            SPF_SELF_VALIDATE, SPF_IGNORE_RESULTS, DKIM_SELF_VALIDATE, DKIM_PARTIAL_BODY_PASSES, TRUSTED_RELAYS, DNS_SERVERS, DNS_TIMEOUT,
             DnsSettings.PARAM_RETRIES, DnsSettings.PARAM_CACHE_SIZE, DnsSettings.PARAM_MIN_TTL, DnsSettings.PARAM_MAX_TTL,
             DnsSettings.PARAM_NEGATIVE_TTL, DISCOVERY, PUBLIC_SUFFIX_LIST, LEGACY_PCT);
 
@@ -116,6 +117,7 @@ public final class CheckSettingsParser {
                 bool(p, SPF_SELF_VALIDATE, true),
                 bool(p, SPF_IGNORE_RESULTS, false),
                 bool(p, DKIM_SELF_VALIDATE, true),
+                bool(p, DKIM_PARTIAL_BODY_PASSES, false),
                 trustedRelays,
                 dns,
                 discovery,

@@ -65,7 +65,7 @@ public final class DmarcChecker {
         this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
         this.reverseDns = new ReverseDns(Objects.requireNonNull(dns, "dns"));
         this.spfVerifier = new SpfVerifier(dns);
-        DkimVerifier dkim = new DkimVerifier(dns);
+        DkimVerifier dkim = new DkimVerifier(dns, settings.dkimPartialBodyPasses());
         this.dkimVerifier = dkim::verify;
         this.ownResults = new OwnAuthResultsRemover(settings.authservId());
         this.trustedResults = new TrustedAuthResultsExtractor(settings.trustedAuthservIds());

@@ -88,6 +88,10 @@ import org.slf4j.LoggerFactory;
  *     Authentication-Results and a trusted relay's Received-SPF) (SPFIgnoreResults)</td></tr>
  * <tr><td>{@code dkimSelfValidate}</td><td>boolean</td><td>{@code true}</td><td>verify DKIM signatures ourselves when
  *     no trusted upstream DKIM result is there; false: no DKIM results then</td></tr>
+ * <tr><td>{@code dkimPartialBodyPasses}</td><td>boolean</td><td>{@code false}</td><td>a DKIM signature whose
+ *     {@code l=} tag leaves body content unsigned still counts as a pass (RFC 6376 §3.5). By default such a
+ *     signature gives {@code dkim=policy} and never an aligned pass: anyone can append content to a replayed
+ *     signed message (RFC 6376 §8.2)</td></tr>
  * <tr><td>{@code trustedRelays}</td><td>list of IP addresses and CIDR blocks</td><td>none</td><td>relays in
  *     front of James (e.g. a Postfix MX): for their connections the check judges the original client, read
  *     from the relay's Received field, and may use the Received-SPF field that relay added (only for the

@@ -228,12 +228,41 @@ class DkimVerifierTest {
     }
 
     @Test
-    void bodyLengthLimitCoversOnlyThePrefix() {
+    void bodyLengthLimitCoversOnlyThePrefixWhenPartialBodiesMayPass() {
         // RFC 6376 §3.5 l=: only the first l octets are signed; appended text does not break the signature.
         publish(SIGNER);
         String signed = text(SIGNER.signWithTags(MESSAGE, "l=10")) + "appended by a list\r\n";
 
-        assertThat(verifier.verify(bytes(signed))).extracting(DkimOutcome::result).containsExactly(DkimResult.PASS);
+        assertThat(new DkimVerifier(dns, true).verify(bytes(signed))).extracting(DkimOutcome::result)
+                .containsExactly(DkimResult.PASS);
+    }
+
+    @Test
+    void bodyLengthLimitLeavingContentUnsignedIsPolicyByDefault() {
+        // RFC 6376 §8.2: content appended to a replayed message would ride on the signature: not a pass for us
+        // (RFC 8601 §2.7.1 policy: signed, but not acceptable).
+        publish(SIGNER);
+        String signed = text(SIGNER.signWithTags(MESSAGE, "l=10")) + "appended by a list\r\n";
+
+        assertThat(verifier.verify(bytes(signed))).singleElement().satisfies(o -> {
+            assertThat(o.result()).isEqualTo(DkimResult.POLICY);
+            assertThat(o.reason()).contains("l=").contains("unsigned");
+        });
+        // Even without anything appended: the signature covers 10 octets of a longer body.
+        assertThat(verifier.verify(SIGNER.signWithTags(MESSAGE, "l=10"))).extracting(DkimOutcome::result)
+                .containsExactly(DkimResult.POLICY);
+    }
+
+    @Test
+    void bodyLengthLimitCoveringTheWholeBodyPasses() {
+        publish(SIGNER);
+        // The relaxed-canonicalized sample body is "Hello Bob,\r\n\r\nsee you.\r\n": 24 octets.
+        assertThat(verifier.verify(SIGNER.signWithTags(MESSAGE, "l=24"))).extracting(DkimOutcome::result)
+                .containsExactly(DkimResult.PASS);
+        assertThat(verifier.verify(SIGNER.signWithTags(MESSAGE, "c=simple/simple; l=24")))
+                .extracting(DkimOutcome::result).containsExactly(DkimResult.PASS);
+        assertThat(verifier.verify(SIGNER.signWithTags(MESSAGE, "l=23"))).extracting(DkimOutcome::result)
+                .containsExactly(DkimResult.POLICY);
     }
 
     @Test

@@ -311,6 +311,7 @@ class CheckSettingsParserTest {
         p.put("spfSelfValidate", "false");
         p.put("spfIgnoreResults", "true");
         p.put("dkimSelfValidate", "false");
+        p.put("dkimPartialBodyPasses", "true");
         p.put("trustedRelays", "192.0.2.25");
         p.put("dnsServers", "127.0.0.1:5353");
         p.put("dnsTimeout", "750ms");
@@ -318,7 +319,7 @@ class CheckSettingsParserTest {
         p.put("legacyPct", "yes");
         CheckSettings s = parse(p);
         assertThat(s).isEqualTo(new CheckSettings("mx.example.org", java.util.Set.of("mx1.example.org"),
-                s.ignoreHosts(), false, java.util.Set.of("example.net"), true, true, false, true, false,
+                s.ignoreHosts(), false, java.util.Set.of("example.net"), true, true, false, true, false, true,
                 s.trustedRelays(), DnsSettings.defaults()
                         .withServers(List.of(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 5353)))
                         .withTimeout(Duration.ofMillis(750)),

@@ -577,15 +577,30 @@ class CompositionAttacksTest {
 
         @Test
         void bodyLengthTagLetsContentBeAppendedButAlignmentStillDecides() throws Exception {
-            // l= covers only "body\r\n"; the attacker appends text after signing. DKIM still passes for attack.test,
-            // which is not aligned with bank.test.
+            // l= covers only "body\r\n"; the attacker appends text after signing. The signature is not a pass
+            // (content beyond l=, dkim=policy) and attack.test is not aligned with bank.test anyway.
             byte[] signed = attacker.signWithTags(withFrom("admin@bank.test"), "l=6");
             byte[] appended = (new String(signed, StandardCharsets.UTF_8) + "Please wire the money to ...\r\n")
                     .getBytes(StandardCharsets.UTF_8);
             CheckOutcome.Evaluated e = evaluated(check(settings().build(),
                     context(ATTACKER_IP, ATTACKER_HELO, "x@attack.test", appended)));
             assertThat(e.dkim()).extracting(DkimOutcome::result, DkimOutcome::domain)
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple(DkimResult.PASS, ATTACK));
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(DkimResult.POLICY, ATTACK));
+            assertRejectedForBank(e);
+        }
+
+        @Test
+        void bankSignatureWithBodyLengthReplayedWithAppendedContentDoesNotPassForBank() throws Exception {
+            // The bank signs with l= (as some list-friendly signers do); the attacker replays that message from its
+            // own server with its text appended. RFC 6376 would still verify the signature: aligned DKIM pass.
+            byte[] signed = bank.signWithTags(withFrom("admin@bank.test"), "l=6");
+            byte[] replayed = (new String(signed, StandardCharsets.UTF_8) + "Please wire the money to ...\r\n")
+                    .getBytes(StandardCharsets.UTF_8);
+            CheckOutcome.Evaluated e = evaluated(check(settings().build(),
+                    context(ATTACKER_IP, ATTACKER_HELO, "x@attack.test", replayed)));
+            assertThat(e.dkim()).extracting(DkimOutcome::result).containsExactly(DkimResult.POLICY);
+            assertThat(e.evaluation().result()).isEqualTo(DmarcResult.FAIL);
+            assertThat(e.evaluation().disposition()).isEqualTo(Disposition.REJECT);
             assertRejectedForBank(e);
         }
 

@@ -431,7 +431,7 @@ class DmarcCheckerTest {
 
         CheckSettings build() {
             return new CheckSettings(AUTHSERV, trusted, ignoreHosts, true, ignoreMailFrom, requiredHeaders,
-                    rejectMultiValueFrom, true, false, true, trustedRelays, dns, DiscoveryMode.TREEWALK,
+                    rejectMultiValueFrom, true, false, true, false, trustedRelays, dns, DiscoveryMode.TREEWALK,
                     Optional.empty(), false);
         }
     }

@@ -111,6 +111,11 @@ final class EvaluateCommand implements Callable<Integer> {
                     + "(comma-separated); default: none, SPF and DKIM are checked here.")
     List<String> trustedAuthservIds = new ArrayList<>();
 
+    @Option(names = "--dkim-partial-body-passes",
+            description = "Count a DKIM signature whose l= leaves body content unsigned as a pass (RFC 6376 §3.5);"
+                    + " by default it gives dkim=policy.")
+    boolean dkimPartialBodyPasses;
+
     @Option(names = "--json", description = "Print the evaluation as JSON.")
     boolean json;
 
@@ -150,7 +155,7 @@ final class EvaluateCommand implements Callable<Integer> {
         }
 
         CheckSettings settings = new CheckSettings(ourId, trusted, HostList.empty(), false, Set.of(),
-                false, false, true, false, true, HostList.empty(), dnsSettings,
+                false, false, true, false, true, dkimPartialBodyPasses, HostList.empty(), dnsSettings,
                 dnsOptions.discoveryMode(), Optional.empty(), false);
         DnsClient dnsClient = dnsClients.apply(dnsSettings);
         DmarcChecker checker = new DmarcChecker(settings, dnsClient,
