@@ -45,6 +45,14 @@ public final class Alignment {
         return r;
     }
 
+    /**
+     * The alignment of an authenticated identifier, SPF or DKIM alike (RFC 9989 §4.10.2): checked only when
+     * it {@linkplain AuthenticatedIdentifier#mayCount() may count}, else {@link AlignmentStatus#NOT_CHECKED}.
+     */
+    public AlignmentStatus of(AuthenticatedIdentifier identifier, String authorDomain, AlignmentMode mode) {
+        return identifier.mayCount() ? check(authorDomain, identifier.domain(), mode) : AlignmentStatus.NOT_CHECKED;
+    }
+
     /** Is {@code identifier} aligned with {@code authorDomain} in {@code mode}? */
     public AlignmentStatus check(String authorDomain, String identifier, AlignmentMode mode) {
         Optional<String> author = DomainName.normalize(authorDomain == null ? "" : authorDomain, true);

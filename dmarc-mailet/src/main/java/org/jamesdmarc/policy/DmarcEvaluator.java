@@ -6,9 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 import org.jamesdmarc.auth.DkimOutcome;
-import org.jamesdmarc.auth.DkimResult;
 import org.jamesdmarc.auth.SpfOutcome;
-import org.jamesdmarc.auth.SpfResult;
 import org.jamesdmarc.dns.DnsClient;
 import org.jamesdmarc.dns.DomainExistence;
 
@@ -38,156 +36,182 @@ public final class DmarcEvaluator {
         return evaluate(new DmarcInput(authorDomain, spf, dkim));
     }
 
+    /**
+     * The steps of RFC 9989 §5.3 after the Author Domain is known: policy discovery (§4.10.1), whether the
+     * record's policy is usable ({@link #policyUse}), identifier alignment ({@link Alignment#of}), pass or fail
+     * ({@link #passOrFail}), the policy that applies ({@link #appliedPolicy}, with the existence check of
+     * {@link #needsExistenceCheck}) and what to do about a fail ({@link #enforcement}).
+     */
     public DmarcEvaluation evaluate(DmarcInput input) {
         DmarcRecordLookup lookup = discovery.newLookup();
         DiscoveryResult disc = discovery.discover(input.authorDomain(), lookup);
         List<DiscoveryWarning> warnings = new ArrayList<>(disc.warnings());
+        if (!disc.found()) {
+            return unevaluated(resultWithoutRecord(disc.status()), input, disc, lookup.queries(), warnings);
+        }
+        DmarcRecord record = disc.record().orElseThrow();
+        PolicyUse use = policyUse(record, disc, warnings);
+        if (use == PolicyUse.NOT_APPLIED) {
+            return unevaluated(DmarcResult.NONE, input, disc, lookup.queries(), warnings);
+        }
         String author = disc.authorDomain();
 
-        DmarcResult early = switch (disc.status()) {
+        // Identifier alignment (RFC 9989 §4.4, §4.10.2): one rule for SPF (aspf) and each DKIM signature (adkim).
+        Alignment alignment = new Alignment(discovery, lookup);
+        disc.organizationalDomain().ifPresent(org -> alignment.remember(author, org));
+        SpfAlignment spf = new SpfAlignment(input.spf(), record.aspf(),
+                alignment.of(AuthenticatedIdentifier.of(input.spf()), author, record.aspf()));
+        List<DkimAlignment> dkim = new ArrayList<>(input.dkim().size());
+        for (DkimOutcome d : input.dkim()) {
+            dkim.add(new DkimAlignment(d, record.adkim(),
+                    alignment.of(AuthenticatedIdentifier.of(d), author, record.adkim())));
+        }
+        DmarcResult result = passOrFail(spf, dkim);
+
+        PolicyDomainRole role = disc.policyDomainRole().orElseThrow();
+        Optional<DomainExistence> existence = needsExistenceCheck(use, role, record, result)
+                ? Optional.of(dns.exists(author)) : Optional.empty();
+        AppliedPolicy applied = appliedPolicy(use, role, record, existence, author, warnings);
+        Enforcement enforcement = enforcement(result, applied, record);
+        return new DmarcEvaluation(result, author, disc.policyDomain(), disc.organizationalDomain(),
+                Optional.of(applied), enforcement.disposition(), record.testing(), enforcement.overrides(), spf, dkim,
+                disc, lookup.queries() + (existence.isPresent() ? 1 : 0), warnings);
+    }
+
+    /** The result when discovery found no record to apply. */
+    private static DmarcResult resultWithoutRecord(DiscoveryStatus status) {
+        return switch (status) {
             case NONE -> DmarcResult.NONE;
             case TEMPERROR -> DmarcResult.TEMPERROR; // DNS failure: temperror, never reject
             case PERMERROR -> DmarcResult.PERMERROR;
-            case FOUND -> null;
+            case FOUND -> throw new IllegalArgumentException("a record was found");
         };
-        if (early != null) {
-            return unevaluated(early, input, disc, lookup.queries(), warnings);
-        }
-        DmarcRecord record = disc.record().orElseThrow();
+    }
 
-        // RFC 9989 §4.10.1: invalid/missing p, or invalid sp/np: p=none if rua has a usable URI,
-        // otherwise no DMARC processing at all.
-        boolean policyUsable = record.p().isPresent()
+    /** RFC 9989 §4.10.1: what the record found can be used for. */
+    private enum PolicyUse {
+        /** A valid {@code p}, and {@code sp}/{@code np} valid or absent: the policy as published. */
+        AS_PUBLISHED,
+        /** An invalid or missing {@code p}, or an invalid {@code sp}/{@code np}, but a {@code rua}: p=none. */
+        FORCED_NONE,
+        /** The same without a {@code rua}: no DMARC processing at all. */
+        NOT_APPLIED
+    }
+
+    private static PolicyUse policyUse(DmarcRecord record, DiscoveryResult disc, List<DiscoveryWarning> warnings) {
+        boolean usable = record.p().isPresent()
                 && !(record.tags().containsKey("sp") && record.sp().isEmpty())
                 && !(record.tags().containsKey("np") && record.np().isEmpty());
-        boolean forceNone = false;
-        if (!policyUsable) {
-            String where = disc.policyDomain().orElse(author);
-            if (record.rua().isEmpty()) {
-                warnings.add(new DiscoveryWarning(DiscoveryWarning.Code.NO_USABLE_POLICY, where,
-                        "no valid p (or invalid sp/np) and no rua: DMARC not applied (RFC 9989 §4.10.1)"));
-                return unevaluated(DmarcResult.NONE, input, disc, lookup.queries(), warnings);
-            }
-            warnings.add(new DiscoveryWarning(DiscoveryWarning.Code.POLICY_TREATED_AS_NONE, where,
-                    "no valid p (or invalid sp/np) but rua present: treated as p=none (RFC 9989 §4.10.1)"));
-            forceNone = true;
+        if (usable) {
+            return PolicyUse.AS_PUBLISHED;
         }
-
-        // Identifier alignment (RFC 9989 §4.4, §4.10.2).
-        Alignment alignment = new Alignment(discovery, lookup);
-        disc.organizationalDomain().ifPresent(org -> alignment.remember(author, org));
-        SpfAlignment spf = spfAlignment(input.spf(), author, record.aspf(), alignment);
-        List<DkimAlignment> dkim = new ArrayList<>(input.dkim().size());
-        for (DkimOutcome d : input.dkim()) {
-            dkim.add(dkimAlignment(d, author, record.adkim(), alignment));
+        String where = disc.policyDomain().orElse(disc.authorDomain());
+        if (record.rua().isEmpty()) {
+            warnings.add(new DiscoveryWarning(DiscoveryWarning.Code.NO_USABLE_POLICY, where,
+                    "no valid p (or invalid sp/np) and no rua: DMARC not applied (RFC 9989 §4.10.1)"));
+            return PolicyUse.NOT_APPLIED;
         }
-
-        // RFC 9989 §5.3.5: pass if any authenticated identifier is aligned.
-        DmarcResult result;
-        if (spf.alignedPass() || dkim.stream().anyMatch(DkimAlignment::alignedPass)) {
-            result = DmarcResult.PASS;
-        } else if (couldStillPass(spf, dkim)) {
-            // An identifier that may be aligned failed temporarily (its check or its alignment
-            // walk): a retry could pass, so temperror rather than fail.
-            result = DmarcResult.TEMPERROR;
-        } else {
-            result = DmarcResult.FAIL;
-        }
-
-        int existenceChecks = 0;
-        AppliedPolicy applied;
-        PolicyDomainRole role = disc.policyDomainRole().orElseThrow();
-        if (forceNone) {
-            applied = new AppliedPolicy(role == PolicyDomainRole.AUTHOR_DOMAIN ? AppliedPolicyTag.P : AppliedPolicyTag.SP,
-                    Policy.NONE);
-        } else if (role == PolicyDomainRole.AUTHOR_DOMAIN) {
-            // RFC 9989 §4.10.1: the Author Domain's own record: the "p" tag.
-            applied = new AppliedPolicy(AppliedPolicyTag.P, record.policy());
-        } else {
-            // RFC 9989 §4.10.1: record of the Organizational or Public Suffix Domain, the Author
-            // Domain being a subdomain of it: "sp" if the Author Domain exists, "np" if not
-            // (§3.2.13), each falling back to "p" (and np to sp) when absent (§4.7).
-            Policy sp = record.subdomainPolicy();
-            Policy np = record.nonExistentSubdomainPolicy();
-            if (sp == np || result != DmarcResult.FAIL) {
-                // The existence check cannot change the outcome: skip the DNS queries.
-                applied = new AppliedPolicy(AppliedPolicyTag.SP, sp);
-            } else {
-                existenceChecks++;
-                DomainExistence existence = dns.exists(author);
-                applied = switch (existence) {
-                    case EXISTS -> new AppliedPolicy(AppliedPolicyTag.SP, sp);
-                    case NON_EXISTENT -> new AppliedPolicy(AppliedPolicyTag.NP, np);
-                    case TEMPFAIL -> {
-                        // Unknown existence: apply the less strict of sp and np. They differ, so
-                        // the less strict one is at most quarantine: a DNS failure never rejects.
-                        warnings.add(new DiscoveryWarning(DiscoveryWarning.Code.EXISTENCE_UNKNOWN, author,
-                                "existence check failed temporarily; applied the less strict of sp=" + sp.tagValue()
-                                        + " and np=" + np.tagValue()));
-                        yield sp.ordinal() <= np.ordinal()
-                                ? new AppliedPolicy(AppliedPolicyTag.SP, sp)
-                                : new AppliedPolicy(AppliedPolicyTag.NP, np);
-                    }
-                };
-            }
-        }
-
-        List<PolicyOverride> overrides = new ArrayList<>(1);
-        Disposition disposition = Disposition.NONE;
-        if (result == DmarcResult.FAIL) {
-            Policy policy = applied.policy();
-            if (record.testing() && policy != Policy.NONE) {
-                // RFC 9989 §4.7 t=y: apply the policy one level below the one published.
-                policy = policy.oneLevelBelow();
-                overrides.add(PolicyOverride.POLICY_TEST_MODE);
-            } else if (options.legacyPctSampling() && policy != Policy.NONE && record.pct().isPresent()
-                    && record.pct().getAsInt() < 100) {
-                // RFC 7489 §6.6.4: a message outside the pct sample gets the next less strict
-                // policy. Not combined with t=y (both express the same intent; lowered once).
-                int draw = options.percentile().getAsInt();
-                if (draw >= record.pct().getAsInt()) {
-                    policy = policy.oneLevelBelow();
-                    overrides.add(PolicyOverride.SAMPLED_OUT);
-                }
-            }
-            disposition = Disposition.of(policy);
-        }
-        return new DmarcEvaluation(result, author, disc.policyDomain(), disc.organizationalDomain(),
-                Optional.of(applied), disposition, record.testing(), overrides, spf, dkim, disc,
-                lookup.queries() + existenceChecks, warnings);
+        warnings.add(new DiscoveryWarning(DiscoveryWarning.Code.POLICY_TREATED_AS_NONE, where,
+                "no valid p (or invalid sp/np) but rua present: treated as p=none (RFC 9989 §4.10.1)"));
+        return PolicyUse.FORCED_NONE;
     }
 
-    private static SpfAlignment spfAlignment(SpfOutcome spf, String author, AlignmentMode mode, Alignment alignment) {
-        // RFC 9989 §4.10.2: alignment matters for a pass; a temperror might be a pass on retry.
-        boolean relevant = (spf.result() == SpfResult.PASS || spf.result() == SpfResult.TEMPERROR)
-                && !spf.domain().isEmpty();
-        AlignmentStatus status = relevant ? alignment.check(author, spf.domain(), mode) : AlignmentStatus.NOT_CHECKED;
-        return new SpfAlignment(spf, mode, status);
-    }
-
-    private static DkimAlignment dkimAlignment(DkimOutcome d, String author, AlignmentMode mode, Alignment alignment) {
-        boolean relevant = (d.result() == DkimResult.PASS || d.result() == DkimResult.TEMPERROR)
-                && !d.domain().isEmpty();
-        AlignmentStatus status = relevant ? alignment.check(author, d.domain(), mode) : AlignmentStatus.NOT_CHECKED;
-        return new DkimAlignment(d, mode, status);
-    }
-
-    private static boolean couldStillPass(SpfAlignment spf, List<DkimAlignment> dkim) {
-        boolean spfMaybe = (spf.outcome().result() == SpfResult.PASS && spf.alignment() == AlignmentStatus.TEMPERROR)
-                || (spf.outcome().result() == SpfResult.TEMPERROR
-                && (spf.alignment() == AlignmentStatus.ALIGNED || spf.alignment() == AlignmentStatus.TEMPERROR));
-        if (spfMaybe) {
-            return true;
+    /**
+     * RFC 9989 §5.3.5: pass if any authenticated identifier is aligned; temperror if none is but a retry
+     * could make one an aligned pass (its check or its alignment walk failed temporarily); else fail.
+     */
+    private static DmarcResult passOrFail(SpfAlignment spf, List<DkimAlignment> dkim) {
+        List<IdentifierAlignment> identifiers = new ArrayList<>(dkim.size() + 1);
+        identifiers.add(spf);
+        identifiers.addAll(dkim);
+        if (identifiers.stream().anyMatch(IdentifierAlignment::alignedPass)) {
+            return DmarcResult.PASS;
         }
-        for (DkimAlignment d : dkim) {
-            boolean maybe = (d.outcome().result() == DkimResult.PASS && d.alignment() == AlignmentStatus.TEMPERROR)
-                    || (d.outcome().result() == DkimResult.TEMPERROR
-                    && (d.alignment() == AlignmentStatus.ALIGNED || d.alignment() == AlignmentStatus.TEMPERROR));
-            if (maybe) {
-                return true;
+        if (identifiers.stream().anyMatch(IdentifierAlignment::couldPassOnRetry)) {
+            return DmarcResult.TEMPERROR;
+        }
+        return DmarcResult.FAIL;
+    }
+
+    /**
+     * RFC 9989 §3.2.13: whether the Author Domain exists matters only for a failing subdomain of the policy
+     * domain whose record's {@code sp} and {@code np} differ; otherwise the DNS queries are skipped.
+     */
+    private static boolean needsExistenceCheck(PolicyUse use, PolicyDomainRole role, DmarcRecord record,
+                                               DmarcResult result) {
+        return use == PolicyUse.AS_PUBLISHED && role != PolicyDomainRole.AUTHOR_DOMAIN && result == DmarcResult.FAIL
+                && record.subdomainPolicy() != record.nonExistentSubdomainPolicy();
+    }
+
+    /** RFC 9989 §4.10.1: the tag of the record that applies to the Author Domain, and its value. */
+    private static AppliedPolicy appliedPolicy(PolicyUse use, PolicyDomainRole role, DmarcRecord record,
+                                               Optional<DomainExistence> existence, String author,
+                                               List<DiscoveryWarning> warnings) {
+        boolean ownRecord = role == PolicyDomainRole.AUTHOR_DOMAIN;
+        if (use == PolicyUse.FORCED_NONE) {
+            return new AppliedPolicy(ownRecord ? AppliedPolicyTag.P : AppliedPolicyTag.SP, Policy.NONE);
+        }
+        if (ownRecord) {
+            // The Author Domain's own record: the "p" tag.
+            return new AppliedPolicy(AppliedPolicyTag.P, record.policy());
+        }
+        // The record of the Organizational or Public Suffix Domain, the Author Domain being a subdomain of it:
+        // "sp" if the Author Domain exists, "np" if not (§3.2.13), each falling back to "p" (and np to sp)
+        // when absent (§4.7). When the existence check cannot change the outcome it is skipped: sp.
+        Policy sp = record.subdomainPolicy();
+        Policy np = record.nonExistentSubdomainPolicy();
+        if (existence.isEmpty()) {
+            return new AppliedPolicy(AppliedPolicyTag.SP, sp);
+        }
+        return switch (existence.get()) {
+            case EXISTS -> new AppliedPolicy(AppliedPolicyTag.SP, sp);
+            case NON_EXISTENT -> new AppliedPolicy(AppliedPolicyTag.NP, np);
+            case TEMPFAIL -> {
+                // Unknown existence: apply the less strict of sp and np. They differ, so the less strict one
+                // is at most quarantine: a DNS failure never rejects.
+                warnings.add(new DiscoveryWarning(DiscoveryWarning.Code.EXISTENCE_UNKNOWN, author,
+                        "existence check failed temporarily; applied the less strict of sp=" + sp.tagValue()
+                                + " and np=" + np.tagValue()));
+                yield sp.ordinal() <= np.ordinal()
+                        ? new AppliedPolicy(AppliedPolicyTag.SP, sp)
+                        : new AppliedPolicy(AppliedPolicyTag.NP, np);
             }
+        };
+    }
+
+    /** What to do with the message, and why that is below the applied policy (RFC 9990 PolicyOverrideType). */
+    private record Enforcement(Disposition disposition, List<PolicyOverride> overrides) {
+        static final Enforcement NONE = new Enforcement(Disposition.NONE, List.of());
+    }
+
+    /**
+     * RFC 9989 §5.3.6: only a fail has a disposition: the applied policy, one level lower under {@code t=y}
+     * (§4.7) or, with legacy sampling on, for a message outside the RFC 7489 {@code pct} sample.
+     */
+    private Enforcement enforcement(DmarcResult result, AppliedPolicy applied, DmarcRecord record) {
+        Policy policy = applied.policy();
+        if (result != DmarcResult.FAIL || policy == Policy.NONE) {
+            return Enforcement.NONE;
         }
-        return false;
+        if (record.testing()) {
+            // RFC 9989 §4.7 t=y: apply the policy one level below the one published.
+            return new Enforcement(Disposition.of(policy.oneLevelBelow()), List.of(PolicyOverride.POLICY_TEST_MODE));
+        }
+        if (sampledOut(record)) {
+            return new Enforcement(Disposition.of(policy.oneLevelBelow()), List.of(PolicyOverride.SAMPLED_OUT));
+        }
+        return new Enforcement(Disposition.of(policy), List.of());
+    }
+
+    /**
+     * RFC 7489 §6.6.4: a message outside the {@code pct} sample gets the next less strict policy. Only with
+     * legacy sampling on, and never on top of {@code t=y} (both express the same intent; lowered once).
+     */
+    private boolean sampledOut(DmarcRecord record) {
+        if (!options.legacyPctSampling() || record.pct().isEmpty() || record.pct().getAsInt() >= 100) {
+            return false;
+        }
+        return options.percentile().getAsInt() >= record.pct().getAsInt();
     }
 
     private DmarcEvaluation unevaluated(DmarcResult result, DmarcInput input, DiscoveryResult disc, int lookups,
