@@ -10,7 +10,6 @@ import javax.inject.Inject;
 import javax.mail.MessagingException;
 
 import org.apache.james.metrics.api.MetricFactory;
-import org.apache.james.metrics.api.TimeMetric;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.jamesdmarc.check.CheckOutcome;
@@ -18,7 +17,6 @@ import org.jamesdmarc.check.CheckSettings;
 import org.jamesdmarc.check.CheckSettingsParser;
 import org.jamesdmarc.check.DmarcChecker;
 import org.jamesdmarc.check.MessageContext;
-import org.jamesdmarc.check.OutcomeSummary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -153,7 +151,7 @@ public class DmarcCheck extends GenericMailet {
 
     private final DmarcMetrics metrics;
     private final Function<MessageContext, CheckOutcome> injectedChecker;
-    private Function<MessageContext, CheckOutcome> checker;
+    private MeteredCheck check;
     private CheckSettings settings;
     private boolean softwareHeader;
 
@@ -176,22 +174,11 @@ public class DmarcCheck extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        Function<String, Optional<String>> parameters = name -> Optional.ofNullable(getInitParameter(name));
-        try {
-            settings = CheckSettingsParser.parse(parameters);
-            softwareHeader = CheckSettingsParser.bool(parameters, SOFTWARE_HEADER, false);
-        } catch (IllegalArgumentException e) {
-            throw new MessagingException("Invalid DmarcCheck parameter: " + e.getMessage(), e);
-        }
-        if (injectedChecker != null) {
-            checker = injectedChecker;
-        } else {
-            try {
-                checker = DmarcChecker.create(settings)::check;
-            } catch (RuntimeException e) {
-                throw new MessagingException("DmarcCheck cannot start: " + e.getMessage(), e);
-            }
-        }
+        CheckSetup<MessagingException> setup = new CheckSetup<>("DmarcCheck",
+                name -> Optional.ofNullable(getInitParameter(name)), MessagingException::new);
+        settings = setup.settings();
+        softwareHeader = setup.bool(SOFTWARE_HEADER, false);
+        check = setup.start(settings, injectedChecker, metrics);
     }
 
     /** The parsed settings (after {@link #init()}). */
@@ -205,20 +192,15 @@ public class DmarcCheck extends GenericMailet {
             writeSmtpEvaluation(mail);
             return;
         }
-        TimeMetric timer = metrics.startTimer();
         CheckOutcome outcome;
         try {
-            outcome = Objects.requireNonNull(checker.apply(MailContexts.from(mail)), "no outcome");
+            outcome = check.run(() -> MailContexts.from(mail));
         } catch (Exception e) {
             LOGGER.warn("DMARC check of mail {} failed; result temperror, mail goes on", mail.getName(), e);
             DmarcAttributes.storeError(mail, describe(e));
-            metrics.countError();
             return;
-        } finally {
-            timer.stopAndPublish();
         }
-        OutcomeSummary summary = DmarcAttributes.store(mail, outcome);
-        metrics.count(outcome, summary);
+        check.store(mail, outcome);
         writeHeaders(mail, outcome.forgedAuthResultsFields(), outcome.authenticationResults());
     }
 

@@ -12,7 +12,6 @@ import javax.mail.MessagingException;
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.metrics.api.MetricFactory;
-import org.apache.james.metrics.api.TimeMetric;
 import org.apache.james.protocols.api.ProtocolSession;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
@@ -24,7 +23,6 @@ import org.jamesdmarc.check.CheckSettings;
 import org.jamesdmarc.check.CheckSettingsParser;
 import org.jamesdmarc.check.DmarcChecker;
 import org.jamesdmarc.check.MessageContext;
-import org.jamesdmarc.check.OutcomeSummary;
 import org.jamesdmarc.policy.Disposition;
 import org.jamesdmarc.policy.DmarcEvaluation;
 import org.jamesdmarc.policy.DmarcResult;
@@ -84,7 +82,7 @@ public class DmarcMessageHook implements JamesMessageHook {
 
     private final DmarcMetrics metrics;
     private final Function<MessageContext, CheckOutcome> injectedChecker;
-    private Function<MessageContext, CheckOutcome> checker;
+    private MeteredCheck check;
     private CheckSettings settings;
     private boolean rejectFailures;
     private boolean tempFailOnError;
@@ -108,23 +106,12 @@ public class DmarcMessageHook implements JamesMessageHook {
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        Function<String, Optional<String>> parameters = name -> parameter(config, name);
-        try {
-            settings = CheckSettingsParser.parse(parameters);
-            rejectFailures = CheckSettingsParser.bool(parameters, REJECT_FAILURES, false);
-            tempFailOnError = CheckSettingsParser.bool(parameters, TEMP_FAIL_ON_ERROR, false);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException("Invalid DmarcMessageHook parameter: " + e.getMessage(), e);
-        }
-        if (injectedChecker != null) {
-            checker = injectedChecker;
-        } else {
-            try {
-                checker = DmarcChecker.create(settings)::check;
-            } catch (RuntimeException e) {
-                throw new ConfigurationException("DmarcMessageHook cannot start: " + e.getMessage(), e);
-            }
-        }
+        CheckSetup<ConfigurationException> setup = new CheckSetup<>("DmarcMessageHook",
+                name -> parameter(config, name), ConfigurationException::new);
+        settings = setup.settings();
+        rejectFailures = setup.bool(REJECT_FAILURES, false);
+        tempFailOnError = setup.bool(TEMP_FAIL_ON_ERROR, false);
+        check = setup.start(settings, injectedChecker, metrics);
     }
 
     /** A handler child element; a list-splitting configuration gives several values, joined back with commas. */
@@ -139,21 +126,16 @@ public class DmarcMessageHook implements JamesMessageHook {
 
     @Override
     public HookResult onMessage(SMTPSession session, Mail mail) {
-        TimeMetric timer = metrics.startTimer();
         CheckOutcome outcome;
         try {
-            outcome = Objects.requireNonNull(checker.apply(context(session, mail)), "no outcome");
+            outcome = check.run(() -> context(session, mail));
         } catch (Exception e) {
             LOGGER.warn("DMARC check at SMTP time failed (session {})", session.getSessionID(), e);
-            metrics.countError();
             // Without a mark, DmarcCheck evaluates the mail again in the mailet container.
             return tempFailOnError ? tempFail("the DMARC check failed") : HookResult.DECLINED;
-        } finally {
-            timer.stopAndPublish();
         }
-        OutcomeSummary summary = DmarcAttributes.store(mail, outcome);
+        check.store(mail, outcome);
         DmarcAttributes.markEvaluatedAtSmtp(mail);
-        metrics.count(outcome, summary);
         return decide(outcome);
     }
 
