@@ -3,7 +3,7 @@ package org.jamesdmarc.auth;
 import org.jamesdmarc.mail.HeaderSyntaxError;
 import java.util.Objects;
 
-/** Outcome of {@link ReceivedSpfParser#parse(String)}. */
+/** What {@link ReceivedSpfParser#parse(String)} gives: the parsed field, or a syntax error. */
 public sealed interface ReceivedSpfParseResult {
 
     record Parsed(ReceivedSpf field) implements ReceivedSpfParseResult {
@@ -12,8 +12,8 @@ public sealed interface ReceivedSpfParseResult {
         }
     }
 
-    record Malformed(HeaderSyntaxError error) implements ReceivedSpfParseResult {
-        public Malformed {
+    record Invalid(HeaderSyntaxError error) implements ReceivedSpfParseResult {
+        public Invalid {
             Objects.requireNonNull(error, "error");
         }
     }

@@ -35,9 +35,9 @@ public final class ReceivedSpfParser {
         try {
             return new ReceivedSpfParseResult.Parsed(parseOrThrow(HeaderLexer.ofField(value, MAX_LENGTH)));
         } catch (HeaderLexer.Failure f) {
-            return new ReceivedSpfParseResult.Malformed(f.error);
+            return new ReceivedSpfParseResult.Invalid(f.error);
         } catch (RuntimeException e) {
-            return new ReceivedSpfParseResult.Malformed(new HeaderSyntaxError(HeaderSyntaxError.Kind.UNEXPECTED, 0,
+            return new ReceivedSpfParseResult.Invalid(new HeaderSyntaxError(HeaderSyntaxError.Kind.UNEXPECTED, 0,
                     "internal parser error: " + e.getClass().getSimpleName()));
         }
     }
@@ -110,7 +110,7 @@ public final class ReceivedSpfParser {
             return notTrusted(ReceivedSpfVerdict.Reason.ABSENT, "no Received-SPF field");
         }
         ReceivedSpfParseResult parsed = parse(top.get().value());
-        if (parsed instanceof ReceivedSpfParseResult.Malformed m) {
+        if (parsed instanceof ReceivedSpfParseResult.Invalid m) {
             return notTrusted(ReceivedSpfVerdict.Reason.MALFORMED, m.error().message());
         }
         ReceivedSpf field = ((ReceivedSpfParseResult.Parsed) parsed).field();

@@ -56,7 +56,7 @@ public final class TrustedAuthResultsExtractor {
             AuthResParseResult r = AuthenticationResultsParser.parse(f.value());
             if (r instanceof AuthResParseResult.Parsed p) {
                 parsed.add(p.results());
-            } else if (r instanceof AuthResParseResult.Malformed m) {
+            } else if (r instanceof AuthResParseResult.Invalid m) {
                 ignored.add(new IgnoredResult(AuthenticationResultsParser.authservId(f.value()), Optional.empty(),
                         IgnoredResult.Reason.MALFORMED_FIELD, m.error().message()));
             }

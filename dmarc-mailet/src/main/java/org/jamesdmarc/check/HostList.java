@@ -127,7 +127,7 @@ public final class HostList {
                 if (parsed instanceof CidrSet.ParseResult.Invalid invalid) {
                     invalid.errors().forEach(e -> bad.add(e.entry() + " (" + e.message() + ")"));
                 } else {
-                    set = ((CidrSet.ParseResult.Valid) parsed).set();
+                    set = ((CidrSet.ParseResult.Parsed) parsed).set();
                 }
             }
             return new Part(set, exact, parents);

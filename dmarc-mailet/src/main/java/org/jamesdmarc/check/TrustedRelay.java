@@ -3,6 +3,7 @@ package org.jamesdmarc.check;
 import java.util.List;
 
 import org.jamesdmarc.mail.HeaderField;
+import org.jamesdmarc.mail.OriginalClient;
 import org.jamesdmarc.mail.ReceivedHeaderParser;
 import org.jamesdmarc.mail.ReceivedParseResult;
 import org.jamesdmarc.mail.RelayedClient;
@@ -25,9 +26,9 @@ final class TrustedRelay {
         if (!trustedRelays.containsAddress(context.clientAddress())) {
             return new ClientIdentity(context.clientAddress(), context.helo(), false);
         }
-        ReceivedParseResult result = ReceivedHeaderParser.originalClient(headers, trustedRelays.networks(),
+        OriginalClient result = ReceivedHeaderParser.originalClient(headers, trustedRelays.networks(),
                 ReceivedHeaderParser.DEFAULT_MAX_HOPS);
-        if (result instanceof ReceivedParseResult.Found found) {
+        if (result instanceof OriginalClient.Found found) {
             return new ClientIdentity(found.client().ip(), found.client().helo(), true);
         }
         return new ClientIdentity(context.clientAddress(), context.helo(), false);
@@ -44,10 +45,10 @@ final class TrustedRelay {
         if (!trustedRelays.containsAddress(context.clientAddress())) {
             return false;
         }
-        ReceivedParseResult result = ReceivedHeaderParser.originalClient(headers, trustedRelays.networks(),
+        OriginalClient result = ReceivedHeaderParser.originalClient(headers, trustedRelays.networks(),
                 ReceivedHeaderParser.DEFAULT_MAX_HOPS);
-        return result instanceof ReceivedParseResult.NotFound nf
-                && nf.reason() != ReceivedParseResult.Reason.ALL_TRUSTED;
+        return result instanceof OriginalClient.Unreadable
+                || result instanceof OriginalClient.NotFound nf && nf.reason() == OriginalClient.Reason.NO_RECEIVED;
     }
 
     /**
@@ -68,7 +69,7 @@ final class TrustedRelay {
             if (hops >= ReceivedHeaderParser.DEFAULT_MAX_HOPS) {
                 return List.of();
             }
-            if (!(ReceivedHeaderParser.parse(headers.get(i).value()) instanceof ReceivedParseResult.Found found)) {
+            if (!(ReceivedHeaderParser.parse(headers.get(i).value()) instanceof ReceivedParseResult.Parsed found)) {
                 return List.of();
             }
             RelayedClient client = found.client();

@@ -69,7 +69,7 @@ public final class CidrSet {
 
     /** Outcome of {@link #parse(String)}: a set, or every error found. */
     public sealed interface ParseResult {
-        record Valid(CidrSet set) implements ParseResult {
+        record Parsed(CidrSet set) implements ParseResult {
         }
 
         record Invalid(List<ParseError> errors) implements ParseResult {
@@ -93,7 +93,7 @@ public final class CidrSet {
 
     public static ParseResult parse(String spec) {
         if (spec == null || spec.isBlank()) {
-            return new ParseResult.Valid(EMPTY);
+            return new ParseResult.Parsed(EMPTY);
         }
         if (spec.length() > MAX_LENGTH) {
             return new ParseResult.Invalid(List.of(new ParseError("", 0, ParseError.Kind.TOO_LARGE,
@@ -113,7 +113,7 @@ public final class CidrSet {
             parseEntry(raw, index, nets, errors);
             index++;
         }
-        return errors.isEmpty() ? new ParseResult.Valid(new CidrSet(nets)) : new ParseResult.Invalid(errors);
+        return errors.isEmpty() ? new ParseResult.Parsed(new CidrSet(nets)) : new ParseResult.Invalid(errors);
     }
 
     private static void parseEntry(String raw, int index, List<Network> nets, List<ParseError> errors) {

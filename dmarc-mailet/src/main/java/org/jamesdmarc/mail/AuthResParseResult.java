@@ -2,7 +2,7 @@ package org.jamesdmarc.mail;
 
 import java.util.Objects;
 
-/** Outcome of {@link AuthenticationResultsParser#parse(String)}: a parsed field or a syntax error. */
+/** What {@link AuthenticationResultsParser#parse(String)} gives: the parsed field or a syntax error. */
 public sealed interface AuthResParseResult {
 
     record Parsed(AuthenticationResults results) implements AuthResParseResult {
@@ -11,8 +11,8 @@ public sealed interface AuthResParseResult {
         }
     }
 
-    record Malformed(HeaderSyntaxError error) implements AuthResParseResult {
-        public Malformed {
+    record Invalid(HeaderSyntaxError error) implements AuthResParseResult {
+        public Invalid {
             Objects.requireNonNull(error, "error");
         }
     }

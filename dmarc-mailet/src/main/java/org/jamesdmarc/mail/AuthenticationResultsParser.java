@@ -13,7 +13,7 @@ import java.util.Optional;
  * propspec        = ptype [CFWS] "." [CFWS] property [CFWS] "=" pvalue
  * </pre>
  * Keywords are case-insensitive and returned lower-case. Comments may appear wherever CFWS may.
- * Never throws: a malformed value gives {@link AuthResParseResult.Malformed}. Work is bounded by
+ * Never throws: a malformed value gives {@link AuthResParseResult.Invalid}. Work is bounded by
  * {@link #MAX_LENGTH}, {@link #MAX_RESULTS}, {@link #MAX_PROPERTIES} and the comment depth cap.
  */
 public final class AuthenticationResultsParser {
@@ -32,10 +32,10 @@ public final class AuthenticationResultsParser {
         try {
             return new AuthResParseResult.Parsed(parseOrThrow(HeaderLexer.ofField(value, MAX_LENGTH)));
         } catch (HeaderLexer.Failure f) {
-            return new AuthResParseResult.Malformed(f.error);
+            return new AuthResParseResult.Invalid(f.error);
         } catch (RuntimeException e) {
             // Defensive: no parser bug may escape as an exception.
-            return new AuthResParseResult.Malformed(new HeaderSyntaxError(HeaderSyntaxError.Kind.UNEXPECTED, 0,
+            return new AuthResParseResult.Invalid(new HeaderSyntaxError(HeaderSyntaxError.Kind.UNEXPECTED, 0,
                     "internal parser error: " + e.getClass().getSimpleName()));
         }
     }

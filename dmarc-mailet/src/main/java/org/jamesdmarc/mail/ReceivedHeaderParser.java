@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * holding exactly "[rdns] [ip]" (or exactly "EHLO|HELO name" followed by that comment), only comments
  * until {@code by host}, and exactly one bracketed address literal in all comments of the field (a HELO
  * such as {@code x (unknown [6.6.6.6]) by y} would add a second one). Anything else gives
- * {@link ReceivedParseResult.NotFound}; no exception, bounded work.
+ * {@link ReceivedParseResult.Invalid}; no exception, bounded work.
  */
 public final class ReceivedHeaderParser {
 
@@ -60,27 +60,28 @@ public final class ReceivedHeaderParser {
      * written by us (James always adds one) or by a trusted relay; when the connecting address itself is
      * not a trusted relay, the caller should use the connection's own data instead.
      */
-    public static ReceivedParseResult originalClient(List<HeaderField> fields, CidrSet trustedRelays, int maxHops) {
+    public static OriginalClient originalClient(List<HeaderField> fields, CidrSet trustedRelays, int maxHops) {
         int hop = 0;
         for (HeaderField f : fields) {
             if (!f.hasName("Received")) {
                 continue;
             }
             if (hop >= maxHops) {
-                return notFound(ReceivedParseResult.Reason.ALL_TRUSTED, "no untrusted client within " + maxHops + " hops");
+                return new OriginalClient.NotFound(OriginalClient.Reason.ALL_TRUSTED,
+                        "no untrusted client within " + maxHops + " hops");
             }
             ReceivedParseResult r = parse(f.value());
-            if (r instanceof ReceivedParseResult.NotFound nf) {
-                return notFound(nf.reason(), "Received #" + (hop + 1) + ": " + nf.detail());
+            if (r instanceof ReceivedParseResult.Invalid invalid) {
+                return new OriginalClient.Unreadable(hop + 1, invalid);
             }
-            RelayedClient client = ((ReceivedParseResult.Found) r).client();
+            RelayedClient client = ((ReceivedParseResult.Parsed) r).client();
             if (!trustedRelays.contains(client.ip())) {
-                return r;
+                return new OriginalClient.Found(client);
             }
             hop++;
         }
-        return hop == 0 ? notFound(ReceivedParseResult.Reason.NO_RECEIVED, "no Received field")
-                : notFound(ReceivedParseResult.Reason.ALL_TRUSTED, "every Received field is from a trusted relay");
+        return hop == 0 ? new OriginalClient.NotFound(OriginalClient.Reason.NO_RECEIVED, "no Received field")
+                : new OriginalClient.NotFound(OriginalClient.Reason.ALL_TRUSTED, "every Received field is from a trusted relay");
     }
 
     private static ReceivedParseResult parseOrThrow(HeaderLexer lx) {
@@ -138,7 +139,7 @@ public final class ReceivedHeaderParser {
                 .filter(s -> !s.equalsIgnoreCase("unknown"))
                 .filter(s -> IpLiteral.parse(s).isEmpty())
                 .map(s -> s.toLowerCase(Locale.ROOT));
-        return new ReceivedParseResult.Found(new RelayedClient(helo, ip.get(), rdns));
+        return new ReceivedParseResult.Parsed(new RelayedClient(helo, ip.get(), rdns));
     }
 
     /** Raw contents of every top-level comment, skipping quoted-strings (a quoted local-part may hold parentheses). */
@@ -157,7 +158,8 @@ public final class ReceivedHeaderParser {
         return out;
     }
 
+    /** No client can be read from the field. */
     private static ReceivedParseResult notFound(ReceivedParseResult.Reason reason, String detail) {
-        return new ReceivedParseResult.NotFound(reason, detail);
+        return new ReceivedParseResult.Invalid(reason, detail);
     }
 }

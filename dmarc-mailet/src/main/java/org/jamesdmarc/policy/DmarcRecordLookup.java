@@ -95,7 +95,7 @@ public final class DmarcRecordLookup {
                     ? AbsentReason.MULTIPLE_RECORDS : AbsentReason.NO_DMARC_RECORD);
         }
         RecordParseResult result = ((RecordSelection.Selected) selection).result();
-        if (result instanceof RecordParseResult.Valid v) {
+        if (result instanceof RecordParseResult.Parsed v) {
             return new Found(domain, v.record(), v.warnings());
         }
         // Starts with v=DMARC1 but is not a readable tag-value list: no usable record here.

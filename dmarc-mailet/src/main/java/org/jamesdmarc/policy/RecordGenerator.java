@@ -246,11 +246,11 @@ public final class RecordGenerator {
         List<ReportUri> uris = new ArrayList<>();
         for (String entry : raw) {
             String e = entry == null ? "" : entry.strip();
-            ReportUriSyntax.Outcome outcome = ReportUriSyntax.parseEntry(e);
-            if (outcome instanceof ReportUriSyntax.Outcome.Rejected rejected) {
+            ReportUriSyntax.ParseResult outcome = ReportUriSyntax.parseEntry(e);
+            if (outcome instanceof ReportUriSyntax.ParseResult.Invalid rejected) {
                 errors.add(new GenerationError(GenerationError.Kind.INVALID_URI, option,
                         option + ": \"" + RecordParser.abbreviate(e) + "\" is not a valid report URI: " + rejected.reason()));
-            } else if (outcome instanceof ReportUriSyntax.Outcome.Accepted accepted) {
+            } else if (outcome instanceof ReportUriSyntax.ParseResult.Parsed accepted) {
                 ReportUri uri = accepted.uri();
                 if (uri.legacySizeLimit().isPresent()) {
                     // RFC 9989 §4.8: obs-dmarc-report-size is obsolete syntax; do not publish it

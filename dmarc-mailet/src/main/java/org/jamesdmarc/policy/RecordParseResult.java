@@ -2,11 +2,11 @@ package org.jamesdmarc.policy;
 
 import java.util.List;
 
-/** Outcome of {@link RecordParser#parse(String)}: a record with warnings, or a syntax error. */
+/** What {@link RecordParser#parse(String)} gives: the record with warnings, or a syntax error. */
 public sealed interface RecordParseResult {
 
-    record Valid(DmarcRecord record, List<RecordWarning> warnings) implements RecordParseResult {
-        public Valid {
+    record Parsed(DmarcRecord record, List<RecordWarning> warnings) implements RecordParseResult {
+        public Parsed {
             warnings = List.copyOf(warnings);
         }
     }
@@ -14,7 +14,7 @@ public sealed interface RecordParseResult {
     record Invalid(RecordSyntaxError error) implements RecordParseResult {
     }
 
-    default boolean isValid() {
-        return this instanceof Valid;
+    default boolean isParsed() {
+        return this instanceof Parsed;
     }
 }

@@ -282,11 +282,11 @@ public final class RecordParser {
             List<ReportUri> uris = new ArrayList<>();
             for (String raw : value.split(",", -1)) {
                 String entry = TagValueSyntax.trimWsp(raw);
-                ReportUriSyntax.Outcome outcome = ReportUriSyntax.parseEntry(entry);
-                if (outcome instanceof ReportUriSyntax.Outcome.Rejected rejected) {
+                ReportUriSyntax.ParseResult outcome = ReportUriSyntax.parseEntry(entry);
+                if (outcome instanceof ReportUriSyntax.ParseResult.Invalid rejected) {
                     warn(RecordWarning.Code.INVALID_URI, name,
                             name + ": \"" + abbreviate(entry) + "\" dropped: " + rejected.reason());
-                } else if (outcome instanceof ReportUriSyntax.Outcome.Accepted accepted) {
+                } else if (outcome instanceof ReportUriSyntax.ParseResult.Parsed accepted) {
                     ReportUri uri = accepted.uri();
                     if (uri.legacySizeLimit().isPresent()) {
                         warn(RecordWarning.Code.LEGACY_SIZE_LIMIT, name,
@@ -319,7 +319,7 @@ public final class RecordParser {
                 warn(RecordWarning.Code.FO_WITHOUT_RUF, "fo", "'fo' is ignored without a usable 'ruf'");
             }
             DmarcRecord record = new DmarcRecord(p, sp, np, psd, testing, adkim, aspf, rua, ruf, fo, pct, rf, ri, tags);
-            return new RecordParseResult.Valid(record, warnings);
+            return new RecordParseResult.Parsed(record, warnings);
         }
     }
 

@@ -11,12 +11,12 @@ final class ReportUriSyntax {
     private ReportUriSyntax() {
     }
 
-    /** Why an entry is not a usable report URI. */
-    sealed interface Outcome {
-        record Accepted(ReportUri uri) implements Outcome {
+    /** What {@link #parseEntry} gives: the report URI, or why the entry is not a usable one. */
+    sealed interface ParseResult {
+        record Parsed(ReportUri uri) implements ParseResult {
         }
 
-        record Rejected(String reason) implements Outcome {
+        record Invalid(String reason) implements ParseResult {
         }
     }
 
@@ -24,9 +24,9 @@ final class ReportUriSyntax {
      * Reads one list entry (already split on commas and WSP-trimmed): a URI in RFC 3986 shape,
      * optionally followed by the RFC 7489 size suffix {@code !} 1*DIGIT [k/m/g/t].
      */
-    static Outcome parseEntry(String entry) {
+    static ParseResult parseEntry(String entry) {
         if (entry.isEmpty()) {
-            return new Outcome.Rejected("empty URI");
+            return new ParseResult.Invalid("empty URI");
         }
         String uri = entry;
         Optional<String> size = Optional.empty();
@@ -35,16 +35,16 @@ final class ReportUriSyntax {
             String suffix = entry.substring(bang + 1);
             if (!isReportSize(suffix)) {
                 // RFC 9989 §4.8: "!" MUST be percent-encoded inside a dmarc-uri, so it can only start a size suffix
-                return new Outcome.Rejected("'!' not followed by a size (digits and optional k/m/g/t)");
+                return new ParseResult.Invalid("'!' not followed by a size (digits and optional k/m/g/t)");
             }
             uri = entry.substring(0, bang);
             size = Optional.of(suffix);
         }
         Optional<String> problem = uriProblem(uri);
         if (problem.isPresent()) {
-            return new Outcome.Rejected(problem.get());
+            return new ParseResult.Invalid(problem.get());
         }
-        return new Outcome.Accepted(new ReportUri(uri, size));
+        return new ParseResult.Parsed(new ReportUri(uri, size));
     }
 
     /** RFC 9989 §4.8 obs-dmarc-report-size without the "!": 1*DIGIT [ "k" / "m" / "g" / "t" ]. */

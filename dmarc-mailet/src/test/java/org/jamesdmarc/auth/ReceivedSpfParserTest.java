@@ -74,7 +74,7 @@ class ReceivedSpfParserTest {
         "pass identity=mailfrom\0; envelope-from=a@b.c",
     })
     void malformed(String v) {
-        assertThat(ReceivedSpfParser.parse(v)).isInstanceOf(ReceivedSpfParseResult.Malformed.class);
+        assertThat(ReceivedSpfParser.parse(v)).isInstanceOf(ReceivedSpfParseResult.Invalid.class);
     }
 
     @Test

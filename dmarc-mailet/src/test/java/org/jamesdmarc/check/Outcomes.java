@@ -49,7 +49,7 @@ public final class Outcomes {
         Optional<AppliedPolicy> applied;
         if (policy != null) {
             String txt = "v=DMARC1; p=" + policy.tagValue() + (testing ? "; t=y" : "");
-            RecordParseResult.Valid parsed = (RecordParseResult.Valid) RecordParser.parse(txt);
+            RecordParseResult.Parsed parsed = (RecordParseResult.Parsed) RecordParser.parse(txt);
             discovery = new DiscoveryResult(DiscoveryStatus.FOUND, DiscoveryMode.TREEWALK, author, Optional.of(author),
                     Optional.of(PolicyDomainRole.AUTHOR_DOMAIN), Optional.of(author), Optional.of(parsed.record()),
                     parsed.warnings(), 1, List.of("_dmarc.example.com"), List.of());

@@ -15,8 +15,8 @@ class CidrSetTest {
 
     private static CidrSet valid(String spec) {
         CidrSet.ParseResult r = CidrSet.parse(spec);
-        assertThat(r).as("parse of %s", spec).isInstanceOf(CidrSet.ParseResult.Valid.class);
-        return ((CidrSet.ParseResult.Valid) r).set();
+        assertThat(r).as("parse of %s", spec).isInstanceOf(CidrSet.ParseResult.Parsed.class);
+        return ((CidrSet.ParseResult.Parsed) r).set();
     }
 
     private static List<CidrSet.ParseError> errors(String spec) {

@@ -19,8 +19,8 @@ class AuthenticationResultsParserTest {
 
     private static HeaderSyntaxError error(String value) {
         AuthResParseResult r = AuthenticationResultsParser.parse(value);
-        assertThat(r).as("parse of %s", value).isInstanceOf(AuthResParseResult.Malformed.class);
-        return ((AuthResParseResult.Malformed) r).error();
+        assertThat(r).as("parse of %s", value).isInstanceOf(AuthResParseResult.Invalid.class);
+        return ((AuthResParseResult.Invalid) r).error();
     }
 
     @Test
@@ -187,7 +187,7 @@ class AuthenticationResultsParserTest {
         "mx.example.org; spf-=pass",
     })
     void malformedValues(String value) {
-        assertThat(AuthenticationResultsParser.parse(value)).isInstanceOf(AuthResParseResult.Malformed.class);
+        assertThat(AuthenticationResultsParser.parse(value)).isInstanceOf(AuthResParseResult.Invalid.class);
     }
 
     @Test

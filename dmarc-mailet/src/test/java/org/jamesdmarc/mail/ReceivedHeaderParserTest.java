@@ -26,13 +26,18 @@ class ReceivedHeaderParserTest {
 
     private static RelayedClient found(String v) {
         ReceivedParseResult r = ReceivedHeaderParser.parse(v);
-        assertThat(r).as("parse of %s", v).isInstanceOf(ReceivedParseResult.Found.class);
-        return ((ReceivedParseResult.Found) r).client();
+        assertThat(r).as("parse of %s", v).isInstanceOf(ReceivedParseResult.Parsed.class);
+        return ((ReceivedParseResult.Parsed) r).client();
     }
 
     private static ReceivedParseResult.Reason notFound(ReceivedParseResult r) {
-        assertThat(r).isInstanceOf(ReceivedParseResult.NotFound.class);
-        return ((ReceivedParseResult.NotFound) r).reason();
+        assertThat(r).isInstanceOf(ReceivedParseResult.Invalid.class);
+        return ((ReceivedParseResult.Invalid) r).reason();
+    }
+
+    private static OriginalClient.Reason notFound(OriginalClient r) {
+        assertThat(r).isInstanceOf(OriginalClient.NotFound.class);
+        return ((OriginalClient.NotFound) r).reason();
     }
 
     private static InetAddress ip(String s) {
@@ -140,13 +145,13 @@ class ReceivedHeaderParserTest {
         "from helo (mail [192.0.2.1%eth0]) by relay",
         "from helo (mail [192.0.2.1])\0 by relay",
     })
-    void garbageIsNotFound(String v) {
-        assertThat(ReceivedHeaderParser.parse(v)).isInstanceOf(ReceivedParseResult.NotFound.class);
+    void garbageIsInvalid(String v) {
+        assertThat(ReceivedHeaderParser.parse(v)).isInstanceOf(ReceivedParseResult.Invalid.class);
     }
 
     // ---- walking past trusted relays ----
 
-    private static final CidrSet RELAYS = ((CidrSet.ParseResult.Valid) CidrSet.parse("127.0.0.0/8, ::1, 10.0.0.0/8")).set();
+    private static final CidrSet RELAYS = ((CidrSet.ParseResult.Parsed) CidrSet.parse("127.0.0.0/8, ::1, 10.0.0.0/8")).set();
 
     private static HeaderField received(String v) {
         return new HeaderField("Received", v);
@@ -160,8 +165,8 @@ class ReceivedHeaderParserTest {
                 received(POSTFIX),
                 received("from forged (forged [127.0.0.1]) by evil; d"),
                 received("from earlier (earlier.example [198.51.100.1]) by forged; d"));
-        ReceivedParseResult r = ReceivedHeaderParser.originalClient(fields, RELAYS, ReceivedHeaderParser.DEFAULT_MAX_HOPS);
-        assertThat(((ReceivedParseResult.Found) r).client().ip()).isEqualTo(ip("192.0.2.1"));
+        OriginalClient r = ReceivedHeaderParser.originalClient(fields, RELAYS, ReceivedHeaderParser.DEFAULT_MAX_HOPS);
+        assertThat(((OriginalClient.Found) r).client().ip()).isEqualTo(ip("192.0.2.1"));
     }
 
     @Test
@@ -170,30 +175,34 @@ class ReceivedHeaderParserTest {
                 received(JAMES_381),
                 received("from mail.relayed.test (unknown [127.0.0.2])\r\n\tby mx.postfix.test (Postfix) with ESMTP id 0DB8C20C012\r\n"
                         + "\tfor <user@james.local>; Wed, 25 Nov 2026 15:01:26 +0000 (UTC)"));
-        CidrSet postfixOnly = ((CidrSet.ParseResult.Valid) CidrSet.parse("127.0.0.1/32")).set();
-        ReceivedParseResult r = ReceivedHeaderParser.originalClient(fields, postfixOnly, ReceivedHeaderParser.DEFAULT_MAX_HOPS);
-        assertThat(((ReceivedParseResult.Found) r).client())
+        CidrSet postfixOnly = ((CidrSet.ParseResult.Parsed) CidrSet.parse("127.0.0.1/32")).set();
+        OriginalClient r = ReceivedHeaderParser.originalClient(fields, postfixOnly, ReceivedHeaderParser.DEFAULT_MAX_HOPS);
+        assertThat(((OriginalClient.Found) r).client())
                 .isEqualTo(new RelayedClient("mail.relayed.test", ip("127.0.0.2"), Optional.empty()));
     }
 
     @Test
     void directClientIsTheTopHop() {
         List<HeaderField> fields = List.of(received(POSTFIX), received("from x (y [127.0.0.1]) by z; d"));
-        ReceivedParseResult r = ReceivedHeaderParser.originalClient(fields, RELAYS, 10);
-        assertThat(((ReceivedParseResult.Found) r).client().helo()).isEqualTo("helo.example.net");
+        OriginalClient r = ReceivedHeaderParser.originalClient(fields, RELAYS, 10);
+        assertThat(((OriginalClient.Found) r).client().helo()).isEqualTo("helo.example.net");
     }
 
     @Test
     void walkStopsAtUnreadableHopAndAtTheLimit() {
         List<HeaderField> bad = List.of(received("from a ([127.0.0.1]) by b; d"), received("garbage"), received(POSTFIX));
-        assertThat(notFound(ReceivedHeaderParser.originalClient(bad, RELAYS, 10))).isEqualTo(ReceivedParseResult.Reason.MALFORMED);
+        assertThat(ReceivedHeaderParser.originalClient(bad, RELAYS, 10)).isInstanceOfSatisfying(OriginalClient.Unreadable.class,
+                u -> {
+                    assertThat(u.hop()).isEqualTo(2);
+                    assertThat(u.field().reason()).isEqualTo(ReceivedParseResult.Reason.MALFORMED);
+                });
         List<HeaderField> allTrusted = List.of(received("from a ([127.0.0.1]) by b; d"), received("from c ([10.1.1.1]) by d; d"));
         assertThat(notFound(ReceivedHeaderParser.originalClient(allTrusted, RELAYS, 10)))
-                .isEqualTo(ReceivedParseResult.Reason.ALL_TRUSTED);
+                .isEqualTo(OriginalClient.Reason.ALL_TRUSTED);
         assertThat(notFound(ReceivedHeaderParser.originalClient(List.of(received("from a ([127.0.0.1]) by b; d"),
-                received(POSTFIX)), RELAYS, 1))).isEqualTo(ReceivedParseResult.Reason.ALL_TRUSTED);
+                received(POSTFIX)), RELAYS, 1))).isEqualTo(OriginalClient.Reason.ALL_TRUSTED);
         assertThat(notFound(ReceivedHeaderParser.originalClient(List.of(), RELAYS, 10)))
-                .isEqualTo(ReceivedParseResult.Reason.NO_RECEIVED);
+                .isEqualTo(OriginalClient.Reason.NO_RECEIVED);
     }
 
     @Property(tries = 1000)

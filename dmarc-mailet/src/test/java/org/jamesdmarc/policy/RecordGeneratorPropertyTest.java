@@ -11,7 +11,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
-/** Property: whatever options the generator accepts, its record re-parses as Valid with no warnings. */
+/** Property: whatever options the generator accepts, its record re-parses (Parsed) with no warnings. */
 class RecordGeneratorPropertyTest {
 
     @Property(tries = 500)
@@ -20,7 +20,7 @@ class RecordGeneratorPropertyTest {
         assertThat(result).isInstanceOf(RecordGenerator.Result.Generated.class);
         RecordGenerator.Result.Generated g = (RecordGenerator.Result.Generated) result;
         assertThat(RecordParser.select(List.of("v=spf1 -all", g.recordText()))).isInstanceOf(RecordSelection.Selected.class);
-        assertThat(RecordParser.parse(g.recordText())).isInstanceOfSatisfying(RecordParseResult.Valid.class, v -> {
+        assertThat(RecordParser.parse(g.recordText())).isInstanceOfSatisfying(RecordParseResult.Parsed.class, v -> {
             assertThat(v.warnings()).isEmpty();
             assertThat(v.record()).usingRecursiveComparison().ignoringFields("tags").isEqualTo(g.record());
         });
@@ -32,7 +32,7 @@ class RecordGeneratorPropertyTest {
         RecordGenerator.Result result = RecordGenerator.generate(RecordGenerator.Request.builder(domain, p)
                 .sp(sp).fo(fo).rua(uri).ruf(uri).build());
         if (result instanceof RecordGenerator.Result.Generated g) {
-            assertThat(RecordParser.parse(g.recordText())).isInstanceOfSatisfying(RecordParseResult.Valid.class,
+            assertThat(RecordParser.parse(g.recordText())).isInstanceOfSatisfying(RecordParseResult.Parsed.class,
                     v -> assertThat(v.warnings()).isEmpty());
         }
     }

@@ -16,10 +16,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class RecordParserTest {
 
-    static RecordParseResult.Valid valid(String txt) {
+    static RecordParseResult.Parsed valid(String txt) {
         RecordParseResult result = RecordParser.parse(txt);
-        assertThat(result).as("parse of %s", txt).isInstanceOf(RecordParseResult.Valid.class);
-        return (RecordParseResult.Valid) result;
+        assertThat(result).as("parse of %s", txt).isInstanceOf(RecordParseResult.Parsed.class);
+        return (RecordParseResult.Parsed) result;
     }
 
     static DmarcRecord record(String txt) {
@@ -75,7 +75,7 @@ class RecordParserTest {
         @ValueSource(strings = {"v=DMARC1", "v=DMARC1;", "V=DMARC1; p=none", "v = DMARC1 ; p=none",
                 "v=\tDMARC1\t;p=none", "v=DMARC1;p=none;", "v=DMARC1; p=none ; "})
         void versionWithAllowedWhitespaceAndCase(String txt) {
-            assertThat(RecordParser.parse(txt).isValid()).isTrue();
+            assertThat(RecordParser.parse(txt).isParsed()).isTrue();
             assertThat(RecordParser.startsWithDmarc1(txt)).isTrue();
         }
 
@@ -102,7 +102,7 @@ class RecordParserTest {
 
         @Test
         void versionOnlyRecordIsValidAndMissesPolicy() {
-            RecordParseResult.Valid v = valid("v=DMARC1;");
+            RecordParseResult.Parsed v = valid("v=DMARC1;");
             assertThat(v.record().p()).isEmpty();
             assertThat(v.record().policy()).isEqualTo(Policy.NONE);
             assertThat(v.warnings()).extracting(RecordWarning::code).containsExactly(Code.MISSING_POLICY);
@@ -133,7 +133,7 @@ class RecordParserTest {
 
         @Test
         void whitespaceAroundEqualsAndSeparators() {
-            RecordParseResult.Valid v = valid("v=DMARC1 ;\tp = quarantine\t; adkim =s ;");
+            RecordParseResult.Parsed v = valid("v=DMARC1 ;\tp = quarantine\t; adkim =s ;");
             assertThat(v.record().policy()).isEqualTo(Policy.QUARANTINE);
             assertThat(v.record().adkim()).isEqualTo(AlignmentMode.STRICT);
             assertThat(v.warnings()).isEmpty();
@@ -153,7 +153,7 @@ class RecordParserTest {
 
         @Test
         void emptySegmentsAreSkippedWithWarning() {
-            RecordParseResult.Valid v = valid("v=DMARC1;; p=reject; ;aspf=s");
+            RecordParseResult.Parsed v = valid("v=DMARC1;; p=reject; ;aspf=s");
             assertThat(v.record().policy()).isEqualTo(Policy.REJECT);
             assertThat(v.record().aspf()).isEqualTo(AlignmentMode.STRICT);
             assertThat(v.warnings()).extracting(RecordWarning::code).containsExactly(Code.MALFORMED_TAG, Code.MALFORMED_TAG);
@@ -161,7 +161,7 @@ class RecordParserTest {
 
         @Test
         void segmentWithoutEqualsIsIgnoredWithWarning() {
-            RecordParseResult.Valid v = valid("v=DMARC1; p=reject; garbage here; adkim=s");
+            RecordParseResult.Parsed v = valid("v=DMARC1; p=reject; garbage here; adkim=s");
             assertThat(v.record().policy()).isEqualTo(Policy.REJECT);
             assertThat(v.record().adkim()).isEqualTo(AlignmentMode.STRICT);
             assertThat(v.warnings()).extracting(RecordWarning::code).containsExactly(Code.MALFORMED_TAG);
@@ -170,7 +170,7 @@ class RecordParserTest {
         @ParameterizedTest
         @ValueSource(strings = {"p r=none", "1p=none", "=none", "p-x=none", "é=none"})
         void tagNameThatIsNotAlphaIsIgnored(String segment) {
-            RecordParseResult.Valid v = valid("v=DMARC1; " + segment + "; sp=reject");
+            RecordParseResult.Parsed v = valid("v=DMARC1; " + segment + "; sp=reject");
             assertThat(v.record().p()).isEmpty();
             assertThat(v.record().sp()).contains(Policy.REJECT);
             assertThat(v.warnings()).extracting(RecordWarning::code).containsExactly(Code.MALFORMED_TAG, Code.MISSING_POLICY);
@@ -178,7 +178,7 @@ class RecordParserTest {
 
         @Test
         void unknownTagIsIgnoredWithWarning() {
-            RecordParseResult.Valid v = valid("v=DMARC1; p=none; foo=bar; ");
+            RecordParseResult.Parsed v = valid("v=DMARC1; p=none; foo=bar; ");
             assertThat(v.record().tags()).doesNotContainKey("foo");
             assertThat(v.warnings()).singleElement().satisfies(w -> {
                 assertThat(w.code()).isEqualTo(Code.UNKNOWN_TAG);
@@ -188,7 +188,7 @@ class RecordParserTest {
 
         @Test
         void duplicateTagFirstWins() {
-            RecordParseResult.Valid v = valid("v=DMARC1; p=reject; p=none");
+            RecordParseResult.Parsed v = valid("v=DMARC1; p=reject; p=none");
             assertThat(v.record().policy()).isEqualTo(Policy.REJECT);
             assertThat(v.record().tags()).containsEntry("p", "reject");
             assertThat(v.warnings()).extracting(RecordWarning::code).containsExactly(Code.DUPLICATE_TAG);
@@ -196,7 +196,7 @@ class RecordParserTest {
 
         @Test
         void duplicateTagFirstWinsEvenWhenInvalid() {
-            RecordParseResult.Valid v = valid("v=DMARC1; p=bogus; p=reject");
+            RecordParseResult.Parsed v = valid("v=DMARC1; p=bogus; p=reject");
             assertThat(v.record().p()).isEmpty();
             assertThat(v.warnings()).extracting(RecordWarning::code)
                     .containsExactly(Code.INVALID_VALUE, Code.DUPLICATE_TAG, Code.MISSING_POLICY);
@@ -210,7 +210,7 @@ class RecordParserTest {
         @Test
         void foldedRecordWithLineBreakIsRead() {
             // RFC 9989 Appendix B.3.1 shows the record folded over two lines
-            RecordParseResult.Valid v = valid("v=DMARC1; p=reject; aspf=r;\r\n rua=mailto:dmarc-feedback@example.com");
+            RecordParseResult.Parsed v = valid("v=DMARC1; p=reject; aspf=r;\r\n rua=mailto:dmarc-feedback@example.com");
             assertThat(v.record().rua()).containsExactly(ReportUri.of("mailto:dmarc-feedback@example.com"));
             assertThat(v.warnings()).isEmpty();
         }
@@ -221,7 +221,7 @@ class RecordParserTest {
         @ParameterizedTest
         @ValueSource(strings = {"p=", "p=nonee", "p=no ne", "p=reject\u0000", "p=rejéct", "p=rej\"ect"})
         void invalidPolicyIsDiscardedAndMissing(String tag) {
-            RecordParseResult.Valid v = valid("v=DMARC1; " + tag);
+            RecordParseResult.Parsed v = valid("v=DMARC1; " + tag);
             assertThat(v.record().p()).isEmpty();
             assertThat(v.record().policy()).isEqualTo(Policy.NONE);
             assertThat(v.warnings()).extracting(RecordWarning::code).containsExactly(Code.INVALID_VALUE, Code.MISSING_POLICY);
@@ -229,7 +229,7 @@ class RecordParserTest {
 
         @Test
         void missingPolicyIsTreatedAsNone() {
-            RecordParseResult.Valid v = valid("v=DMARC1; sp=reject");
+            RecordParseResult.Parsed v = valid("v=DMARC1; sp=reject");
             assertThat(v.record().policy()).isEqualTo(Policy.NONE);
             assertThat(v.record().subdomainPolicy()).isEqualTo(Policy.REJECT);
             assertThat(v.warnings()).extracting(RecordWarning::code).containsExactly(Code.MISSING_POLICY);
@@ -246,7 +246,7 @@ class RecordParserTest {
         @ParameterizedTest
         @ValueSource(strings = {"sp=x", "np=rejects", "psd=yes", "t=true", "adkim=relaxed", "aspf=q"})
         void invalidValueOfOtherTagsIsDiscardedToDefault(String tag) {
-            RecordParseResult.Valid v = valid("v=DMARC1; p=reject; " + tag);
+            RecordParseResult.Parsed v = valid("v=DMARC1; p=reject; " + tag);
             DmarcRecord r = v.record();
             assertThat(r.sp()).isEmpty();
             assertThat(r.np()).isEmpty();
@@ -276,7 +276,7 @@ class RecordParserTest {
         @ParameterizedTest
         @ValueSource(strings = {"0", "1", "d", "s", "0:d", "d:0", "1:d:s", "d:1:s", "d:s:0", "s:d", "0 : s"})
         void validCombinations(String fo) {
-            RecordParseResult.Valid v = valid("v=DMARC1; p=none; ruf=mailto:f@example.com; fo=" + fo);
+            RecordParseResult.Parsed v = valid("v=DMARC1; p=none; ruf=mailto:f@example.com; fo=" + fo);
             assertThat(v.warnings()).isEmpty();
             assertThat(v.record().fo()).containsExactly(fo.replace(" ", "").split(":"));
         }
@@ -284,7 +284,7 @@ class RecordParserTest {
         @ParameterizedTest
         @ValueSource(strings = {"0:1", "1:0", "d:d", "0:0", "x", "0:", ":d", "0::d", "2", "0,d", "ds"})
         void invalidCombinationsFallBackToDefault(String fo) {
-            RecordParseResult.Valid v = valid("v=DMARC1; p=none; ruf=mailto:f@example.com; fo=" + fo);
+            RecordParseResult.Parsed v = valid("v=DMARC1; p=none; ruf=mailto:f@example.com; fo=" + fo);
             assertThat(v.record().fo()).containsExactly("0");
             assertThat(v.warnings()).extracting(RecordWarning::code).containsExactly(Code.INVALID_VALUE);
         }
@@ -296,7 +296,7 @@ class RecordParserTest {
 
         @Test
         void foWithoutRufIsWarned() {
-            RecordParseResult.Valid v = valid("v=DMARC1; p=none; fo=1");
+            RecordParseResult.Parsed v = valid("v=DMARC1; p=none; fo=1");
             assertThat(v.record().fo()).containsExactly("1");
             assertThat(v.warnings()).extracting(RecordWarning::code).containsExactly(Code.FO_WITHOUT_RUF);
         }
@@ -318,7 +318,7 @@ class RecordParserTest {
 
         @Test
         void legacySizeLimitIsKeptWithWarning() {
-            RecordParseResult.Valid v = valid("v=DMARC1; p=none; ruf=mailto:f@example.com!10m");
+            RecordParseResult.Parsed v = valid("v=DMARC1; p=none; ruf=mailto:f@example.com!10m");
             assertThat(v.record().ruf()).containsExactly(new ReportUri("mailto:f@example.com", Optional.of("10m")));
             assertThat(v.warnings()).extracting(RecordWarning::code).containsExactly(Code.LEGACY_SIZE_LIMIT);
         }
@@ -335,7 +335,7 @@ class RecordParserTest {
 
         @Test
         void nonMailtoUriIsKeptWithWarning() {
-            RecordParseResult.Valid v = valid("v=DMARC1; p=none; rua=https://reports.example.com/dmarc");
+            RecordParseResult.Parsed v = valid("v=DMARC1; p=none; rua=https://reports.example.com/dmarc");
             assertThat(v.record().rua()).containsExactly(ReportUri.of("https://reports.example.com/dmarc"));
             assertThat(v.warnings()).extracting(RecordWarning::code).containsExactly(Code.NON_MAILTO_URI);
         }
@@ -345,14 +345,14 @@ class RecordParserTest {
                 "mailto:a@", "1http://x", ":foo", "mailto:a b@example.com", "mailto:a@example.com!x",
                 "mailto:a!b@example.com!10m", "mailto:a%zz@example.com", "ht_tp://x"})
         void notAUriIsDroppedWithWarning(String bad) {
-            RecordParseResult.Valid v = valid("v=DMARC1; p=none; rua=" + bad + ",mailto:ok@example.com");
+            RecordParseResult.Parsed v = valid("v=DMARC1; p=none; rua=" + bad + ",mailto:ok@example.com");
             assertThat(v.record().rua()).containsExactly(ReportUri.of("mailto:ok@example.com"));
             assertThat(v.warnings()).extracting(RecordWarning::code).containsExactly(Code.INVALID_URI);
         }
 
         @Test
         void emptyListEntryIsDropped() {
-            RecordParseResult.Valid v = valid("v=DMARC1; p=none; rua=mailto:a@example.com,");
+            RecordParseResult.Parsed v = valid("v=DMARC1; p=none; rua=mailto:a@example.com,");
             assertThat(v.record().rua()).hasSize(1);
             assertThat(v.warnings()).extracting(RecordWarning::code).containsExactly(Code.INVALID_URI);
         }
@@ -368,7 +368,7 @@ class RecordParserTest {
     class RetiredTags {
         @Test
         void legacyTagsAreKeptWithWarnings() {
-            RecordParseResult.Valid v = valid("v=DMARC1; p=reject; pct=25; rf=afrf:iodef; ri=3600");
+            RecordParseResult.Parsed v = valid("v=DMARC1; p=reject; pct=25; rf=afrf:iodef; ri=3600");
             assertThat(v.record().pct()).isEqualTo(OptionalInt.of(25));
             assertThat(v.record().rf()).containsExactly("afrf", "iodef");
             assertThat(v.record().ri()).isEqualTo(OptionalLong.of(3600));
@@ -386,7 +386,7 @@ class RecordParserTest {
         @ParameterizedTest
         @ValueSource(strings = {"101", "-1", "1000", "50%", "", "5 0", "99999999999999999999"})
         void pctOutOfRangeIsInvalid(String pct) {
-            RecordParseResult.Valid v = valid("v=DMARC1; p=none; pct=" + pct);
+            RecordParseResult.Parsed v = valid("v=DMARC1; p=none; pct=" + pct);
             assertThat(v.record().pct()).isEmpty();
             assertThat(v.warnings()).extracting(RecordWarning::code).containsExactly(Code.RETIRED_TAG, Code.INVALID_VALUE);
         }
@@ -415,7 +415,7 @@ class RecordParserTest {
 
         @Test
         void b21MonitoringWithAggregateReports() {
-            RecordParseResult.Valid v = valid("v=DMARC1; p=none; " + "rua=mailto:dmarc-feedback@example.com");
+            RecordParseResult.Parsed v = valid("v=DMARC1; p=none; " + "rua=mailto:dmarc-feedback@example.com");
             assertThat(v.warnings()).isEmpty();
             assertThat(v.record().policy()).isEqualTo(Policy.NONE);
             assertThat(v.record().rua()).containsExactly(ReportUri.of("mailto:dmarc-feedback@example.com"));
@@ -424,7 +424,7 @@ class RecordParserTest {
 
         @Test
         void b22MonitoringWithFailureReports() {
-            RecordParseResult.Valid v = valid("v=DMARC1; p=none; " + "rua=mailto:dmarc-feedback@example.com; "
+            RecordParseResult.Parsed v = valid("v=DMARC1; p=none; " + "rua=mailto:dmarc-feedback@example.com; "
                     + "ruf=mailto:auth-reports@example.com");
             assertThat(v.warnings()).isEmpty();
             assertThat(v.record().ruf()).containsExactly(ReportUri.of("mailto:auth-reports@example.com"));
@@ -433,7 +433,7 @@ class RecordParserTest {
 
         @Test
         void b23ThirdPartyFailureReports() {
-            RecordParseResult.Valid v = valid("v=DMARC1; p=none; " + "rua=mailto:dmarc-feedback@example.com; "
+            RecordParseResult.Parsed v = valid("v=DMARC1; p=none; " + "rua=mailto:dmarc-feedback@example.com; "
                     + "ruf=mailto:auth-reports@thirdparty.example.net");
             assertThat(v.warnings()).isEmpty();
             assertThat(v.record().ruf()).singleElement()
@@ -442,14 +442,14 @@ class RecordParserTest {
 
         @Test
         void b23ReportAuthorizationRecord() {
-            RecordParseResult.Valid v = valid("v=DMARC1;");
+            RecordParseResult.Parsed v = valid("v=DMARC1;");
             assertThat(v.record().tags()).containsOnlyKeys("v");
             assertThat(v.warnings()).extracting(RecordWarning::code).containsExactly(Code.MISSING_POLICY);
         }
 
         @Test
         void b24OverridingDestinations() {
-            RecordParseResult.Valid v = valid("v=DMARC1; " + "rua=mailto:aggregate-reports@thirdparty.example.net; "
+            RecordParseResult.Parsed v = valid("v=DMARC1; " + "rua=mailto:aggregate-reports@thirdparty.example.net; "
                     + "ruf=mailto:failure-reports@thirdparty.example.net");
             assertThat(v.record().rua()).containsExactly(ReportUri.of("mailto:aggregate-reports@thirdparty.example.net"));
             assertThat(v.record().ruf()).containsExactly(ReportUri.of("mailto:failure-reports@thirdparty.example.net"));
@@ -457,7 +457,7 @@ class RecordParserTest {
 
         @Test
         void b25TestingWithTwoAggregateUris() {
-            RecordParseResult.Valid v = valid("v=DMARC1; p=quarantine; " + "rua=mailto:dmarc-feedback@example.com,"
+            RecordParseResult.Parsed v = valid("v=DMARC1; p=quarantine; " + "rua=mailto:dmarc-feedback@example.com,"
                     + "mailto:tld-test@thirdparty.example.net; " + "t=y");
             assertThat(v.warnings()).isEmpty();
             assertThat(v.record().policy()).isEqualTo(Policy.QUARANTINE);
@@ -468,7 +468,7 @@ class RecordParserTest {
 
         @Test
         void b25Enforcing() {
-            RecordParseResult.Valid v = valid("v=DMARC1; p=reject; " + "rua=mailto:dmarc-feedback@example.com,"
+            RecordParseResult.Parsed v = valid("v=DMARC1; p=reject; " + "rua=mailto:dmarc-feedback@example.com,"
                     + "mailto:tld-test@thirdparty.example.net");
             assertThat(v.warnings()).isEmpty();
             assertThat(v.record().policy()).isEqualTo(Policy.REJECT);
@@ -477,7 +477,7 @@ class RecordParserTest {
 
         @Test
         void b31SmtpSessionExample() {
-            RecordParseResult.Valid v = valid("v=DMARC1; p=reject; aspf=r; rua=mailto:dmarc-feedback@example.com");
+            RecordParseResult.Parsed v = valid("v=DMARC1; p=reject; aspf=r; rua=mailto:dmarc-feedback@example.com");
             assertThat(v.warnings()).isEmpty();
             assertThat(v.record().aspf()).isEqualTo(AlignmentMode.RELAXED);
             assertThat(v.record().tags()).containsEntry("aspf", "r");
@@ -491,7 +491,7 @@ class RecordParserTest {
             RecordSelection s = RecordParser.select(List.of("v=spf1 -all", "v=DMARC1; p=reject", "hello"));
             assertThat(s).isInstanceOfSatisfying(RecordSelection.Selected.class, sel -> {
                 assertThat(sel.text()).isEqualTo("v=DMARC1; p=reject");
-                assertThat(((RecordParseResult.Valid) sel.result()).record().policy()).isEqualTo(Policy.REJECT);
+                assertThat(((RecordParseResult.Parsed) sel.result()).record().policy()).isEqualTo(Policy.REJECT);
             });
         }
 

@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RecordWriterTest {
 
     private static DmarcRecord parse(String txt) {
-        return ((RecordParseResult.Valid) RecordParser.parse(txt)).record();
+        return ((RecordParseResult.Parsed) RecordParser.parse(txt)).record();
     }
 
     @ParameterizedTest

@@ -47,13 +47,13 @@ final class RecordParseCommand implements Callable<Integer> {
         } else {
             printHuman(out, result);
         }
-        return result.isValid() ? ExitCodes.OK : ExitCodes.INVALID;
+        return result.isParsed() ? ExitCodes.OK : ExitCodes.INVALID;
     }
 
     static ObjectNode toJson(RecordParseResult result) {
         ObjectNode o = Json.object();
-        o.put("valid", result.isValid());
-        if (result instanceof RecordParseResult.Valid valid) {
+        o.put("valid", result.isParsed());
+        if (result instanceof RecordParseResult.Parsed valid) {
             o.set("tags", Json.tags(valid.record()));
             ArrayNode w = o.putArray("warnings");
             valid.warnings().forEach(x -> w.add(x.message()));
@@ -69,7 +69,7 @@ final class RecordParseCommand implements Callable<Integer> {
     private static void printHuman(PrintWriter out, RecordParseResult result) {
         if (result instanceof RecordParseResult.Invalid invalid) {
             out.println("Invalid DMARC record: " + invalid.error().message());
-        } else if (result instanceof RecordParseResult.Valid valid) {
+        } else if (result instanceof RecordParseResult.Parsed valid) {
             DmarcRecord r = valid.record();
             out.println("Valid DMARC record.");
             printTags(out, r.tags());

@@ -131,9 +131,9 @@ public final class ExternalDestinationVerifier {
             return new Verification.TempError(name, answer.detail());
         }
         // RFC 9990 step 6: keep the records that parse as DMARC tag-value lists starting v=DMARC1.
-        List<RecordParseResult.Valid> valid = new ArrayList<>();
+        List<RecordParseResult.Parsed> valid = new ArrayList<>();
         for (String txt : answer.texts()) {
-            if (RecordParser.parse(txt) instanceof RecordParseResult.Valid v) {
+            if (RecordParser.parse(txt) instanceof RecordParseResult.Parsed v) {
                 valid.add(v);
             }
         }

@@ -32,8 +32,8 @@ class DmarcRecordGenerateCommandTest {
         assertThat(j.get("dnsName").asText()).isEqualTo("_dmarc.example.com");
         String record = j.get("record").asText();
         RecordParseResult parsed = RecordParser.parse(record);
-        assertThat(parsed).isInstanceOf(RecordParseResult.Valid.class);
-        RecordParseResult.Valid v = (RecordParseResult.Valid) parsed;
+        assertThat(parsed).isInstanceOf(RecordParseResult.Parsed.class);
+        RecordParseResult.Parsed v = (RecordParseResult.Parsed) parsed;
         assertThat(v.warnings()).isEmpty();
         assertThat(v.record().tags()).containsEntry("p", "reject").containsEntry("sp", "quarantine")
                 .containsEntry("np", "reject").containsEntry("adkim", "s").containsEntry("aspf", "s")
