@@ -11,10 +11,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 
-import org.jamesdmarc.auth.AuthenticationResultsWriter;
 import org.jamesdmarc.auth.DkimOutcome;
 import org.jamesdmarc.auth.DkimVerifier;
-import org.jamesdmarc.auth.DmarcSummary;
 import org.jamesdmarc.mail.AuthResultsFields;
 import org.jamesdmarc.mail.HeaderField;
 import org.jamesdmarc.mail.OwnAuthResultsRemover;
@@ -29,10 +27,14 @@ import org.jamesdmarc.dns.DnsClient;
 import org.jamesdmarc.dns.DnsClients;
 import org.jamesdmarc.dns.ReverseDns;
 import org.jamesdmarc.mail.AuthorDomainResult;
+import org.jamesdmarc.policy.AppliedPolicy;
+import org.jamesdmarc.policy.Disposition;
 import org.jamesdmarc.policy.DmarcEvaluation;
 import org.jamesdmarc.policy.DmarcEvaluator;
+import org.jamesdmarc.policy.DmarcResult;
 import org.jamesdmarc.policy.EvaluationOptions;
 import org.jamesdmarc.mail.FromHeaderParser;
+import org.jamesdmarc.policy.Policy;
 import org.jamesdmarc.policy.PublicSuffixList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -203,7 +205,7 @@ public final class DmarcChecker {
         }
         // RFC 9989 §5.3.1: with no Author Domain "DMARC validation is not possible"; the result written is
         // permerror (a problem in the message), as for a refused From, but the message is not refused.
-        String ar = writer.value(new DmarcSummary("permerror", Optional.empty(), Optional.empty(), Optional.empty(),
+        String ar = writer.value(new DmarcSummary(DmarcResult.PERMERROR, Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.of(why)), Optional.empty(), List.of());
         return Optional.of(new CheckOutcome.Skipped(SkipReason.NO_AUTHOR_DOMAIN, why, ar, forged));
     }
@@ -278,10 +280,9 @@ public final class DmarcChecker {
     }
 
     private static DmarcSummary summary(DmarcEvaluation e) {
-        Optional<String> policy = e.appliedPolicy().map(p -> p.policy().tagValue());
-        Optional<String> disposition = e.appliedPolicy().isPresent()
-                ? Optional.of(e.disposition().reportValue()) : Optional.empty();
-        return new DmarcSummary(e.result().keyword(), policy, disposition, Optional.of(e.authorDomain()), Optional.empty());
+        Optional<Policy> policy = e.appliedPolicy().map(AppliedPolicy::policy);
+        Optional<Disposition> disposition = e.appliedPolicy().isPresent() ? Optional.of(e.disposition()) : Optional.empty();
+        return new DmarcSummary(e.result(), policy, disposition, Optional.of(e.authorDomain()), Optional.empty());
     }
 
     private CheckOutcome skipped(SkipReason reason, String detail, List<Integer> forged) {
@@ -289,7 +290,7 @@ public final class DmarcChecker {
     }
 
     private CheckOutcome refused(HeaderViolation violation, String detail, List<Integer> forged) {
-        String ar = writer.value(new DmarcSummary("permerror", Optional.empty(), Optional.empty(), Optional.empty(),
+        String ar = writer.value(new DmarcSummary(DmarcResult.PERMERROR, Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.of(detail)), Optional.empty(), List.of());
         return new CheckOutcome.Refused(violation, detail, ar, forged);
     }

@@ -4,6 +4,7 @@ import org.jamesdmarc.auth.DkimOutcome;
 import org.jamesdmarc.policy.AlignmentStatus;
 import org.jamesdmarc.policy.DkimAlignment;
 import org.jamesdmarc.policy.DmarcEvaluation;
+import org.jamesdmarc.policy.Policy;
 import org.jamesdmarc.policy.SpfAlignment;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -51,10 +52,10 @@ public final class EvaluationJson {
         OutcomeSummary summary = OutcomeSummary.of(outcome);
         ObjectNode root = MAPPER.createObjectNode();
         ObjectNode dmarc = root.putObject("dmarc");
-        dmarc.put("result", summary.result());
+        dmarc.put("result", summary.result().keyword());
         dmarc.put("policyDomain", summary.policyDomain().orElse(null));
-        dmarc.put("policy", summary.policy().orElse(null));
-        dmarc.put("disposition", summary.disposition());
+        dmarc.put("policy", summary.policy().map(Policy::tagValue).orElse(null));
+        dmarc.put("disposition", summary.disposition().reportValue());
         dmarc.put("testing", summary.testing());
         ArrayNode reasons = dmarc.putArray("reasons");
         summary.reasons().forEach(reasons::add);

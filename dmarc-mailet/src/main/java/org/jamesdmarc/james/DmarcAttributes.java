@@ -1,6 +1,7 @@
 package org.jamesdmarc.james;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -10,9 +11,11 @@ import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.jamesdmarc.check.CheckOutcome;
+import org.jamesdmarc.check.CheckResult;
 import org.jamesdmarc.check.EvaluationJson;
 import org.jamesdmarc.check.OutcomeSummary;
 import org.jamesdmarc.check.SkipReason;
+import org.jamesdmarc.policy.Disposition;
 
 /**
  * The mail attributes {@link DmarcCheck} and {@link DmarcMessageHook} set, read by {@link IsDmarcFail},
@@ -62,8 +65,7 @@ public final class DmarcAttributes {
     public static final AttributeName ERROR = AttributeName.of("org.jamesdmarc.error");
 
     /** The {@code org.jamesdmarc.result} values. */
-    public static final List<String> RESULTS = List.of("pass", "fail", "none", "temperror", "permerror",
-            OutcomeSummary.SKIPPED, OutcomeSummary.REFUSED);
+    public static final List<String> RESULTS = Arrays.stream(CheckResult.values()).map(CheckResult::keyword).toList();
     /** The {@code org.jamesdmarc.disposition} values. */
     public static final List<String> DISPOSITIONS = List.of("none", "quarantine", "reject");
 
@@ -77,9 +79,9 @@ public final class DmarcAttributes {
     static OutcomeSummary store(Mail mail, CheckOutcome outcome) {
         clear(mail);
         OutcomeSummary s = OutcomeSummary.of(outcome);
-        set(mail, RESULT, s.result());
-        s.policy().ifPresent(v -> set(mail, POLICY, v));
-        set(mail, DISPOSITION, s.disposition());
+        set(mail, RESULT, s.result().keyword());
+        s.policy().ifPresent(v -> set(mail, POLICY, v.tagValue()));
+        set(mail, DISPOSITION, s.disposition().reportValue());
         s.policyDomain().ifPresent(v -> set(mail, POLICY_DOMAIN, v));
         s.fromDomain().ifPresent(v -> set(mail, FROM_DOMAIN, v));
         List<AttributeValue<?>> reasons = new ArrayList<>();
@@ -99,8 +101,8 @@ public final class DmarcAttributes {
     /** The check failed internally: result {@code temperror}, disposition {@code none}, and why. */
     static void storeError(Mail mail, String error) {
         clear(mail);
-        set(mail, RESULT, "temperror");
-        set(mail, DISPOSITION, "none");
+        set(mail, RESULT, CheckResult.TEMPERROR.keyword());
+        set(mail, DISPOSITION, Disposition.NONE.reportValue());
         mail.setAttribute(new Attribute(REASONS, AttributeValue.of(List.<AttributeValue<?>>of(AttributeValue.of("internal_error")))));
         set(mail, ERROR, error);
     }

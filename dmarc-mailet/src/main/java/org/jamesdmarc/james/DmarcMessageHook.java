@@ -151,7 +151,7 @@ public class DmarcMessageHook implements JamesMessageHook {
             // RFC 9989 §5.3.6 / §7.2: the Domain Owner asks for rejection; OpenDMARC RejectFailures lets us honour it.
             if (rejectFailures && ev.result() == DmarcResult.FAIL && ev.disposition() == Disposition.REJECT) {
                 String policy = ev.appliedPolicy()
-                        .map(a -> " (" + a.tag().name().toLowerCase(java.util.Locale.ROOT) + "=" + a.policy().tagValue() + ")")
+                        .map(a -> " (" + a.tag().tagName() + "=" + a.policy().tagValue() + ")")
                         .orElse("");
                 return reject("Rejected by the DMARC policy" + policy + " of " + ev.policyDomain().orElse(ev.authorDomain())
                         + " for From domain " + ev.authorDomain());

@@ -5,6 +5,7 @@ import java.util.Objects;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.metrics.api.TimeMetric;
 import org.jamesdmarc.check.CheckOutcome;
+import org.jamesdmarc.check.CheckResult;
 import org.jamesdmarc.check.OutcomeSummary;
 
 /**
@@ -38,8 +39,8 @@ final class DmarcMetrics {
         }
     }
 
-    void countResult(String result) {
-        factory.generate(COUNTER_PREFIX + result).increment();
+    void countResult(CheckResult result) {
+        factory.generate(COUNTER_PREFIX + result.keyword()).increment();
     }
 
     void countError() {

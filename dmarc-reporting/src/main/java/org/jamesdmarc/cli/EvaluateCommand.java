@@ -230,12 +230,12 @@ final class EvaluateCommand implements Callable<Integer> {
             return ExitCodes.INTERNAL;
         }
         return switch (OutcomeSummary.of(outcome).result()) {
-            case "temperror" -> {
+            case TEMPERROR -> {
                 err.println("dmarc evaluate: temporary DNS failure; try again later");
                 err.flush();
                 yield ExitCodes.TEMPERROR;
             }
-            case "permerror" -> ExitCodes.PERMERROR;
+            case PERMERROR -> ExitCodes.PERMERROR;
             // pass, fail, none: a completed evaluation. (skipped/refused cannot happen: no ignore lists,
             // From-field refusal off.)
             default -> ExitCodes.OK;
@@ -244,15 +244,16 @@ final class EvaluateCommand implements Callable<Integer> {
 
     private static void printHuman(PrintWriter out, CheckOutcome outcome) {
         OutcomeSummary s = OutcomeSummary.of(outcome);
-        out.println("DMARC result:   " + s.result());
+        out.println("DMARC result:   " + s.result().keyword());
         if (!s.detail().isEmpty()) {
             out.println("Detail:         " + s.detail());
         }
         out.println("From domain:    " + s.fromDomain().orElse("(none)"));
         out.println("Policy domain:  " + s.policyDomain().orElse("(none: no DMARC policy applies)"));
-        out.println("Policy:         " + s.policy().map(p -> p + s.policyTag().map(t -> " (" + t + "=)").orElse(""))
+        out.println("Policy:         " + s.policy()
+                .map(p -> p.tagValue() + s.policyTag().map(t -> " (" + t.tagName() + "=)").orElse(""))
                 .orElse("(none)") + (s.testing() ? ", testing (t=y)" : ""));
-        out.println("Disposition:    " + s.disposition());
+        out.println("Disposition:    " + s.disposition().reportValue());
         if (!s.reasons().isEmpty()) {
             out.println("Reasons:        " + String.join(", ", s.reasons()));
         }

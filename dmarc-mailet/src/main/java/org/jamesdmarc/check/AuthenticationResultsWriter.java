@@ -1,5 +1,8 @@
-package org.jamesdmarc.auth;
+package org.jamesdmarc.check;
 
+import org.jamesdmarc.auth.DkimOutcome;
+import org.jamesdmarc.auth.SpfOutcome;
+import org.jamesdmarc.auth.SpfScope;
 import org.jamesdmarc.mail.AuthenticationResultsParser;
 import org.jamesdmarc.mail.HeaderField;
 import org.jamesdmarc.mail.HeaderLexer;
@@ -71,12 +74,12 @@ public final class AuthenticationResultsWriter {
     }
 
     private static String dmarc(DmarcSummary d) {
-        StringBuilder b = new StringBuilder("dmarc=").append(d.result());
+        StringBuilder b = new StringBuilder("dmarc=").append(d.result().keyword());
         // The policy and disposition go in a comment, as OpenDMARC writes them; they are keywords, safe in a comment.
         if (d.policy().isPresent() || d.disposition().isPresent()) {
             List<String> c = new ArrayList<>();
-            d.policy().ifPresent(p -> c.add("p=" + p));
-            d.disposition().ifPresent(p -> c.add("dis=" + p));
+            d.policy().ifPresent(p -> c.add("p=" + p.tagValue()));
+            d.disposition().ifPresent(p -> c.add("dis=" + p.reportValue()));
             b.append(" (").append(String.join(" ", c)).append(')');
         }
         reason(b, d.reason().orElse(""));

@@ -1,10 +1,20 @@
-package org.jamesdmarc.auth;
+package org.jamesdmarc.check;
 
+import org.jamesdmarc.auth.DkimOutcome;
+import org.jamesdmarc.auth.DkimResult;
+import org.jamesdmarc.auth.SpfOutcome;
+import org.jamesdmarc.auth.SpfResult;
+import org.jamesdmarc.auth.SpfScope;
+import org.jamesdmarc.auth.TrustedAuthResults;
+import org.jamesdmarc.auth.TrustedAuthResultsExtractor;
 import org.jamesdmarc.mail.AuthResParseResult;
 import org.jamesdmarc.mail.AuthenticationResults;
 import org.jamesdmarc.mail.AuthenticationResultsParser;
 import org.jamesdmarc.mail.HeaderField;
 import org.jamesdmarc.mail.MethodResult;
+import org.jamesdmarc.policy.Disposition;
+import org.jamesdmarc.policy.DmarcResult;
+import org.jamesdmarc.policy.Policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,7 +36,7 @@ class AuthenticationResultsWriterTest {
 
     @Test
     void writesTheDocumentedShape() {
-        String v = writer.value(DmarcSummary.of("fail", "reject", "quarantine", "Example.COM"),
+        String v = writer.value(DmarcSummary.of(DmarcResult.FAIL, Policy.REJECT, Disposition.QUARANTINE, "Example.COM"),
                 Optional.of(new SpfOutcome(SpfResult.SOFTFAIL, "bounce.example.com", SpfScope.MFROM)),
                 List.of(new DkimOutcome(DkimResult.PASS, "example.com", "s1", ""),
                         new DkimOutcome(DkimResult.FAIL, "example.net", "s2", "body hash mismatch")));
@@ -37,7 +47,7 @@ class AuthenticationResultsWriterTest {
 
     @Test
     void heloScopeAndNoPolicy() {
-        String v = writer.value(new DmarcSummary("none", Optional.empty(), Optional.empty(), Optional.of("example.com"),
+        String v = writer.value(new DmarcSummary(DmarcResult.NONE, Optional.empty(), Optional.empty(), Optional.of("example.com"),
                         Optional.of("no policy published")),
                 Optional.of(new SpfOutcome(SpfResult.PASS, "mta.example.net", SpfScope.HELO)), List.of());
         assertThat(v).isEqualTo("mx.example.org; dmarc=none reason=\"no policy published\" header.from=example.com; "
@@ -46,7 +56,7 @@ class AuthenticationResultsWriterTest {
 
     @Test
     void invalidDomainsAreLeftOutNotWritten() {
-        String v = writer.value(DmarcSummary.of("permerror", "none", "none", "good.com(.evil.com"),
+        String v = writer.value(DmarcSummary.of(DmarcResult.PERMERROR, Policy.NONE, Disposition.NONE, "good.com(.evil.com"),
                 Optional.of(new SpfOutcome(SpfResult.NONE, "", SpfScope.MFROM)),
                 List.of(new DkimOutcome(DkimResult.PERMERROR, "a;dkim=pass", "s", "")));
         assertThat(v).isEqualTo("mx.example.org; dmarc=permerror (p=none dis=none); spf=none; dkim=permerror header.s=s");
@@ -54,7 +64,7 @@ class AuthenticationResultsWriterTest {
 
     @Test
     void oddSelectorAndReasonAreQuotedAndSanitised() {
-        String v = writer.value(DmarcSummary.of("pass", "none", "none", "example.com"), Optional.empty(),
+        String v = writer.value(DmarcSummary.of(DmarcResult.PASS, Policy.NONE, Disposition.NONE, "example.com"), Optional.empty(),
                 List.of(new DkimOutcome(DkimResult.FAIL, "example.com", "s;1 \"x\"", "line1\r\nX-Evil: yes\u00e9\0")));
         assertThat(v).doesNotContain("\r").doesNotContain("\n").doesNotContain("\0");
         assertThat(v).contains("header.s=\"s;1 \\\"x\\\"\"").contains("reason=\"line1??X-Evil: yes??\"");
@@ -65,7 +75,7 @@ class AuthenticationResultsWriterTest {
 
     @Test
     void reasonIsCapped() {
-        String v = writer.value(new DmarcSummary("fail", Optional.empty(), Optional.empty(), Optional.of("example.com"),
+        String v = writer.value(new DmarcSummary(DmarcResult.FAIL, Optional.empty(), Optional.empty(), Optional.of("example.com"),
                 Optional.of("r".repeat(1000))), Optional.empty(), List.of());
         assertThat(parsedResults(v).results().get(0).reason().orElseThrow())
                 .hasSize(AuthenticationResultsWriter.MAX_REASON_LENGTH);
@@ -73,7 +83,7 @@ class AuthenticationResultsWriterTest {
 
     @Test
     void foldedValueParsesTheSame() {
-        DmarcSummary d = DmarcSummary.of("pass", "reject", "none", "example.com");
+        DmarcSummary d = DmarcSummary.of(DmarcResult.PASS, Policy.REJECT, Disposition.NONE, "example.com");
         Optional<SpfOutcome> spf = Optional.of(new SpfOutcome(SpfResult.PASS, "example.com", SpfScope.MFROM));
         List<DkimOutcome> dkim = List.of(new DkimOutcome(DkimResult.PASS, "example.com", "s1", ""));
         String folded = writer.foldedValue(d, spf, dkim);
@@ -83,8 +93,8 @@ class AuthenticationResultsWriterTest {
 
     @Test
     void quotedAuthservIdWhenNotAToken() {
-        String v = new AuthenticationResultsWriter("my server").value(DmarcSummary.of("pass", "none", "none", "example.com"),
-                Optional.empty(), List.of());
+        String v = new AuthenticationResultsWriter("my server").value(
+                DmarcSummary.of(DmarcResult.PASS, Policy.NONE, Disposition.NONE, "example.com"), Optional.empty(), List.of());
         assertThat(v).startsWith("\"my server\"; ");
         assertThat(parsedResults(v).authservId()).isEqualTo("my server");
     }
@@ -93,15 +103,28 @@ class AuthenticationResultsWriterTest {
     void badConstructionArgumentsAreProgrammingErrors() {
         assertThatThrownBy(() -> new AuthenticationResultsWriter(" ")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new AuthenticationResultsWriter("a\r\nb")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> DmarcSummary.of("pass; dkim=pass", "none", "none", "example.com"))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> DmarcSummary.of("pass", "none)", "none", "example.com"))
-                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** The dmarc result, policy and disposition are enums: each value is written as a bare RFC 8601 keyword. */
+    @Test
+    void everyDmarcKeywordIsAToken() {
+        for (DmarcResult r : DmarcResult.values()) {
+            for (Policy p : Policy.values()) {
+                for (Disposition d : Disposition.values()) {
+                    String v = writer.value(DmarcSummary.of(r, p, d, "example.com"), Optional.empty(), List.of());
+                    assertThat(v).isEqualTo("mx.example.org; dmarc=" + r.name().toLowerCase(java.util.Locale.ROOT)
+                            + " (p=" + p.name().toLowerCase(java.util.Locale.ROOT)
+                            + " dis=" + d.name().toLowerCase(java.util.Locale.ROOT) + ") header.from=example.com");
+                    assertThat(parsedResults(v).results().get(0).result()).isEqualTo(r.keyword());
+                }
+            }
+        }
     }
 
     @Test
     void fieldNameIsAuthenticationResults() {
-        HeaderField f = writer.field(DmarcSummary.of("pass", "none", "none", "example.com"), Optional.empty(), List.of());
+        HeaderField f = writer.field(DmarcSummary.of(DmarcResult.PASS, Policy.NONE, Disposition.NONE, "example.com"),
+                Optional.empty(), List.of());
         assertThat(f.name()).isEqualTo("Authentication-Results");
     }
 
@@ -116,7 +139,7 @@ class AuthenticationResultsWriterTest {
             assertThat(ar.results()).hasSize(1 + (spf.isPresent() ? 1 : 0) + dkim.size());
             MethodResult dm = ar.results().get(0);
             assertThat(dm.method()).isEqualTo("dmarc");
-            assertThat(dm.result()).isEqualTo(dmarc.result());
+            assertThat(dm.result()).isEqualTo(dmarc.result().keyword());
             assertThat(dm.reason()).isEqualTo(dmarc.reason().filter(r -> !r.isBlank()).map(String::strip));
             assertThat(dm.single("header", "from").map(org.jamesdmarc.mail.Property::value)).isEqualTo(dmarc.fromDomain());
 
@@ -130,9 +153,8 @@ class AuthenticationResultsWriterTest {
 
     @Provide
     Arbitrary<DmarcSummary> dmarc() {
-        Arbitrary<String> result = Arbitraries.of("pass", "fail", "none", "temperror", "permerror");
-        Arbitrary<Optional<String>> disp = Arbitraries.of("none", "quarantine", "reject").optional();
-        return Combinators.combine(result, disp, disp, domains().optional(), reasons().optional())
+        return Combinators.combine(Arbitraries.of(DmarcResult.class), Arbitraries.of(Policy.class).optional(),
+                        Arbitraries.of(Disposition.class).optional(), domains().optional(), reasons().optional())
                 .as(DmarcSummary::new);
     }
 
