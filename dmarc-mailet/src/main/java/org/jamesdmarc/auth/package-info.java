@@ -1,6 +1,6 @@
 /**
- * The authentication mechanisms DMARC builds on, and the Authentication-Results field: SPF and DKIM
- * results for one message, from our own checks or from upstream fields we have reason to trust.
+ * The authentication mechanisms DMARC builds on: SPF and DKIM results for one message, from our own checks
+ * or from upstream fields we have reason to trust.
  *
  * <ul>
  *   <li>{@link SpfVerifier}: SPF check_host() of the MAIL FROM identity (HELO for a null reverse-path) with
@@ -13,10 +13,9 @@
  *       authserv-ids ({@link TrustedAuthResults}, with what was {@link IgnoredResult ignored} and why);
  *       {@link ReceivedSpfParser}: a relay's Received-SPF field and whether it may stand in for our SPF check
  *       ({@link ReceivedSpfVerdict}).</li>
- *   <li>{@link AuthenticationResultsWriter}: our Authentication-Results field from a {@link DmarcSummary}
- *       and the SPF/DKIM outcomes; what it writes, {@code mail}'s parser reads back unchanged.</li>
  * </ul>
- * DMARC itself (records, alignment, policy) is not here: it is in {@code policy}, one layer up.
+ * DMARC itself (records, alignment, policy) is not here: it is in {@code policy}, one layer up; our own
+ * Authentication-Results field, which carries the DMARC result, is written in {@code check}.
  *
  * <p>RFCs: RFC 7208 §2.3–§2.4 (HELO and MAIL FROM identities), §2.6 (results), §4.3 (malformed domain:
  * none), §4.5, §4.6.4 (DNS lookup, void lookup and MX limits), §9.1 (Received-SPF); RFC 6376 §3.5

@@ -15,14 +15,18 @@
  *   <li>Where SPF and DKIM results come from ({@link ResultSource}): trusted upstream Authentication-Results, a
  *       trusted relay's Received-SPF, or our own checks.</li>
  *   <li>Each Author Domain evaluated by {@code policy}, the strictest verdict kept; the Authentication-Results
- *       value to add and the forged fields to drop; the views of the outcome ({@link OutcomeSummary},
- *       {@link EvaluationJson}).</li>
+ *       value to add and the forged fields to drop; the views of the outcome ({@link OutcomeSummary} with its
+ *       {@link CheckResult}, {@link EvaluationJson}).</li>
+ *   <li>{@link AuthenticationResultsWriter}: our Authentication-Results field from a {@link DmarcSummary}
+ *       (the DMARC result, policy and disposition as {@code policy}'s enums) and the SPF/DKIM outcomes; what it
+ *       writes, {@code mail}'s parser reads back unchanged.</li>
  * </ul>
  *
  * <p>RFCs: RFC 9989 §5.3 (Mail Receiver Actions), §5.3.1 and §11.5 (several Author Domains: evaluate each,
  * keep the strictest), §3.2.4 and §4.4.2 (only the MAIL FROM identity counts for SPF); RFC 7208 §2.4 (HELO
  * for a null reverse-path); RFC 8601 §2.5 (authserv-id syntax) and §5 (forged fields of our authserv-id);
- * RFC 5322 §3.6 (exactly one From field, {@code requiredHeaders}). No header syntax is parsed here: that is
+ * RFC 5322 §3.6 (exactly one From field, {@code requiredHeaders}); RFC 8601 §2.2 (field syntax) and §2.7
+ * (dmarc, spf and dkim results and properties) for the field we write. No header syntax is parsed here: that is
  * {@code mail}.
  *
  * <p>May import (enforced by {@code LayeringTest}): the JDK, SLF4J, Jackson ({@code com.fasterxml.jackson},

@@ -5,7 +5,8 @@
  * <ul>
  *   <li>{@link DmarcCheck}: the mailet; its class Javadoc is the one complete table of the check's
  *       parameters. {@link DmarcMessageHook}: the same check at the end of DATA, able to answer
- *       {@code 550 5.7.1} / {@code 451 4.4.3}.</li>
+ *       {@code 550 5.7.1} / {@code 451 4.4.3}. Both start through {@link CheckSetup} (parameters, checker,
+ *       start-up errors) and run a {@link MeteredCheck} (timer, counters, attributes).</li>
  *   <li>{@link IsDmarcFail}, {@link DmarcResultIs}: matchers on the mail attributes of {@link DmarcAttributes}.</li>
  *   <li>{@link MailContexts} (a James {@code Mail} to a {@code MessageContext}), {@link HeaderEditor} (drop
  *       forged Authentication-Results fields, add ours at the top of the MimeMessage), {@link DmarcMetrics},

@@ -13,7 +13,8 @@
  *       {@link MethodResult}, {@link Property}); {@link OwnAuthResultsRemover}: the fields that claim our own
  *       authserv-id (forgeries) and the ones whose results may be believed ({@link AuthResultsFields}).</li>
  *   <li>{@link ReceivedHeaderParser}: the client a trusted relay saw, from the Received field it added
- *       ({@link RelayedClient}).</li>
+ *       ({@link RelayedClient} in a {@link ReceivedParseResult}), and the original client behind a chain of
+ *       trusted relays ({@link OriginalClient}).</li>
  * </ul>
  * SPF's Received-SPF field is read in {@code auth} (it is SPF's result), with this package's lexer.
  *

@@ -11,7 +11,9 @@
  *       legacy public suffix list ({@link DiscoveryMode#PSL}, {@link PublicSuffixList}); {@link DmarcRecordLookup}
  *       queries each {@code _dmarc} name once per evaluation; gives a {@link DiscoveryResult}.</li>
  *   <li>Alignment: {@link Alignment} (strict or relaxed, Organizational Domains found the same way as the
- *       policy), {@link SpfAlignment}, {@link DkimAlignment}.</li>
+ *       policy); SPF and DKIM become one {@link AuthenticatedIdentifier} each, aligned by one rule
+ *       ({@link Alignment#of}) into an {@link IdentifierAlignment} ({@link SpfAlignment}, {@link DkimAlignment})
+ *       that says whether it gives a pass, or could on retry.</li>
  *   <li>Evaluation: {@link DmarcEvaluator} turns a {@link DmarcInput} into a {@link DmarcEvaluation}:
  *       {@link DmarcResult}, the applied {@link Policy} ({@code p}, {@code sp} or {@code np}), the
  *       {@link Disposition} after {@code t=y} (and legacy {@code pct}), and the {@link PolicyOverride}s.
