@@ -4,7 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.security.SignatureException;
 import java.security.interfaces.RSAPublicKey;
@@ -28,6 +27,7 @@ import org.jamesdmarc.auth.DkimSignatureScreen.Rejected;
 import org.jamesdmarc.auth.DkimSignatureScreen.Screened;
 import org.jamesdmarc.auth.DkimSignatureScreen.Usable;
 import org.jamesdmarc.dns.DnsClient;
+import org.jamesdmarc.mail.HeaderSection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,7 +78,14 @@ public final class DkimVerifier {
      */
     public List<DkimOutcome> verify(byte[] message) {
         Objects.requireNonNull(message, "message");
-        if (!mayHaveSignature(message)) {
+        return verify(message, HeaderSection.parse(message));
+    }
+
+    /** As {@link #verify(byte[])}, with the message's header section already read. */
+    public List<DkimOutcome> verify(byte[] message, HeaderSection header) {
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(header, "header");
+        if (!mayHaveSignature(header)) {
             // RFC 6376 §6.1: no DKIM-Signature field, nothing to verify. Checked before parsing because
             // building a jDKIM Message makes mime4j scan the class path (ServiceLoader) on every call.
             return List.of();
@@ -87,62 +94,32 @@ public final class DkimVerifier {
         try {
             parsed = new Message(new ByteArrayInputStream(message));
         } catch (Exception | StackOverflowError e) {
-            return unparseable(message, e);
+            return unparseable(header, e);
         }
         try {
             return verify(parsed);
         } catch (RuntimeException | StackOverflowError e) {
             LOG.warn("DKIM verification failed unexpectedly: {}", e.toString());
-            return unparseable(message, e);
+            return unparseable(header, e);
         } finally {
             parsed.dispose();
         }
     }
 
-    private static final byte[] FIELD_NAME = "dkim-signature".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-
     /**
-     * True when a header line starts with {@code DKIM-Signature} (any case) followed by optional WSP and a
-     * colon. A cheap over-approximation: a false positive only costs the full parse.
+     * True when the header section may hold a DKIM-Signature field: one of its fields is named so (as
+     * javax.mail reads names, obsolete WSP before the colon included), or it was too long to read to the end.
+     * An over-approximation of what jDKIM finds: a false positive only costs the full parse.
      */
-    static boolean mayHaveSignature(byte[] m) {
-        int i = 0;
-        while (i < m.length) {
-            if (m[i] == '\r' || m[i] == '\n') {
-                return false; // empty line: end of the header section
-            }
-            if (startsWithFieldName(m, i)) {
-                int j = i + FIELD_NAME.length;
-                while (j < m.length && (m[j] == ' ' || m[j] == '\t')) {
-                    j++;
-                }
-                if (j < m.length && m[j] == ':') {
-                    return true;
-                }
-            }
-            while (i < m.length && m[i] != '\n') {
-                i++;
-            }
-            i++;
-        }
-        return false;
+    static boolean mayHaveSignature(HeaderSection header) {
+        return header.capReached() || header.hasField(DKIM_SIGNATURE);
     }
 
-    private static boolean startsWithFieldName(byte[] m, int at) {
-        if (at + FIELD_NAME.length > m.length) {
-            return false;
-        }
-        for (int k = 0; k < FIELD_NAME.length; k++) {
-            int c = m[at + k];
-            if (c >= 'A' && c <= 'Z') {
-                c += 'a' - 'A';
-            }
-            if (c != FIELD_NAME[k]) {
-                return false;
-            }
-        }
-        return true;
+    static boolean mayHaveSignature(byte[] message) {
+        return mayHaveSignature(HeaderSection.parse(message));
     }
+
+    private static final String DKIM_SIGNATURE = "DKIM-Signature";
 
     private List<DkimOutcome> verify(Message message) {
         List<String> fields = message.getFields("DKIM-Signature");
@@ -384,14 +361,8 @@ public final class DkimVerifier {
      * The header could not be parsed (e.g. a line over mime4j's limits): if it names a DKIM-Signature, report one
      * permerror for the message rather than pretending it is unsigned.
      */
-    private static List<DkimOutcome> unparseable(byte[] message, Throwable cause) {
-        String head = new String(message, 0, Math.min(message.length, 256 * 1024), StandardCharsets.ISO_8859_1)
-                .toLowerCase(Locale.ROOT);
-        int end = head.indexOf("\n\n");
-        int endCrlf = head.indexOf("\r\n\r\n");
-        int headerEnd = end < 0 ? endCrlf : (endCrlf < 0 ? end : Math.min(end, endCrlf));
-        String header = headerEnd < 0 ? head : head.substring(0, headerEnd);
-        if (!(header.startsWith("dkim-signature:") || header.contains("\ndkim-signature:"))) {
+    private static List<DkimOutcome> unparseable(HeaderSection header, Throwable cause) {
+        if (!header.hasField(DKIM_SIGNATURE)) {
             return List.of();
         }
         return List.of(new DkimOutcome(DkimResult.PERMERROR, "", "",

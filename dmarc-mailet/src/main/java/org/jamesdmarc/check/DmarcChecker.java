@@ -9,7 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 import org.jamesdmarc.auth.DkimOutcome;
 import org.jamesdmarc.auth.DkimVerifier;
@@ -55,7 +55,7 @@ public final class DmarcChecker {
     private final CheckSettings settings;
     private final DmarcEvaluator evaluator;
     private final SpfVerifier spfVerifier;
-    private final Function<byte[], List<DkimOutcome>> dkimVerifier;
+    private final BiFunction<byte[], HeaderSection, List<DkimOutcome>> dkimVerifier;
     private final OwnAuthResultsRemover ownResults;
     private final TrustedAuthResultsExtractor trustedResults;
     private final AuthenticationResultsWriter writer;
@@ -103,11 +103,12 @@ public final class DmarcChecker {
 
     /** Never throws for anything the message or DNS contains. */
     public CheckOutcome check(MessageContext context) {
-        List<HeaderField> headers = HeaderSection.parse(context.message());
-        AuthResultsFields authResults = ownResults.scan(headers);
+        // The header section is read once; every step below reads it from here.
+        HeaderSection header = HeaderSection.parse(context.message());
+        AuthResultsFields authResults = ownResults.scan(header);
         List<Integer> forged = authResults.forged();
         try {
-            return evaluate(context, headers, authResults);
+            return evaluate(context, header, authResults);
         } catch (RuntimeException e) {
             // A bug must not lose or reject mail: report it and let the message through unjudged.
             LOG.error("DMARC check failed unexpectedly; the message is passed on unjudged", e);
@@ -116,19 +117,19 @@ public final class DmarcChecker {
         }
     }
 
-    private CheckOutcome evaluate(MessageContext context, List<HeaderField> headers, AuthResultsFields authResults) {
+    private CheckOutcome evaluate(MessageContext context, HeaderSection header, AuthResultsFields authResults) {
         List<Integer> forged = authResults.forged();
-        ClientIdentity client = TrustedRelay.originalClient(context, headers, settings.trustedRelays());
+        ClientIdentity client = TrustedRelay.originalClient(context, header, settings.trustedRelays());
 
         if (ignoredHost(client.address())
-                && !TrustedRelay.originalClientUnreadable(context, headers, settings.trustedRelays())) {
+                && !TrustedRelay.originalClientUnreadable(context, header, settings.trustedRelays())) {
             return skipped(SkipReason.IGNORED_HOST, "client " + client.address().getHostAddress() + " is in ignoreHosts", forged);
         }
         if (context.authenticated() && settings.ignoreAuthenticatedClients()) {
             return skipped(SkipReason.AUTHENTICATED_CLIENT, "client authenticated", forged);
         }
 
-        AuthorDomainResult from = FromHeaderParser.authorDomainFromHeader(context.message());
+        AuthorDomainResult from = FromHeaderParser.authorDomainFromHeader(header);
         Optional<CheckOutcome> refusedOrSkipped = screenFrom(from, forged);
         if (refusedOrSkipped.isPresent()) {
             return refusedOrSkipped.get();
@@ -142,8 +143,8 @@ public final class DmarcChecker {
 
         TrustedAuthResults upstream = trustedResults.extract(authResults.believable());
 
-        SpfChoice spf = spf(context, headers, client, upstream);
-        DkimChoice dkim = dkim(context, upstream);
+        SpfChoice spf = spf(context, header, client, upstream);
+        DkimChoice dkim = dkim(context, header, upstream);
 
         // RFC 9989 §5.3.1 / §11.5: with several author domains, evaluate each and keep the strictest verdict.
         DmarcEvaluation evaluation = domains.stream()
@@ -236,7 +237,7 @@ public final class DmarcChecker {
     private record DkimChoice(List<DkimOutcome> outcomes, ResultSource source) {
     }
 
-    private SpfChoice spf(MessageContext context, List<HeaderField> headers, ClientIdentity client,
+    private SpfChoice spf(MessageContext context, HeaderSection header, ClientIdentity client,
                           TrustedAuthResults upstream) {
         if (!settings.spfIgnoreResults()) {
             // RFC 9989 §3.2.4 / §4.4.2: DMARC relies solely on the MAIL FROM identity; an upstream result for the
@@ -249,7 +250,7 @@ public final class DmarcChecker {
                 // CVE-2019-20790: only the topmost Received-SPF the relay added along with the Received field naming
                 // the original client (not one the sender wrote further down), and only when it checked the
                 // envelope sender we saw.
-                List<HeaderField> relayFields = TrustedRelay.addedWithOriginalClientReceived(headers,
+                List<HeaderField> relayFields = TrustedRelay.addedWithOriginalClientReceived(header,
                         settings.trustedRelays());
                 ReceivedSpfVerdict verdict = ReceivedSpfParser.evaluateTopmost(relayFields, context.mailFrom(),
                         Optional.of(client.helo()));
@@ -269,12 +270,12 @@ public final class DmarcChecker {
         return mailFrom.map(String::strip).filter(m -> !m.isEmpty() && !m.equals("<>")).isEmpty();
     }
 
-    private DkimChoice dkim(MessageContext context, TrustedAuthResults upstream) {
+    private DkimChoice dkim(MessageContext context, HeaderSection header, TrustedAuthResults upstream) {
         if (!upstream.dkim().isEmpty()) {
             return new DkimChoice(upstream.dkim(), ResultSource.TRUSTED_AUTHENTICATION_RESULTS);
         }
         if (settings.dkimSelfValidate()) {
-            return new DkimChoice(dkimVerifier.apply(context.message()), ResultSource.SELF);
+            return new DkimChoice(dkimVerifier.apply(context.message(), header), ResultSource.SELF);
         }
         return new DkimChoice(List.of(), ResultSource.UNAVAILABLE);
     }

@@ -3,6 +3,7 @@ package org.jamesdmarc.check;
 import java.util.List;
 
 import org.jamesdmarc.mail.HeaderField;
+import org.jamesdmarc.mail.HeaderSection;
 import org.jamesdmarc.mail.OriginalClient;
 import org.jamesdmarc.mail.ReceivedHeaderParser;
 import org.jamesdmarc.mail.ReceivedParseResult;
@@ -22,11 +23,11 @@ final class TrustedRelay {
      * below the trusted hops in the Received fields. When those fields cannot be read, the SMTP client is
      * judged (SPF then usually fails for the relay's address: safe, and visible in Authentication-Results).
      */
-    static ClientIdentity originalClient(MessageContext context, List<HeaderField> headers, HostList trustedRelays) {
+    static ClientIdentity originalClient(MessageContext context, HeaderSection header, HostList trustedRelays) {
         if (!trustedRelays.containsAddress(context.clientAddress())) {
             return new ClientIdentity(context.clientAddress(), context.helo(), false);
         }
-        OriginalClient result = ReceivedHeaderParser.originalClient(headers, trustedRelays.networks(),
+        OriginalClient result = ReceivedHeaderParser.originalClient(header.fields(), trustedRelays.networks(),
                 ReceivedHeaderParser.DEFAULT_MAX_HOPS);
         if (result instanceof OriginalClient.Found found) {
             return new ClientIdentity(found.client().ip(), found.client().helo(), true);
@@ -41,11 +42,11 @@ final class TrustedRelay {
      * skip the check through ignoreHosts. False when every hop is a trusted relay
      * (mail that started on the relay's host).
      */
-    static boolean originalClientUnreadable(MessageContext context, List<HeaderField> headers, HostList trustedRelays) {
+    static boolean originalClientUnreadable(MessageContext context, HeaderSection header, HostList trustedRelays) {
         if (!trustedRelays.containsAddress(context.clientAddress())) {
             return false;
         }
-        OriginalClient result = ReceivedHeaderParser.originalClient(headers, trustedRelays.networks(),
+        OriginalClient result = ReceivedHeaderParser.originalClient(header.fields(), trustedRelays.networks(),
                 ReceivedHeaderParser.DEFAULT_MAX_HOPS);
         return result instanceof OriginalClient.Unreadable
                 || result instanceof OriginalClient.NotFound nf && nf.reason() == OriginalClient.Reason.NO_RECEIVED;
@@ -59,7 +60,8 @@ final class TrustedRelay {
      * Received-SPF there is the sender's word (CVE-2019-20790), even when it is the topmost Received-SPF of
      * the message. Empty when the original client cannot be found (the same walk as {@link #originalClient}).
      */
-    static List<HeaderField> addedWithOriginalClientReceived(List<HeaderField> headers, HostList trustedRelays) {
+    static List<HeaderField> addedWithOriginalClientReceived(HeaderSection header, HostList trustedRelays) {
+        List<HeaderField> headers = header.fields();
         int above = -1;
         int hops = 0;
         for (int i = 0; i < headers.size(); i++) {

@@ -27,7 +27,10 @@ import java.util.Optional;
  * on the domain, obs-phrase dots in display names, and encoded-words in display names (never decoded:
  * a display name cannot contribute an address).
  *
- * <p>Work is linear in the input: one pass, comment nesting tracked by a counter, groups cannot nest.
+ * <p>The characters are read by the shared {@link HeaderLexer} (unfolding with strict Unicode checks, CFWS,
+ * comments, quoted-strings, atoms, encoded-word recognition); this class holds only the address grammar.
+ * Errors are {@link HeaderLexer.Failure}s. Work is linear in the input: one pass, comment nesting tracked
+ * by a counter (no depth cap: {@link FromHeaderParser} bounds the length), groups cannot nest.
  */
 final class AddressListParser {
 
@@ -41,15 +44,6 @@ final class AddressListParser {
     record Parsed(List<Mailbox> mailboxes, boolean sawGroup) {
     }
 
-    /** Internal control flow only; never escapes {@link FromHeaderParser}. */
-    static final class SyntaxError extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        SyntaxError(String message) {
-            super(message, null, false, false);
-        }
-    }
-
     private enum TokType { ATOM, QUOTED, DOT }
 
     private record Tok(TokType type, String text, boolean cfwsBefore) {
@@ -58,61 +52,61 @@ final class AddressListParser {
     private record Words(List<Tok> toks, boolean cfwsBeforeStop) {
     }
 
-    private final String s;
-    private int pos;
+    private final HeaderLexer lx;
     private final List<Mailbox> mailboxes = new ArrayList<>();
     private boolean sawGroup;
 
-    private AddressListParser(String s) {
-        this.s = s;
+    private AddressListParser(HeaderLexer lx) {
+        this.lx = lx;
     }
 
-    /** Parses an unfolded field body (already free of CR, LF and control characters). */
-    static Parsed parse(String unfolded) throws SyntaxError {
-        AddressListParser p = new AddressListParser(unfolded);
+    /**
+     * Parses one From field body, folded or not (one trailing line terminator tolerated).
+     *
+     * @throws HeaderLexer.Failure when the body is not a strictly readable address list
+     */
+    static Parsed parse(String rawFieldBody) {
+        AddressListParser p = new AddressListParser(HeaderLexer.ofAddressList(rawFieldBody));
         p.parseList();
         return new Parsed(List.copyOf(p.mailboxes), p.sawGroup);
     }
 
     // address-list / obs-addr-list: address *("," address), empty elements allowed (RFC 5322 §4.4).
-    private void parseList() throws SyntaxError {
+    private void parseList() {
         while (true) {
-            skipCfws();
-            if (eof()) {
+            lx.skipCfws();
+            if (lx.atEnd()) {
                 return;
             }
-            if (peek() == ',') {
-                pos++;
+            if (lx.accept(',')) {
                 continue;
             }
             parseAddress(false);
-            skipCfws();
-            if (eof()) {
+            lx.skipCfws();
+            if (lx.atEnd()) {
                 return;
             }
-            if (peek() != ',') {
+            if (!lx.accept(',')) {
                 throw error("expected ',' or end of field after an address");
             }
-            pos++;
         }
     }
 
     // address = mailbox / group; mailbox = name-addr / addr-spec (RFC 5322 §3.4).
-    private void parseAddress(boolean inGroup) throws SyntaxError {
-        skipCfws();
-        if (peek() == '<') {
+    private void parseAddress(boolean inGroup) {
+        lx.skipCfws();
+        if (lx.peekIs('<')) {
             mailboxes.add(parseAngleAddr());
             return;
         }
         Words words = readWords();
-        if (eof()) {
+        if (lx.atEnd()) {
             throw error(words.toks().isEmpty() ? "missing address" : "display name without an address");
         }
-        char c = peek();
-        switch (c) {
+        switch (lx.peek()) {
             case '@' -> {
                 String local = localPart(words);
-                pos++;
+                lx.accept('@');
                 mailboxes.add(new Mailbox(local, parseDomain()));
             }
             case '<' -> {
@@ -126,7 +120,7 @@ final class AddressListParser {
                     throw error("nested group");
                 }
                 requirePhrase(words, "group name");
-                pos++;
+                lx.accept(':');
                 sawGroup = true;
                 parseGroupMembers();
             }
@@ -134,62 +128,55 @@ final class AddressListParser {
         }
     }
 
-    private void parseGroupMembers() throws SyntaxError {
+    private void parseGroupMembers() {
         while (true) {
-            skipCfws();
-            if (eof()) {
+            lx.skipCfws();
+            if (lx.atEnd()) {
                 throw error("group without terminating ';'");
             }
-            char c = peek();
-            if (c == ';') {
-                pos++;
+            if (lx.accept(';')) {
                 return;
             }
-            if (c == ',') {
-                pos++;
+            if (lx.accept(',')) {
                 continue;
             }
             parseAddress(true);
-            skipCfws();
-            if (eof()) {
+            lx.skipCfws();
+            if (lx.atEnd()) {
                 throw error("group without terminating ';'");
             }
-            c = peek();
-            if (c == ';') {
-                pos++;
+            if (lx.accept(';')) {
                 return;
             }
-            if (c != ',') {
+            if (!lx.accept(',')) {
                 throw error("expected ',' or ';' after a group member");
             }
-            pos++;
         }
     }
 
     // angle-addr = [CFWS] "<" addr-spec ">" [CFWS] / obs-angle-addr (RFC 5322 §3.4, §4.4).
-    private Mailbox parseAngleAddr() throws SyntaxError {
-        pos++; // '<'
-        skipCfws();
+    private Mailbox parseAngleAddr() {
+        lx.expect('<', "'<'");
+        lx.skipCfws();
         List<String> route = new ArrayList<>();
-        if (peek() == '@') {
+        if (lx.peekIs('@')) {
             parseObsRoute(route);
-            skipCfws();
+            lx.skipCfws();
         }
-        if (eof() || peek() == '>') {
+        if (lx.atEnd() || lx.peekIs('>')) {
             throw error("angle brackets without an address");
         }
         Words words = readWords();
-        if (peek() != '@') {
+        if (!lx.peekIs('@')) {
             throw error("angle-addr without '@'");
         }
         String local = localPart(words);
-        pos++;
+        lx.accept('@');
         String domain = parseDomain();
-        skipCfws();
-        if (peek() != '>') {
+        lx.skipCfws();
+        if (!lx.accept('>')) {
             throw error("expected '>'");
         }
-        pos++;
         // RFC 5322 §4.4: the route is to be ignored, but a parser that does not ignore it would see another
         // domain; only accept routes that cannot change the answer.
         for (String r : route) {
@@ -201,37 +188,34 @@ final class AddressListParser {
     }
 
     // obs-route = obs-domain-list ":"; obs-domain-list = *(CFWS / ",") "@" domain *("," [CFWS] ["@" domain])
-    private void parseObsRoute(List<String> route) throws SyntaxError {
+    private void parseObsRoute(List<String> route) {
         while (true) {
-            if (peek() != '@') {
+            if (!lx.accept('@')) {
                 throw error("malformed obsolete route");
             }
-            pos++;
             route.add(parseDomain());
-            skipCfws();
-            while (peek() == ',') {
-                pos++;
-                skipCfws();
+            lx.skipCfws();
+            while (lx.accept(',')) {
+                lx.skipCfws();
             }
-            if (peek() == ':') {
-                pos++;
+            if (lx.accept(':')) {
                 return;
             }
         }
     }
 
-    private static void requirePhrase(Words words, String what) throws SyntaxError {
+    private void requirePhrase(Words words, String what) {
         // phrase = 1*word / obs-phrase (word *(word / "." / CFWS)): must start with a word.
         if (words.toks().isEmpty()) {
-            throw new SyntaxError("missing " + what);
+            throw error("missing " + what);
         }
         if (words.toks().get(0).type() == TokType.DOT) {
-            throw new SyntaxError(what + " starts with '.'");
+            throw error(what + " starts with '.'");
         }
     }
 
     // local-part = dot-atom / quoted-string (strict: no CFWS inside, see class comment).
-    private String localPart(Words words) throws SyntaxError {
+    private String localPart(Words words) {
         List<Tok> toks = words.toks();
         if (toks.isEmpty()) {
             throw error("missing local part before '@'");
@@ -266,13 +250,13 @@ final class AddressListParser {
         String result = local.toString();
         // RFC 2047 §5(3): an encoded-word MUST NOT appear in an addr-spec; a decoder that does it anyway
         // could show a different address.
-        if (result.contains("=?")) {
+        if (HeaderLexer.mayHoldEncodedWord(result)) {
             throw error("encoded-word in the local part");
         }
         return result;
     }
 
-    private void checkQuotedLocalPart(String quoted) throws SyntaxError {
+    private void checkQuotedLocalPart(String quoted) {
         String inner = quoted.substring(1, quoted.length() - 1);
         for (int i = 0; i < inner.length(); i++) {
             if ("@<>,;:()[]\"\\".indexOf(inner.charAt(i)) >= 0) {
@@ -282,40 +266,41 @@ final class AddressListParser {
     }
 
     // domain = dot-atom (strict; an optional trailing root dot is tolerated). Domain literals rejected.
-    private String parseDomain() throws SyntaxError {
-        if (eof()) {
+    private String parseDomain() {
+        if (lx.atEnd()) {
             throw error("missing domain after '@'");
         }
-        char c = peek();
-        if (c == ' ' || c == '\t' || c == '(') {
+        char c = lx.peek();
+        if (HeaderLexer.isWsp(c) || c == '(') {
             throw error("whitespace or comment after '@'");
         }
         if (c == '[') {
-            throw error("domain literal is not a DNS domain");
+            throw new HeaderLexer.Failure(HeaderSyntaxError.Kind.INVALID_DOMAIN, lx.pos(),
+                    "domain literal is not a DNS domain at position " + lx.pos());
         }
-        int start = pos;
+        int start = lx.pos();
         while (true) {
-            if (readAtom().isEmpty()) {
+            if (lx.readAtom().isEmpty()) {
                 throw error("empty domain label");
             }
-            if (peek() != '.') {
+            if (!lx.peekIs('.')) {
                 break;
             }
-            pos++;
-            if (eof() || !isAtext(s.codePointAt(pos))) {
+            lx.accept('.');
+            if (!lx.atAtext()) {
                 break; // trailing root dot, removed by DomainName
             }
         }
-        String raw = s.substring(start, pos);
+        String raw = lx.source().substring(start, lx.pos());
         Optional<String> normalized = DomainName.normalize(raw);
         if (normalized.isEmpty()) {
-            throw new SyntaxError("invalid domain '" + printable(raw) + "'");
+            throw invalidDomain(start, "invalid domain '" + HeaderLexer.printable(raw) + "'");
         }
-        requireStableUnderIdna(raw, normalized.get());
+        requireStableUnderIdna(start, raw, normalized.get());
         String tld = normalized.get().substring(normalized.get().lastIndexOf('.') + 1);
         if (tld.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
             // RFC 3696 §2: a TLD is never all-numeric; "a@192.0.2.1" is an unbracketed address literal.
-            throw new SyntaxError("all-numeric top-level label in '" + printable(raw) + "' (address literal?)");
+            throw invalidDomain(start, "all-numeric top-level label in '" + HeaderLexer.printable(raw) + "' (address literal?)");
         }
         return normalized.get();
     }
@@ -326,37 +311,39 @@ final class AddressListParser {
      * do not, so the same text could name two domains. Each label as written, lower-cased, must therefore
      * be the A-label itself or exactly its U-label form.
      */
-    private static void requireStableUnderIdna(String raw, String ascii) throws SyntaxError {
+    private static void requireStableUnderIdna(int start, String raw, String ascii) {
         String written = raw.endsWith(".") ? raw.substring(0, raw.length() - 1) : raw;
         String[] writtenLabels = written.toLowerCase(Locale.ROOT).split("\\.", -1);
         String[] asciiLabels = ascii.split("\\.", -1);
         if (writtenLabels.length != asciiLabels.length) {
-            throw new SyntaxError("domain '" + printable(raw) + "' changes under IDNA mapping");
+            throw invalidDomain(start, "domain '" + HeaderLexer.printable(raw) + "' changes under IDNA mapping");
         }
         for (int i = 0; i < asciiLabels.length; i++) {
             String w = writtenLabels[i];
             if (!w.equals(asciiLabels[i]) && !w.equals(IDN.toUnicode(asciiLabels[i], 0))) {
-                throw new SyntaxError("domain '" + printable(raw) + "' changes under IDNA mapping");
+                throw invalidDomain(start, "domain '" + HeaderLexer.printable(raw) + "' changes under IDNA mapping");
             }
         }
     }
 
+    private static HeaderLexer.Failure invalidDomain(int start, String message) {
+        return new HeaderLexer.Failure(HeaderSyntaxError.Kind.INVALID_DOMAIN, start, message);
+    }
+
     /** Reads words (atoms, quoted strings) and dots separated by optional CFWS, up to anything else. */
-    private Words readWords() throws SyntaxError {
+    private Words readWords() {
         List<Tok> toks = new ArrayList<>();
         while (true) {
-            boolean cfws = skipCfws();
-            if (eof()) {
+            boolean cfws = lx.skipCfws();
+            if (lx.atEnd()) {
                 return new Words(toks, cfws);
             }
-            char c = peek();
-            if (c == '"') {
-                toks.add(new Tok(TokType.QUOTED, readQuotedString(), cfws));
-            } else if (c == '.') {
-                pos++;
+            if (lx.peekIs('"')) {
+                toks.add(new Tok(TokType.QUOTED, lx.readQuotedStringAsWritten(), cfws));
+            } else if (lx.accept('.')) {
                 toks.add(new Tok(TokType.DOT, ".", cfws));
             } else {
-                String atom = readAtom();
+                String atom = lx.readAtom();
                 if (atom.isEmpty()) {
                     return new Words(toks, cfws);
                 }
@@ -365,124 +352,7 @@ final class AddressListParser {
         }
     }
 
-    private String readAtom() {
-        int start = pos;
-        while (pos < s.length()) {
-            int cp = s.codePointAt(pos);
-            if (!isAtext(cp)) {
-                break;
-            }
-            pos += Character.charCount(cp);
-        }
-        return s.substring(start, pos);
-    }
-
-    // quoted-string = DQUOTE *([FWS] qcontent) [FWS] DQUOTE; qcontent = qtext / quoted-pair.
-    private String readQuotedString() throws SyntaxError {
-        int start = pos;
-        pos++;
-        while (true) {
-            if (eof()) {
-                throw error("unterminated quoted string");
-            }
-            char c = s.charAt(pos);
-            if (c == '\\') {
-                if (pos + 1 >= s.length()) {
-                    throw error("unterminated quoted string");
-                }
-                pos += 2;
-            } else if (c == '"') {
-                pos++;
-                return s.substring(start, pos);
-            } else {
-                pos++;
-            }
-        }
-    }
-
-    /** Skips [CFWS]; returns whether anything was skipped. Comments nest (RFC 5322 §3.2.2). */
-    private boolean skipCfws() throws SyntaxError {
-        boolean skipped = false;
-        while (pos < s.length()) {
-            char c = s.charAt(pos);
-            if (c == ' ' || c == '\t') {
-                pos++;
-            } else if (c == '(') {
-                skipComment();
-            } else {
-                break;
-            }
-            skipped = true;
-        }
-        return skipped;
-    }
-
-    private void skipComment() throws SyntaxError {
-        int depth = 0;
-        while (true) {
-            if (eof()) {
-                throw error("unterminated comment");
-            }
-            char c = s.charAt(pos);
-            if (c == '\\') {
-                if (pos + 1 >= s.length()) {
-                    throw error("unterminated comment");
-                }
-                pos += 2;
-                continue;
-            }
-            pos++;
-            if (c == '(') {
-                depth++;
-            } else if (c == ')') {
-                depth--;
-                if (depth == 0) {
-                    return;
-                }
-            }
-        }
-    }
-
-    /**
-     * atext (RFC 5322 §3.2.3) plus RFC 6532 UTF8-non-ascii, minus code points that are invisible or
-     * ambiguous (controls, format characters, Unicode spaces, private use, unassigned, surrogates).
-     */
-    static boolean isAtext(int cp) {
-        if (cp < 0x80) {
-            return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9')
-                    || "!#$%&'*+-/=?^_`{|}~".indexOf(cp) >= 0;
-        }
-        return switch (Character.getType(cp)) {
-            case Character.CONTROL, Character.FORMAT, Character.SPACE_SEPARATOR, Character.LINE_SEPARATOR,
-                    Character.PARAGRAPH_SEPARATOR, Character.PRIVATE_USE, Character.SURROGATE,
-                    Character.UNASSIGNED -> false;
-            default -> true;
-        };
-    }
-
-    private boolean eof() {
-        return pos >= s.length();
-    }
-
-    /** Current char, or NUL at the end (NUL never occurs in input: rejected while unfolding). */
-    private char peek() {
-        return pos < s.length() ? s.charAt(pos) : '\0';
-    }
-
-    private SyntaxError error(String message) {
-        return new SyntaxError(message + " at offset " + pos);
-    }
-
-    static String printable(String raw) {
-        String cut = raw.length() > 80 ? raw.substring(0, 80) + "..." : raw;
-        StringBuilder b = new StringBuilder();
-        cut.codePoints().forEach(cp -> {
-            if (cp < 0x20 || cp == 0x7f) {
-                b.append(String.format("\\x%02x", cp));
-            } else {
-                b.appendCodePoint(cp);
-            }
-        });
-        return b.toString();
+    private HeaderLexer.Failure error(String message) {
+        return lx.fail(HeaderSyntaxError.Kind.UNEXPECTED, message);
     }
 }

@@ -1,9 +1,10 @@
 package org.jamesdmarc.mail;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -65,12 +66,12 @@ public final class FromHeaderParser {
         boolean sawGroup = false;
         for (int i = 0; i < fieldCount; i++) {
             try {
-                AddressListParser.Parsed parsed = AddressListParser.parse(unfold(rawFromFieldValues.get(i)));
+                AddressListParser.Parsed parsed = AddressListParser.parse(rawFromFieldValues.get(i));
                 mailboxes.addAll(parsed.mailboxes());
                 sawGroup |= parsed.sawGroup();
-            } catch (AddressListParser.SyntaxError e) {
+            } catch (HeaderLexer.Failure e) {
                 String where = fieldCount > 1 ? "From field " + (i + 1) + " of " + fieldCount + ": " : "";
-                return new AuthorDomainResult.Malformed(where + e.getMessage());
+                return new AuthorDomainResult.Malformed(where + e.error.message());
             } catch (RuntimeException e) {
                 // Defence in depth: the parser is not expected to throw, but no exception may escape.
                 return new AuthorDomainResult.Malformed("unparseable From field: " + e.getClass().getSimpleName());
@@ -105,210 +106,106 @@ public final class FromHeaderParser {
     }
 
     /**
-     * Finds every From field in a header section (or a whole message: scanning stops at the first empty
-     * line) and extracts the Author Domain. Field names match case-insensitively, with the obsolete
-     * whitespace before the colon (RFC 5322 §4.5.3 obs-from) still counting as From, so that a second,
-     * disguised From field is never overlooked. A first line starting with {@code "From "} (mbox separator)
-     * is skipped; any other line that is neither a field nor a continuation makes the result Malformed,
-     * because parsers disagree on where such a header section ends. For the same reason a continuation
-     * line, or text after a bare CR, that reads like {@code From:} is Malformed rather than ignored.
+     * Extracts the Author Domain from the From fields of a header section read once by {@link HeaderSection}.
+     * Field names match case-insensitively, with the obsolete whitespace before the colon (RFC 5322 §4.5.3
+     * obs-from) still counting as From, so that a second, disguised From field is never overlooked. The
+     * section's structural anomalies are read strictly, since parsers disagree on where such a header section
+     * ends or what its fields are: a line that is neither a field nor a continuation, a continuation line
+     * before any field, or a continuation line or text after a bare CR that reads like {@code From:} makes the
+     * result Malformed rather than ignored, as does a section over the cap (a From field past it would go
+     * unseen). A first line starting with {@code "From "} (mbox separator) is skipped; an empty first line
+     * means an empty header section.
+     */
+    public static AuthorDomainResult authorDomainFromHeader(HeaderSection header) {
+        Objects.requireNonNull(header, "header");
+        List<HeaderSection.Anomaly> anomalies = header.anomalies();
+        if (!anomalies.isEmpty() && anomalies.get(0).kind() == HeaderSection.Anomaly.Kind.EMPTY_FIRST_LINE) {
+            return new AuthorDomainResult.Missing(); // RFC 5322 §2.1: the empty line ends the header section
+        }
+        // The first refusal, and the line where the From bodies pass MAX_TOTAL_CHARS: whichever comes first
+        // in the header (the refusal on a tie) is the answer, as for a reader that stops at the first problem.
+        int refusalLine = Integer.MAX_VALUE;
+        String refusal = null;
+        for (HeaderSection.Anomaly a : anomalies) {
+            Optional<String> r = refusal(header, a);
+            if (r.isPresent()) {
+                refusalLine = a.line();
+                refusal = r.get();
+                break;
+            }
+        }
+        List<String> values = new ArrayList<>();
+        long fromChars = 0;
+        for (HeaderSection.RawField f : header.rawFields()) {
+            if (f.line() > refusalLine) {
+                break;
+            }
+            if (!f.hasStrictName("From")) {
+                continue;
+            }
+            String body = f.body();
+            int lineStart = 0;
+            for (int k = 0; ; k++) {
+                int lf = body.indexOf('\n', lineStart);
+                int lineEnd = lf < 0 ? body.length() : lf - 1; // a fold is CRLF
+                fromChars += (k == 0 ? 0 : 2) + lineEnd - lineStart;
+                if (fromChars > MAX_TOTAL_CHARS && f.line() + k < refusalLine) {
+                    return new AuthorDomainResult.Malformed(
+                            "From field(s) longer than " + MAX_TOTAL_CHARS + " characters");
+                }
+                if (lf < 0) {
+                    break;
+                }
+                lineStart = lf + 1;
+            }
+            values.add(body);
+        }
+        if (refusal != null) {
+            return new AuthorDomainResult.Malformed(refusal);
+        }
+        return authorDomain(values);
+    }
+
+    /** Why a structural anomaly makes the From reading Malformed; empty when it does not. */
+    private static Optional<String> refusal(HeaderSection header, HeaderSection.Anomaly a) {
+        return switch (a.kind()) {
+            case EMPTY_FIRST_LINE, MBOX_SEPARATOR -> Optional.empty();
+            // RFC 5322 §2.2: CR only in CRLF. Parsers that break lines at a bare CR would see this field.
+            case BARE_CR_BEFORE_FIELD -> isFrom(header, a) ? Optional.of("bare CR followed by a From field") : Optional.empty();
+            case CONTINUATION_AT_START -> Optional.of("header section starts with a continuation line");
+            // Composition Kills: some parsers take an indented "From:" for a field of its own.
+            case CONTINUATION_LOOKS_LIKE_FIELD -> isFrom(header, a)
+                    ? Optional.of("continuation line that looks like a From field") : Optional.empty();
+            case NOT_A_FIELD -> Optional.of("header line that is not a field: '"
+                    + HeaderLexer.printable(header.textOf(a)) + "'");
+            case CAP_REACHED -> Optional.of("header section longer than " + HeaderSection.MAX_HEADER_BYTES
+                    + " bytes, From fields past it unseen");
+        };
+    }
+
+    private static boolean isFrom(HeaderSection header, HeaderSection.Anomaly a) {
+        return header.textOf(a).equalsIgnoreCase("From");
+    }
+
+    /**
+     * As {@link #authorDomainFromHeader(HeaderSection)} for a header section (or a whole message: reading
+     * stops at the first empty line) given as text.
      */
     public static AuthorDomainResult authorDomainFromHeader(String headerSection) {
         if (headerSection == null) {
             return new AuthorDomainResult.Missing();
         }
-        List<String> values = new ArrayList<>();
-        StringBuilder current = null; // body of the From field being read, if the current field is From
-        boolean anyField = false;
-        long fromChars = 0;
-        int i = 0;
-        int n = headerSection.length();
-        boolean firstLine = true;
-        while (i < n) {
-            int lf = headerSection.indexOf('\n', i);
-            int end = lf < 0 ? n : lf;
-            int next = lf < 0 ? n : lf + 1;
-            if (end > i && headerSection.charAt(end - 1) == '\r') {
-                end--;
-            }
-            String line = headerSection.substring(i, end);
-            i = next;
-            boolean wasFirst = firstLine;
-            firstLine = false;
-            if (line.isEmpty()) {
-                break; // RFC 5322 §2.1: the empty line ends the header section
-            }
-            for (int cr = line.indexOf('\r'); cr >= 0; cr = line.indexOf('\r', cr + 1)) {
-                // RFC 5322 §2.2: CR only in CRLF. Parsers that break lines at a bare CR would see this field.
-                if (looksLikeFromField(line, cr + 1)) {
-                    return new AuthorDomainResult.Malformed("bare CR followed by a From field");
-                }
-            }
-            char c0 = line.charAt(0);
-            if (c0 == ' ' || c0 == '\t') {
-                // RFC 5322 §2.2.3: continuation of the previous field
-                if (!anyField) {
-                    return new AuthorDomainResult.Malformed("header section starts with a continuation line");
-                }
-                if (looksLikeFromField(line, 0)) {
-                    // Composition Kills: some parsers take an indented "From:" for a field of its own.
-                    return new AuthorDomainResult.Malformed("continuation line that looks like a From field");
-                }
-                if (current != null) {
-                    current.append("\r\n").append(line);
-                    fromChars += line.length() + 2;
-                }
-            } else {
-                if (current != null) {
-                    values.add(current.toString());
-                    current = null;
-                }
-                if (wasFirst && line.startsWith("From ")) {
-                    continue; // mbox "From " separator, not a header field
-                }
-                int colon = line.indexOf(':');
-                String name = colon < 0 ? "" : stripTrailingWsp(line.substring(0, colon));
-                if (!isFieldName(name)) {
-                    return new AuthorDomainResult.Malformed("header line that is not a field: '"
-                            + AddressListParser.printable(line) + "'");
-                }
-                anyField = true;
-                if (name.equalsIgnoreCase("From")) {
-                    current = new StringBuilder(line.substring(colon + 1));
-                    fromChars += line.length() - colon - 1;
-                }
-            }
-            if (fromChars > MAX_TOTAL_CHARS) {
-                return new AuthorDomainResult.Malformed(
-                        "From field(s) longer than " + MAX_TOTAL_CHARS + " characters");
-            }
-        }
-        if (current != null) {
-            values.add(current.toString());
-        }
-        return authorDomain(values);
+        return authorDomainFromHeader(HeaderSection.parse(headerSection));
     }
 
     /**
-     * As {@link #authorDomainFromHeader(String)} for raw message bytes; only the header section is decoded,
-     * as UTF-8 (RFC 6532). Invalid UTF-8 becomes U+FFFD, which no domain may contain.
+     * As {@link #authorDomainFromHeader(HeaderSection)} for raw message bytes; only the header section is
+     * decoded, as UTF-8 (RFC 6532). Invalid UTF-8 becomes U+FFFD, which no domain may contain.
      */
     public static AuthorDomainResult authorDomainFromHeader(byte[] message) {
         if (message == null) {
             return new AuthorDomainResult.Missing();
         }
-        int end = headerEnd(message);
-        return authorDomainFromHeader(new String(message, 0, end, StandardCharsets.UTF_8));
-    }
-
-    private static int headerEnd(byte[] m) {
-        for (int i = 0; i < m.length; i++) {
-            if (m[i] == '\n') {
-                if (i + 1 < m.length && m[i + 1] == '\n') {
-                    return i + 1;
-                }
-                if (i + 2 < m.length && m[i + 1] == '\r' && m[i + 2] == '\n') {
-                    return i + 1;
-                }
-            }
-        }
-        return m.length;
-    }
-
-    /**
-     * Unfolds a field body (RFC 5322 §2.2.3: remove CRLF before WSP; LF alone is accepted likewise) and
-     * rejects what must not appear in it: NUL and other control characters, bare CR or LF, unpaired
-     * surrogates, Unicode line/paragraph separators. One trailing line terminator is ignored.
-     */
-    static String unfold(String raw) throws AddressListParser.SyntaxError {
-        String v = raw;
-        if (v.endsWith("\r\n")) {
-            v = v.substring(0, v.length() - 2);
-        } else if (v.endsWith("\n")) {
-            v = v.substring(0, v.length() - 1);
-        }
-        StringBuilder b = new StringBuilder(v.length());
-        int n = v.length();
-        for (int i = 0; i < n; i++) {
-            char c = v.charAt(i);
-            if (c == '\r') {
-                if (i + 2 < n && v.charAt(i + 1) == '\n' && isWsp(v.charAt(i + 2))) {
-                    i++; // drop CRLF, keep the WSP
-                    continue;
-                }
-                throw new AddressListParser.SyntaxError("CR not part of a fold at offset " + i);
-            }
-            if (c == '\n') {
-                if (i + 1 < n && isWsp(v.charAt(i + 1))) {
-                    continue;
-                }
-                throw new AddressListParser.SyntaxError("line break not followed by whitespace at offset " + i);
-            }
-            if (c == 0) {
-                throw new AddressListParser.SyntaxError("NUL character at offset " + i);
-            }
-            if ((c < 0x20 && c != '\t') || (c >= 0x7f && c <= 0x9f)) {
-                throw new AddressListParser.SyntaxError(
-                        String.format("control character U+%04X at offset %d", (int) c, i));
-            }
-            if (c == '\u2028' || c == '\u2029') {
-                throw new AddressListParser.SyntaxError("Unicode line separator at offset " + i);
-            }
-            if (Character.isHighSurrogate(c)) {
-                if (i + 1 < n && Character.isLowSurrogate(v.charAt(i + 1))) {
-                    b.append(c).append(v.charAt(++i));
-                    continue;
-                }
-                throw new AddressListParser.SyntaxError("unpaired surrogate at offset " + i);
-            }
-            if (Character.isLowSurrogate(c)) {
-                throw new AddressListParser.SyntaxError("unpaired surrogate at offset " + i);
-            }
-            b.append(c);
-        }
-        return b.toString();
-    }
-
-    /** {@code *WSP "From" *WSP ":"} (case-insensitive) starting at {@code from}. */
-    private static boolean looksLikeFromField(String line, int from) {
-        int i = from;
-        int n = line.length();
-        while (i < n && isWsp(line.charAt(i))) {
-            i++;
-        }
-        if (!line.regionMatches(true, i, "From", 0, 4)) {
-            return false;
-        }
-        i += 4;
-        while (i < n && isWsp(line.charAt(i))) {
-            i++;
-        }
-        return i < n && line.charAt(i) == ':';
-    }
-
-    private static boolean isWsp(char c) {
-        return c == ' ' || c == '\t';
-    }
-
-    private static String stripTrailingWsp(String name) {
-        int e = name.length();
-        while (e > 0 && isWsp(name.charAt(e - 1))) {
-            e--;
-        }
-        return name.substring(0, e);
-    }
-
-    // RFC 5322 §3.6.8: field-name = 1*ftext; ftext = %d33-57 / %d59-126
-    private static boolean isFieldName(String name) {
-        if (name.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c < 33 || c > 126 || c == ':') {
-                return false;
-            }
-        }
-        return true;
+        return authorDomainFromHeader(HeaderSection.parse(message));
     }
 }

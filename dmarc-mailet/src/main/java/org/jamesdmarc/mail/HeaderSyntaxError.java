@@ -2,7 +2,11 @@ package org.jamesdmarc.mail;
 
 import java.util.Objects;
 
-/** Why a header field value (Authentication-Results, Received-SPF, Received) could not be read. */
+/**
+ * Why a header field value could not be read: the one syntax error of the RFC 5322 header layer, raised
+ * by {@link HeaderLexer} and the grammars on top of it (From address lists, Authentication-Results,
+ * Received-SPF, Received).
+ */
 public record HeaderSyntaxError(Kind kind, int position, String message) {
 
     public enum Kind {
@@ -12,6 +16,8 @@ public record HeaderSyntaxError(Kind kind, int position, String message) {
         TOO_LONG,
         /** NUL, bare CR/LF or another control character (RFC 5322 §3.2.2 allows only folding whitespace). */
         CONTROL_CHARACTER,
+        /** A Unicode line or paragraph separator, or an unpaired surrogate (RFC 6532 text that hides or splits). */
+        INVALID_CHARACTER,
         /** RFC 5322 §3.2.2: a comment without its closing parenthesis. */
         UNTERMINATED_COMMENT,
         /** Comments nested deeper than the parser allows. */
@@ -28,6 +34,8 @@ public record HeaderSyntaxError(Kind kind, int position, String message) {
         TOO_MANY_ITEMS,
         /** The same key given twice where that would be ambiguous. */
         DUPLICATE_KEY,
+        /** A domain that is no DNS domain name or reads differently under IDNA (domain literals included). */
+        INVALID_DOMAIN,
         /** Anything else the grammar does not allow at this position. */
         UNEXPECTED
     }

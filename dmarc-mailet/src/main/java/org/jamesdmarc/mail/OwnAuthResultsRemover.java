@@ -37,6 +37,11 @@ public final class OwnAuthResultsRemover {
      * canonical way: a trusted relay that strips forgeries of its own id by exact name would let
      * {@code "Authentication-Results :"} or a NUL-suffixed name through.
      */
+    public AuthResultsFields scan(HeaderSection header) {
+        return scan(header.fields());
+    }
+
+    /** As {@link #scan(HeaderSection)} for fields already read (javax.mail's reading, in order). */
     public AuthResultsFields scan(List<HeaderField> header) {
         List<HeaderField> all = header.stream()
                 .filter(f -> f.name().trim().equalsIgnoreCase(AUTHENTICATION_RESULTS)).toList();

@@ -533,6 +533,54 @@ class FromHeaderParserTest {
         }
     }
 
+    /** The From reader on a header section read once and shared with the other checks. */
+    @Nested
+    class SharedHeaderSection {
+
+        private AuthorDomainResult fromSection(String message) {
+            return FromHeaderParser.authorDomainFromHeader(
+                    org.jamesdmarc.mail.HeaderSection.parse(message.getBytes(StandardCharsets.UTF_8)));
+        }
+
+        @Test
+        void sameAnswerAsFromBytesAndText() {
+            String message = "Received: x\r\nFrom: Joe <j@good.com>\r\n\r\nFrom: b@evil.com\r\n";
+            assertThat(fromSection(message)).isEqualTo(new Single("good.com", "j@good.com"))
+                    .isEqualTo(FromHeaderParser.authorDomainFromHeader(message))
+                    .isEqualTo(FromHeaderParser.authorDomainFromHeader(message.getBytes(StandardCharsets.UTF_8)));
+        }
+
+        @Test
+        void strictStructureWhereJavaxMailIsLenient() {
+            // javax.mail trims the NUL and reads a second From field; the strict reading refuses the line.
+            assertThat(fromSection("From: a@good.com\r\nFrom\u0000: b@evil.com\r\n\r\n")).isInstanceOf(Malformed.class);
+            // An empty first line is an empty header section, whatever javax.mail lists after it.
+            assertThat(fromSection("\r\nFrom: a@good.com\r\n\r\n")).isEqualTo(new Missing());
+        }
+
+        @Test
+        void bareCrBeforeAnotherFieldIsTolerated() {
+            assertThat(fromSection("From: a@good.com\r\nSubject: x\rTo: y\r\n\r\n"))
+                    .isEqualTo(new Single("good.com", "a@good.com"));
+        }
+
+        @Test
+        void fromFieldPastTheCapIsNeverMissed() {
+            String pad = ("X-Pad: " + "p".repeat(1000) + "\r\n").repeat(1100);
+            AuthorDomainResult r = fromSection("From: a@good.com\r\n" + pad + "From: b@evil.com\r\n\r\n");
+            assertThat(r).isInstanceOf(Malformed.class);
+            assertThat(((Malformed) r).reason()).contains("header section longer than");
+        }
+
+        @Test
+        void firstProblemInHeaderOrderIsReported() {
+            // The From bodies pass the cap before the non-field line: reading stops there, as a reader in line order.
+            String longFrom = "From: a@good.com\r\n" + (" (" + "x".repeat(1000) + ")\r\n").repeat(70);
+            assertThat(((Malformed) fromSection(longFrom + "garbage\r\n\r\n")).reason()).contains("longer than");
+            assertThat(((Malformed) fromSection("garbage\r\n" + longFrom + "\r\n")).reason()).contains("not a field");
+        }
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "Name <user@Example.COM>|example.com",
