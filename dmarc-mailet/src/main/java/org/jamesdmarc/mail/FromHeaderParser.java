@@ -113,8 +113,8 @@ public final class FromHeaderParser {
      * ends or what its fields are: a line that is neither a field nor a continuation, a continuation line
      * before any field, or a continuation line or text after a bare CR that reads like {@code From:} makes the
      * result Malformed rather than ignored, as does a section over the cap (a From field past it would go
-     * unseen). A first line starting with {@code "From "} (mbox separator) is skipped; an empty first line
-     * means an empty header section.
+     * unseen). A first line starting with {@code "From "} (mbox separator) is skipped, unless it reads
+     * {@code "From" *WSP ":"}; an empty first line means an empty header section.
      */
     public static AuthorDomainResult authorDomainFromHeader(HeaderSection header) {
         Objects.requireNonNull(header, "header");

@@ -65,7 +65,10 @@ public final class HeaderSection {
         public enum Kind {
             /** RFC 5322 §2.1: the first line is empty, so the header section is; {@link #fields()} still lists what follows. */
             EMPTY_FIRST_LINE,
-            /** The first line starts with {@code "From "}: an mbox separator, not a field. Text: the line. */
+            /**
+             * The first line starts with {@code "From "} and does not read {@code "From" *WSP ":"}: an mbox
+             * separator (RFC 4155), not a field. Text: the line.
+             */
             MBOX_SEPARATOR,
             /** A continuation line (RFC 5322 §2.2.3) with no field before it. Text: the line. */
             CONTINUATION_AT_START,
@@ -226,7 +229,8 @@ public final class HeaderSection {
                     group.addTo(fields);
                 }
                 boolean strict = false;
-                if (line == 0 && text.startsWith("From ", i)) {
+                // mbox (RFC 4155) "From " line; "From :" is obs-from (RFC 5322 §4.5.3), a field like on any other line.
+                if (line == 0 && text.startsWith("From ", i) && fieldLikeNameEnd(text, i, end) < 0) {
                     anomalies.add(new Anomaly(Anomaly.Kind.MBOX_SEPARATOR, line, i, end));
                 } else {
                     sawNonContinuation = true;

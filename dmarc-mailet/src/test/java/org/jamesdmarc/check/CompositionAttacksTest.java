@@ -207,6 +207,13 @@ class CompositionAttacksTest {
                     r -> assertThat(r.violation()).isEqualTo(HeaderViolation.MULTIPLE_FROM_FIELDS));
         }
 
+        @Test
+        void obsoleteFromOnTheFirstLineIsNoMboxSeparator() throws Exception {
+            // Unsigned, so "From :" stays the first line: it must not be skipped like an mbox "From " line.
+            byte[] m = message("From : admin@bank.test\r\nFrom: x@attack.test\r\n");
+            assertRejectedForBank(check(settings().build(), context(ATTACKER_IP, ATTACKER_HELO, "x@attack.test", m)));
+        }
+
         @ParameterizedTest
         @ValueSource(strings = {
             "admin@bank.test, x@attack.test",

@@ -502,6 +502,15 @@ class FromHeaderParserTest {
         }
 
         @Test
+        void firstLineWithWhitespaceBeforeTheColonIsAFromFieldNotAnMboxSeparator() {
+            // RFC 5322 §4.5.3 obs-from, as on any other line (and as javax.mail reads it).
+            assertThat(FromHeaderParser.authorDomainFromHeader("From : a@evil.com\r\nFrom: b@good.com\r\n\r\n"))
+                    .isEqualTo(new MultipleDomains(List.of("evil.com", "good.com"), List.of("a@evil.com", "b@good.com"), 2));
+            assertThat(FromHeaderParser.authorDomainFromHeader("From\t :a@evil.com\n\n"))
+                    .isEqualTo(new Single("evil.com", "a@evil.com"));
+        }
+
+        @Test
         void foldedFromFieldWithInjectedLineIsMalformed() {
             assertThat(FromHeaderParser.authorDomainFromHeader("From: a@good.com\r\rFrom: b@evil.com\r\n\r\n"))
                     .isInstanceOf(Malformed.class);

@@ -119,6 +119,13 @@ class HeaderSectionTest {
         }
 
         @Test
+        void aFirstLineReadingAsAFromFieldIsNoMboxSeparator() {
+            HeaderSection h = parse("From : a@evil.com\nFrom: b@good.com\n\n");
+            assertThat(h.anomalies()).isEmpty();
+            assertThat(h.rawFields()).extracting(RawField::strict).containsExactly(true, true);
+        }
+
+        @Test
         void mboxSeparatorOnlyOnTheFirstLine() {
             assertThat(kinds(parse("A: 1\nFrom someone@x.com Tue\n"))).containsExactly(Kind.NOT_A_FIELD);
         }
