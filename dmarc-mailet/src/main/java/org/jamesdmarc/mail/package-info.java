@@ -4,9 +4,12 @@
  * filter) disagree about what a field says.
  *
  * <ul>
- *   <li>{@link HeaderSection}: the header section split into {@link HeaderField}s, unfolded, in order;
- *       {@link HeaderLexer}: the shared lexical pieces (CFWS, comments, quoted-strings, tokens) of the
- *       Authentication-Results, Received-SPF and Received parsers, whose errors are {@link HeaderSyntaxError}s.</li>
+ *   <li>{@link HeaderSection}: the header section of one message, read once and handed to every reader:
+ *       its {@link HeaderField}s as javax.mail counts them (unfolded, in order) and the structural anomalies a
+ *       strict reading finds ({@link HeaderSection.Anomaly}); {@link HeaderLexer}: the one character-level
+ *       lexer (unfolding, CFWS, comments, quoted-strings, atoms, tokens, {@link EncodedWord} recognition) of
+ *       the From, Authentication-Results, Received-SPF and Received grammars, whose errors are
+ *       {@link HeaderSyntaxError}s.</li>
  *   <li>{@link FromHeaderParser} (with {@link AddressListParser}): the Author Domain of the From field(s) as an
  *       {@link AuthorDomainResult}, never one domain picked out of several ("Composition Kills" attacks).</li>
  *   <li>{@link AuthenticationResultsParser}: one Authentication-Results field ({@link AuthenticationResults},
@@ -20,8 +23,8 @@
  *
  * <p>RFCs: RFC 5322 §2.2 (header fields, §2.2.3 unfolding), §3.2.2–§3.2.4 (CFWS, atext, quoted-string),
  * §3.4 (address-list, mailbox, group), §3.6 (one From field), §3.6.8 (field names), §4.4–§4.5 (obsolete
- * syntax); RFC 6532 (UTF-8 in header fields); RFC 6854 (group syntax in From); RFC 2047 §5 (no encoded-word
- * in an addr-spec); RFC 2045 §5.1 (tokens); RFC 5891 (IDNA: U-labels to A-labels, no IDNA2003 mappings);
+ * syntax); RFC 6532 (UTF-8 in header fields); RFC 6854 (group syntax in From); RFC 2047 §2 (encoded-word
+ * syntax), §5 (no encoded-word in an addr-spec); RFC 4155 (mbox "From " line); RFC 2045 §5.1 (tokens); RFC 5891 (IDNA: U-labels to A-labels, no IDNA2003 mappings);
  * RFC 9989 §5.3.1 (extract the Author Domain) and §11.5 (several Author Domains); RFC 8601 §2.2 (syntax),
  * §2.5 (authserv-id), §5 (removing forged fields); RFC 5321 §4.4 (Received trace fields).
  *
