@@ -25,6 +25,7 @@ import org.jamesdmarc.auth.TrustedAuthResults;
 import org.jamesdmarc.auth.TrustedAuthResultsExtractor;
 import org.jamesdmarc.dns.DnsClient;
 import org.jamesdmarc.dns.DnsClients;
+import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.dns.ReverseDns;
 import org.jamesdmarc.mail.AuthorDomainResult;
 import org.jamesdmarc.policy.AppliedPolicy;
@@ -134,10 +135,10 @@ public final class DmarcChecker {
         if (refusedOrSkipped.isPresent()) {
             return refusedOrSkipped.get();
         }
-        List<String> domains = authorDomains(from);
+        List<DomainName> domains = authorDomains(from);
         // Only when every author domain is ignored: otherwise naming an ignored domain next to a forged one
         // would switch the check off for the forged one (an attacker-chosen verdict, Chen et al. 2020).
-        if (domains.stream().allMatch(settings.ignoreMailFrom()::contains)) {
+        if (domains.stream().allMatch(d -> settings.ignoreMailFrom().contains(d.name()))) {
             return skipped(SkipReason.IGNORED_MAIL_FROM, "author domain " + domains + " is in ignoreMailFrom", forged);
         }
 
@@ -148,7 +149,7 @@ public final class DmarcChecker {
 
         // RFC 9989 §5.3.1 / §11.5: with several author domains, evaluate each and keep the strictest verdict.
         DmarcEvaluation evaluation = domains.stream()
-                .map(d -> evaluator.evaluate(d, spf.outcome(), dkim.outcomes()))
+                .map(d -> evaluator.evaluate(d.name(), spf.outcome(), dkim.outcomes()))
                 .max(Comparator.comparing(Strictness::of))
                 .orElseThrow();
 
@@ -211,7 +212,7 @@ public final class DmarcChecker {
         return Optional.of(new CheckOutcome.Skipped(SkipReason.NO_AUTHOR_DOMAIN, why, ar, forged));
     }
 
-    private static List<String> authorDomains(AuthorDomainResult from) {
+    private static List<DomainName> authorDomains(AuthorDomainResult from) {
         if (from instanceof AuthorDomainResult.MultipleDomains m) {
             return m.domains();
         }

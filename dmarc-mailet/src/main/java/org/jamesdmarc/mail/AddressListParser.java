@@ -34,10 +34,10 @@ import java.util.Optional;
  */
 final class AddressListParser {
 
-    /** One mailbox: local part as written (quotes kept), domain as normalised A-label. */
-    record Mailbox(String localPart, String domain) {
+    /** One mailbox: local part as written (quotes kept), and its domain. */
+    record Mailbox(String localPart, DomainName domain) {
         String address() {
-            return localPart + "@" + domain;
+            return localPart + "@" + domain.name();
         }
     }
 
@@ -158,7 +158,7 @@ final class AddressListParser {
     private Mailbox parseAngleAddr() {
         lx.expect('<', "'<'");
         lx.skipCfws();
-        List<String> route = new ArrayList<>();
+        List<DomainName> route = new ArrayList<>();
         if (lx.peekIs('@')) {
             parseObsRoute(route);
             lx.skipCfws();
@@ -172,14 +172,14 @@ final class AddressListParser {
         }
         String local = localPart(words);
         lx.accept('@');
-        String domain = parseDomain();
+        DomainName domain = parseDomain();
         lx.skipCfws();
         if (!lx.accept('>')) {
             throw error("expected '>'");
         }
         // RFC 5322 §4.4: the route is to be ignored, but a parser that does not ignore it would see another
         // domain; only accept routes that cannot change the answer.
-        for (String r : route) {
+        for (DomainName r : route) {
             if (!r.equals(domain)) {
                 throw error("obsolete route names a domain other than the mailbox's");
             }
@@ -188,7 +188,7 @@ final class AddressListParser {
     }
 
     // obs-route = obs-domain-list ":"; obs-domain-list = *(CFWS / ",") "@" domain *("," [CFWS] ["@" domain])
-    private void parseObsRoute(List<String> route) {
+    private void parseObsRoute(List<DomainName> route) {
         while (true) {
             if (!lx.accept('@')) {
                 throw error("malformed obsolete route");
@@ -266,7 +266,7 @@ final class AddressListParser {
     }
 
     // domain = dot-atom (strict; an optional trailing root dot is tolerated). Domain literals rejected.
-    private String parseDomain() {
+    private DomainName parseDomain() {
         if (lx.atEnd()) {
             throw error("missing domain after '@'");
         }
@@ -292,12 +292,12 @@ final class AddressListParser {
             }
         }
         String raw = lx.source().substring(start, lx.pos());
-        Optional<String> normalized = DomainName.normalize(raw);
+        Optional<DomainName> normalized = DomainName.parse(raw);
         if (normalized.isEmpty()) {
             throw invalidDomain(start, "invalid domain '" + HeaderLexer.printable(raw) + "'");
         }
         requireStableUnderIdna(start, raw, normalized.get());
-        String tld = normalized.get().substring(normalized.get().lastIndexOf('.') + 1);
+        String tld = normalized.get().topLevelLabel();
         if (tld.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
             // RFC 3696 §2: a TLD is never all-numeric; "a@192.0.2.1" is an unbracketed address literal.
             throw invalidDomain(start, "all-numeric top-level label in '" + HeaderLexer.printable(raw) + "' (address literal?)");
@@ -311,16 +311,16 @@ final class AddressListParser {
      * do not, so the same text could name two domains. Each label as written, lower-cased, must therefore
      * be the A-label itself or exactly its U-label form.
      */
-    private static void requireStableUnderIdna(int start, String raw, String ascii) {
+    private static void requireStableUnderIdna(int start, String raw, DomainName domain) {
         String written = raw.endsWith(".") ? raw.substring(0, raw.length() - 1) : raw;
         String[] writtenLabels = written.toLowerCase(Locale.ROOT).split("\\.", -1);
-        String[] asciiLabels = ascii.split("\\.", -1);
-        if (writtenLabels.length != asciiLabels.length) {
+        List<String> asciiLabels = domain.labels();
+        if (writtenLabels.length != asciiLabels.size()) {
             throw invalidDomain(start, "domain '" + HeaderLexer.printable(raw) + "' changes under IDNA mapping");
         }
-        for (int i = 0; i < asciiLabels.length; i++) {
+        for (int i = 0; i < asciiLabels.size(); i++) {
             String w = writtenLabels[i];
-            if (!w.equals(asciiLabels[i]) && !w.equals(IDN.toUnicode(asciiLabels[i], 0))) {
+            if (!w.equals(asciiLabels.get(i)) && !w.equals(IDN.toUnicode(asciiLabels.get(i), 0))) {
                 throw invalidDomain(start, "domain '" + HeaderLexer.printable(raw) + "' changes under IDNA mapping");
             }
         }

@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
+import org.jamesdmarc.dns.DomainName;
+
 /**
  * Outcome of extracting the Author Domain from the RFC5322.From field(s), see {@link FromHeaderParser}.
  *
@@ -16,8 +18,8 @@ import java.util.Optional;
  */
 public sealed interface AuthorDomainResult {
 
-    /** Exactly one From field holding exactly one mailbox. {@code domain} is a lower-case A-label. */
-    record Single(String domain, String address) implements AuthorDomainResult {
+    /** Exactly one From field holding exactly one mailbox. */
+    record Single(DomainName domain, String address) implements AuthorDomainResult {
         public Single {
             Objects.requireNonNull(domain);
             Objects.requireNonNull(address);
@@ -30,7 +32,7 @@ public sealed interface AuthorDomainResult {
      * {@code domain}; a receiver enforcing RFC 5322 §3.6 (exactly one From field, like OpenDMARC's
      * RequiredHeaders) should still reject when {@link #multipleFromFields()}.
      */
-    record MultipleAddressesSameDomain(String domain, List<String> addresses, int fromFieldCount)
+    record MultipleAddressesSameDomain(DomainName domain, List<String> addresses, int fromFieldCount)
             implements AuthorDomainResult {
         public MultipleAddressesSameDomain {
             Objects.requireNonNull(domain);
@@ -43,12 +45,12 @@ public sealed interface AuthorDomainResult {
     }
 
     /**
-     * More than one distinct Author Domain (distinct lower-case A-labels, in order of first appearance).
+     * More than one distinct Author Domain (distinct domain names, in order of first appearance).
      * RFC 9989 §5.3.1/§11.5: DMARC validation is not possible; the receiver MAY reject outright (OpenDMARC's
      * RejectMultiValueFrom) or evaluate DMARC for <em>each</em> domain and take the strictest failing
      * policy. Never choose one of them.
      */
-    record MultipleDomains(List<String> domains, List<String> addresses, int fromFieldCount)
+    record MultipleDomains(List<DomainName> domains, List<String> addresses, int fromFieldCount)
             implements AuthorDomainResult {
         public MultipleDomains {
             domains = List.copyOf(domains);
@@ -89,7 +91,7 @@ public sealed interface AuthorDomainResult {
      * The one Author Domain DMARC can be evaluated for (RFC 9989 §5.3.1), or empty when there is none or
      * more than one.
      */
-    default Optional<String> uniqueDomain() {
+    default Optional<DomainName> uniqueDomain() {
         if (this instanceof Single s) {
             return Optional.of(s.domain());
         }

@@ -7,6 +7,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
+import org.jamesdmarc.dns.DomainName;
+
 /**
  * Extracts the DMARC Author Domain from the RFC5322.From field(s) of a message (RFC 9989 §5.3.1).
  *
@@ -83,7 +85,7 @@ public final class FromHeaderParser {
                     ? AuthorDomainResult.EmptyKind.GROUP_WITHOUT_MAILBOX
                     : AuthorDomainResult.EmptyKind.BLANK);
         }
-        Set<String> domains = new LinkedHashSet<>();
+        Set<DomainName> domains = new LinkedHashSet<>();
         List<String> addresses = new ArrayList<>(mailboxes.size());
         for (AddressListParser.Mailbox m : mailboxes) {
             domains.add(m.domain());

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.mail.AuthorDomainResult.Empty;
 import org.jamesdmarc.mail.AuthorDomainResult.EmptyKind;
 import org.jamesdmarc.mail.AuthorDomainResult.Malformed;
@@ -22,12 +23,20 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class FromHeaderParserTest {
 
+    private static DomainName d(String name) {
+        return DomainName.of(name);
+    }
+
+    private static List<DomainName> domains(String... names) {
+        return Arrays.stream(names).map(DomainName::of).toList();
+    }
+
     private static AuthorDomainResult parse(String... fields) {
         return FromHeaderParser.authorDomain(Arrays.asList(fields));
     }
 
     private static void assertSingle(String field, String domain, String address) {
-        assertThat(parse(field)).isEqualTo(new Single(domain, address));
+        assertThat(parse(field)).isEqualTo(new Single(d(domain), address));
     }
 
     private static void assertMalformed(String field) {
@@ -187,7 +196,7 @@ class FromHeaderParserTest {
 
         @Test
         void uniqueDomainAccessor() {
-            assertThat(parse("a@good.com").uniqueDomain()).contains("good.com");
+            assertThat(parse("a@good.com").uniqueDomain()).contains(d("good.com"));
             assertThat(parse("a@good.com, b@evil.com").uniqueDomain()).isEmpty();
         }
     }
@@ -198,14 +207,14 @@ class FromHeaderParserTest {
         @Test
         void twoAngleAddrsInDifferentDomains() {
             assertThat(parse("<a@evil.com>, <b@good.com>"))
-                    .isEqualTo(new MultipleDomains(List.of("evil.com", "good.com"),
+                    .isEqualTo(new MultipleDomains(domains("evil.com", "good.com"),
                             List.of("a@evil.com", "b@good.com"), 1));
         }
 
         @Test
         void sameDomainDifferentCaseAndTrailingDot() {
             assertThat(parse("a@Good.com, B <b@good.com.>"))
-                    .isEqualTo(new MultipleAddressesSameDomain("good.com", List.of("a@good.com", "b@good.com"), 1));
+                    .isEqualTo(new MultipleAddressesSameDomain(d("good.com"), List.of("a@good.com", "b@good.com"), 1));
         }
 
         @Test
@@ -216,20 +225,20 @@ class FromHeaderParserTest {
         @Test
         void groupMembersInTwoDomains() {
             assertThat(parse("grp: a@x.com, b@y.com;"))
-                    .isEqualTo(new MultipleDomains(List.of("x.com", "y.com"), List.of("a@x.com", "b@y.com"), 1));
+                    .isEqualTo(new MultipleDomains(domains("x.com", "y.com"), List.of("a@x.com", "b@y.com"), 1));
         }
 
         @Test
         void groupThenMailbox() {
             assertThat(parse("grp: a@x.com;, c@z.com"))
-                    .isEqualTo(new MultipleDomains(List.of("x.com", "z.com"), List.of("a@x.com", "c@z.com"), 1));
+                    .isEqualTo(new MultipleDomains(domains("x.com", "z.com"), List.of("a@x.com", "c@z.com"), 1));
         }
 
         @Test
         void domainsKeepOrderOfFirstAppearanceAndDeduplicate() {
             AuthorDomainResult r = parse("a@b.com, c@d.com, e@B.com");
             assertThat(r).isInstanceOf(MultipleDomains.class);
-            assertThat(((MultipleDomains) r).domains()).containsExactly("b.com", "d.com");
+            assertThat(((MultipleDomains) r).domains()).containsExactly(d("b.com"), d("d.com"));
             assertThat(((MultipleDomains) r).addresses()).hasSize(3);
         }
     }
@@ -240,7 +249,7 @@ class FromHeaderParserTest {
         @Test
         void twoFieldsTwoDomains() {
             AuthorDomainResult r = parse("a@good.com", "b@evil.com");
-            assertThat(r).isEqualTo(new MultipleDomains(List.of("good.com", "evil.com"),
+            assertThat(r).isEqualTo(new MultipleDomains(domains("good.com", "evil.com"),
                     List.of("a@good.com", "b@evil.com"), 2));
             assertThat(((MultipleDomains) r).multipleFromFields()).isTrue();
         }
@@ -248,7 +257,7 @@ class FromHeaderParserTest {
         @Test
         void twoIdenticalFieldsAreNeverSingle() {
             AuthorDomainResult r = parse("a@good.com", "a@good.com");
-            assertThat(r).isEqualTo(new MultipleAddressesSameDomain("good.com",
+            assertThat(r).isEqualTo(new MultipleAddressesSameDomain(d("good.com"),
                     List.of("a@good.com", "a@good.com"), 2));
             assertThat(((MultipleAddressesSameDomain) r).multipleFromFields()).isTrue();
         }
@@ -256,7 +265,7 @@ class FromHeaderParserTest {
         @Test
         void secondFieldBlankStillFlagsMultipleFields() {
             assertThat(parse("a@good.com", " ")).isEqualTo(
-                    new MultipleAddressesSameDomain("good.com", List.of("a@good.com"), 2));
+                    new MultipleAddressesSameDomain(d("good.com"), List.of("a@good.com"), 2));
         }
 
         @Test
@@ -423,14 +432,14 @@ class FromHeaderParserTest {
             String header = "Received: from x\r\n\tby y\r\nfROM: \"Joe\"\r\n <joe@good.com>\r\nSubject: hi\r\n\r\n"
                     + "From: b@evil.com\r\n";
             assertThat(FromHeaderParser.authorDomainFromHeader(header))
-                    .isEqualTo(new Single("good.com", "joe@good.com"));
+                    .isEqualTo(new Single(d("good.com"), "joe@good.com"));
         }
 
         @Test
         void twoFromFields() {
             String header = "From: a@good.com\r\nTo: x@y.com\r\nFrom: b@evil.com\r\n\r\nbody";
             assertThat(FromHeaderParser.authorDomainFromHeader(header))
-                    .isEqualTo(new MultipleDomains(List.of("good.com", "evil.com"),
+                    .isEqualTo(new MultipleDomains(domains("good.com", "evil.com"),
                             List.of("a@good.com", "b@evil.com"), 2));
         }
 
@@ -444,7 +453,7 @@ class FromHeaderParserTest {
         void similarFieldNamesAreNotFrom() {
             String header = "From: a@good.com\nX-From: b@evil.com\nFromX: c@evil.com\nResent-From: d@evil.com\n";
             assertThat(FromHeaderParser.authorDomainFromHeader(header))
-                    .isEqualTo(new Single("good.com", "a@good.com"));
+                    .isEqualTo(new Single(d("good.com"), "a@good.com"));
         }
 
         @Test
@@ -472,13 +481,13 @@ class FromHeaderParserTest {
         @Test
         void fieldBodyFoldedRightAfterTheColon() {
             assertThat(FromHeaderParser.authorDomainFromHeader("From:\r\n  Joe\r\n\t<joe@good.com>\r\n\r\n"))
-                    .isEqualTo(new Single("good.com", "joe@good.com"));
+                    .isEqualTo(new Single(d("good.com"), "joe@good.com"));
         }
 
         @Test
         void lastLineWithoutTerminator() {
             assertThat(FromHeaderParser.authorDomainFromHeader("To: x@y.com\nFrom: a@good.com"))
-                    .isEqualTo(new Single("good.com", "a@good.com"));
+                    .isEqualTo(new Single(d("good.com"), "a@good.com"));
         }
 
         @Test
@@ -486,7 +495,7 @@ class FromHeaderParserTest {
             assertThat(FromHeaderParser.authorDomainFromHeader("From: a@evil.com\r\nTo: x@y.com\r\n From: b@good.com\r\n"))
                     .isInstanceOf(Malformed.class);
             assertThat(FromHeaderParser.authorDomainFromHeader("From: a@evil.com\r\nSubject: hi\r\n from the team\r\n"))
-                    .isEqualTo(new Single("evil.com", "a@evil.com"));
+                    .isEqualTo(new Single(d("evil.com"), "a@evil.com"));
         }
 
         @Test
@@ -498,16 +507,16 @@ class FromHeaderParserTest {
         @Test
         void mboxSeparatorLineIsSkipped() {
             String msg = "From someone@x.com Tue Nov 25 12:00:00 2026\nFrom: a@good.com\n\n";
-            assertThat(FromHeaderParser.authorDomainFromHeader(msg)).isEqualTo(new Single("good.com", "a@good.com"));
+            assertThat(FromHeaderParser.authorDomainFromHeader(msg)).isEqualTo(new Single(d("good.com"), "a@good.com"));
         }
 
         @Test
         void firstLineWithWhitespaceBeforeTheColonIsAFromFieldNotAnMboxSeparator() {
             // RFC 5322 §4.5.3 obs-from, as on any other line (and as javax.mail reads it).
             assertThat(FromHeaderParser.authorDomainFromHeader("From : a@evil.com\r\nFrom: b@good.com\r\n\r\n"))
-                    .isEqualTo(new MultipleDomains(List.of("evil.com", "good.com"), List.of("a@evil.com", "b@good.com"), 2));
+                    .isEqualTo(new MultipleDomains(domains("evil.com", "good.com"), List.of("a@evil.com", "b@good.com"), 2));
             assertThat(FromHeaderParser.authorDomainFromHeader("From\t :a@evil.com\n\n"))
-                    .isEqualTo(new Single("evil.com", "a@evil.com"));
+                    .isEqualTo(new Single(d("evil.com"), "a@evil.com"));
         }
 
         @Test
@@ -520,7 +529,7 @@ class FromHeaderParserTest {
         void bytesAreDecodedAsUtf8AndOnlyTheHeaderIsRead() {
             byte[] msg = "From: Jörg <j@bücher.example>\r\n\r\nFrom: x@evil.com\r\n".getBytes(StandardCharsets.UTF_8);
             assertThat(FromHeaderParser.authorDomainFromHeader(msg))
-                    .isEqualTo(new Single("xn--bcher-kva.example", "j@xn--bcher-kva.example"));
+                    .isEqualTo(new Single(d("xn--bcher-kva.example"), "j@xn--bcher-kva.example"));
         }
 
         @Test
@@ -554,7 +563,7 @@ class FromHeaderParserTest {
         @Test
         void sameAnswerAsFromBytesAndText() {
             String message = "Received: x\r\nFrom: Joe <j@good.com>\r\n\r\nFrom: b@evil.com\r\n";
-            assertThat(fromSection(message)).isEqualTo(new Single("good.com", "j@good.com"))
+            assertThat(fromSection(message)).isEqualTo(new Single(d("good.com"), "j@good.com"))
                     .isEqualTo(FromHeaderParser.authorDomainFromHeader(message))
                     .isEqualTo(FromHeaderParser.authorDomainFromHeader(message.getBytes(StandardCharsets.UTF_8)));
         }
@@ -570,7 +579,7 @@ class FromHeaderParserTest {
         @Test
         void bareCrBeforeAnotherFieldIsTolerated() {
             assertThat(fromSection("From: a@good.com\r\nSubject: x\rTo: y\r\n\r\n"))
-                    .isEqualTo(new Single("good.com", "a@good.com"));
+                    .isEqualTo(new Single(d("good.com"), "a@good.com"));
         }
 
         @Test
@@ -598,6 +607,6 @@ class FromHeaderParserTest {
         "(c) \"q\" (c) <@example.org:x@example.org> (c)|example.org",
     })
     void authorDomainTable(String field, String expectedDomain) {
-        assertThat(parse(field).uniqueDomain()).contains(expectedDomain);
+        assertThat(parse(field).uniqueDomain()).contains(d(expectedDomain));
     }
 }
