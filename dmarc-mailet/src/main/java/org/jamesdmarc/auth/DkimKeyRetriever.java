@@ -66,17 +66,19 @@ final class DkimKeyRetriever implements PublicKeyRecordRetriever {
     /** {@code <selector>._domainkey.<d>} (RFC 6376 §3.6.2.1), lower-case A-labels; empty when not a host name. */
     static Optional<String> keyRecordName(CharSequence selector, CharSequence domain) {
         Optional<String> s = normalizeSelector(selector == null ? null : selector.toString());
-        Optional<String> d = DomainName.normalize(domain == null ? null : domain.toString());
+        Optional<DomainName> d = DomainName.parse(domain == null ? null : domain.toString());
         if (s.isEmpty() || d.isEmpty()) {
             return Optional.empty();
         }
-        String name = s.get() + "._domainkey." + d.get();
-        return name.length() <= 253 ? Optional.of(name) : Optional.empty();
+        // Every label is already within limits; only the whole query name can be too long.
+        String name = s.get() + "._domainkey." + d.get().name();
+        return name.length() <= DomainName.MAX_LENGTH ? Optional.of(name) : Optional.empty();
     }
 
     /**
      * RFC 6376 §3.1: selector = sub-domain *("." sub-domain). Underscores are accepted too, as DNS carries them and
-     * some signers use them; anything else (spaces, quotes, NULs, empty labels) is rejected.
+     * some signers use them; anything else (spaces, quotes, NULs, empty labels) is rejected. Not a
+     * {@link DomainName}: those are host names, without underscores.
      */
     static Optional<String> normalizeSelector(String raw) {
         if (raw == null) {
@@ -87,7 +89,7 @@ final class DkimKeyRetriever implements PublicKeyRecordRetriever {
             return Optional.empty();
         }
         for (String label : s.split("\\.", -1)) {
-            if (label.isEmpty() || label.length() > 63) {
+            if (label.isEmpty() || label.length() > DomainName.MAX_LABEL_LENGTH) {
                 return Optional.empty();
             }
             for (int i = 0; i < label.length(); i++) {

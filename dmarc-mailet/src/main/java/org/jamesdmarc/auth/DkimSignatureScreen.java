@@ -1,6 +1,7 @@
 package org.jamesdmarc.auth;
 
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 import org.apache.james.jdkim.tagvalue.SignatureRecordImpl;
@@ -17,11 +18,15 @@ final class DkimSignatureScreen {
     sealed interface Screened permits Usable, Rejected {
     }
 
-    /** Passed every check; {@code domain}/{@code selector} normalised. */
-    record Usable(SignatureRecordImpl record, String domain, String selector) implements Screened {
+    /** Passed every check; {@code selector} normalised. */
+    record Usable(SignatureRecordImpl record, DomainName domain, String selector) implements Screened {
     }
 
     record Rejected(DkimOutcome outcome) implements Screened {
+    }
+
+    /** d= and s= read leniently, for reporting: the domain when it is one, the normalised selector or "". */
+    record Ids(Optional<DomainName> domain, String selector) {
     }
 
     /** RFC 6376 §2.4 base64string: base64 characters with folding whitespace, optional padding. */
@@ -41,9 +46,9 @@ final class DkimSignatureScreen {
     }
 
     static Screened screen(String value, long nowEpochSeconds) {
-        String[] ids = lenientIds(value);
-        String d = ids[0];
-        String s = ids[1];
+        Ids ids = lenientIds(value);
+        Optional<DomainName> d = ids.domain();
+        String s = ids.selector();
         TagReader tags;
         try {
             tags = new TagReader(value);
@@ -116,7 +121,7 @@ final class DkimSignatureScreen {
         if (bh.isBlank() || !BASE64.matcher(bh).matches()) {
             return reject(DkimResult.PERMERROR, d, s, "bh= is not base64");
         }
-        return new Usable(tags, d, s);
+        return new Usable(tags, d.get(), s);
     }
 
     private static boolean isCanonicalization(String c) {
@@ -124,7 +129,7 @@ final class DkimSignatureScreen {
         return c.equals("simple") || c.equals("relaxed");
     }
 
-    private static Rejected reject(DkimResult result, String d, String s, String reason) {
+    private static Rejected reject(DkimResult result, Optional<DomainName> d, String s, String reason) {
         return new Rejected(new DkimOutcome(result, d, s, reason));
     }
 
@@ -132,8 +137,8 @@ final class DkimSignatureScreen {
      * d= and s= for reporting, read without jDKIM so even an unparseable signature is attributed:
      * normalised, or empty when absent or not a valid name.
      */
-    static String[] lenientIds(String value) {
-        String d = "";
+    static Ids lenientIds(String value) {
+        Optional<DomainName> d = Optional.empty();
         String s = "";
         if (value != null) {
             for (String part : value.split(";")) {
@@ -144,13 +149,13 @@ final class DkimSignatureScreen {
                 String tag = part.substring(0, eq).strip();
                 String v = part.substring(eq + 1).strip();
                 if (tag.equals("d") && d.isEmpty()) {
-                    d = DomainName.normalize(v).orElse("");
+                    d = DomainName.parse(v);
                 } else if (tag.equals("s") && s.isEmpty()) {
                     s = DkimKeyRetriever.normalizeSelector(v).orElse("");
                 }
             }
         }
-        return new String[] {d, s};
+        return new Ids(d, s);
     }
 
     /** A short printable reason: {@code prefix: detail}, ASCII only, bounded. */

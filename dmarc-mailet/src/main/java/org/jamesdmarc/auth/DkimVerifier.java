@@ -27,6 +27,7 @@ import org.jamesdmarc.auth.DkimSignatureScreen.Rejected;
 import org.jamesdmarc.auth.DkimSignatureScreen.Screened;
 import org.jamesdmarc.auth.DkimSignatureScreen.Usable;
 import org.jamesdmarc.dns.DnsClient;
+import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.mail.HeaderSection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -162,10 +163,10 @@ public final class DkimVerifier {
     private HeaderStep headerPhase(DKIMVerifier jdkim, Message message, String field, long now) {
         int colon = field == null ? -1 : field.indexOf(':');
         if (colon < 0) {
-            return decided(DkimResult.PERMERROR, "", "", "malformed DKIM-Signature field");
+            return decided(DkimResult.PERMERROR, Optional.empty(), "", "malformed DKIM-Signature field");
         }
         String value = field.substring(colon + 1);
-        String[] ids = DkimSignatureScreen.lenientIds(value);
+        DkimSignatureScreen.Ids ids = DkimSignatureScreen.lenientIds(value);
         try {
             Screened screened = DkimSignatureScreen.screen(value, now);
             if (screened instanceof Rejected rejected) {
@@ -183,20 +184,24 @@ public final class DkimVerifier {
             }
             return new AwaitingBody(sig, hasher, ((KeyAccepted) key).testing());
         } catch (TempFailException e) {
-            return decided(DkimResult.TEMPERROR, ids[0], ids[1], DkimSignatureScreen.reason("key unavailable", null));
+            return decided(DkimResult.TEMPERROR, ids.domain(), ids.selector(),
+                    DkimSignatureScreen.reason("key unavailable", null));
         } catch (PermFailException e) {
             if (isSignatureMismatch(e)) {
                 // RFC 6376 §6.1.3: the header hash does not verify against b= -> PERMFAIL (signature did not verify).
-                return decided(DkimResult.FAIL, ids[0], ids[1], "header signature did not verify");
+                return decided(DkimResult.FAIL, ids.domain(), ids.selector(), "header signature did not verify");
             }
-            return decided(DkimResult.PERMERROR, ids[0], ids[1], DkimSignatureScreen.reason("unverifiable", e.getMessage()));
+            return decided(DkimResult.PERMERROR, ids.domain(), ids.selector(),
+                    DkimSignatureScreen.reason("unverifiable", e.getMessage()));
         } catch (FailException | RuntimeException | StackOverflowError e) {
-            LOG.debug("DKIM signature d={} s={} unverifiable", ids[0], ids[1], e);
-            return decided(DkimResult.PERMERROR, ids[0], ids[1], DkimSignatureScreen.reason("unverifiable", e.getMessage()));
+            LOG.debug("DKIM signature d={} s={} unverifiable", ids.domain().map(DomainName::name).orElse(""),
+                    ids.selector(), e);
+            return decided(DkimResult.PERMERROR, ids.domain(), ids.selector(),
+                    DkimSignatureScreen.reason("unverifiable", e.getMessage()));
         }
     }
 
-    private static Decided decided(DkimResult result, String domain, String selector, String reason) {
+    private static Decided decided(DkimResult result, Optional<DomainName> domain, String selector, String reason) {
         return new Decided(new DkimOutcome(result, domain, selector, reason));
     }
 
@@ -365,7 +370,7 @@ public final class DkimVerifier {
         if (!header.hasField(DKIM_SIGNATURE)) {
             return List.of();
         }
-        return List.of(new DkimOutcome(DkimResult.PERMERROR, "", "",
+        return List.of(new DkimOutcome(DkimResult.PERMERROR, Optional.empty(), "",
                 DkimSignatureScreen.reason("message header could not be parsed", cause.getClass().getSimpleName())));
     }
 }

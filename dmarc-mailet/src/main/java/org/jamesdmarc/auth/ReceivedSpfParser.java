@@ -140,7 +140,7 @@ public final class ReceivedSpfParser {
                         "envelope-from " + envFrom.get() + " is not the envelope sender " + sender.get());
             }
             int at = sender.get().lastIndexOf('@');
-            Optional<String> domain = at < 0 ? Optional.empty() : DomainName.normalize(sender.get().substring(at + 1));
+            Optional<DomainName> domain = at < 0 ? Optional.empty() : DomainName.parse(sender.get().substring(at + 1));
             return domain.<ReceivedSpfVerdict>map(d -> new ReceivedSpfVerdict.Trusted(
                     new SpfOutcome(field.result(), d, SpfScope.MFROM), field))
                     .orElseGet(() -> notTrusted(ReceivedSpfVerdict.Reason.INVALID_DOMAIN, "sender " + sender.get()));
@@ -158,7 +158,7 @@ public final class ReceivedSpfParser {
             return notTrusted(ReceivedSpfVerdict.Reason.HELO_MISMATCH,
                     "helo " + fieldHelo.get() + " is not the HELO name " + heloName.get());
         }
-        return DomainName.normalize(fieldHelo.get()).<ReceivedSpfVerdict>map(d -> new ReceivedSpfVerdict.Trusted(
+        return DomainName.parse(fieldHelo.get()).<ReceivedSpfVerdict>map(d -> new ReceivedSpfVerdict.Trusted(
                 new SpfOutcome(field.result(), d, SpfScope.HELO), field))
                 .orElseGet(() -> notTrusted(ReceivedSpfVerdict.Reason.INVALID_DOMAIN, "helo " + fieldHelo.get()));
     }

@@ -6,16 +6,16 @@ import org.jamesdmarc.dns.DomainName;
 
 /**
  * The identity SPF checks (RFC 7208 §2.3/§2.4): the MAIL FROM mailbox, or {@code postmaster@<HELO>} when the
- * reverse-path is null. {@code domain} is a normalised (lower-case A-label) host name; {@code localPart} is the
+ * reverse-path is null. {@code domain} is a host name of at least two labels; {@code localPart} is the
  * local-part as given (possibly a quoted-string), {@code "postmaster"} when it has none (RFC 7208 §4.3).
  */
-record SpfIdentity(SpfScope scope, String localPart, String domain) {
+record SpfIdentity(SpfScope scope, String localPart, DomainName domain) {
 
     private static final int MAX_LOCAL_PART = 64 * 4; // RFC 5321 §4.5.3.1.1 says 64 octets; leave room for UTF-8
 
     /** The "sender" argument of check_host(): {@code local-part@domain}. */
     String sender() {
-        return localPart + "@" + domain;
+        return localPart + "@" + domain.name();
     }
 
     /**
@@ -26,7 +26,7 @@ record SpfIdentity(SpfScope scope, String localPart, String domain) {
         String reversePath = stripAngleBrackets(mailFrom == null ? "" : mailFrom.strip());
         if (reversePath.isEmpty()) {
             // RFC 7208 §2.4: a null reverse-path is checked as "postmaster@<HELO identity>".
-            return DomainName.normalize(helo).map(d -> new SpfIdentity(SpfScope.HELO, "postmaster", d));
+            return DomainName.parse(helo).map(d -> new SpfIdentity(SpfScope.HELO, "postmaster", d));
         }
         return parseMailbox(reversePath);
     }
@@ -63,7 +63,7 @@ record SpfIdentity(SpfScope scope, String localPart, String domain) {
         }
         // RFC 7208 §4.3: malformed or single-label domain -> "none"; DomainName rejects quotes, parentheses,
         // NULs, spaces and anything else that is not LDH, so nothing hostile reaches DNS or the result.
-        Optional<String> domain = DomainName.normalize(domainPart);
+        Optional<DomainName> domain = DomainName.parse(domainPart);
         if (domain.isEmpty() || !domainPart.equals(domainPart.strip())) {
             return Optional.empty();
         }

@@ -50,14 +50,14 @@ public final class SpfVerifier {
      * Checks {@code mailFrom} (the SMTP reverse-path, with or without angle brackets; null, empty or "<>" for the null
      * reverse-path) sent from {@code clientIp}, which said {@code helo}.
      *
-     * @return the result with the checked domain (lower-case A-label; empty when no identity was usable) and scope
+     * @return the result with the checked domain (empty when no identity was usable) and scope
      */
     public SpfOutcome check(InetAddress clientIp, String helo, String mailFrom) {
         Objects.requireNonNull(clientIp, "clientIp");
         Optional<SpfIdentity> identity = SpfIdentity.resolve(helo, mailFrom);
         if (identity.isEmpty()) {
             // RFC 7208 §4.3: a malformed or single-label domain (or no domain at all) yields "none" at once.
-            return new SpfOutcome(SpfResult.NONE, "", SpfIdentity.scopeOf(mailFrom));
+            return new SpfOutcome(SpfResult.NONE, Optional.empty(), SpfIdentity.scopeOf(mailFrom));
         }
         SpfIdentity id = identity.get();
         return new SpfOutcome(evaluate(clientIp, helo, id), id.domain(), id.scope());
@@ -76,7 +76,7 @@ public final class SpfVerifier {
         dnsService.begin(budget);
         try {
             // %{h} expands to the HELO name; hand jSPF only a validated one.
-            String heloName = DomainName.normalize(helo, true).orElse("unknown");
+            String heloName = DomainName.parse(helo, true).map(DomainName::name).orElse("unknown");
             SPFResult result = spf.checkSPF(addressText(clientIp), id.sender(), heloName);
             SpfResult mapped = SpfResult.fromKeyword(result.getResult()).orElse(SpfResult.TEMPERROR);
             if (budget.exceeded() && !(mapped == SpfResult.TEMPERROR && budget.tempFailureBeforeViolation())) {

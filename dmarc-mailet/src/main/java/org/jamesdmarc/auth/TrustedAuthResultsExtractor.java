@@ -20,7 +20,7 @@ import org.jamesdmarc.dns.DomainName;
 /**
  * Takes SPF and DKIM results from Authentication-Results fields, but only from fields whose authserv-id
  * is in the configured trusted set (RFC 8601 §5 and §7.1; OpenDMARC's TrustedAuthservIDs). Every
- * identity must be a valid domain name ({@link DomainName#normalize}), so a value such as
+ * identity must be a valid domain name ({@link DomainName#parse(String)}), so a value such as
  * {@code good.example(.evil.example} yields neither domain (CVE-2020-12272).
  * <p>
  * The caller must have removed fields carrying our own authserv-id that came from outside
@@ -159,7 +159,7 @@ public final class TrustedAuthResultsExtractor {
         if (identity.isEmpty()) {
             return Outcome.no(IgnoredResult.Reason.MISSING_IDENTITY, "dkim result without header.d or header.i");
         }
-        Optional<String> domain = domainOf(identity.get());
+        Optional<DomainName> domain = domainOf(identity.get());
         if (domain.isEmpty()) {
             return Outcome.no(IgnoredResult.Reason.INVALID_DOMAIN,
                     "header." + identity.get().name() + "=" + identity.get().value());
@@ -202,13 +202,13 @@ public final class TrustedAuthResultsExtractor {
      * The domain of an identity value: a bare domain, or the part after the last '@' of an address
      * (RFC 8601 §2.2 pvalue allows {@code [local-part] "@" domain}); angle brackets are tolerated.
      */
-    static Optional<String> domainOf(Property p) {
+    static Optional<DomainName> domainOf(Property p) {
         String v = p.value().strip();
         if (v.startsWith("<") && v.endsWith(">") && v.length() >= 2) {
             v = v.substring(1, v.length() - 1);
         }
         int at = v.lastIndexOf('@');
         String domain = at >= 0 ? v.substring(at + 1) : v;
-        return DomainName.normalize(domain);
+        return DomainName.parse(domain);
     }
 }

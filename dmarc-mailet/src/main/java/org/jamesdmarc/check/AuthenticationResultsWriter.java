@@ -21,8 +21,8 @@ import org.jamesdmarc.dns.DomainName;
  * </pre>
  * Values that are not RFC 2045 tokens are written as quoted-strings; control and non-ASCII characters
  * in free text (reasons, selectors) are replaced by '?' so no input can break the field or smuggle a
- * second result. Identity values are written only when they are valid domain names
- * ({@link DomainName#normalize}); otherwise the property is left out. What this writes,
+ * second result. Identity values are {@link DomainName}s, written as their A-label text; an identity
+ * that is absent (no valid domain name) leaves the property out. What this writes,
  * {@link AuthenticationResultsParser} reads back to the same values.
  */
 public final class AuthenticationResultsWriter {
@@ -83,15 +83,15 @@ public final class AuthenticationResultsWriter {
             b.append(" (").append(String.join(" ", c)).append(')');
         }
         reason(b, d.reason().orElse(""));
-        d.fromDomain().flatMap(DomainName::normalize).ifPresent(f -> b.append(" header.from=").append(f));
+        d.fromDomain().ifPresent(f -> b.append(" header.from=").append(f.name()));
         return b.toString();
     }
 
     private static String spf(SpfOutcome s) {
         StringBuilder b = new StringBuilder("spf=").append(s.result().keyword());
         // RFC 8601 §2.7.2: smtp.mailfrom for the MAIL FROM identity, smtp.helo for HELO.
-        DomainName.normalize(s.domain()).ifPresent(d ->
-                b.append(s.scope() == SpfScope.HELO ? " smtp.helo=" : " smtp.mailfrom=").append(d));
+        s.domain().ifPresent(d ->
+                b.append(s.scope() == SpfScope.HELO ? " smtp.helo=" : " smtp.mailfrom=").append(d.name()));
         return b.toString();
     }
 
@@ -99,7 +99,7 @@ public final class AuthenticationResultsWriter {
         StringBuilder b = new StringBuilder("dkim=").append(d.result().keyword());
         reason(b, d.reason());
         // RFC 8601 §2.7.1: header.d (signing domain) and header.s (selector).
-        DomainName.normalize(d.domain()).ifPresent(dom -> b.append(" header.d=").append(dom));
+        d.domain().ifPresent(dom -> b.append(" header.d=").append(dom.name()));
         if (!d.selector().isEmpty()) {
             b.append(" header.s=").append(value(sanitize(d.selector())));
         }

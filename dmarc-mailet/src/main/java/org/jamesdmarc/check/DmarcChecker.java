@@ -284,7 +284,7 @@ public final class DmarcChecker {
     private static DmarcSummary summary(DmarcEvaluation e) {
         Optional<Policy> policy = e.appliedPolicy().map(AppliedPolicy::policy);
         Optional<Disposition> disposition = e.appliedPolicy().isPresent() ? Optional.of(e.disposition()) : Optional.empty();
-        return new DmarcSummary(e.result(), policy, disposition, Optional.of(e.authorDomain()), Optional.empty());
+        return new DmarcSummary(e.result(), policy, disposition, DomainName.parse(e.authorDomain(), true), Optional.empty());
     }
 
     private CheckOutcome skipped(SkipReason reason, String detail, List<Integer> forged) {

@@ -3,6 +3,7 @@ package org.jamesdmarc.check;
 import java.util.Objects;
 import java.util.Optional;
 
+import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.policy.Disposition;
 import org.jamesdmarc.policy.DmarcResult;
 import org.jamesdmarc.policy.Policy;
@@ -18,7 +19,7 @@ import org.jamesdmarc.policy.Policy;
  * have to be kept in step with {@link DmarcResult}, {@link Policy} and {@link Disposition}.
  */
 public record DmarcSummary(DmarcResult result, Optional<Policy> policy, Optional<Disposition> disposition,
-        Optional<String> fromDomain, Optional<String> reason) {
+        Optional<DomainName> fromDomain, Optional<String> reason) {
 
     public DmarcSummary {
         Objects.requireNonNull(result, "result");
@@ -28,7 +29,7 @@ public record DmarcSummary(DmarcResult result, Optional<Policy> policy, Optional
         Objects.requireNonNull(reason, "reason");
     }
 
-    public static DmarcSummary of(DmarcResult result, Policy policy, Disposition disposition, String fromDomain) {
+    public static DmarcSummary of(DmarcResult result, Policy policy, Disposition disposition, DomainName fromDomain) {
         return new DmarcSummary(result, Optional.of(policy), Optional.of(disposition), Optional.of(fromDomain),
                 Optional.empty());
     }

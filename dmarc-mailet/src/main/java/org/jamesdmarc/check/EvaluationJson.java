@@ -1,6 +1,7 @@
 package org.jamesdmarc.check;
 
 import org.jamesdmarc.auth.DkimOutcome;
+import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.policy.AlignmentStatus;
 import org.jamesdmarc.policy.DkimAlignment;
 import org.jamesdmarc.policy.DmarcEvaluation;
@@ -69,14 +70,14 @@ public final class EvaluationJson {
             SpfAlignment spfAlignment = ev.spf();
             ObjectNode spf = root.putObject("spf");
             spf.put("result", spfAlignment.outcome().result().keyword());
-            spf.put("domain", spfAlignment.outcome().domain());
+            spf.put("domain", spfAlignment.outcome().domain().map(DomainName::name).orElse(""));
             spf.put("scope", spfAlignment.outcome().scope().keyword());
             spf.put("aligned", spfAlignment.alignment() == AlignmentStatus.ALIGNED);
             dkim = root.putArray("dkim");
             for (DkimAlignment d : ev.dkim()) {
                 DkimOutcome o = d.outcome();
                 ObjectNode n = dkim.addObject();
-                n.put("domain", o.domain());
+                n.put("domain", o.domain().map(DomainName::name).orElse(""));
                 n.put("selector", o.selector());
                 n.put("result", o.result().keyword());
                 n.put("aligned", d.alignment() == AlignmentStatus.ALIGNED);

@@ -6,6 +6,7 @@ import org.jamesdmarc.auth.DkimOutcome;
 import org.jamesdmarc.auth.DkimResult;
 import org.jamesdmarc.auth.SpfOutcome;
 import org.jamesdmarc.auth.SpfResult;
+import org.jamesdmarc.dns.DomainName;
 
 /**
  * An Authenticated Identifier (RFC 9989 §3.2.1) as DMARC looks at it, whichever mechanism produced it: the
@@ -40,7 +41,7 @@ public record AuthenticatedIdentifier(Authentication authentication, String doma
             case TEMPERROR -> Authentication.TEMPERROR;
             case NONE, NEUTRAL, FAIL, SOFTFAIL, PERMERROR -> Authentication.OTHER;
         };
-        return new AuthenticatedIdentifier(a, spf.domain());
+        return new AuthenticatedIdentifier(a, spf.domain().map(DomainName::name).orElse(""));
     }
 
     /** The DKIM Signing Domain ({@code d=}) and the signature's verification result. */
@@ -50,7 +51,7 @@ public record AuthenticatedIdentifier(Authentication authentication, String doma
             case TEMPERROR -> Authentication.TEMPERROR;
             case NONE, FAIL, POLICY, NEUTRAL, PERMERROR -> Authentication.OTHER;
         };
-        return new AuthenticatedIdentifier(a, dkim.domain());
+        return new AuthenticatedIdentifier(a, dkim.domain().map(DomainName::name).orElse(""));
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.jamesdmarc.auth;
 
+import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.mail.HeaderField;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,9 +33,9 @@ class AuthenticationResultsTrustTest {
     void spfAndDkimFromTrustedField() {
         TrustedAuthResults r = extract("mx.example.org; spf=pass smtp.mailfrom=bounce@Mail.Example.NET; "
                 + "dkim=pass header.d=example.com header.s=s1; dkim=fail reason=\"bad sig\" header.d=example.net header.s=s2");
-        assertThat(r.spf()).contains(new SpfOutcome(SpfResult.PASS, "mail.example.net", SpfScope.MFROM));
-        assertThat(r.dkim()).containsExactly(new DkimOutcome(DkimResult.PASS, "example.com", "s1", ""),
-                new DkimOutcome(DkimResult.FAIL, "example.net", "s2", "bad sig"));
+        assertThat(r.spf()).contains(new SpfOutcome(SpfResult.PASS, DomainName.of("mail.example.net"), SpfScope.MFROM));
+        assertThat(r.dkim()).containsExactly(new DkimOutcome(DkimResult.PASS, DomainName.of("example.com"), "s1", ""),
+                new DkimOutcome(DkimResult.FAIL, DomainName.of("example.net"), "s2", "bad sig"));
         assertThat(r.ignored()).isEmpty();
     }
 
@@ -62,11 +63,11 @@ class AuthenticationResultsTrustTest {
     @Test
     void heloScopeWhenMailfromIsNullOrAbsent() {
         assertThat(extract("mx.example.org; spf=pass smtp.helo=mta.example.net").spf())
-                .contains(new SpfOutcome(SpfResult.PASS, "mta.example.net", SpfScope.HELO));
+                .contains(new SpfOutcome(SpfResult.PASS, DomainName.of("mta.example.net"), SpfScope.HELO));
         assertThat(extract("mx.example.org; spf=pass smtp.mailfrom=<> smtp.helo=mta.example.net").spf())
-                .contains(new SpfOutcome(SpfResult.PASS, "mta.example.net", SpfScope.HELO));
+                .contains(new SpfOutcome(SpfResult.PASS, DomainName.of("mta.example.net"), SpfScope.HELO));
         assertThat(extract("mx.example.org; spf=pass smtp.mailfrom=a@example.com smtp.helo=mta.example.net").spf())
-                .contains(new SpfOutcome(SpfResult.PASS, "example.com", SpfScope.MFROM));
+                .contains(new SpfOutcome(SpfResult.PASS, DomainName.of("example.com"), SpfScope.MFROM));
     }
 
     @Test
@@ -81,16 +82,16 @@ class AuthenticationResultsTrustTest {
     void topmostTrustedSpfWins() {
         TrustedAuthResults r = extract("mx.example.org; spf=fail smtp.mailfrom=example.com",
                 "mx.example.org; spf=pass smtp.mailfrom=example.com");
-        assertThat(r.spf()).contains(new SpfOutcome(SpfResult.FAIL, "example.com", SpfScope.MFROM));
+        assertThat(r.spf()).contains(new SpfOutcome(SpfResult.FAIL, DomainName.of("example.com"), SpfScope.MFROM));
         assertThat(reasons(r)).containsExactly(IgnoredResult.Reason.SUPERSEDED);
     }
 
     @Test
     void dkimFallsBackToHeaderI() {
         assertThat(extract("mx.example.org; dkim=pass header.i=@sub.example.com header.s=k").dkim())
-                .containsExactly(new DkimOutcome(DkimResult.PASS, "sub.example.com", "k", ""));
+                .containsExactly(new DkimOutcome(DkimResult.PASS, DomainName.of("sub.example.com"), "k", ""));
         assertThat(extract("mx.example.org; dkim=pass header.i=user@example.com").dkim())
-                .containsExactly(new DkimOutcome(DkimResult.PASS, "example.com", "", ""));
+                .containsExactly(new DkimOutcome(DkimResult.PASS, DomainName.of("example.com"), "", ""));
     }
 
     @Test
@@ -176,13 +177,13 @@ class AuthenticationResultsTrustTest {
     void injectedResinfoInsideQuotedOrCommentIsNotAResult() {
         TrustedAuthResults r = extract(
                 "mx.example.org; dkim=fail header.d=evil.com header.b=\"x; dkim=pass header.d=good.com\" (y; dkim=pass header.d=good.com)");
-        assertThat(r.dkim()).containsExactly(new DkimOutcome(DkimResult.FAIL, "evil.com", "", ""));
+        assertThat(r.dkim()).containsExactly(new DkimOutcome(DkimResult.FAIL, DomainName.of("evil.com"), "", ""));
     }
 
     @Test
     void mailfromAddressWithTrickyLocalPart() {
         assertThat(extract("mx.example.org; spf=pass smtp.mailfrom=\"a@good.com\"@evil.com").spf())
-                .contains(new SpfOutcome(SpfResult.PASS, "evil.com", SpfScope.MFROM));
+                .contains(new SpfOutcome(SpfResult.PASS, DomainName.of("evil.com"), SpfScope.MFROM));
         assertThat(extract("mx.example.org; spf=pass smtp.mailfrom=\"x@evil.com (good.com\"").spf()).isEmpty();
     }
 
@@ -191,13 +192,13 @@ class AuthenticationResultsTrustTest {
         TrustedAuthResults r = extractor.extract(List.of(
                 new HeaderField("X-Authentication-Results", "mx.example.org; spf=fail smtp.mailfrom=example.com"),
                 new HeaderField("authentication-results", "mx.example.org; spf=pass smtp.mailfrom=example.com")));
-        assertThat(r.spf()).contains(new SpfOutcome(SpfResult.PASS, "example.com", SpfScope.MFROM));
+        assertThat(r.spf()).contains(new SpfOutcome(SpfResult.PASS, DomainName.of("example.com"), SpfScope.MFROM));
     }
 
     @Test
     void idnDomainsAreNormalisedToALabels() {
         assertThat(extract("mx.example.org; dkim=pass header.d=bücher.example header.s=s").dkim())
-                .extracting(DkimOutcome::domain).containsExactly("xn--bcher-kva.example");
+                .extracting(DkimOutcome::domain).containsExactly(Optional.of(DomainName.of("xn--bcher-kva.example")));
     }
 
     @Test

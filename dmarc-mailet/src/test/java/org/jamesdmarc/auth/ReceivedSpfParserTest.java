@@ -1,5 +1,6 @@
 package org.jamesdmarc.auth;
 
+import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.mail.HeaderField;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -83,7 +84,7 @@ class ReceivedSpfParserTest {
                 Optional.of("MyName@Example.COM"), Optional.empty());
         assertThat(v).isInstanceOf(ReceivedSpfVerdict.Trusted.class);
         assertThat(((ReceivedSpfVerdict.Trusted) v).outcome())
-                .isEqualTo(new SpfOutcome(SpfResult.PASS, "example.com", SpfScope.MFROM));
+                .isEqualTo(new SpfOutcome(SpfResult.PASS, DomainName.of("example.com"), SpfScope.MFROM));
         assertThat(ReceivedSpfParser.evaluateTopmost(List.of(rspf(RFC_EXAMPLE)), Optional.of("<myname@example.com>"),
                 Optional.empty()).isTrusted()).isTrue();
     }
@@ -133,7 +134,7 @@ class ReceivedSpfParserTest {
         List<HeaderField> helo = List.of(rspf("pass identity=helo; helo=MTA.example.com; envelope-from=\"\""));
         ReceivedSpfVerdict v = ReceivedSpfParser.evaluateTopmost(helo, Optional.empty(), Optional.of("mta.example.com."));
         assertThat(((ReceivedSpfVerdict.Trusted) v).outcome())
-                .isEqualTo(new SpfOutcome(SpfResult.PASS, "mta.example.com", SpfScope.HELO));
+                .isEqualTo(new SpfOutcome(SpfResult.PASS, DomainName.of("mta.example.com"), SpfScope.HELO));
         assertThat(ReceivedSpfParser.evaluateTopmost(helo, Optional.of("<>"), Optional.of("mta.example.com")).isTrusted())
                 .isTrue();
         assertThat(notTrusted(ReceivedSpfParser.evaluateTopmost(helo, Optional.empty(), Optional.of("other.example.com"))))

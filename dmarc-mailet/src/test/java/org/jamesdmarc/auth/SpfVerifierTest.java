@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.dns.testing.InMemoryDnsClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,7 +28,7 @@ class SpfVerifierTest {
         dns.txt("example.com", "v=spf1 ip4:192.0.2.0/24 -all");
 
         assertThat(spf.check(INSIDE, "mx.sender.net", "alice@example.com"))
-                .isEqualTo(new SpfOutcome(SpfResult.PASS, "example.com", SpfScope.MFROM));
+                .isEqualTo(new SpfOutcome(SpfResult.PASS, DomainName.of("example.com"), SpfScope.MFROM));
     }
 
     @Test
@@ -63,7 +65,7 @@ class SpfVerifierTest {
         dns.txt("example.com", "google-site-verification=abc");
 
         assertThat(spf.check(INSIDE, "mx.sender.net", "alice@example.com"))
-                .isEqualTo(new SpfOutcome(SpfResult.NONE, "example.com", SpfScope.MFROM));
+                .isEqualTo(new SpfOutcome(SpfResult.NONE, DomainName.of("example.com"), SpfScope.MFROM));
     }
 
     @Test
@@ -252,15 +254,15 @@ class SpfVerifierTest {
         dns.txt("mail.example.org", "v=spf1 ip4:192.0.2.10 -all");
 
         assertThat(spf.check(INSIDE, "Mail.Example.ORG", reversePath))
-                .isEqualTo(new SpfOutcome(SpfResult.PASS, "mail.example.org", SpfScope.HELO));
+                .isEqualTo(new SpfOutcome(SpfResult.PASS, DomainName.of("mail.example.org"), SpfScope.HELO));
         assertThat(spf.check(OUTSIDE, "mail.example.org", reversePath))
-                .isEqualTo(new SpfOutcome(SpfResult.FAIL, "mail.example.org", SpfScope.HELO));
+                .isEqualTo(new SpfOutcome(SpfResult.FAIL, DomainName.of("mail.example.org"), SpfScope.HELO));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"[192.0.2.10]", "localhost", "bad name.example", "a(b).example", ""})
     void nullReversePathWithUnusableHeloIsNone(String helo) {
-        assertThat(spf.check(INSIDE, helo, "<>")).isEqualTo(new SpfOutcome(SpfResult.NONE, "", SpfScope.HELO));
+        assertThat(spf.check(INSIDE, helo, "<>")).isEqualTo(new SpfOutcome(SpfResult.NONE, Optional.empty(), SpfScope.HELO));
         assertThat(dns.queries()).isEmpty();
     }
 
@@ -269,7 +271,7 @@ class SpfVerifierTest {
         dns.txt("mail.example.org", "v=spf1 ip4:192.0.2.10 -all");
 
         assertThat(spf.checkHelo(INSIDE, "mail.example.org"))
-                .isEqualTo(new SpfOutcome(SpfResult.PASS, "mail.example.org", SpfScope.HELO));
+                .isEqualTo(new SpfOutcome(SpfResult.PASS, DomainName.of("mail.example.org"), SpfScope.HELO));
     }
 
     @Test
@@ -277,7 +279,7 @@ class SpfVerifierTest {
         dns.txt("example.com", "v=spf1 -all").txt("mail.example.org", "v=spf1 +all");
 
         assertThat(spf.check(INSIDE, "mail.example.org", "<alice@example.com>"))
-                .isEqualTo(new SpfOutcome(SpfResult.FAIL, "example.com", SpfScope.MFROM));
+                .isEqualTo(new SpfOutcome(SpfResult.FAIL, DomainName.of("example.com"), SpfScope.MFROM));
     }
 
     @ParameterizedTest
@@ -306,7 +308,7 @@ class SpfVerifierTest {
         dns.txt("example.com", "v=spf1 +all").txt("evil.com", "v=spf1 +all").txt("b.com", "v=spf1 +all");
 
         assertThat(spf.check(INSIDE, "h.example.net", mailFrom))
-                .isEqualTo(new SpfOutcome(SpfResult.NONE, "", SpfScope.MFROM));
+                .isEqualTo(new SpfOutcome(SpfResult.NONE, Optional.empty(), SpfScope.MFROM));
         assertThat(dns.queries()).isEmpty();
     }
 
@@ -315,7 +317,7 @@ class SpfVerifierTest {
         dns.txt("example.com", "v=spf1 ip4:192.0.2.10 -all");
 
         assertThat(spf.check(INSIDE, "h", "\"john smith@home\"@example.com"))
-                .isEqualTo(new SpfOutcome(SpfResult.PASS, "example.com", SpfScope.MFROM));
+                .isEqualTo(new SpfOutcome(SpfResult.PASS, DomainName.of("example.com"), SpfScope.MFROM));
     }
 
     @Test
@@ -323,7 +325,7 @@ class SpfVerifierTest {
         dns.txt("xn--bcher-kva.example", "v=spf1 ip4:192.0.2.10 -all");
 
         assertThat(spf.check(INSIDE, "h", "alice@B\u00fccher.EXAMPLE"))
-                .isEqualTo(new SpfOutcome(SpfResult.PASS, "xn--bcher-kva.example", SpfScope.MFROM));
+                .isEqualTo(new SpfOutcome(SpfResult.PASS, DomainName.of("xn--bcher-kva.example"), SpfScope.MFROM));
     }
 
     @Test

@@ -7,6 +7,7 @@ import org.jamesdmarc.auth.SpfResult;
 import org.jamesdmarc.auth.SpfScope;
 import org.jamesdmarc.auth.TrustedAuthResults;
 import org.jamesdmarc.auth.TrustedAuthResultsExtractor;
+import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.mail.AuthResParseResult;
 import org.jamesdmarc.mail.AuthenticationResults;
 import org.jamesdmarc.mail.AuthenticationResultsParser;
@@ -36,10 +37,10 @@ class AuthenticationResultsWriterTest {
 
     @Test
     void writesTheDocumentedShape() {
-        String v = writer.value(DmarcSummary.of(DmarcResult.FAIL, Policy.REJECT, Disposition.QUARANTINE, "Example.COM"),
-                Optional.of(new SpfOutcome(SpfResult.SOFTFAIL, "bounce.example.com", SpfScope.MFROM)),
-                List.of(new DkimOutcome(DkimResult.PASS, "example.com", "s1", ""),
-                        new DkimOutcome(DkimResult.FAIL, "example.net", "s2", "body hash mismatch")));
+        String v = writer.value(DmarcSummary.of(DmarcResult.FAIL, Policy.REJECT, Disposition.QUARANTINE, DomainName.of("Example.COM")),
+                Optional.of(new SpfOutcome(SpfResult.SOFTFAIL, DomainName.of("bounce.example.com"), SpfScope.MFROM)),
+                List.of(new DkimOutcome(DkimResult.PASS, DomainName.of("example.com"), "s1", ""),
+                        new DkimOutcome(DkimResult.FAIL, DomainName.of("example.net"), "s2", "body hash mismatch")));
         assertThat(v).isEqualTo("mx.example.org; dmarc=fail (p=reject dis=quarantine) header.from=example.com; "
                 + "spf=softfail smtp.mailfrom=bounce.example.com; dkim=pass header.d=example.com header.s=s1; "
                 + "dkim=fail reason=\"body hash mismatch\" header.d=example.net header.s=s2");
@@ -47,25 +48,27 @@ class AuthenticationResultsWriterTest {
 
     @Test
     void heloScopeAndNoPolicy() {
-        String v = writer.value(new DmarcSummary(DmarcResult.NONE, Optional.empty(), Optional.empty(), Optional.of("example.com"),
+        String v = writer.value(new DmarcSummary(DmarcResult.NONE, Optional.empty(), Optional.empty(), Optional.of(DomainName.of("example.com")),
                         Optional.of("no policy published")),
-                Optional.of(new SpfOutcome(SpfResult.PASS, "mta.example.net", SpfScope.HELO)), List.of());
+                Optional.of(new SpfOutcome(SpfResult.PASS, DomainName.of("mta.example.net"), SpfScope.HELO)), List.of());
         assertThat(v).isEqualTo("mx.example.org; dmarc=none reason=\"no policy published\" header.from=example.com; "
                 + "spf=pass smtp.helo=mta.example.net");
     }
 
     @Test
     void invalidDomainsAreLeftOutNotWritten() {
-        String v = writer.value(DmarcSummary.of(DmarcResult.PERMERROR, Policy.NONE, Disposition.NONE, "good.com(.evil.com"),
-                Optional.of(new SpfOutcome(SpfResult.NONE, "", SpfScope.MFROM)),
-                List.of(new DkimOutcome(DkimResult.PERMERROR, "a;dkim=pass", "s", "")));
+        // Text that is not a domain name gives no DomainName, so there is nothing to write.
+        String v = writer.value(new DmarcSummary(DmarcResult.PERMERROR, Optional.of(Policy.NONE),
+                        Optional.of(Disposition.NONE), DomainName.parse("good.com(.evil.com"), Optional.empty()),
+                Optional.of(new SpfOutcome(SpfResult.NONE, Optional.empty(), SpfScope.MFROM)),
+                List.of(new DkimOutcome(DkimResult.PERMERROR, DomainName.parse("a;dkim=pass"), "s", "")));
         assertThat(v).isEqualTo("mx.example.org; dmarc=permerror (p=none dis=none); spf=none; dkim=permerror header.s=s");
     }
 
     @Test
     void oddSelectorAndReasonAreQuotedAndSanitised() {
-        String v = writer.value(DmarcSummary.of(DmarcResult.PASS, Policy.NONE, Disposition.NONE, "example.com"), Optional.empty(),
-                List.of(new DkimOutcome(DkimResult.FAIL, "example.com", "s;1 \"x\"", "line1\r\nX-Evil: yes\u00e9\0")));
+        String v = writer.value(DmarcSummary.of(DmarcResult.PASS, Policy.NONE, Disposition.NONE, DomainName.of("example.com")), Optional.empty(),
+                List.of(new DkimOutcome(DkimResult.FAIL, DomainName.of("example.com"), "s;1 \"x\"", "line1\r\nX-Evil: yes\u00e9\0")));
         assertThat(v).doesNotContain("\r").doesNotContain("\n").doesNotContain("\0");
         assertThat(v).contains("header.s=\"s;1 \\\"x\\\"\"").contains("reason=\"line1??X-Evil: yes??\"");
         MethodResult dkim = parsedResults(v).results().get(1);
@@ -75,7 +78,7 @@ class AuthenticationResultsWriterTest {
 
     @Test
     void reasonIsCapped() {
-        String v = writer.value(new DmarcSummary(DmarcResult.FAIL, Optional.empty(), Optional.empty(), Optional.of("example.com"),
+        String v = writer.value(new DmarcSummary(DmarcResult.FAIL, Optional.empty(), Optional.empty(), Optional.of(DomainName.of("example.com")),
                 Optional.of("r".repeat(1000))), Optional.empty(), List.of());
         assertThat(parsedResults(v).results().get(0).reason().orElseThrow())
                 .hasSize(AuthenticationResultsWriter.MAX_REASON_LENGTH);
@@ -83,9 +86,9 @@ class AuthenticationResultsWriterTest {
 
     @Test
     void foldedValueParsesTheSame() {
-        DmarcSummary d = DmarcSummary.of(DmarcResult.PASS, Policy.REJECT, Disposition.NONE, "example.com");
-        Optional<SpfOutcome> spf = Optional.of(new SpfOutcome(SpfResult.PASS, "example.com", SpfScope.MFROM));
-        List<DkimOutcome> dkim = List.of(new DkimOutcome(DkimResult.PASS, "example.com", "s1", ""));
+        DmarcSummary d = DmarcSummary.of(DmarcResult.PASS, Policy.REJECT, Disposition.NONE, DomainName.of("example.com"));
+        Optional<SpfOutcome> spf = Optional.of(new SpfOutcome(SpfResult.PASS, DomainName.of("example.com"), SpfScope.MFROM));
+        List<DkimOutcome> dkim = List.of(new DkimOutcome(DkimResult.PASS, DomainName.of("example.com"), "s1", ""));
         String folded = writer.foldedValue(d, spf, dkim);
         assertThat(folded).contains(";\r\n\t");
         assertThat(parsedResults(folded)).isEqualTo(parsedResults(writer.value(d, spf, dkim)));
@@ -94,7 +97,7 @@ class AuthenticationResultsWriterTest {
     @Test
     void quotedAuthservIdWhenNotAToken() {
         String v = new AuthenticationResultsWriter("my server").value(
-                DmarcSummary.of(DmarcResult.PASS, Policy.NONE, Disposition.NONE, "example.com"), Optional.empty(), List.of());
+                DmarcSummary.of(DmarcResult.PASS, Policy.NONE, Disposition.NONE, DomainName.of("example.com")), Optional.empty(), List.of());
         assertThat(v).startsWith("\"my server\"; ");
         assertThat(parsedResults(v).authservId()).isEqualTo("my server");
     }
@@ -111,7 +114,7 @@ class AuthenticationResultsWriterTest {
         for (DmarcResult r : DmarcResult.values()) {
             for (Policy p : Policy.values()) {
                 for (Disposition d : Disposition.values()) {
-                    String v = writer.value(DmarcSummary.of(r, p, d, "example.com"), Optional.empty(), List.of());
+                    String v = writer.value(DmarcSummary.of(r, p, d, DomainName.of("example.com")), Optional.empty(), List.of());
                     assertThat(v).isEqualTo("mx.example.org; dmarc=" + r.name().toLowerCase(java.util.Locale.ROOT)
                             + " (p=" + p.name().toLowerCase(java.util.Locale.ROOT)
                             + " dis=" + d.name().toLowerCase(java.util.Locale.ROOT) + ") header.from=example.com");
@@ -123,7 +126,7 @@ class AuthenticationResultsWriterTest {
 
     @Test
     void fieldNameIsAuthenticationResults() {
-        HeaderField f = writer.field(DmarcSummary.of(DmarcResult.PASS, Policy.NONE, Disposition.NONE, "example.com"),
+        HeaderField f = writer.field(DmarcSummary.of(DmarcResult.PASS, Policy.NONE, Disposition.NONE, DomainName.of("example.com")),
                 Optional.empty(), List.of());
         assertThat(f.name()).isEqualTo("Authentication-Results");
     }
@@ -141,7 +144,7 @@ class AuthenticationResultsWriterTest {
             assertThat(dm.method()).isEqualTo("dmarc");
             assertThat(dm.result()).isEqualTo(dmarc.result().keyword());
             assertThat(dm.reason()).isEqualTo(dmarc.reason().filter(r -> !r.isBlank()).map(String::strip));
-            assertThat(dm.single("header", "from").map(org.jamesdmarc.mail.Property::value)).isEqualTo(dmarc.fromDomain());
+            assertThat(dm.single("header", "from").map(org.jamesdmarc.mail.Property::value)).isEqualTo(dmarc.fromDomain().map(DomainName::name));
 
             TrustedAuthResults back = new TrustedAuthResultsExtractor(List.of("mx.example.org"))
                     .extractParsed(List.of(ar));
@@ -173,10 +176,10 @@ class AuthenticationResultsWriterTest {
                 .list().ofMaxSize(5);
     }
 
-    /** Normalised host names as DomainName produces them. */
-    static Arbitrary<String> domains() {
+    /** Host names of two to four labels. */
+    static Arbitrary<DomainName> domains() {
         Arbitrary<String> label = Arbitraries.strings().withCharRange('a', 'z').numeric().ofMinLength(1).ofMaxLength(12);
-        return label.list().ofMinSize(2).ofMaxSize(4).map(l -> String.join(".", l));
+        return label.list().ofMinSize(2).ofMaxSize(4).map(l -> DomainName.of(String.join(".", l)));
     }
 
     /** Printable ASCII reasons (the writer replaces anything else), stripped, with quotes and parentheses. */

@@ -9,6 +9,7 @@ import org.jamesdmarc.auth.DkimResult;
 import org.jamesdmarc.auth.SpfOutcome;
 import org.jamesdmarc.auth.SpfResult;
 import org.jamesdmarc.auth.SpfScope;
+import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.policy.AlignmentMode;
 import org.jamesdmarc.policy.AlignmentStatus;
 import org.jamesdmarc.policy.AppliedPolicy;
@@ -61,9 +62,9 @@ public final class Outcomes {
                     List.of());
             applied = Optional.empty();
         }
-        SpfOutcome spf = new SpfOutcome(SpfResult.PASS, "bounce.example.net", SpfScope.MFROM);
+        SpfOutcome spf = new SpfOutcome(SpfResult.PASS, DomainName.of("bounce.example.net"), SpfScope.MFROM);
         DkimResult dkimResult = result == DmarcResult.PASS ? DkimResult.PASS : DkimResult.FAIL;
-        DkimOutcome dkim = new DkimOutcome(dkimResult, "example.com", "sel", dkimResult == DkimResult.PASS ? "" : "body hash mismatch");
+        DkimOutcome dkim = new DkimOutcome(dkimResult, DomainName.of("example.com"), "sel", dkimResult == DkimResult.PASS ? "" : "body hash mismatch");
         DmarcEvaluation evaluation = new DmarcEvaluation(result, author,
                 policy == null ? Optional.empty() : Optional.of(author), Optional.of(author), applied, disposition, testing,
                 overrides,

@@ -58,7 +58,7 @@ class DiscoveryPropertyTest {
         }
         DmarcEvaluator evaluator = new DmarcEvaluator(dns, EvaluationOptions.defaults());
         DmarcEvaluation e = evaluator.evaluate(author, SpfOutcome.none(),
-                List.of(new DkimOutcome(DkimResult.PASS, "x." + author, "s", "")));
+                List.of(new DkimOutcome(DkimResult.PASS, DomainName.of("x." + author), "s", "")));
 
         DiscoveryResult d = e.discovery();
         // RFC 9989 §4.10: at most 8 queries for the Author Domain, never the root.

@@ -12,6 +12,7 @@ import org.jamesdmarc.auth.SpfOutcome;
 import org.jamesdmarc.auth.SpfResult;
 import org.jamesdmarc.auth.SpfScope;
 import org.jamesdmarc.dns.DomainExistence;
+import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.dns.testing.InMemoryDnsClient;
 import org.junit.jupiter.api.Test;
 
@@ -28,12 +29,14 @@ class EvaluatorTest {
         return new DmarcEvaluator(dns, options);
     }
 
-    private static SpfOutcome spf(SpfResult r, String domain) {
-        return new SpfOutcome(r, domain, SpfScope.MFROM);
+    /** An SPF outcome for the domain {@code text} names (none when it names no domain). */
+    private static SpfOutcome spf(SpfResult r, String text) {
+        return new SpfOutcome(r, DomainName.parse(text), SpfScope.MFROM);
     }
 
-    private static DkimOutcome dkim(DkimResult r, String domain) {
-        return new DkimOutcome(r, domain, "sel", "");
+    /** A DKIM outcome for the signing domain {@code text} names (none when it names no domain). */
+    private static DkimOutcome dkim(DkimResult r, String text) {
+        return new DkimOutcome(r, DomainName.parse(text), "sel", "");
     }
 
     private static final SpfOutcome SPF_NONE = SpfOutcome.none();
@@ -444,7 +447,7 @@ class EvaluatorTest {
     @Test
     void evaluation_never_throws_on_odd_identifiers() {
         dns.dmarc("example.com", "v=DMARC1; p=reject");
-        DmarcEvaluation e = evaluator().evaluate("example.com", new SpfOutcome(SpfResult.PASS, "", SpfScope.HELO),
+        DmarcEvaluation e = evaluator().evaluate("example.com", new SpfOutcome(SpfResult.PASS, Optional.empty(), SpfScope.HELO),
                 List.of(dkim(DkimResult.PASS, "bad..domain"), dkim(DkimResult.PASS, "")));
         assertThat(e.result()).isEqualTo(DmarcResult.FAIL);
         assertThat(Optional.of(e.disposition())).contains(Disposition.REJECT);

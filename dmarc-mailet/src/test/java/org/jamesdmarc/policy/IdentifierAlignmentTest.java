@@ -9,6 +9,7 @@ import org.jamesdmarc.auth.DkimResult;
 import org.jamesdmarc.auth.SpfOutcome;
 import org.jamesdmarc.auth.SpfResult;
 import org.jamesdmarc.auth.SpfScope;
+import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.dns.testing.InMemoryDnsClient;
 import org.jamesdmarc.policy.AuthenticatedIdentifier.Authentication;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ class IdentifierAlignmentTest {
     @ParameterizedTest
     @EnumSource(SpfResult.class)
     void spfResultsMapToTheThreeCasesDmarcDistinguishes(SpfResult r) {
-        Authentication a = AuthenticatedIdentifier.of(new SpfOutcome(r, "example.com", SpfScope.MFROM)).authentication();
+        Authentication a = AuthenticatedIdentifier.of(new SpfOutcome(r, DomainName.of("example.com"), SpfScope.MFROM)).authentication();
         assertThat(a).isEqualTo(r == SpfResult.PASS ? Authentication.PASS
                 : r == SpfResult.TEMPERROR ? Authentication.TEMPERROR : Authentication.OTHER);
     }
@@ -29,7 +30,7 @@ class IdentifierAlignmentTest {
     @ParameterizedTest
     @EnumSource(DkimResult.class)
     void dkimResultsMapToTheThreeCasesDmarcDistinguishes(DkimResult r) {
-        Authentication a = AuthenticatedIdentifier.of(new DkimOutcome(r, "example.com", "s", "")).authentication();
+        Authentication a = AuthenticatedIdentifier.of(new DkimOutcome(r, DomainName.of("example.com"), "s", "")).authentication();
         assertThat(a).isEqualTo(r == DkimResult.PASS ? Authentication.PASS
                 : r == DkimResult.TEMPERROR ? Authentication.TEMPERROR : Authentication.OTHER);
     }
@@ -46,9 +47,9 @@ class IdentifierAlignmentTest {
     }
 
     private static void check(SpfResult spf, DkimResult dkim, AlignmentStatus status, boolean pass, boolean retry) {
-        IdentifierAlignment s = new SpfAlignment(new SpfOutcome(spf, "example.com", SpfScope.MFROM),
+        IdentifierAlignment s = new SpfAlignment(new SpfOutcome(spf, DomainName.of("example.com"), SpfScope.MFROM),
                 AlignmentMode.RELAXED, status);
-        IdentifierAlignment d = new DkimAlignment(new DkimOutcome(dkim, "example.com", "s", ""),
+        IdentifierAlignment d = new DkimAlignment(new DkimOutcome(dkim, DomainName.of("example.com"), "s", ""),
                 AlignmentMode.RELAXED, status);
         for (IdentifierAlignment i : new IdentifierAlignment[] {s, d}) {
             assertThat(i.alignedPass()).as("%s aligned pass", i).isEqualTo(pass);

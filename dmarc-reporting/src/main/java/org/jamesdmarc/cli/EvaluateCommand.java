@@ -31,6 +31,7 @@ import org.jamesdmarc.check.OutcomeSummary;
 import org.jamesdmarc.check.SkipReason;
 import org.jamesdmarc.dns.DnsClient;
 import org.jamesdmarc.dns.DnsSettings;
+import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.dns.DnsjavaClient;
 import org.jamesdmarc.policy.AlignmentStatus;
 import org.jamesdmarc.policy.DiscoveryMode;
@@ -261,13 +262,13 @@ final class EvaluateCommand implements Callable<Integer> {
             DmarcEvaluation ev = e.evaluation();
             SpfOutcome spf = ev.spf().outcome();
             out.println("SPF:            " + spf.result().keyword() + " (" + spf.scope().keyword() + " "
-                    + spf.domain() + ")" + aligned(ev.spf().alignment()));
+                    + spf.domain().map(DomainName::name).orElse("") + ")" + aligned(ev.spf().alignment()));
             if (ev.dkim().isEmpty()) {
                 out.println("DKIM:           (no signature)");
             }
             for (DkimAlignment d : ev.dkim()) {
                 DkimOutcome o = d.outcome();
-                out.println("DKIM:           " + o.result().keyword() + " (d=" + o.domain() + " s=" + o.selector()
+                out.println("DKIM:           " + o.result().keyword() + " (d=" + o.domain().map(DomainName::name).orElse("") + " s=" + o.selector()
                         + ")" + aligned(d.alignment()));
             }
         }
