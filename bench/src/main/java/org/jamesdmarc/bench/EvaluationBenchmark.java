@@ -1,7 +1,6 @@
 package org.jamesdmarc.bench;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.jamesdmarc.auth.DkimOutcome;
@@ -9,6 +8,7 @@ import org.jamesdmarc.auth.DkimResult;
 import org.jamesdmarc.auth.SpfOutcome;
 import org.jamesdmarc.auth.SpfResult;
 import org.jamesdmarc.auth.SpfScope;
+import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.dns.testing.InMemoryDnsClient;
 import org.jamesdmarc.policy.DiscoveryMode;
 import org.jamesdmarc.policy.DmarcEvaluation;
@@ -40,6 +40,7 @@ public class EvaluationBenchmark {
     private DmarcInput aligned;
     private DmarcInput relaxedSubdomains;
     private DmarcInput failing;
+    private DomainName deepUkName;
 
     @Setup
     public void setUp() {
@@ -51,15 +52,18 @@ public class EvaluationBenchmark {
         psl = new DmarcEvaluator(dns, EvaluationOptions.defaults().withDiscoveryMode(DiscoveryMode.PSL)
                 .withPublicSuffixList(list));
         // From example.com, DKIM d=example.com pass, SPF pass for example.com.
-        aligned = new DmarcInput("example.com", new SpfOutcome(SpfResult.PASS, "example.com", SpfScope.MFROM),
-                List.of(new DkimOutcome(DkimResult.PASS, "example.com", "s1", "")));
+        DomainName example = DomainName.of("example.com");
+        aligned = new DmarcInput(example, new SpfOutcome(SpfResult.PASS, example, SpfScope.MFROM),
+                List.of(new DkimOutcome(DkimResult.PASS, example, "s1", "")));
         // From news.example.com, DKIM d=mail.example.com, SPF bounce.example.com: relaxed alignment walks.
-        relaxedSubdomains = new DmarcInput("news.example.com",
-                new SpfOutcome(SpfResult.PASS, "bounce.example.com", SpfScope.MFROM),
-                List.of(new DkimOutcome(DkimResult.PASS, "mail.example.com", "s1", "")));
+        relaxedSubdomains = new DmarcInput(DomainName.of("news.example.com"),
+                new SpfOutcome(SpfResult.PASS, DomainName.of("bounce.example.com"), SpfScope.MFROM),
+                List.of(new DkimOutcome(DkimResult.PASS, DomainName.of("mail.example.com"), "s1", "")));
         // Spoofed: third-party DKIM and SPF only.
-        failing = new DmarcInput("example.com", new SpfOutcome(SpfResult.PASS, "spammer.example.net", SpfScope.MFROM),
-                List.of(new DkimOutcome(DkimResult.PASS, "spammer.example.net", "s1", "")));
+        DomainName spammer = DomainName.of("spammer.example.net");
+        failing = new DmarcInput(example, new SpfOutcome(SpfResult.PASS, spammer, SpfScope.MFROM),
+                List.of(new DkimOutcome(DkimResult.PASS, spammer, "s1", "")));
+        deepUkName = DomainName.of("a.b.mail.example.co.uk");
         check(treeWalk.evaluate(aligned), DmarcResult.PASS);
         check(treeWalk.evaluate(relaxedSubdomains), DmarcResult.PASS);
         check(treeWalk.evaluate(failing), DmarcResult.FAIL);
@@ -93,7 +97,7 @@ public class EvaluationBenchmark {
     }
 
     @Benchmark
-    public Optional<String> pslOrganizationalDomain() {
-        return list.organizationalDomain("a.b.mail.example.co.uk");
+    public DomainName pslOrganizationalDomain() {
+        return list.organizationalDomain(deepUkName);
     }
 }

@@ -33,6 +33,7 @@ import org.jamesdmarc.policy.Disposition;
 import org.jamesdmarc.policy.DmarcEvaluation;
 import org.jamesdmarc.policy.DmarcEvaluator;
 import org.jamesdmarc.policy.DmarcResult;
+import org.jamesdmarc.policy.DmarcInput;
 import org.jamesdmarc.policy.EvaluationOptions;
 import org.jamesdmarc.mail.FromHeaderParser;
 import org.jamesdmarc.policy.Policy;
@@ -149,7 +150,7 @@ public final class DmarcChecker {
 
         // RFC 9989 §5.3.1 / §11.5: with several author domains, evaluate each and keep the strictest verdict.
         DmarcEvaluation evaluation = domains.stream()
-                .map(d -> evaluator.evaluate(d.name(), spf.outcome(), dkim.outcomes()))
+                .map(d -> evaluator.evaluate(new DmarcInput(d, spf.outcome(), dkim.outcomes())))
                 .max(Comparator.comparing(Strictness::of))
                 .orElseThrow();
 
@@ -284,7 +285,7 @@ public final class DmarcChecker {
     private static DmarcSummary summary(DmarcEvaluation e) {
         Optional<Policy> policy = e.appliedPolicy().map(AppliedPolicy::policy);
         Optional<Disposition> disposition = e.appliedPolicy().isPresent() ? Optional.of(e.disposition()) : Optional.empty();
-        return new DmarcSummary(e.result(), policy, disposition, DomainName.parse(e.authorDomain(), true), Optional.empty());
+        return new DmarcSummary(e.result(), policy, disposition, e.authorDomain(), Optional.empty());
     }
 
     private CheckOutcome skipped(SkipReason reason, String detail, List<Integer> forged) {

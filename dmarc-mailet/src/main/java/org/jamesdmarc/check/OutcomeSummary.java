@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
+import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.policy.AppliedPolicy;
 import org.jamesdmarc.policy.AppliedPolicyTag;
 import org.jamesdmarc.policy.Disposition;
@@ -54,8 +55,8 @@ public record OutcomeSummary(CheckResult result, Optional<Policy> policy, Option
                     ev.appliedPolicy().map(AppliedPolicy::policy),
                     ev.appliedPolicy().map(AppliedPolicy::tag),
                     ev.disposition(),
-                    ev.policyDomain(),
-                    ev.authorDomain().isEmpty() ? Optional.empty() : Optional.of(ev.authorDomain()),
+                    ev.policyDomain().map(DomainName::name),
+                    ev.authorDomain().map(DomainName::name),
                     ev.testing(),
                     ev.overrides().stream().map(PolicyOverride::reportValue).toList(),
                     "");

@@ -23,6 +23,7 @@ import org.jamesdmarc.check.CheckSettings;
 import org.jamesdmarc.check.CheckSettingsParser;
 import org.jamesdmarc.check.DmarcChecker;
 import org.jamesdmarc.check.MessageContext;
+import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.policy.Disposition;
 import org.jamesdmarc.policy.DmarcEvaluation;
 import org.jamesdmarc.policy.DmarcResult;
@@ -153,12 +154,14 @@ public class DmarcMessageHook implements JamesMessageHook {
                 String policy = ev.appliedPolicy()
                         .map(a -> " (" + a.tag().tagName() + "=" + a.policy().tagValue() + ")")
                         .orElse("");
-                return reject("Rejected by the DMARC policy" + policy + " of " + ev.policyDomain().orElse(ev.authorDomain())
-                        + " for From domain " + ev.authorDomain());
+                String from = ev.authorDomain().map(DomainName::name).orElse("");
+                return reject("Rejected by the DMARC policy" + policy + " of "
+                        + ev.policyDomain().map(DomainName::name).orElse(from) + " for From domain " + from);
             }
             // RFC 9989: a DNS failure is a temperror, never a reason to reject; at most ask to retry.
             if (tempFailOnError && ev.result() == DmarcResult.TEMPERROR) {
-                return tempFail("DMARC evaluation of " + ev.authorDomain() + " failed temporarily (DNS)");
+                return tempFail("DMARC evaluation of " + ev.authorDomain().map(DomainName::name).orElse("")
+                        + " failed temporarily (DNS)");
             }
         }
         return HookResult.DECLINED;

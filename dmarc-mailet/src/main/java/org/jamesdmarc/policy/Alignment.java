@@ -1,14 +1,14 @@
 package org.jamesdmarc.policy;
 
-import org.jamesdmarc.dns.DomainName;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
+
+import org.jamesdmarc.dns.DomainName;
 
 /**
  * Identifier Alignment (RFC 9989 §4.4, §3.2.10) for one evaluation: strict means the identifier
- * and the Author Domain are identical (case-insensitive, RFC 4343); relaxed means both have the
+ * and the Author Domain are identical (as {@link DomainName}s: case-insensitive, RFC 4343); relaxed means both have the
  * same Organizational Domain, found by the same mechanism as the policy ({@link PolicyDiscovery}).
  * In tree-walk mode that can cost DNS queries (RFC 9989 §4.10.2); they go through the
  * evaluation's {@link DmarcRecordLookup}, so each {@code _dmarc} name is queried at most once and
@@ -18,7 +18,7 @@ public final class Alignment {
 
     private final PolicyDiscovery discovery;
     private final DmarcRecordLookup lookup;
-    private final Map<String, OrgDomainResult> orgDomains = new HashMap<>();
+    private final Map<DomainName, OrgDomainResult> orgDomains = new HashMap<>();
 
     public Alignment(PolicyDiscovery discovery, DmarcRecordLookup lookup) {
         this.discovery = Objects.requireNonNull(discovery, "discovery");
@@ -26,22 +26,18 @@ public final class Alignment {
     }
 
     /** Records an Organizational Domain already known (e.g. from the policy discovery of the Author Domain). */
-    public void remember(String domain, String organizationalDomain) {
+    public void remember(DomainName domain, DomainName organizationalDomain) {
         orgDomains.put(domain, new OrgDomainResult.Known(organizationalDomain));
     }
 
     /** The Organizational Domain of {@code domain}, cached for this evaluation. */
-    public OrgDomainResult organizationalDomain(String domain) {
-        Optional<String> n = DomainName.normalize(domain == null ? "" : domain, true);
-        if (n.isEmpty()) {
-            return new OrgDomainResult.Invalid("not a valid domain name: " + domain);
-        }
-        OrgDomainResult cached = orgDomains.get(n.get());
+    public OrgDomainResult organizationalDomain(DomainName domain) {
+        OrgDomainResult cached = orgDomains.get(domain);
         if (cached != null) {
             return cached;
         }
-        OrgDomainResult r = discovery.organizationalDomain(n.get(), lookup);
-        orgDomains.put(n.get(), r);
+        OrgDomainResult r = discovery.organizationalDomain(domain, lookup);
+        orgDomains.put(domain, r);
         return r;
     }
 
@@ -49,19 +45,13 @@ public final class Alignment {
      * The alignment of an authenticated identifier, SPF or DKIM alike (RFC 9989 §4.10.2): checked only when
      * it {@linkplain AuthenticatedIdentifier#mayCount() may count}, else {@link AlignmentStatus#NOT_CHECKED}.
      */
-    public AlignmentStatus of(AuthenticatedIdentifier identifier, String authorDomain, AlignmentMode mode) {
-        return identifier.mayCount() ? check(authorDomain, identifier.domain(), mode) : AlignmentStatus.NOT_CHECKED;
+    public AlignmentStatus of(AuthenticatedIdentifier identifier, DomainName authorDomain, AlignmentMode mode) {
+        return identifier.mayCount() ? check(authorDomain, identifier.domain().orElseThrow(), mode)
+                : AlignmentStatus.NOT_CHECKED;
     }
 
-    /** Is {@code identifier} aligned with {@code authorDomain} in {@code mode}? */
-    public AlignmentStatus check(String authorDomain, String identifier, AlignmentMode mode) {
-        Optional<String> author = DomainName.normalize(authorDomain == null ? "" : authorDomain, true);
-        Optional<String> id = DomainName.normalize(identifier == null ? "" : identifier, true);
-        if (author.isEmpty() || id.isEmpty()) {
-            return AlignmentStatus.NOT_ALIGNED;
-        }
-        String a = author.get();
-        String i = id.get();
+    /** Is the identifier {@code i} aligned with the Author Domain {@code a} in {@code mode}? */
+    public AlignmentStatus check(DomainName a, DomainName i, AlignmentMode mode) {
         // RFC 9989 §3.2.10.2: strict = identical; identical is also relaxed-aligned (§4.10.2 note).
         if (a.equals(i)) {
             return AlignmentStatus.ALIGNED;
@@ -71,7 +61,7 @@ public final class Alignment {
         }
         // An Organizational Domain is the domain itself or one of its ancestors, so two names
         // without a common top-level label cannot share one: no lookup needed.
-        if (!sameTopLevel(a, i)) {
+        if (!a.topLevelLabel().equals(i.topLevelLabel())) {
             return AlignmentStatus.NOT_ALIGNED;
         }
         // RFC 9989 §3.2.10.1: relaxed = same Organizational Domain.
@@ -84,9 +74,5 @@ public final class Alignment {
             return oi instanceof OrgDomainResult.TempError ? AlignmentStatus.TEMPERROR : AlignmentStatus.NOT_ALIGNED;
         }
         return ka.domain().equals(ki.domain()) ? AlignmentStatus.ALIGNED : AlignmentStatus.NOT_ALIGNED;
-    }
-
-    private static boolean sameTopLevel(String a, String b) {
-        return a.substring(a.lastIndexOf('.') + 1).equals(b.substring(b.lastIndexOf('.') + 1));
     }
 }

@@ -1,6 +1,7 @@
 package org.jamesdmarc.policy;
 
 import java.util.Objects;
+import java.util.Optional;
 
 import org.jamesdmarc.auth.DkimOutcome;
 import org.jamesdmarc.auth.DkimResult;
@@ -17,7 +18,7 @@ import org.jamesdmarc.dns.DomainName;
  * @param authentication how the mechanism's check went, as far as DMARC cares
  * @param domain         the authenticated domain (the SPF domain, the DKIM {@code d=}); empty when none
  */
-public record AuthenticatedIdentifier(Authentication authentication, String domain) {
+public record AuthenticatedIdentifier(Authentication authentication, Optional<DomainName> domain) {
 
     public AuthenticatedIdentifier {
         Objects.requireNonNull(authentication, "authentication");
@@ -41,7 +42,7 @@ public record AuthenticatedIdentifier(Authentication authentication, String doma
             case TEMPERROR -> Authentication.TEMPERROR;
             case NONE, NEUTRAL, FAIL, SOFTFAIL, PERMERROR -> Authentication.OTHER;
         };
-        return new AuthenticatedIdentifier(a, spf.domain().map(DomainName::name).orElse(""));
+        return new AuthenticatedIdentifier(a, spf.domain());
     }
 
     /** The DKIM Signing Domain ({@code d=}) and the signature's verification result. */
@@ -51,7 +52,7 @@ public record AuthenticatedIdentifier(Authentication authentication, String doma
             case TEMPERROR -> Authentication.TEMPERROR;
             case NONE, FAIL, POLICY, NEUTRAL, PERMERROR -> Authentication.OTHER;
         };
-        return new AuthenticatedIdentifier(a, dkim.domain().map(DomainName::name).orElse(""));
+        return new AuthenticatedIdentifier(a, dkim.domain());
     }
 
     /**
@@ -59,6 +60,6 @@ public record AuthenticatedIdentifier(Authentication authentication, String doma
      * that a retry might make pass, and only when there is a domain to compare.
      */
     public boolean mayCount() {
-        return authentication != Authentication.OTHER && !domain.isEmpty();
+        return authentication != Authentication.OTHER && domain.isPresent();
     }
 }

@@ -4,12 +4,15 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
+import org.jamesdmarc.dns.DomainName;
+
 /**
  * What policy discovery found for one Author Domain.
  *
  * @param status               FOUND, NONE, TEMPERROR or PERMERROR
  * @param mode                 the discovery mode used
- * @param authorDomain         the Author Domain as given (normalised when valid)
+ * @param authorDomain         the Author Domain; empty only for a PERMERROR because the text given was not a
+ *                             domain name ({@link DiscoveryWarning.Code#INVALID_DOMAIN})
  * @param policyDomain         where the applied record was published (RFC 9989 §3.2.5), when FOUND
  * @param policyDomainRole     whether that is the Author, Organizational or Public Suffix Domain
  * @param organizationalDomain the Author Domain's Organizational Domain (RFC 9989 §4.10.2 or
@@ -23,10 +26,10 @@ import java.util.Optional;
 public record DiscoveryResult(
         DiscoveryStatus status,
         DiscoveryMode mode,
-        String authorDomain,
-        Optional<String> policyDomain,
+        Optional<DomainName> authorDomain,
+        Optional<DomainName> policyDomain,
         Optional<PolicyDomainRole> policyDomainRole,
-        Optional<String> organizationalDomain,
+        Optional<DomainName> organizationalDomain,
         Optional<DmarcRecord> record,
         List<RecordWarning> recordWarnings,
         int dnsLookups,
@@ -46,6 +49,9 @@ public record DiscoveryResult(
         warnings = List.copyOf(warnings);
         if (status == DiscoveryStatus.FOUND && (record.isEmpty() || policyDomain.isEmpty() || policyDomainRole.isEmpty())) {
             throw new IllegalArgumentException("FOUND needs a record, a policy domain and its role");
+        }
+        if (authorDomain.isEmpty() && status != DiscoveryStatus.PERMERROR) {
+            throw new IllegalArgumentException("only a PERMERROR can lack the Author Domain");
         }
     }
 

@@ -1,9 +1,16 @@
 package org.jamesdmarc.policy;
 
 import java.util.Objects;
+import java.util.Optional;
 
-/** Something noticed while discovering a policy or an Organizational Domain. */
-public record DiscoveryWarning(Code code, String domain, String message) {
+import org.jamesdmarc.dns.DomainName;
+
+/**
+ * Something noticed while discovering a policy or an Organizational Domain.
+ *
+ * @param domain the domain concerned; empty for {@link Code#INVALID_DOMAIN}, whose text is in the message
+ */
+public record DiscoveryWarning(Code code, Optional<DomainName> domain, String message) {
 
     public enum Code {
         /** RFC 9989 §4.10 step 2/6: several DMARC records at one name; all were discarded. */
@@ -21,8 +28,6 @@ public record DiscoveryWarning(Code code, String domain, String message) {
         DNS_TEMPFAIL,
         /** The domain given is not a valid host name. */
         INVALID_DOMAIN,
-        /** PSL mode without a usable Public Suffix List answer: the domain itself was used. */
-        NO_PUBLIC_SUFFIX,
         /**
          * RFC 9989 §4.10.1: invalid or missing {@code p}, or invalid {@code sp}/{@code np}, with a
          * usable {@code rua}: processed as if the record said {@code p=none}.
@@ -40,8 +45,13 @@ public record DiscoveryWarning(Code code, String domain, String message) {
         Objects.requireNonNull(message, "message");
     }
 
+    /** A warning about {@code domain}. */
+    public DiscoveryWarning(Code code, DomainName domain, String message) {
+        this(code, Optional.of(domain), message);
+    }
+
     @Override
     public String toString() {
-        return code + " " + domain + ": " + message;
+        return code + domain.map(d -> " " + d.name()).orElse("") + ": " + message;
     }
 }

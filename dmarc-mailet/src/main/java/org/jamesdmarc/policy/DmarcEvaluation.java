@@ -4,11 +4,14 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
+import org.jamesdmarc.dns.DomainName;
+
 /**
  * The DMARC verdict for one message.
  *
  * @param result               pass / fail / none / temperror / permerror
- * @param authorDomain         the Author Domain (normalised when valid)
+ * @param authorDomain         the Author Domain; empty only when the text evaluated was not a domain name
+ *                             (permerror)
  * @param policyDomain         where the applied record was published, when one was found
  * @param organizationalDomain the Author Domain's Organizational Domain, when known
  * @param appliedPolicy        which tag of the record applies and its value, when a usable record was found
@@ -25,9 +28,9 @@ import java.util.Optional;
  */
 public record DmarcEvaluation(
         DmarcResult result,
-        String authorDomain,
-        Optional<String> policyDomain,
-        Optional<String> organizationalDomain,
+        Optional<DomainName> authorDomain,
+        Optional<DomainName> policyDomain,
+        Optional<DomainName> organizationalDomain,
         Optional<AppliedPolicy> appliedPolicy,
         Disposition disposition,
         boolean testing,

@@ -9,6 +9,7 @@ import org.jamesdmarc.auth.DkimOutcome;
 import org.jamesdmarc.auth.SpfOutcome;
 import org.jamesdmarc.dns.DnsClient;
 import org.jamesdmarc.dns.DomainExistence;
+import org.jamesdmarc.dns.DomainName;
 
 /**
  * DMARC evaluation of one message (RFC 9989 §5.3.1–§5.3.6): discover the policy, check identifier
@@ -32,8 +33,17 @@ public final class DmarcEvaluator {
         return options;
     }
 
+    /**
+     * Evaluates an Author Domain given as text (a single label allowed): text that is not a domain name is a
+     * permerror (see {@link PolicyDiscovery#discover(String)}), without any DNS query.
+     */
     public DmarcEvaluation evaluate(String authorDomain, SpfOutcome spf, List<DkimOutcome> dkim) {
-        return evaluate(new DmarcInput(authorDomain, spf, dkim));
+        Optional<DomainName> author = DomainName.parse(authorDomain, true);
+        if (author.isEmpty()) {
+            DiscoveryResult disc = PolicyDiscovery.invalidAuthorDomain(discovery.mode(), authorDomain);
+            return unevaluated(DmarcResult.PERMERROR, spf, dkim, disc, 0, disc.warnings());
+        }
+        return evaluate(new DmarcInput(author.get(), spf, dkim));
     }
 
     /**
@@ -44,17 +54,18 @@ public final class DmarcEvaluator {
      */
     public DmarcEvaluation evaluate(DmarcInput input) {
         DmarcRecordLookup lookup = discovery.newLookup();
-        DiscoveryResult disc = discovery.discover(input.authorDomain(), lookup);
+        DomainName author = input.authorDomain();
+        DiscoveryResult disc = discovery.discover(author, lookup);
         List<DiscoveryWarning> warnings = new ArrayList<>(disc.warnings());
         if (!disc.found()) {
-            return unevaluated(resultWithoutRecord(disc.status()), input, disc, lookup.queries(), warnings);
+            return unevaluated(resultWithoutRecord(disc.status()), input.spf(), input.dkim(), disc, lookup.queries(),
+                    warnings);
         }
         DmarcRecord record = disc.record().orElseThrow();
-        PolicyUse use = policyUse(record, disc, warnings);
+        PolicyUse use = policyUse(record, author, disc, warnings);
         if (use == PolicyUse.NOT_APPLIED) {
-            return unevaluated(DmarcResult.NONE, input, disc, lookup.queries(), warnings);
+            return unevaluated(DmarcResult.NONE, input.spf(), input.dkim(), disc, lookup.queries(), warnings);
         }
-        String author = disc.authorDomain();
 
         // Identifier alignment (RFC 9989 §4.4, §4.10.2): one rule for SPF (aspf) and each DKIM signature (adkim).
         Alignment alignment = new Alignment(discovery, lookup);
@@ -70,10 +81,10 @@ public final class DmarcEvaluator {
 
         PolicyDomainRole role = disc.policyDomainRole().orElseThrow();
         Optional<DomainExistence> existence = needsExistenceCheck(use, role, record, result)
-                ? Optional.of(dns.exists(author)) : Optional.empty();
+                ? Optional.of(dns.exists(author.name())) : Optional.empty();
         AppliedPolicy applied = appliedPolicy(use, role, record, existence, author, warnings);
         Enforcement enforcement = enforcement(result, applied, record);
-        return new DmarcEvaluation(result, author, disc.policyDomain(), disc.organizationalDomain(),
+        return new DmarcEvaluation(result, Optional.of(author), disc.policyDomain(), disc.organizationalDomain(),
                 Optional.of(applied), enforcement.disposition(), record.testing(), enforcement.overrides(), spf, dkim,
                 disc, lookup.queries() + (existence.isPresent() ? 1 : 0), warnings);
     }
@@ -98,14 +109,15 @@ public final class DmarcEvaluator {
         NOT_APPLIED
     }
 
-    private static PolicyUse policyUse(DmarcRecord record, DiscoveryResult disc, List<DiscoveryWarning> warnings) {
+    private static PolicyUse policyUse(DmarcRecord record, DomainName author, DiscoveryResult disc,
+                                       List<DiscoveryWarning> warnings) {
         boolean usable = record.p().isPresent()
                 && !(record.tags().containsKey("sp") && record.sp().isEmpty())
                 && !(record.tags().containsKey("np") && record.np().isEmpty());
         if (usable) {
             return PolicyUse.AS_PUBLISHED;
         }
-        String where = disc.policyDomain().orElse(disc.authorDomain());
+        DomainName where = disc.policyDomain().orElse(author);
         if (record.rua().isEmpty()) {
             warnings.add(new DiscoveryWarning(DiscoveryWarning.Code.NO_USABLE_POLICY, where,
                     "no valid p (or invalid sp/np) and no rua: DMARC not applied (RFC 9989 §4.10.1)"));
@@ -145,7 +157,7 @@ public final class DmarcEvaluator {
 
     /** RFC 9989 §4.10.1: the tag of the record that applies to the Author Domain, and its value. */
     private static AppliedPolicy appliedPolicy(PolicyUse use, PolicyDomainRole role, DmarcRecord record,
-                                               Optional<DomainExistence> existence, String author,
+                                               Optional<DomainExistence> existence, DomainName author,
                                                List<DiscoveryWarning> warnings) {
         boolean ownRecord = role == PolicyDomainRole.AUTHOR_DOMAIN;
         if (use == PolicyUse.FORCED_NONE) {
@@ -214,10 +226,11 @@ public final class DmarcEvaluator {
         return options.percentile().getAsInt() >= record.pct().getAsInt();
     }
 
-    private DmarcEvaluation unevaluated(DmarcResult result, DmarcInput input, DiscoveryResult disc, int lookups,
-                                        List<DiscoveryWarning> warnings) {
-        SpfAlignment spf = new SpfAlignment(input.spf(), AlignmentMode.RELAXED, AlignmentStatus.NOT_CHECKED);
-        List<DkimAlignment> dkim = input.dkim().stream()
+    private static DmarcEvaluation unevaluated(DmarcResult result, SpfOutcome spfOutcome,
+                                               List<DkimOutcome> dkimOutcomes, DiscoveryResult disc, int lookups,
+                                               List<DiscoveryWarning> warnings) {
+        SpfAlignment spf = new SpfAlignment(spfOutcome, AlignmentMode.RELAXED, AlignmentStatus.NOT_CHECKED);
+        List<DkimAlignment> dkim = dkimOutcomes.stream()
                 .map(d -> new DkimAlignment(d, AlignmentMode.RELAXED, AlignmentStatus.NOT_CHECKED))
                 .toList();
         return new DmarcEvaluation(result, disc.authorDomain(), disc.policyDomain(), disc.organizationalDomain(),

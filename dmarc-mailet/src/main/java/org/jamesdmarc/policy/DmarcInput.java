@@ -5,6 +5,7 @@ import java.util.Objects;
 
 import org.jamesdmarc.auth.DkimOutcome;
 import org.jamesdmarc.auth.SpfOutcome;
+import org.jamesdmarc.dns.DomainName;
 
 /**
  * What DMARC evaluates for one message.
@@ -13,7 +14,7 @@ import org.jamesdmarc.auth.SpfOutcome;
  * @param spf          the SPF result for the MAIL FROM identity (or HELO for a null reverse-path)
  * @param dkim         one outcome per DKIM-Signature
  */
-public record DmarcInput(String authorDomain, SpfOutcome spf, List<DkimOutcome> dkim) {
+public record DmarcInput(DomainName authorDomain, SpfOutcome spf, List<DkimOutcome> dkim) {
     public DmarcInput {
         Objects.requireNonNull(authorDomain, "authorDomain");
         Objects.requireNonNull(spf, "spf");

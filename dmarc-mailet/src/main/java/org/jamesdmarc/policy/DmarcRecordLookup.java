@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import org.jamesdmarc.dns.DnsClient;
+import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.dns.TxtAnswer;
 
 /**
@@ -19,11 +20,11 @@ public final class DmarcRecordLookup {
 
     /** What one {@code _dmarc.<domain>} TXT query gave, after RFC 9989 §4.10 step 2 selection. */
     public sealed interface Outcome {
-        String domain();
+        DomainName domain();
     }
 
     /** Exactly one valid DMARC Policy Record at the name. */
-    public record Found(String domain, DmarcRecord record, List<RecordWarning> warnings) implements Outcome {
+    public record Found(DomainName domain, DmarcRecord record, List<RecordWarning> warnings) implements Outcome {
         public Found {
             Objects.requireNonNull(domain, "domain");
             Objects.requireNonNull(record, "record");
@@ -32,7 +33,7 @@ public final class DmarcRecordLookup {
     }
 
     /** No usable DMARC Policy Record at the name. */
-    public record Absent(String domain, AbsentReason reason) implements Outcome {
+    public record Absent(DomainName domain, AbsentReason reason) implements Outcome {
         public Absent {
             Objects.requireNonNull(domain, "domain");
             Objects.requireNonNull(reason, "reason");
@@ -40,7 +41,7 @@ public final class DmarcRecordLookup {
     }
 
     /** The query failed temporarily (SERVFAIL, timeout...). */
-    public record TempFail(String domain, String detail) implements Outcome {
+    public record TempFail(DomainName domain, String detail) implements Outcome {
         public TempFail {
             Objects.requireNonNull(domain, "domain");
             Objects.requireNonNull(detail, "detail");
@@ -61,20 +62,20 @@ public final class DmarcRecordLookup {
     }
 
     private final DnsClient dns;
-    private final Map<String, Outcome> cache = new HashMap<>();
+    private final Map<DomainName, Outcome> cache = new HashMap<>();
     private final List<String> queried = new ArrayList<>();
 
     public DmarcRecordLookup(DnsClient dns) {
         this.dns = Objects.requireNonNull(dns, "dns");
     }
 
-    /** The outcome for {@code _dmarc.<domain>} ({@code domain} normalised, not the root). */
-    public Outcome lookup(String domain) {
+    /** The outcome for {@code _dmarc.<domain>}. */
+    public Outcome lookup(DomainName domain) {
         Outcome cached = cache.get(domain);
         if (cached != null) {
             return cached;
         }
-        String name = "_dmarc." + domain;
+        String name = "_dmarc." + domain.name();
         queried.add(name);
         TxtAnswer answer = dns.txt(name);
         Outcome outcome = switch (answer.status()) {
@@ -88,7 +89,7 @@ public final class DmarcRecordLookup {
     }
 
     /** RFC 9989 §4.10 step 2: keep records starting with v=DMARC1; several of them means none. */
-    private static Outcome select(String domain, List<String> texts) {
+    private static Outcome select(DomainName domain, List<String> texts) {
         RecordSelection selection = RecordParser.select(texts);
         if (selection instanceof RecordSelection.NoRecord none) {
             return new Absent(domain, none.reason() == RecordSelection.Reason.MULTIPLE_DMARC_RECORDS

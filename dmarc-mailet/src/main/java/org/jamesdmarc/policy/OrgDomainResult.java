@@ -2,11 +2,13 @@ package org.jamesdmarc.policy;
 
 import java.util.Objects;
 
+import org.jamesdmarc.dns.DomainName;
+
 /** The Organizational Domain of a domain, or why it could not be determined. */
 public sealed interface OrgDomainResult {
 
     /** Determined: {@code domain} is the Organizational Domain. */
-    record Known(String domain) implements OrgDomainResult {
+    record Known(DomainName domain) implements OrgDomainResult {
         public Known {
             Objects.requireNonNull(domain, "domain");
         }
@@ -15,13 +17,6 @@ public sealed interface OrgDomainResult {
     /** A DNS query of the tree walk failed temporarily. */
     record TempError(String detail) implements OrgDomainResult {
         public TempError {
-            Objects.requireNonNull(detail, "detail");
-        }
-    }
-
-    /** The name is not a valid domain name. */
-    record Invalid(String detail) implements OrgDomainResult {
-        public Invalid {
             Objects.requireNonNull(detail, "detail");
         }
     }

@@ -1,12 +1,12 @@
 package org.jamesdmarc.policy;
 
-import org.jamesdmarc.dns.DomainName;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 import org.jamesdmarc.dns.DnsClient;
+import org.jamesdmarc.dns.DomainName;
 
 /**
  * Finds the DMARC Policy Record that applies to an Author Domain, and Organizational Domains, by
@@ -48,55 +48,68 @@ public final class PolicyDiscovery {
         return new DmarcRecordLookup(dns);
     }
 
-    /** Discovers the policy with a fresh lookup cache. */
+    /**
+     * Discovers the policy for an Author Domain given as text (a single label allowed, e.g. a PSD): text
+     * that is not a domain name is a PERMERROR with an {@link DiscoveryWarning.Code#INVALID_DOMAIN}
+     * warning, without any query.
+     */
     public DiscoveryResult discover(String authorDomain) {
+        return DomainName.parse(authorDomain, true)
+                .map(this::discover)
+                .orElseGet(() -> invalidAuthorDomain(mode, authorDomain));
+    }
+
+    /** The PERMERROR for Author Domain text that is not a domain name. */
+    static DiscoveryResult invalidAuthorDomain(DiscoveryMode mode, String authorDomain) {
+        String shown = authorDomain == null ? "" : authorDomain;
+        return new DiscoveryResult(DiscoveryStatus.PERMERROR, mode, Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), List.of(), 0, List.of(),
+                List.of(new DiscoveryWarning(DiscoveryWarning.Code.INVALID_DOMAIN, Optional.empty(),
+                        "not a valid domain name: \"" + RecordParser.abbreviate(shown) + "\"")));
+    }
+
+    /** Discovers the policy with a fresh lookup cache. */
+    public DiscoveryResult discover(DomainName authorDomain) {
         return discover(authorDomain, newLookup());
     }
 
     /** Discovers the policy, sharing {@code lookup}'s answers (one evaluation). */
-    public DiscoveryResult discover(String authorDomain, DmarcRecordLookup lookup) {
-        Optional<String> normalized = DomainName.normalize(authorDomain == null ? "" : authorDomain, true);
-        if (normalized.isEmpty()) {
-            String shown = authorDomain == null ? "" : authorDomain;
-            return new DiscoveryResult(DiscoveryStatus.PERMERROR, mode, shown, Optional.empty(), Optional.empty(),
-                    Optional.empty(), Optional.empty(), List.of(), 0, List.of(),
-                    List.of(new DiscoveryWarning(DiscoveryWarning.Code.INVALID_DOMAIN, shown,
-                            "not a valid domain name")));
-        }
+    public DiscoveryResult discover(DomainName authorDomain, DmarcRecordLookup lookup) {
+        Objects.requireNonNull(authorDomain, "authorDomain");
         int before = lookup.queries();
         return mode == DiscoveryMode.TREEWALK
-                ? discoverByTreeWalk(normalized.get(), lookup, before)
-                : discoverByPsl(normalized.get(), lookup, before);
+                ? discoverByTreeWalk(authorDomain, lookup, before)
+                : discoverByPsl(authorDomain, lookup, before);
     }
 
-    private DiscoveryResult discoverByTreeWalk(String author, DmarcRecordLookup lookup, int before) {
+    private DiscoveryResult discoverByTreeWalk(DomainName author, DmarcRecordLookup lookup, int before) {
         TreeWalk.Result walk = TreeWalk.walk(author, lookup);
         List<DiscoveryWarning> warnings = new ArrayList<>();
         addAbsentWarnings(walk.absent(), warnings);
         if (walk.shortened()) {
             warnings.add(new DiscoveryWarning(DiscoveryWarning.Code.NAME_SHORTENED, author,
-                    "more than 8 labels: the walk continued at _dmarc." + TreeWalk.lastLabels(author, TreeWalk.SHORTENED_LABELS)));
+                    "more than 8 labels: the walk continued at _dmarc." + author.lastLabels(TreeWalk.SHORTENED_LABELS).name()));
         }
         int lookups = lookup.queries() - before;
-        List<String> names = walk.targets().stream().map(t -> "_dmarc." + t).toList();
+        List<String> names = walk.targets().stream().map(t -> "_dmarc." + t.name()).toList();
         if (walk.tempFail().isPresent()) {
             DmarcRecordLookup.TempFail tf = walk.tempFail().get();
             warnings.add(new DiscoveryWarning(DiscoveryWarning.Code.DNS_TEMPFAIL, tf.domain(),
-                    "_dmarc." + tf.domain() + ": " + tf.detail()));
+                    "_dmarc." + tf.domain().name() + ": " + tf.detail()));
             Optional<DmarcRecordLookup.Found> own = walk.recordAt(author);
             if (own.isPresent()) {
                 // RFC 9989 §4.10.1: a record at the Author Domain is the one applied whatever lies
                 // above, so the policy is known; only the Organizational Domain (for relaxed
                 // alignment) stays unknown, and alignment checks needing it give temperror.
                 DmarcRecordLookup.Found f = own.get();
-                return new DiscoveryResult(DiscoveryStatus.FOUND, mode, author, Optional.of(author),
+                return new DiscoveryResult(DiscoveryStatus.FOUND, mode, Optional.of(author), Optional.of(author),
                         Optional.of(PolicyDomainRole.AUTHOR_DOMAIN), Optional.empty(), Optional.of(f.record()),
                         f.warnings(), lookups, names, warnings);
             }
-            return new DiscoveryResult(DiscoveryStatus.TEMPERROR, mode, author, Optional.empty(), Optional.empty(),
-                    Optional.empty(), Optional.empty(), List.of(), lookups, names, warnings);
+            return new DiscoveryResult(DiscoveryStatus.TEMPERROR, mode, Optional.of(author), Optional.empty(),
+                    Optional.empty(), Optional.empty(), Optional.empty(), List.of(), lookups, names, warnings);
         }
-        String orgDomain = walk.organizationalDomain();
+        DomainName orgDomain = walk.organizationalDomain();
         // RFC 9989 §4.10.1: the record of the Author Domain, else of its Organizational Domain,
         // else of its Public Suffix Domain.
         Optional<DmarcRecordLookup.Found> applied;
@@ -115,34 +128,35 @@ public final class PolicyDiscovery {
         }
         if (applied.isEmpty()) {
             // RFC 9989 §4.10.1: no DMARC Policy Record: the DMARC mechanism MUST NOT be applied.
-            return new DiscoveryResult(DiscoveryStatus.NONE, mode, author, Optional.empty(), Optional.empty(),
-                    Optional.of(orgDomain), Optional.empty(), List.of(), lookups, names, warnings);
+            return new DiscoveryResult(DiscoveryStatus.NONE, mode, Optional.of(author), Optional.empty(),
+                    Optional.empty(), Optional.of(orgDomain), Optional.empty(), List.of(), lookups, names, warnings);
         }
         for (DmarcRecordLookup.Found f : walk.records()) {
             if (f != applied.get()) {
                 warnings.add(new DiscoveryWarning(DiscoveryWarning.Code.INTERMEDIATE_RECORD_IGNORED, f.domain(),
-                        "record at _dmarc." + f.domain() + " is not the policy record (policy domain "
-                                + applied.get().domain() + ", organizational domain " + orgDomain + ")"));
+                        "record at _dmarc." + f.domain().name() + " is not the policy record (policy domain "
+                                + applied.get().domain().name() + ", organizational domain " + orgDomain.name() + ")"));
             }
         }
         DmarcRecordLookup.Found f = applied.get();
-        return new DiscoveryResult(DiscoveryStatus.FOUND, mode, author, Optional.of(f.domain()), Optional.of(role),
-                Optional.of(orgDomain), Optional.of(f.record()), f.warnings(), lookups, names, warnings);
+        return new DiscoveryResult(DiscoveryStatus.FOUND, mode, Optional.of(author), Optional.of(f.domain()),
+                Optional.of(role), Optional.of(orgDomain), Optional.of(f.record()), f.warnings(), lookups, names, warnings);
     }
 
-    private DiscoveryResult discoverByPsl(String author, DmarcRecordLookup lookup, int before) {
+    private DiscoveryResult discoverByPsl(DomainName author, DmarcRecordLookup lookup, int before) {
         List<DiscoveryWarning> warnings = new ArrayList<>();
         List<String> names = new ArrayList<>(2);
-        String orgDomain = pslOrganizationalDomain(author, warnings);
+        // RFC 7489 §3.2: every domain name has an Organizational Domain under the list (at worst itself).
+        DomainName orgDomain = psl.organizationalDomain(author);
         // RFC 7489 §6.6.3 step 1: query the Author Domain.
-        names.add("_dmarc." + author);
+        names.add("_dmarc." + author.name());
         DmarcRecordLookup.Outcome first = lookup.lookup(author);
         DmarcRecordLookup.Outcome outcome = first;
         if (first instanceof DmarcRecordLookup.Absent a) {
             addAbsentWarnings(List.of(a), warnings);
             if (!orgDomain.equals(author)) {
                 // RFC 7489 §6.6.3 step 3: no record, query the Organizational Domain.
-                names.add("_dmarc." + orgDomain);
+                names.add("_dmarc." + orgDomain.name());
                 outcome = lookup.lookup(orgDomain);
                 if (outcome instanceof DmarcRecordLookup.Absent a2) {
                     addAbsentWarnings(List.of(a2), warnings);
@@ -152,48 +166,33 @@ public final class PolicyDiscovery {
         int lookups = lookup.queries() - before;
         if (outcome instanceof DmarcRecordLookup.TempFail tf) {
             warnings.add(new DiscoveryWarning(DiscoveryWarning.Code.DNS_TEMPFAIL, tf.domain(),
-                    "_dmarc." + tf.domain() + ": " + tf.detail()));
-            return new DiscoveryResult(DiscoveryStatus.TEMPERROR, mode, author, Optional.empty(), Optional.empty(),
-                    Optional.of(orgDomain), Optional.empty(), List.of(), lookups, names, warnings);
+                    "_dmarc." + tf.domain().name() + ": " + tf.detail()));
+            return new DiscoveryResult(DiscoveryStatus.TEMPERROR, mode, Optional.of(author), Optional.empty(),
+                    Optional.empty(), Optional.of(orgDomain), Optional.empty(), List.of(), lookups, names, warnings);
         }
         if (outcome instanceof DmarcRecordLookup.Found f) {
             PolicyDomainRole role = f.domain().equals(author) ? PolicyDomainRole.AUTHOR_DOMAIN
                     : PolicyDomainRole.ORGANIZATIONAL_DOMAIN;
-            return new DiscoveryResult(DiscoveryStatus.FOUND, mode, author, Optional.of(f.domain()), Optional.of(role),
-                    Optional.of(orgDomain), Optional.of(f.record()), f.warnings(), lookups, names, warnings);
+            return new DiscoveryResult(DiscoveryStatus.FOUND, mode, Optional.of(author), Optional.of(f.domain()),
+                    Optional.of(role), Optional.of(orgDomain), Optional.of(f.record()), f.warnings(), lookups, names,
+                    warnings);
         }
-        return new DiscoveryResult(DiscoveryStatus.NONE, mode, author, Optional.empty(), Optional.empty(),
+        return new DiscoveryResult(DiscoveryStatus.NONE, mode, Optional.of(author), Optional.empty(), Optional.empty(),
                 Optional.of(orgDomain), Optional.empty(), List.of(), lookups, names, warnings);
-    }
-
-    private String pslOrganizationalDomain(String domain, List<DiscoveryWarning> warnings) {
-        Optional<String> org = psl.organizationalDomain(domain);
-        if (org.isEmpty()) {
-            warnings.add(new DiscoveryWarning(DiscoveryWarning.Code.NO_PUBLIC_SUFFIX, domain,
-                    "no organizational domain from the public suffix list"));
-            return domain;
-        }
-        return org.get();
     }
 
     /**
      * The Organizational Domain of any domain (an authenticated identifier or the Author Domain):
      * RFC 9989 §4.10.2 tree walk sharing {@code lookup}'s answers, or RFC 7489 §3.2 with the PSL.
      */
-    public OrgDomainResult organizationalDomain(String domain, DmarcRecordLookup lookup) {
-        Optional<String> normalized = DomainName.normalize(domain == null ? "" : domain, true);
-        if (normalized.isEmpty()) {
-            return new OrgDomainResult.Invalid("not a valid domain name: " + domain);
-        }
+    public OrgDomainResult organizationalDomain(DomainName domain, DmarcRecordLookup lookup) {
         if (mode == DiscoveryMode.PSL) {
-            return psl.organizationalDomain(normalized.get())
-                    .<OrgDomainResult>map(OrgDomainResult.Known::new)
-                    .orElseGet(() -> new OrgDomainResult.Known(normalized.get()));
+            return new OrgDomainResult.Known(psl.organizationalDomain(domain));
         }
-        TreeWalk.Result walk = TreeWalk.walk(normalized.get(), lookup);
+        TreeWalk.Result walk = TreeWalk.walk(domain, lookup);
         if (walk.tempFail().isPresent()) {
             DmarcRecordLookup.TempFail tf = walk.tempFail().get();
-            return new OrgDomainResult.TempError("_dmarc." + tf.domain() + ": " + tf.detail());
+            return new OrgDomainResult.TempError("_dmarc." + tf.domain().name() + ": " + tf.detail());
         }
         return new OrgDomainResult.Known(walk.organizationalDomain());
     }
@@ -202,9 +201,9 @@ public final class PolicyDiscovery {
         for (DmarcRecordLookup.Absent a : absent) {
             switch (a.reason()) {
                 case MULTIPLE_RECORDS -> warnings.add(new DiscoveryWarning(DiscoveryWarning.Code.MULTIPLE_RECORDS,
-                        a.domain(), "several DMARC records at _dmarc." + a.domain() + "; all discarded (RFC 9989 §4.10)"));
+                        a.domain(), "several DMARC records at _dmarc." + a.domain().name() + "; all discarded (RFC 9989 §4.10)"));
                 case MALFORMED_RECORD -> warnings.add(new DiscoveryWarning(DiscoveryWarning.Code.MALFORMED_RECORD,
-                        a.domain(), "unparseable DMARC record at _dmarc." + a.domain() + "; ignored"));
+                        a.domain(), "unparseable DMARC record at _dmarc." + a.domain().name() + "; ignored"));
                 default -> {
                 }
             }

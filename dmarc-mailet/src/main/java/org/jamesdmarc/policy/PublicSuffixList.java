@@ -15,6 +15,8 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 
+import org.jamesdmarc.dns.DomainName;
+
 /**
  * The Public Suffix List (https://publicsuffix.org/list/), used for the RFC 7489 §3.2 Organizational
  * Domain algorithm (legacy "PSL" discovery mode) and as a fallback where no DNS tree walk is wanted.
@@ -27,7 +29,7 @@ import java.util.Set;
  * Both the ICANN and the PRIVATE sections are used by default (as OpenDMARC and most DMARC
  * validators do: a PRIVATE entry such as {@code github.io} really does separate independent
  * registrants); {@link Sections#ICANN_ONLY} restricts to the ICANN section. Internationalised
- * entries are converted to A-labels so that they match normalised domain names.
+ * entries are converted to A-labels so that they match {@link DomainName}s.
  *
  * <p>Immutable and thread-safe; lookups are a handful of hash probes per label.
  */
@@ -148,7 +150,11 @@ public final class PublicSuffixList {
         return -1;
     }
 
-    /** A-label form of a rule, labels kept as written ({@code *} stays); null if unusable. */
+    /**
+     * A-label form of a rule, labels kept as written ({@code *} stays); null if unusable. Not a
+     * {@link DomainName}: rules have wildcard labels, and are read with ALLOW_UNASSIGNED (java.net.IDN
+     * knows Unicode 3.2 only).
+     */
     private static String toAscii(String rule) {
         if (rule.isEmpty() || rule.startsWith(".") || rule.endsWith(".")) {
             return null;
@@ -183,39 +189,36 @@ public final class PublicSuffixList {
     /**
      * The public suffix of {@code domain} under the prevailing rule (PSL algorithm: an exception
      * rule wins, else the matching rule with most labels, else the implicit {@code *} rule).
-     * Empty for names that cannot be normalised.
      */
-    public java.util.Optional<String> publicSuffix(String domain) {
-        String d = normalize(domain);
-        if (d == null) {
-            return java.util.Optional.empty();
-        }
-        return java.util.Optional.of(d.substring(suffixStart(d)));
+    public DomainName publicSuffix(DomainName domain) {
+        return domain.lastLabels(suffixLabels(domain));
     }
 
     /**
      * RFC 7489 §3.2: the Organizational Domain is the public suffix plus one more label. A name that
      * is itself a public suffix has no such label; it is then its own Organizational Domain (as
-     * OpenDMARC does). Empty for names that cannot be normalised.
+     * OpenDMARC does).
      */
-    public java.util.Optional<String> organizationalDomain(String domain) {
-        String d = normalize(domain);
-        if (d == null) {
-            return java.util.Optional.empty();
-        }
-        int start = suffixStart(d);
-        if (start == 0) {
-            return java.util.Optional.of(d);
-        }
-        // start - 1 is the dot before the suffix; take the label before it.
-        int prevDot = d.lastIndexOf('.', start - 2);
-        return java.util.Optional.of(d.substring(prevDot + 1));
+    public DomainName organizationalDomain(DomainName domain) {
+        int suffix = suffixLabels(domain);
+        return suffix >= domain.labelCount() ? domain : domain.lastLabels(suffix + 1);
     }
 
     /** True when {@code domain} is exactly a public suffix (including the implicit {@code *} rule). */
-    public boolean isPublicSuffix(String domain) {
-        String d = normalize(domain);
-        return d != null && suffixStart(d) == 0;
+    public boolean isPublicSuffix(DomainName domain) {
+        return suffixStart(domain.name()) == 0;
+    }
+
+    /** Number of labels of the public suffix of {@code domain}. */
+    private int suffixLabels(DomainName domain) {
+        String d = domain.name();
+        int labels = 1;
+        for (int i = suffixStart(d); i < d.length(); i++) {
+            if (d.charAt(i) == '.') {
+                labels++;
+            }
+        }
+        return labels;
     }
 
     /** Index in {@code d} where its public suffix starts. */
@@ -250,29 +253,5 @@ public final class PublicSuffixList {
             i = dot;
         }
         return best;
-    }
-
-    private static String normalize(String domain) {
-        if (domain == null) {
-            return null;
-        }
-        String d = domain.strip();
-        if (d.endsWith(".")) {
-            d = d.substring(0, d.length() - 1);
-        }
-        if (d.isEmpty() || d.startsWith(".") || d.contains("..") || d.length() > 253) {
-            return null;
-        }
-        for (int i = 0; i < d.length(); i++) {
-            if (d.charAt(i) > 0x7f) {
-                try {
-                    d = IDN.toASCII(d, IDN.ALLOW_UNASSIGNED);
-                } catch (IllegalArgumentException e) {
-                    return null;
-                }
-                break;
-            }
-        }
-        return d.toLowerCase(Locale.ROOT);
     }
 }

@@ -170,7 +170,7 @@ public final class RecordGenerator {
                 GenerationError.Kind.INVALID_FLAG, "y, n or u", new LinkedHashMap<>(), errors);
         boolean psdYes = psd.orElse(PsdFlag.UNSPECIFIED) == PsdFlag.YES;
         // A PSO publishes at a public suffix, possibly a single label such as "_dmarc.example"
-        Optional<String> domain = DomainName.normalize(request.domain(), psdYes);
+        Optional<DomainName> domain = DomainName.parse(request.domain(), psdYes);
         if (domain.isEmpty()) {
             errors.add(new GenerationError(GenerationError.Kind.INVALID_DOMAIN, "domain",
                     "not a valid domain name: \"" + RecordParser.abbreviate(String.valueOf(request.domain())) + "\""));
@@ -222,7 +222,7 @@ public final class RecordGenerator {
             return new Result.Rejected(List.of(new GenerationError(GenerationError.Kind.RECORD_TOO_LONG, "record",
                     "record longer than " + RecordParser.MAX_RECORD_LENGTH + " characters")));
         }
-        return new Result.Generated("_dmarc." + domain.orElseThrow(), text, record);
+        return new Result.Generated("_dmarc." + domain.orElseThrow().name(), text, record);
     }
 
     private static <T> Optional<T> keyword(Optional<String> word, String option, Function<String, Optional<T>> parse,

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.jamesdmarc.dns.DomainName;
+
 /**
  * RFC 9989 §4.10 DNS Tree Walk from one starting domain, and the §4.10.2 selection of the
  * Organizational Domain from the records it found. At most {@value #MAX_QUERIES} queries.
@@ -16,18 +18,18 @@ final class TreeWalk {
     static final int MAX_QUERIES = 8;
 
     /**
-     * @param start    the starting domain (normalised)
+     * @param start    the starting domain
      * @param targets  the domains whose {@code _dmarc} name was looked at, in order
      * @param records  the valid records found, longest name first
      * @param tempFail the first temporary failure, which ended the walk
      * @param shortened true when step 4 skipped labels
      * @param absent   the names that gave no record, with why (for warnings)
      */
-    record Result(String start, List<String> targets, List<DmarcRecordLookup.Found> records,
+    record Result(DomainName start, List<DomainName> targets, List<DmarcRecordLookup.Found> records,
                   Optional<DmarcRecordLookup.TempFail> tempFail, boolean shortened,
                   List<DmarcRecordLookup.Absent> absent) {
 
-        Optional<DmarcRecordLookup.Found> recordAt(String domain) {
+        Optional<DmarcRecordLookup.Found> recordAt(DomainName domain) {
             return records.stream().filter(f -> f.domain().equals(domain)).findFirst();
         }
 
@@ -46,13 +48,14 @@ final class TreeWalk {
          * Domain ("If this process does not determine the Organizational Domain, then the initial
          * target domain is the Organizational Domain").
          */
-        String organizationalDomain() {
+        DomainName organizationalDomain() {
             for (DmarcRecordLookup.Found f : records) {
                 if (f.record().psd() == PsdFlag.NO) {
                     return f.domain();
                 }
                 if (f.record().psd() == PsdFlag.YES && !f.domain().equals(start)) {
-                    return oneLabelBelow(start, f.domain());
+                    // the name one label below the PSD on the way to the start
+                    return start.lastLabels(f.domain().labelCount() + 1);
                 }
             }
             if (!records.isEmpty()) {
@@ -65,15 +68,16 @@ final class TreeWalk {
     private TreeWalk() {
     }
 
-    static Result walk(String start, DmarcRecordLookup lookup) {
-        List<String> targets = new ArrayList<>(MAX_QUERIES);
+    static Result walk(DomainName start, DmarcRecordLookup lookup) {
+        List<DomainName> targets = new ArrayList<>(MAX_QUERIES);
         List<DmarcRecordLookup.Found> records = new ArrayList<>(2);
         List<DmarcRecordLookup.Absent> absent = new ArrayList<>(MAX_QUERIES);
         boolean shortened = false;
-        String target = start;
+        Optional<DomainName> next = Optional.of(start);
         boolean first = true;
         // Never query _dmarc. at the root: the loop ends when no label is left.
-        while (target != null && targets.size() < MAX_QUERIES) {
+        while (next.isPresent() && targets.size() < MAX_QUERIES) {
+            DomainName target = next.get();
             targets.add(target);
             DmarcRecordLookup.Outcome outcome = lookup.lookup(target);
             if (outcome instanceof DmarcRecordLookup.TempFail tf) {
@@ -88,50 +92,17 @@ final class TreeWalk {
             } else if (outcome instanceof DmarcRecordLookup.Absent a) {
                 absent.add(a);
             }
-            int labels = labelCount(target);
+            int labels = target.labelCount();
             if (first && labels >= SHORTENED_LABELS + 1) {
                 // RFC 9989 §4.10 step 4: x >= 8, remove left-most labels until 7 remain.
-                target = lastLabels(target, SHORTENED_LABELS);
+                next = Optional.of(target.lastLabels(SHORTENED_LABELS));
                 shortened = labels > SHORTENED_LABELS + 1;
             } else {
                 // RFC 9989 §4.10 steps 4 (x < 8) and 7: remove the left-most label.
-                target = parent(target);
+                next = target.parent();
             }
             first = false;
         }
         return new Result(start, targets, records, Optional.empty(), shortened, absent);
-    }
-
-    static int labelCount(String domain) {
-        int n = 1;
-        for (int i = 0; i < domain.length(); i++) {
-            if (domain.charAt(i) == '.') {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    /** The parent domain, or null for a single label (the parent would be the root). */
-    static String parent(String domain) {
-        int dot = domain.indexOf('.');
-        return dot < 0 ? null : domain.substring(dot + 1);
-    }
-
-    /** The right-most {@code n} labels of {@code domain}. */
-    static String lastLabels(String domain, int n) {
-        int idx = domain.length();
-        for (int i = 0; i < n; i++) {
-            idx = domain.lastIndexOf('.', idx - 1);
-            if (idx < 0) {
-                return domain;
-            }
-        }
-        return domain.substring(idx + 1);
-    }
-
-    /** The name one label below {@code ancestor} on the way to {@code domain}. */
-    static String oneLabelBelow(String domain, String ancestor) {
-        return lastLabels(domain, labelCount(ancestor) + 1);
     }
 }

@@ -45,19 +45,19 @@ public final class Outcomes {
     public static CheckOutcome.Evaluated evaluated(DmarcResult result, Policy policy, Disposition disposition,
                                                    boolean testing, List<PolicyOverride> overrides,
                                                    String authenticationResults, List<Integer> forged) {
-        String author = "example.com";
+        DomainName author = DomainName.of("example.com");
         DiscoveryResult discovery;
         Optional<AppliedPolicy> applied;
         if (policy != null) {
             String txt = "v=DMARC1; p=" + policy.tagValue() + (testing ? "; t=y" : "");
             RecordParseResult.Parsed parsed = (RecordParseResult.Parsed) RecordParser.parse(txt);
-            discovery = new DiscoveryResult(DiscoveryStatus.FOUND, DiscoveryMode.TREEWALK, author, Optional.of(author),
+            discovery = new DiscoveryResult(DiscoveryStatus.FOUND, DiscoveryMode.TREEWALK, Optional.of(author), Optional.of(author),
                     Optional.of(PolicyDomainRole.AUTHOR_DOMAIN), Optional.of(author), Optional.of(parsed.record()),
                     parsed.warnings(), 1, List.of("_dmarc.example.com"), List.of());
             applied = Optional.of(new AppliedPolicy(AppliedPolicyTag.P, policy));
         } else {
             DiscoveryStatus status = result == DmarcResult.TEMPERROR ? DiscoveryStatus.TEMPERROR : DiscoveryStatus.NONE;
-            discovery = new DiscoveryResult(status, DiscoveryMode.TREEWALK, author, Optional.empty(), Optional.empty(),
+            discovery = new DiscoveryResult(status, DiscoveryMode.TREEWALK, Optional.of(author), Optional.empty(), Optional.empty(),
                     Optional.of(author), Optional.empty(), List.of(), 2, List.of("_dmarc.example.com", "_dmarc.com"),
                     List.of());
             applied = Optional.empty();
@@ -65,7 +65,7 @@ public final class Outcomes {
         SpfOutcome spf = new SpfOutcome(SpfResult.PASS, DomainName.of("bounce.example.net"), SpfScope.MFROM);
         DkimResult dkimResult = result == DmarcResult.PASS ? DkimResult.PASS : DkimResult.FAIL;
         DkimOutcome dkim = new DkimOutcome(dkimResult, DomainName.of("example.com"), "sel", dkimResult == DkimResult.PASS ? "" : "body hash mismatch");
-        DmarcEvaluation evaluation = new DmarcEvaluation(result, author,
+        DmarcEvaluation evaluation = new DmarcEvaluation(result, Optional.of(author),
                 policy == null ? Optional.empty() : Optional.of(author), Optional.of(author), applied, disposition, testing,
                 overrides,
                 new SpfAlignment(spf, AlignmentMode.RELAXED, AlignmentStatus.NOT_ALIGNED),

@@ -68,8 +68,8 @@ class DiscoveryPropertyTest {
         assertThat(d.queriedNames()).allSatisfy(q -> assertThat(author).endsWith(q.substring("_dmarc.".length())));
         // Two walks (Author Domain, DKIM identifier) of at most 8 queries each, plus one existence check.
         assertThat(e.dnsLookups()).isLessThanOrEqualTo(17);
-        d.organizationalDomain().ifPresent(org -> assertThat(DomainName.isAtOrBelow(author, org)).isTrue());
-        d.policyDomain().ifPresent(pd -> assertThat(DomainName.isAtOrBelow(author, pd)).isTrue());
+        d.organizationalDomain().ifPresent(org -> assertThat(DomainName.of(author).isAtOrBelow(org)).isTrue());
+        d.policyDomain().ifPresent(pd -> assertThat(DomainName.of(author).isAtOrBelow(pd)).isTrue());
         // A DNS failure never leads to reject.
         if (e.result() == DmarcResult.TEMPERROR || e.result() == DmarcResult.NONE) {
             assertThat(e.disposition()).isEqualTo(Disposition.NONE);

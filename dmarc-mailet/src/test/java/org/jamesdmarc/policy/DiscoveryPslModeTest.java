@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Optional;
 
+import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.dns.testing.InMemoryDnsClient;
 import org.junit.jupiter.api.Test;
 
@@ -22,8 +23,8 @@ class DiscoveryPslModeTest {
         dns.dmarc("example.com", "v=DMARC1; p=reject");
         DiscoveryResult r = discovery(DiscoveryMode.PSL).discover("mail.example.com");
         assertThat(r.status()).isEqualTo(DiscoveryStatus.FOUND);
-        assertThat(r.policyDomain()).contains("mail.example.com");
-        assertThat(r.organizationalDomain()).contains("example.com");
+        assertThat(r.policyDomain()).contains(DomainName.of("mail.example.com"));
+        assertThat(r.organizationalDomain()).contains(DomainName.of("example.com"));
         assertThat(dns.txtQueries()).containsExactly("_dmarc.mail.example.com");
         assertThat(r.dnsLookups()).isEqualTo(1);
     }
@@ -32,7 +33,7 @@ class DiscoveryPslModeTest {
     void then_the_organizational_domain_from_the_list_with_no_walk() {
         dns.dmarc("example.co.uk", "v=DMARC1; p=reject");
         DiscoveryResult r = discovery(DiscoveryMode.PSL).discover("a.b.c.example.co.uk");
-        assertThat(r.policyDomain()).contains("example.co.uk");
+        assertThat(r.policyDomain()).contains(DomainName.of("example.co.uk"));
         assertThat(r.policyDomainRole()).contains(PolicyDomainRole.ORGANIZATIONAL_DOMAIN);
         assertThat(dns.txtQueries()).containsExactly("_dmarc.a.b.c.example.co.uk", "_dmarc.example.co.uk");
     }
@@ -56,7 +57,7 @@ class DiscoveryPslModeTest {
         dns.dmarc("mail.example.com", "v=DMARC1; p=none", "v=DMARC1; p=none");
         dns.dmarc("example.com", "v=DMARC1; p=reject");
         DiscoveryResult r = discovery(DiscoveryMode.PSL).discover("mail.example.com");
-        assertThat(r.policyDomain()).contains("example.com");
+        assertThat(r.policyDomain()).contains(DomainName.of("example.com"));
     }
 
     @Test
@@ -68,12 +69,12 @@ class DiscoveryPslModeTest {
 
         DiscoveryResult walk = discovery(DiscoveryMode.TREEWALK).discover("www.alice.github.io");
         assertThat(walk.status()).isEqualTo(DiscoveryStatus.FOUND);
-        assertThat(walk.organizationalDomain()).contains("github.io");
-        assertThat(walk.policyDomain()).contains("github.io");
+        assertThat(walk.organizationalDomain()).contains(DomainName.of("github.io"));
+        assertThat(walk.policyDomain()).contains(DomainName.of("github.io"));
 
         DiscoveryResult psl = discovery(DiscoveryMode.PSL).discover("www.alice.github.io");
         assertThat(psl.status()).isEqualTo(DiscoveryStatus.NONE);
-        assertThat(psl.organizationalDomain()).contains("alice.github.io");
+        assertThat(psl.organizationalDomain()).contains(DomainName.of("alice.github.io"));
     }
 
     @Test
@@ -83,7 +84,7 @@ class DiscoveryPslModeTest {
         dns.dmarc("dept.example.com", "v=DMARC1; p=quarantine");
         PolicyDiscovery d = new PolicyDiscovery(dns, DiscoveryMode.PSL, Optional.of(custom));
         DiscoveryResult r = d.discover("mail.dept.example.com");
-        assertThat(r.organizationalDomain()).contains("dept.example.com");
-        assertThat(r.policyDomain()).contains("dept.example.com");
+        assertThat(r.organizationalDomain()).contains(DomainName.of("dept.example.com"));
+        assertThat(r.policyDomain()).contains(DomainName.of("dept.example.com"));
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 import org.jamesdmarc.dns.DnsStatus;
+import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.dns.testing.InMemoryDnsClient;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Type;
@@ -21,9 +22,9 @@ class DiscoveryTreeWalkTest {
 
     private String orgDomain(String domain) {
         PolicyDiscovery d = discovery();
-        OrgDomainResult r = d.organizationalDomain(domain, d.newLookup());
+        OrgDomainResult r = d.organizationalDomain(DomainName.of(domain), d.newLookup());
         assertThat(r).isInstanceOf(OrgDomainResult.Known.class);
-        return ((OrgDomainResult.Known) r).domain();
+        return ((OrgDomainResult.Known) r).domain().name();
     }
 
     @Test
@@ -43,7 +44,7 @@ class DiscoveryTreeWalkTest {
         assertThat(r.queriedNames()).isEqualTo(expected);
         assertThat(r.dnsLookups()).isEqualTo(8);
         assertThat(r.status()).isEqualTo(DiscoveryStatus.NONE);
-        assertThat(r.organizationalDomain()).contains("a.b.c.d.e.f.g.h.i.j.mail.example.com");
+        assertThat(r.organizationalDomain()).contains(DomainName.of("a.b.c.d.e.f.g.h.i.j.mail.example.com"));
         assertThat(r.warnings()).extracting(DiscoveryWarning::code).contains(DiscoveryWarning.Code.NAME_SHORTENED);
     }
 
@@ -57,7 +58,7 @@ class DiscoveryTreeWalkTest {
         DiscoveryResult r = discovery().discover("mail.example.com");
 
         assertThat(r.status()).isEqualTo(DiscoveryStatus.FOUND);
-        assertThat(r.policyDomain()).contains("example.com");
+        assertThat(r.policyDomain()).contains(DomainName.of("example.com"));
         assertThat(r.record().orElseThrow().policy()).isEqualTo(Policy.NONE);
     }
 
@@ -71,9 +72,9 @@ class DiscoveryTreeWalkTest {
         // "query _dmarc.example.com and _dmarc.com"
         assertThat(dns.txtQueries()).containsExactly("_dmarc.example.com", "_dmarc.com");
         assertThat(r.status()).isEqualTo(DiscoveryStatus.FOUND);
-        assertThat(r.policyDomain()).contains("example.com");
+        assertThat(r.policyDomain()).contains(DomainName.of("example.com"));
         assertThat(r.policyDomainRole()).contains(PolicyDomainRole.AUTHOR_DOMAIN);
-        assertThat(r.organizationalDomain()).contains("example.com");
+        assertThat(r.organizationalDomain()).contains(DomainName.of("example.com"));
         assertThat(r.record().orElseThrow().policy()).isEqualTo(Policy.REJECT);
         // DKIM identifier signing.example.com: both have records, example.com has fewest labels.
         dns.clearLog();
@@ -99,9 +100,9 @@ class DiscoveryTreeWalkTest {
                 "_dmarc.com");
         assertThat(r.status()).isEqualTo(DiscoveryStatus.FOUND);
         // "the policy domain is the highest element in the DNS tree with a DMARC Policy Record"
-        assertThat(r.policyDomain()).contains("example.com");
+        assertThat(r.policyDomain()).contains(DomainName.of("example.com"));
         assertThat(r.policyDomainRole()).contains(PolicyDomainRole.ORGANIZATIONAL_DOMAIN);
-        assertThat(r.organizationalDomain()).contains("example.com");
+        assertThat(r.organizationalDomain()).contains(DomainName.of("example.com"));
         assertThat(orgDomain("signing.example.com")).isEqualTo("example.com");
     }
 
@@ -113,8 +114,8 @@ class DiscoveryTreeWalkTest {
         DiscoveryResult r = discovery().discover("giant.bank.example");
         // Walk finds giant.bank.example then bank.example and stops (psd=y): _dmarc.example not queried.
         assertThat(dns.txtQueries()).containsExactly("_dmarc.giant.bank.example", "_dmarc.bank.example");
-        assertThat(r.organizationalDomain()).contains("giant.bank.example");
-        assertThat(r.policyDomain()).contains("giant.bank.example");
+        assertThat(r.organizationalDomain()).contains(DomainName.of("giant.bank.example"));
+        assertThat(r.policyDomain()).contains(DomainName.of("giant.bank.example"));
         assertThat(r.record().orElseThrow().policy()).isEqualTo(Policy.QUARANTINE);
 
         assertThat(orgDomain("mail.giant.bank.example")).isEqualTo("giant.bank.example");
@@ -128,8 +129,8 @@ class DiscoveryTreeWalkTest {
         DiscoveryResult r = discovery().discover("mail.mega.bank.example");
 
         assertThat(r.status()).isEqualTo(DiscoveryStatus.FOUND);
-        assertThat(r.organizationalDomain()).contains("mega.bank.example");
-        assertThat(r.policyDomain()).contains("bank.example");
+        assertThat(r.organizationalDomain()).contains(DomainName.of("mega.bank.example"));
+        assertThat(r.policyDomain()).contains(DomainName.of("bank.example"));
         assertThat(r.policyDomainRole()).contains(PolicyDomainRole.PUBLIC_SUFFIX_DOMAIN);
     }
 
@@ -152,7 +153,7 @@ class DiscoveryTreeWalkTest {
 
         dns.clearLog();
         DiscoveryResult r = discovery().discover("a.mail.example.com");
-        assertThat(r.policyDomain()).contains("mail.example.com");
+        assertThat(r.policyDomain()).contains(DomainName.of("mail.example.com"));
         assertThat(r.record().orElseThrow().policy()).isEqualTo(Policy.NONE);
     }
 
@@ -167,7 +168,7 @@ class DiscoveryTreeWalkTest {
         dns.dmarc("bank.example", "v=DMARC1; p=reject; psd=y");
         DiscoveryResult r = discovery().discover("bank.example");
         assertThat(dns.txtQueries()).containsExactly("_dmarc.bank.example");
-        assertThat(r.organizationalDomain()).contains("bank.example");
+        assertThat(r.organizationalDomain()).contains(DomainName.of("bank.example"));
         assertThat(r.policyDomainRole()).contains(PolicyDomainRole.AUTHOR_DOMAIN);
     }
 
@@ -176,8 +177,8 @@ class DiscoveryTreeWalkTest {
         dns.dmarc("example.com", "v=DMARC1; p=reject; psd=u");
         dns.dmarc("com", "v=DMARC1; p=none; psd=y");
         DiscoveryResult r = discovery().discover("mail.example.com");
-        assertThat(r.organizationalDomain()).contains("example.com");
-        assertThat(r.policyDomain()).contains("example.com");
+        assertThat(r.organizationalDomain()).contains(DomainName.of("example.com"));
+        assertThat(r.policyDomain()).contains(DomainName.of("example.com"));
         assertThat(r.record().orElseThrow().policy()).isEqualTo(Policy.REJECT);
         assertThat(r.warnings()).extracting(DiscoveryWarning::code)
                 .contains(DiscoveryWarning.Code.INTERMEDIATE_RECORD_IGNORED);
@@ -203,9 +204,9 @@ class DiscoveryTreeWalkTest {
         dns.dmarc("mail.example.com", "v=DMARC1; p=none");
         dns.dmarc("example.com", "v=DMARC1; p=reject");
         DiscoveryResult r = discovery().discover("mail.example.com");
-        assertThat(r.policyDomain()).contains("mail.example.com");
+        assertThat(r.policyDomain()).contains(DomainName.of("mail.example.com"));
         assertThat(r.policyDomainRole()).contains(PolicyDomainRole.AUTHOR_DOMAIN);
-        assertThat(r.organizationalDomain()).contains("example.com");
+        assertThat(r.organizationalDomain()).contains(DomainName.of("example.com"));
     }
 
     @Test
@@ -213,7 +214,7 @@ class DiscoveryTreeWalkTest {
         dns.dmarc("mail.example.com", "v=DMARC1; p=none", "v=DMARC1; p=reject");
         dns.dmarc("example.com", "v=DMARC1; p=quarantine");
         DiscoveryResult r = discovery().discover("mail.example.com");
-        assertThat(r.policyDomain()).contains("example.com");
+        assertThat(r.policyDomain()).contains(DomainName.of("example.com"));
         assertThat(r.record().orElseThrow().policy()).isEqualTo(Policy.QUARANTINE);
         assertThat(r.warnings()).extracting(DiscoveryWarning::code).contains(DiscoveryWarning.Code.MULTIPLE_RECORDS);
     }
@@ -284,7 +285,7 @@ class DiscoveryTreeWalkTest {
         dns.dmarcTempFail("example.com");
         DiscoveryResult r = discovery().discover("mail.example.com");
         assertThat(r.status()).isEqualTo(DiscoveryStatus.FOUND);
-        assertThat(r.policyDomain()).contains("mail.example.com");
+        assertThat(r.policyDomain()).contains(DomainName.of("mail.example.com"));
         assertThat(r.organizationalDomain()).isEmpty();
         assertThat(r.warnings()).extracting(DiscoveryWarning::code).contains(DiscoveryWarning.Code.DNS_TEMPFAIL);
         assertThat(dns.txtQueries()).containsExactly("_dmarc.mail.example.com", "_dmarc.example.com");
@@ -316,7 +317,7 @@ class DiscoveryTreeWalkTest {
     void author_domain_is_normalised() {
         dns.dmarc("example.com", "v=DMARC1; p=reject");
         DiscoveryResult r = discovery().discover("Example.COM.");
-        assertThat(r.authorDomain()).isEqualTo("example.com");
+        assertThat(r.authorDomain()).contains(DomainName.of("example.com"));
         assertThat(r.status()).isEqualTo(DiscoveryStatus.FOUND);
     }
 
@@ -325,9 +326,9 @@ class DiscoveryTreeWalkTest {
         dns.dmarc("example.com", "v=DMARC1; p=reject");
         PolicyDiscovery d = discovery();
         DmarcRecordLookup lookup = d.newLookup();
-        d.discover("example.com", lookup);
-        d.organizationalDomain("a.example.com", lookup);
-        d.organizationalDomain("b.example.com", lookup);
+        d.discover(DomainName.of("example.com"), lookup);
+        d.organizationalDomain(DomainName.of("a.example.com"), lookup);
+        d.organizationalDomain(DomainName.of("b.example.com"), lookup);
         assertThat(lookup.queries()).isEqualTo(4);
         assertThat(dns.txtQueries()).containsExactly("_dmarc.example.com", "_dmarc.com", "_dmarc.a.example.com",
                 "_dmarc.b.example.com");

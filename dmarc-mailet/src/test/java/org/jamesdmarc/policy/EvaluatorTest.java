@@ -51,8 +51,8 @@ class EvaluatorTest {
         assertThat(e.dkim().get(0).alignedPass()).isTrue();
         assertThat(e.spf().alignedPass()).isFalse();
         assertThat(e.appliedPolicy()).contains(new AppliedPolicy(AppliedPolicyTag.P, Policy.REJECT));
-        assertThat(e.policyDomain()).contains("example.com");
-        assertThat(e.organizationalDomain()).contains("example.com");
+        assertThat(e.policyDomain()).contains(DomainName.of("example.com"));
+        assertThat(e.organizationalDomain()).contains(DomainName.of("example.com"));
     }
 
     @Test
@@ -267,8 +267,8 @@ class EvaluatorTest {
         dns.dmarc("bank.example", "v=DMARC1; p=none; psd=y; np=reject");
         dns.existence("fake.bank.example", DomainExistence.NON_EXISTENT);
         DmarcEvaluation e = evaluator().evaluate("fake.bank.example", SPF_NONE, List.of());
-        assertThat(e.policyDomain()).contains("bank.example");
-        assertThat(e.organizationalDomain()).contains("fake.bank.example");
+        assertThat(e.policyDomain()).contains(DomainName.of("bank.example"));
+        assertThat(e.organizationalDomain()).contains(DomainName.of("fake.bank.example"));
         assertThat(e.appliedPolicy()).contains(new AppliedPolicy(AppliedPolicyTag.NP, Policy.REJECT));
         assertThat(e.disposition()).isEqualTo(Disposition.REJECT);
     }
@@ -421,7 +421,7 @@ class EvaluatorTest {
         assertThat(e.result()).isEqualTo(DmarcResult.PASS);
         assertThat(e.spf().alignment()).isEqualTo(AlignmentStatus.ALIGNED);
         assertThat(e.dkim().get(0).alignment()).isEqualTo(AlignmentStatus.ALIGNED);
-        assertThat(e.policyDomain()).contains("example.com");
+        assertThat(e.policyDomain()).contains(DomainName.of("example.com"));
         // 8 queries for the Author Domain walk; the SPF domain example.com is answered from the
         // cache; signing.example.com adds one (its parents are cached).
         assertThat(e.dnsLookups()).isEqualTo(9);

@@ -62,13 +62,14 @@ class IdentifierAlignmentTest {
         InMemoryDnsClient dns = new InMemoryDnsClient();
         PolicyDiscovery discovery = new PolicyDiscovery(dns, DiscoveryMode.TREEWALK, Optional.empty());
         Alignment alignment = new Alignment(discovery, discovery.newLookup());
-        assertThat(alignment.of(new AuthenticatedIdentifier(Authentication.PASS, "example.com"), "example.com",
+        DomainName example = DomainName.of("example.com");
+        assertThat(alignment.of(new AuthenticatedIdentifier(Authentication.PASS, Optional.of(example)), example,
                 AlignmentMode.STRICT)).isEqualTo(AlignmentStatus.ALIGNED);
-        assertThat(alignment.of(new AuthenticatedIdentifier(Authentication.TEMPERROR, "example.com"), "example.com",
+        assertThat(alignment.of(new AuthenticatedIdentifier(Authentication.TEMPERROR, Optional.of(example)), example,
                 AlignmentMode.STRICT)).isEqualTo(AlignmentStatus.ALIGNED);
-        assertThat(alignment.of(new AuthenticatedIdentifier(Authentication.OTHER, "example.com"), "example.com",
+        assertThat(alignment.of(new AuthenticatedIdentifier(Authentication.OTHER, Optional.of(example)), example,
                 AlignmentMode.STRICT)).isEqualTo(AlignmentStatus.NOT_CHECKED);
-        assertThat(alignment.of(new AuthenticatedIdentifier(Authentication.PASS, ""), "example.com",
+        assertThat(alignment.of(new AuthenticatedIdentifier(Authentication.PASS, Optional.empty()), example,
                 AlignmentMode.STRICT)).isEqualTo(AlignmentStatus.NOT_CHECKED);
     }
 }

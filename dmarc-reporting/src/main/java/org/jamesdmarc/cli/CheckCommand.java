@@ -16,12 +16,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jamesdmarc.dns.DnsClient;
 import org.jamesdmarc.dns.DnsSettings;
 import org.jamesdmarc.dns.DnsjavaClient;
+import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.policy.DiscoveryMode;
 import org.jamesdmarc.policy.DiscoveryResult;
 import org.jamesdmarc.policy.DiscoveryWarning;
 import org.jamesdmarc.policy.DmarcRecord;
 import org.jamesdmarc.policy.DmarcRecordLookup;
-import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.policy.OrgDomainResult;
 import org.jamesdmarc.policy.PolicyDiscovery;
 import org.jamesdmarc.policy.RecordWarning;
@@ -77,7 +77,7 @@ final class CheckCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
 
         // A single label is allowed: a public suffix operator's domain (psd=y) can be checked too.
-        Optional<String> author = DomainName.normalize(domain, true);
+        Optional<DomainName> author = DomainName.parse(domain, true);
         if (author.isEmpty()) {
             return invalid(err, "not a valid domain name: '" + domain + "'");
         }
@@ -142,7 +142,7 @@ final class CheckCommand implements Callable<Integer> {
      *
      * @param verification present for an {@link Scope#EXTERNAL} destination only
      */
-    record Destination(String tag, ReportUri uri, Optional<String> host, Scope scope,
+    record Destination(String tag, ReportUri uri, Optional<DomainName> host, Scope scope,
                        Optional<Verification> verification, Optional<String> warning) {
     }
 
@@ -153,14 +153,14 @@ final class CheckCommand implements Callable<Integer> {
      */
     private static List<Destination> checkDestinations(DmarcRecord record, DiscoveryResult result,
             PolicyDiscovery discovery, DmarcRecordLookup lookup, DnsClient client) {
-        String policyDomain = result.policyDomain().orElseThrow();
-        Optional<String> policyOrg = orgDomain(discovery, lookup, policyDomain);
+        DomainName policyDomain = result.policyDomain().orElseThrow();
+        Optional<DomainName> policyOrg = orgDomain(discovery, lookup, policyDomain);
         ExternalDestinationVerifier verifier = new ExternalDestinationVerifier(client);
-        Map<String, Optional<Verification>> byHost = new HashMap<>();
+        Map<DomainName, Optional<Verification>> byHost = new HashMap<>();
         List<Destination> out = new ArrayList<>();
         for (String tag : List.of("rua", "ruf")) {
             for (ReportUri uri : tag.equals("rua") ? record.rua() : record.ruf()) {
-                Optional<String> host = uri.mailtoDomain().flatMap(h -> DomainName.normalize(h, true));
+                Optional<DomainName> host = uri.mailtoDomain().flatMap(h -> DomainName.parse(h, true));
                 if (host.isEmpty()) {
                     out.add(new Destination(tag, uri, host, Scope.NO_HOST, Optional.empty(), Optional.of(
                             tag + " destination " + uri + " has no domain to check; receivers may ignore it")));
@@ -173,7 +173,7 @@ final class CheckCommand implements Callable<Integer> {
                     continue;
                 }
                 Optional<Verification> v = byHost.computeIfAbsent(host.get(), h -> {
-                    Optional<String> hostOrg = orgDomain(discovery, lookup, h);
+                    Optional<DomainName> hostOrg = orgDomain(discovery, lookup, h);
                     // Unknown Organizational Domains (DNS trouble) are treated as different: verify.
                     boolean external = policyOrg.isEmpty() || hostOrg.isEmpty() || !policyOrg.equals(hostOrg);
                     return external ? Optional.of(verifier.verify(policyDomain, h)) : Optional.empty();
@@ -189,10 +189,10 @@ final class CheckCommand implements Callable<Integer> {
         return out;
     }
 
-    private static Optional<String> destinationWarning(String tag, ReportUri uri, String policyDomain,
+    private static Optional<String> destinationWarning(String tag, ReportUri uri, DomainName policyDomain,
             Verification v) {
         if (v instanceof Verification.NotAuthorized n) {
-            return Optional.of(tag + " destination " + uri + " is outside " + policyDomain
+            return Optional.of(tag + " destination " + uri + " is outside " + policyDomain.name()
                     + " and has not authorized reports: " + n.reason() + " at " + n.verificationName()
                     + " (RFC 9990); receivers will not send reports there");
         } else if (v instanceof Verification.OverrideToOtherHost o) {
@@ -205,17 +205,18 @@ final class CheckCommand implements Callable<Integer> {
         return Optional.empty();
     }
 
-    private static Optional<String> orgDomain(PolicyDiscovery discovery, DmarcRecordLookup lookup, String domain) {
+    private static Optional<DomainName> orgDomain(PolicyDiscovery discovery, DmarcRecordLookup lookup,
+            DomainName domain) {
         return discovery.organizationalDomain(domain, lookup) instanceof OrgDomainResult.Known k
                 ? Optional.of(k.domain()) : Optional.empty();
     }
 
     static ObjectNode toJson(DiscoveryResult result, List<Destination> destinations, List<String> warnings) {
         ObjectNode o = Json.object();
-        o.put("domain", result.authorDomain());
-        o.put("policyDomain", result.policyDomain().orElse(null));
+        o.put("domain", result.authorDomain().map(DomainName::name).orElse(null));
+        o.put("policyDomain", result.policyDomain().map(DomainName::name).orElse(null));
         o.put("policyDomainRole", result.policyDomainRole().map(r -> r.name().toLowerCase(Locale.ROOT)).orElse(null));
-        o.put("organizationalDomain", result.organizationalDomain().orElse(null));
+        o.put("organizationalDomain", result.organizationalDomain().map(DomainName::name).orElse(null));
         o.put("discovery", result.mode().name().toLowerCase(Locale.ROOT));
         o.put("lookups", result.dnsLookups());
         o.put("result", result.status().name().toLowerCase(Locale.ROOT));
@@ -229,7 +230,7 @@ final class CheckCommand implements Callable<Integer> {
             ObjectNode x = ds.addObject();
             x.put("tag", d.tag());
             x.put("uri", d.uri().toString());
-            x.put("host", d.host().orElse(null));
+            x.put("host", d.host().map(DomainName::name).orElse(null));
             switch (d.scope()) {
                 case INTERNAL -> x.put("external", false);
                 case EXTERNAL -> x.put("external", true);
@@ -257,7 +258,7 @@ final class CheckCommand implements Callable<Integer> {
 
     private static void printHuman(PrintWriter out, DiscoveryResult result, List<Destination> destinations,
             List<String> warnings) {
-        out.println("Domain:                " + result.authorDomain());
+        out.println("Domain:                " + result.authorDomain().map(DomainName::name).orElse(""));
         out.println("Discovery:             " + (result.mode() == DiscoveryMode.PSL
                 ? "public suffix list (RFC 7489)" : "DNS tree walk (RFC 9989)")
                 + ", " + result.dnsLookups() + " DNS lookup" + (result.dnsLookups() == 1 ? "" : "s"));
@@ -268,10 +269,10 @@ final class CheckCommand implements Callable<Integer> {
                     case TEMPERROR -> " (temporary DNS failure; try again later)";
                     case PERMERROR -> "";
                 });
-        result.policyDomain().ifPresent(p -> out.println("Policy domain:         " + p
+        result.policyDomain().ifPresent(p -> out.println("Policy domain:         " + p.name()
                 + result.policyDomainRole().map(r -> " (" + r.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ")")
                         .orElse("")));
-        result.organizationalDomain().ifPresent(d -> out.println("Organizational domain: " + d));
+        result.organizationalDomain().ifPresent(d -> out.println("Organizational domain: " + d.name()));
         result.record().ifPresent(r -> {
             out.println("Record:");
             RecordParseCommand.printTags(out, r.tags());

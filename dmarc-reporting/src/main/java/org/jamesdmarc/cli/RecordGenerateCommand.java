@@ -147,26 +147,29 @@ final class RecordGenerateCommand implements Callable<Integer> {
      */
     private List<String> externalDestinationNotes(List<ReportUri> ruaUris, List<ReportUri> rufUris) {
         List<String> notes = new ArrayList<>();
-        Optional<String> policyDomain = domain == null ? Optional.empty() : DomainName.normalize(domain, true);
+        Optional<DomainName> policyDomain = DomainName.parse(domain, true);
         addNotes("rua", ruaUris, policyDomain, notes);
         addNotes("ruf", rufUris, policyDomain, notes);
         return notes;
     }
 
-    private static void addNotes(String tag, List<ReportUri> uris, Optional<String> policyDomain, List<String> notes) {
+    private static void addNotes(String tag, List<ReportUri> uris, Optional<DomainName> policyDomain,
+            List<String> notes) {
         for (ReportUri uri : uris) {
-            Optional<String> dest = uri.mailtoDomain().flatMap(DomainName::normalize);
+            Optional<DomainName> dest = uri.mailtoDomain().flatMap(DomainName::parse);
             if (dest.isEmpty()) {
                 continue;
             }
             if (policyDomain.isEmpty()) {
-                notes.add(tag + " " + uri + ": if " + dest.get() + " is outside your domain, it must publish "
-                        + "a TXT record \"v=DMARC1\" at <your-domain>._report._dmarc." + dest.get() + " (RFC 9990)");
-            } else if (!DomainName.isAtOrBelow(dest.get(), policyDomain.get())
-                    && !DomainName.isAtOrBelow(policyDomain.get(), dest.get())) {
-                notes.add(tag + " " + uri + ": " + dest.get() + " is outside " + policyDomain.get()
+                String d = dest.get().name();
+                notes.add(tag + " " + uri + ": if " + d + " is outside your domain, it must publish "
+                        + "a TXT record \"v=DMARC1\" at <your-domain>._report._dmarc." + d + " (RFC 9990)");
+            } else if (!dest.get().isAtOrBelow(policyDomain.get()) && !policyDomain.get().isAtOrBelow(dest.get())) {
+                String d = dest.get().name();
+                String p = policyDomain.get().name();
+                notes.add(tag + " " + uri + ": " + d + " is outside " + p
                         + "; unless both share an Organizational Domain, it must publish a TXT record \"v=DMARC1\" at "
-                        + policyDomain.get() + "._report._dmarc." + dest.get() + " (RFC 9990)");
+                        + p + "._report._dmarc." + d + " (RFC 9990)");
             }
         }
     }

@@ -7,8 +7,8 @@ import java.util.Optional;
 
 import org.jamesdmarc.dns.DnsClient;
 import org.jamesdmarc.dns.DnsStatus;
-import org.jamesdmarc.dns.TxtAnswer;
 import org.jamesdmarc.dns.DomainName;
+import org.jamesdmarc.dns.TxtAnswer;
 import org.jamesdmarc.policy.RecordParseResult;
 import org.jamesdmarc.policy.RecordParser;
 import org.jamesdmarc.policy.ReportUri;
@@ -20,10 +20,6 @@ import org.jamesdmarc.policy.ReportUri;
  * Deciding whether a destination is external (Organizational Domain comparison) is the caller's job.
  */
 public final class ExternalDestinationVerifier {
-
-    /** RFC 1035 §2.3.4: at most 255 octets on the wire, i.e. 253 characters in text without the root dot. */
-    static final int MAX_NAME_LENGTH = 253;
-    static final int MAX_LABEL_LENGTH = 63;
 
     private final DnsClient dns;
 
@@ -107,22 +103,20 @@ public final class ExternalDestinationVerifier {
         }
     }
 
-    /** The name RFC 9990 steps 1–3 build: {@code <policyDomain>._report._dmarc.<destinationHost>}. */
-    public static String verificationName(String policyDomain, String destinationHost) {
-        return policyDomain + "._report._dmarc." + destinationHost;
+    /**
+     * The name RFC 9990 steps 1–3 build: {@code <policyDomain>._report._dmarc.<destinationHost>}, the policy
+     * domain as A-labels (step 3). A DNS query name, not a host name ({@code _report}, {@code _dmarc}).
+     */
+    public static String verificationName(DomainName policyDomain, DomainName destinationHost) {
+        return policyDomain.name() + "._report._dmarc." + destinationHost.name();
     }
 
-    /**
-     * Verifies that {@code destinationHost} accepts reports about {@code policyDomain} (both normalised
-     * A-labels, e.g. from {@link DomainName#normalize}).
-     */
-    public Verification verify(String policyDomain, String destinationHost) {
-        // RFC 9990 step 3: the policy domain as an A-label.
-        String p = DomainName.normalize(policyDomain, true).orElse(policyDomain);
-        String d = DomainName.normalize(destinationHost, true).orElse(destinationHost);
-        String name = verificationName(p, d);
-        // RFC 9990 step 4: a name beyond DNS limits cannot give a positive determination.
-        if (!fitsDns(name)) {
+    /** Verifies that {@code destinationHost} accepts reports about {@code policyDomain}. */
+    public Verification verify(DomainName policyDomain, DomainName destinationHost) {
+        String name = verificationName(policyDomain, destinationHost);
+        // RFC 9990 step 4: a name beyond DNS limits cannot give a positive determination. Every label is
+        // within limits already (both are DomainNames); only the whole name can be too long.
+        if (name.length() > DomainName.MAX_LENGTH) {
             return new Verification.NotAuthorized(name, "the name is longer than DNS allows");
         }
         TxtAnswer answer = dns.txt(name);
@@ -149,23 +143,11 @@ public final class ExternalDestinationVerifier {
         // RFC 9990 step 9: a rua in the authorization record overrides, but only to the same host.
         List<ReportUri> override = valid.get(0).record().rua();
         for (ReportUri uri : override) {
-            Optional<String> host = uri.mailtoDomain().flatMap(h -> DomainName.normalize(h, true));
-            if (host.isEmpty() || !host.get().equals(d)) {
+            Optional<DomainName> host = uri.mailtoDomain().flatMap(h -> DomainName.parse(h, true));
+            if (host.isEmpty() || !host.get().equals(destinationHost)) {
                 return new Verification.OverrideToOtherHost(name, override);
             }
         }
         return new Verification.Authorized(name, override);
-    }
-
-    static boolean fitsDns(String name) {
-        if (name.length() > MAX_NAME_LENGTH) {
-            return false;
-        }
-        for (String label : name.split("\\.", -1)) {
-            if (label.isEmpty() || label.length() > MAX_LABEL_LENGTH) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.jamesdmarc.dns.DnsClient;
 import org.jamesdmarc.dns.DnsStatus;
+import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.dns.testing.InMemoryDnsClient;
 import org.jamesdmarc.reporting.ExternalDestinationVerifier.Verification;
 import org.junit.jupiter.api.Test;
@@ -21,13 +22,13 @@ class ExternalDestinationVerifierTest {
 
     @Test
     void buildsTheRfc9990Name() {
-        assertThat(ExternalDestinationVerifier.verificationName("blue.example.com", "red.example.net")).isEqualTo(NAME);
+        assertThat(ExternalDestinationVerifier.verificationName(DomainName.of("blue.example.com"), DomainName.of("red.example.net"))).isEqualTo(NAME);
     }
 
     @Test
     void aDmarc1RecordAuthorizes() {
         Verification v = new ExternalDestinationVerifier(dns(NAME, DnsStatus.FOUND, "v=DMARC1"))
-                .verify("Blue.Example.com", "red.example.net.");
+                .verify(DomainName.of("Blue.Example.com"), DomainName.of("red.example.net."));
         assertThat(v).isInstanceOf(Verification.Authorized.class);
         assertThat(v.verificationName()).isEqualTo(NAME);
         assertThat(((Verification.Authorized) v).overrideRua()).isEmpty();
@@ -36,15 +37,15 @@ class ExternalDestinationVerifierTest {
     @Test
     void otherTxtRecordsDoNotAuthorize() {
         Verification v = new ExternalDestinationVerifier(dns(NAME, DnsStatus.FOUND, "v=spf1 -all", "hello"))
-                .verify("blue.example.com", "red.example.net");
+                .verify(DomainName.of("blue.example.com"), DomainName.of("red.example.net"));
         assertThat(v).isInstanceOf(Verification.NotAuthorized.class);
-        assertThat(new ExternalDestinationVerifier(dns("x", DnsStatus.FOUND)).verify("blue.example.com", "red.example.net"))
+        assertThat(new ExternalDestinationVerifier(dns("x", DnsStatus.FOUND)).verify(DomainName.of("blue.example.com"), DomainName.of("red.example.net")))
                 .isInstanceOf(Verification.NotAuthorized.class);
     }
 
     @Test
     void temporaryFailureIsReported() {
-        assertThat(new ExternalDestinationVerifier(dns(NAME, DnsStatus.TEMPFAIL)).verify("blue.example.com", "red.example.net"))
+        assertThat(new ExternalDestinationVerifier(dns(NAME, DnsStatus.TEMPFAIL)).verify(DomainName.of("blue.example.com"), DomainName.of("red.example.net")))
                 .isInstanceOf(Verification.TempError.class);
     }
 
@@ -52,13 +53,13 @@ class ExternalDestinationVerifierTest {
     void overrideToTheSameHostIsKeptAndToAnotherHostRefused() {
         Verification same = new ExternalDestinationVerifier(
                 dns(NAME, DnsStatus.FOUND, "v=DMARC1; rua=mailto:other-box@red.example.net"))
-                .verify("blue.example.com", "red.example.net");
+                .verify(DomainName.of("blue.example.com"), DomainName.of("red.example.net"));
         assertThat(same).isInstanceOf(Verification.Authorized.class);
         assertThat(((Verification.Authorized) same).overrideRua()).hasSize(1);
 
         Verification other = new ExternalDestinationVerifier(
                 dns(NAME, DnsStatus.FOUND, "v=DMARC1; rua=mailto:x@victim.example"))
-                .verify("blue.example.com", "red.example.net");
+                .verify(DomainName.of("blue.example.com"), DomainName.of("red.example.net"));
         assertThat(other).isInstanceOf(Verification.OverrideToOtherHost.class);
         assertThat(other.authorized()).isFalse();
     }
@@ -68,7 +69,7 @@ class ExternalDestinationVerifierTest {
         String longLabel = "a".repeat(60);
         String policy = String.join(".", longLabel, longLabel, longLabel, "example.com");
         Verification v = new ExternalDestinationVerifier(dns("never", DnsStatus.FOUND, "v=DMARC1"))
-                .verify(policy, "b".repeat(50) + ".example.net");
+                .verify(DomainName.of(policy), DomainName.of("b".repeat(50) + ".example.net"));
         assertThat(v).isInstanceOf(Verification.NotAuthorized.class);
         assertThat(((Verification.NotAuthorized) v).reason()).contains("longer");
     }
