@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.jamesdmarc.dns.DnsSettings;
+import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.policy.DiscoveryMode;
 
 /**
@@ -35,7 +36,7 @@ public record CheckSettings(
         Set<String> trustedAuthservIds,
         HostList ignoreHosts,
         boolean ignoreAuthenticatedClients,
-        Set<String> ignoreMailFrom,
+        Set<DomainName> ignoreMailFrom,
         boolean requiredHeaders,
         boolean rejectMultiValueFrom,
         boolean spfSelfValidate,

@@ -89,9 +89,9 @@ public final class CheckSettingsParser {
             trusted.add(authservId(TRUSTED_AUTHSERV_IDS, id));
         }
         HostList ignoreHosts = p.apply(IGNORE_HOSTS).map(v -> hostFile(IGNORE_HOSTS, v)).orElse(HostList.empty());
-        Set<String> ignoreMailFrom = new LinkedHashSet<>();
+        Set<DomainName> ignoreMailFrom = new LinkedHashSet<>();
         for (String d : list(p.apply(IGNORE_MAIL_FROM))) {
-            ignoreMailFrom.add(DomainName.normalize(d, true)
+            ignoreMailFrom.add(DomainName.parse(d, true)
                     .orElseThrow(() -> bad(IGNORE_MAIL_FROM, d, "is not a domain name")));
         }
         List<String> relays = new ArrayList<>();

@@ -139,7 +139,7 @@ public final class DmarcChecker {
         List<DomainName> domains = authorDomains(from);
         // Only when every author domain is ignored: otherwise naming an ignored domain next to a forged one
         // would switch the check off for the forged one (an attacker-chosen verdict, Chen et al. 2020).
-        if (domains.stream().allMatch(d -> settings.ignoreMailFrom().contains(d.name()))) {
+        if (domains.stream().allMatch(settings.ignoreMailFrom()::contains)) {
             return skipped(SkipReason.IGNORED_MAIL_FROM, "author domain " + domains + " is in ignoreMailFrom", forged);
         }
 

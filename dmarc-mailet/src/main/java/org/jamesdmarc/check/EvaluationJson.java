@@ -54,7 +54,7 @@ public final class EvaluationJson {
         ObjectNode root = MAPPER.createObjectNode();
         ObjectNode dmarc = root.putObject("dmarc");
         dmarc.put("result", summary.result().keyword());
-        dmarc.put("policyDomain", summary.policyDomain().orElse(null));
+        dmarc.put("policyDomain", summary.policyDomain().map(DomainName::name).orElse(null));
         dmarc.put("policy", summary.policy().map(Policy::tagValue).orElse(null));
         dmarc.put("disposition", summary.disposition().reportValue());
         dmarc.put("testing", summary.testing());
@@ -63,7 +63,7 @@ public final class EvaluationJson {
         if (!(outcome instanceof CheckOutcome.Evaluated)) {
             dmarc.put("detail", summary.detail());
         }
-        root.putObject("from").put("domain", summary.fromDomain().orElse(null));
+        root.putObject("from").put("domain", summary.fromDomain().map(DomainName::name).orElse(null));
         ArrayNode dkim;
         if (outcome instanceof CheckOutcome.Evaluated e) {
             DmarcEvaluation ev = e.evaluation();

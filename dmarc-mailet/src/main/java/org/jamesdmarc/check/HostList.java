@@ -31,15 +31,15 @@ public final class HostList {
     private final Part excluded;
 
     /** Addresses and names of one polarity. */
-    private record Part(CidrSet networks, List<String> exactNames, List<String> parentNames) {
+    private record Part(CidrSet networks, List<DomainName> exactNames, List<DomainName> parentNames) {
         static final Part EMPTY = new Part(CidrSet.empty(), List.of(), List.of());
 
-        boolean matches(InetAddress address, Optional<String> name) {
+        boolean matches(InetAddress address, Optional<DomainName> name) {
             if (networks.contains(address)) {
                 return true;
             }
             return name.isPresent() && (exactNames.contains(name.get())
-                    || parentNames.stream().anyMatch(p -> name.get().endsWith("." + p)));
+                    || parentNames.stream().anyMatch(p -> name.get().isSubdomainOf(p)));
         }
 
         boolean isEmpty() {
@@ -103,8 +103,8 @@ public final class HostList {
 
     private static final class PartBuilder {
         private final List<String> cidrs = new ArrayList<>();
-        private final List<String> exact = new ArrayList<>();
-        private final List<String> parents = new ArrayList<>();
+        private final List<DomainName> exact = new ArrayList<>();
+        private final List<DomainName> parents = new ArrayList<>();
 
         boolean add(String entry) {
             if (entry.isEmpty()) {
@@ -115,7 +115,7 @@ public final class HostList {
                 return true;
             }
             boolean parent = entry.startsWith(".");
-            Optional<String> name = DomainName.normalize(parent ? entry.substring(1) : entry, true);
+            Optional<DomainName> name = DomainName.parse(parent ? entry.substring(1) : entry, true);
             name.ifPresent(parent ? parents::add : exact::add);
             return name.isPresent();
         }
@@ -160,8 +160,8 @@ public final class HostList {
 
     /** True when the address or host name is listed and not excluded by a {@code !} entry. */
     public boolean matches(InetAddress address, String hostName) {
-        Optional<String> name = hostName == null || hostName.isBlank() ? Optional.empty()
-                : DomainName.normalize(hostName, true);
+        Optional<DomainName> name = hostName == null || hostName.isBlank() ? Optional.empty()
+                : DomainName.parse(hostName, true);
         return included.matches(address, name) && !excluded.matches(address, name);
     }
 

@@ -33,7 +33,7 @@ import org.jamesdmarc.policy.PolicyOverride;
  * @param detail        a human-readable explanation for skipped and refused messages, else empty
  */
 public record OutcomeSummary(CheckResult result, Optional<Policy> policy, Optional<AppliedPolicyTag> policyTag,
-                             Disposition disposition, Optional<String> policyDomain, Optional<String> fromDomain,
+                             Disposition disposition, Optional<DomainName> policyDomain, Optional<DomainName> fromDomain,
                              boolean testing, List<String> reasons, String detail) {
 
     public OutcomeSummary {
@@ -55,8 +55,8 @@ public record OutcomeSummary(CheckResult result, Optional<Policy> policy, Option
                     ev.appliedPolicy().map(AppliedPolicy::policy),
                     ev.appliedPolicy().map(AppliedPolicy::tag),
                     ev.disposition(),
-                    ev.policyDomain().map(DomainName::name),
-                    ev.authorDomain().map(DomainName::name),
+                    ev.policyDomain(),
+                    ev.authorDomain(),
                     ev.testing(),
                     ev.overrides().stream().map(PolicyOverride::reportValue).toList(),
                     "");

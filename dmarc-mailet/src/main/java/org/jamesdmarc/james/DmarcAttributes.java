@@ -82,8 +82,8 @@ public final class DmarcAttributes {
         set(mail, RESULT, s.result().keyword());
         s.policy().ifPresent(v -> set(mail, POLICY, v.tagValue()));
         set(mail, DISPOSITION, s.disposition().reportValue());
-        s.policyDomain().ifPresent(v -> set(mail, POLICY_DOMAIN, v));
-        s.fromDomain().ifPresent(v -> set(mail, FROM_DOMAIN, v));
+        s.policyDomain().ifPresent(v -> set(mail, POLICY_DOMAIN, v.name()));
+        s.fromDomain().ifPresent(v -> set(mail, FROM_DOMAIN, v.name()));
         List<AttributeValue<?>> reasons = new ArrayList<>();
         s.reasons().forEach(r -> reasons.add(AttributeValue.of(r)));
         mail.setAttribute(new Attribute(REASONS, AttributeValue.of(reasons)));

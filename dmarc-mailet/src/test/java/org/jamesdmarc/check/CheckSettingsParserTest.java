@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jamesdmarc.dns.DnsSettings;
+import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.policy.DiscoveryMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -214,7 +215,7 @@ class CheckSettingsParserTest {
     @Test
     void ignoreMailFrom() {
         assertThat(parse("ignoreMailFrom", "Example.COM., localhost").ignoreMailFrom())
-                .containsExactlyInAnyOrder("example.com", "localhost");
+                .containsExactlyInAnyOrder(DomainName.of("example.com"), DomainName.of("localhost"));
         assertBad("ignoreMailFrom", "exa mple.com", "is not a domain name");
     }
 
@@ -319,7 +320,7 @@ class CheckSettingsParserTest {
         p.put("legacyPct", "yes");
         CheckSettings s = parse(p);
         assertThat(s).isEqualTo(new CheckSettings("mx.example.org", java.util.Set.of("mx1.example.org"),
-                s.ignoreHosts(), false, java.util.Set.of("example.net"), true, true, false, true, false, true,
+                s.ignoreHosts(), false, java.util.Set.of(DomainName.of("example.net")), true, true, false, true, false, true,
                 s.trustedRelays(), DnsSettings.defaults()
                         .withServers(List.of(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 5353)))
                         .withTimeout(Duration.ofMillis(750)),

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.jamesdmarc.auth.DkimResult;
 import org.jamesdmarc.auth.SpfResult;
@@ -392,7 +394,7 @@ class DmarcCheckerTest {
         private Set<String> trusted = Set.of();
         private HostList ignoreHosts = HostList.empty();
         private HostList trustedRelays = HostList.empty();
-        private Set<String> ignoreMailFrom = Set.of();
+        private Set<DomainName> ignoreMailFrom = Set.of();
         private boolean requiredHeaders;
         private boolean rejectMultiValueFrom;
 
@@ -416,7 +418,7 @@ class DmarcCheckerTest {
         }
 
         SettingsBuilder ignoreMailFrom(String... domains) {
-            ignoreMailFrom = Set.of(domains);
+            ignoreMailFrom = Arrays.stream(domains).map(DomainName::of).collect(Collectors.toSet());
             return this;
         }
 

@@ -249,8 +249,9 @@ final class EvaluateCommand implements Callable<Integer> {
         if (!s.detail().isEmpty()) {
             out.println("Detail:         " + s.detail());
         }
-        out.println("From domain:    " + s.fromDomain().orElse("(none)"));
-        out.println("Policy domain:  " + s.policyDomain().orElse("(none: no DMARC policy applies)"));
+        out.println("From domain:    " + s.fromDomain().map(DomainName::name).orElse("(none)"));
+        out.println("Policy domain:  " + s.policyDomain().map(DomainName::name)
+                .orElse("(none: no DMARC policy applies)"));
         out.println("Policy:         " + s.policy()
                 .map(p -> p.tagValue() + s.policyTag().map(t -> " (" + t.tagName() + "=)").orElse(""))
                 .orElse("(none)") + (s.testing() ? ", testing (t=y)" : ""));
