@@ -6,7 +6,11 @@ import java.util.Optional;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
 
-/** Turns the names callers pass (trailing dot optional) into absolute dnsjava names. */
+/**
+ * Turns the names callers pass (trailing dot optional) into absolute dnsjava names. These are DNS query names,
+ * not {@link DomainName}s: {@code _dmarc}, {@code _domainkey} and PTR names carry underscores and other octets,
+ * so the label and length limits are dnsjava's (RFC 1035 §2.3.4), not the host-name rules.
+ */
 public final class DnsNames {
 
     private DnsNames() {

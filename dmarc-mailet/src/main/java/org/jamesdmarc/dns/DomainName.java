@@ -115,24 +115,6 @@ public final class DomainName implements Comparable<DomainName> {
         return true;
     }
 
-    /** @deprecated use {@link #parse(String)}; kept until every caller holds a {@code DomainName}. */
-    @Deprecated
-    public static Optional<String> normalize(String raw) {
-        return parse(raw).map(DomainName::name);
-    }
-
-    /** @deprecated use {@link #parse(String, boolean)}; kept until every caller holds a {@code DomainName}. */
-    @Deprecated
-    public static Optional<String> normalize(String raw, boolean allowSingleLabel) {
-        return parse(raw, allowSingleLabel).map(DomainName::name);
-    }
-
-    /** @deprecated use {@link #isAtOrBelow(DomainName)}; kept until every caller holds a {@code DomainName}. */
-    @Deprecated
-    public static boolean isAtOrBelow(String name, String parent) {
-        return name.equals(parent) || name.endsWith("." + parent);
-    }
-
     /** The canonical text: lower-case A-labels separated by dots, no trailing dot. */
     public String name() {
         return name;

@@ -1,8 +1,9 @@
 package org.jamesdmarc.policy;
 
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+
+import org.jamesdmarc.dns.DomainName;
 
 /**
  * One entry of a {@code rua} or {@code ruf} list (RFC 9989 §4.8 dmarc-uri). The RFC 7489 size limit
@@ -26,8 +27,11 @@ public record ReportUri(String uri, Optional<String> legacySizeLimit) {
         return uri.regionMatches(true, 0, "mailto:", 0, 7);
     }
 
-    /** For a {@code mailto:} URI, the domain of the (first) address, lower-cased; otherwise empty. */
-    public Optional<String> mailtoDomain() {
+    /**
+     * For a {@code mailto:} URI, the domain of the (first) address (a single label allowed); empty for other
+     * URIs and when the address has no domain name.
+     */
+    public Optional<DomainName> mailtoDomain() {
         if (!isMailto()) {
             return Optional.empty();
         }
@@ -44,11 +48,7 @@ public record ReportUri(String uri, Optional<String> legacySizeLimit) {
         if (at < 0 || at == rest.length() - 1) {
             return Optional.empty();
         }
-        String domain = rest.substring(at + 1).toLowerCase(Locale.ROOT);
-        if (domain.endsWith(".")) {
-            domain = domain.substring(0, domain.length() - 1);
-        }
-        return domain.isEmpty() ? Optional.empty() : Optional.of(domain);
+        return DomainName.parse(rest.substring(at + 1), true);
     }
 
     /** The URI as it would be written in a record, with the legacy suffix if any. */

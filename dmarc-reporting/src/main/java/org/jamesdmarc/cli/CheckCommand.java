@@ -160,7 +160,7 @@ final class CheckCommand implements Callable<Integer> {
         List<Destination> out = new ArrayList<>();
         for (String tag : List.of("rua", "ruf")) {
             for (ReportUri uri : tag.equals("rua") ? record.rua() : record.ruf()) {
-                Optional<DomainName> host = uri.mailtoDomain().flatMap(h -> DomainName.parse(h, true));
+                Optional<DomainName> host = uri.mailtoDomain();
                 if (host.isEmpty()) {
                     out.add(new Destination(tag, uri, host, Scope.NO_HOST, Optional.empty(), Optional.of(
                             tag + " destination " + uri + " has no domain to check; receivers may ignore it")));

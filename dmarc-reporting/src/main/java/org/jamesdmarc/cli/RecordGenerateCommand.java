@@ -156,7 +156,7 @@ final class RecordGenerateCommand implements Callable<Integer> {
     private static void addNotes(String tag, List<ReportUri> uris, Optional<DomainName> policyDomain,
             List<String> notes) {
         for (ReportUri uri : uris) {
-            Optional<DomainName> dest = uri.mailtoDomain().flatMap(DomainName::parse);
+            Optional<DomainName> dest = uri.mailtoDomain().filter(d -> d.labelCount() >= 2);
             if (dest.isEmpty()) {
                 continue;
             }

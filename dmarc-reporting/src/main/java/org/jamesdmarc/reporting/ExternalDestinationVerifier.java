@@ -143,7 +143,7 @@ public final class ExternalDestinationVerifier {
         // RFC 9990 step 9: a rua in the authorization record overrides, but only to the same host.
         List<ReportUri> override = valid.get(0).record().rua();
         for (ReportUri uri : override) {
-            Optional<DomainName> host = uri.mailtoDomain().flatMap(h -> DomainName.parse(h, true));
+            Optional<DomainName> host = uri.mailtoDomain();
             if (host.isEmpty() || !host.get().equals(destinationHost)) {
                 return new Verification.OverrideToOtherHost(name, override);
             }
