@@ -88,7 +88,8 @@ public final class PolicyDiscovery {
         addAbsentWarnings(walk.absent(), warnings);
         if (walk.shortened()) {
             warnings.add(new DiscoveryWarning(DiscoveryWarning.Code.NAME_SHORTENED, author,
-                    "more than 8 labels: the walk continued at _dmarc." + author.lastLabels(TreeWalk.SHORTENED_LABELS).name()));
+                    "more than 8 labels: the walk continued at _dmarc."
+                            + author.lastLabels(TreeWalk.SHORTENED_LABELS).name()));
         }
         int lookups = lookup.queries() - before;
         List<String> names = walk.targets().stream().map(t -> "_dmarc." + t.name()).toList();
@@ -140,7 +141,8 @@ public final class PolicyDiscovery {
         }
         DmarcRecordLookup.Found f = applied.get();
         return new DiscoveryResult(DiscoveryStatus.FOUND, mode, Optional.of(author), Optional.of(f.domain()),
-                Optional.of(role), Optional.of(orgDomain), Optional.of(f.record()), f.warnings(), lookups, names, warnings);
+                Optional.of(role), Optional.of(orgDomain), Optional.of(f.record()), f.warnings(), lookups, names,
+                warnings);
     }
 
     private DiscoveryResult discoverByPsl(DomainName author, DmarcRecordLookup lookup, int before) {
@@ -201,7 +203,8 @@ public final class PolicyDiscovery {
         for (DmarcRecordLookup.Absent a : absent) {
             switch (a.reason()) {
                 case MULTIPLE_RECORDS -> warnings.add(new DiscoveryWarning(DiscoveryWarning.Code.MULTIPLE_RECORDS,
-                        a.domain(), "several DMARC records at _dmarc." + a.domain().name() + "; all discarded (RFC 9989 §4.10)"));
+                        a.domain(), "several DMARC records at _dmarc." + a.domain().name()
+                                + "; all discarded (RFC 9989 §4.10)"));
                 case MALFORMED_RECORD -> warnings.add(new DiscoveryWarning(DiscoveryWarning.Code.MALFORMED_RECORD,
                         a.domain(), "unparseable DMARC record at _dmarc." + a.domain().name() + "; ignored"));
                 default -> {

@@ -269,7 +269,8 @@ final class EvaluateCommand implements Callable<Integer> {
             }
             for (DkimAlignment d : ev.dkim()) {
                 DkimOutcome o = d.outcome();
-                out.println("DKIM:           " + o.result().keyword() + " (d=" + o.domain().map(DomainName::name).orElse("") + " s=" + o.selector()
+                out.println("DKIM:           " + o.result().keyword() + " (d=" + o.domain().map(DomainName::name).orElse("")
+                        + " s=" + o.selector()
                         + ")" + aligned(d.alignment()));
             }
         }
