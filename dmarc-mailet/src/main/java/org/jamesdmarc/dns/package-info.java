@@ -10,7 +10,8 @@
  *       honouring positive and negative TTLs, never keeping TEMPFAIL). Wrap it per check in a
  *       {@link CountingDnsClient} to count that check's lookups. Settings ({@link DnsSettings}) come from the
  *       {@code dns*} mailet, hook and CLI parameters.</li>
- *   <li>Value types: {@link DomainName} (a host name as lower-case A-labels with LDH labels, or nothing),
+ *   <li>Value types: {@link DomainName} (a host name validated once, as lower-case A-labels with LDH labels
+ *       split once; the domain every layer above carries, while DNS query names stay strings),
  *       {@link IpLiteral} (strict IPv4/IPv6 text, never a lookup), {@link CidrSet} (address blocks for
  *       {@code trustedRelays} and {@code ignoreHosts}), {@link RecordType} (the RR types asked for, so no
  *       dnsjava constant leaves this package).</li>
