@@ -58,7 +58,7 @@ public class WholeEvaluationBenchmark {
                 .txt(third.keyRecordName(), third.txtRecord());
 
         CheckSettings settings = new CheckSettings("mx.receiver.test", Set.of(), HostList.empty(), true, Set.of(),
-                false, false, true, false, true, false, HostList.empty(), dns.settings(), DiscoveryMode.TREEWALK,
+                false, false, true, false, true, false, HostList.empty(), false, dns.settings(), DiscoveryMode.TREEWALK,
                 Optional.empty(), false);
         checker = DmarcChecker.create(settings);
 

@@ -1,6 +1,8 @@
 package org.jamesdmarc.check;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -26,6 +28,9 @@ import org.jamesdmarc.policy.DiscoveryMode;
  * @param dkimPartialBodyPasses       a signature whose {@code l=} leaves body content unsigned still passes (RFC 6376
  *                                    §3.5); false: it gives {@code policy}, never an aligned pass
  * @param trustedRelays               relays in front of James whose Received/Authentication-Results we read
+ * @param trustAuthResultsFromAnyClient  believe trusted Authentication-Results whatever client sent the message and
+ *                                    wherever the field stands (OpenDMARC's model); false: only in the slice of the
+ *                                    header a trusted relay added, for mail that relay passed on
  * @param dns                         DNS servers, timeout and cache (parameters {@code dnsServers}, {@code dnsTimeout}, ...)
  * @param discovery                   RFC 9989 tree walk or RFC 7489 public suffix list
  * @param publicSuffixList            a PSL file overriding the bundled one (PublicSuffixList)
@@ -44,10 +49,29 @@ public record CheckSettings(
         boolean dkimSelfValidate,
         boolean dkimPartialBodyPasses,
         HostList trustedRelays,
+        boolean trustAuthResultsFromAnyClient,
         DnsSettings dns,
         DiscoveryMode discovery,
         Optional<Path> publicSuffixList,
         boolean legacyPctSampling) {
+
+    /**
+     * What an administrator should hear about at start-up: settings that switch a protection off or that have no
+     * effect as combined.
+     */
+    public List<String> startupWarnings() {
+        List<String> warnings = new ArrayList<>(2);
+        if (trustAuthResultsFromAnyClient && !trustedAuthservIds.isEmpty()) {
+            warnings.add("trustAuthResultsFromAnyClient=true: Authentication-Results carrying a trusted authserv-id "
+                    + trustedAuthservIds + " are believed from ANY client, so a sender that writes such a field itself "
+                    + "chooses its own SPF/DKIM results; list the relays in trustedRelays instead");
+        }
+        if (!trustAuthResultsFromAnyClient && !trustedAuthservIds.isEmpty() && trustedRelays.isEmpty()) {
+            warnings.add("trustedAuthservIds " + trustedAuthservIds + " has no effect without trustedRelays: upstream "
+                    + "results are believed only from the relays that added them");
+        }
+        return warnings;
+    }
 
     public CheckSettings {
         Objects.requireNonNull(authservId, "authservId");

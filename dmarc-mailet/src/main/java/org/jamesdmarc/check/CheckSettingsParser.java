@@ -49,6 +49,7 @@ public final class CheckSettingsParser {
     public static final String DKIM_SELF_VALIDATE = "dkimSelfValidate";
     public static final String DKIM_PARTIAL_BODY_PASSES = "dkimPartialBodyPasses";
     public static final String TRUSTED_RELAYS = "trustedRelays";
+    public static final String TRUST_AUTH_RESULTS_FROM_ANY_CLIENT = "trustAuthResultsFromAnyClient";
     public static final String DNS_SERVERS = DnsSettings.PARAM_SERVERS;
     public static final String DNS_TIMEOUT = DnsSettings.PARAM_TIMEOUT;
     public static final String DISCOVERY = "discovery";
@@ -58,7 +59,8 @@ public final class CheckSettingsParser {
     /** Every parameter this parser reads. */
     public static final List<String> PARAMETERS = List.of(AUTHSERV_ID, TRUSTED_AUTHSERV_IDS, IGNORE_HOSTS,
             IGNORE_AUTHENTICATED_CLIENTS, IGNORE_MAIL_FROM, REQUIRED_HEADERS, REJECT_MULTI_VALUE_FROM,
-            SPF_SELF_VALIDATE, SPF_IGNORE_RESULTS, DKIM_SELF_VALIDATE, DKIM_PARTIAL_BODY_PASSES, TRUSTED_RELAYS, DNS_SERVERS, DNS_TIMEOUT,
+            SPF_SELF_VALIDATE, SPF_IGNORE_RESULTS, DKIM_SELF_VALIDATE, DKIM_PARTIAL_BODY_PASSES, TRUSTED_RELAYS,
+            TRUST_AUTH_RESULTS_FROM_ANY_CLIENT, DNS_SERVERS, DNS_TIMEOUT,
             DnsSettings.PARAM_RETRIES, DnsSettings.PARAM_CACHE_SIZE, DnsSettings.PARAM_MIN_TTL, DnsSettings.PARAM_MAX_TTL,
             DnsSettings.PARAM_NEGATIVE_TTL, DISCOVERY, PUBLIC_SUFFIX_LIST, LEGACY_PCT);
 
@@ -94,14 +96,7 @@ public final class CheckSettingsParser {
             ignoreMailFrom.add(DomainName.parse(d, true)
                     .orElseThrow(() -> bad(IGNORE_MAIL_FROM, d, "is not a domain name")));
         }
-        List<String> relays = new ArrayList<>();
-        for (String r : list(p.apply(TRUSTED_RELAYS))) {
-            if (!isAddressOrCidr(r)) {
-                throw bad(TRUSTED_RELAYS, r, "is not an IP address or CIDR block");
-            }
-            relays.add(r);
-        }
-        HostList trustedRelays = relays.isEmpty() ? HostList.empty() : hostList(TRUSTED_RELAYS, String.join(",", relays));
+        HostList trustedRelays = trustedRelays(p.apply(TRUSTED_RELAYS));
         // dnsServers, dnsTimeout, dnsRetries, dnsCacheSize, dnsMinTtl, dnsMaxTtl, dnsNegativeTtl.
         DnsSettings dns = DnsSettings.fromParameters(name -> p.apply(name).orElse(null));
         DiscoveryMode discovery = p.apply(DISCOVERY).map(v -> discovery(DISCOVERY, v)).orElse(DiscoveryMode.TREEWALK);
@@ -119,6 +114,7 @@ public final class CheckSettingsParser {
                 bool(p, DKIM_SELF_VALIDATE, true),
                 bool(p, DKIM_PARTIAL_BODY_PASSES, false),
                 trustedRelays,
+                bool(p, TRUST_AUTH_RESULTS_FROM_ANY_CLIENT, false),
                 dns,
                 discovery,
                 psl,
@@ -184,6 +180,22 @@ public final class CheckSettingsParser {
     }
 
     /** OpenDMARC IgnoreHosts file, read and checked now so a bad entry stops start-up ({@link HostList#parse}). */
+    /**
+     * The {@code trustedRelays} value: IP addresses and CIDR blocks only (a relay is recognised by the address it
+     * connects from, never by a name it could choose); empty when absent. Bad entries are an
+     * {@link IllegalArgumentException} naming the parameter.
+     */
+    public static HostList trustedRelays(Optional<String> value) {
+        List<String> relays = new ArrayList<>();
+        for (String r : list(value)) {
+            if (!isAddressOrCidr(r)) {
+                throw bad(TRUSTED_RELAYS, r, "is not an IP address or CIDR block");
+            }
+            relays.add(r);
+        }
+        return relays.isEmpty() ? HostList.empty() : hostList(TRUSTED_RELAYS, String.join(",", relays));
+    }
+
     private static HostList hostFile(String name, String v) {
         Path path = readableFile(name, v);
         String content;

@@ -5,10 +5,13 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiFunction;
 
 import org.jamesdmarc.auth.DkimOutcome;
@@ -143,7 +146,7 @@ public final class DmarcChecker {
             return skipped(SkipReason.IGNORED_MAIL_FROM, "author domain " + domains + " is in ignoreMailFrom", forged);
         }
 
-        TrustedAuthResults upstream = trustedResults.extract(authResults.believable());
+        TrustedAuthResults upstream = trustedResults.extract(upstreamResultFields(client, header, authResults));
 
         SpfChoice spf = spf(context, header, client, upstream);
         DkimChoice dkim = dkim(context, header, upstream);
@@ -157,6 +160,26 @@ public final class DmarcChecker {
         String ar = writer.value(summary(evaluation), Optional.of(spf.outcome()), dkim.outcomes());
         return new CheckOutcome.Evaluated(evaluation, spf.outcome(), dkim.outcomes(), spf.source(), dkim.source(),
                 client, ar, forged);
+    }
+
+    /**
+     * The Authentication-Results fields whose trusted-id results may be believed. A field is only as good as the
+     * host that wrote it: a sender connecting to James directly can write {@code Authentication-Results:
+     * trusted.example; dkim=pass header.d=victim.example} itself. So only for mail a trusted relay passed on, and
+     * only fields that relay added (RFC 8601 §5 makes it remove incoming ones claiming its id); unless the
+     * administrator chose OpenDMARC's model ({@code trustAuthResultsFromAnyClient}).
+     */
+    private List<HeaderField> upstreamResultFields(ClientIdentity client, HeaderSection header,
+                                                   AuthResultsFields authResults) {
+        if (settings.trustAuthResultsFromAnyClient()) {
+            return authResults.believable();
+        }
+        if (!client.viaTrustedRelay()) {
+            return List.of();
+        }
+        Set<HeaderField> addedByRelay = Collections.newSetFromMap(new IdentityHashMap<>());
+        addedByRelay.addAll(TrustedRelay.addedByRelayOfOriginalClient(header, settings.trustedRelays()));
+        return authResults.believable().stream().filter(addedByRelay::contains).toList();
     }
 
     /**

@@ -1,6 +1,8 @@
 package org.jamesdmarc.check;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.jamesdmarc.mail.HeaderField;
 import org.jamesdmarc.mail.HeaderSection;
@@ -61,6 +63,35 @@ final class TrustedRelay {
      * the message. Empty when the original client cannot be found (the same walk as {@link #originalClient}).
      */
     static List<HeaderField> addedWithOriginalClientReceived(HeaderSection header, HostList trustedRelays) {
+        return relayHop(header, trustedRelays).map(hop -> header.fields().subList(hop.above() + 1, hop.received()))
+                .orElse(List.of());
+    }
+
+    /**
+     * The fields the relay that talked to the original client added: those of
+     * {@link #addedWithOriginalClientReceived} (prepended above its Received field), plus the Authentication-Results
+     * fields right below that Received field, where a milter inserting at index 1 (OpenDMARC, OpenDKIM) puts its
+     * results. Anything further down, or below another kind of field, the sender wrote. Empty when the original
+     * client cannot be found.
+     */
+    static List<HeaderField> addedByRelayOfOriginalClient(HeaderSection header, HostList trustedRelays) {
+        Optional<Hop> hop = relayHop(header, trustedRelays);
+        if (hop.isEmpty()) {
+            return List.of();
+        }
+        List<HeaderField> fields = header.fields();
+        List<HeaderField> added = new ArrayList<>(fields.subList(hop.get().above() + 1, hop.get().received()));
+        for (int i = hop.get().received() + 1; i < fields.size() && fields.get(i).hasName("Authentication-Results"); i++) {
+            added.add(fields.get(i));
+        }
+        return added;
+    }
+
+    /** Indexes (into the header's fields) of the original client's Received field and of the Received field above it. */
+    private record Hop(int above, int received) {
+    }
+
+    private static Optional<Hop> relayHop(HeaderSection header, HostList trustedRelays) {
         List<HeaderField> headers = header.fields();
         int above = -1;
         int hops = 0;
@@ -69,18 +100,18 @@ final class TrustedRelay {
                 continue;
             }
             if (hops >= ReceivedHeaderParser.DEFAULT_MAX_HOPS) {
-                return List.of();
+                return Optional.empty();
             }
             if (!(ReceivedHeaderParser.parse(headers.get(i).value()) instanceof ReceivedParseResult.Parsed found)) {
-                return List.of();
+                return Optional.empty();
             }
             RelayedClient client = found.client();
             if (!trustedRelays.networks().contains(client.ip())) {
-                return headers.subList(above + 1, i);
+                return Optional.of(new Hop(above, i));
             }
             above = i;
             hops++;
         }
-        return List.of();
+        return Optional.empty();
     }
 }

@@ -9,6 +9,8 @@ import org.jamesdmarc.check.CheckSettings;
 import org.jamesdmarc.check.CheckSettingsParser;
 import org.jamesdmarc.check.DmarcChecker;
 import org.jamesdmarc.check.MessageContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The start-up {@link DmarcCheck} and {@link DmarcMessageHook} share. Both read the parameters of
@@ -20,6 +22,8 @@ import org.jamesdmarc.check.MessageContext;
  * @param <E> the adapter's start-up exception ({@code MessagingException}, {@code ConfigurationException})
  */
 final class CheckSetup<E extends Exception> {
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(CheckSetup.class);
 
     /** Builds the adapter's start-up exception. */
     @FunctionalInterface
@@ -44,11 +48,14 @@ final class CheckSetup<E extends Exception> {
 
     /** The shared parameters. */
     CheckSettings settings() throws E {
+        CheckSettings settings;
         try {
-            return CheckSettingsParser.parse(parameters);
+            settings = CheckSettingsParser.parse(parameters);
         } catch (IllegalArgumentException e) {
             throw invalidParameter(e);
         }
+        settings.startupWarnings().forEach(w -> LOGGER.warn("{}: {}", component, w));
+        return settings;
     }
 
     /** One of the adapter's own boolean parameters ({@link CheckSettingsParser#bool}). */

@@ -58,7 +58,11 @@ import org.slf4j.LoggerFactory;
  *     (AuthservID)</td></tr>
  * <tr><td>{@code trustedAuthservIds}</td><td>list of authserv-ids (tokens), compared
  *     case-insensitively</td><td>none</td><td>upstream Authentication-Results fields whose {@code spf} and
- *     {@code dkim} results are used instead of our own checks (TrustedAuthservIDs)</td></tr>
+ *     {@code dkim} results are used instead of our own checks (TrustedAuthservIDs). Believed only for mail a
+ *     {@code trustedRelays} relay passed on, and only in the part of the header that relay added (the fields
+ *     above its Received field naming the original client, and the Authentication-Results fields right below it,
+ *     where milters insert theirs); such a relay must remove incoming fields claiming its own id (RFC 8601
+ *     §5)</td></tr>
  * <tr><td>{@code ignoreHosts}</td><td>path of a readable file of at most 4 MiB, OpenDMARC IgnoreHosts format:
  *     entries separated by line ends or commas, {@code #} starts a comment; an IP address, a CIDR block, a host
  *     name, {@code .example.com} for every name below example.com, {@code !entry} to exclude what it
@@ -93,7 +97,11 @@ import org.slf4j.LoggerFactory;
  * <tr><td>{@code trustedRelays}</td><td>list of IP addresses and CIDR blocks</td><td>none</td><td>relays in
  *     front of James (e.g. a Postfix MX): for their connections the check judges the original client, read
  *     from the relay's Received field, and may use the Received-SPF field that relay added (only for the
- *     envelope sender James saw)</td></tr>
+ *     envelope sender James saw) and its {@code trustedAuthservIds} Authentication-Results</td></tr>
+ * <tr><td>{@code trustAuthResultsFromAnyClient}</td><td>boolean</td><td>{@code false}</td><td>OpenDMARC's model:
+ *     believe {@code trustedAuthservIds} results from any client, wherever they stand in the header. Unsafe: a
+ *     sender writing {@code Authentication-Results: <trusted id>; dkim=pass header.d=<victim>} chooses its own
+ *     results; logged as a warning at start-up</td></tr>
  * <tr><td>{@code dnsServers}</td><td>IP literals with an optional port, separated by commas or white space:
  *     {@code 192.0.2.53}, {@code 127.0.0.1:5353}, {@code [::1]:53}; no host names</td><td>the system's
  *     resolvers</td><td>the resolvers asked, in order, for every DMARC, SPF and DKIM lookup</td></tr>

@@ -321,12 +321,24 @@ class CheckSettingsParserTest {
         CheckSettings s = parse(p);
         assertThat(s).isEqualTo(new CheckSettings("mx.example.org", java.util.Set.of("mx1.example.org"),
                 s.ignoreHosts(), false, java.util.Set.of(DomainName.of("example.net")), true, true, false, true, false, true,
-                s.trustedRelays(), DnsSettings.defaults()
+                s.trustedRelays(), false, DnsSettings.defaults()
                         .withServers(List.of(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 5353)))
                         .withTimeout(Duration.ofMillis(750)),
                 DiscoveryMode.PSL, Optional.empty(), true));
         assertThat(s.ignoreHosts().matches(InetAddress.getByName("192.0.2.1"), "")).isTrue();
         assertThat(s.trustedRelays().matches(InetAddress.getByName("192.0.2.25"), "")).isTrue();
         assertThat(s.trustedRelays().matches(InetAddress.getByName("192.0.2.1"), "")).isFalse();
+    }
+
+    @Test
+    void unsafeOrIneffectiveTrustSettingsAreWarnedAboutAtStartUp() {
+        assertThat(parse(Map.of("authservId", "mx.example.org")).startupWarnings()).isEmpty();
+        assertThat(parse(Map.of("authservId", "mx.example.org", "trustedAuthservIds", "relay.example.org",
+                "trustAuthResultsFromAnyClient", "true")).startupWarnings())
+                .singleElement().asString().contains("trustAuthResultsFromAnyClient").contains("ANY client");
+        assertThat(parse(Map.of("authservId", "mx.example.org", "trustedAuthservIds", "relay.example.org"))
+                .startupWarnings()).singleElement().asString().contains("no effect without trustedRelays");
+        assertThat(parse(Map.of("authservId", "mx.example.org", "trustedAuthservIds", "relay.example.org",
+                "trustedRelays", "192.0.2.25")).startupWarnings()).isEmpty();
     }
 }

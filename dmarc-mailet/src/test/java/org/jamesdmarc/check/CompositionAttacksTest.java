@@ -664,7 +664,7 @@ class CompositionAttacksTest {
             "evil.test relay.receiver.test; spf=pass smtp.mailfrom=x@bank.test",
         })
         void resultsFromAnUntrustedAuthservIdAreIgnored(String ar) throws Exception {
-            CheckOutcome.Evaluated e = evaluated(check(settings().trusted(TRUSTED).build(),
+            CheckOutcome.Evaluated e = evaluated(check(settings().trusted(TRUSTED).trustAuthResultsFromAnyClient().build(),
                     attackerAsBank(prepend("Authentication-Results: " + ar + "\r\n", withFrom("admin@bank.test")))));
             assertThat(e.spfSource()).isEqualTo(ResultSource.SELF);
             assertThat(e.dkimSource()).isEqualTo(ResultSource.SELF);
@@ -685,7 +685,7 @@ class CompositionAttacksTest {
             byte[] m = prepend("Authentication-Results: other.test; none\r\nAuthentication-Results: " + ar + "\r\n",
                     withFrom("admin@bank.test"));
             // Even when our own id is (wrongly) also listed as trusted, the forged field must not be read.
-            CheckOutcome.Evaluated e = evaluated(check(settings().trusted(AUTHSERV, TRUSTED).build(), attackerAsBank(m)));
+            CheckOutcome.Evaluated e = evaluated(check(settings().trusted(AUTHSERV, TRUSTED).trustAuthResultsFromAnyClient().build(), attackerAsBank(m)));
             assertThat(e.forgedAuthResultsFields()).containsExactly(1);
             assertThat(e.spfSource()).isEqualTo(ResultSource.SELF);
             assertThat(e.dkimSource()).isEqualTo(ResultSource.SELF);
@@ -705,7 +705,7 @@ class CompositionAttacksTest {
         })
         void trustedSpfResultWithAnOddIdentityIsIgnored(String result) throws Exception {
             byte[] m = prepend("Authentication-Results: " + TRUSTED + "; " + result + "\r\n", withFrom("admin@bank.test"));
-            CheckOutcome.Evaluated e = evaluated(check(settings().trusted(TRUSTED).build(), attackerAsBank(m)));
+            CheckOutcome.Evaluated e = evaluated(check(settings().trusted(TRUSTED).trustAuthResultsFromAnyClient().build(), attackerAsBank(m)));
             assertThat(e.spfSource()).isEqualTo(ResultSource.SELF);
             assertThat(e.spf().result()).isEqualTo(SpfResult.FAIL);
             assertRejectedForBank(e);
@@ -722,8 +722,21 @@ class CompositionAttacksTest {
         })
         void trustedDkimResultWithAnOddIdentityIsIgnored(String result) throws Exception {
             byte[] m = prepend("Authentication-Results: " + TRUSTED + "; " + result + "\r\n", withFrom("admin@bank.test"));
-            CheckOutcome.Evaluated e = evaluated(check(settings().trusted(TRUSTED).build(), attackerAsBank(m)));
+            CheckOutcome.Evaluated e = evaluated(check(settings().trusted(TRUSTED).trustAuthResultsFromAnyClient().build(), attackerAsBank(m)));
             assertThat(e.dkim()).noneSatisfy(o -> assertThat(o.domain()).contains(DomainName.of(BANK)));
+            assertRejectedForBank(e);
+        }
+
+        @Test
+        void trustedResultsWrittenByADirectSenderAreNotBelieved() throws Exception {
+            // Issue 8 item 8: with the default model, the trusted id only counts in what a trusted relay added.
+            byte[] m = prepend("Authentication-Results: " + TRUSTED + "; dkim=pass header.d=bank.test;"
+                    + " spf=pass smtp.mailfrom=x@bank.test\r\n", withFrom("admin@bank.test"));
+            CheckOutcome.Evaluated e = evaluated(check(settings().trusted(TRUSTED).trustedRelays(RELAY_IP + "/32")
+                    .build(), attackerAsBank(m)));
+            assertThat(e.dkimSource()).isEqualTo(ResultSource.SELF);
+            assertThat(e.spfSource()).isEqualTo(ResultSource.SELF);
+            assertThat(e.evaluation().result()).isEqualTo(DmarcResult.FAIL);
             assertRejectedForBank(e);
         }
 
@@ -732,7 +745,7 @@ class CompositionAttacksTest {
             // Control: the same field with a clean identity is believed, so the tests above fail for the right reason.
             byte[] m = prepend("Authentication-Results: " + TRUSTED + "; dkim=pass header.d=bank.test\r\n",
                     withFrom("admin@bank.test"));
-            CheckOutcome.Evaluated e = evaluated(check(settings().trusted(TRUSTED).build(), attackerAsBank(m)));
+            CheckOutcome.Evaluated e = evaluated(check(settings().trusted(TRUSTED).trustAuthResultsFromAnyClient().build(), attackerAsBank(m)));
             assertThat(e.dkimSource()).isEqualTo(ResultSource.TRUSTED_AUTHENTICATION_RESULTS);
             assertThat(e.evaluation().result()).isEqualTo(DmarcResult.PASS);
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -179,7 +180,7 @@ class DmarcCheckerTest {
         byte[] m = ("Authentication-Results: other.test; spf=pass smtp.mailfrom=sender.test\r\n"
                 + "Authentication-Results: " + AUTHSERV.toUpperCase() + "; dmarc=pass header.from=sender.test; spf=pass smtp.mailfrom=sender.test\r\n"
                 + new String(message("a@sender.test"), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
-        CheckSettings s = settingsBuilder().trusted(AUTHSERV).build();
+        CheckSettings s = settingsBuilder().trusted(AUTHSERV).trustAuthResultsFromAnyClient().build();
         CheckOutcome.Evaluated e = evaluated(DmarcChecker.create(s).check(context("127.0.0.3", "x@sender.test", m)));
 
         assertThat(e.forgedAuthResultsFields()).containsExactly(1);
@@ -193,7 +194,7 @@ class DmarcCheckerTest {
         // RFC 9989 §3.2.4 / §4.4.2: DMARC relies solely on the MAIL FROM identity; HELO only stands in for a null path.
         byte[] m = ("Authentication-Results: relay.receiver.test; spf=pass smtp.helo=sender.test\r\n"
                 + new String(message("a@sender.test"), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
-        CheckSettings s = settingsBuilder().trusted("relay.receiver.test").build();
+        CheckSettings s = settingsBuilder().trusted("relay.receiver.test").trustAuthResultsFromAnyClient().build();
 
         CheckOutcome.Evaluated e = evaluated(DmarcChecker.create(s).check(context("127.0.0.3", "x@other.test", m)));
         assertThat(e.spfSource()).isEqualTo(ResultSource.SELF);
@@ -213,7 +214,7 @@ class DmarcCheckerTest {
         byte[] m = ("Authentication-Results : relay.receiver.test; spf=pass smtp.mailfrom=x@sender.test\r\n"
                 + "Authentication-Results\t: " + AUTHSERV + "; dmarc=pass header.from=sender.test\r\n"
                 + new String(message("a@sender.test"), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
-        CheckSettings s = settingsBuilder().trusted("relay.receiver.test").build();
+        CheckSettings s = settingsBuilder().trusted("relay.receiver.test").trustAuthResultsFromAnyClient().build();
         CheckOutcome.Evaluated e = evaluated(DmarcChecker.create(s).check(context("127.0.0.3", "x@sender.test", m)));
 
         assertThat(e.spfSource()).isEqualTo(ResultSource.SELF);
@@ -226,7 +227,7 @@ class DmarcCheckerTest {
     void trustedUpstreamResultsAreUsed() throws Exception {
         byte[] m = ("Authentication-Results: relay.receiver.test; spf=pass smtp.mailfrom=x@sender.test\r\n"
                 + new String(message("a@sender.test"), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
-        CheckSettings s = settingsBuilder().trusted("relay.receiver.test").build();
+        CheckSettings s = settingsBuilder().trusted("relay.receiver.test").trustAuthResultsFromAnyClient().build();
         CheckOutcome.Evaluated e = evaluated(DmarcChecker.create(s).check(context("127.0.0.3", "x@sender.test", m)));
 
         assertThat(e.spfSource()).isEqualTo(ResultSource.TRUSTED_AUTHENTICATION_RESULTS);
@@ -234,10 +235,59 @@ class DmarcCheckerTest {
     }
 
     @Test
+    void trustedResultsFromAClientThatIsNoTrustedRelayAreNotBelieved() throws Exception {
+        // Issue 8 item 8: the sender connects to us directly and writes the trusted relay's results itself.
+        byte[] m = ("Authentication-Results: relay.receiver.test; spf=pass smtp.mailfrom=x@sender.test;"
+                + " dkim=pass header.d=sender.test\r\n"
+                + new String(message("a@sender.test"), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+        CheckSettings s = settingsBuilder().trusted("relay.receiver.test").trustedRelays("127.0.0.1/32").build();
+        CheckOutcome.Evaluated e = evaluated(DmarcChecker.create(s).check(context("127.0.0.3", "x@sender.test", m)));
+
+        assertThat(e.spfSource()).isEqualTo(ResultSource.SELF);
+        assertThat(e.dkimSource()).isEqualTo(ResultSource.SELF);
+        assertThat(e.evaluation().result()).isEqualTo(DmarcResult.FAIL);
+        assertThat(e.evaluation().disposition()).isEqualTo(Disposition.REJECT);
+    }
+
+    private static final String RELAY_RECEIVED = "Received: from sender-helo.test (unknown [127.0.0.3])\r\n"
+            + "\tby relay.receiver.test (Postfix) with ESMTP id 4ABC\r\n\tfor <bob@receiver.test>;"
+            + " Wed, 25 Nov 2026 12:00:00 +0000 (UTC)\r\n";
+    private static final String RELAY_PASS = "Authentication-Results: relay.receiver.test;"
+            + " spf=pass smtp.mailfrom=x@sender.test\r\n";
+
+    private CheckOutcome.Evaluated viaRelay(String header) throws Exception {
+        byte[] m = (header + new String(message("a@sender.test"), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+        CheckSettings s = settingsBuilder().trusted("relay.receiver.test").trustedRelays("127.0.0.1/32").build();
+        return evaluated(DmarcChecker.create(s).check(context("127.0.0.1", "x@sender.test", m)));
+    }
+
+    @Test
+    void trustedResultsTheTrustedRelayAddedAreBelieved() throws Exception {
+        // Prepended above the relay's Received field, or inserted right below it (a milter at index 1).
+        for (String header : List.of(RELAY_PASS + RELAY_RECEIVED, RELAY_RECEIVED + RELAY_PASS)) {
+            CheckOutcome.Evaluated e = viaRelay(header);
+            assertThat(e.client().viaTrustedRelay()).isTrue();
+            assertThat(e.spfSource()).as(header).isEqualTo(ResultSource.TRUSTED_AUTHENTICATION_RESULTS);
+            assertThat(e.evaluation().result()).isEqualTo(DmarcResult.PASS);
+        }
+    }
+
+    @Test
+    void trustedResultsTheSenderWroteBelowTheRelaysPartAreNotBelieved() throws Exception {
+        // Below another field, or below the sender's own Received field: the original client wrote them.
+        for (String header : List.of(RELAY_RECEIVED + "X-Mailer: x\r\n" + RELAY_PASS,
+                RELAY_RECEIVED + "Received: from a by b; Wed, 25 Nov 2026 11:59:00 +0000\r\n" + RELAY_PASS)) {
+            CheckOutcome.Evaluated e = viaRelay(header);
+            assertThat(e.spfSource()).as(header).isEqualTo(ResultSource.SELF);
+            assertThat(e.evaluation().result()).isEqualTo(DmarcResult.FAIL);
+        }
+    }
+
+    @Test
     void untrustedUpstreamResultsAreIgnored() throws Exception {
         byte[] m = ("Authentication-Results: evil.test; spf=pass smtp.mailfrom=x@sender.test\r\n"
                 + new String(message("a@sender.test"), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
-        CheckOutcome.Evaluated e = evaluated(DmarcChecker.create(settingsBuilder().trusted("relay.receiver.test").build())
+        CheckOutcome.Evaluated e = evaluated(DmarcChecker.create(settingsBuilder().trusted("relay.receiver.test").trustAuthResultsFromAnyClient().build())
                 .check(context("127.0.0.3", "x@sender.test", m)));
         assertThat(e.spfSource()).isEqualTo(ResultSource.SELF);
         assertThat(e.evaluation().result()).isEqualTo(DmarcResult.FAIL);
@@ -394,6 +444,7 @@ class DmarcCheckerTest {
         private Set<String> trusted = Set.of();
         private HostList ignoreHosts = HostList.empty();
         private HostList trustedRelays = HostList.empty();
+        private boolean trustAuthResultsFromAnyClient;
         private Set<DomainName> ignoreMailFrom = Set.of();
         private boolean requiredHeaders;
         private boolean rejectMultiValueFrom;
@@ -409,6 +460,12 @@ class DmarcCheckerTest {
 
         SettingsBuilder ignoreHosts(String spec) {
             ignoreHosts = HostList.parse(spec);
+            return this;
+        }
+
+        /** OpenDMARC's model: trusted results believed from any client, wherever they stand. */
+        SettingsBuilder trustAuthResultsFromAnyClient() {
+            trustAuthResultsFromAnyClient = true;
             return this;
         }
 
@@ -434,7 +491,8 @@ class DmarcCheckerTest {
 
         CheckSettings build() {
             return new CheckSettings(AUTHSERV, trusted, ignoreHosts, true, ignoreMailFrom, requiredHeaders,
-                    rejectMultiValueFrom, true, false, true, false, trustedRelays, dns, DiscoveryMode.TREEWALK,
+                    rejectMultiValueFrom, true, false, true, false, trustedRelays, trustAuthResultsFromAnyClient, dns,
+                    DiscoveryMode.TREEWALK,
                     Optional.empty(), false);
         }
     }

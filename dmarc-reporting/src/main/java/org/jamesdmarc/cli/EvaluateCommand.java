@@ -23,6 +23,7 @@ import org.jamesdmarc.auth.DkimOutcome;
 import org.jamesdmarc.auth.SpfOutcome;
 import org.jamesdmarc.check.CheckOutcome;
 import org.jamesdmarc.check.CheckSettings;
+import org.jamesdmarc.check.CheckSettingsParser;
 import org.jamesdmarc.check.DmarcChecker;
 import org.jamesdmarc.check.EvaluationJson;
 import org.jamesdmarc.check.HostList;
@@ -112,6 +113,17 @@ final class EvaluateCommand implements Callable<Integer> {
                     + "(comma-separated); default: none, SPF and DKIM are checked here.")
     List<String> trustedAuthservIds = new ArrayList<>();
 
+    @Option(names = "--trusted-relays", paramLabel = "<address>", split = ",",
+            description = "Relays in front of the receiver (IP addresses or CIDR blocks, comma-separated): when --ip is"
+                    + " one of them, the original client is read from the relay's Received field, and trusted"
+                    + " Authentication-Results are believed only in the part of the header that relay added.")
+    List<String> trustedRelays = new ArrayList<>();
+
+    @Option(names = "--trust-auth-results-from-any-client",
+            description = "OpenDMARC's model: believe --trusted-authserv-ids results whatever client sent the"
+                    + " message and wherever they stand (unsafe: the sender can write them).")
+    boolean trustAuthResultsFromAnyClient;
+
     @Option(names = "--dkim-partial-body-passes",
             description = "Count a DKIM signature whose l= leaves body content unsigned as a pass (RFC 6376 §3.5);"
                     + " by default it gives dkim=policy.")
@@ -155,8 +167,16 @@ final class EvaluateCommand implements Callable<Integer> {
             return invalid(err, "message larger than " + MAX_MESSAGE_BYTES + " bytes");
         }
 
+        HostList relays;
+        try {
+            relays = CheckSettingsParser.trustedRelays(
+                    trustedRelays.isEmpty() ? Optional.empty() : Optional.of(String.join(",", trustedRelays)));
+        } catch (IllegalArgumentException e) {
+            return invalid(err, "--trusted-relays: " + e.getMessage());
+        }
         CheckSettings settings = new CheckSettings(ourId, trusted, HostList.empty(), false, Set.of(),
-                false, false, true, false, true, dkimPartialBodyPasses, HostList.empty(), dnsSettings,
+                false, false, true, false, true, dkimPartialBodyPasses, relays, trustAuthResultsFromAnyClient,
+                dnsSettings,
                 dnsOptions.discoveryMode(), Optional.empty(), false);
         DnsClient dnsClient = dnsClients.apply(dnsSettings);
         DmarcChecker checker = new DmarcChecker(settings, dnsClient,

@@ -81,6 +81,35 @@ class DmarcEvaluateRealDnsTest {
     }
 
     @Test
+    void trustedResultsCountOnlyInWhatATrustedRelayAdded() throws Exception {
+        // 127.0.0.3 fails SPF for reject.test; the forged field claims a pass from the trusted relay's id.
+        byte[] forged = ("Authentication-Results: relay.receiver.test; spf=pass smtp.mailfrom=x@reject.test\r\n"
+                + new String(message("a@reject.test"), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+        CliRun direct = evaluate("127.0.0.3", "x@reject.test", forged,
+                "--trusted-authserv-ids", "relay.receiver.test", "--trusted-relays", "127.0.0.1");
+        assertThat(direct.json().at("/dmarc/result").asText()).as(direct.toString()).isEqualTo("fail");
+        assertThat(direct.json().at("/spf/result").asText()).isEqualTo("fail");
+
+        // The same field added by the relay at 127.0.0.1 above its Received field naming the client: believed.
+        byte[] relayed = ("Authentication-Results: relay.receiver.test; spf=pass smtp.mailfrom=x@reject.test\r\n"
+                + "Received: from client.example (client.example [127.0.0.3])\r\n\tby relay.receiver.test;"
+                + " Wed, 25 Nov 2026 12:00:00 +0000\r\n"
+                + new String(message("a@reject.test"), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+        CliRun viaRelay = evaluate("127.0.0.1", "x@reject.test", relayed,
+                "--trusted-authserv-ids", "relay.receiver.test", "--trusted-relays", "127.0.0.1");
+        assertThat(viaRelay.json().at("/dmarc/result").asText()).as(viaRelay.toString()).isEqualTo("pass");
+
+        // OpenDMARC's model on request.
+        CliRun anyClient = evaluate("127.0.0.3", "x@reject.test", forged,
+                "--trusted-authserv-ids", "relay.receiver.test", "--trust-auth-results-from-any-client");
+        assertThat(anyClient.json().at("/dmarc/result").asText()).as(anyClient.toString()).isEqualTo("pass");
+
+        CliRun bad = evaluate("127.0.0.1", "x@reject.test", relayed, "--trusted-relays", "relay.example");
+        assertThat(bad.exitCode()).isEqualTo(ExitCodes.INVALID);
+        assertThat(bad.err()).contains("--trusted-relays").contains("relay.example");
+    }
+
+    @Test
     void spfAlignedPass() throws Exception {
         CliRun r = evaluate("127.0.0.2", "bounce@reject.test", message("Alice <alice@reject.test>"));
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.OK);
