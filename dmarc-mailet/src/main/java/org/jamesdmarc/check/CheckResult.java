@@ -11,11 +11,13 @@ import org.jamesdmarc.policy.DmarcResult;
 public enum CheckResult {
     PASS, FAIL, NONE, TEMPERROR, PERMERROR,
     /** Not evaluated on purpose: ignored host, authenticated client, ignored From domain. */
-    SKIPPED,
-    /** The From field was refused ({@code requiredHeaders}, {@code rejectMultiValueFrom}). */
-    REFUSED;
+    SKIPPED;
 
-    /** The value written: the lower-case name ({@code pass}, ..., {@code skipped}, {@code refused}). */
+    /**
+     * The value written: the lower-case name ({@code pass}, ..., {@code skipped}). A From field we refuse
+     * ({@code requiredHeaders}, {@code rejectMultiValueFrom}) is {@code permerror} with disposition {@code reject}:
+     * one name for it in Authentication-Results, mail attributes, JSON and the docs.
+     */
     public String keyword() {
         return name().toLowerCase(Locale.ROOT);
     }

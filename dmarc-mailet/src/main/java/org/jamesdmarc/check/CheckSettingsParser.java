@@ -107,7 +107,8 @@ public final class CheckSettingsParser {
                 ignoreHosts,
                 bool(p, IGNORE_AUTHENTICATED_CLIENTS, true),
                 ignoreMailFrom,
-                bool(p, REQUIRED_HEADERS, false),
+                // Fail closed: a From field we cannot read is refused unless the administrator says otherwise.
+                bool(p, REQUIRED_HEADERS, true),
                 bool(p, REJECT_MULTI_VALUE_FROM, false),
                 bool(p, SPF_SELF_VALIDATE, true),
                 bool(p, SPF_IGNORE_RESULTS, false),

@@ -27,8 +27,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * }</pre>
  *
  * <p>{@code policyDomain} and {@code policy} are {@code null} when no record applied; {@code aligned} is true
- * only for {@link AlignmentStatus#ALIGNED}. A skipped or refused message has {@code result} {@code skipped} or
- * {@code refused}, its reason (lower-case {@link SkipReason} / {@link HeaderViolation}) in {@code reasons},
+ * only for {@link AlignmentStatus#ALIGNED}. A skipped message has {@code result} {@code skipped}, a refused From
+ * field {@code permerror} with {@code disposition} {@code reject}; the reason (lower-case {@link SkipReason} /
+ * {@link HeaderViolation}) is in {@code reasons},
  * an extra {@code dmarc.detail} string, {@code from.domain} {@code null}, {@code spf} {@code null} and an
  * empty {@code dkim} array. A message without a usable From field (skipped for
  * {@link SkipReason#NO_AUTHOR_DOMAIN}) reads the same but with {@code result} {@code permerror}. Field order is fixed.

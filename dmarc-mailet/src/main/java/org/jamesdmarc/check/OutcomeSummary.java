@@ -19,12 +19,12 @@ import org.jamesdmarc.policy.PolicyOverride;
  * {@link AppliedPolicyTag#tagName()}, {@link Disposition#reportValue()}); only the reasons, which come from three
  * enums of two layers, are kept as their written form.
  *
- * @param result        the DMARC result when evaluated (also {@code permerror} for a message skipped for
- *                      {@link SkipReason#NO_AUTHOR_DOMAIN}, {@code temperror} for
- *                      {@link SkipReason#INTERNAL_ERROR}), else {@code skipped} or {@code refused}
+ * @param result        the DMARC result when evaluated; {@code permerror} for a From field we cannot use (refused,
+ *                      or skipped for {@link SkipReason#NO_AUTHOR_DOMAIN} when {@code requiredHeaders} is off),
+ *                      {@code temperror} for {@link SkipReason#INTERNAL_ERROR}, else {@code skipped}
  * @param policy        the policy the record requests, when a record applied
  * @param policyTag     the tag that gave it ({@code p}, {@code sp} or {@code np}), when a record applied
- * @param disposition   what to do; {@code reject} for a refused message
+ * @param disposition   what to do; {@code reject} for a refused From field
  * @param policyDomain  where the applied record was published
  * @param fromDomain    the Author Domain, when known
  * @param testing       the record's {@code t=y}
@@ -76,8 +76,10 @@ public record OutcomeSummary(CheckResult result, Optional<Policy> policy, Option
                     Optional.empty(), Optional.empty(), false, List.of(s.reason().name().toLowerCase(Locale.ROOT)),
                     s.detail());
         }
+        // A From field we refuse: DMARC validation is not possible (RFC 9989 §5.3.1), a permanent error in the
+        // message, and our local policy rejects it (fail closed).
         CheckOutcome.Refused r = (CheckOutcome.Refused) outcome;
-        return new OutcomeSummary(CheckResult.REFUSED, Optional.empty(), Optional.empty(), Disposition.REJECT,
+        return new OutcomeSummary(CheckResult.PERMERROR, Optional.empty(), Optional.empty(), Disposition.REJECT,
                 Optional.empty(), Optional.empty(), false, List.of(r.violation().name().toLowerCase(Locale.ROOT)),
                 r.detail());
     }

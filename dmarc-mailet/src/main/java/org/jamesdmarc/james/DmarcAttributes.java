@@ -26,15 +26,16 @@ import org.jamesdmarc.policy.Disposition;
  * <caption>Attributes</caption>
  * <tr><th>name</th><th>value</th></tr>
  * <tr><td>{@code org.jamesdmarc.result}</td><td>{@code pass}, {@code fail}, {@code none}, {@code temperror},
- *     {@code permerror}, {@code skipped} (not evaluated on purpose: ignored host, authenticated client...) or
- *     {@code refused} (From field rejected by {@code requiredHeaders}/{@code rejectMultiValueFrom});
+ *     {@code permerror} (no usable From field; with disposition {@code reject} when we refuse it:
+ *     {@code requiredHeaders}, {@code rejectMultiValueFrom}) or {@code skipped} (not evaluated on purpose:
+ *     ignored host, authenticated client...);
  *     {@code temperror} too when the check itself failed (then {@code org.jamesdmarc.error} is set and the
  *     reason is {@code internal_error})</td></tr>
  * <tr><td>{@code org.jamesdmarc.policy}</td><td>the policy the sender's record requests: {@code none},
  *     {@code quarantine}, {@code reject}; absent when no record applied</td></tr>
  * <tr><td>{@code org.jamesdmarc.disposition}</td><td>what to do: {@code none}, {@code quarantine} or
  *     {@code reject}; only a DMARC {@code fail} has more than {@code none} ({@code t=y} lowers it one level);
- *     {@code reject} for {@code refused}</td></tr>
+ *     {@code reject} for a refused From field ({@code permerror})</td></tr>
  * <tr><td>{@code org.jamesdmarc.policyDomain}</td><td>the domain whose {@code _dmarc} record applied; absent when none</td></tr>
  * <tr><td>{@code org.jamesdmarc.fromDomain}</td><td>the RFC5322.From domain; absent when not evaluated</td></tr>
  * <tr><td>{@code org.jamesdmarc.reasons}</td><td>a list of strings: the RFC 9990 policy override reasons

@@ -76,11 +76,14 @@ import org.slf4j.LoggerFactory;
  * <tr><td>{@code ignoreMailFrom}</td><td>list of domains (exact names; U-labels allowed)</td><td>none</td><td>mail
  *     is not checked (result {@code skipped}) when every domain its From field names is listed
  *     (IgnoreMailFrom)</td></tr>
- * <tr><td>{@code requiredHeaders}</td><td>boolean</td><td>{@code false}</td><td>refuse (result {@code refused}) mail
+ * <tr><td>{@code requiredHeaders}</td><td>boolean</td><td>{@code true}</td><td>refuse (result {@code permerror},
+ *     disposition {@code reject}; the hook answers 550 5.7.1, {@link IsDmarcFail}{@code =reject} matches it) mail
  *     without exactly one From field naming a usable domain; other RFC 5322 §3.6 fields are not checked.
- *     Without it, mail whose From names no usable domain gets {@code permerror} and goes on
- *     (RequiredHeaders)</td></tr>
- * <tr><td>{@code rejectMultiValueFrom}</td><td>boolean</td><td>{@code false}</td><td>refuse (result {@code refused})
+ *     On by default: a check against spoofing fails closed on an author it cannot read. {@code false} gives
+ *     OpenDMARC's behaviour: such mail gets {@code permerror} (disposition {@code none}) and goes on
+ *     (RequiredHeaders, whose default is false)</td></tr>
+ * <tr><td>{@code rejectMultiValueFrom}</td><td>boolean</td><td>{@code false}</td><td>refuse (result
+ *     {@code permerror}, disposition {@code reject})
  *     mail whose From names several domains. Without it each domain is evaluated and the strictest result
  *     kept (RFC 9989 §5.3.1, §11.5); more than 10 domains are refused anyway (RejectMultiValueFrom)</td></tr>
  * <tr><td>{@code spfSelfValidate}</td><td>boolean</td><td>{@code true}</td><td>check SPF ourselves when no trusted

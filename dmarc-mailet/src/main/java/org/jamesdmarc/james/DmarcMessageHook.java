@@ -19,6 +19,7 @@ import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.smtpserver.JamesMessageHook;
 import org.apache.mailet.Mail;
 import org.jamesdmarc.check.CheckOutcome;
+import org.jamesdmarc.check.HeaderViolation;
 import org.jamesdmarc.check.CheckSettings;
 import org.jamesdmarc.check.CheckSettingsParser;
 import org.jamesdmarc.check.DmarcChecker;
@@ -142,7 +143,9 @@ public class DmarcMessageHook implements JamesMessageHook {
 
     private HookResult decide(CheckOutcome outcome) {
         if (outcome instanceof CheckOutcome.Refused r) {
-            return reject("Message refused: " + r.detail());
+            // RFC 5322 §3.6: exactly one From field, with a mailbox; we cannot tell who the author is otherwise.
+            return reject(r.violation() == HeaderViolation.MULTI_VALUE_FROM ? "Message refused: " + r.detail()
+                    : "Message refused, From field not RFC 5322 compliant: " + r.detail());
         }
         if (tempFailOnError && DmarcAttributes.isInternalError(outcome)) {
             return tempFail("the DMARC check failed");

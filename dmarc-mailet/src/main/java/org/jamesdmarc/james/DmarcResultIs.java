@@ -13,16 +13,16 @@ import org.apache.mailet.base.GenericMatcher;
 /**
  * Matches mail whose DMARC result ({@code org.jamesdmarc.result}, set by {@link DmarcCheck} or
  * {@link DmarcMessageHook}) is one of the condition's comma list: {@code pass}, {@code fail}, {@code none},
- * {@code temperror}, {@code permerror}, {@code skipped}, {@code refused}. The condition is required; a
+ * {@code temperror}, {@code permerror}, {@code skipped}. The condition is required; a
  * missing or unknown value stops James at start-up. Mail without the attribute never matches.
  *
  * <p>Examples ({@code mailetcontainer.xml}, after {@link DmarcCheck}):
  * <pre>{@code
- * <!-- From field refused (requiredHeaders / rejectMultiValueFrom): keep it aside. Bouncing it
- *      (class="Bounce") would send backscatter to forged senders; refuse it at SMTP time with
- *      DmarcMessageHook instead when the client should be told. -->
- * <mailet match="org.jamesdmarc.james.DmarcResultIs=refused" class="ToRepository">
- *     <repositoryPath>file://var/mail/dmarc-refused/</repositoryPath>
+ * <!-- No usable From field (permerror; refused ones, with disposition reject, are matched by
+ *      IsDmarcFail=reject too): keep it aside. Bouncing it (class="Bounce") would send backscatter to
+ *      forged senders; refuse it at SMTP time with DmarcMessageHook instead when the client should be told. -->
+ * <mailet match="org.jamesdmarc.james.DmarcResultIs=permerror" class="ToRepository">
+ *     <repositoryPath>file://var/mail/dmarc-unreadable-from/</repositoryPath>
  * </mailet>
  * <!-- DNS trouble: let another processor decide (e.g. retry later) -->
  * <mailet match="org.jamesdmarc.james.DmarcResultIs=temperror" class="ToProcessor">

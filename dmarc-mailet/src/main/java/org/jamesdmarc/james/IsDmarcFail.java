@@ -12,11 +12,14 @@ import org.apache.mailet.base.GenericMatcher;
 
 /**
  * Matches mail whose DMARC result is {@code fail}, as set by {@link DmarcCheck} or {@link DmarcMessageHook}
- * ({@code org.jamesdmarc.result}). The optional condition is a comma list of dispositions
+ * ({@code org.jamesdmarc.result}), and mail whose From field we refuse ({@code permerror} with disposition
+ * {@code reject}: {@code requiredHeaders}, {@code rejectMultiValueFrom}), so {@code IsDmarcFail=reject} keeps
+ * mail whose author cannot be read out of the inbox too (fail closed). The optional condition is a comma list of dispositions
  * ({@code none}, {@code quarantine}, {@code reject}: {@code org.jamesdmarc.disposition}) to restrict it to;
  * without a condition any DMARC fail matches. The disposition is the sender's policy after {@code t=y}
  * (one level lower) or legacy {@code pct} sampling, so {@code IsDmarcFail=reject} follows the sender's wish.
- * Mail not checked (no attribute, {@code skipped}, {@code refused}) never matches. A bad condition stops
+ * Mail not checked (no attribute, {@code skipped}) or delivered as {@code permerror} with disposition
+ * {@code none} ({@code requiredHeaders=false}) never matches. A bad condition stops
  * James at start-up.
  *
  * <p>Examples ({@code mailetcontainer.xml}, after {@link DmarcCheck}):
@@ -50,12 +53,13 @@ public class IsDmarcFail extends GenericMatcher {
 
     @Override
     public Collection<MailAddress> match(Mail mail) {
-        boolean fail = DmarcAttributes.string(mail, DmarcAttributes.RESULT).filter("fail"::equals).isPresent();
-        if (!fail) {
+        String result = DmarcAttributes.string(mail, DmarcAttributes.RESULT).orElse("");
+        String disposition = DmarcAttributes.string(mail, DmarcAttributes.DISPOSITION).orElse("");
+        boolean refusedFrom = result.equals("permerror") && disposition.equals("reject");
+        if (!result.equals("fail") && !refusedFrom) {
             return List.of();
         }
         if (!dispositions.isEmpty()) {
-            String disposition = DmarcAttributes.string(mail, DmarcAttributes.DISPOSITION).orElse("");
             if (!dispositions.contains(disposition)) {
                 return List.of();
             }

@@ -55,7 +55,8 @@ class CheckSettingsParserTest {
         assertThat(s.ignoreHosts().isEmpty()).isTrue();
         assertThat(s.ignoreAuthenticatedClients()).isTrue();
         assertThat(s.ignoreMailFrom()).isEmpty();
-        assertThat(s.requiredHeaders()).isFalse();
+        // Issue 8: a From field we cannot read is refused by default (fail closed).
+        assertThat(s.requiredHeaders()).isTrue();
         assertThat(s.rejectMultiValueFrom()).isFalse();
         assertThat(s.spfSelfValidate()).isTrue();
         assertThat(s.spfIgnoreResults()).isFalse();
@@ -89,7 +90,7 @@ class CheckSettingsParserTest {
     void blankValuesTakeTheDefault() {
         CheckSettings s = parse(Map.of("dnsTimeout", "  ", "requiredHeaders", "", "authservId", " "));
         assertThat(s.dns().timeout()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(s.requiredHeaders()).isFalse();
+        assertThat(s.requiredHeaders()).isTrue();
         assertThat(s.authservId()).isEqualTo("host.local");
     }
 

@@ -65,7 +65,7 @@ class EvaluationJsonTest {
     @Test
     void refused() throws Exception {
         JsonNode json = MAPPER.readTree(EvaluationJson.toJson(Outcomes.refused(HeaderViolation.MULTI_VALUE_FROM)));
-        assertThat(json.at("/dmarc/result").asText()).isEqualTo("refused");
+        assertThat(json.at("/dmarc/result").asText()).isEqualTo("permerror");
         assertThat(json.at("/dmarc/disposition").asText()).isEqualTo("reject");
         assertThat(json.at("/dmarc/reasons/0").asText()).isEqualTo("multi_value_from");
     }

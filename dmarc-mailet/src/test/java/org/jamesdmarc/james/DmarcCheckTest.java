@@ -172,7 +172,8 @@ class DmarcCheckTest {
 
         FakeMail refused = mail();
         mailet(Outcomes.refused(HeaderViolation.MULTIPLE_FROM_FIELDS)).service(refused);
-        assertThat(attr(refused, "org.jamesdmarc.result")).contains("refused");
+        // Issue 8: one name for a refused From field: permerror with disposition reject.
+        assertThat(attr(refused, "org.jamesdmarc.result")).contains("permerror");
         assertThat(attr(refused, "org.jamesdmarc.disposition")).contains("reject");
         assertThat(DmarcAttributes.list(refused, DmarcAttributes.REASONS, String.class)).containsExactly("multiple_from_fields");
     }

@@ -48,7 +48,7 @@ class DmarcResultIsTest {
         assertThat(matcher("fail").match(mail(Outcomes.fail(Policy.NONE, Disposition.NONE)))).hasSize(1);
         assertThat(matcher("temperror").match(mail(Outcomes.temperror()))).hasSize(1);
         assertThat(matcher("skipped").match(mail(Outcomes.skipped(SkipReason.IGNORED_MAIL_FROM)))).hasSize(1);
-        assertThat(matcher(" Refused ").match(mail(Outcomes.refused(HeaderViolation.INVALID_FROM)))).hasSize(1);
+        assertThat(matcher(" PermError ").match(mail(Outcomes.refused(HeaderViolation.INVALID_FROM)))).hasSize(1);
         FakeMail permerror = FakeMail.builder().name("p").recipients("bob@example.org")
                 .attribute(new Attribute(DmarcAttributes.RESULT, AttributeValue.of("permerror"))).build();
         assertThat(matcher("permerror").match(permerror)).hasSize(1);
@@ -65,7 +65,7 @@ class DmarcResultIsTest {
     @Test
     void mailWithoutResultNeverMatches() throws Exception {
         FakeMail mail = FakeMail.builder().name("n").recipients("bob@example.org").build();
-        assertThat(matcher("pass,fail,none,temperror,permerror,skipped,refused").match(mail)).isEmpty();
+        assertThat(matcher("pass,fail,none,temperror,permerror,skipped").match(mail)).isEmpty();
     }
 
     @Test
@@ -74,6 +74,13 @@ class DmarcResultIsTest {
                 .hasMessageContaining("needs a condition");
         assertThatThrownBy(() -> matcher(" , ")).isInstanceOf(MessagingException.class)
                 .hasMessageContaining("needs a condition");
+    }
+
+    @Test
+    void refusedIsNoLongerAResultName() {
+        // Issue 8: a refused From field is permerror (disposition reject) everywhere; the old name stops James.
+        assertThatThrownBy(() -> matcher("refused")).isInstanceOf(MessagingException.class)
+                .hasMessageContaining("'refused' is not one of");
     }
 
     @Test

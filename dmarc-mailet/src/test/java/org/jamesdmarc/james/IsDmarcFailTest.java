@@ -56,8 +56,24 @@ class IsDmarcFailTest {
         assertThat(matcher.match(mail(Outcomes.pass()))).isEmpty();
         assertThat(matcher.match(mail(Outcomes.temperror()))).isEmpty();
         assertThat(matcher.match(mail(Outcomes.skipped(SkipReason.IGNORED_HOST)))).isEmpty();
-        assertThat(matcher.match(mail(Outcomes.refused(HeaderViolation.INVALID_FROM)))).isEmpty();
         assertThat(matcher.match(mail(null))).isEmpty();
+    }
+
+    @Test
+    void aRefusedFromFieldMatchesLikeARejectFailure() throws Exception {
+        // Issue 8: a From we cannot read is refused (permerror, disposition reject): kept out of the inbox by the
+        // same IsDmarcFail=reject that handles p=reject failures, never by a quarantine or none condition.
+        CheckOutcome refused = Outcomes.refused(HeaderViolation.INVALID_FROM);
+        assertThat(matcher(null).match(mail(refused))).hasSize(2);
+        assertThat(matcher("reject").match(mail(refused))).hasSize(2);
+        assertThat(matcher("quarantine").match(mail(refused))).isEmpty();
+        // Delivered permerror (requiredHeaders=false: disposition none) is not a failure to act on.
+        FakeMail delivered = FakeMail.builder().name("p").recipients("bob@example.org")
+                .attribute(new org.apache.mailet.Attribute(DmarcAttributes.RESULT,
+                        org.apache.mailet.AttributeValue.of("permerror")))
+                .attribute(new org.apache.mailet.Attribute(DmarcAttributes.DISPOSITION,
+                        org.apache.mailet.AttributeValue.of("none"))).build();
+        assertThat(matcher(null).match(delivered)).isEmpty();
     }
 
     @Test

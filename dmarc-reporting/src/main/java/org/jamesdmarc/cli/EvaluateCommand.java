@@ -124,6 +124,11 @@ final class EvaluateCommand implements Callable<Integer> {
                     + " message and wherever they stand (unsafe: the sender can write them).")
     boolean trustAuthResultsFromAnyClient;
 
+    @Option(names = "--no-required-headers",
+            description = "Report a message without a usable From field as permerror with disposition none (OpenDMARC's"
+                    + " RequiredHeaders=false) instead of refusing it (permerror, disposition reject).")
+    boolean noRequiredHeaders;
+
     @Option(names = "--dkim-partial-body-passes",
             description = "Count a DKIM signature whose l= leaves body content unsigned as a pass (RFC 6376 §3.5);"
                     + " by default it gives dkim=policy.")
@@ -175,7 +180,7 @@ final class EvaluateCommand implements Callable<Integer> {
             return invalid(err, "--trusted-relays: " + e.getMessage());
         }
         CheckSettings settings = new CheckSettings(ourId, trusted, HostList.empty(), false, Set.of(),
-                false, false, true, false, true, dkimPartialBodyPasses, relays, trustAuthResultsFromAnyClient,
+                !noRequiredHeaders, false, true, false, true, dkimPartialBodyPasses, relays, trustAuthResultsFromAnyClient,
                 dnsSettings,
                 dnsOptions.discoveryMode(), Optional.empty(), false);
         DnsClient dnsClient = dnsClients.apply(dnsSettings);
@@ -257,8 +262,8 @@ final class EvaluateCommand implements Callable<Integer> {
                 yield ExitCodes.TEMPERROR;
             }
             case PERMERROR -> ExitCodes.PERMERROR;
-            // pass, fail, none: a completed evaluation. (skipped/refused cannot happen: no ignore lists,
-            // From-field refusal off.)
+            // pass, fail, none: a completed evaluation (skipped cannot happen: no ignore lists). A refused From
+            // field is permerror above.
             default -> ExitCodes.OK;
         };
     }

@@ -214,8 +214,27 @@ class DmarcEvaluateRealDnsTest {
     }
 
     @Test
-    void garbledFromIsPermerror() throws Exception {
+    void garbledFromIsRefused() throws Exception {
+        // Issue 8: fail closed by default — permerror with disposition reject and the defect named.
         CliRun r = evaluate("127.0.0.2", "bounce@reject.test", message("<<not an address@@"));
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.PERMERROR);
+        JsonNode j = r.json();
+        assertThat(j.at("/dmarc/result").asText()).isEqualTo("permerror");
+        assertThat(j.at("/dmarc/disposition").asText()).isEqualTo("reject");
+        assertThat(j.at("/dmarc/reasons").toString()).isEqualTo("[\"invalid_from\"]");
+        assertThat(j.at("/dmarc/detail").asText()).contains("malformed From field");
+        assertThat(j.get("authenticationResults").asText()).startsWith(AUTHSERV + ";").contains("dmarc=permerror");
+
+        // A valid From whose display name is folded with 64 KiB of whitespace: over the size cap, refused too.
+        String huge = "Admin" + "\r\n ".repeat(64 * 1024 / 3 + 10) + "<admin@reject.test>";
+        CliRun big = evaluate("127.0.0.2", "bounce@reject.test", message(huge));
+        assertThat(big.exitCode()).as(big.toString()).isEqualTo(ExitCodes.PERMERROR);
+        assertThat(big.json().at("/dmarc/disposition").asText()).isEqualTo("reject");
+    }
+
+    @Test
+    void garbledFromIsPermerrorWithoutRequiredHeaders() throws Exception {
+        CliRun r = evaluate("127.0.0.2", "bounce@reject.test", message("<<not an address@@"), "--no-required-headers");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.PERMERROR);
         JsonNode j = r.json();
         assertThat(j.at("/dmarc/result").asText()).isEqualTo("permerror");
