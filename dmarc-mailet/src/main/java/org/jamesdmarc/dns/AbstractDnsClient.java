@@ -19,8 +19,12 @@ public abstract class AbstractDnsClient implements DnsClient {
 
     @Override
     public TxtAnswer txt(String name) {
-        DnsAnswer answer = query(name, Type.TXT);
-        List<String> texts = new ArrayList<>();
+        return txtAnswer(query(name, Type.TXT));
+    }
+
+    /** The TXT view of an answer to a TXT query: each TXT record's strings joined. */
+    static TxtAnswer txtAnswer(DnsAnswer answer) {
+        List<String> texts = new ArrayList<>(answer.records().size());
         for (Record r : answer.records()) {
             if (r instanceof TXTRecord txt) {
                 texts.add(joinStrings(txt));

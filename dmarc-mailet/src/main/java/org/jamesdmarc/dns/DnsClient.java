@@ -1,5 +1,7 @@
 package org.jamesdmarc.dns;
 
+import java.util.function.Function;
+
 /**
  * The DNS access every check uses (DMARC discovery, SPF, DKIM keys), so one set of settings
  * (servers, timeout, cache) applies to all of them. Implementations never throw for DNS trouble:
@@ -18,6 +20,17 @@ public interface DnsClient {
 
     /** TXT records at {@code name}, each one's strings concatenated. */
     TxtAnswer txt(String name);
+
+    /**
+     * What {@code reader} makes of the TXT records at {@code name}. A caching client keeps that reading
+     * with its cached answer, so it is computed once per cached answer (at most for the answer's TTL)
+     * instead of once per call: {@code reader} must be a pure function of the answer, and callers pass
+     * the same reader instance every time (readings are told apart by reader identity). Otherwise the
+     * same as {@code reader.apply(txt(name))}.
+     */
+    default <T> T readTxt(String name, Function<? super TxtAnswer, ? extends T> reader) {
+        return reader.apply(txt(name));
+    }
 
     /** RFC 9989 §3.2.13: does {@code domain} exist (any of A, AAAA, MX answered with data)? */
     DomainExistence exists(String domain);

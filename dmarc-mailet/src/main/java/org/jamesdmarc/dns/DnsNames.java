@@ -55,6 +55,18 @@ public final class DnsNames {
 
     /** Cache key form: lower case, no trailing dot. */
     static String key(String name) {
+        int n = name.length();
+        for (int i = 0; i < n; i++) {
+            char c = name.charAt(i);
+            if ((c >= 'A' && c <= 'Z') || c >= 0x80) {
+                return lowerCaseKey(name);
+            }
+        }
+        // Already lower case (nothing else in ASCII changes case): no copy unless there is a dot to drop.
+        return n > 1 && name.charAt(n - 1) == '.' ? name.substring(0, n - 1) : name;
+    }
+
+    private static String lowerCaseKey(String name) {
         String s = name.toLowerCase(Locale.ROOT);
         return s.endsWith(".") && s.length() > 1 ? s.substring(0, s.length() - 1) : s;
     }

@@ -7,7 +7,9 @@
  *       (servers in order, retries, CNAME chains, answers sorted into FOUND / NXDOMAIN / NODATA / TEMPFAIL,
  *       never an exception) on a {@link SocketDnsTransport} (blocking UDP, TCP after a truncated reply;
  *       {@link SimpleResolverTransport} is the dnsjava alternative), behind a {@link DnsCache} (bounded LRU
- *       honouring positive and negative TTLs, never keeping TEMPFAIL). Wrap it per check in a
+ *       honouring positive and negative TTLs, never keeping TEMPFAIL; lock-free hits; a cached TXT answer
+ *       also keeps what a {@link DnsClient#readTxt} reader made of it, so the DMARC record is parsed once per
+ *       cached answer, not once per message). Wrap it per check in a
  *       {@link CountingDnsClient} to count that check's lookups. Settings ({@link DnsSettings}) come from the
  *       {@code dns*} mailet, hook and CLI parameters.</li>
  *   <li>Value types: {@link DomainName} (a host name validated once, as lower-case A-labels with LDH labels
