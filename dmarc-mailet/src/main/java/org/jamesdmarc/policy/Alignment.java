@@ -1,7 +1,5 @@
 package org.jamesdmarc.policy;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
 
 import org.jamesdmarc.dns.DomainName;
@@ -18,7 +16,7 @@ public final class Alignment {
 
     private final PolicyDiscovery discovery;
     private final DmarcRecordLookup lookup;
-    private final Map<DomainName, OrgDomainResult> orgDomains = new HashMap<>();
+    private final ByDomain<OrgDomainResult> orgDomains = new ByDomain<>();
 
     public Alignment(PolicyDiscovery discovery, DmarcRecordLookup lookup) {
         this.discovery = Objects.requireNonNull(discovery, "discovery");
@@ -37,7 +35,7 @@ public final class Alignment {
             return cached;
         }
         OrgDomainResult r = discovery.organizationalDomain(domain, lookup);
-        orgDomains.put(domain, r);
+        orgDomains.add(domain, r);
         return r;
     }
 

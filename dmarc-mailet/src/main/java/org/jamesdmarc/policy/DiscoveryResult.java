@@ -45,7 +45,8 @@ public record DiscoveryResult(
         Objects.requireNonNull(organizationalDomain, "organizationalDomain");
         Objects.requireNonNull(record, "record");
         recordWarnings = List.copyOf(recordWarnings);
-        queriedNames = List.copyOf(queriedNames);
+        // DmarcNames is already an unmodifiable copy, which makes its names when read.
+        queriedNames = queriedNames instanceof DmarcNames ? queriedNames : List.copyOf(queriedNames);
         warnings = List.copyOf(warnings);
         if (status == DiscoveryStatus.FOUND && (record.isEmpty() || policyDomain.isEmpty() || policyDomainRole.isEmpty())) {
             throw new IllegalArgumentException("FOUND needs a record, a policy domain and its role");

@@ -72,11 +72,13 @@ public final class DmarcEvaluator {
         disc.organizationalDomain().ifPresent(org -> alignment.remember(author, org));
         SpfAlignment spf = new SpfAlignment(input.spf(), record.aspf(),
                 alignment.of(AuthenticatedIdentifier.of(input.spf()), author, record.aspf()));
-        List<DkimAlignment> dkim = new ArrayList<>(input.dkim().size());
-        for (DkimOutcome d : input.dkim()) {
-            dkim.add(new DkimAlignment(d, record.adkim(),
-                    alignment.of(AuthenticatedIdentifier.of(d), author, record.adkim())));
+        DkimAlignment[] dkimAlignments = new DkimAlignment[input.dkim().size()];
+        for (int i = 0; i < dkimAlignments.length; i++) {
+            DkimOutcome d = input.dkim().get(i);
+            dkimAlignments[i] = new DkimAlignment(d, record.adkim(),
+                    alignment.of(AuthenticatedIdentifier.of(d), author, record.adkim()));
         }
+        List<DkimAlignment> dkim = List.of(dkimAlignments);
         DmarcResult result = passOrFail(spf, dkim);
 
         PolicyDomainRole role = disc.policyDomainRole().orElseThrow();
@@ -133,16 +135,31 @@ public final class DmarcEvaluator {
      * could make one an aligned pass (its check or its alignment walk failed temporarily); else fail.
      */
     private static DmarcResult passOrFail(SpfAlignment spf, List<DkimAlignment> dkim) {
-        List<IdentifierAlignment> identifiers = new ArrayList<>(dkim.size() + 1);
-        identifiers.add(spf);
-        identifiers.addAll(dkim);
-        if (identifiers.stream().anyMatch(IdentifierAlignment::alignedPass)) {
+        if (spf.alignedPass() || anyAlignedPass(dkim)) {
             return DmarcResult.PASS;
         }
-        if (identifiers.stream().anyMatch(IdentifierAlignment::couldPassOnRetry)) {
+        if (spf.couldPassOnRetry() || anyCouldPassOnRetry(dkim)) {
             return DmarcResult.TEMPERROR;
         }
         return DmarcResult.FAIL;
+    }
+
+    private static boolean anyAlignedPass(List<DkimAlignment> dkim) {
+        for (DkimAlignment d : dkim) {
+            if (d.alignedPass()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean anyCouldPassOnRetry(List<DkimAlignment> dkim) {
+        for (DkimAlignment d : dkim) {
+            if (d.couldPassOnRetry()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -1,10 +1,9 @@
 package org.jamesdmarc.policy;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 import org.jamesdmarc.dns.DnsClient;
 import org.jamesdmarc.dns.DomainName;
@@ -61,9 +60,49 @@ public final class DmarcRecordLookup {
         MALFORMED_RECORD
     }
 
+    /**
+     * What one TXT answer says, whatever the domain: RFC 9989 §4.10 step 2 selection and the parse of
+     * the selected record. A pure function of the answer, so a caching {@link DnsClient} keeps it with
+     * the cached answer ({@link DnsClient#readTxt}): each record is parsed once per cached answer, not
+     * once per message.
+     */
+    private sealed interface Reading {
+        Outcome at(DomainName domain);
+    }
+
+    private record ReadRecord(DmarcRecord record, List<RecordWarning> warnings) implements Reading {
+        @Override
+        public Outcome at(DomainName domain) {
+            return new Found(domain, record, warnings);
+        }
+    }
+
+    private record ReadAbsent(AbsentReason reason) implements Reading {
+        @Override
+        public Outcome at(DomainName domain) {
+            return new Absent(domain, reason);
+        }
+    }
+
+    private record ReadTempFail(String detail) implements Reading {
+        @Override
+        public Outcome at(DomainName domain) {
+            return new TempFail(domain, detail);
+        }
+    }
+
+    private static final Reading NXDOMAIN = new ReadAbsent(AbsentReason.NXDOMAIN);
+    private static final Reading NODATA = new ReadAbsent(AbsentReason.NODATA);
+    private static final Reading NO_DMARC_RECORD = new ReadAbsent(AbsentReason.NO_DMARC_RECORD);
+    private static final Reading MULTIPLE_RECORDS = new ReadAbsent(AbsentReason.MULTIPLE_RECORDS);
+    private static final Reading MALFORMED_RECORD = new ReadAbsent(AbsentReason.MALFORMED_RECORD);
+
+    /** The one reader instance (readings are kept per reader identity). */
+    private static final Function<TxtAnswer, Reading> READER = DmarcRecordLookup::read;
+
     private final DnsClient dns;
-    private final Map<DomainName, Outcome> cache = new HashMap<>();
-    private final List<String> queried = new ArrayList<>();
+    /** Domains looked up so far and their outcomes, in query order. */
+    private final ByDomain<Outcome> outcomes = new ByDomain<>();
 
     public DmarcRecordLookup(DnsClient dns) {
         this.dns = Objects.requireNonNull(dns, "dns");
@@ -71,45 +110,59 @@ public final class DmarcRecordLookup {
 
     /** The outcome for {@code _dmarc.<domain>}. */
     public Outcome lookup(DomainName domain) {
-        Outcome cached = cache.get(domain);
-        if (cached != null) {
-            return cached;
-        }
-        String name = "_dmarc." + domain.name();
-        queried.add(name);
-        TxtAnswer answer = dns.txt(name);
-        Outcome outcome = switch (answer.status()) {
-            case TEMPFAIL -> new TempFail(domain, answer.detail());
-            case NXDOMAIN -> new Absent(domain, AbsentReason.NXDOMAIN);
-            case NODATA -> new Absent(domain, AbsentReason.NODATA);
-            case FOUND -> select(domain, answer.texts());
-        };
-        cache.put(domain, outcome);
+        Outcome known = outcomes.get(domain);
+        return known != null ? known : query(domain);
+    }
+
+    /**
+     * {@link #lookup} of the right-most {@code labels} labels of {@code name}, which start at index
+     * {@code from} of its text: that name is only made when this evaluation did not look it up before.
+     */
+    Outcome lookup(DomainName name, int from, int labels) {
+        Outcome known = outcomes.get(name.name(), from);
+        return known != null ? known : query(name.lastLabels(labels));
+    }
+
+    private Outcome query(DomainName domain) {
+        Outcome outcome = dns.readTxt("_dmarc." + domain.name(), READER).at(domain);
+        outcomes.add(domain, outcome);
         return outcome;
     }
 
+    private static Reading read(TxtAnswer answer) {
+        return switch (answer.status()) {
+            case TEMPFAIL -> new ReadTempFail(answer.detail());
+            case NXDOMAIN -> NXDOMAIN;
+            case NODATA -> NODATA;
+            case FOUND -> select(answer.texts());
+        };
+    }
+
     /** RFC 9989 §4.10 step 2: keep records starting with v=DMARC1; several of them means none. */
-    private static Outcome select(DomainName domain, List<String> texts) {
+    private static Reading select(List<String> texts) {
         RecordSelection selection = RecordParser.select(texts);
         if (selection instanceof RecordSelection.NoRecord none) {
-            return new Absent(domain, none.reason() == RecordSelection.Reason.MULTIPLE_DMARC_RECORDS
-                    ? AbsentReason.MULTIPLE_RECORDS : AbsentReason.NO_DMARC_RECORD);
+            return none.reason() == RecordSelection.Reason.MULTIPLE_DMARC_RECORDS ? MULTIPLE_RECORDS : NO_DMARC_RECORD;
         }
         RecordParseResult result = ((RecordSelection.Selected) selection).result();
         if (result instanceof RecordParseResult.Parsed v) {
-            return new Found(domain, v.record(), v.warnings());
+            return new ReadRecord(v.record(), v.warnings());
         }
         // Starts with v=DMARC1 but is not a readable tag-value list: no usable record here.
-        return new Absent(domain, AbsentReason.MALFORMED_RECORD);
+        return MALFORMED_RECORD;
     }
 
     /** Number of DNS queries actually sent (cache hits excluded). */
     public int queries() {
-        return queried.size();
+        return outcomes.size();
     }
 
     /** The names queried, in order. */
     public List<String> queriedNames() {
-        return List.copyOf(queried);
+        List<String> names = new ArrayList<>(outcomes.size());
+        for (int i = 0; i < outcomes.size(); i++) {
+            names.add("_dmarc." + outcomes.domain(i).name());
+        }
+        return List.copyOf(names);
     }
 }

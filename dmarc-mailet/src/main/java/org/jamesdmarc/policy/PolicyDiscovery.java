@@ -92,7 +92,7 @@ public final class PolicyDiscovery {
                             + author.lastLabels(TreeWalk.SHORTENED_LABELS).name()));
         }
         int lookups = lookup.queries() - before;
-        List<String> names = walk.targets().stream().map(t -> "_dmarc." + t.name()).toList();
+        List<String> names = walk.queriedNames();
         if (walk.tempFail().isPresent()) {
             DmarcRecordLookup.TempFail tf = walk.tempFail().get();
             warnings.add(new DiscoveryWarning(DiscoveryWarning.Code.DNS_TEMPFAIL, tf.domain(),
@@ -147,18 +147,17 @@ public final class PolicyDiscovery {
 
     private DiscoveryResult discoverByPsl(DomainName author, DmarcRecordLookup lookup, int before) {
         List<DiscoveryWarning> warnings = new ArrayList<>();
-        List<String> names = new ArrayList<>(2);
         // RFC 7489 §3.2: every domain name has an Organizational Domain under the list (at worst itself).
         DomainName orgDomain = psl.organizationalDomain(author);
         // RFC 7489 §6.6.3 step 1: query the Author Domain.
-        names.add("_dmarc." + author.name());
+        List<DomainName> queried = List.of(author);
         DmarcRecordLookup.Outcome first = lookup.lookup(author);
         DmarcRecordLookup.Outcome outcome = first;
         if (first instanceof DmarcRecordLookup.Absent a) {
             addAbsentWarnings(List.of(a), warnings);
             if (!orgDomain.equals(author)) {
                 // RFC 7489 §6.6.3 step 3: no record, query the Organizational Domain.
-                names.add("_dmarc." + orgDomain.name());
+                queried = List.of(author, orgDomain);
                 outcome = lookup.lookup(orgDomain);
                 if (outcome instanceof DmarcRecordLookup.Absent a2) {
                     addAbsentWarnings(List.of(a2), warnings);
@@ -166,6 +165,7 @@ public final class PolicyDiscovery {
             }
         }
         int lookups = lookup.queries() - before;
+        List<String> names = new DmarcNames(queried);
         if (outcome instanceof DmarcRecordLookup.TempFail tf) {
             warnings.add(new DiscoveryWarning(DiscoveryWarning.Code.DNS_TEMPFAIL, tf.domain(),
                     "_dmarc." + tf.domain().name() + ": " + tf.detail()));
@@ -191,12 +191,7 @@ public final class PolicyDiscovery {
         if (mode == DiscoveryMode.PSL) {
             return new OrgDomainResult.Known(psl.organizationalDomain(domain));
         }
-        TreeWalk.Result walk = TreeWalk.walk(domain, lookup);
-        if (walk.tempFail().isPresent()) {
-            DmarcRecordLookup.TempFail tf = walk.tempFail().get();
-            return new OrgDomainResult.TempError("_dmarc." + tf.domain().name() + ": " + tf.detail());
-        }
-        return new OrgDomainResult.Known(walk.organizationalDomain());
+        return TreeWalk.organizationalDomain(domain, lookup);
     }
 
     private static void addAbsentWarnings(List<DmarcRecordLookup.Absent> absent, List<DiscoveryWarning> warnings) {

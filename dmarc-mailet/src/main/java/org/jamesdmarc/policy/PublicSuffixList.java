@@ -10,8 +10,11 @@ import java.net.IDN;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -48,17 +51,70 @@ public final class PublicSuffixList {
 
     private static volatile PublicSuffixList bundled;
 
-    /** Plain rules, e.g. {@code co.uk}. */
-    private final Set<String> exact;
-    /** Parents of wildcard rules: {@code *.ck} is stored as {@code ck}. */
-    private final Set<String> wildcardParents;
-    /** Exception rules without the {@code !}: {@code !www.ck} is stored as {@code www.ck}. */
-    private final Set<String> exceptions;
+    /** A plain rule, e.g. {@code co.uk}. */
+    private static final byte EXACT = 1;
+    /** The parent of a wildcard rule: {@code *.ck} is stored as {@code ck}. */
+    private static final byte WILDCARD_PARENT = 2;
+    /** An exception rule without the {@code !}: {@code !www.ck} is stored as {@code www.ck}. */
+    private static final byte EXCEPTION = 4;
+    /** A proper suffix of a stored name ({@code uk} for {@code co.uk}): longer names may still match. */
+    private static final byte INTERIOR = 8;
+
+    /**
+     * The rules as an open-addressing hash table (linear probing) of names with their kinds: looked up
+     * by a region of the domain and its {@link String#hashCode}, computed while walking the domain
+     * from its end, so a lookup allocates nothing.
+     */
+    private final String[] names;
+    private final int[] hashes;
+    private final byte[] kinds;
+    private final int mask;
+    private final int size;
 
     private PublicSuffixList(Set<String> exact, Set<String> wildcardParents, Set<String> exceptions) {
-        this.exact = Set.copyOf(exact);
-        this.wildcardParents = Set.copyOf(wildcardParents);
-        this.exceptions = Set.copyOf(exceptions);
+        Map<String, Byte> rules = new HashMap<>();
+        exact.forEach(r -> rules.merge(r, EXACT, (a, b) -> (byte) (a | b)));
+        wildcardParents.forEach(r -> rules.merge(r, WILDCARD_PARENT, (a, b) -> (byte) (a | b)));
+        exceptions.forEach(r -> rules.merge(r, EXCEPTION, (a, b) -> (byte) (a | b)));
+        for (String name : List.copyOf(rules.keySet())) {
+            for (int dot = name.indexOf('.'); dot >= 0; dot = name.indexOf('.', dot + 1)) {
+                rules.merge(name.substring(dot + 1), INTERIOR, (a, b) -> (byte) (a | b));
+            }
+        }
+        int capacity = Integer.highestOneBit(Math.max(4, rules.size() * 2)) * 2; // load factor at most 1/2
+        this.names = new String[capacity];
+        this.hashes = new int[capacity];
+        this.kinds = new byte[capacity];
+        this.mask = capacity - 1;
+        this.size = exact.size() + wildcardParents.size() + exceptions.size();
+        rules.forEach((name, kind) -> {
+            int h = name.hashCode();
+            int i = spread(h) & mask;
+            while (names[i] != null) {
+                i = (i + 1) & mask;
+            }
+            names[i] = name;
+            hashes[i] = h;
+            kinds[i] = kind;
+        });
+    }
+
+    private static int spread(int h) {
+        return h ^ (h >>> 16);
+    }
+
+    /** The kinds of rule for {@code d.substring(start)}, whose hash code is {@code hash}; 0 when none. */
+    private int kindsOf(String d, int start, int hash) {
+        int length = d.length() - start;
+        int i = spread(hash) & mask;
+        String name;
+        while ((name = names[i]) != null) {
+            if (hashes[i] == hash && name.length() == length && d.startsWith(name, start)) {
+                return kinds[i];
+            }
+            i = (i + 1) & mask;
+        }
+        return 0;
     }
 
     /** The bundled list (ICANN + PRIVATE), loaded once per JVM. */
@@ -183,7 +239,7 @@ public final class PublicSuffixList {
 
     /** Number of rules loaded (exact + wildcard + exception). */
     public int size() {
-        return exact.size() + wildcardParents.size() + exceptions.size();
+        return size;
     }
 
     /**
@@ -223,35 +279,42 @@ public final class PublicSuffixList {
 
     /** Index in {@code d} where its public suffix starts. */
     private int suffixStart(String d) {
-        // Walk the suffixes of d from the shortest (TLD) to the longest: each is d.substring(i)
-        // for i just after a dot, or 0.
+        // Walk the suffixes of d from the shortest (TLD) to the longest: each is d.substring(start)
+        // for start just after a dot, or 0. Their String.hashCode grows leftwards:
+        // hash(c + s) = c * 31^length(s) + hash(s).
         int best = d.lastIndexOf('.') + 1; // implicit "*" rule: the TLD is a public suffix
-        int i = d.length();
-        while (i > 0) {
-            int dot = d.lastIndexOf('.', i - 1);
-            int start = dot + 1;
-            String suffix = d.substring(start);
-            if (exceptions.contains(suffix)) {
-                // "!rule": the public suffix is the rule minus its left-most label; exceptions win.
-                int next = suffix.indexOf('.');
-                return next < 0 ? start : start + next + 1;
+        int hash = 0;
+        int power = 1;
+        int pos = d.length() - 1;
+        while (true) {
+            char c;
+            while (pos >= 0 && (c = d.charAt(pos)) != '.') {
+                hash += c * power;
+                power *= 31;
+                pos--;
             }
-            if (exact.contains(suffix)) {
+            int start = pos + 1; // pos is the dot before the suffix, or -1
+            int kind = kindsOf(d, start, hash);
+            if ((kind & EXCEPTION) != 0) {
+                // "!rule": the public suffix is the rule minus its left-most label; exceptions win.
+                int next = d.indexOf('.', start);
+                return next < 0 ? start : next + 1;
+            }
+            if ((kind & EXACT) != 0) {
                 best = start;
             }
-            if (dot > 0) {
-                // "*.parent": any one label directly under parent is a public suffix.
-                int labelStart = d.lastIndexOf('.', dot - 1) + 1;
-                if (wildcardParents.contains(suffix)) {
-                    best = labelStart;
-                    // an exception for that longer name is checked at the next iteration
-                }
+            if (pos > 0 && (kind & WILDCARD_PARENT) != 0) {
+                // "*.parent": any one label directly under parent is a public suffix
+                // (an exception for that longer name is checked at the next iteration).
+                best = d.lastIndexOf('.', pos - 1) + 1;
             }
-            if (dot < 0) {
-                break;
+            if (pos < 0 || kind == 0) {
+                // kind 0: no rule is this suffix or ends with it, so no longer suffix can match either.
+                return best;
             }
-            i = dot;
+            hash += '.' * power;
+            power *= 31;
+            pos--;
         }
-        return best;
     }
 }
