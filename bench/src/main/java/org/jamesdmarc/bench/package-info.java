@@ -3,8 +3,11 @@
  * alone: discovery, record parsing, alignment, disposition, tree walk and PSL modes) and
  * {@link WholeEvaluationBenchmark} (one whole {@code DmarcChecker.check}: header parsing, From, SPF, RSA-2048
  * DKIM, DMARC and the Authentication-Results value, DNS answered from the warm cache). Build and run:
- * {@code mvn -pl bench -am package -DskipTests && java -jar bench/target/benchmarks.jar}. Throughput of a
- * whole James server is measured by {@code bench/james-throughput/run.sh}, outside Maven.
+ * {@code mvn -pl bench -am package -DskipTests && java -jar bench/target/benchmarks.jar}.
+ * {@code bench/compare-libopendmarc.sh} runs {@link EvaluationBenchmark} side by side with libopendmarc's
+ * policy step and prints the ratio per case, comparing CPU time ({@link CpuTimeProfiler}) as the anchor
+ * does. Throughput of a whole James server is measured by {@code bench/james-throughput/run.sh}, outside
+ * Maven.
  *
  * <p>RFCs: none of its own; it exercises the code of RFC 9989, RFC 7208, RFC 6376 and RFC 8601.
  *
