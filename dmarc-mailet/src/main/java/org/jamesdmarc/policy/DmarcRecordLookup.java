@@ -115,12 +115,12 @@ public final class DmarcRecordLookup {
     }
 
     /**
-     * {@link #lookup} of the right-most {@code labels} labels of {@code name}, which start at index
+     * {@link #lookup} of the right-most {@code labels} labels of {@code start}, which begin at index
      * {@code from} of its text: that name is only made when this evaluation did not look it up before.
      */
-    Outcome lookup(DomainName name, int from, int labels) {
-        Outcome known = outcomes.get(name.name(), from);
-        return known != null ? known : query(name.lastLabels(labels));
+    Outcome lookup(DomainName start, int from, int labels) {
+        Outcome known = outcomes.get(start.name(), from);
+        return known != null ? known : query(start.lastLabels(labels));
     }
 
     private Outcome query(DomainName domain) {

@@ -33,7 +33,8 @@ class DnsCacheReadingTest {
         DnsLookup upstream = (name, type) -> {
             upstreamQueries.incrementAndGet();
             if (name == null) {
-                return CacheableAnswer.uncacheable(DnsAnswer.of(DnsStatus.NXDOMAIN, "invalid name")); // as DnsjavaClient
+                // as DnsjavaClient answers a null name
+                return CacheableAnswer.uncacheable(DnsAnswer.of(DnsStatus.NXDOMAIN, "invalid name"));
             }
             DnsAnswer answer = zone.query(name, type);
             return answer.status() == DnsStatus.TEMPFAIL ? CacheableAnswer.uncacheable(answer)

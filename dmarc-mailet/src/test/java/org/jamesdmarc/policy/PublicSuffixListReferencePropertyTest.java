@@ -63,10 +63,12 @@ class PublicSuffixListReferencePropertyTest {
                 }
                 List<String> labels = new ArrayList<>();
                 for (String label : s.split("\\.", -1)) {
-                    labels.add(label.equals("*") ? "*" : IDN.toASCII(label, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT));
+                    labels.add(label.equals("*") ? "*"
+                            : IDN.toASCII(label, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT));
                 }
                 // As the implementation: a '*' only as a whole left-most label.
-                if (labels.subList(1, labels.size()).contains("*") || labels.stream().anyMatch(l -> l.contains("*") && !l.equals("*"))) {
+                if (labels.subList(1, labels.size()).contains("*")
+                        || labels.stream().anyMatch(l -> l.contains("*") && !l.equals("*"))) {
                     continue;
                 }
                 rules.add(new Rule(List.copyOf(labels), exception));
