@@ -271,7 +271,9 @@ public final class JamesProcess implements AutoCloseable {
                 if (healthy.isEmpty()) {
                     healthy = readyLine(out);
                 }
-                if (healthy.isPresent() && smtpGreets(ports.smtp()) && healthCheckPasses(ports.webAdmin())) {
+                // run-james prints its summary after the ready line; tests read it, so wait for its last line too.
+                if (healthy.isPresent() && summaryPrinted(out) && smtpGreets(ports.smtp())
+                        && healthCheckPasses(ports.webAdmin())) {
                     return healthy.getAsLong();
                 }
                 if (!script.isAlive()) {
@@ -314,6 +316,13 @@ public final class JamesProcess implements AutoCloseable {
             socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));
             return socket;
         }
+    }
+
+    /** The line run-james prints after its summary, once James is ready. */
+    private static final String SUMMARY_END = "Press Ctrl-C to stop.";
+
+    private static boolean summaryPrinted(Path out) {
+        return Files.exists(out) && read(out).contains(SUMMARY_END);
     }
 
     private static OptionalLong readyLine(Path out) {
