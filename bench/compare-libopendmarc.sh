@@ -12,7 +12,7 @@
 #
 # Usage: bench/compare-libopendmarc.sh            (from anywhere; about 3 minutes)
 # Environment:
-#   ANCHOR_SRC   the anchor's C source (default /work/shared/anchors/libopendmarc-policy-bench.c)
+#   ANCHOR_SRC   the anchor's C source (default ../shared/anchors/libopendmarc-policy-bench.c beside the repository)
 #   ANCHOR_N     messages per anchor run (default 1000000)
 #   JMH_OPTS     JMH settings (default "-f 1 -wi 3 -w 2s -i 5 -r 2s")
 #   GOAL         the ratio to meet (default 0.5)
@@ -20,7 +20,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-ANCHOR_SRC="${ANCHOR_SRC:-/work/shared/anchors/libopendmarc-policy-bench.c}"
+ANCHOR_SRC="${ANCHOR_SRC:-$ROOT/../shared/anchors/libopendmarc-policy-bench.c}"
 ANCHOR_N="${ANCHOR_N:-1000000}"
 JMH_OPTS="${JMH_OPTS:--f 1 -wi 3 -w 2s -i 5 -r 2s}"
 GOAL="${GOAL:-0.5}"
