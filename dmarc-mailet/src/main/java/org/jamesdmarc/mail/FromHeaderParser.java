@@ -25,6 +25,8 @@ import org.jamesdmarc.dns.DomainName;
  *   <li>Empty list elements ({@code <a@good.com>,}) are tolerated per RFC 5322 §4.4 obs-mbox-list.</li>
  *   <li>Display names (quoted, atoms, encoded-words) and comments never contribute an address; encoded-words
  *       are not decoded at all, and one inside an addr-spec is Malformed.</li>
+ *   <li>A bare CR anywhere in the header section makes the From Malformed (RFC 5322 §2.2; readers split lines
+ *       there differently).</li>
  *   <li>Domain literals, unbracketed IPv4 literals and single-label domains are Malformed: no DNS Author
  *       Domain.</li>
  * </ul>
@@ -113,7 +115,7 @@ public final class FromHeaderParser {
      * obs-from) still counting as From, so that a second, disguised From field is never overlooked. The
      * section's structural anomalies are read strictly, since parsers disagree on where such a header section
      * ends or what its fields are: a line that is neither a field nor a continuation, a continuation line
-     * before any field, or a continuation line or text after a bare CR that reads like {@code From:} makes the
+     * before any field, a continuation line that reads like {@code From:}, or a bare CR anywhere makes the
      * result Malformed rather than ignored, as does a section over the cap (a From field past it would go
      * unseen). A first line starting with {@code "From "} (mbox separator) is skipped, unless it reads
      * {@code "From" *WSP ":"}; an empty first line means an empty header section.
@@ -172,8 +174,10 @@ public final class FromHeaderParser {
     private static Optional<String> refusal(HeaderSection header, HeaderSection.Anomaly a) {
         return switch (a.kind()) {
             case EMPTY_FIRST_LINE, MBOX_SEPARATOR -> Optional.empty();
-            // RFC 5322 §2.2: CR only in CRLF. Parsers that break lines at a bare CR would see this field.
-            case BARE_CR_BEFORE_FIELD -> isFrom(header, a) ? Optional.of("bare CR followed by a From field") : Optional.empty();
+            // RFC 5322 §2.2: CR only in CRLF. Readers break lines at a bare CR or not, and take what follows it
+            // (a name, or VT/FF/U+00A0 and a name) for a field or not: wherever it is, a From may hide behind it.
+            case BARE_CR -> Optional.of("bare CR in the header section (RFC 5322 §2.2) before '"
+                    + HeaderLexer.printable(header.textOf(a)) + "'");
             case CONTINUATION_AT_START -> Optional.of("header section starts with a continuation line");
             // Composition Kills: some parsers take an indented "From:" for a field of its own.
             case CONTINUATION_LOOKS_LIKE_FIELD -> isFrom(header, a)

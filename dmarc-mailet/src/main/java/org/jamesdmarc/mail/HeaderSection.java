@@ -16,8 +16,8 @@ import java.util.Objects;
  *       that match the MimeMessage. {@link #rawFields()} is the same list with the folded body and the lines.</li>
  *   <li>{@link #anomalies()}: what a strict RFC 5322 reading finds wrong with the line structure, in line
  *       order: lines that are not fields (strictly: nothing but trailing WSP between name and colon), a
- *       continuation before any field, continuation lines or text after a bare CR that read like a field of
- *       their own (parsers disagree on those, "Composition Kills", Chen et al. 2020), the mbox {@code From }
+ *       continuation before any field, continuation lines that read like a field of their own and bare CRs
+ *       (parsers disagree on those, "Composition Kills", Chen et al. 2020; issue 8), the mbox {@code From }
  *       first line, the cap. A spoofing check such as the From reader fails closed on them.</li>
  * </ul>
  * Reading stops at the first empty line or at {@link #MAX_HEADER_BYTES}: a hostile message cannot make this
@@ -75,10 +75,12 @@ public final class HeaderSection {
             /** A continuation line reading {@code *WSP field-name *WSP ":"}, which some parsers take for a field. Text: the name. */
             CONTINUATION_LOOKS_LIKE_FIELD,
             /**
-             * RFC 5322 §2.2: a CR not followed by LF, followed by {@code *WSP field-name *WSP ":"}: a field for a
-             * parser that breaks lines at a bare CR. One per such CR. Text: the name.
+             * RFC 5322 §2.2: a CR not followed by LF (a "bare CR"). Readers disagree on it: javax.mail and mime4j
+             * break the line there, others keep it inside the line, and what follows it (a field name, or VT, FF,
+             * U+00A0 and then a field name) is a field for some, a continuation or garbage for others, so a field
+             * can hide behind it (issue 8). One per such CR. Text: the rest of its line after it.
              */
-            BARE_CR_BEFORE_FIELD,
+            BARE_CR,
             /**
              * A line that is neither a continuation nor, strictly, a field: no colon, or a name (the text before
              * the first colon without trailing WSP) that is not RFC 5322 §3.6.8 {@code 1*ftext}. javax.mail may still
@@ -311,13 +313,10 @@ public final class HeaderSection {
         return true;
     }
 
-    /** Every CR inside a line is bare (RFC 5322 §2.2: CR only in CRLF); records those followed by a field-like text. */
+    /** Every CR inside a line is bare (RFC 5322 §2.2: CR only in CRLF): one anomaly each. */
     private static void bareCrs(String text, int start, int end, int line, List<Anomaly> anomalies) {
         for (int cr = text.indexOf('\r', start); cr >= 0 && cr < end; cr = text.indexOf('\r', cr + 1)) {
-            int nameEnd = fieldLikeNameEnd(text, cr + 1, end);
-            if (nameEnd >= 0) {
-                anomalies.add(new Anomaly(Anomaly.Kind.BARE_CR_BEFORE_FIELD, line, skipWsp(text, cr + 1, end), nameEnd));
-            }
+            anomalies.add(new Anomaly(Anomaly.Kind.BARE_CR, line, cr + 1, end));
         }
     }
 

@@ -350,6 +350,21 @@ class CompositionAttacksTest {
             assertUnevaluable(fromAttacker(message(fields)));
         }
 
+        /**
+         * Issue 8: what the outside review's mail clients showed as admin@bank.test, with dmarc=pass for attack.test
+         * (class 3, "From :" on the first line, is {@link #obsoleteFromOnTheFirstLineIsNoMboxSeparator}).
+         */
+        @ParameterizedTest
+        @ValueSource(strings = {
+            // class 2: a bare CR plus odd whitespace hides a first From field
+            "X-A: b\r\u000bFrom: <admin@bank.test>\r\nFrom: <x@attack.test>\r\n",
+            "X-A: b\r\fFrom: <admin@bank.test>\r\nFrom: <x@attack.test>\r\n",
+            "X-A: b\r\u00a0From: <admin@bank.test>\r\nFrom: <x@attack.test>\r\n",
+        })
+        void whatMailClientsShowAsBankIsNeverEvaluatedAsAnotherDomain(String fields) throws Exception {
+            assertUnevaluable(fromAttacker(message(fields)));
+        }
+
         @Test
         void invalidUtf8InTheDomainIsNeverBank() throws Exception {
             // Raw 0xFF / Latin-1 bytes decode to U+FFFD, which no domain may contain.

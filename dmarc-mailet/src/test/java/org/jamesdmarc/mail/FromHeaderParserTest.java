@@ -577,9 +577,9 @@ class FromHeaderParserTest {
         }
 
         @Test
-        void bareCrBeforeAnotherFieldIsTolerated() {
-            assertThat(fromSection("From: a@good.com\r\nSubject: x\rTo: y\r\n\r\n"))
-                    .isEqualTo(new Single(d("good.com"), "a@good.com"));
+        void bareCrBeforeAnotherFieldIsMalformed() {
+            // Issue 8 class 2: any bare CR makes the From unreadable (it was tolerated before another field).
+            assertThat(fromSection("From: a@good.com\r\nSubject: x\rTo: y\r\n\r\n")).isInstanceOf(Malformed.class);
         }
 
         @Test
@@ -596,6 +596,25 @@ class FromHeaderParserTest {
             String longFrom = "From: a@good.com\r\n" + (" (" + "x".repeat(1000) + ")\r\n").repeat(70);
             assertThat(((Malformed) fromSection(longFrom + "garbage\r\n\r\n")).reason()).contains("longer than");
             assertThat(((Malformed) fromSection("garbage\r\n" + longFrom + "\r\n")).reason()).contains("not a field");
+        }
+    }
+
+    /**
+     * Issue 8: our reading of the author equals what mail clients read, or the From is refused. One test per
+     * class of the outside review (class 3, "From :" on the first line, is
+     * {@code HeaderSection.firstLineWithWhitespaceBeforeTheColonIsAFromFieldNotAnMboxSeparator}).
+     */
+    @Nested
+    class WhatMailClientsRead {
+
+        @ParameterizedTest
+        @ValueSource(strings = {"\u000b", "\f", "\u00a0", "", " "})
+        void aBareCrAnywhereMakesTheFromUnreadable(String oddSpace) {
+            // Issue 8 class 2: javax.mail and mime4j break the line at the bare CR and see the first From.
+            byte[] message = ("X-A: b\r" + oddSpace + "From: <admin@good.com>\r\nFrom: <x@evil.com>\r\n\r\nbody")
+                    .getBytes(StandardCharsets.UTF_8);
+            assertThat(FromHeaderParser.authorDomainFromHeader(message)).isInstanceOfSatisfying(Malformed.class,
+                    m -> assertThat(m.reason()).contains("bare CR"));
         }
     }
 

@@ -153,18 +153,20 @@ class HeaderSectionTest {
         }
 
         @Test
-        void everyBareCrFollowedByAFieldLikeText() {
+        void everyBareCr() {
+            // Issue 8: every bare CR, not only one before a field-like text (VT, FF or U+00A0 may come first).
             HeaderSection h = parse("Subject: x\rTo: y\r z\r\tfrom :w\r\n");
             assertThat(h.anomalies()).extracting(Anomaly::kind, Anomaly::line, h::textOf).containsExactly(
-                    tuple(Kind.BARE_CR_BEFORE_FIELD, 0, "To"),
-                    tuple(Kind.BARE_CR_BEFORE_FIELD, 0, "from"));
+                    tuple(Kind.BARE_CR, 0, "To: y\r z\r\tfrom :w"),
+                    tuple(Kind.BARE_CR, 0, " z\r\tfrom :w"),
+                    tuple(Kind.BARE_CR, 0, "\tfrom :w"));
             assertThat(h.fields()).containsExactly(new HeaderField("Subject", "x\rTo: y\r z\r\tfrom :w"));
         }
 
         @Test
         void bareCrAnomaliesComeFirstWithinALine() {
             HeaderSection h = parse("A: 1\r\ngarbage\rFrom: x\r\n");
-            assertThat(kinds(h)).containsExactly(Kind.BARE_CR_BEFORE_FIELD, Kind.NOT_A_FIELD);
+            assertThat(kinds(h)).containsExactly(Kind.BARE_CR, Kind.NOT_A_FIELD);
             assertThat(h.textOf(h.anomalies().get(1))).isEqualTo("garbage\rFrom: x");
         }
 
