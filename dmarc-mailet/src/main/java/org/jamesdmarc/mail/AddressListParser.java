@@ -20,12 +20,14 @@ import java.util.Optional;
  *   <li>domain literals are rejected (no DNS Author Domain);</li>
  *   <li>an obsolete route must name only the mailbox's own domain;</li>
  *   <li>a domain must read the same before and after IDNA: U-labels are converted to A-labels (RFC 9989
- *       §5.3.1) but IDNA2003 mappings (fullwidth, ß, ideographic full stop...) are refused.</li>
+ *       §5.3.1) but IDNA2003 mappings (fullwidth, ß, ideographic full stop...) are refused;</li>
+ *   <li>every {@code "=?"} must open a well-formed encoded-word whose extent and decoded text cannot change
+ *       the address structure, see {@link #requireUnambiguousEncodedWords()}.</li>
  * </ul>
  * Tolerated (unambiguous): empty list elements such as a trailing comma (RFC 5322 §4.4 obs-mbox-list),
  * consecutive/leading/trailing dots in an unquoted local part (legacy carrier addresses), a trailing dot
- * on the domain, obs-phrase dots in display names, and encoded-words in display names (never decoded:
- * a display name cannot contribute an address).
+ * on the domain, obs-phrase dots in display names, and well-formed encoded-words in display names and
+ * comments (a display name never contributes an address).
  *
  * <p>The characters are read by the shared {@link HeaderLexer} (unfolding with strict Unicode checks, CFWS,
  * comments, quoted-strings, atoms, encoded-word recognition); this class holds only the address grammar.
@@ -67,8 +69,69 @@ final class AddressListParser {
      */
     static Parsed parse(String rawFieldBody) {
         AddressListParser p = new AddressListParser(HeaderLexer.ofAddressList(rawFieldBody));
+        p.requireUnambiguousEncodedWords();
         p.parseList();
         return new Parsed(List.copyOf(p.mailboxes), p.sawGroup);
+    }
+
+    /**
+     * Issue 8, class 1: mail clients decode RFC 2047 encoded-words before or while they parse, wherever an
+     * {@code "=?"} opens one (RFC 2047 §5 limits where, decoders do not: display names, comments, quoted
+     * strings), and read each over its whole extent ({@link HeaderLexer#encodedWordAt}), which may swallow a
+     * quote, a parenthesis or an address. So every {@code "=?"} in the field must open a word whose extent and
+     * text cannot change the address structure for any reader, or the field is Malformed:
+     * <ul>
+     *   <li>strictly an RFC 2047 §2 encoded-word (RFC 2231 §5 language allowed), not overlapping another;</li>
+     *   <li>encoded text of RFC 5322 atext and '.' only (RFC 2047 §5(3) allows even less in a phrase): no
+     *       space, quote, parenthesis, angle bracket, '@', ',', ';', ':' or backslash, so the word lies inside one
+     *       phrase, comment or quoted string for every reader, whether it decodes it or not;</li>
+     *   <li>valid for its encoding in a charset we can read, so that we know what clients show;</li>
+     *   <li>a decoded text without {@code ( ) < > @ " \}, controls or another encoded-word: a client that
+     *       decodes before parsing would read an address, a comment or a quoted string there. ',' ';' ':'
+     *       stay allowed ("M=C3=BCller=2C_Hans" is ordinary mail): without those characters they can only
+     *       split a display name into address-less parts or a group name, never add or hide a domain.</li>
+     * </ul>
+     */
+    private void requireUnambiguousEncodedWords() {
+        String s = lx.source();
+        for (int at = s.indexOf("=?"); at >= 0; ) {
+            Optional<EncodedWord> word = HeaderLexer.encodedWordAt(s, at);
+            if (word.isEmpty()) {
+                throw ambiguousEncodedWord(at, "'=?' that opens no well-formed encoded-word");
+            }
+            String encoded = word.get().encodedText();
+            for (int i = 0; i < encoded.length(); i++) {
+                char c = encoded.charAt(i);
+                if (c != '.' && !HeaderLexer.isAtext(c)) {
+                    throw ambiguousEncodedWord(at, "encoded-word holding '" + c + "' (read over address syntax)");
+                }
+            }
+            Optional<String> decoded = word.get().decode();
+            if (decoded.isEmpty()) {
+                throw ambiguousEncodedWord(at, "encoded-word that is not valid " + word.get().encoding()
+                        + " encoding in a known charset");
+            }
+            String text = decoded.get();
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if ("()<>@\"\\".indexOf(c) >= 0 || HeaderLexer.isCtl(c) || (c >= 0x80 && c <= 0x9f)
+                        || c == '\u2028' || c == '\u2029' || text.startsWith("=?", i)) {
+                    throw ambiguousEncodedWord(at, "encoded-word decoding to address syntax ("
+                            + HeaderLexer.printable(String.valueOf(c)) + ")");
+                }
+            }
+            // The next "=?" is searched after this word ("QQ==?=" holds one); a word followed by '?' shares
+            // its closing '=' with an opener ("?=?"), which decoders pair differently.
+            int end = at + word.get().length();
+            if (s.startsWith("?", end)) {
+                throw ambiguousEncodedWord(at, "encoded-words overlap");
+            }
+            at = s.indexOf("=?", end);
+        }
+    }
+
+    private static HeaderLexer.Failure ambiguousEncodedWord(int at, String message) {
+        return new HeaderLexer.Failure(HeaderSyntaxError.Kind.AMBIGUOUS_ENCODED_WORD, at, message + " at position " + at);
     }
 
     // address-list / obs-addr-list: address *("," address), empty elements allowed (RFC 5322 §4.4).

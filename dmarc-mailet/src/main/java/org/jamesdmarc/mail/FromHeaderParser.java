@@ -23,8 +23,9 @@ import org.jamesdmarc.dns.DomainName;
  *   <li>More than one From field is never {@code Single}: the Multiple* results carry
  *       {@code fromFieldCount}, so a caller can reject per RFC 5322 §3.6 like OpenDMARC's RequiredHeaders.</li>
  *   <li>Empty list elements ({@code <a@good.com>,}) are tolerated per RFC 5322 §4.4 obs-mbox-list.</li>
- *   <li>Display names (quoted, atoms, encoded-words) and comments never contribute an address; encoded-words
- *       are not decoded at all, and one inside an addr-spec is Malformed.</li>
+ *   <li>Display names (quoted, atoms, encoded-words) and comments never contribute an address. Encoded-words
+ *       are read as mail clients read them (issue 8): one inside an addr-spec, an ill-formed one, or one whose
+ *       extent or decoded text could change the address structure makes the field Malformed.</li>
  *   <li>A bare CR anywhere in the header section makes the From Malformed (RFC 5322 §2.2; readers split lines
  *       there differently).</li>
  *   <li>Domain literals, unbracketed IPv4 literals and single-label domains are Malformed: no DNS Author

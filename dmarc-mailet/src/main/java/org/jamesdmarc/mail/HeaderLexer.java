@@ -228,6 +228,35 @@ public final class HeaderLexer {
                 word.length()));
     }
 
+    /**
+     * The encoded-word that mail clients read from the {@code "=?"} at {@code start}, whatever it contains.
+     * Decoders look for {@code "=?" charset "?" encoding "?" text "?="} and differ in the details (Python's
+     * {@code email} takes everything up to the first {@code "?="} and decodes even inside quoted strings,
+     * others match a pattern such as {@code =\?[^?]*\?[BQ]\?[^?]*\?=}), but none stops at a quote, a
+     * parenthesis, an angle bracket or a space, so such a word swallows address syntax. The extent here is the
+     * charset up to the next '?', the encoding up to the next, the text up to the next '?', which must be
+     * followed by '='. Empty when there is no such extent, or when it is not strictly an RFC 2047 §2 encoded-word
+     * ({@link #encodedWord}); for a strict one every decoder above reads the same extent.
+     */
+    public static Optional<EncodedWord> encodedWordAt(String text, int start) {
+        int end = encodedWordExtent(text, start);
+        return end < 0 ? Optional.empty() : encodedWord(text.substring(start, end));
+    }
+
+    /**
+     * The end (exclusive) of what a decoder reads as an encoded-word from the {@code "=?"} at {@code start},
+     * see {@link #encodedWordAt}; -1 when there is no {@code "=?"} there or no {@code "?" ... "?" ... "?="} after it.
+     */
+    public static int encodedWordExtent(String text, int start) {
+        if (!text.startsWith("=?", start)) {
+            return -1;
+        }
+        int q1 = text.indexOf('?', start + 2);
+        int q2 = q1 < 0 ? -1 : text.indexOf('?', q1 + 1);
+        int q3 = q2 < 0 ? -1 : text.indexOf('?', q2 + 1);
+        return q3 >= 0 && q3 + 1 < text.length() && text.charAt(q3 + 1) == '=' ? q3 + 2 : -1;
+    }
+
     // RFC 2047 §2: token = 1*<any CHAR except SPACE, CTLs and especials>
     private static boolean isEncodedWordToken(String t) {
         if (t.isEmpty()) {

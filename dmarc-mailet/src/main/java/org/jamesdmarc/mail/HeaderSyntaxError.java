@@ -34,6 +34,11 @@ public record HeaderSyntaxError(Kind kind, int position, String message) {
         TOO_MANY_ITEMS,
         /** The same key given twice where that would be ambiguous. */
         DUPLICATE_KEY,
+        /**
+         * RFC 2047: an {@code "=?"} that does not open a well-formed encoded-word, or one that mail clients could
+         * read over address syntax or that decodes to address syntax (an address the reader's client may show).
+         */
+        AMBIGUOUS_ENCODED_WORD,
         /** A domain that is no DNS domain name or reads differently under IDNA (domain literals included). */
         INVALID_DOMAIN,
         /** Anything else the grammar does not allow at this position. */

@@ -243,9 +243,6 @@ class CompositionAttacksTest {
             "<x@attack.test> (admin@bank.test)",
             "\"admin@bank.test\" (admin@bank.test) <x@attack.test>",
             "x@attack.test (nested (admin@bank.test) comment)",
-            // RFC 2047 encoded-words are never decoded into addresses (base64 of "admin@bank.test")
-            "=?utf-8?B?YWRtaW5AYmFuay50ZXN0?= <x@attack.test>",
-            "=?utf-8?Q?admin=40bank=2Etest?= <x@attack.test>",
             // group display name holding an address: the member is the mailbox
             "\"admin@bank.test\": x@attack.test;",
             "Bank Security: <x@attack.test>;",
@@ -258,8 +255,11 @@ class CompositionAttacksTest {
         void encodedWordCarryingAnAddressDecodesToBankButIsNotUsed() throws Exception {
             String encoded = Base64.getEncoder().encodeToString("<admin@bank.test>".getBytes(StandardCharsets.UTF_8));
             assertThat(new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8)).contains("bank.test");
-            assertOnlyAttackDomain(check(settings().build(),
-                    fromAttacker(withFrom("=?utf-8?B?" + encoded + "?= <x@attack.test>"))));
+            // Issue 8 class 1: a client that decodes before parsing shows bank.test, so not even attack.test is
+            // evaluated any more (it was, with the word left undecoded): the From is refused.
+            assertUnevaluable(fromAttacker(withFrom("=?utf-8?B?" + encoded + "?= <x@attack.test>")));
+            assertUnevaluable(fromAttacker(withFrom("=?utf-8?B?YWRtaW5AYmFuay50ZXN0?= <x@attack.test>")));
+            assertUnevaluable(fromAttacker(withFrom("=?utf-8?Q?admin=40bank=2Etest?= <x@attack.test>")));
             // The same encoded-word with no address of its own: no Author Domain at all, never bank.test.
             assertUnevaluable(fromAttacker(withFrom("=?utf-8?B?" + encoded + "?=")));
             // ... and as a list element next to the attacker's mailbox (decoded by some MUAs into a 2nd address).
@@ -356,6 +356,9 @@ class CompositionAttacksTest {
          */
         @ParameterizedTest
         @ValueSource(strings = {
+            // class 1: an encoded-word that swallows the quote; clients show admin@bank.test
+            "From: =?utf-8*\"?q?Admin?=<admin@bank.test>(\"<x@attack.test>\r\n",
+            "From: =?utf-8?q?A\"?=<admin@bank.test>\"<x@attack.test>\r\n",
             // class 2: a bare CR plus odd whitespace hides a first From field
             "X-A: b\r\u000bFrom: <admin@bank.test>\r\nFrom: <x@attack.test>\r\n",
             "X-A: b\r\fFrom: <admin@bank.test>\r\nFrom: <x@attack.test>\r\n",

@@ -171,10 +171,11 @@ class FromHeaderParserTest {
         }
 
         @Test
-        void encodedWordDisplayNameIsNotDecoded() {
-            // base64 of "admin@evil.com>": decoding must never yield an address.
-            assertSingle("=?utf-8?b?YWRtaW5AZXZpbC5jb20+?= <user@good.com>", "good.com", "user@good.com");
-            assertSingle("=?utf-8?q?admin=40evil.com?= <user@good.com>", "good.com", "user@good.com");
+        void encodedWordDisplayNameDecodingToAnAddressIsMalformed() {
+            // base64 of "admin@evil.com>": a client that decodes before it parses reads an address there (issue 8:
+            // this was read as good.com, the encoded-word left undecoded; now refused, never good.com nor evil.com).
+            assertMalformed("=?utf-8?b?YWRtaW5AZXZpbC5jb20+?= <user@good.com>");
+            assertMalformed("=?utf-8?q?admin=40evil.com?= <user@good.com>");
         }
 
         @Test
@@ -606,6 +607,43 @@ class FromHeaderParserTest {
      */
     @Nested
     class WhatMailClientsRead {
+
+        @ParameterizedTest
+        @ValueSource(strings = {
+            "=?utf-8*\"?q?Admin?=<admin@good.com>(\"<x@evil.com>",    // the review's example: '"' in the language
+            "=?utf-8?q?A\"?=<admin@good.com>\"<x@evil.com>",          // '"' in the encoded text
+            "=?utf-8?q?(?=<admin@good.com>=?utf-8?q?)?=<x@evil.com>", // '(' ... ')' across two words
+            "\"=?utf-8?q?a\" <x@evil.com> \"?=\" <admin@good.com>",    // Python decodes inside quoted strings
+            "=?utf-8?q?Admin_<admin@good.com>?= <x@evil.com>",       // an address in the encoded text
+            "=?utf-8?q?a b?= <x@evil.com>",                          // whitespace inside
+            "=?utf-8?b?PGFkbWluQGdvb2QuY29tPg==?= <x@evil.com>",     // decodes to "<admin@good.com>"
+            "=?utf-8?q?=22?= <x@evil.com>",                          // decodes to a quote
+            "=?utf-8?q??= <x@evil.com>",                             // empty encoded text
+            "=?utf-8?q?=ZZ?= <x@evil.com>",                          // not Q encoding
+            "=?utf-8?b?QQ=?= <x@evil.com>",                          // not base64
+            "=?x-no-such-charset?q?Admin?= <x@evil.com>",            // a charset we cannot read
+            "=?utf-8?q?a?=?utf-8?q?b?= <x@evil.com>",                // words sharing "=?"
+            "Admin =? <x@evil.com>",                                 // an opener that opens nothing
+        })
+        void encodedWordsThatSwallowOrHideAddressSyntaxAreMalformed(String value) {
+            // Issue 8 class 1: clients read an encoded-word from "=?" to "?=" whatever is inside, and decode it.
+            assertThat(parse(value)).isInstanceOfSatisfying(Malformed.class,
+                    m -> assertThat(m.reason()).contains("encoded-word"));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {
+            "=?UTF-8?Q?J=C3=B6rg_M=C3=BCller?= <x@good.com>",
+            "=?utf-8?B?SsO2cmcgTcO8bGxlcg==?= <x@good.com>",          // base64 with padding
+            "=?utf-8?q?M=C3=BCller=2C_Hans?= <x@good.com>",           // an encoded comma is ordinary
+            "=?iso-2022-jp?B?GyRCJUYlOSVIGyhC?= <x@good.com>",        // bytes of '(' '"' '%' inside JIS text
+            "=?ISO-8859-1*de?Q?J=F6rg?= <x@good.com>",                // RFC 2231 language
+            "=?utf-8?q?J=C3=B6rg?=\r\n =?utf-8?q?_M=C3=BCller?= <x@good.com>",
+            "\"Team\" (=?utf-8?q?Sales?=) <x@good.com>",
+        })
+        void wellFormedEncodedWordsStayReadable(String value) {
+            assertSingle(value, "good.com", "x@good.com");
+        }
 
         @ParameterizedTest
         @ValueSource(strings = {"\u000b", "\f", "\u00a0", "", " "})

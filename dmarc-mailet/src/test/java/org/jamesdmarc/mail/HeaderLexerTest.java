@@ -167,6 +167,33 @@ class HeaderLexerTest {
         }
 
         @Test
+        void extentIsWhatDecodersRead() {
+            // From "=?" over charset, encoding and text to the "?=", whatever lies between (issue 8 class 1).
+            String field = "=?utf-8*\"?q?Admin?=<admin@good.com>(\"<x@evil.com>";
+            assertThat(HeaderLexer.encodedWordExtent(field, 0)).isEqualTo(field.indexOf("?=") + 2);
+            assertThat(HeaderLexer.encodedWordAt(field, 0)).isEmpty(); // '"' is no RFC 2047 token character
+            assertThat(HeaderLexer.encodedWordAt("x =?utf-8?B?QQ==?= y", 2))
+                    .contains(new EncodedWord("utf-8", Optional.empty(), 'B', "QQ==", 16));
+            assertThat(HeaderLexer.encodedWordExtent("=?utf-8?q?abc", 0)).isEqualTo(-1);
+            assertThat(HeaderLexer.encodedWordExtent("a=?b", 0)).isEqualTo(-1);
+        }
+
+        @Test
+        void decodesAsClientsShowIt() {
+            assertThat(HeaderLexer.encodedWord("=?UTF-8?Q?J=C3=B6rg_M=C3=BCller?=").flatMap(EncodedWord::decode))
+                    .contains("J\u00f6rg M\u00fcller");
+            assertThat(HeaderLexer.encodedWord("=?utf-8?b?PGFAYi5jPg==?=").flatMap(EncodedWord::decode)).contains("<a@b.c>");
+            assertThat(HeaderLexer.encodedWord("=?iso-2022-jp?B?GyRCJUYlOSVIGyhC?=").flatMap(EncodedWord::decode))
+                    .contains("\u30c6\u30b9\u30c8");
+            assertThat(HeaderLexer.encodedWord("=?utf-8?q?=FF?=").flatMap(EncodedWord::decode)).contains("\ufffd");
+            // Not decodable: what a client shows cannot be told.
+            assertThat(HeaderLexer.encodedWord("=?utf-8?q?=4?=").flatMap(EncodedWord::decode)).isEmpty();
+            assertThat(HeaderLexer.encodedWord("=?utf-8?b?Q?=").flatMap(EncodedWord::decode)).isEmpty();
+            assertThat(HeaderLexer.encodedWord("=?utf-8?b?QQ=?=").flatMap(EncodedWord::decode)).isEmpty();
+            assertThat(HeaderLexer.encodedWord("=?x-unknown?q?a?=").flatMap(EncodedWord::decode)).isEmpty();
+        }
+
+        @Test
         void anyOpenerCountsWhereEncodedWordsAreForbidden() {
             assertThat(HeaderLexer.mayHoldEncodedWord("x=?y")).isTrue();
             assertThat(HeaderLexer.mayHoldEncodedWord("x=y?")).isFalse();
