@@ -71,6 +71,10 @@ public final class DomainName implements Comparable<DomainName> {
                 return Optional.empty();
             }
         }
+        // IDNA2008 where java.net.IDN (IDNA2003) is lax: invisible code points, disallowed U-labels (issue 8).
+        if (IdnaRules.violation(s, ascii.get()).isPresent()) {
+            return Optional.empty();
+        }
         return Optional.of(new DomainName(ascii.get(), List.of(labels)));
     }
 

@@ -20,7 +20,8 @@ import java.util.Optional;
  *   <li>domain literals are rejected (no DNS Author Domain);</li>
  *   <li>an obsolete route must name only the mailbox's own domain;</li>
  *   <li>a domain must read the same before and after IDNA: U-labels are converted to A-labels (RFC 9989
- *       §5.3.1) but IDNA2003 mappings (fullwidth, ß, ideographic full stop...) are refused;</li>
+ *       §5.3.1) but IDNA2003 mappings (fullwidth, ß, ideographic full stop...) are refused, and so are names
+ *       IDNA2008 disallows or that hold invisible code points ({@link org.jamesdmarc.dns.IdnaRules});</li>
  *   <li>every {@code "=?"} must open a well-formed encoded-word whose extent and decoded text cannot change
  *       the address structure, see {@link #requireUnambiguousEncodedWords()}.</li>
  * </ul>

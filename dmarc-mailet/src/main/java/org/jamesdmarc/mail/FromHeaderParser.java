@@ -27,7 +27,7 @@ import org.jamesdmarc.dns.DomainName;
  *       are read as mail clients read them (issue 8): one inside an addr-spec, an ill-formed one, or one whose
  *       extent or decoded text could change the address structure makes the field Malformed.</li>
  *   <li>A bare CR anywhere in the header section makes the From Malformed (RFC 5322 §2.2; readers split lines
- *       there differently).</li>
+ *       there differently), and so does a domain that is no IDNA2008 name or holds an invisible code point.</li>
  *   <li>Domain literals, unbracketed IPv4 literals and single-label domains are Malformed: no DNS Author
  *       Domain.</li>
  * </ul>

@@ -363,6 +363,10 @@ class CompositionAttacksTest {
             "X-A: b\r\u000bFrom: <admin@bank.test>\r\nFrom: <x@attack.test>\r\n",
             "X-A: b\r\fFrom: <admin@bank.test>\r\nFrom: <x@attack.test>\r\n",
             "X-A: b\r\u00a0From: <admin@bank.test>\r\nFrom: <x@attack.test>\r\n",
+            // class 4: invisible code points, dropped when clients show the domain
+            "From: <admin@bank\u17b4.test>\r\n",
+            "From: <admin@\u115fbank.test>\r\n",
+            "From: <admin@bank.t\u3164est>\r\n",
         })
         void whatMailClientsShowAsBankIsNeverEvaluatedAsAnotherDomain(String fields) throws Exception {
             assertUnevaluable(fromAttacker(message(fields)));

@@ -654,6 +654,40 @@ class FromHeaderParserTest {
             assertThat(FromHeaderParser.authorDomainFromHeader(message)).isInstanceOfSatisfying(Malformed.class,
                     m -> assertThat(m.reason()).contains("bare CR"));
         }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"\u17b4", "\u17b5", "\u115f", "\u1160", "\u3164", "\uffa0", "\u034f", "\u200b",
+            "\u00ad", "\ufe0f", "\u2060", "\udb40\udc20"})
+        void invisibleCodePointsInTheDomainAreMalformed(String invisible) {
+            // Issue 8 class 4: clients drop them when they show the domain; java.net.IDN keeps some (U+17B4...).
+            assertMalformed("<admin@good" + invisible + ".com>");
+            assertMalformed("<admin@" + invisible + "good.com>");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {
+            "xn--good-yiy.com",       // the A-label of "good" + U+17B4, written as such
+            "xn--n3h.com",            // U+2603 SNOWMAN: IDNA2003 accepts it, IDNA2008 disallows symbols
+            "xn--zzzzzzzzz.com",      // not Punycode
+            "xn--good-.com",          // decodes to ASCII only
+            "xn--a-0hc.com",          // "a" + U+05D0: left-to-right and Hebrew in one label (RFC 5893)
+        })
+        void aLabelsThatAreNotIdna2008AreMalformed(String domain) {
+            assertMalformed("<admin@" + domain + ">");
+        }
+
+        @ParameterizedTest
+        @CsvSource(delimiter = '|', value = {
+            "b\u00fccher.example|xn--bcher-kva.example",
+            "\u0441\u0430\u0439\u0442.example|xn--80aswg.example",
+            "\u4f8b\u3048.example|xn--r8jz45g.example",
+            "\u05e7\u05d5\u05e9\u05d8.example|xn--9dbg7bj.example",
+            "col\u00b7legi.cat|xn--collegi-xma.cat",
+            "xn--bcher-kva.example|xn--bcher-kva.example",
+        })
+        void idna2008NamesStayReadable(String written, String aLabels) {
+            assertThat(parse("<a@" + written + ">").uniqueDomain()).contains(d(aLabels));
+        }
     }
 
     @ParameterizedTest
