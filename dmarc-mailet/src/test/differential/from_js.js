@@ -45,6 +45,30 @@ function viaEmailAddresses(values) {
   return out.length ? out : null;
 }
 
+// addressparser does not nest comments nor honour a quoted-pair inside one (RFC 5322 §3.2.2): it ends a comment
+// at its first ')' and reads the rest of it as address text ('x@a.test ((y) b@c.test)' gives 'b@c.test)').
+// Every other reader here nests comments as the RFC says, and our reader does too, so for a field whose comments
+// nest or hold a quoted-pair this quirk of one library is left out of the comparison, nothing else.
+function commentsNestOrEscape(value) {
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if (quoted) {
+      if (c === '\\') i++;
+      else if (c === '"') quoted = false;
+    } else if (depth > 0) {
+      if (c === '\\' || c === '(') return true;
+      if (c === ')') depth--;
+    } else if (c === '"') {
+      quoted = true;
+    } else if (c === '(') {
+      depth = 1;
+    }
+  }
+  return false;
+}
+
 function viaAddressparser(values) {
   const out = [];
   const walk = list => {
@@ -55,6 +79,7 @@ function viaAddressparser(values) {
     }
   };
   for (const v of values) {
+    if (commentsNestOrEscape(v)) continue;
     try {
       walk(addressparser(v));
     } catch (e) {

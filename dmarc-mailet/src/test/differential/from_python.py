@@ -15,7 +15,9 @@ def domains(raw_header: str):
         for value in msg.get_all("From") or []:
             for addr in getattr(value, "addresses", ()):
                 if addr.domain:
-                    out.append(addr.domain)
+                    # The parser keeps raw 8-bit header bytes (RFC 6532 UTF-8) as surrogate escapes; a client
+                    # shows them decoded as UTF-8.
+                    out.append(addr.domain.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
         return out or None
     except Exception:  # a parser that gives up shows no author
         return None

@@ -70,15 +70,71 @@ final class FromCorpus {
                 "From: x@" + ATTACKER + "@" + VICTIM);
     }
 
-    /** {@code count} sections: the seeds, then grammar-made and mutated ones in turn. */
-    List<String> sections(int count) {
-        List<String> out = new ArrayList<>(seeds());
+    /** Where a section comes from. */
+    enum Origin {
+        /** {@link #seeds()}. */
+        SEED,
+        /** A From field from the grammar of hostile pieces. */
+        GRAMMAR,
+        /** A seed with random edits. */
+        MUTATION,
+        /** A From field as ordinary mail software writes it: every reader, and we, must read its author. */
+        ORDINARY
+    }
+
+    record Section(String text, Origin origin) {
+    }
+
+    /** {@code count} sections: the seeds, then grammar-made, mutated (3 in 8 each) and ordinary ones (1 in 4). */
+    List<Section> sections(int count) {
         List<String> seeds = seeds();
+        List<Section> out = new ArrayList<>(count);
+        seeds.forEach(s -> out.add(new Section(s, Origin.SEED)));
         while (out.size() < count) {
-            out.add(random.nextBoolean() ? "From: " + fromValue() + (random.nextInt(4) == 0 ? REST : "")
-                    : mutate(seeds.get(random.nextInt(seeds.size()))));
+            int which = random.nextInt(8);
+            if (which < 2) {
+                out.add(new Section("From: " + ordinaryFrom() + (random.nextBoolean() ? REST : ""), Origin.ORDINARY));
+            } else if (which < 5) {
+                out.add(new Section("From: " + fromValue() + (random.nextInt(4) == 0 ? REST : ""), Origin.GRAMMAR));
+            } else {
+                out.add(new Section(mutate(seeds.get(random.nextInt(seeds.size()))), Origin.MUTATION));
+            }
         }
         return out.subList(0, count);
+    }
+
+    /**
+     * A From field as mail software writes it: plain, quoted, raw UTF-8 (RFC 6532) or RFC 2047 encoded display
+     * names (Q and B, several charsets, an RFC 2231 language, adjacent and folded words, an encoded comma),
+     * comments, folding, upper case, subdomains and IDN U-labels, now and then two mailboxes of one domain.
+     * The text is the UTF-8 bytes as Latin-1 code points, like every section.
+     */
+    private String ordinaryFrom() {
+        String domain = pick(VICTIM, ATTACKER, "sub." + VICTIM, "mail." + ATTACKER, VICTIM.toUpperCase(),
+                "b\u00fccher.test", "\u0441\u0430\u0439\u0442.test", "\u4f8b\u3048.test", "m\u00fcnchen." + VICTIM);
+        String local = pick("admin", "j.doe", "first.last+tag", "o'brien", "x_y", "\"john doe\"");
+        String mailbox = utf8(local + "@" + domain);
+        String name = pick("Admin", "Alice Example", "\"Doe, John\"", "\"O'Brien, M\u00e1ire\"", "J\u00f6rg M\u00fcller",
+                "=?UTF-8?Q?J=C3=B6rg_M=C3=BCller?=", "=?utf-8?B?" + base64("J\u00f6rg M\u00fcller") + "?=",
+                "=?ISO-8859-1?Q?J=F6rg?=", "=?iso-2022-jp?B?GyRCJUYlOSVIGyhC?=", "=?utf-8?q?M=C3=BCller=2C_Hans?=",
+                "=?utf-8?B?" + base64("M\u00fcller, Hans") + "?=", "=?utf-8*de?q?Gr=C3=BC=C3=9Fe?=",
+                "=?utf-8?q?J=C3=B6rg?= =?utf-8?q?_M=C3=BCller?=", "=?utf-8?B?" + base64("\u0395\u03bb\u03ad\u03bd\u03b7") + "?=",
+                "Support (Sales)", "\"Team \\\"Blue\\\"\"");
+        String fold = pick(" ", " ", " ", "\r\n ", "\r\n\t");
+        String value = switch (random.nextInt(6)) {
+            case 0 -> mailbox;
+            case 1 -> "<" + mailbox + ">";
+            case 2 -> mailbox + " (" + pick("Sales", "J\u00f6rg", "=?utf-8?q?J=C3=B6rg?=") + ")";
+            default -> utf8(name) + fold + "<" + mailbox + ">";
+        };
+        if (random.nextInt(10) == 0) {
+            value += "," + fold + utf8(pick("Bob", "\"Carol\"")) + " <" + utf8("other@" + domain) + ">";
+        }
+        return value;
+    }
+
+    private static String base64(String s) {
+        return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
     }
 
     private String fromValue() {

@@ -73,6 +73,11 @@ final class OtherFromReaders {
                 d = reader.domains(s);
             } catch (Exception | StackOverflowError e) {
                 d = null; // the reader gives up: it shows no author
+            } catch (Error e) {
+                if (!(e.getCause() instanceof IOException)) {
+                    throw e;
+                }
+                d = null; // mime4j's DecoderUtil wraps a bad base64 encoded-word's IOException in an Error: gives up
             }
             List<String> domains = d == null ? List.of()
                     : d.stream().filter(x -> x != null && !x.isBlank()).toList();
@@ -121,10 +126,15 @@ final class OtherFromReaders {
         List<String> out = new ArrayList<>();
         for (String v : values == null ? new String[0] : values) {
             for (Address a : InternetAddress.parseHeader(v, strict)) {
-                String address = ((InternetAddress) a).getAddress();
-                int at = address == null ? -1 : address.lastIndexOf('@');
-                if (at >= 0) {
-                    out.add(address.substring(at + 1));
+                InternetAddress ia = (InternetAddress) a;
+                // javax.mail returns a group as one address whose text is the whole group syntax
+                // ("Team: <a@b.test>;", so "b.test>;" after its '@'); a client shows the members.
+                for (InternetAddress member : ia.isGroup() ? ia.getGroup(strict) : new InternetAddress[] {ia}) {
+                    String address = member.getAddress();
+                    int at = address == null ? -1 : address.lastIndexOf('@');
+                    if (at >= 0) {
+                        out.add(address.substring(at + 1));
+                    }
                 }
             }
         }
