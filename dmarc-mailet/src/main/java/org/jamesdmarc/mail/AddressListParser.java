@@ -23,7 +23,8 @@ import java.util.Optional;
  *       §5.3.1) but IDNA2003 mappings (fullwidth, ß, ideographic full stop...) are refused, and so are names
  *       IDNA2008 disallows or that hold invisible code points ({@link org.jamesdmarc.dns.IdnaRules});</li>
  *   <li>every {@code "=?"} must open a well-formed encoded-word whose extent and decoded text cannot change
- *       the address structure, see {@link #requireUnambiguousEncodedWords()}.</li>
+ *       the address structure, see {@link #requireUnambiguousEncodedWords()};</li>
+ *   <li>an empty list element or group member holding a comment is refused next to a mailbox.</li>
  * </ul>
  * Tolerated (unambiguous): empty list elements such as a trailing comma (RFC 5322 §4.4 obs-mbox-list),
  * consecutive/leading/trailing dots in an unquoted local part (legacy carrier addresses), a trailing dot
@@ -58,6 +59,8 @@ final class AddressListParser {
     private final HeaderLexer lx;
     private final List<Mailbox> mailboxes = new ArrayList<>();
     private boolean sawGroup;
+    /** Where the first empty list element or group member holding a comment starts; -1 when none. */
+    private int commentOnlyElement = -1;
 
     private AddressListParser(HeaderLexer lx) {
         this.lx = lx;
@@ -72,6 +75,12 @@ final class AddressListParser {
         AddressListParser p = new AddressListParser(HeaderLexer.ofAddressList(rawFieldBody));
         p.requireUnambiguousEncodedWords();
         p.parseList();
+        if (p.commentOnlyElement >= 0 && !p.mailboxes.isEmpty()) {
+            // Next to a mailbox, an address-less element made of a comment ("<a@x.test>, (b@y.test)") is an
+            // address for readers that promote a lone comment's text (addressparser): refused, not ignored.
+            throw new HeaderLexer.Failure(HeaderSyntaxError.Kind.UNEXPECTED, p.commentOnlyElement,
+                    "list element holding only a comment at position " + p.commentOnlyElement);
+        }
         return new Parsed(List.copyOf(p.mailboxes), p.sawGroup);
     }
 
@@ -138,11 +147,15 @@ final class AddressListParser {
     // address-list / obs-addr-list: address *("," address), empty elements allowed (RFC 5322 §4.4).
     private void parseList() {
         while (true) {
+            int start = lx.pos();
             lx.skipCfws();
             if (lx.atEnd()) {
+                noteEmptyElement(start);
                 return;
             }
-            if (lx.accept(',')) {
+            if (lx.peekIs(',')) {
+                noteEmptyElement(start);
+                lx.accept(',');
                 continue;
             }
             parseAddress(false);
@@ -194,9 +207,13 @@ final class AddressListParser {
 
     private void parseGroupMembers() {
         while (true) {
+            int start = lx.pos();
             lx.skipCfws();
             if (lx.atEnd()) {
                 throw error("group without terminating ';'");
+            }
+            if (lx.peekIs(';') || lx.peekIs(',')) {
+                noteEmptyElement(start);
             }
             if (lx.accept(';')) {
                 return;
@@ -265,6 +282,13 @@ final class AddressListParser {
             if (lx.accept(':')) {
                 return;
             }
+        }
+    }
+
+    /** Records an empty element (RFC 5322 §4.4) from {@code start} to the cursor when it holds a comment. */
+    private void noteEmptyElement(int start) {
+        if (commentOnlyElement < 0 && lx.source().substring(start, lx.pos()).indexOf('(') >= 0) {
+            commentOnlyElement = start;
         }
     }
 

@@ -688,6 +688,15 @@ class FromHeaderParserTest {
         void idna2008NamesStayReadable(String written, String aLabels) {
             assertThat(parse("<a@" + written + ">").uniqueDomain()).contains(d(aLabels));
         }
+
+        @Test
+        void aCommentOnlyListElementNextToAMailboxIsMalformed() {
+            // Found by the differential test: addressparser takes the lone comment's text for a second author.
+            assertMalformed("<x@evil.com> ,(admin@good.com)");
+            assertMalformed("(admin@good.com), x@evil.com");
+            assertMalformed("g: (admin@good.com);, x@evil.com");
+            assertSingle("x@good.com (comment), ", "good.com", "x@good.com");
+        }
     }
 
     @ParameterizedTest
