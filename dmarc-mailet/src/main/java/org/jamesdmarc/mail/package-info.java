@@ -21,10 +21,22 @@
  * </ul>
  * SPF's Received-SPF field is read in {@code auth} (it is SPF's result), with this package's lexer.
  *
+ * <p><b>The principle</b> (issue 8): our reading of the author must equal what mainstream mail clients read,
+ * or the From is ambiguous and refused ({@link AuthorDomainResult.Malformed}, never a domain). The user trusts
+ * the address their client shows; a DMARC pass for any other domain is a spoof. So wherever clients' readings
+ * can part, the From reader refuses instead of choosing: a header line that is not strictly a field, a
+ * continuation that reads like a field, a bare CR anywhere in the header section (clients break lines there
+ * or not), an {@code "=?"} that does not open a well-formed encoded-word or one whose extent or decoded text
+ * could change the address structure (clients decode RFC 2047 words wherever they find them and read them
+ * from {@code "=?"} to {@code "?="}), a domain that is no IDNA2008 name or holds a code point clients show as
+ * nothing ({@link org.jamesdmarc.dns.IdnaRules}), an address-less list element holding a comment. The
+ * differential test {@code FromDifferentialTest} checks it against mime4j, javax.mail, Python's {@code email}
+ * and two npm parsers: wherever one of them shows an author domain we would not evaluate, we refuse.
+ *
  * <p>RFCs: RFC 5322 §2.2 (header fields, §2.2.3 unfolding), §3.2.2–§3.2.4 (CFWS, atext, quoted-string),
  * §3.4 (address-list, mailbox, group), §3.6 (one From field), §3.6.8 (field names), §4.4–§4.5 (obsolete
  * syntax); RFC 6532 (UTF-8 in header fields); RFC 6854 (group syntax in From); RFC 2047 §2 (encoded-word
- * syntax), §5 (no encoded-word in an addr-spec); RFC 4155 (mbox "From " line); RFC 2045 §5.1 (tokens); RFC 5891 (IDNA: U-labels to A-labels, no IDNA2003 mappings);
+ * syntax), §5 (no encoded-word in an addr-spec), RFC 2231 §5 (language in an encoded-word); RFC 4155 (mbox "From " line); RFC 2045 §5.1 (tokens); RFC 5891 (IDNA: U-labels to A-labels, no IDNA2003 mappings);
  * RFC 9989 §5.3.1 (extract the Author Domain) and §11.5 (several Author Domains); RFC 8601 §2.2 (syntax),
  * §2.5 (authserv-id), §5 (removing forged fields); RFC 5321 §4.4 (Received trace fields).
  *
