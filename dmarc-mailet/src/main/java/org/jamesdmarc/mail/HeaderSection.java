@@ -66,8 +66,9 @@ public final class HeaderSection {
             /** RFC 5322 §2.1: the first line is empty, so the header section is; {@link #fields()} still lists what follows. */
             EMPTY_FIRST_LINE,
             /**
-             * The first line starts with {@code "From "} and does not read {@code "From" *WSP ":"}: an mbox
-             * separator (RFC 4155), not a field. Text: the line.
+             * The first line starts with {@code "From "} and does not read {@code "From" *WSP ":"}, nor "From",
+             * any kind of space or control, and ":" (a field for a reader lenient about the spaces, and not a
+             * field strictly: {@link #NOT_A_FIELD}): an mbox separator (RFC 4155), not a field. Text: the line.
              */
             MBOX_SEPARATOR,
             /** A continuation line (RFC 5322 §2.2.3) with no field before it. Text: the line. */
@@ -232,7 +233,7 @@ public final class HeaderSection {
                 }
                 boolean strict = false;
                 // mbox (RFC 4155) "From " line; "From :" is obs-from (RFC 5322 §4.5.3), a field like on any other line.
-                if (line == 0 && text.startsWith("From ", i) && fieldLikeNameEnd(text, i, end) < 0) {
+                if (line == 0 && text.startsWith("From ", i) && !looksLikeFromField(text, i, end)) {
                     anomalies.add(new Anomaly(Anomaly.Kind.MBOX_SEPARATOR, line, i, end));
                 } else {
                     sawNonContinuation = true;
@@ -318,6 +319,24 @@ public final class HeaderSection {
         for (int cr = text.indexOf('\r', start); cr >= 0 && cr < end; cr = text.indexOf('\r', cr + 1)) {
             anomalies.add(new Anomaly(Anomaly.Kind.BARE_CR, line, cr + 1, end));
         }
+    }
+
+    /**
+     * {@code "From"}, then spaces of any kind (Unicode white space and space separators, controls, format
+     * characters: readers differ on which they skip), then ':' at {@code start}. RFC 4155 separators never read
+     * so: after "From " comes the envelope sender.
+     */
+    private static boolean looksLikeFromField(String text, int start, int end) {
+        int i = start + 4;
+        while (i < end) {
+            char c = text.charAt(i);
+            if (!(Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.isISOControl(c)
+                    || Character.getType(c) == Character.FORMAT)) {
+                break;
+            }
+            i++;
+        }
+        return i < end && text.charAt(i) == ':';
     }
 
     /** {@code *WSP 1*ftext *WSP ":"} at {@code from}: the end of the name, or -1. */

@@ -601,8 +601,8 @@ class FromHeaderParserTest {
     }
 
     /**
-     * Issue 8: our reading of the author equals what mail clients read, or the From is refused. One test per
-     * class of the outside review (class 3, "From :" on the first line, is
+     * Issue 8: our reading of the author equals what mail clients read, or the From is refused. Tests per class
+     * of the outside review (class 3, "From :" on the first line, is also
      * {@code HeaderSection.firstLineWithWhitespaceBeforeTheColonIsAFromFieldNotAnMboxSeparator}).
      */
     @Nested
@@ -653,6 +653,18 @@ class FromHeaderParserTest {
                     .getBytes(StandardCharsets.UTF_8);
             assertThat(FromHeaderParser.authorDomainFromHeader(message)).isInstanceOfSatisfying(Malformed.class,
                     m -> assertThat(m.reason()).contains("bare CR"));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"\u00a0", "\u000b", "\f", "\u2003", "\u200b", " \u00a0 "})
+        void aFirstLineFromWithOddSpacesBeforeTheColonIsNoMboxSeparator(String oddSpace) {
+            // Issue 8 class 3, found by the differential test (seed 42): "From" NBSP ":" on line 1 is no RFC 4155
+            // separator to skip; readers lenient about the spaces show that From. Not strictly a field: refused.
+            byte[] message = ("From " + oddSpace + ": <admin@good.com>\r\nFrom: <x@evil.com>\r\n\r\nbody")
+                    .getBytes(StandardCharsets.UTF_8);
+            assertThat(FromHeaderParser.authorDomainFromHeader(message)).isInstanceOf(Malformed.class);
+            assertThat(FromHeaderParser.authorDomainFromHeader("From someone@x.com Tue Nov 25 12:00:00 2026\n"
+                    + "From: <x@good.com>\n\n")).isEqualTo(new Single(d("good.com"), "x@good.com"));
         }
 
         @ParameterizedTest
