@@ -196,11 +196,23 @@ public final class HeaderSection {
         int n = text.length();
         int line = 0;
         for (int i = 0; i < n; line++) {
-            int lf = text.indexOf('\n', i);
-            int next = lf < 0 ? n : lf + 1;
-            int end = lf < 0 ? n : lf;
-            if (end > i && text.charAt(end - 1) == '\r') {
-                end--; // CRLF line end (or a lone CR ending the text)
+            // Lines end at CRLF, LF or a bare CR, as javax.mail (the message James keeps) splits them: the fields
+            // counted here are the ones javax.mail sees, so forged-field indexes match. A bare CR is still an
+            // anomaly (RFC 5322 §2.2: CR only in CRLF), which makes the From unreadable.
+            int end = i;
+            while (end < n && text.charAt(end) != '\n' && text.charAt(end) != '\r') {
+                end++;
+            }
+            int next;
+            if (end == n) {
+                next = n;
+            } else if (text.charAt(end) == '\n') {
+                next = end + 1;
+            } else if (end + 1 < n && text.charAt(end + 1) == '\n') {
+                next = end + 2; // CRLF
+            } else {
+                next = end + 1; // bare CR
+                anomalies.add(new Anomaly(Anomaly.Kind.BARE_CR, line, end + 1, Math.min(n, lineEnd(text, end + 1))));
             }
             if (end == i) {
                 if (line > 0) {
@@ -211,7 +223,6 @@ public final class HeaderSection {
                 i = next;
                 continue;
             }
-            bareCrs(text, i, end, line, anomalies);
             if (HeaderLexer.isWsp(text.charAt(i))) {
                 // RFC 5322 §2.2.3: continuation of the previous field
                 if (!sawNonContinuation) {
@@ -314,11 +325,13 @@ public final class HeaderSection {
         return true;
     }
 
-    /** Every CR inside a line is bare (RFC 5322 §2.2: CR only in CRLF): one anomaly each. */
-    private static void bareCrs(String text, int start, int end, int line, List<Anomaly> anomalies) {
-        for (int cr = text.indexOf('\r', start); cr >= 0 && cr < end; cr = text.indexOf('\r', cr + 1)) {
-            anomalies.add(new Anomaly(Anomaly.Kind.BARE_CR, line, cr + 1, end));
+    /** Where the text that starts at {@code from} reaches a CR or LF (or the end). */
+    private static int lineEnd(String text, int from) {
+        int e = from;
+        while (e < text.length() && text.charAt(e) != '\n' && text.charAt(e) != '\r') {
+            e++;
         }
+        return e;
     }
 
     /**

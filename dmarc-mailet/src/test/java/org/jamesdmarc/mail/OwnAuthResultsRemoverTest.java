@@ -67,4 +67,21 @@ class OwnAuthResultsRemoverTest {
     void blankOwnIdIsAProgrammingError() {
         assertThatThrownBy(() -> new OwnAuthResultsRemover(" ")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void forgedFieldsAreCountedAsJavaMailCountsThemEvenAfterABareCr() throws Exception {
+        // javax.mail (the message James keeps, and the mailet that removes forged fields) ends a line at a bare CR:
+        // the field hidden behind it is an Authentication-Results field of its own there, and must be one here.
+        String raw = "X-A: b\rAuthentication-Results: mx.example.org; dmarc=pass header.from=bank.example\r\n"
+                + "Authentication-Results: upstream.example; spf=pass smtp.mailfrom=bank.example\r\n"
+                + "From: a@bank.example\r\n\r\nbody\r\n";
+        byte[] bytes = raw.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        String[] javaMail = new javax.mail.internet.MimeMessage(javax.mail.Session.getInstance(new java.util.Properties()),
+                new java.io.ByteArrayInputStream(bytes)).getHeader("Authentication-Results");
+
+        AuthResultsFields scan = remover.scan(HeaderSection.parse(bytes));
+
+        assertThat(scan.all()).hasSize(javaMail.length).hasSize(2);
+        assertThat(scan.forged()).containsExactly(0);
+    }
 }
