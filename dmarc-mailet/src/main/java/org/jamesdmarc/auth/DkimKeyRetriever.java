@@ -1,6 +1,8 @@
 package org.jamesdmarc.auth;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,10 +16,12 @@ import org.jamesdmarc.dns.DnsClient;
 import org.jamesdmarc.dns.DnsStatus;
 import org.jamesdmarc.dns.TxtAnswer;
 import org.jamesdmarc.dns.DomainName;
+import org.jamesdmarc.dns.ParallelLookups;
 
 /**
  * jDKIM's key lookup ({@link PublicKeyRecordRetriever}) answered by our {@link DnsClient}'s TXT lookups. One instance
- * serves one message: answers are remembered so the same key is not queried twice for one message.
+ * serves one message: answers are remembered so the same key is not queried twice for one message, and
+ * {@link #prefetch} looks up the keys of several signatures in parallel before jDKIM asks for them one by one.
  */
 final class DkimKeyRetriever implements PublicKeyRecordRetriever {
 
@@ -53,6 +57,29 @@ final class DkimKeyRetriever implements PublicKeyRecordRetriever {
             return null;
         }
         return answer.texts();
+    }
+
+    /**
+     * Looks up the key records of {@code signatures} at once, in parallel ({@link ParallelLookups}): their
+     * verification, one after the other, then finds them here. Names that are not host names are left to
+     * {@link #getRecords}.
+     */
+    void prefetch(List<DkimSignatureScreen.Usable> signatures) {
+        LinkedHashSet<String> names = new LinkedHashSet<>();
+        for (DkimSignatureScreen.Usable sig : signatures) {
+            if (sig.record().getRecordLookupMethods().stream()
+                    .noneMatch(m -> m != null && DNS_TXT.equalsIgnoreCase(m.toString().strip()))) {
+                continue; // getRecords will refuse the method without a query
+            }
+            keyRecordName(sig.record().getSelector(), sig.record().getDToken())
+                    .filter(n -> !answers.containsKey(n))
+                    .ifPresent(names::add);
+        }
+        List<String> todo = new ArrayList<>(names);
+        List<TxtAnswer> found = ParallelLookups.map(todo, this::lookup);
+        for (int i = 0; i < todo.size(); i++) {
+            answers.put(todo.get(i), found.get(i));
+        }
     }
 
     private TxtAnswer lookup(String name) {

@@ -28,6 +28,7 @@ import org.jamesdmarc.auth.DkimSignatureScreen.Screened;
 import org.jamesdmarc.auth.DkimSignatureScreen.Usable;
 import org.jamesdmarc.dns.DnsClient;
 import org.jamesdmarc.dns.DomainName;
+import org.jamesdmarc.dns.ParallelLookups;
 import org.jamesdmarc.mail.HeaderSection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,26 +85,213 @@ public final class DkimVerifier {
 
     /** As {@link #verify(byte[])}, with the message's header section already read. */
     public List<DkimOutcome> verify(byte[] message, HeaderSection header) {
+        try (Signatures signatures = signatures(message, header)) {
+            List<Integer> first = new ArrayList<>();
+            for (int i = 0; i < Math.min(signatures.count(), MAX_SIGNATURES); i++) {
+                first.add(i);
+            }
+            try {
+                return signatures.verifyOrThrow(first, dns);
+            } catch (RuntimeException | StackOverflowError e) {
+                LOG.warn("DKIM verification failed unexpectedly: {}", e.toString());
+                return unparseable(header, e);
+            }
+        }
+    }
+
+    /**
+     * The DKIM-Signature fields of a message, for a caller that chooses which of them to verify and through which
+     * DNS client (the checker verifies those that could align first, on a budget of their own). Close it when
+     * done. A header that cannot be parsed but names a DKIM-Signature shows as one signature whose outcome is
+     * a permerror.
+     */
+    public Signatures signatures(byte[] message, HeaderSection header) {
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(header, "header");
         if (!mayHaveSignature(header)) {
             // RFC 6376 §6.1: no DKIM-Signature field, nothing to verify. Checked before parsing because
             // building a jDKIM Message makes mime4j scan the class path (ServiceLoader) on every call.
-            return List.of();
+            return new Signatures(null, List.of(), List.of());
         }
         Message parsed;
         try {
             parsed = new Message(new ByteArrayInputStream(message));
         } catch (Exception | StackOverflowError e) {
-            return unparseable(header, e);
+            return new Signatures(null, List.of(), unparseable(header, e));
         }
+        List<String> fields;
         try {
-            return verify(parsed);
-        } catch (RuntimeException | StackOverflowError e) {
-            LOG.warn("DKIM verification failed unexpectedly: {}", e.toString());
-            return unparseable(header, e);
-        } finally {
+            fields = parsed.getFields(DKIM_SIGNATURE);
+        } catch (RuntimeException e) {
             parsed.dispose();
+            return new Signatures(null, List.of(), unparseable(header, e));
+        }
+        return new Signatures(parsed, fields == null ? List.of() : List.copyOf(fields), null);
+    }
+
+    /**
+     * The DKIM-Signature fields of one message, top first, verified a selection at a time
+     * ({@link DkimVerifier#signatures}). Not thread-safe; the key lookups of one {@link #verify} call run in
+     * parallel ({@link ParallelLookups}).
+     */
+    public final class Signatures implements AutoCloseable {
+
+        private final Message message;
+        private final List<String> fields;
+        /** Outcomes known without verifying (a header that cannot be parsed), else null. */
+        private final List<DkimOutcome> decided;
+        private final long now = System.currentTimeMillis() / 1000;
+        private byte[] body;
+
+        private Signatures(Message message, List<String> fields, List<DkimOutcome> decided) {
+            this.message = message;
+            this.fields = fields;
+            this.decided = decided;
+        }
+
+        /** How many DKIM-Signature fields the message has. */
+        public int count() {
+            return decided != null ? decided.size() : fields.size();
+        }
+
+        /** The {@code d=} of signature {@code index} as far as it reads as a domain name, before any verification. */
+        public Optional<DomainName> signingDomain(int index) {
+            if (decided != null) {
+                return decided.get(index).domain();
+            }
+            String field = fields.get(index);
+            int colon = field == null ? -1 : field.indexOf(':');
+            return colon < 0 ? Optional.empty() : DkimSignatureScreen.lenientIds(field.substring(colon + 1)).domain();
+        }
+
+        /**
+         * Signature {@code index} not verified, reported with {@code result} (not a pass) and {@code reason}, and its
+         * {@code d=} and {@code s=} as far as they read.
+         */
+        public DkimOutcome unverified(int index, DkimResult result, String reason) {
+            if (result == DkimResult.PASS) {
+                throw new IllegalArgumentException("an unverified signature cannot pass");
+            }
+            if (decided != null) {
+                return decided.get(index);
+            }
+            String field = fields.get(index);
+            int colon = field == null ? -1 : field.indexOf(':');
+            DkimSignatureScreen.Ids ids = colon < 0 ? new DkimSignatureScreen.Ids(Optional.empty(), "")
+                    : DkimSignatureScreen.lenientIds(field.substring(colon + 1));
+            return new DkimOutcome(result, ids.domain(), ids.selector(), reason);
+        }
+
+        /**
+         * Verifies the signatures at {@code indexes} (each at most once per call), their keys looked up through
+         * {@code dns}, in parallel: one outcome per index, in the order given. Never throws for anything in the
+         * message or the DNS.
+         */
+        public List<DkimOutcome> verify(List<Integer> indexes, DnsClient dns) {
+            try {
+                return verifyOrThrow(indexes, dns);
+            } catch (RuntimeException | StackOverflowError e) {
+                LOG.warn("DKIM verification failed unexpectedly: {}", e.toString());
+                List<DkimOutcome> out = new ArrayList<>(indexes.size());
+                for (int i : indexes) {
+                    out.add(new DkimOutcome(DkimResult.PERMERROR, signingDomain(i), "",
+                            DkimSignatureScreen.reason("unverifiable", e.getClass().getSimpleName())));
+                }
+                return out;
+            }
+        }
+
+        private List<DkimOutcome> verifyOrThrow(List<Integer> indexes, DnsClient dns) {
+            Objects.requireNonNull(dns, "dns");
+            if (decided != null) {
+                return indexes.stream().map(decided::get).toList();
+            }
+            if (indexes.isEmpty()) {
+                return List.of();
+            }
+            // One verifier and key cache per call; every key is fetched before the first is used.
+            DkimKeyRetriever keys = new DkimKeyRetriever(dns);
+            DKIMVerifier jdkim = new DKIMVerifier(keys);
+            List<Screening> screenings = new ArrayList<>(indexes.size());
+            List<Usable> usable = new ArrayList<>();
+            for (int index : indexes) {
+                Screening screening = Screening.of(fields.get(index), now);
+                screenings.add(screening);
+                if (screening.screened() instanceof Usable u) {
+                    usable.add(u);
+                }
+            }
+            keys.prefetch(usable);
+            List<Pending> pending = new ArrayList<>();
+            DkimOutcome[] outcomes = new DkimOutcome[indexes.size()];
+            for (int i = 0; i < outcomes.length; i++) {
+                HeaderStep step = headerPhase(jdkim, message, fields.get(indexes.get(i)), screenings.get(i));
+                if (step instanceof Decided d) {
+                    outcomes[i] = d.outcome();
+                } else if (step instanceof AwaitingBody awaiting) {
+                    pending.add(new Pending(i, awaiting.signature(), awaiting.hasher(), awaiting.testing()));
+                }
+            }
+            if (!pending.isEmpty()) {
+                bodyPhase(jdkim, pending, outcomes, partialBodyPasses);
+            }
+            return List.of(outcomes);
+        }
+
+        /** The message body, read once. */
+        private byte[] body() throws IOException {
+            if (body == null) {
+                try (InputStream in = message.getBodyInputStream()) {
+                    body = in == null ? new byte[0] : in.readAllBytes();
+                }
+            }
+            return body;
+        }
+
+        /** Hashes the body once per pending signature and completes each verification. */
+        private void bodyPhase(DKIMVerifier jdkim, List<Pending> pending, DkimOutcome[] outcomes,
+                               boolean partialBodyPasses) {
+            byte[] bytes;
+            try {
+                bytes = body();
+            } catch (IOException | RuntimeException e) {
+                for (Pending p : pending) {
+                    outcomes[p.index()] = outcome(DkimResult.PERMERROR, p.signature(), "message body unreadable");
+                }
+                return;
+            }
+            for (Pending p : pending) {
+                DkimOutcome outcome = completeBody(jdkim, p, bytes);
+                outcomes[p.index()] = outcome.result() == DkimResult.PASS && !partialBodyPasses
+                        ? unsignedBodyContent(p, bytes).map(unsigned -> outcome(DkimResult.POLICY, p.signature(),
+                                "l= leaves " + unsigned + " body octets unsigned")).orElse(outcome)
+                        : outcome;
+            }
+        }
+
+        @Override
+        public void close() {
+            if (message != null) {
+                message.dispose();
+            }
+        }
+    }
+
+    /** One signature field screened before any DNS query: its value, its ids, and the screening or why it failed. */
+    private record Screening(String value, DkimSignatureScreen.Ids ids, Screened screened, RuntimeException failure) {
+
+        static Screening of(String field, long now) {
+            int colon = field == null ? -1 : field.indexOf(':');
+            if (colon < 0) {
+                return new Screening(null, new DkimSignatureScreen.Ids(Optional.empty(), ""), null, null);
+            }
+            String value = field.substring(colon + 1);
+            DkimSignatureScreen.Ids ids = DkimSignatureScreen.lenientIds(value);
+            try {
+                return new Screening(value, ids, DkimSignatureScreen.screen(value, now), null);
+            } catch (RuntimeException e) {
+                return new Screening(value, ids, null, e);
+            }
         }
     }
 
@@ -122,30 +310,6 @@ public final class DkimVerifier {
 
     private static final String DKIM_SIGNATURE = "DKIM-Signature";
 
-    private List<DkimOutcome> verify(Message message) {
-        List<String> fields = message.getFields("DKIM-Signature");
-        if (fields == null || fields.isEmpty()) {
-            return List.of();
-        }
-        long now = System.currentTimeMillis() / 1000;
-        // One verifier and key cache per message.
-        DKIMVerifier jdkim = new DKIMVerifier(new DkimKeyRetriever(dns));
-        List<Pending> pending = new ArrayList<>();
-        DkimOutcome[] outcomes = new DkimOutcome[Math.min(fields.size(), MAX_SIGNATURES)];
-        for (int i = 0; i < outcomes.length; i++) {
-            HeaderStep step = headerPhase(jdkim, message, fields.get(i), now);
-            if (step instanceof Decided decided) {
-                outcomes[i] = decided.outcome();
-            } else if (step instanceof AwaitingBody awaiting) {
-                pending.add(new Pending(i, awaiting.signature(), awaiting.hasher(), awaiting.testing()));
-            }
-        }
-        if (!pending.isEmpty()) {
-            bodyPhase(jdkim, message, pending, outcomes, partialBodyPasses);
-        }
-        return List.of(outcomes);
-    }
-
     private record Pending(int index, Usable signature, BodyHasher hasher, boolean testing) {
     }
 
@@ -159,16 +323,17 @@ public final class DkimVerifier {
     private record AwaitingBody(Usable signature, BodyHasher hasher, boolean testing) implements HeaderStep {
     }
 
-    /** Screening, key retrieval and the header hash: decided, or waiting for the body hash. */
-    private HeaderStep headerPhase(DKIMVerifier jdkim, Message message, String field, long now) {
-        int colon = field == null ? -1 : field.indexOf(':');
-        if (colon < 0) {
+    /** Screening (done before), key retrieval and the header hash: decided, or waiting for the body hash. */
+    private static HeaderStep headerPhase(DKIMVerifier jdkim, Message message, String field, Screening screening) {
+        if (screening.value() == null) {
             return decided(DkimResult.PERMERROR, Optional.empty(), "", "malformed DKIM-Signature field");
         }
-        String value = field.substring(colon + 1);
-        DkimSignatureScreen.Ids ids = DkimSignatureScreen.lenientIds(value);
+        DkimSignatureScreen.Ids ids = screening.ids();
         try {
-            Screened screened = DkimSignatureScreen.screen(value, now);
+            if (screening.failure() != null) {
+                throw screening.failure();
+            }
+            Screened screened = screening.screened();
             if (screened instanceof Rejected rejected) {
                 return new Decided(rejected.outcome());
             }
@@ -280,27 +445,6 @@ public final class DkimVerifier {
 
     private static boolean isSignatureMismatch(PermFailException e) {
         return "Header signature does not verify".equals(e.getMessage()) || e.getCause() instanceof SignatureException;
-    }
-
-    /** Hashes the body once per pending signature and completes each verification. */
-    private static void bodyPhase(DKIMVerifier jdkim, Message message, List<Pending> pending, DkimOutcome[] outcomes,
-                                  boolean partialBodyPasses) {
-        byte[] body;
-        try (InputStream in = message.getBodyInputStream()) {
-            body = in == null ? new byte[0] : in.readAllBytes();
-        } catch (IOException | RuntimeException e) {
-            for (Pending p : pending) {
-                outcomes[p.index()] = outcome(DkimResult.PERMERROR, p.signature(), "message body unreadable");
-            }
-            return;
-        }
-        for (Pending p : pending) {
-            DkimOutcome outcome = completeBody(jdkim, p, body);
-            outcomes[p.index()] = outcome.result() == DkimResult.PASS && !partialBodyPasses
-                    ? unsignedBodyContent(p, body).map(unsigned -> outcome(DkimResult.POLICY, p.signature(),
-                            "l= leaves " + unsigned + " body octets unsigned")).orElse(outcome)
-                    : outcome;
-        }
     }
 
     private static DkimOutcome completeBody(DKIMVerifier jdkim, Pending p, byte[] body) {

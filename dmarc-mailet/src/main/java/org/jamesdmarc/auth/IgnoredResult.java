@@ -27,7 +27,12 @@ public record IgnoredResult(Optional<String> authservId, Optional<String> method
         /** A property with a ptype not registered by RFC 8601 §2.3 (smtp, header, body, policy). */
         UNREGISTERED_PTYPE,
         /** A later spf= result when one was already taken (the topmost trusted one wins). */
-        SUPERSEDED
+        SUPERSEDED,
+        /**
+         * Beyond what is read per message: fields below the topmost few, DKIM results past the bound
+         * ({@link TrustedAuthResultsExtractor#MAX_FIELDS}, {@link TrustedAuthResultsExtractor#MAX_DKIM_RESULTS}).
+         */
+        LIMIT_REACHED
     }
 
     public IgnoredResult {

@@ -41,18 +41,30 @@ final class JspfDnsService implements DNSService {
 
     private final DnsClient dns;
     private final ThreadLocal<SpfLookupBudget> budget = new ThreadLocal<>();
+    /** The client of the check under way in this thread, when it brought its own (a per-message budget). */
+    private final ThreadLocal<DnsClient> checkDns = new ThreadLocal<>();
 
     JspfDnsService(DnsClient dns) {
         this.dns = Objects.requireNonNull(dns, "dns");
     }
 
-    /** Binds a budget to the calling thread for one check (jSPF's synchronous executor runs in the caller's thread). */
-    void begin(SpfLookupBudget checkBudget) {
+    /**
+     * Binds a budget and the DNS client to use to the calling thread for one check (jSPF's synchronous executor
+     * runs in the caller's thread).
+     */
+    void begin(SpfLookupBudget checkBudget, DnsClient client) {
         budget.set(checkBudget);
+        checkDns.set(client);
     }
 
     void end() {
         budget.remove();
+        checkDns.remove();
+    }
+
+    private DnsClient dns() {
+        DnsClient client = checkDns.get();
+        return client != null ? client : dns;
     }
 
     @Override
@@ -84,7 +96,7 @@ final class JspfDnsService implements DNSService {
     }
 
     private List<String> txt(String name) throws TimeoutException {
-        TxtAnswer answer = dns.txt(name);
+        TxtAnswer answer = dns().txt(name);
         if (answer.status() == DnsStatus.TEMPFAIL) {
             throw tempFailure(answer.detail()); // RFC 7208 §4.4: temporary DNS error -> temperror
         }
@@ -131,7 +143,7 @@ final class JspfDnsService implements DNSService {
     }
 
     private List<String> addresses(String name, RecordType type, SpfLookupBudget b) throws TimeoutException {
-        DnsAnswer answer = found(dns.query(name, type), b);
+        DnsAnswer answer = found(dns().query(name, type), b);
         if (answer == null) {
             return null;
         }
@@ -141,7 +153,7 @@ final class JspfDnsService implements DNSService {
     }
 
     private List<String> mx(String name, SpfLookupBudget b) throws TimeoutException {
-        DnsAnswer answer = found(dns.query(name, RecordType.MX), b);
+        DnsAnswer answer = found(dns().query(name, RecordType.MX), b);
         if (answer == null) {
             return null;
         }
@@ -157,7 +169,7 @@ final class JspfDnsService implements DNSService {
     }
 
     private List<String> ptr(String name, SpfLookupBudget b) throws TimeoutException {
-        DnsAnswer answer = found(dns.query(name, RecordType.PTR), b);
+        DnsAnswer answer = found(dns().query(name, RecordType.PTR), b);
         if (answer == null) {
             return null;
         }

@@ -29,10 +29,12 @@ public final class SpfVerifier {
 
     private static final Logger LOG = LoggerFactory.getLogger(SpfVerifier.class);
 
+    private final DnsClient dnsClient;
     private final JspfDnsService dnsService;
     private final SPF spf;
 
     public SpfVerifier(DnsClient dns) {
+        this.dnsClient = Objects.requireNonNull(dns, "dns");
         this.dnsService = new JspfDnsService(Objects.requireNonNull(dns, "dns"));
         // The same wiring as jSPF's SPF(DNSService) constructor, but with the synchronous executor: lookups run in
         // the caller's thread through our DnsClient, and no thread pool is started.
@@ -53,14 +55,28 @@ public final class SpfVerifier {
      * @return the result with the checked domain (empty when no identity was usable) and scope
      */
     public SpfOutcome check(InetAddress clientIp, String helo, String mailFrom) {
+        return check(clientIp, helo, mailFrom, dnsClient);
+    }
+
+    /** As {@link #check(InetAddress, String, String)}, every DNS query of this check going through {@code dns}. */
+    public SpfOutcome check(InetAddress clientIp, String helo, String mailFrom, DnsClient dns) {
         Objects.requireNonNull(clientIp, "clientIp");
+        Objects.requireNonNull(dns, "dns");
         Optional<SpfIdentity> identity = SpfIdentity.resolve(helo, mailFrom);
         if (identity.isEmpty()) {
             // RFC 7208 §4.3: a malformed or single-label domain (or no domain at all) yields "none" at once.
             return new SpfOutcome(SpfResult.NONE, Optional.empty(), SpfIdentity.scopeOf(mailFrom));
         }
         SpfIdentity id = identity.get();
-        return new SpfOutcome(evaluate(clientIp, helo, id), id.domain(), id.scope());
+        return new SpfOutcome(evaluate(clientIp, helo, id, dns), id.domain(), id.scope());
+    }
+
+    /**
+     * The domain {@link #check} would check for this HELO name and reverse-path (RFC 7208 §2.4: the MAIL FROM
+     * domain, or the HELO name for a null reverse-path), without any DNS query; empty when none is usable.
+     */
+    public static Optional<DomainName> identityDomain(String helo, String mailFrom) {
+        return SpfIdentity.resolve(helo, mailFrom).map(SpfIdentity::domain);
     }
 
     /**
@@ -71,9 +87,9 @@ public final class SpfVerifier {
         return check(clientIp, helo, "");
     }
 
-    private SpfResult evaluate(InetAddress clientIp, String helo, SpfIdentity id) {
+    private SpfResult evaluate(InetAddress clientIp, String helo, SpfIdentity id, DnsClient dns) {
         SpfLookupBudget budget = new SpfLookupBudget();
-        dnsService.begin(budget);
+        dnsService.begin(budget, dns);
         try {
             // %{h} expands to the HELO name; hand jSPF only a validated one.
             String heloName = DomainName.parse(helo, true).map(DomainName::name).orElse("unknown");

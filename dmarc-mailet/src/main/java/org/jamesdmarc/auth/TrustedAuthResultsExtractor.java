@@ -19,7 +19,9 @@ import org.jamesdmarc.dns.DomainName;
 
 /**
  * Takes SPF and DKIM results from Authentication-Results fields, but only from fields whose authserv-id
- * is in the configured trusted set (RFC 8601 §5 and §7.1; OpenDMARC's TrustedAuthservIDs). Every
+ * is in the configured trusted set (RFC 8601 §5 and §7.1; OpenDMARC's TrustedAuthservIDs), and only from
+ * the topmost {@value #MAX_FIELDS} fields, at most {@value #MAX_DKIM_RESULTS} DKIM results (a message cannot
+ * make the check read, align and report thousands of forged results). Every
  * identity must be a valid domain name ({@link DomainName#parse(String)}), so a value such as
  * {@code good.example(.evil.example} yields neither domain (CVE-2020-12272).
  * <p>
@@ -27,6 +29,15 @@ import org.jamesdmarc.dns.DomainName;
  * ({@link OwnAuthResultsRemover}) before trusting our own id here.
  */
 public final class TrustedAuthResultsExtractor {
+
+    /**
+     * Authentication-Results fields read per message, topmost first (a trusted relay adds its field on top); the
+     * fields below are ignored ({@link IgnoredResult.Reason#LIMIT_REACHED}). Bounds the work a message full of
+     * forged fields can cause, whatever set of fields the caller hands over.
+     */
+    public static final int MAX_FIELDS = 5;
+    /** DKIM results taken per message, as many as {@link DkimVerifier} verifies itself; later ones are ignored. */
+    public static final int MAX_DKIM_RESULTS = DkimVerifier.MAX_SIGNATURES;
 
     /** RFC 8601 §2.3 / IANA "Email Authentication Property Types" registry. */
     private static final Set<String> REGISTERED_PTYPES = Set.of("smtp", "header", "body", "policy");
@@ -45,14 +56,24 @@ public final class TrustedAuthResultsExtractor {
         return trustedAuthservIds.contains(authservId.strip().toLowerCase(Locale.ROOT));
     }
 
-    /** Reads every Authentication-Results field among {@code fields} (message order, topmost first). */
+    /**
+     * Reads the topmost {@value #MAX_FIELDS} Authentication-Results fields among {@code fields} (message order,
+     * topmost first).
+     */
     public TrustedAuthResults extract(List<HeaderField> fields) {
         List<AuthenticationResults> parsed = new ArrayList<>();
         List<IgnoredResult> ignored = new ArrayList<>();
+        int read = 0;
+        int unread = 0;
         for (HeaderField f : fields) {
             if (!f.hasName("Authentication-Results")) {
                 continue;
             }
+            if (read == MAX_FIELDS) {
+                unread++;
+                continue;
+            }
+            read++;
             AuthResParseResult r = AuthenticationResultsParser.parse(f.value());
             if (r instanceof AuthResParseResult.Parsed p) {
                 parsed.add(p.results());
@@ -63,14 +84,27 @@ public final class TrustedAuthResultsExtractor {
         }
         TrustedAuthResults fromParsed = extractParsed(parsed);
         ignored.addAll(fromParsed.ignored());
+        if (unread > 0) {
+            ignored.add(fieldsBeyondLimit(unread));
+        }
         return new TrustedAuthResults(fromParsed.spf(), fromParsed.dkim(), ignored);
     }
 
-    /** Same as {@link #extract} on already parsed fields (message order). */
+    private static IgnoredResult fieldsBeyondLimit(int count) {
+        return new IgnoredResult(Optional.empty(), Optional.empty(), IgnoredResult.Reason.LIMIT_REACHED,
+                count + " more Authentication-Results field" + (count == 1 ? "" : "s") + " not read (only the topmost "
+                        + MAX_FIELDS + " are)");
+    }
+
+    /** Same as {@link #extract} on already parsed fields (message order, at most {@value #MAX_FIELDS} read). */
     public TrustedAuthResults extractParsed(List<AuthenticationResults> fields) {
         Optional<SpfOutcome> spf = Optional.empty();
         List<DkimOutcome> dkim = new ArrayList<>();
         List<IgnoredResult> ignored = new ArrayList<>();
+        if (fields.size() > MAX_FIELDS) {
+            ignored.add(fieldsBeyondLimit(fields.size() - MAX_FIELDS));
+            fields = fields.subList(0, MAX_FIELDS);
+        }
         for (AuthenticationResults ar : fields) {
             Optional<String> id = Optional.of(ar.authservId());
             if (!isTrusted(ar.authservId())) {
@@ -92,7 +126,10 @@ public final class TrustedAuthResultsExtractor {
                     }
                 } else if (mr.method().equals("dkim")) {
                     Outcome<DkimOutcome> o = dkimOutcome(mr);
-                    if (o.value != null) {
+                    if (o.value != null && dkim.size() == MAX_DKIM_RESULTS) {
+                        ignored.add(new IgnoredResult(id, Optional.of("dkim"), IgnoredResult.Reason.LIMIT_REACHED,
+                                "more than " + MAX_DKIM_RESULTS + " dkim results"));
+                    } else if (o.value != null) {
                         dkim.add(o.value);
                     } else {
                         ignored.add(new IgnoredResult(id, Optional.of("dkim"), o.reason, o.detail));

@@ -20,6 +20,11 @@ public sealed interface CheckOutcome {
     /** Indexes (0-based, in header order) of Authentication-Results fields to remove: they claim our authserv-id. */
     List<Integer> forgedAuthResultsFields();
 
+    /** The DNS work the check cost against the per-message {@link MessageLimits}. */
+    default BudgetUse budget() {
+        return BudgetUse.NONE;
+    }
+
     /**
      * DMARC was evaluated.
      *
@@ -29,10 +34,21 @@ public sealed interface CheckOutcome {
      * @param spfSource    where the SPF result came from
      * @param dkimSource   where the DKIM results came from
      * @param client       the client judged: the SMTP client, or the original client behind a trusted relay
+     * @param budget       the DNS work the check cost
      */
     record Evaluated(DmarcEvaluation evaluation, SpfOutcome spf, List<DkimOutcome> dkim,
                      ResultSource spfSource, ResultSource dkimSource, ClientIdentity client,
-                     String authenticationResults, List<Integer> forgedAuthResultsFields) implements CheckOutcome {
+                     String authenticationResults, List<Integer> forgedAuthResultsFields, BudgetUse budget)
+            implements CheckOutcome {
+
+        /** An evaluation that cost no budgeted DNS work. */
+        public Evaluated(DmarcEvaluation evaluation, SpfOutcome spf, List<DkimOutcome> dkim,
+                         ResultSource spfSource, ResultSource dkimSource, ClientIdentity client,
+                         String authenticationResults, List<Integer> forgedAuthResultsFields) {
+            this(evaluation, spf, dkim, spfSource, dkimSource, client, authenticationResults, forgedAuthResultsFields,
+                    BudgetUse.NONE);
+        }
+
         public Evaluated {
             Objects.requireNonNull(evaluation, "evaluation");
             Objects.requireNonNull(spf, "spf");
@@ -42,6 +58,7 @@ public sealed interface CheckOutcome {
             Objects.requireNonNull(client, "client");
             Objects.requireNonNull(authenticationResults, "authenticationResults");
             forgedAuthResultsFields = List.copyOf(forgedAuthResultsFields);
+            Objects.requireNonNull(budget, "budget");
         }
     }
 
@@ -56,14 +73,25 @@ public sealed interface CheckOutcome {
         }
     }
 
-    /** The From field cannot be evaluated safely and the configuration says to reject such mail. */
+    /**
+     * The From field cannot be evaluated safely (or, naming several domains, not within the per-message budget)
+     * and the configuration says to reject such mail.
+     */
     record Refused(HeaderViolation violation, String detail, String authenticationResults,
-                   List<Integer> forgedAuthResultsFields) implements CheckOutcome {
+                   List<Integer> forgedAuthResultsFields, BudgetUse budget) implements CheckOutcome {
+
+        /** A refusal before any budgeted DNS work. */
+        public Refused(HeaderViolation violation, String detail, String authenticationResults,
+                       List<Integer> forgedAuthResultsFields) {
+            this(violation, detail, authenticationResults, forgedAuthResultsFields, BudgetUse.NONE);
+        }
+
         public Refused {
             Objects.requireNonNull(violation, "violation");
             Objects.requireNonNull(detail, "detail");
             Objects.requireNonNull(authenticationResults, "authenticationResults");
             forgedAuthResultsFields = List.copyOf(forgedAuthResultsFields);
+            Objects.requireNonNull(budget, "budget");
         }
     }
 }

@@ -35,6 +35,8 @@ import org.jamesdmarc.policy.DiscoveryMode;
  * @param discovery                   RFC 9989 tree walk or RFC 7489 public suffix list
  * @param publicSuffixList            a PSL file overriding the bundled one (PublicSuffixList)
  * @param legacyPctSampling           honour RFC 7489 {@code pct} (retired by RFC 9989)
+ * @param limits                      the DNS work one message may cost (parameters {@code maxDnsQueriesPerMessage},
+ *                                    {@code maxTimePerMessage}; no OpenDMARC equivalent)
  */
 public record CheckSettings(
         String authservId,
@@ -53,7 +55,8 @@ public record CheckSettings(
         DnsSettings dns,
         DiscoveryMode discovery,
         Optional<Path> publicSuffixList,
-        boolean legacyPctSampling) {
+        boolean legacyPctSampling,
+        MessageLimits limits) {
 
     /**
      * What an administrator should hear about at start-up: settings that switch a protection off or that have no
@@ -82,5 +85,27 @@ public record CheckSettings(
         Objects.requireNonNull(dns, "dns");
         Objects.requireNonNull(discovery, "discovery");
         Objects.requireNonNull(publicSuffixList, "publicSuffixList");
+        Objects.requireNonNull(limits, "limits");
+    }
+
+    /** Settings with the default {@link MessageLimits}. */
+    public CheckSettings(String authservId, Set<String> trustedAuthservIds, HostList ignoreHosts,
+                         boolean ignoreAuthenticatedClients, Set<DomainName> ignoreMailFrom, boolean requiredHeaders,
+                         boolean rejectMultiValueFrom, boolean spfSelfValidate, boolean spfIgnoreResults,
+                         boolean dkimSelfValidate, boolean dkimPartialBodyPasses, HostList trustedRelays,
+                         boolean trustAuthResultsFromAnyClient, DnsSettings dns, DiscoveryMode discovery,
+                         Optional<Path> publicSuffixList, boolean legacyPctSampling) {
+        this(authservId, trustedAuthservIds, ignoreHosts, ignoreAuthenticatedClients, ignoreMailFrom, requiredHeaders,
+                rejectMultiValueFrom, spfSelfValidate, spfIgnoreResults, dkimSelfValidate, dkimPartialBodyPasses,
+                trustedRelays, trustAuthResultsFromAnyClient, dns, discovery, publicSuffixList, legacyPctSampling,
+                MessageLimits.defaults());
+    }
+
+    /** These settings with other {@link MessageLimits}. */
+    public CheckSettings withLimits(MessageLimits newLimits) {
+        return new CheckSettings(authservId, trustedAuthservIds, ignoreHosts, ignoreAuthenticatedClients, ignoreMailFrom,
+                requiredHeaders, rejectMultiValueFrom, spfSelfValidate, spfIgnoreResults, dkimSelfValidate,
+                dkimPartialBodyPasses, trustedRelays, trustAuthResultsFromAnyClient, dns, discovery, publicSuffixList,
+                legacyPctSampling, newLimits);
     }
 }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -55,6 +56,8 @@ public final class CheckSettingsParser {
     public static final String DISCOVERY = "discovery";
     public static final String PUBLIC_SUFFIX_LIST = "publicSuffixList";
     public static final String LEGACY_PCT = "legacyPct";
+    public static final String MAX_DNS_QUERIES_PER_MESSAGE = "maxDnsQueriesPerMessage";
+    public static final String MAX_TIME_PER_MESSAGE = "maxTimePerMessage";
 
     /** Every parameter this parser reads. */
     public static final List<String> PARAMETERS = List.of(AUTHSERV_ID, TRUSTED_AUTHSERV_IDS, IGNORE_HOSTS,
@@ -62,7 +65,8 @@ public final class CheckSettingsParser {
             SPF_SELF_VALIDATE, SPF_IGNORE_RESULTS, DKIM_SELF_VALIDATE, DKIM_PARTIAL_BODY_PASSES, TRUSTED_RELAYS,
             TRUST_AUTH_RESULTS_FROM_ANY_CLIENT, DNS_SERVERS, DNS_TIMEOUT,
             DnsSettings.PARAM_RETRIES, DnsSettings.PARAM_CACHE_SIZE, DnsSettings.PARAM_MIN_TTL, DnsSettings.PARAM_MAX_TTL,
-            DnsSettings.PARAM_NEGATIVE_TTL, DISCOVERY, PUBLIC_SUFFIX_LIST, LEGACY_PCT);
+            DnsSettings.PARAM_NEGATIVE_TTL, DISCOVERY, PUBLIC_SUFFIX_LIST, LEGACY_PCT, MAX_DNS_QUERIES_PER_MESSAGE,
+            MAX_TIME_PER_MESSAGE);
 
     /** A host list file larger than this is refused (no unbounded reading at start-up). */
     static final long MAX_HOST_FILE_BYTES = 4L * 1024 * 1024;
@@ -101,6 +105,7 @@ public final class CheckSettingsParser {
         DnsSettings dns = DnsSettings.fromParameters(name -> p.apply(name).orElse(null));
         DiscoveryMode discovery = p.apply(DISCOVERY).map(v -> discovery(DISCOVERY, v)).orElse(DiscoveryMode.TREEWALK);
         Optional<Path> psl = p.apply(PUBLIC_SUFFIX_LIST).map(v -> readableFile(PUBLIC_SUFFIX_LIST, v));
+        MessageLimits limits = limits(p);
         return new CheckSettings(
                 authservId,
                 trusted,
@@ -119,7 +124,32 @@ public final class CheckSettingsParser {
                 dns,
                 discovery,
                 psl,
-                bool(p, LEGACY_PCT, false));
+                bool(p, LEGACY_PCT, false),
+                limits);
+    }
+
+    private static MessageLimits limits(Function<String, Optional<String>> p) {
+        int queries = p.apply(MAX_DNS_QUERIES_PER_MESSAGE).map(v -> {
+            int n;
+            try {
+                n = Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                throw bad(MAX_DNS_QUERIES_PER_MESSAGE, v, "is not a whole number");
+            }
+            if (n < MessageLimits.MIN_DNS_QUERIES || n > MessageLimits.MAX_DNS_QUERIES) {
+                throw bad(MAX_DNS_QUERIES_PER_MESSAGE, v, "is out of range (" + MessageLimits.MIN_DNS_QUERIES + " to "
+                        + MessageLimits.MAX_DNS_QUERIES + ")");
+            }
+            return n;
+        }).orElse(MessageLimits.DEFAULT_MAX_DNS_QUERIES);
+        Duration time = p.apply(MAX_TIME_PER_MESSAGE).map(v -> {
+            Duration d = DnsSettings.parseDuration(MAX_TIME_PER_MESSAGE, v);
+            if (d.isZero() || d.compareTo(MessageLimits.MAX_TIME) > 0) {
+                throw bad(MAX_TIME_PER_MESSAGE, v, "is out of range (more than 0, at most 10m)");
+            }
+            return d;
+        }).orElse(MessageLimits.DEFAULT_MAX_TIME);
+        return new MessageLimits(queries, time);
     }
 
     /**

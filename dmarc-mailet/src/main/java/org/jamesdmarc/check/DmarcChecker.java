@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.BiFunction;
 
 import org.jamesdmarc.auth.DkimOutcome;
 import org.jamesdmarc.auth.DkimVerifier;
@@ -29,14 +28,15 @@ import org.jamesdmarc.auth.TrustedAuthResultsExtractor;
 import org.jamesdmarc.dns.DnsClient;
 import org.jamesdmarc.dns.DnsClients;
 import org.jamesdmarc.dns.DomainName;
+import org.jamesdmarc.dns.ParallelLookups;
 import org.jamesdmarc.dns.ReverseDns;
 import org.jamesdmarc.mail.AuthorDomainResult;
 import org.jamesdmarc.policy.AppliedPolicy;
+import org.jamesdmarc.policy.AuthorEvaluation;
 import org.jamesdmarc.policy.Disposition;
 import org.jamesdmarc.policy.DmarcEvaluation;
 import org.jamesdmarc.policy.DmarcEvaluator;
 import org.jamesdmarc.policy.DmarcResult;
-import org.jamesdmarc.policy.DmarcInput;
 import org.jamesdmarc.policy.EvaluationOptions;
 import org.jamesdmarc.mail.FromHeaderParser;
 import org.jamesdmarc.policy.Policy;
@@ -49,18 +49,31 @@ import org.slf4j.LoggerFactory;
  * policy evaluation, and the Authentication-Results field to add. Used by the {@code DmarcCheck} mailet,
  * the {@code DmarcMessageHook} SMTP hook and {@code dmarc evaluate}. Thread-safe; never throws for anything
  * a message or the DNS contains.
+ *
+ * <p>Bounded work per message: at most {@value #MAX_AUTHOR_DOMAINS} author domains (more are refused), the
+ * topmost few trusted Authentication-Results ({@link TrustedAuthResultsExtractor}), the signatures of
+ * {@link SignatureSelection}, and the DNS budget of {@link CheckSettings#limits()} ({@link MessageWork}). The
+ * policy discovery of every author domain comes first; then only identifiers that could align with one of them
+ * (at or below its Organizational Domain, {@link AuthorEvaluation#mayAlign}) are authenticated on the reserved
+ * budget, the others on a budget of their own. Running out of the reserved budget gives temperror, never pass
+ * or fail; a message naming several author domains whose evaluation runs out of it is refused rather than
+ * delivered as temperror (the work it asks for is more than mail needs).
  */
 public final class DmarcChecker {
 
     private static final Logger LOG = LoggerFactory.getLogger(DmarcChecker.class);
 
-    /** The most author domains one message may name (RFC 9989 §5.3.1 lets a receiver reject multi-valued From). */
-    public static final int MAX_AUTHOR_DOMAINS = 10;
+    /**
+     * The most author domains one message may name (RFC 9989 §5.3.1 lets a receiver reject multi-valued From):
+     * each costs a policy discovery of up to 8 queries (§4.10), and mail rarely names more than one or two.
+     */
+    public static final int MAX_AUTHOR_DOMAINS = 3;
 
     private final CheckSettings settings;
+    private final DnsClient dns;
     private final DmarcEvaluator evaluator;
     private final SpfVerifier spfVerifier;
-    private final BiFunction<byte[], HeaderSection, List<DkimOutcome>> dkimVerifier;
+    private final DkimVerifier dkimVerifier;
     private final OwnAuthResultsRemover ownResults;
     private final TrustedAuthResultsExtractor trustedResults;
     private final AuthenticationResultsWriter writer;
@@ -70,10 +83,10 @@ public final class DmarcChecker {
     public DmarcChecker(CheckSettings settings, DnsClient dns, DmarcEvaluator evaluator) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
-        this.reverseDns = new ReverseDns(Objects.requireNonNull(dns, "dns"));
+        this.dns = Objects.requireNonNull(dns, "dns");
+        this.reverseDns = new ReverseDns(dns);
         this.spfVerifier = new SpfVerifier(dns);
-        DkimVerifier dkim = new DkimVerifier(dns, settings.dkimPartialBodyPasses());
-        this.dkimVerifier = dkim::verify;
+        this.dkimVerifier = new DkimVerifier(dns, settings.dkimPartialBodyPasses());
         this.ownResults = new OwnAuthResultsRemover(settings.authservId());
         this.trustedResults = new TrustedAuthResultsExtractor(settings.trustedAuthservIds());
         this.writer = new AuthenticationResultsWriter(settings.authservId());
@@ -146,20 +159,35 @@ public final class DmarcChecker {
             return skipped(SkipReason.IGNORED_MAIL_FROM, "author domain " + domains + " is in ignoreMailFrom", forged);
         }
 
+        MessageWork work = new MessageWork(dns, settings.limits());
+        // RFC 9989 §4.10.1: the policy of every author domain first (independent, so in parallel); what could
+        // align with them then decides which identifiers are worth authenticating on the reserved budget.
+        List<AuthorEvaluation> authors = ParallelLookups.map(domains, d -> evaluator.discover(d, work.reserved()));
+
         TrustedAuthResults upstream = trustedResults.extract(upstreamResultFields(client, header, authResults));
 
-        SpfChoice spf = spf(context, header, client, upstream);
-        DkimChoice dkim = dkim(context, header, upstream);
+        SpfChoice spf = spf(context, header, client, upstream, authors, work);
+        DkimChoice dkim = dkim(context, header, upstream, authors, work);
 
         // RFC 9989 §5.3.1 / §11.5: with several author domains, evaluate each and keep the strictest verdict.
-        DmarcEvaluation evaluation = domains.stream()
-                .map(d -> evaluator.evaluate(new DmarcInput(d, spf.outcome(), dkim.outcomes())))
+        DmarcEvaluation evaluation = authors.stream()
+                .map(a -> a.evaluate(spf.outcome(), dkim.outcomes()))
                 .max(Comparator.comparing(Strictness::of))
                 .orElseThrow();
+        BudgetUse use = work.use();
+        if (use.exhausted()) {
+            LOG.debug("DMARC check of {} ran out of its DNS budget: {}", domains, use);
+        }
+        if (domains.size() > 1 && evaluation.result() == DmarcResult.TEMPERROR && use.reservedExhausted().isPresent()) {
+            // Refused, not delivered as temperror: one author domain of the attacker's with slow name servers must
+            // not use up the budget another (forged) author domain's verdict needs.
+            return refused(HeaderViolation.MULTI_VALUE_FROM, "From names " + domains.size()
+                    + " domains; evaluating them all needs more than the per-message DNS budget", forged, use);
+        }
 
         String ar = writer.value(summary(evaluation), Optional.of(spf.outcome()), dkim.outcomes());
         return new CheckOutcome.Evaluated(evaluation, spf.outcome(), dkim.outcomes(), spf.source(), dkim.source(),
-                client, ar, forged);
+                client, ar, forged, use);
     }
 
     /**
@@ -263,7 +291,7 @@ public final class DmarcChecker {
     }
 
     private SpfChoice spf(MessageContext context, HeaderSection header, ClientIdentity client,
-                          TrustedAuthResults upstream) {
+                          TrustedAuthResults upstream, List<AuthorEvaluation> authors, MessageWork work) {
         if (!settings.spfIgnoreResults()) {
             // RFC 9989 §3.2.4 / §4.4.2: DMARC relies solely on the MAIL FROM identity; an upstream result for the
             // HELO identity stands in for it only when the reverse-path is null (RFC 7208 §2.4).
@@ -285,7 +313,12 @@ public final class DmarcChecker {
             }
         }
         if (settings.spfSelfValidate()) {
-            SpfOutcome own = spfVerifier.check(client.address(), client.helo(), context.mailFrom().orElse(""));
+            String mailFrom = context.mailFrom().orElse("");
+            // An SPF domain that cannot align only matters for the report: checked on the other budget.
+            boolean mayAlign = SpfVerifier.identityDomain(client.helo(), mailFrom)
+                    .filter(d -> MessageWork.mayAlign(authors, d)).isPresent();
+            SpfOutcome own = spfVerifier.check(client.address(), client.helo(), mailFrom,
+                    mayAlign ? work.reserved() : work.other());
             return new SpfChoice(own, ResultSource.SELF);
         }
         return new SpfChoice(SpfOutcome.none(), ResultSource.UNAVAILABLE);
@@ -295,12 +328,16 @@ public final class DmarcChecker {
         return mailFrom.map(String::strip).filter(m -> !m.isEmpty() && !m.equals("<>")).isEmpty();
     }
 
-    private DkimChoice dkim(MessageContext context, HeaderSection header, TrustedAuthResults upstream) {
+    private DkimChoice dkim(MessageContext context, HeaderSection header, TrustedAuthResults upstream,
+                            List<AuthorEvaluation> authors, MessageWork work) {
         if (!upstream.dkim().isEmpty()) {
             return new DkimChoice(upstream.dkim(), ResultSource.TRUSTED_AUTHENTICATION_RESULTS);
         }
         if (settings.dkimSelfValidate()) {
-            return new DkimChoice(dkimVerifier.apply(context.message(), header), ResultSource.SELF);
+            try (DkimVerifier.Signatures signatures = dkimVerifier.signatures(context.message(), header)) {
+                return new DkimChoice(SignatureSelection.verify(signatures, d -> MessageWork.mayAlign(authors, d), work),
+                        ResultSource.SELF);
+            }
         }
         return new DkimChoice(List.of(), ResultSource.UNAVAILABLE);
     }
@@ -316,9 +353,13 @@ public final class DmarcChecker {
     }
 
     private CheckOutcome refused(HeaderViolation violation, String detail, List<Integer> forged) {
+        return refused(violation, detail, forged, BudgetUse.NONE);
+    }
+
+    private CheckOutcome refused(HeaderViolation violation, String detail, List<Integer> forged, BudgetUse use) {
         String ar = writer.value(new DmarcSummary(DmarcResult.PERMERROR, Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.of(detail)), Optional.empty(), List.of());
-        return new CheckOutcome.Refused(violation, detail, ar, forged);
+        return new CheckOutcome.Refused(violation, detail, ar, forged, use);
     }
 
     /** Orders evaluations from the most lenient to the strictest (for several author domains). */

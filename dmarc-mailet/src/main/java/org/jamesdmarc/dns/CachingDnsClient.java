@@ -1,6 +1,8 @@
 package org.jamesdmarc.dns;
 
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 
 import org.xbill.DNS.Type;
@@ -56,6 +58,32 @@ public final class CachingDnsClient extends AbstractDnsClient {
         DnsCache.Entry kept = name == null ? null : cache.keep(name, Type.TXT, fresh);
         // An answer that is not kept (TEMPFAIL, invalid name, caching off) still gets a transient entry.
         return kept != null ? kept : new DnsCache.Entry(fresh.answer(), 0, 0);
+    }
+
+    @Override
+    public DnsAnswer query(String name, int type, Duration maxWait) {
+        if (name == null) {
+            return upstream.lookup(null, type).answer(); // invalid, never cached
+        }
+        DnsCache.Entry cached = cache.entry(name, type);
+        if (cached != null) {
+            return cached.answer;
+        }
+        CacheableAnswer fresh = upstream.lookup(name, type, maxWait);
+        cache.put(name, type, fresh);
+        return fresh.answer();
+    }
+
+    @Override
+    public Optional<DnsAnswer> cachedAnswer(String name, int type) {
+        DnsCache.Entry cached = name == null ? null : cache.entry(name, type);
+        return cached == null ? Optional.empty() : Optional.of(cached.answer);
+    }
+
+    @Override
+    public <T> Optional<T> readCachedTxt(String name, Function<? super TxtAnswer, ? extends T> reader) {
+        DnsCache.Entry cached = name == null ? null : cache.entry(name, Type.TXT);
+        return cached == null ? Optional.empty() : Optional.of(cached.read(reader));
     }
 
     public DnsCache cache() {

@@ -1,5 +1,7 @@
 package org.jamesdmarc.dns;
 
+import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -18,6 +20,20 @@ public interface DnsClient {
         return query(name, type.code());
     }
 
+    /**
+     * As {@link #query(String, int)}, but given up (TEMPFAIL) once {@code maxWait} has passed, for a caller with a
+     * time budget ({@link BudgetedDnsClient}). A client that cannot cut a query short answers as
+     * {@link #query(String, int)} does.
+     */
+    default DnsAnswer query(String name, int type, Duration maxWait) {
+        return query(name, type);
+    }
+
+    /** The answer this client would give without asking any server (from its cache), when it has one. */
+    default Optional<DnsAnswer> cachedAnswer(String name, int type) {
+        return Optional.empty();
+    }
+
     /** TXT records at {@code name}, each one's strings concatenated. */
     TxtAnswer txt(String name);
 
@@ -30,6 +46,14 @@ public interface DnsClient {
      */
     default <T> T readTxt(String name, Function<? super TxtAnswer, ? extends T> reader) {
         return reader.apply(txt(name));
+    }
+
+    /**
+     * {@link #readTxt} when this client can answer without asking any server (from its cache), else empty; for
+     * a caller that decides whether a query may be sent ({@link BudgetedDnsClient}).
+     */
+    default <T> Optional<T> readCachedTxt(String name, Function<? super TxtAnswer, ? extends T> reader) {
+        return Optional.empty();
     }
 
     /** RFC 9989 §3.2.13: does {@code domain} exist (any of A, AAAA, MX answered with data)? */

@@ -43,12 +43,18 @@ import org.xbill.DNS.Type;
  *   <li>A name that cannot exist in DNS (see {@link DnsNames#toAbsolute}) is answered NXDOMAIN with detail
  *       "invalid name" without asking anyone: no record can live there, which for DMARC is the safe
  *       reading (no policy, not "try again later" forever).</li>
+ *   <li>With a {@code maxWait} ({@link #lookup(String, int, Duration)}), no try waits past it and none starts
+ *       after it: the answer is then TEMPFAIL.</li>
  * </ul>
  * Thread-safe; never throws for DNS trouble.
  */
 public final class DnsjavaClient extends AbstractDnsClient implements DnsLookup {
 
     static final int MAX_CNAME_HOPS = 8;
+    /** No deadline (a lookup without {@code maxWait}). */
+    private static final long NO_DEADLINE = Long.MIN_VALUE;
+    /** Longest {@code maxWait} honoured; longer ones are cut to it (no overflow in nanosecond arithmetic). */
+    private static final long MAX_WAIT_MILLIS = 24L * 3600 * 1000;
     private static final int DEFAULT_PORT = 53;
 
     private final List<InetSocketAddress> servers;
@@ -94,6 +100,23 @@ public final class DnsjavaClient extends AbstractDnsClient implements DnsLookup 
      */
     @Override
     public CacheableAnswer lookup(String name, int type) {
+        return lookup(name, type, NO_DEADLINE);
+    }
+
+    @Override
+    public DnsAnswer query(String name, int type, Duration maxWait) {
+        return lookup(name, type, maxWait).answer();
+    }
+
+    /** {@inheritDoc} No try waits longer than what is left of {@code maxWait}, none starts after it. */
+    @Override
+    public CacheableAnswer lookup(String name, int type, Duration maxWait) {
+        long wait = maxWait.compareTo(Duration.ofMillis(MAX_WAIT_MILLIS)) > 0 ? MAX_WAIT_MILLIS
+            : Math.max(0, maxWait.toMillis());
+        return lookup(name, type, System.nanoTime() + wait * 1_000_000L);
+    }
+
+    private CacheableAnswer lookup(String name, int type, long deadlineNanos) {
         Type.check(type);
         Optional<Name> parsed = DnsNames.toAbsolute(name);
         if (parsed.isEmpty()) {
@@ -105,7 +128,7 @@ public final class DnsjavaClient extends AbstractDnsClient implements DnsLookup 
         long chainTtl = Long.MAX_VALUE;
         int hops = 0;
         while (true) {
-            Exchange exchange = exchange(current, type);
+            Exchange exchange = exchange(current, type, deadlineNanos);
             if (exchange instanceof Failed failed) {
                 return CacheableAnswer.uncacheable(DnsAnswer.of(DnsStatus.TEMPFAIL, what + ": " + failed.detail()));
             }
@@ -187,8 +210,11 @@ public final class DnsjavaClient extends AbstractDnsClient implements DnsLookup 
     private record Failed(String detail) implements Exchange {
     }
 
-    /** One question to the servers, in order, until one gives NOERROR or NXDOMAIN. */
-    private Exchange exchange(Name name, int type) {
+    /**
+     * One question to the servers, in order, until one gives NOERROR or NXDOMAIN; with a deadline
+     * ({@code System.nanoTime()} value, or {@link #NO_DEADLINE}), no try outlasts it.
+     */
+    private Exchange exchange(Name name, int type, long deadlineNanos) {
         Set<String> failures = new LinkedHashSet<>();
         boolean[] gaveUp = new boolean[servers.size()];
         for (int attempt = 0; attempt < triesPerServer; attempt++) {
@@ -196,11 +222,20 @@ public final class DnsjavaClient extends AbstractDnsClient implements DnsLookup 
                 if (gaveUp[i]) {
                     continue;
                 }
+                Duration wait = timeout;
+                if (deadlineNanos != NO_DEADLINE) {
+                    long left = deadlineNanos - System.nanoTime();
+                    if (left <= 0) {
+                        failures.add("time allowed for the lookup used up");
+                        return new Failed(String.join("; ", failures));
+                    }
+                    wait = Duration.ofNanos(Math.min(left, timeout.toNanos()));
+                }
                 String server = describe(servers.get(i));
                 try {
                     // A fresh query (and message ID) for every try.
                     Message query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
-                    Message reply = transport.exchange(query, servers.get(i), timeout);
+                    Message reply = transport.exchange(query, servers.get(i), wait);
                     int rcode = reply.getRcode();
                     if (rcode == Rcode.NOERROR || rcode == Rcode.NXDOMAIN) {
                         return new Replied(reply);
@@ -209,11 +244,11 @@ public final class DnsjavaClient extends AbstractDnsClient implements DnsLookup 
                     failures.add(Rcode.string(rcode) + " from " + server);
                     gaveUp[i] = true;
                 } catch (SocketTimeoutException e) {
-                    failures.add(timeoutDetail(server));
+                    failures.add(timeoutDetail(server, wait));
                 } catch (IOException e) {
                     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                     failures.add(message.toLowerCase(Locale.ROOT).contains("timed out")
-                        ? timeoutDetail(server)
+                        ? timeoutDetail(server, wait)
                         : "network error with " + server + ": " + message);
                 } catch (RuntimeException e) {
                     // dnsjava may trip over a malformed reply; that is the server's fault, not ours.
@@ -232,8 +267,8 @@ public final class DnsjavaClient extends AbstractDnsClient implements DnsLookup 
         return new Failed(String.join("; ", failures));
     }
 
-    private String timeoutDetail(String server) {
-        return "timeout after " + timeout.toMillis() + "ms from " + server;
+    private static String timeoutDetail(String server, Duration wait) {
+        return "timeout after " + wait.toMillis() + "ms from " + server;
     }
 
     private static String describe(InetSocketAddress address) {

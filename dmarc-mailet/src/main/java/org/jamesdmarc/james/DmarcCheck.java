@@ -85,7 +85,8 @@ import org.slf4j.LoggerFactory;
  * <tr><td>{@code rejectMultiValueFrom}</td><td>boolean</td><td>{@code false}</td><td>refuse (result
  *     {@code permerror}, disposition {@code reject})
  *     mail whose From names several domains. Without it each domain is evaluated and the strictest result
- *     kept (RFC 9989 §5.3.1, §11.5); more than 10 domains are refused anyway (RejectMultiValueFrom)</td></tr>
+ *     kept (RFC 9989 §5.3.1, §11.5); more than 3 domains are refused anyway, and so are several domains whose
+ *     evaluation would end in {@code temperror} for lack of per-message DNS budget (RejectMultiValueFrom)</td></tr>
  * <tr><td>{@code spfSelfValidate}</td><td>boolean</td><td>{@code true}</td><td>check SPF ourselves when no trusted
  *     upstream SPF result is there; false: SPF is then {@code none} (SPFSelfValidate, whose default is
  *     false)</td></tr>
@@ -126,14 +127,25 @@ import org.slf4j.LoggerFactory;
  *     list</td><td>the list {@code discovery=psl} uses (PublicSuffixList)</td></tr>
  * <tr><td>{@code legacyPct}</td><td>boolean</td><td>{@code false}</td><td>honour RFC 7489 {@code pct} sampling
  *     (RFC 9989 retired {@code pct})</td></tr>
+ * <tr><td>{@code maxDnsQueriesPerMessage}</td><td>10 to 10000</td><td>{@code 50}</td><td>DNS queries one message's
+ *     check may send (answers from the cache are free). Four fifths are reserved for what decides the verdict
+ *     (policy discovery of the author domains, SPF and DKIM of identifiers that could align with them, the
+ *     alignment tree walks); running out of them gives {@code temperror}, never pass or fail. One fifth is for
+ *     the rest (SPF and signatures that cannot align, only reported): running out of it leaves that work
+ *     undone, e.g. {@code dkim=policy reason="not verified: per-message DNS budget used up"}. Counted in the
+ *     metric {@code dmarc_budget_exhausted}</td></tr>
+ * <tr><td>{@code maxTimePerMessage}</td><td>duration, more than 0 and at most 10m</td><td>{@code 5s}</td><td>time
+ *     one message's check may spend waiting for DNS answers (queries in parallel count once), shared the same
+ *     way; a query under way when it runs out is cut short</td></tr>
  * <tr><td>{@code softwareHeader}</td><td>boolean</td><td>{@code false}</td><td>mailet only: add
  *     {@code DMARC-Filter: James DMARC v<version>} below our Authentication-Results (SoftwareHeader)</td></tr>
  * </table>
  * A bad value stops James at start-up with a message naming the parameter, e.g.
  * {@code Invalid DmarcCheck parameter: dnsTimeout: 'abc' is not a duration ...}.
  *
- * <p>Metrics (James {@link MetricFactory}): counters {@code dmarc_evaluations_<result>} and
- * {@code dmarc_evaluations_error}, timer {@code dmarc_evaluation}.
+ * <p>Metrics (James {@link MetricFactory}): counters {@code dmarc_evaluations_<result>},
+ * {@code dmarc_evaluations_error} and {@code dmarc_budget_exhausted} (checks that ran out of their
+ * per-message DNS budget), timer {@code dmarc_evaluation}.
  *
  * <p>Example ({@code mailetcontainer.xml}, {@code root} processor):
  * <pre>{@code

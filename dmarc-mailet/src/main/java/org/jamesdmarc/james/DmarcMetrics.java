@@ -11,14 +11,17 @@ import org.jamesdmarc.check.OutcomeSummary;
 /**
  * The metrics of the mailet and the hook: a counter {@code dmarc_evaluations_<result>} per
  * {@code org.jamesdmarc.result} value ({@code dmarc_evaluations_pass}, ..., {@code dmarc_evaluations_skipped},
- * {@code dmarc_evaluations_refused}), {@code dmarc_evaluations_error} for internal failures, and the timer
- * {@code dmarc_evaluation} around each evaluation (DNS queries included).
+ * {@code dmarc_evaluations_refused}), {@code dmarc_evaluations_error} for internal failures,
+ * {@code dmarc_budget_exhausted} for checks that ran out of their per-message DNS budget
+ * ({@link org.jamesdmarc.check.MessageLimits}), and the timer {@code dmarc_evaluation} around each evaluation
+ * (DNS queries included).
  */
 final class DmarcMetrics {
 
     static final String COUNTER_PREFIX = "dmarc_evaluations_";
     static final String ERROR_COUNTER = COUNTER_PREFIX + "error";
     static final String TIMER = "dmarc_evaluation";
+    static final String BUDGET_EXHAUSTED_COUNTER = "dmarc_budget_exhausted";
 
     private final MetricFactory factory;
 
@@ -36,6 +39,9 @@ final class DmarcMetrics {
             countError();
         } else {
             countResult(summary.result());
+        }
+        if (outcome.budget().exhausted()) {
+            factory.generate(BUDGET_EXHAUSTED_COUNTER).increment();
         }
     }
 

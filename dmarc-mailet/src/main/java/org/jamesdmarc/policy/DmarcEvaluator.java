@@ -53,9 +53,27 @@ public final class DmarcEvaluator {
      * {@link #needsExistenceCheck}) and what to do about a fail ({@link #enforcement}).
      */
     public DmarcEvaluation evaluate(DmarcInput input) {
-        DmarcRecordLookup lookup = discovery.newLookup();
+        return discover(input.authorDomain(), dns).evaluate(input.spf(), input.dkim());
+    }
+
+    /**
+     * The first step of {@link #evaluate(DmarcInput)} alone, every DNS query going through {@code dns} (e.g. a
+     * client spending one message's budget): the policy discovery of {@code authorDomain}. The caller then learns
+     * which identifiers {@linkplain AuthorEvaluation#mayAlign could align} before authenticating them, and
+     * finishes with {@link AuthorEvaluation#evaluate}.
+     */
+    public AuthorEvaluation discover(DomainName authorDomain, DnsClient dns) {
+        Objects.requireNonNull(authorDomain, "authorDomain");
+        DmarcRecordLookup lookup = new DmarcRecordLookup(Objects.requireNonNull(dns, "dns"));
+        return new AuthorEvaluation(this, authorDomain, dns, lookup, discovery.discover(authorDomain, lookup));
+    }
+
+    /** The steps of {@link #evaluate(DmarcInput)} after policy discovery, for {@link AuthorEvaluation#evaluate}. */
+    DmarcEvaluation evaluate(AuthorEvaluation pending, SpfOutcome spfOutcome, List<DkimOutcome> dkimOutcomes) {
+        DmarcInput input = new DmarcInput(pending.authorDomain(), spfOutcome, dkimOutcomes);
+        DmarcRecordLookup lookup = pending.lookup();
         DomainName author = input.authorDomain();
-        DiscoveryResult disc = discovery.discover(author, lookup);
+        DiscoveryResult disc = pending.discovery();
         List<DiscoveryWarning> warnings = new ArrayList<>(disc.warnings());
         if (!disc.found()) {
             return unevaluated(resultWithoutRecord(disc.status()), input.spf(), input.dkim(), disc, lookup.queries(),
@@ -83,7 +101,7 @@ public final class DmarcEvaluator {
 
         PolicyDomainRole role = disc.policyDomainRole().orElseThrow();
         Optional<DomainExistence> existence = needsExistenceCheck(use, role, record, result)
-                ? Optional.of(dns.exists(author.name())) : Optional.empty();
+                ? Optional.of(pending.dns().exists(author.name())) : Optional.empty();
         AppliedPolicy applied = appliedPolicy(use, role, record, existence, author, warnings);
         Enforcement enforcement = enforcement(result, applied, record);
         return new DmarcEvaluation(result, Optional.of(author), disc.policyDomain(), disc.organizationalDomain(),

@@ -22,6 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.jamesdmarc.dns.DnsSettings;
 import org.xbill.DNS.CNAMERecord;
@@ -55,7 +57,9 @@ import org.xbill.DNS.Type;
  * asked are NODATA; negative answers carry an SOA (see {@link #negativeSoa}) unless {@link #withoutSoa()}.
  * CNAMEs are followed inside the zone like a resolver would. UDP replies larger than the client's EDNS
  * size (512 without EDNS) are truncated with TC set, as real servers do. Every query is logged
- * ({@link #queries()}), so tests can see cache hits and the TCP fallback.
+ * ({@link #queries()}), so tests can see cache hits and the TCP fallback. {@link #latency(Duration)} and
+ * {@link #latency(String, Duration)} delay replies (a slow server, e.g. an attacker's), without making other
+ * queries wait: replies are sent when due, in parallel.
  */
 public final class FakeDnsServer implements AutoCloseable {
 
@@ -94,6 +98,13 @@ public final class FakeDnsServer implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final ScheduledExecutorService delayed = Executors.newScheduledThreadPool(2, r -> {
+        Thread t = new Thread(r, "fake-dns-delayed");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<Name, Duration> latencies = new ConcurrentHashMap<>();
+    private volatile Duration latency = Duration.ZERO;
     private final Map<Name, List<Record>> data = new ConcurrentHashMap<>();
     private final Map<Key, Behaviour> behaviours = new ConcurrentHashMap<>();
     private final List<Query> queries = new CopyOnWriteArrayList<>();
@@ -247,6 +258,21 @@ public final class FakeDnsServer implements AutoCloseable {
         return this;
     }
 
+    /** Every reply is sent {@code delay} after its query came in (a slow path to the server). */
+    public FakeDnsServer latency(Duration delay) {
+        this.latency = delay;
+        return this;
+    }
+
+    /**
+     * Replies to queries for {@code zone} and names below it are sent {@code delay} after the query came in (a
+     * slow server for that zone only); the longest matching zone wins over {@link #latency(Duration)}.
+     */
+    public FakeDnsServer latency(String zone, Duration delay) {
+        latencies.put(name(zone), delay);
+        return this;
+    }
+
     /** The SOA sent with negative answers: its TTL and MINIMUM (RFC 2308 §5 uses the smaller). */
     public FakeDnsServer negativeSoa(long ttl, long minimum) {
         this.soaTtl = ttl;
@@ -266,6 +292,8 @@ public final class FakeDnsServer implements AutoCloseable {
         data.clear();
         behaviours.clear();
         queries.clear();
+        latencies.clear();
+        latency = Duration.ZERO;
         soaTtl = 300;
         soaMinimum = 300;
         includeSoa = true;
@@ -302,6 +330,7 @@ public final class FakeDnsServer implements AutoCloseable {
             // closing anyway
         }
         workers.shutdownNow();
+        delayed.shutdownNow();
     }
 
     // ---- serving ----
@@ -316,7 +345,13 @@ public final class FakeDnsServer implements AutoCloseable {
                 System.arraycopy(packet.getData(), packet.getOffset(), in, 0, in.length);
                 byte[] out = respond(in, false);
                 if (out != null) {
-                    udp.send(new DatagramPacket(out, out.length, packet.getSocketAddress()));
+                    DatagramPacket reply = new DatagramPacket(out, out.length, packet.getSocketAddress());
+                    long delay = delayMillis(in);
+                    if (delay <= 0) {
+                        udp.send(reply);
+                    } else {
+                        delayed.schedule(() -> sendQuietly(reply), delay, TimeUnit.MILLISECONDS);
+                    }
                 }
             } catch (SocketException e) {
                 return; // closed
@@ -324,6 +359,36 @@ public final class FakeDnsServer implements AutoCloseable {
                 // a bad packet: ignore it, like a server would
             }
         }
+    }
+
+    private void sendQuietly(DatagramPacket reply) {
+        try {
+            udp.send(reply);
+        } catch (IOException e) {
+            // closed meanwhile
+        }
+    }
+
+    /** How long the reply to this query waits: the latency of the longest zone holding its name, else the default. */
+    private long delayMillis(byte[] wire) {
+        Duration delay = latency;
+        try {
+            Record question = new Message(wire).getQuestion();
+            if (question != null) {
+                int best = -1;
+                for (Map.Entry<Name, Duration> e : latencies.entrySet()) {
+                    Name zone = e.getKey();
+                    Name qname = question.getName();
+                    if ((qname.equals(zone) || qname.subdomain(zone)) && zone.labels() > best) {
+                        best = zone.labels();
+                        delay = e.getValue();
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no question: no delay
+        }
+        return delay.toMillis();
     }
 
     private void acceptTcp() {
@@ -346,6 +411,10 @@ public final class FakeDnsServer implements AutoCloseable {
                 byte[] query = new byte[length];
                 in.readFully(query);
                 byte[] reply = respond(query, true);
+                long delay = delayMillis(query);
+                if (delay > 0) {
+                    Thread.sleep(delay);
+                }
                 if (reply != null) {
                     out.writeShort(reply.length);
                     out.write(reply);
@@ -354,6 +423,8 @@ public final class FakeDnsServer implements AutoCloseable {
             }
         } catch (EOFException e) {
             // client done
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
             // connection trouble: drop it
         }
