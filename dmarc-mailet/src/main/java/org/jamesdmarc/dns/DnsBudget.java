@@ -22,6 +22,12 @@ public final class DnsBudget {
         TIME
     }
 
+    /**
+     * Less time left than this counts as none: no server but a local one answers faster, and a query cut short at
+     * the deadline must leave the budget exhausted however the clock rounds.
+     */
+    static final long MIN_QUERY_NANOS = 5_000_000L;
+
     private final int maxQueries;
     private final long maxNanos;
     private final LongSupplier nanoClock;
@@ -59,7 +65,7 @@ public final class DnsBudget {
         if (exhausted == null && queries >= maxQueries) {
             exhausted = Limit.QUERIES;
         }
-        if (exhausted == null && busy >= maxNanos) {
+        if (exhausted == null && maxNanos - busy < MIN_QUERY_NANOS) {
             exhausted = Limit.TIME;
         }
         if (exhausted != null) {
@@ -81,7 +87,7 @@ public final class DnsBudget {
         if (--inFlight == 0) {
             busyNanos += now - busySince;
         }
-        if (exhausted == null && busyAt(now) >= maxNanos) {
+        if (exhausted == null && maxNanos - busyAt(now) < MIN_QUERY_NANOS) {
             exhausted = Limit.TIME;
         }
     }

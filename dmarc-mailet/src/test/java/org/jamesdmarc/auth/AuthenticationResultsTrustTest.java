@@ -202,6 +202,34 @@ class AuthenticationResultsTrustTest {
     }
 
     @Test
+    void onlyTheTopmostFieldsAreRead() {
+        // A flood of forged fields carrying the trusted id: the topmost few are read, the rest summarised.
+        String[] values = new String[12_000];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = "mx.example.org; dkim=pass header.d=d" + i + ".x1.x2.x3.x4.x5.x6.x7.example.com";
+        }
+        TrustedAuthResults r = extract(values);
+        assertThat(r.dkim()).hasSize(TrustedAuthResultsExtractor.MAX_FIELDS);
+        assertThat(r.dkim().get(0).domain()).contains(DomainName.of("d0.x1.x2.x3.x4.x5.x6.x7.example.com"));
+        assertThat(r.ignored()).singleElement().satisfies(i -> {
+            assertThat(i.reason()).isEqualTo(IgnoredResult.Reason.LIMIT_REACHED);
+            assertThat(i.detail()).contains("11995 more");
+        });
+    }
+
+    @Test
+    void atMostTenDkimResultsAreTaken() {
+        StringBuilder field = new StringBuilder("mx.example.org");
+        for (int i = 0; i < 40; i++) {
+            field.append("; dkim=pass header.d=d").append(i).append(".example.com");
+        }
+        TrustedAuthResults r = extract(field.toString());
+        assertThat(r.dkim()).hasSize(TrustedAuthResultsExtractor.MAX_DKIM_RESULTS);
+        assertThat(r.dkim().get(0).domain()).contains(DomainName.of("d0.example.com"));
+        assertThat(reasons(r)).hasSize(30).containsOnly(IgnoredResult.Reason.LIMIT_REACHED);
+    }
+
+    @Test
     void emptyTrustSetTrustsNothing() {
         TrustedAuthResultsExtractor none = new TrustedAuthResultsExtractor(List.of());
         TrustedAuthResults r = none.extract(ar("mx.example.org; spf=pass smtp.mailfrom=example.com"));

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.jamesdmarc.dns.DomainName;
+import org.jamesdmarc.mail.HeaderSection;
 import org.jamesdmarc.dns.testing.InMemoryDnsClient;
 import org.jamesdmarc.testsupport.DkimTestSigner;
 import org.junit.jupiter.api.Test;
@@ -394,6 +395,45 @@ class DkimVerifierTest {
 
         assertThat(outcomes).hasSize(DkimVerifier.MAX_SIGNATURES);
         assertThat(dns.queries()).hasSize(DkimVerifier.MAX_SIGNATURES);
+    }
+
+    @Test
+    void selectedSignaturesAreVerifiedThroughTheClientGivenAndTheOthersCanBeLeftUnverified() {
+        DkimTestSigner second = SIGNER.as("mail.example.com", "sel2");
+        InMemoryDnsClient perCall = new InMemoryDnsClient()
+                .txt(SIGNER.keyRecordName(), SIGNER.txtRecord())
+                .txt(second.keyRecordName(), second.txtRecord());
+        byte[] message = second.sign(SIGNER.sign(MESSAGE)); // mail.example.com on top
+
+        try (DkimVerifier.Signatures signatures = verifier.signatures(message, HeaderSection.parse(message))) {
+            assertThat(signatures.count()).isEqualTo(2);
+            assertThat(signatures.signingDomain(0)).contains(DomainName.of("mail.example.com"));
+            assertThat(signatures.signingDomain(1)).contains(DomainName.of("example.com"));
+
+            assertThat(signatures.verify(List.of(1), perCall)).containsExactly(
+                    new DkimOutcome(DkimResult.PASS, DomainName.of("example.com"), "sel1", "signature verified"));
+            assertThat(signatures.unverified(0, DkimResult.POLICY, "not verified: budget")).isEqualTo(
+                    new DkimOutcome(DkimResult.POLICY, DomainName.of("mail.example.com"), "sel2", "not verified: budget"));
+            assertThat(signatures.verify(List.of(0, 1), perCall)).extracting(DkimOutcome::result)
+                    .containsExactly(DkimResult.PASS, DkimResult.PASS);
+        }
+        assertThat(dns.queries()).as("the verifier's own client is not used").isEmpty();
+        assertThat(perCall.txtQueries()).containsExactlyInAnyOrder(SIGNER.keyRecordName(), second.keyRecordName(),
+                SIGNER.keyRecordName());
+    }
+
+    @Test
+    void keysOfSeveralSignaturesAreLookedUpBeforeAnyIsVerified() {
+        // The lookups run in parallel (ParallelLookups); here: all of them happen, once each.
+        byte[] message = MESSAGE;
+        for (int i = 0; i < 6; i++) {
+            DkimTestSigner s = SIGNER.as("d" + i + ".example.com", "sel1");
+            publish(s);
+            message = s.sign(message);
+        }
+
+        assertThat(verifier.verify(message)).hasSize(6).extracting(DkimOutcome::result).containsOnly(DkimResult.PASS);
+        assertThat(dns.txtQueries()).hasSize(6).doesNotHaveDuplicates();
     }
 
     @Test

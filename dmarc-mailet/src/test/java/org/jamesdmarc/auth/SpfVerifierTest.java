@@ -32,6 +32,27 @@ class SpfVerifierTest {
     }
 
     @Test
+    void aCheckCanBringItsOwnDnsClient() {
+        InMemoryDnsClient perCheck = new InMemoryDnsClient()
+                .txt("example.com", "v=spf1 include:_spf.example.com -all")
+                .txt("_spf.example.com", "v=spf1 ip4:192.0.2.0/24 -all");
+
+        assertThat(spf.check(INSIDE, "mx.sender.net", "alice@example.com", perCheck).result()).isEqualTo(SpfResult.PASS);
+        assertThat(perCheck.txtQueries()).contains("example.com", "_spf.example.com");
+        assertThat(dns.queries()).isEmpty();
+        // The next check without one uses the verifier's own client again.
+        assertThat(spf.check(INSIDE, "mx.sender.net", "alice@example.com").result()).isEqualTo(SpfResult.NONE);
+    }
+
+    @Test
+    void identityDomainIsKnownWithoutDns() {
+        assertThat(SpfVerifier.identityDomain("mx.sender.net", "<alice@Example.COM>")).contains(DomainName.of("example.com"));
+        assertThat(SpfVerifier.identityDomain("mx.sender.net", "<>")).contains(DomainName.of("mx.sender.net"));
+        assertThat(SpfVerifier.identityDomain("[192.0.2.1]", "")).isEmpty();
+        assertThat(dns.queries()).isEmpty();
+    }
+
+    @Test
     void unlistedAddressFailsOnMinusAll() {
         dns.txt("example.com", "v=spf1 ip4:192.0.2.0/24 -all");
 

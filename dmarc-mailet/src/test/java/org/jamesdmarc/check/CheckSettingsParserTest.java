@@ -299,6 +299,21 @@ class CheckSettingsParserTest {
     }
 
     @Test
+    void perMessageLimits() {
+        assertThat(parse(Map.of()).limits()).isEqualTo(MessageLimits.defaults());
+        assertThat(MessageLimits.defaults()).isEqualTo(new MessageLimits(50, Duration.ofSeconds(5)));
+        CheckSettings s = parse(Map.of("maxDnsQueriesPerMessage", "120", "maxTimePerMessage", "2500ms"));
+        assertThat(s.limits()).isEqualTo(new MessageLimits(120, Duration.ofMillis(2500)));
+        assertBad("maxDnsQueriesPerMessage", "9", "out of range (10 to 10000)");
+        assertBad("maxDnsQueriesPerMessage", "10001", "out of range");
+        assertBad("maxDnsQueriesPerMessage", "many", "is not a whole number");
+        assertBad("maxTimePerMessage", "0", "out of range");
+        assertBad("maxTimePerMessage", "11m", "out of range");
+        assertThatThrownBy(() -> parse("maxTimePerMessage", "soon")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("maxTimePerMessage: 'soon' is not a duration");
+    }
+
+    @Test
     void allParametersTogether() throws Exception {
         Path hosts = dir.resolve("hosts");
         Files.writeString(hosts, "192.0.2.1\n");

@@ -87,6 +87,10 @@ class PerMessageBudgetTest {
         return DmarcChecker.create(new DmarcCheckerTest.SettingsBuilder(dns.settings()).build());
     }
 
+    private static DmarcChecker checker(MessageLimits limits) {
+        return DmarcChecker.create(new DmarcCheckerTest.SettingsBuilder(dns.settings()).build().withLimits(limits));
+    }
+
     private static DmarcChecker trustingChecker(String relayId) {
         return DmarcChecker.create(new DmarcCheckerTest.SettingsBuilder(dns.settings()).trusted(relayId).build());
     }
@@ -229,12 +233,78 @@ class PerMessageBudgetTest {
         assertThat(dns.queryCount()).isLessThanOrEqualTo(BUDGET);
     }
 
-    /** Helper for a list of n strings. */
-    static List<String> names(int n) {
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            out.add(deep(i));
+    @Test
+    void aSlowAuthorDomainNextToTheForgedOneCannotTurnItsFailIntoTemperror() throws Exception {
+        // The attacker names its own author domain, whose name servers answer too slowly for the time budget,
+        // next to the forged one, and adds a forged reject.test signature: once the reserved budget is used up
+        // the forged signature cannot be checked. The message is refused, never delivered as temperror.
+        String slow = "z1.z2.z3.z4.z5.z6.z7.z8.slow." + ATTACK;
+        dns.latency("slow." + ATTACK, Duration.ofMillis(150));
+        byte[] m = attacker.as(REJECT, "forged").sign(message("a@" + slow + ", admin@" + REJECT, ""));
+
+        CheckOutcome outcome = checker(new MessageLimits(BUDGET, Duration.ofMillis(500))).check(fromAttacker(m));
+
+        assertNeverPassNorTemperror(outcome);
+        assertThat(dns.queryCount()).isLessThanOrEqualTo(BUDGET);
+    }
+
+    @Test
+    void slowNameServersOfTheAuthorGiveTemperrorNeverAVerdict() throws Exception {
+        // The author's own name servers are slow: what the verdict needs cannot be asked in time.
+        dns.txt("_dmarc.slow.test", "v=DMARC1; p=reject").txt("slow.test", "v=spf1 ip4:127.0.0.2 -all")
+                .latency("slow.test", Duration.ofMillis(300));
+        MessageContext genuineIp = new MessageContext(InetAddress.getByName("127.0.0.2"), "mail.slow.test",
+                Optional.of("bounce@slow.test"), false, message("a@slow.test", ""));
+
+        CheckOutcome outcome = checker(new MessageLimits(BUDGET, Duration.ofMillis(500))).check(genuineIp);
+
+        assertThat(outcome).isInstanceOfSatisfying(CheckOutcome.Evaluated.class, e -> {
+            assertThat(e.evaluation().result()).isEqualTo(DmarcResult.TEMPERROR);
+            assertThat(e.evaluation().disposition()).isEqualTo(Disposition.NONE);
+            assertThat(e.budget().reservedExhausted()).contains(org.jamesdmarc.dns.DnsBudget.Limit.TIME);
+        });
+    }
+
+    @Test
+    void signaturesThatCannotAlignAreLeftUnverifiedWhenTheirBudgetRunsOut() throws Exception {
+        // Ten queries in all: eight reserved (reject.test's policy and key), two for the rest (the attacker's SPF
+        // record and one junk key); the other junk signatures are reported as not verified, never as temperror.
+        byte[] m = signedByDeepNames(genuine.sign(message("admin@" + REJECT, "")), 9);
+
+        CheckOutcome outcome = checker(new MessageLimits(10, Duration.ofSeconds(5))).check(fromAttacker(m));
+
+        assertThat(outcome).isInstanceOfSatisfying(CheckOutcome.Evaluated.class, e -> {
+            assertThat(e.evaluation().result()).isEqualTo(DmarcResult.PASS);
+            assertThat(e.dkim()).hasSize(10);
+            assertThat(e.dkim()).filteredOn(d -> d.result() == DkimResult.POLICY)
+                    .isNotEmpty()
+                    .allSatisfy(d -> assertThat(d.reason()).isEqualTo(SignatureSelection.BUDGET_REASON));
+            assertThat(e.dkim()).map(DkimOutcome::result).doesNotContain(DkimResult.TEMPERROR);
+            assertThat(e.budget().reservedExhausted()).isEmpty();
+            assertThat(e.budget().otherExhausted()).contains(org.jamesdmarc.dns.DnsBudget.Limit.QUERIES);
+            assertThat(e.budget().queries()).isLessThanOrEqualTo(10);
+            assertThat(e.authenticationResults()).contains("dkim=policy reason=\"" + SignatureSelection.BUDGET_REASON);
+        });
+        assertThat(dns.queryCount()).isLessThanOrEqualTo(10);
+    }
+
+    @Test
+    void moreSignaturesThatCouldAlignThanMailNeedsAreNotVerified() throws Exception {
+        // Seven signatures claiming reject.test sub-domains (their keys do not exist): five are checked, the
+        // others are reported as not verified. None can pass, none can make DMARC temperror.
+        byte[] m = message("admin@" + REJECT, "");
+        for (int i = 0; i < 7; i++) {
+            m = attacker.as("s" + i + "." + REJECT, "s1").sign(m);
         }
-        return out;
+
+        CheckOutcome outcome = checker().check(fromAttacker(m));
+
+        assertNeverPassNorTemperror(outcome);
+        CheckOutcome.Evaluated e = (CheckOutcome.Evaluated) outcome;
+        assertThat(e.dkim()).hasSize(7);
+        assertThat(e.dkim()).filteredOn(d -> d.reason().equals(SignatureSelection.TOO_MANY_REASON))
+                .hasSize(7 - SignatureSelection.MAX_ALIGNABLE)
+                .allSatisfy(d -> assertThat(d.result()).isEqualTo(DkimResult.POLICY));
+        assertThat(dns.queries()).filteredOn(q -> q.name().contains("._domainkey.")).hasSize(SignatureSelection.MAX_ALIGNABLE);
     }
 }

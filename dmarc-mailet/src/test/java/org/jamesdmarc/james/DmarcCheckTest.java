@@ -19,11 +19,13 @@ import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailetConfig;
+import org.jamesdmarc.check.BudgetUse;
 import org.jamesdmarc.check.CheckOutcome;
 import org.jamesdmarc.check.HeaderViolation;
 import org.jamesdmarc.check.MessageContext;
 import org.jamesdmarc.check.Outcomes;
 import org.jamesdmarc.check.SkipReason;
+import org.jamesdmarc.dns.DnsBudget;
 import org.jamesdmarc.policy.Disposition;
 import org.jamesdmarc.policy.DmarcResult;
 import org.jamesdmarc.policy.Policy;
@@ -219,6 +221,21 @@ class DmarcCheckTest {
         assertThat(mail.getState()).isNotEqualTo(Mail.GHOST);
         assertThat(TestMails.written(mail.getMessage())).isEqualTo(before);
         assertThat(metrics.countFor("dmarc_evaluations_error")).isEqualTo(1);
+    }
+
+    @Test
+    void checksThatRanOutOfTheirDnsBudgetAreCounted() throws Exception {
+        CheckOutcome.Evaluated t = Outcomes.temperror();
+        CheckOutcome exhausted = new CheckOutcome.Evaluated(t.evaluation(), t.spf(), t.dkim(), t.spfSource(),
+                t.dkimSource(), t.client(), t.authenticationResults(), t.forgedAuthResultsFields(),
+                new BudgetUse(40, 3, Optional.of(DnsBudget.Limit.TIME), Optional.empty()));
+        mailet(Outcomes.pass()).service(mail());
+        assertThat(metrics.countFor("dmarc_budget_exhausted")).isZero();
+
+        mailet(exhausted).service(mail());
+
+        assertThat(metrics.countFor("dmarc_budget_exhausted")).isEqualTo(1);
+        assertThat(metrics.countFor("dmarc_evaluations_temperror")).isEqualTo(1);
     }
 
     @Test

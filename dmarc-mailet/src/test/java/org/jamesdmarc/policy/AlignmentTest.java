@@ -113,6 +113,26 @@ class AlignmentTest {
     }
 
     @Test
+    void identifier_outside_the_authors_organizational_domain_needs_no_walk() {
+        // RFC 9989 §3.2.14, §4.10: an Organizational Domain is the domain itself or an ancestor, so an
+        // identifier that is not at or below example.com can never share its Organizational Domain: not aligned
+        // without a walk, even one that would have failed.
+        dns.dmarc("example.com", "v=DMARC1; p=reject");
+        dns.dmarcTempFail("x1.x2.attacker.com");
+        Alignment a = alignment(DiscoveryMode.TREEWALK);
+        assertThat(check(a, "news.example.com", "x1.x2.attacker.com", AlignmentMode.RELAXED))
+                .isEqualTo(AlignmentStatus.NOT_ALIGNED);
+        assertThat(dns.txtQueries()).containsExactly("_dmarc.news.example.com", "_dmarc.example.com", "_dmarc.com");
+        assertThat(Alignment.mayShareOrganizationalDomain(DomainName.of("a.example.com"), DomainName.of("example.com")))
+                .isTrue();
+        assertThat(Alignment.mayShareOrganizationalDomain(DomainName.of("example.com"), DomainName.of("example.com")))
+                .isTrue();
+        assertThat(Alignment.mayShareOrganizationalDomain(DomainName.of("com"), DomainName.of("example.com"))).isFalse();
+        assertThat(Alignment.mayShareOrganizationalDomain(DomainName.of("badexample.com"), DomainName.of("example.com")))
+                .isFalse();
+    }
+
+    @Test
     void psl_mode_uses_the_list_and_no_dns() {
         Alignment a = alignment(DiscoveryMode.PSL);
         assertThat(check(a, "news.example.co.uk", "bounce.example.co.uk", AlignmentMode.RELAXED))
