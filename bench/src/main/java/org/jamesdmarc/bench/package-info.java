@@ -6,8 +6,9 @@
  * {@code mvn -pl bench -am package -DskipTests && java -jar bench/target/benchmarks.jar}.
  * {@code bench/compare-libopendmarc.sh} runs {@link EvaluationBenchmark} side by side with libopendmarc's
  * policy step and prints the ratio per case, comparing CPU time ({@link CpuTimeProfiler}) as the anchor
- * does. Throughput of a whole James server is measured by {@code bench/james-throughput/run.sh}, outside
- * Maven.
+ * does. {@link AttackCostHarness} (not JMH) measures the cold cost of messages built to be expensive against a
+ * slow attacker DNS: queries, wall time, bytes allocated. Throughput of a whole James server is measured by
+ * {@code bench/james-throughput/run.sh}, outside Maven.
  *
  * <p>RFCs: none of its own; it exercises the code of RFC 9989, RFC 7208, RFC 6376 and RFC 8601.
  *

@@ -8,9 +8,11 @@
  *       {@link SpfOutcome} ({@link SpfResult}, domain, {@link SpfScope}).</li>
  *   <li>{@link DkimVerifier}: every DKIM-Signature with jDKIM 0.3, each screened first
  *       ({@link DkimSignatureScreen}) and verified on its own; gives one {@link DkimOutcome}
- *       ({@link DkimResult}, d=, s=, reason) per signature.</li>
+ *       ({@link DkimResult}, d=, s=, reason) per signature. {@link DkimVerifier.Signatures} lets a caller
+ *       choose which signatures to verify, through which DNS client; their keys are looked up in parallel.</li>
  *   <li>{@link TrustedAuthResultsExtractor}: SPF/DKIM results from Authentication-Results fields of trusted
- *       authserv-ids ({@link TrustedAuthResults}, with what was {@link IgnoredResult ignored} and why);
+ *       authserv-ids, the topmost few fields only ({@link TrustedAuthResults}, with what was
+ *       {@link IgnoredResult ignored} and why);
  *       {@link ReceivedSpfParser}: a relay's Received-SPF field and whether it may stand in for our SPF check
  *       ({@link ReceivedSpfVerdict}).</li>
  * </ul>

@@ -14,6 +14,11 @@
  *       ({@link SkipReason}, {@link HeaderViolation}).</li>
  *   <li>Where SPF and DKIM results come from ({@link ResultSource}): trusted upstream Authentication-Results, a
  *       trusted relay's Received-SPF, or our own checks.</li>
+ *   <li>Bounded work per message ({@link MessageLimits}, {@link MessageWork}, {@link SignatureSelection},
+ *       {@link BudgetUse}): at most 3 author domains, the policy of each discovered first, then only the
+ *       identifiers that could align with one of them authenticated on the reserved DNS budget (running out of
+ *       it is temperror, never pass or fail); the rest (SPF and signatures that cannot align) on a budget of its
+ *       own, skipped when it runs out.</li>
  *   <li>Each Author Domain evaluated by {@code policy}, the strictest verdict kept; the Authentication-Results
  *       value to add and the forged fields to drop; the views of the outcome ({@link OutcomeSummary} with its
  *       {@link CheckResult}, {@link EvaluationJson}).</li>

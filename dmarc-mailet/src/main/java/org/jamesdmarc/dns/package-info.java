@@ -20,6 +20,9 @@
  *   <li>{@link ReverseDns}: forward-confirmed reverse DNS (PTR, then A/AAAA back to the address), the only
  *       host name of a client the checks believe.</li>
  *   <li>{@link DnsClient#exists}: the RFC 9989 Non-existent Domain test behind the {@code np} tag.</li>
+ *   <li>Bounded work per message: a {@link BudgetedDnsClient} over the shared client spends one message's
+ *       {@link DnsBudget} (queries sent and time spent waiting; cached answers are free, a query is cut short
+ *       when the time runs out); {@link ParallelLookups} runs a message's independent lookups at once.</li>
  * </ul>
  *
  * <p>RFCs: RFC 1035 §2.3.4 (name and label lengths), §3.2.2 (RR types), §4.2.1 (UDP size, TCP after TC);

@@ -13,11 +13,14 @@
  *   <li>Alignment: {@link Alignment} (strict or relaxed, Organizational Domains found the same way as the
  *       policy); SPF and DKIM become one {@link AuthenticatedIdentifier} each, aligned by one rule
  *       ({@link Alignment#of}) into an {@link IdentifierAlignment} ({@link SpfAlignment}, {@link DkimAlignment})
- *       that says whether it gives a pass, or could on retry.</li>
+ *       that says whether it gives a pass, or could on retry. An identifier outside the Author Domain's
+ *       Organizational Domain cannot align and costs no tree walk.</li>
  *   <li>Evaluation: {@link DmarcEvaluator} turns a {@link DmarcInput} into a {@link DmarcEvaluation}:
  *       {@link DmarcResult}, the applied {@link Policy} ({@code p}, {@code sp} or {@code np}), the
  *       {@link Disposition} after {@code t=y} (and legacy {@code pct}), and the {@link PolicyOverride}s.
- *       A DNS temporary failure gives temperror, never reject.</li>
+ *       A DNS temporary failure gives temperror, never reject. In two steps for a caller with a budget:
+ *       {@link DmarcEvaluator#discover} gives an {@link AuthorEvaluation} that knows which identifiers
+ *       {@linkplain AuthorEvaluation#mayAlign could align} before they are authenticated.</li>
  * </ul>
  *
  * <p>RFCs: RFC 9989 §3.2.10 and §4.4 (identifier alignment), §3.2.13 (Non-existent Domains, {@code np}),
