@@ -233,7 +233,7 @@ public final class DkimVerifier {
                 }
             }
             if (!pending.isEmpty()) {
-                bodyPhase(jdkim, pending, outcomes, partialBodyPasses);
+                bodyPhase(jdkim, pending, outcomes);
             }
             return List.of(outcomes);
         }
@@ -249,8 +249,7 @@ public final class DkimVerifier {
         }
 
         /** Hashes the body once per pending signature and completes each verification. */
-        private void bodyPhase(DKIMVerifier jdkim, List<Pending> pending, DkimOutcome[] outcomes,
-                               boolean partialBodyPasses) {
+        private void bodyPhase(DKIMVerifier jdkim, List<Pending> pending, DkimOutcome[] outcomes) {
             byte[] bytes;
             try {
                 bytes = body();

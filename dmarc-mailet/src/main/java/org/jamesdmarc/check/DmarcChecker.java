@@ -163,6 +163,9 @@ public final class DmarcChecker {
         // RFC 9989 §4.10.1: the policy of every author domain first (independent, so in parallel); what could
         // align with them then decides which identifiers are worth authenticating on the reserved budget.
         List<AuthorEvaluation> authors = ParallelLookups.map(domains, d -> evaluator.discover(d, work.reserved()));
+        if (authors.stream().noneMatch(a -> a.discovery().found())) {
+            work.reserveNothing();
+        }
 
         TrustedAuthResults upstream = trustedResults.extract(upstreamResultFields(client, header, authResults));
 

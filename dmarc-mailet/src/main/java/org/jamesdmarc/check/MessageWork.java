@@ -22,6 +22,7 @@ final class MessageWork {
     private final DnsBudget otherBudget;
     private final DnsClient reserved;
     private final DnsClient other;
+    private boolean nothingReserved;
 
     MessageWork(DnsClient shared, MessageLimits limits) {
         Objects.requireNonNull(shared, "shared");
@@ -38,12 +39,20 @@ final class MessageWork {
 
     /** The client for work that cannot change the verdict: when its budget runs out, that work is skipped. */
     DnsClient other() {
-        return other;
+        return nothingReserved ? reserved : other;
     }
 
     /** True when the work that cannot change the verdict was refused or cut short. */
     boolean otherExhausted() {
-        return otherBudget.exhausted().isPresent();
+        return (nothingReserved ? reservedBudget : otherBudget).exhausted().isPresent();
+    }
+
+    /**
+     * No author domain has a policy record (RFC 9989 §4.10.1: no DMARC for this message), so no identifier can
+     * change the verdict and nothing needs reserving: from now on the other work may use the reserved budget.
+     */
+    void reserveNothing() {
+        nothingReserved = true;
     }
 
     BudgetUse use() {

@@ -307,4 +307,29 @@ class PerMessageBudgetTest {
                 .allSatisfy(d -> assertThat(d.result()).isEqualTo(DkimResult.POLICY));
         assertThat(dns.queries()).filteredOn(q -> q.name().contains("._domainkey.")).hasSize(SignatureSelection.MAX_ALIGNABLE);
     }
+
+    @Test
+    void withoutAnyPolicyRecordTheWholeBudgetServesTheReport() throws Exception {
+        // No DMARC record for the author: SPF and DKIM cannot change the verdict (none), so nothing is reserved
+        // and a long but legal SPF include chain plus a signature are all checked for the report.
+        DkimTestSigner own = attacker.as("norecord.test", "s1");
+        dns.txt(own.keyRecordName(), own.txtRecord());
+        dns.txt("norecord.test", "v=spf1 include:i1.norecord.test -all");
+        for (int i = 1; i < 9; i++) {
+            dns.txt("i" + i + ".norecord.test", "v=spf1 include:i" + (i + 1) + ".norecord.test -all");
+        }
+        dns.txt("i9.norecord.test", "v=spf1 ip4:" + ATTACKER_IP + " -all");
+        MessageContext context = new MessageContext(InetAddress.getByName(ATTACKER_IP), "mail.norecord.test",
+                Optional.of("bounce@norecord.test"), false, own.sign(message("a@norecord.test", "")));
+
+        CheckOutcome outcome = checker().check(context);
+
+        assertThat(outcome).isInstanceOfSatisfying(CheckOutcome.Evaluated.class, e -> {
+            assertThat(e.evaluation().result()).isEqualTo(DmarcResult.NONE);
+            assertThat(e.spf().result()).isEqualTo(org.jamesdmarc.auth.SpfResult.PASS);
+            assertThat(e.dkim()).singleElement().satisfies(d -> assertThat(d.result()).isEqualTo(DkimResult.PASS));
+            assertThat(e.budget().exhausted()).isFalse();
+        });
+        assertThat(dns.queryCount()).isLessThanOrEqualTo(BUDGET);
+    }
 }
