@@ -102,8 +102,10 @@ public final class AttackCostHarness {
     private void measure(String name, boolean trusting, Function<String, MessageContext> message) {
         String prefix = "r" + (++run);
         MessageContext context = message.apply(prefix);
+        // The flood of trusted results is believed only in OpenDMARC's model (trustAuthResultsFromAnyClient):
+        // otherwise fields the sender wrote are not read at all.
         CheckSettings settings = new CheckSettings("mx.receiver.test", trusting ? Set.of("r") : Set.of(),
-                HostList.empty(), true, Set.of(), false, false, true, false, true, false, HostList.empty(),
+                HostList.empty(), true, Set.of(), false, false, true, false, true, false, HostList.empty(), trusting,
                 dns.settings(), DiscoveryMode.TREEWALK, Optional.empty(), false);
         DmarcChecker checker = DmarcChecker.create(settings);
         System.gc();

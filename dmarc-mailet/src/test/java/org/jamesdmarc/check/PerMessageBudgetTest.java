@@ -91,8 +91,13 @@ class PerMessageBudgetTest {
         return DmarcChecker.create(new DmarcCheckerTest.SettingsBuilder(dns.settings()).build().withLimits(limits));
     }
 
+    /**
+     * Believes Authentication-Results carrying {@code relayId} wherever they stand (OpenDMARC's model, item 8's
+     * {@code trustAuthResultsFromAnyClient}): the setting under which the sender's own fields are read.
+     */
     private static DmarcChecker trustingChecker(String relayId) {
-        return DmarcChecker.create(new DmarcCheckerTest.SettingsBuilder(dns.settings()).trusted(relayId).build());
+        return DmarcChecker.create(new DmarcCheckerTest.SettingsBuilder(dns.settings()).trusted(relayId)
+                .trustAuthResultsFromAnyClient().build());
     }
 
     private static byte[] message(String from, String extraHeaders) {
@@ -211,6 +216,7 @@ class PerMessageBudgetTest {
         CheckOutcome outcome = trustingChecker("relay.test").check(fromAttacker(m));
 
         assertNeverPassNorTemperror(outcome);
+        assertThat(((CheckOutcome.Evaluated) outcome).dkimSource()).isEqualTo(ResultSource.TRUSTED_AUTHENTICATION_RESULTS);
         assertThat(((CheckOutcome.Evaluated) outcome).dkim().size()).isLessThanOrEqualTo(10);
         assertThat(dns.queryCount()).isLessThanOrEqualTo(BUDGET);
     }
@@ -229,6 +235,7 @@ class PerMessageBudgetTest {
         CheckOutcome outcome = trustingChecker("relay.test").check(fromAttacker(m));
 
         assertThat(outcome).isInstanceOf(CheckOutcome.Evaluated.class);
+        assertThat(((CheckOutcome.Evaluated) outcome).dkimSource()).isEqualTo(ResultSource.TRUSTED_AUTHENTICATION_RESULTS);
         assertThat(((CheckOutcome.Evaluated) outcome).dkim().size()).isLessThanOrEqualTo(10);
         assertThat(dns.queryCount()).isLessThanOrEqualTo(BUDGET);
     }
