@@ -1,0 +1,381 @@
+package org.jamesdmarc.store.journal;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands entries from the mail path to a {@link BatchSink} (the database) without ever making mail wait for it.
+ *
+ * <ul>
+ *   <li>{@link #offer} only takes a short lock: the entry goes into a bounded in-memory queue; when that is
+ *       full, into the {@link Journal} (a local append and fsync, never the sink); when the journal is at its
+ *       cap, it is dropped, counted and logged (rate-limited). It never throws.</li>
+ *   <li>One background writer thread drains the queue in batches of at most {@code batchSize} and writes them
+ *       to the sink. When the sink throws, the batch is journaled and the sink is retried with exponential
+ *       backoff ({@code minBackoff} doubling up to {@code maxBackoff}).</li>
+ *   <li>While the journal holds entries (at start-up, after a failure, after an overflow), newly drained batches
+ *       are journaled behind them and the journal is replayed to the sink oldest first, so entries reach the
+ *       sink in the order they reached the journal. The one exception: an entry journaled because the queue
+ *       was full may overtake entries still waiting in the queue (at most the queue's capacity).</li>
+ *   <li>{@link #close} stops taking entries into the queue, flushes the queue to the sink (or, if the sink
+ *       fails or a backlog exists, to the journal) and closes the journal; a backlog is replayed at the next
+ *       start.</li>
+ * </ul>
+ *
+ * <p><b>Delivery contract</b>: at least once. A replayed batch is acknowledged in the journal only after the
+ * sink's {@code write} returned, so a crash or failure in between delivers it again; the sink is idempotent by
+ * {@link HistoryCodec#key key} (see {@link BatchSink}), so each entry is stored once. A sink that throws is
+ * assumed to have stored nothing it reports as stored; entries it stored anyway are absorbed the same way.
+ *
+ * <p>Counters: {@link #counters()} and a {@link HistoryListener}.
+ *
+ * @param <T> the entry type
+ */
+public final class HistoryPipeline<T> implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HistoryPipeline.class);
+    private static final long DROP_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    /**
+     * Tuning.
+     *
+     * @param queueCapacity   entries the in-memory queue holds
+     * @param batchSize       the most entries per sink write (and per journal replay step)
+     * @param minBackoff      the first wait after the sink failed
+     * @param maxBackoff      the longest wait between attempts while the sink keeps failing
+     * @param shutdownTimeout how long {@link #close} waits for the writer to flush
+     */
+    public record Settings(int queueCapacity, int batchSize, Duration minBackoff, Duration maxBackoff,
+            Duration shutdownTimeout) {
+
+        public static final Settings DEFAULTS = new Settings(10_000, 500, Duration.ofMillis(500),
+                Duration.ofSeconds(30), Duration.ofSeconds(10));
+
+        public Settings {
+            if (queueCapacity <= 0 || batchSize <= 0) {
+                throw new IllegalArgumentException("queue capacity and batch size must be positive");
+            }
+            if (minBackoff.isNegative() || minBackoff.isZero() || maxBackoff.compareTo(minBackoff) < 0
+                    || shutdownTimeout.isNegative()) {
+                throw new IllegalArgumentException("need 0 < minBackoff <= maxBackoff and shutdownTimeout >= 0");
+            }
+        }
+    }
+
+    private final Journal journal;
+    private final BatchSink<T> sink;
+    private final HistoryCodec<T> codec;
+    private final Settings settings;
+    private final HistoryListener listener;
+    private final Thread writer;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition work = lock.newCondition();
+    private final ArrayDeque<T> queue;
+    private boolean stopping;
+
+    private final AtomicLong queued = new AtomicLong();
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong journaled = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong replayed = new AtomicLong();
+    private final AtomicLong lastDropLog = new AtomicLong(System.nanoTime() - DROP_LOG_INTERVAL_NANOS);
+
+    // Writer-thread state.
+    private long retryAtNanos;
+    private long backoffNanos;
+
+    private HistoryPipeline(Journal journal, BatchSink<T> sink, HistoryCodec<T> codec, Settings settings,
+            HistoryListener listener, String threadName) {
+        this.journal = Objects.requireNonNull(journal, "journal");
+        this.sink = Objects.requireNonNull(sink, "sink");
+        this.codec = Objects.requireNonNull(codec, "codec");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.queue = new ArrayDeque<>(Math.min(settings.queueCapacity(), 1024));
+        this.writer = new Thread(this::run, threadName);
+        this.writer.setDaemon(true);
+        this.retryAtNanos = System.nanoTime();
+    }
+
+    /**
+     * Starts a pipeline: its writer thread replays what {@code journal} holds, then delivers new entries. The
+     * pipeline owns the journal from now on and closes it in {@link #close}.
+     */
+    public static <T> HistoryPipeline<T> start(Journal journal, BatchSink<T> sink, HistoryCodec<T> codec,
+            Settings settings, HistoryListener listener) {
+        HistoryPipeline<T> pipeline = new HistoryPipeline<>(journal, sink, codec, settings, listener,
+                "dmarc-history-writer");
+        pipeline.writer.start();
+        return pipeline;
+    }
+
+    /** Takes {@code entry} without waiting for the sink; see the class comment. Never throws. */
+    public OfferResult offer(T entry) {
+        Objects.requireNonNull(entry, "entry");
+        lock.lock();
+        try {
+            if (!stopping && queue.size() < settings.queueCapacity()) {
+                queue.addLast(entry);
+                work.signal();
+                queued.incrementAndGet();
+                listener.onQueued(1);
+                return OfferResult.QUEUED;
+            }
+        } finally {
+            lock.unlock();
+        }
+        return journalAll(List.of(entry)) == 1 ? OfferResult.JOURNALED : OfferResult.DROPPED;
+    }
+
+    /** The counters now. */
+    public HistoryCounters counters() {
+        return new HistoryCounters(queued.get(), written.get(), journaled.get(), dropped.get(), replayed.get());
+    }
+
+    /** Entries waiting in the journal. */
+    public long journalBacklog() {
+        return journal.pendingEntries();
+    }
+
+    /**
+     * Stops the queue, lets the writer flush it (to the sink, or to the journal) within the shutdown timeout,
+     * then closes the journal. Entries offered from now on are journaled until the journal is closed, then
+     * dropped.
+     */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            stopping = true;
+            work.signal();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            writer.join(settings.shutdownTimeout().toMillis() + 1);
+            if (writer.isAlive()) {
+                LOG.warn("DMARC history writer still busy after {}; interrupting it and journaling the queue",
+                        settings.shutdownTimeout());
+                writer.interrupt();
+                journalAll(drainAll());
+                writer.join(TimeUnit.SECONDS.toMillis(1));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            journalAll(drainAll());
+        }
+        try {
+            journal.close();
+        } catch (IOException e) {
+            LOG.warn("DMARC history journal {} did not close cleanly: {}", journal.directory(), e.toString());
+        }
+    }
+
+    // --- writer thread --------------------------------------------------------------------------------------
+
+    private void run() {
+        try {
+            while (true) {
+                if (journal.pendingEntries() > 0 && System.nanoTime() - retryAtNanos >= 0) {
+                    replayJournal();
+                }
+                List<T> batch = awaitBatch();
+                if (batch == null) {
+                    break;
+                }
+                if (!batch.isEmpty()) {
+                    deliver(batch, journal.pendingEntries() > 0 || inBackoff());
+                }
+            }
+            // Shutdown: one last attempt at the sink unless it is failing or a backlog must go first.
+            List<T> rest = drainAll();
+            for (int from = 0; from < rest.size(); from += settings.batchSize()) {
+                deliver(rest.subList(from, Math.min(rest.size(), from + settings.batchSize())),
+                        journal.pendingEntries() > 0 || inBackoff());
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.error("DMARC history writer failed; journaling what is queued", e);
+            journalAll(drainAll());
+        }
+    }
+
+    /** The next batch; empty when woken for a retry; {@code null} when stopping. */
+    private List<T> awaitBatch() {
+        lock.lock();
+        try {
+            while (queue.isEmpty() && !stopping) {
+                if (journal.pendingEntries() > 0) {
+                    long wait = retryAtNanos - System.nanoTime();
+                    if (wait <= 0) {
+                        return List.of();
+                    }
+                    work.awaitNanos(wait);
+                } else {
+                    work.await();
+                }
+            }
+            if (stopping) {
+                return null;
+            }
+            List<T> batch = new ArrayList<>(Math.min(queue.size(), settings.batchSize()));
+            while (!queue.isEmpty() && batch.size() < settings.batchSize()) {
+                batch.add(queue.pollFirst());
+            }
+            return batch;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private List<T> drainAll() {
+        lock.lock();
+        try {
+            List<T> all = new ArrayList<>(queue);
+            queue.clear();
+            return all;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void deliver(List<T> batch, boolean journalOnly) {
+        if (!journalOnly) {
+            try {
+                sink.write(batch);
+                written.addAndGet(batch.size());
+                listener.onWritten(batch.size());
+                backoffNanos = 0;
+                return;
+            } catch (Exception e) {
+                failed(e);
+            }
+        }
+        journalAll(batch);
+    }
+
+    /** Replays the journal until it is empty, the sink fails, or shutdown begins. */
+    private void replayJournal() {
+        while (journal.pendingEntries() > 0 && !isStopping()) {
+            ReadBatch read;
+            try {
+                read = journal.read(settings.batchSize());
+            } catch (IOException e) {
+                failed(e);
+                return;
+            }
+            if (read.isEmpty() && read.end().equals(read.start())) {
+                LOG.warn("DMARC history journal {} counts {} pending entries but has none to read",
+                        journal.directory(), journal.pendingEntries());
+                return;
+            }
+            List<T> decoded = new ArrayList<>(read.entries().size());
+            for (JournalEntry entry : read.entries()) {
+                try {
+                    decoded.add(codec.decode(entry.payload()));
+                } catch (Exception e) {
+                    LOG.warn("DMARC history journal entry {} cannot be decoded, dropped: {}", entry.key(), e.toString());
+                    countDropped(1);
+                }
+            }
+            try {
+                if (!decoded.isEmpty()) {
+                    sink.write(decoded);
+                }
+            } catch (Exception e) {
+                failed(e);
+                return;
+            }
+            written.addAndGet(decoded.size());
+            replayed.addAndGet(decoded.size());
+            listener.onWritten(decoded.size());
+            listener.onReplayed(decoded.size());
+            backoffNanos = 0;
+            try {
+                journal.acknowledge(read);
+            } catch (IOException | IllegalStateException e) {
+                // Stored but not acknowledged: delivered again later, which the sink's idempotent keys absorb.
+                failed(e);
+                return;
+            }
+        }
+        if (journal.pendingEntries() == 0 && replayed.get() > 0) {
+            LOG.debug("DMARC history journal replayed; {} entries replayed so far", replayed.get());
+        }
+    }
+
+    private void failed(Exception e) {
+        long min = settings.minBackoff().toNanos();
+        backoffNanos = backoffNanos == 0 ? min : Math.min(settings.maxBackoff().toNanos(), backoffNanos * 2);
+        retryAtNanos = System.nanoTime() + backoffNanos;
+        LOG.warn("DMARC history store failed ({}); journaling, next attempt in {} ms", e.toString(),
+                TimeUnit.NANOSECONDS.toMillis(backoffNanos));
+    }
+
+    private boolean inBackoff() {
+        return backoffNanos > 0 && retryAtNanos - System.nanoTime() > 0;
+    }
+
+    private boolean isStopping() {
+        lock.lock();
+        try {
+            return stopping;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // --- shared ---------------------------------------------------------------------------------------------
+
+    /** Appends entries to the journal, counting journaled and dropped; returns how many were journaled. */
+    private int journalAll(List<T> entries) {
+        if (entries.isEmpty()) {
+            return 0;
+        }
+        List<JournalEntry> encoded = new ArrayList<>(entries.size());
+        try {
+            for (T entry : entries) {
+                encoded.add(new JournalEntry(codec.key(entry), codec.encode(entry)));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("DMARC history entry cannot be encoded, dropped: {}", e.toString());
+            countDropped(entries.size());
+            return 0;
+        }
+        AppendResult result = journal.append(encoded);
+        if (result.appended() > 0) {
+            journaled.addAndGet(result.appended());
+            listener.onJournaled(result.appended());
+        }
+        if (result.dropped() > 0) {
+            countDropped(result.dropped());
+            long now = System.nanoTime();
+            long last = lastDropLog.get();
+            if (now - last >= DROP_LOG_INTERVAL_NANOS && lastDropLog.compareAndSet(last, now)) {
+                LOG.warn("DMARC history: {} entries dropped ({}; journal {} holds {} of {} bytes); {} dropped in total",
+                        result.dropped(), result.reason(), journal.directory(), journal.sizeBytes(),
+                        journal.capBytes(), dropped.get());
+            }
+        }
+        return result.appended();
+    }
+
+    private void countDropped(int count) {
+        dropped.addAndGet(count);
+        listener.onDropped(count);
+    }
+}
