@@ -136,7 +136,20 @@ public final class HistoryPipeline<T> implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        return journalAll(List.of(entry)) == 1 ? OfferResult.JOURNALED : OfferResult.DROPPED;
+        if (journalAll(List.of(entry)) == 0) {
+            return OfferResult.DROPPED;
+        }
+        wakeWriter(); // it may be idle with an empty queue: the journaled entry is its work now
+        return OfferResult.JOURNALED;
+    }
+
+    private void wakeWriter() {
+        lock.lock();
+        try {
+            work.signal();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The counters now. */

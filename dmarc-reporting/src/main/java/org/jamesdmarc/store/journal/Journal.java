@@ -85,6 +85,8 @@ public final class Journal implements Closeable {
     /** A body longer than this is not a frame (protects the reader from a corrupt length field). */
     static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
     public static final long DEFAULT_SEGMENT_BYTES = 8L * 1024 * 1024;
+    /** {@link #read} reads this much of a segment at a time (more only for a larger frame). */
+    static final long READ_WINDOW_BYTES = 1024 * 1024;
 
     private static final Pattern SEGMENT_NAME = Pattern.compile("segment-(\\d{1,19})\\.journal");
     private static final Pattern CHECKPOINT_TEXT = Pattern.compile("dmarc-journal v1 (\\d+) (\\d+) ([0-9a-f]{8})\n");
@@ -182,10 +184,10 @@ public final class Journal implements Closeable {
         for (Map.Entry<Long, Long> segment : segments.entrySet()) {
             long number = segment.getKey();
             long from = number == checkpoint.segment() ? Math.min(checkpoint.offset(), segment.getValue()) : 0;
-            ByteBuffer bytes = readSegment(number, from);
+            ByteBuffer bytes = readSegment(number, from, Long.MAX_VALUE);
             FrameScan scan = FrameScan.of(bytes, from);
             pendingEntries += scan.frames().size();
-            recordDamage(number, scan, number == last);
+            recordDamage(number, scan, number == last, false);
             if (number == last && scan.trailingDamage() != null) {
                 long validEnd = scan.trailingDamage().offset();
                 try (FileChannel channel = FileChannel.open(segmentPath(number), StandardOpenOption.WRITE)) {
@@ -272,8 +274,16 @@ public final class Journal implements Closeable {
             long number = position.segment();
             long size = segments.get(number);
             if (position.offset() < size) {
-                FrameScan scan = FrameScan.of(readSegment(number, position.offset()), position.offset());
-                recordDamage(number, scan, number == segments.lastKey());
+                long remaining = size - position.offset();
+                long window = Math.min(remaining, READ_WINDOW_BYTES);
+                FrameScan scan = FrameScan.of(readSegment(number, position.offset(), window), position.offset());
+                while (window < remaining && scan.frames().isEmpty()) {
+                    // A frame larger than the window, or damage: widen until a frame or the segment's end.
+                    window = Math.min(remaining, window * 2);
+                    scan = FrameScan.of(readSegment(number, position.offset(), window), position.offset());
+                }
+                boolean partial = window < remaining;
+                recordDamage(number, scan, number == segments.lastKey(), partial);
                 boolean moreLeft = false;
                 for (FrameScan.Frame frame : scan.frames()) {
                     if (entries.size() == maxEntries) {
@@ -285,6 +295,10 @@ public final class Journal implements Closeable {
                 }
                 if (moreLeft) {
                     break;
+                }
+                if (partial) {
+                    // The window ended inside a frame: read on from the last whole one.
+                    continue;
                 }
                 // Every frame of this segment is taken: step over damaged bytes at its end too.
                 position = new JournalPosition(number, size);
@@ -469,10 +483,10 @@ public final class Journal implements Closeable {
         return directory.resolve(String.format("segment-%019d.journal", number));
     }
 
-    private ByteBuffer readSegment(long number, long from) throws IOException {
+    private ByteBuffer readSegment(long number, long from, long maxBytes) throws IOException {
         try (FileChannel channel = FileChannel.open(segmentPath(number), StandardOpenOption.READ)) {
             long size = Math.min(channel.size(), segments.get(number));
-            ByteBuffer buffer = ByteBuffer.allocate(Math.toIntExact(Math.max(0, size - from)));
+            ByteBuffer buffer = ByteBuffer.allocate(Math.toIntExact(Math.min(maxBytes, Math.max(0, size - from))));
             long at = from;
             while (buffer.hasRemaining()) {
                 int n = channel.read(buffer, at);
@@ -486,8 +500,12 @@ public final class Journal implements Closeable {
         }
     }
 
-    private void recordDamage(long segment, FrameScan scan, boolean newest) {
+    /** Warns about the damage in {@code scan}; {@code partial}: the scan ended before the segment did. */
+    private void recordDamage(long segment, FrameScan scan, boolean newest, boolean partial) {
         for (FrameScan.Damage damage : scan.damage()) {
+            if (partial && damage == scan.trailingDamage()) {
+                continue; // the window's end cut a frame; the next read starts there
+            }
             boolean torn = newest && damage == scan.trailingDamage();
             warn(torn ? Kind.TORN_TAIL : Kind.CORRUPT_FRAME, segment, damage.offset(), damage.length());
         }

@@ -289,9 +289,9 @@ class HistoryPipelineTest {
     void manyMailThreadsOfferingWhileTheSinkFlapsLoseNothingAndDuplicateNothing() throws Exception {
         TestSink sink = new TestSink();
         HistoryPipeline<String> pipeline = HistoryPipeline.start(Journal.open(dir, 64 * MB), sink, CODEC,
-                settings(50, 8), HistoryListener.NONE);
+                settings(50, 32), HistoryListener.NONE);
         int threads = 4;
-        int perThread = 500;
+        int perThread = 250;
         List<Thread> mailThreads = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int base = t * perThread;

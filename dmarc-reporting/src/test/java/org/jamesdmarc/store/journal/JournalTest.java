@@ -270,4 +270,24 @@ class JournalTest {
             assertThat(reopened.warnings()).isEmpty();
         }
     }
+
+    @Test
+    void framesLargerThanTheReadWindowAndFramesAcrossItAreReadWhole() throws Exception {
+        List<JournalEntry> big = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            int size = i == 5 ? (int) (3 * Journal.READ_WINDOW_BYTES) : (int) (Journal.READ_WINDOW_BYTES / 3) + i;
+            byte[] payload = new byte[size];
+            java.util.Arrays.fill(payload, (byte) i);
+            big.add(new JournalEntry("big-" + i, payload));
+        }
+        try (Journal journal = Journal.open(dir, 64 * MB, 64 * MB)) {
+            journal.append(big);
+        }
+        try (Journal reopened = Journal.open(dir, 64 * MB, 64 * MB)) {
+            List<JournalEntry> read = new ArrayList<>();
+            reopened.replay(2, read::addAll);
+            assertThat(read).isEqualTo(big);
+            assertThat(reopened.warnings()).isEmpty();
+        }
+    }
 }
