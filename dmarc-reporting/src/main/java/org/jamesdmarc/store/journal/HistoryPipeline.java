@@ -165,7 +165,9 @@ public final class HistoryPipeline<T> implements AutoCloseable {
     /**
      * Stops the queue, lets the writer flush it (to the sink, or to the journal) within the shutdown timeout,
      * then closes the journal. Entries offered from now on are journaled until the journal is closed, then
-     * dropped.
+     * dropped. A sink still busy after the timeout is interrupted and the queue is journaled by the caller; the
+     * batch in the sink's hands is journaled if the sink gives up within a second, else counted as dropped
+     * when it does.
      */
     @Override
     public void close() {

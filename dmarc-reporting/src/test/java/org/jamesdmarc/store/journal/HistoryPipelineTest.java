@@ -320,4 +320,23 @@ class HistoryPipelineTest {
         }
         assertThat(pipeline.counters().dropped()).isZero();
     }
+
+    @Test
+    void closeWithAHungSinkJournalsTheQueueAndTheBatchInFlight() throws Exception {
+        TestSink sink = new TestSink();
+        sink.gate = new CountDownLatch(1); // never opened: a database that does not answer
+        HistoryPipeline<String> pipeline = HistoryPipeline.start(Journal.open(dir, MB), sink, CODEC,
+                new HistoryPipeline.Settings(100, 10, Duration.ofMillis(1), Duration.ofMillis(20), Duration.ofMillis(20)),
+                HistoryListener.NONE);
+        pipeline.offer("entry-0");
+        assertThat(sink.entered.await(GUARD_SECONDS, TimeUnit.SECONDS)).isTrue();
+        items(1, 5).forEach(pipeline::offer);
+        pipeline.close();
+
+        assertThat(pipeline.counters().journaled()).isEqualTo(5);
+        try (Journal journal = Journal.open(dir, MB)) {
+            assertThat(journal.read(100).entries()).extracting(JournalEntry::key)
+                    .containsExactlyInAnyOrderElementsOf(items(0, 5));
+        }
+    }
 }
