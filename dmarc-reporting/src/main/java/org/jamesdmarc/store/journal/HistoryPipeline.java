@@ -124,17 +124,21 @@ public final class HistoryPipeline<T> implements AutoCloseable {
     /** Takes {@code entry} without waiting for the sink; see the class comment. Never throws. */
     public OfferResult offer(T entry) {
         Objects.requireNonNull(entry, "entry");
+        boolean inQueue = false;
         lock.lock();
         try {
             if (!stopping && queue.size() < settings.queueCapacity()) {
                 queue.addLast(entry);
                 work.signal();
-                queued.incrementAndGet();
-                listener.onQueued(1);
-                return OfferResult.QUEUED;
+                inQueue = true;
             }
         } finally {
             lock.unlock();
+        }
+        if (inQueue) {
+            queued.incrementAndGet();
+            listener.onQueued(1);
+            return OfferResult.QUEUED;
         }
         if (journalAll(List.of(entry)) == 0) {
             return OfferResult.DROPPED;

@@ -339,4 +339,45 @@ class HistoryPipelineTest {
                     .containsExactlyInAnyOrderElementsOf(items(0, 5));
         }
     }
+
+    @Test
+    void entriesOfferedDuringAStartUpReplayQueueBehindTheBacklog() throws Exception {
+        try (Journal journal = Journal.open(dir, MB)) {
+            journal.append(items(0, 100).stream().map(e -> new JournalEntry(e, CODEC.encode(e))).toList());
+        }
+        TestSink sink = new TestSink();
+        sink.gate = new CountDownLatch(1);
+        HistoryPipeline<String> pipeline = HistoryPipeline.start(Journal.open(dir, MB), sink, CODEC,
+                settings(10_000, 10), HistoryListener.NONE);
+        assertThat(sink.entered.await(GUARD_SECONDS, TimeUnit.SECONDS)).isTrue(); // replaying the first batch
+        items(100, 150).forEach(e -> assertThat(pipeline.offer(e)).isEqualTo(OfferResult.QUEUED));
+        sink.gate.countDown();
+        sink.awaitStored(150);
+        pipeline.close();
+
+        assertThat(sink.delivered()).isEqualTo(items(0, 150));
+        // The writer replays the whole backlog before it takes the queue: the new entries need no journal.
+        assertThat(pipeline.counters()).isEqualTo(new HistoryCounters(50, 150, 0, 0, 100));
+    }
+
+    @Test
+    void aSinkThatStoresPartOfABatchAndThenFailsGetsItAgainAndStoresEachEntryOnce() throws Exception {
+        TestSink store = new TestSink();
+        AtomicLong failuresLeft = new AtomicLong(3);
+        BatchSink<String> flaky = batch -> {
+            if (failuresLeft.getAndDecrement() > 0) {
+                store.write(batch.subList(0, (batch.size() + 1) / 2)); // half committed, then the connection drops
+                throw new IllegalStateException("connection reset");
+            }
+            store.write(batch);
+        };
+        HistoryPipeline<String> pipeline = HistoryPipeline.start(Journal.open(dir, MB), flaky, CODEC,
+                settings(10_000, 10), HistoryListener.NONE);
+        items(0, 40).forEach(pipeline::offer);
+        store.awaitStored(40);
+        pipeline.close();
+
+        assertThat(store.delivered()).as("at least once: some entries arrived twice").hasSizeGreaterThan(40);
+        assertThat(store.stored()).as("idempotent keys: each stored once, in order").isEqualTo(items(0, 40));
+    }
 }
