@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * Hands entries from the mail path to a {@link BatchSink} (the database) without ever making mail wait for it.
  *
  * <ul>
- *   <li>{@link #offer} only takes a short lock: the entry goes into a bounded in-memory queue; when that is
+ *   <li>{@link #offer} (default, queue-first mode) only takes a short lock: the entry goes into a bounded in-memory queue; when that is
  *       full, into the {@link Journal} (a local append and fsync, never the sink); when the journal is at its
  *       cap, it is dropped, counted and logged (rate-limited). It never throws.</li>
  *   <li>One background writer thread drains the queue in batches of at most {@code batchSize} and writes them
@@ -38,6 +38,12 @@ import org.slf4j.LoggerFactory;
  * {@link HistoryCodec#key key} (see {@link BatchSink}), so each entry is stored once. A sink that throws is
  * assumed to have stored nothing it reports as stored; entries it stored anyway are absorbed the same way.
  *
+ * <p><b>Journal-first mode</b> ({@link Settings#journalFirst()}): {@link #offer} appends to the journal through a
+ * group commit (concurrent offers share one write and one fsync) and returns once the entry is on disk; the
+ * writer only replays the journal. A {@code kill -9} then loses nothing that {@code offer} accepted — the price is
+ * a local fsync on the mail path (never the database). The default, queue-first mode, loses the queued entries
+ * to a {@code kill -9} but costs the mail path nothing but a short lock.
+ *
  * <p>Counters: {@link #counters()} and a {@link HistoryListener}.
  *
  * @param <T> the entry type
@@ -55,12 +61,17 @@ public final class HistoryPipeline<T> implements AutoCloseable {
      * @param minBackoff      the first wait after the sink failed
      * @param maxBackoff      the longest wait between attempts while the sink keeps failing
      * @param shutdownTimeout how long {@link #close} waits for the writer to flush
+     * @param journalFirst    {@code false} (the default): {@link #offer} queues in memory, and a {@code kill -9}
+     *                        loses what was still queued. {@code true}: {@link #offer} returns only once the entry
+     *                        is fsync'd in the journal (group commit: concurrent offers share one fsync), and the
+     *                        writer replays the journal to the sink — nothing offered is lost to a crash, at the
+     *                        price of a local fsync (never the database) on the mail path
      */
     public record Settings(int queueCapacity, int batchSize, Duration minBackoff, Duration maxBackoff,
-            Duration shutdownTimeout) {
+            Duration shutdownTimeout, boolean journalFirst) {
 
         public static final Settings DEFAULTS = new Settings(10_000, 500, Duration.ofMillis(500),
-                Duration.ofSeconds(30), Duration.ofSeconds(10));
+                Duration.ofSeconds(30), Duration.ofSeconds(10), false);
 
         public Settings {
             if (queueCapacity <= 0 || batchSize <= 0) {
@@ -70,6 +81,16 @@ public final class HistoryPipeline<T> implements AutoCloseable {
                     || shutdownTimeout.isNegative()) {
                 throw new IllegalArgumentException("need 0 < minBackoff <= maxBackoff and shutdownTimeout >= 0");
             }
+        }
+
+        /** In-memory queue first ({@code journalFirst = false}). */
+        public Settings(int queueCapacity, int batchSize, Duration minBackoff, Duration maxBackoff,
+                Duration shutdownTimeout) {
+            this(queueCapacity, batchSize, minBackoff, maxBackoff, shutdownTimeout, false);
+        }
+
+        public Settings withJournalFirst(boolean value) {
+            return new Settings(queueCapacity, batchSize, minBackoff, maxBackoff, shutdownTimeout, value);
         }
     }
 
@@ -91,6 +112,8 @@ public final class HistoryPipeline<T> implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong replayed = new AtomicLong();
     private final AtomicLong lastDropLog = new AtomicLong(System.nanoTime() - DROP_LOG_INTERVAL_NANOS);
+
+    private final GroupCommit groupCommit = new GroupCommit();
 
     // Writer-thread state.
     private long retryAtNanos;
@@ -124,6 +147,9 @@ public final class HistoryPipeline<T> implements AutoCloseable {
     /** Takes {@code entry} without waiting for the sink; see the class comment. Never throws. */
     public OfferResult offer(T entry) {
         Objects.requireNonNull(entry, "entry");
+        if (settings.journalFirst()) {
+            return offerDurably(entry);
+        }
         boolean inQueue = false;
         lock.lock();
         try {
@@ -144,6 +170,23 @@ public final class HistoryPipeline<T> implements AutoCloseable {
             return OfferResult.DROPPED;
         }
         wakeWriter(); // it may be idle with an empty queue: the journaled entry is its work now
+        return OfferResult.JOURNALED;
+    }
+
+    /** Journal-first: append through the group commit, then wake the writer to replay it. */
+    private OfferResult offerDurably(T entry) {
+        JournalEntry encoded;
+        try {
+            encoded = new JournalEntry(codec.key(entry), codec.encode(entry));
+        } catch (RuntimeException e) {
+            LOG.warn("DMARC history entry cannot be encoded, dropped: {}", e.toString());
+            countDropped(1);
+            return OfferResult.DROPPED;
+        }
+        if (!groupCommit.commit(encoded)) {
+            return OfferResult.DROPPED;
+        }
+        wakeWriter();
         return OfferResult.JOURNALED;
     }
 
@@ -218,6 +261,10 @@ public final class HistoryPipeline<T> implements AutoCloseable {
                     deliver(batch, journal.pendingEntries() > 0 || inBackoff());
                 }
             }
+            if (settings.journalFirst() && !inBackoff()) {
+                // Journal-first: everything is in the journal; hand what the sink takes now (within the timeout).
+                replayJournal(true);
+            }
             // Shutdown: one last attempt at the sink unless it is failing or a backlog must go first.
             List<T> rest = drainAll();
             for (int from = 0; from < rest.size(); from += settings.batchSize()) {
@@ -289,7 +336,11 @@ public final class HistoryPipeline<T> implements AutoCloseable {
 
     /** Replays the journal until it is empty, the sink fails, or shutdown begins. */
     private void replayJournal() {
-        while (journal.pendingEntries() > 0 && !isStopping()) {
+        replayJournal(false);
+    }
+
+    private void replayJournal(boolean evenWhenStopping) {
+        while (journal.pendingEntries() > 0 && (evenWhenStopping || !isStopping())) {
             ReadBatch read;
             try {
                 read = journal.read(settings.batchSize());
@@ -375,6 +426,11 @@ public final class HistoryPipeline<T> implements AutoCloseable {
             countDropped(entries.size());
             return 0;
         }
+        return appendCounted(encoded).appended();
+    }
+
+    /** Appends encoded entries, counting journaled and dropped (dropped ones also logged, rate-limited). */
+    private AppendResult appendCounted(List<JournalEntry> encoded) {
         AppendResult result = journal.append(encoded);
         if (result.appended() > 0) {
             journaled.addAndGet(result.appended());
@@ -390,7 +446,62 @@ public final class HistoryPipeline<T> implements AutoCloseable {
                         journal.capBytes(), dropped.get());
             }
         }
-        return result.appended();
+        return result;
+    }
+
+    /**
+     * Leader-based group commit: the first caller with no append in progress becomes the leader, appends every
+     * entry waiting (its own first among them) with one fsync, and tells each waiter whether its entry made it.
+     */
+    private final class GroupCommit {
+        private final Object monitor = new Object();
+        private List<JournalEntry> waiting = new ArrayList<>();
+        private List<boolean[]> outcomes = new ArrayList<>();
+        private boolean appending;
+
+        /** Whether {@code entry} was appended and fsync'd. */
+        boolean commit(JournalEntry entry) {
+            boolean[] outcome = new boolean[2]; // [done, appended]
+            List<JournalEntry> batch;
+            List<boolean[]> batchOutcomes;
+            boolean interrupted = false;
+            synchronized (monitor) {
+                waiting.add(entry);
+                outcomes.add(outcome);
+                while (appending && !outcome[0]) {
+                    try {
+                        monitor.wait();
+                    } catch (InterruptedException e) {
+                        interrupted = true; // finish: the entry may already be on its way to disk
+                    }
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+                if (outcome[0]) {
+                    return outcome[1];
+                }
+                appending = true;
+                batch = waiting;
+                batchOutcomes = outcomes;
+                waiting = new ArrayList<>();
+                outcomes = new ArrayList<>();
+            }
+            int appended = 0;
+            try {
+                appended = appendCounted(batch).appended();
+            } finally {
+                synchronized (monitor) {
+                    for (int i = 0; i < batchOutcomes.size(); i++) {
+                        batchOutcomes.get(i)[1] = i < appended;
+                        batchOutcomes.get(i)[0] = true;
+                    }
+                    appending = false;
+                    monitor.notifyAll();
+                }
+            }
+            return outcome[1];
+        }
     }
 
     private void countDropped(int count) {

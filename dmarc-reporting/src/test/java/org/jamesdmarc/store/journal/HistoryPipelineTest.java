@@ -83,6 +83,11 @@ class HistoryPipelineTest {
             }
         }
 
+        /** Keys the "database" already holds (stored before a crash): a second delivery of them changes nothing. */
+        synchronized void preload(java.util.Collection<String> existing) {
+            keys.addAll(existing);
+        }
+
         synchronized List<String> stored() {
             return List.copyOf(stored);
         }
@@ -379,5 +384,54 @@ class HistoryPipelineTest {
 
         assertThat(store.delivered()).as("at least once: some entries arrived twice").hasSizeGreaterThan(40);
         assertThat(store.stored()).as("idempotent keys: each stored once, in order").isEqualTo(items(0, 40));
+    }
+
+    @Test
+    void journalFirstOffersAreDurableAndDeliveredOnceInEachThreadsOrder() throws Exception {
+        TestSink sink = new TestSink();
+        CountingListener listener = new CountingListener();
+        HistoryPipeline<String> pipeline = HistoryPipeline.start(Journal.open(dir, 64 * MB), sink, CODEC,
+                settings(10, 50).withJournalFirst(true), listener);
+        int threads = 4;
+        int perThread = 200;
+        List<Thread> mailThreads = new ArrayList<>();
+        List<OfferResult> results = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int t = 0; t < threads; t++) {
+            int base = t * perThread;
+            mailThreads.add(new Thread(() -> items(base, base + perThread).forEach(e -> results.add(pipeline.offer(e)))));
+        }
+        mailThreads.forEach(Thread::start);
+        for (Thread thread : mailThreads) {
+            thread.join();
+        }
+        sink.awaitStored(threads * perThread);
+        pipeline.close();
+
+        assertThat(results).hasSize(threads * perThread).containsOnly(OfferResult.JOURNALED);
+        assertThat(sink.delivered()).doesNotHaveDuplicates().hasSize(threads * perThread);
+        for (int t = 0; t < threads; t++) {
+            List<String> own = items(t * perThread, (t + 1) * perThread);
+            Set<String> ownSet = new HashSet<>(own);
+            assertThat(sink.delivered().stream().filter(ownSet::contains).toList()).isEqualTo(own);
+        }
+        assertThat(pipeline.counters()).isEqualTo(new HistoryCounters(0, 800, 800, 0, 800));
+        assertThat(listener.counters()).isEqualTo(pipeline.counters());
+    }
+
+    @Test
+    void journalFirstWithTheSinkDownKeepsEverythingForTheNextStart() throws Exception {
+        TestSink down = new TestSink();
+        down.down = true;
+        HistoryPipeline<String> first = HistoryPipeline.start(Journal.open(dir, MB), down, CODEC,
+                settings(10, 10).withJournalFirst(true), HistoryListener.NONE);
+        items(0, 50).forEach(e -> assertThat(first.offer(e)).isEqualTo(OfferResult.JOURNALED));
+        first.close();
+
+        TestSink up = new TestSink();
+        HistoryPipeline<String> second = HistoryPipeline.start(Journal.open(dir, MB), up, CODEC,
+                settings(10, 10).withJournalFirst(true), HistoryListener.NONE);
+        up.awaitStored(50);
+        second.close();
+        assertThat(up.delivered()).isEqualTo(items(0, 50));
     }
 }
