@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
  * Hands entries from the mail path to a {@link BatchSink} (the database) without ever making mail wait for it.
  *
  * <ul>
- *   <li>{@link #offer} (default, queue-first mode) only takes a short lock: the entry goes into a bounded in-memory queue; when that is
- *       full, into the {@link Journal} (a local append and fsync, never the sink); when the journal is at its
- *       cap, it is dropped, counted and logged (rate-limited). It never throws.</li>
+ *   <li>{@link #offer} (default, queue-first mode) only takes a short lock: the entry goes into a bounded
+ *       in-memory queue; when that is full, into the {@link Journal} (a local append and fsync, never the sink);
+ *       when the journal is at its cap, it is dropped, counted and logged (rate-limited). It never throws.</li>
  *   <li>One background writer thread drains the queue in batches of at most {@code batchSize} and writes them
  *       to the sink. When the sink throws, the batch is journaled and the sink is retried with exponential
  *       backoff ({@code minBackoff} doubling up to {@code maxBackoff}).</li>
