@@ -32,7 +32,7 @@ class PipelineCrashTest {
     void afterKillDashNineEveryOfferedEntryIsStoredOnce() throws Exception {
         Path journalDir = dir.resolve("journal");
         Path database = dir.resolve("database.txt");
-        long offered = runAndKill(journalDir, database, 3000);
+        long offered = runAndKill(journalDir, database, 1000);
 
         List<String> lines = new ArrayList<>(List.of(Files.readString(database, StandardCharsets.US_ASCII).split("\n", -1)));
         lines.remove(lines.size() - 1); // after the last newline: empty, or a line torn by the kill
