@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@link #offer} (default, queue-first mode) only takes a short lock: the entry goes into a bounded
- *       in-memory queue; when that is full, into the {@link Journal} (a local append and fsync, never the sink);
+ *       in-memory queue; when that is full, into the {@link Journal} (a local append and fsync, never the sink,
+ *       shared by the mail threads overflowing at the same time);
  *       when the journal is at its cap, it is dropped, counted and logged (rate-limited). It never throws.</li>
  *   <li>One background writer thread drains the queue in batches of at most {@code batchSize} and writes them
  *       to the sink. When the sink throws, the batch is journaled and the sink is retried with exponential
@@ -28,9 +29,9 @@ import org.slf4j.LoggerFactory;
  *       are journaled behind them and the journal is replayed to the sink oldest first, so entries reach the
  *       sink in the order they reached the journal. The one exception: an entry journaled because the queue
  *       was full may overtake entries still waiting in the queue (at most the queue's capacity).</li>
- *   <li>{@link #close} stops taking entries into the queue, flushes the queue to the sink (or, if the sink
- *       fails or a backlog exists, to the journal) and closes the journal; a backlog is replayed at the next
- *       start.</li>
+ *   <li>{@link #close} stops taking entries into the queue, replays the journal's backlog and flushes the queue
+ *       to the sink (or, if the sink fails, to the journal) and closes the journal; what is left in the journal
+ *       is replayed at the next start.</li>
  * </ul>
  *
  * <p><b>Delivery contract</b>: at least once. A replayed batch is acknowledged in the journal only after the
@@ -166,14 +167,11 @@ public final class HistoryPipeline<T> implements AutoCloseable {
             listener.onQueued(1);
             return OfferResult.QUEUED;
         }
-        if (journalAll(List.of(entry)) == 0) {
-            return OfferResult.DROPPED;
-        }
-        wakeWriter(); // it may be idle with an empty queue: the journaled entry is its work now
-        return OfferResult.JOURNALED;
+        // Queue full (or closing): to the journal, sharing the fsync with other mail threads overflowing now.
+        return offerDurably(entry);
     }
 
-    /** Journal-first: append through the group commit, then wake the writer to replay it. */
+    /** Appends through the group commit (journal-first mode, or queue overflow), then wakes the writer. */
     private OfferResult offerDurably(T entry) {
         JournalEntry encoded;
         try {
@@ -186,7 +184,7 @@ public final class HistoryPipeline<T> implements AutoCloseable {
         if (!groupCommit.commit(encoded)) {
             return OfferResult.DROPPED;
         }
-        wakeWriter();
+        wakeWriter(); // it may be idle with an empty queue: the journaled entry is its work now
         return OfferResult.JOURNALED;
     }
 
@@ -261,8 +259,8 @@ public final class HistoryPipeline<T> implements AutoCloseable {
                     deliver(batch, journal.pendingEntries() > 0 || inBackoff());
                 }
             }
-            if (settings.journalFirst() && !inBackoff()) {
-                // Journal-first: everything is in the journal; hand what the sink takes now (within the timeout).
+            if (!inBackoff()) {
+                // Shutdown with a working sink: the backlog first (within the timeout), then the queue.
                 replayJournal(true);
             }
             // Shutdown: one last attempt at the sink unless it is failing or a backlog must go first.

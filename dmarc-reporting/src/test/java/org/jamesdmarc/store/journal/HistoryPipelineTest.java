@@ -434,4 +434,22 @@ class HistoryPipelineTest {
         second.close();
         assertThat(up.delivered()).isEqualTo(items(0, 50));
     }
+
+    @Test
+    void closeWithAWorkingSinkReplaysTheBacklogBeforeFlushingTheQueue() throws Exception {
+        TestSink sink = new TestSink();
+        sink.gate = new CountDownLatch(1);
+        HistoryPipeline<String> pipeline = HistoryPipeline.start(Journal.open(dir, MB), sink, CODEC,
+                settings(4, 1), HistoryListener.NONE);
+        pipeline.offer("entry-0");
+        assertThat(sink.entered.await(GUARD_SECONDS, TimeUnit.SECONDS)).isTrue();
+        items(1, 9).forEach(pipeline::offer); // 4 queued, 4 journaled
+        sink.gate.countDown();
+        pipeline.close();
+
+        assertThat(sink.delivered()).containsExactlyInAnyOrderElementsOf(items(0, 9));
+        try (Journal journal = Journal.open(dir, MB)) {
+            assertThat(journal.pendingEntries()).isZero();
+        }
+    }
 }
