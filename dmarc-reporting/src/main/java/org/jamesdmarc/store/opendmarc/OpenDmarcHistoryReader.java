@@ -21,7 +21,7 @@ import org.jamesdmarc.store.opendmarc.HistoryWarning.Kind;
  * entry: the reader reports it as a {@link HistoryWarning} with the line number, skips to the next {@code job}
  * line and goes on. It never throws on content (only the stream's own {@link IOException}s pass), and its memory
  * is bounded by {@link HistoryReadLimits}: one buffer of about {@code maxLineBytes}, one entry of at most
- * {@code maxLinesPerEntry} lines, and 16 bytes per remembered job id.
+ * {@code maxLinesPerEntry} lines, and at most 32 bytes per remembered job id.
  *
  * <p>It works on bytes (lines are split, keys matched and numbers parsed without decoding), so that only the
  * values kept as strings are decoded, as UTF-8. Not thread-safe.
@@ -155,7 +155,7 @@ public final class OpenDmarcHistoryReader implements Closeable {
             }
             if (i < stop) {
                 if (i - pos > max) {
-                    setLine(pos, pos + MAX_DETAIL, true, false);
+                    setLine(pos, pos + Math.min(MAX_DETAIL, i - pos), true, false);
                     pos = i + 1;
                     return true;
                 }

@@ -356,6 +356,24 @@ class OpenDmarcHistoryReaderTest {
     }
 
     @Test
+    void aLineJustOverTheSmallestLimitIsSkippedWithoutTouchingTheNextLine() throws IOException {
+        HistoryReadLimits limits = new HistoryReadLimits(64, 100, 100);
+        String rua70 = "rua mailto:" + "r".repeat(59);
+        String text = entry("J1").replaceAll("(?m)^arc_policy .*$", "arc_policy 2 json:[]")
+                + entry("J2").replace("rua mailto:a@sender.example", rua70)
+                        .replaceAll("(?m)^arc_policy .*$", "arc_policy 2 json:[]")
+                + entry("J3").replaceAll("(?m)^arc_policy .*$", "arc_policy 2 json:[]");
+
+        List<HistoryEntry> entries = read(text, limits);
+
+        assertThat(entries).extracting(HistoryEntry::jobId).containsExactly("J1", "J3");
+        assertThat(warnings).singleElement().satisfies(w -> {
+            assertThat(w.kind()).isEqualTo(Kind.LINE_TOO_LONG);
+            assertThat(w.line()).isEqualTo(ENTRY_LINES + 12);
+        });
+    }
+
+    @Test
     void aLongJobLineStillStartsAnEntryThatIsSkipped() throws IOException {
         HistoryReadLimits limits = new HistoryReadLimits(256, 100, 100);
 
