@@ -43,6 +43,7 @@ final class HistoryEntryBuilder {
 
     private long line;
     private int lines;
+    private long bytes;
     private int present;
     private Kind failure;
     private String jobId;
@@ -77,6 +78,7 @@ final class HistoryEntryBuilder {
     void start(long jobLine) {
         line = jobLine;
         lines = 1;
+        bytes = 0;
         present = OpenDmarcHistoryReader.bit(LineKey.JOB);
         failure = null;
         jobId = "";
@@ -103,6 +105,12 @@ final class HistoryEntryBuilder {
 
     int countLine() {
         return ++lines;
+    }
+
+    /** Adds a line's length; returns the entry's total so far. */
+    long countBytes(int length) {
+        bytes += length + 1;
+        return bytes;
     }
 
     /** Marks the entry as skipped, with a warning at the current line. */

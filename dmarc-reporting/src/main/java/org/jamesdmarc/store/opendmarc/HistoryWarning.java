@@ -26,7 +26,10 @@ public record HistoryWarning(long line, Kind kind, Effect effect, String jobId, 
         OUTSIDE_ENTRY,
         /** A line longer than {@link HistoryReadLimits#maxLineBytes()}. */
         LINE_TOO_LONG,
-        /** An entry of more than {@link HistoryReadLimits#maxLinesPerEntry()} lines. */
+        /**
+         * An entry of more than {@link HistoryReadLimits#maxLinesPerEntry()} lines or
+         * {@link HistoryReadLimits#maxEntryBytes()} bytes.
+         */
         ENTRY_TOO_LONG,
         /** A line with a control character (NUL, binary junk) other than tab and a final carriage return. */
         CONTROL_CHARACTER,

@@ -21,7 +21,7 @@ import org.jamesdmarc.store.opendmarc.HistoryWarning.Kind;
  * entry: the reader reports it as a {@link HistoryWarning} with the line number, skips to the next {@code job}
  * line and goes on. It never throws on content (only the stream's own {@link IOException}s pass), and its memory
  * is bounded by {@link HistoryReadLimits}: one buffer of about {@code maxLineBytes}, one entry of at most
- * {@code maxLinesPerEntry} lines, and at most 32 bytes per remembered job id.
+ * {@code maxLinesPerEntry} lines and {@code maxEntryBytes}, and at most 32 bytes per remembered job id.
  *
  * <p>It works on bytes (lines are split, keys matched and numbers parsed without decoding), so that only the
  * values kept as strings are decoded, as UTF-8. Not thread-safe.
@@ -286,6 +286,10 @@ public final class OpenDmarcHistoryReader implements Closeable {
         }
         if (lineTooLong) {
             entry.fail(Kind.LINE_TOO_LONG, "a line longer than " + limits.maxLineBytes() + " bytes");
+            return null;
+        }
+        if (entry.countBytes(e - s) > limits.maxEntryBytes()) {
+            entry.fail(Kind.ENTRY_TOO_LONG, "more than " + limits.maxEntryBytes() + " bytes in one entry");
             return null;
         }
         if (lineHasControl) {

@@ -329,7 +329,7 @@ class OpenDmarcHistoryReaderTest {
 
     @Test
     void duplicatesAreNoLongerTrackedPastTheLimit() throws IOException {
-        HistoryReadLimits limits = new HistoryReadLimits(1024, 100, 1);
+        HistoryReadLimits limits = new HistoryReadLimits(1024, 100, 1_000_000, 1);
 
         assertThat(read(entry("J1") + entry("J2") + entry("J2") + entry("J1"), limits)).hasSize(4);
 
@@ -338,7 +338,7 @@ class OpenDmarcHistoryReaderTest {
 
     @Test
     void aLongLineSkipsItsEntryWithoutBeingBuffered() throws IOException {
-        HistoryReadLimits limits = new HistoryReadLimits(256, 100, 100);
+        HistoryReadLimits limits = new HistoryReadLimits(256, 100, 1_000_000, 100);
         byte[] longRua = ("rua mailto:" + "x".repeat(20_000_000) + "\n").getBytes(StandardCharsets.US_ASCII);
         InputStream in = new SequenceInputStream(Collections.enumeration(List.of(
                 stream(entry("J1")), stream("job J2\n"), new ByteArrayInputStream(longRua),
@@ -357,7 +357,7 @@ class OpenDmarcHistoryReaderTest {
 
     @Test
     void aLineJustOverTheSmallestLimitIsSkippedWithoutTouchingTheNextLine() throws IOException {
-        HistoryReadLimits limits = new HistoryReadLimits(64, 100, 100);
+        HistoryReadLimits limits = new HistoryReadLimits(64, 100, 1_000_000, 100);
         String rua70 = "rua mailto:" + "r".repeat(59);
         String text = entry("J1").replaceAll("(?m)^arc_policy .*$", "arc_policy 2 json:[]")
                 + entry("J2").replace("rua mailto:a@sender.example", rua70)
@@ -375,7 +375,7 @@ class OpenDmarcHistoryReaderTest {
 
     @Test
     void aLongJobLineStillStartsAnEntryThatIsSkipped() throws IOException {
-        HistoryReadLimits limits = new HistoryReadLimits(256, 100, 100);
+        HistoryReadLimits limits = new HistoryReadLimits(256, 100, 1_000_000, 100);
 
         List<HistoryEntry> entries = read(entry("J1") + entry("Z".repeat(1000)) + entry("J3"), limits);
 
@@ -388,7 +388,7 @@ class OpenDmarcHistoryReaderTest {
 
     @Test
     void anEntryOfTooManyLinesIsSkipped() throws IOException {
-        HistoryReadLimits limits = new HistoryReadLimits(256, 30, 100);
+        HistoryReadLimits limits = new HistoryReadLimits(256, 30, 1_000_000, 100);
         String many = entry("J2").replace("pct 50\n", "rua mailto:x@y.example\n".repeat(50) + "pct 50\n");
 
         List<HistoryEntry> entries = read(entry("J1") + many + entry("J3"), limits);
@@ -397,6 +397,21 @@ class OpenDmarcHistoryReaderTest {
         assertThat(warnings).singleElement().satisfies(w -> {
             assertThat(w.kind()).isEqualTo(Kind.ENTRY_TOO_LONG);
             assertThat(w.line()).isEqualTo(ENTRY_LINES + 31);
+        });
+    }
+
+    @Test
+    void anEntryOfTooManyBytesIsSkipped() throws IOException {
+        HistoryReadLimits limits = new HistoryReadLimits(1024, 1000, 4096, 100);
+        String rua = "rua mailto:" + "u".repeat(900) + "@y.example\n";
+        String big = entry("J2").replace("pct 50\n", rua.repeat(10) + "pct 50\n");
+
+        List<HistoryEntry> entries = read(entry("J1") + big + entry("J3"), limits);
+
+        assertThat(entries).extracting(HistoryEntry::jobId).containsExactly("J1", "J3");
+        assertThat(warnings).singleElement().satisfies(w -> {
+            assertThat(w.kind()).isEqualTo(Kind.ENTRY_TOO_LONG);
+            assertThat(w.line()).isEqualTo(ENTRY_LINES + 18); // the 5th long line passes 4 KiB
         });
     }
 
@@ -430,7 +445,7 @@ class OpenDmarcHistoryReaderTest {
             InputStream in = new SequenceInputStream(Collections.enumeration(List.of(stream(entry("J1")),
                     new ByteArrayInputStream(junk), stream("\n" + entry("J2")))));
 
-            List<HistoryEntry> entries = read(in, new HistoryReadLimits(4096, 100, 100));
+            List<HistoryEntry> entries = read(in, new HistoryReadLimits(4096, 100, 1_000_000, 100));
 
             assertThat(entries).extracting(HistoryEntry::jobId).last().isEqualTo("J2");
             assertThat(warnings).allSatisfy(w -> assertThat(w.line()).isPositive());
