@@ -1,5 +1,6 @@
 package org.jamesdmarc.store.opendmarc;
 
+import java.net.InetAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -12,7 +13,7 @@ import java.util.Optional;
  * @param jobId          {@code job}: the MTA's queue id ({@code (unknown-jobid)} when the MTA gave none)
  * @param reporter       {@code reporter}: the host name of the OpenDMARC instance
  * @param received       {@code received}: when OpenDMARC evaluated it (epoch seconds in the file)
- * @param ipAddress      {@code ipaddr}: the connecting client's address, as written
+ * @param clientIp       {@code ipaddr}: the connecting client's address (an IPv4-mapped IPv6 one as IPv4)
  * @param headerFrom     {@code from}: the RFC5322.From domain (empty if none)
  * @param envelopeFrom   {@code mfrom}: the envelope sender's domain (empty for the null sender)
  * @param spf            {@code spf}: the SPF result OpenDMARC used (the last {@code spf} line of the entry)
@@ -33,7 +34,7 @@ import java.util.Optional;
  * @param action         {@code action}
  * @param unknownLines   lines of a type this reader does not know, kept as they were
  */
-public record HistoryEntry(long line, String jobId, String reporter, Instant received, String ipAddress,
+public record HistoryEntry(long line, String jobId, String reporter, Instant received, InetAddress clientIp,
         String headerFrom, String envelopeFrom, AuthResultCode spf, String policyDomain, PolicyOutcome policy,
         List<String> rua, int pct, AlignmentMode adkim, AlignmentMode aspf, RequestedPolicy p, RequestedPolicy sp,
         AlignmentOutcome dkimAlignment, AlignmentOutcome spfAlignment, List<DkimSignature> dkim,
@@ -44,7 +45,7 @@ public record HistoryEntry(long line, String jobId, String reporter, Instant rec
         Objects.requireNonNull(jobId);
         Objects.requireNonNull(reporter);
         Objects.requireNonNull(received);
-        Objects.requireNonNull(ipAddress);
+        Objects.requireNonNull(clientIp);
         Objects.requireNonNull(headerFrom);
         Objects.requireNonNull(envelopeFrom);
         Objects.requireNonNull(spf);

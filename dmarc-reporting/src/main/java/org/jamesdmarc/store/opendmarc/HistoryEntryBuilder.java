@@ -1,11 +1,13 @@
 package org.jamesdmarc.store.opendmarc;
 
+import java.net.InetAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.StringJoiner;
 
+import org.jamesdmarc.dns.IpLiteral;
 import org.jamesdmarc.store.opendmarc.HistoryEntry.ArcHop;
 import org.jamesdmarc.store.opendmarc.HistoryEntry.DkimSignature;
 import org.jamesdmarc.store.opendmarc.HistoryEntry.UnknownLine;
@@ -49,7 +51,7 @@ final class HistoryEntryBuilder {
     private String jobId;
     private String reporter;
     private long received;
-    private String ipAddress;
+    private InetAddress clientIp;
     private String headerFrom;
     private String envelopeFrom;
     private AuthResultCode spf;
@@ -142,7 +144,7 @@ final class HistoryEntryBuilder {
                 }
                 received = t;
             }
-            case IPADDR -> ipAddress = nonEmpty(key, vs, ve);
+            case IPADDR -> clientIp = ip(vs, ve);
             case FROM -> headerFrom = reader.string(vs, ve);
             case MFROM -> envelopeFrom = reader.string(vs, ve);
             case SPF -> spf = code(key, AuthResultCode.fromCode(number(key, vs, ve)));
@@ -225,6 +227,54 @@ final class HistoryEntryBuilder {
         }
     }
 
+    /** OpenDMARC writes the client address with inet_ntop: an IPv4 or IPv6 literal, never a name. */
+    private InetAddress ip(int vs, int ve) {
+        InetAddress v4 = ipv4(vs, ve);
+        if (v4 != null) {
+            return v4;
+        }
+        Optional<InetAddress> ip = ve - vs <= 45 ? IpLiteral.parse(reader.string(vs, ve)) : Optional.empty();
+        if (ip.isEmpty()) {
+            fail(Kind.BAD_VALUE, "an ipaddr line without an IP address");
+            return null;
+        }
+        return ip.get();
+    }
+
+    /**
+     * The common case read straight from the bytes: four decimal octets without leading zeros (what inet_ntop
+     * writes); null for anything else, left to {@link IpLiteral}.
+     */
+    private InetAddress ipv4(int vs, int ve) {
+        byte[] octets = new byte[4];
+        int i = vs;
+        for (int k = 0; k < 4; k++) {
+            int start = i;
+            int v = 0;
+            while (i < ve && i - start < 3 && buf[i] >= '0' && buf[i] <= '9') {
+                v = v * 10 + buf[i++] - '0';
+            }
+            if (i == start || v > 255 || (i - start > 1 && buf[start] == '0')) {
+                return null;
+            }
+            octets[k] = (byte) v;
+            if (k < 3) {
+                if (i >= ve || buf[i] != '.') {
+                    return null;
+                }
+                i++;
+            }
+        }
+        if (i != ve) {
+            return null;
+        }
+        try {
+            return InetAddress.getByAddress(octets); // never a lookup
+        } catch (java.net.UnknownHostException impossible) {
+            return null; // only for a wrong length
+        }
+    }
+
     private String nonEmpty(LineKey key, int vs, int ve) {
         if (ve <= vs) {
             fail(Kind.BAD_VALUE, "an empty '" + key.text + "' line");
@@ -281,7 +331,7 @@ final class HistoryEntryBuilder {
             reader.warnAtEntry(line, Kind.MISSING_LINE, jobId, "entry without " + names);
             return null;
         }
-        return new HistoryEntry(line, jobId, reporter, Instant.ofEpochSecond(received), ipAddress, headerFrom,
+        return new HistoryEntry(line, jobId, reporter, Instant.ofEpochSecond(received), clientIp, headerFrom,
                 envelopeFrom, spf, policyDomain, policy, rua, pct, adkim, aspf, p, sp, dkimAlignment, spfAlignment,
                 dkim, Optional.ofNullable(arc), arcPolicy, arcHops, action, unknown);
     }

@@ -40,6 +40,8 @@ public final class OpenDmarcHistoryReader implements Closeable {
     private int pos;
     private int end;
     private boolean eof;
+    /** Bytes taken from the stream before buf[0]. */
+    private long consumedBeforeBuffer;
 
     // the current line: buf[lineStart, lineEnd), or a too-long line whose first bytes are buf[lineStart, lineEnd)
     private int lineStart;
@@ -106,6 +108,14 @@ public final class OpenDmarcHistoryReader implements Closeable {
     /** Lines read so far. */
     public long lines() {
         return lineNumber;
+    }
+
+    /**
+     * Bytes of the stream consumed so far (up to the end of the last line read): with the file's size, the
+     * progress of an import.
+     */
+    public long position() {
+        return consumedBeforeBuffer + pos;
     }
 
     /** Entries returned so far. */
@@ -203,6 +213,7 @@ public final class OpenDmarcHistoryReader implements Closeable {
     /** Keeps the long line's first bytes at the start of the buffer (for its key) and discards the rest. */
     private void skipRestOfLongLine() throws IOException {
         int keep = Math.min(MAX_DETAIL, end - pos);
+        consumedBeforeBuffer += end - keep; // all buffered bytes are consumed; the kept prefix counts from 0
         System.arraycopy(buf, pos, buf, 0, keep);
         lineNumber++;
         lineStart = 0;
@@ -225,11 +236,13 @@ public final class OpenDmarcHistoryReader implements Closeable {
                     return;
                 }
             }
+            consumedBeforeBuffer += n; // a chunk of the long line, discarded: buf[keep] is the next one's start
         }
     }
 
     private void fill() throws IOException {
         if (pos > 0) {
+            consumedBeforeBuffer += pos;
             System.arraycopy(buf, pos, buf, 0, end - pos);
             end -= pos;
             pos = 0;

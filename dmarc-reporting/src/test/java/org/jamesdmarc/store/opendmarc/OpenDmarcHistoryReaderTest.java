@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
@@ -85,7 +86,7 @@ class OpenDmarcHistoryReaderTest {
         assertThat(e.jobId()).isEqualTo("4QABC");
         assertThat(e.reporter()).isEqualTo("mx1.receiver.example");
         assertThat(e.received()).isEqualTo(Instant.ofEpochSecond(1795478400L));
-        assertThat(e.ipAddress()).isEqualTo("198.51.100.7");
+        assertThat(e.clientIp()).isEqualTo(ip("198.51.100.7"));
         assertThat(e.headerFrom()).isEqualTo("news.sender.example");
         assertThat(e.envelopeFrom()).isEqualTo("bounce.sender.example");
         assertThat(e.spf()).isEqualTo(AuthResultCode.SOFTFAIL);
@@ -225,6 +226,13 @@ class OpenDmarcHistoryReaderTest {
             {"pct 50", "pct", "BAD_NUMBER"},
             {"reporter mx1.receiver.example", "reporter", "BAD_VALUE"},
             {"ipaddr 198.51.100.7", "ipaddr ", "BAD_VALUE"},
+            {"ipaddr 198.51.100.7", "ipaddr mail.example", "BAD_VALUE"},
+            {"ipaddr 198.51.100.7", "ipaddr 198.51.100.256", "BAD_VALUE"},
+            {"ipaddr 198.51.100.7", "ipaddr 010.51.100.7", "BAD_VALUE"},
+            {"ipaddr 198.51.100.7", "ipaddr 198.51.100", "BAD_VALUE"},
+            {"ipaddr 198.51.100.7", "ipaddr 198.51.100.7.1", "BAD_VALUE"},
+            {"ipaddr 198.51.100.7", "ipaddr 198.51.100.7 ", "BAD_VALUE"},
+            {"ipaddr 198.51.100.7", "ipaddr 2001:db8::1::2", "BAD_VALUE"},
             {"dkim sender.example s1 0", "dkim sender.example 0", "BAD_VALUE"},
             {"dkim sender.example s1 0", "dkim a b 0 extra", "BAD_VALUE"},
             {"arc_policy 0 json:", "arc_policy 0 xml:", "BAD_VALUE"}};
@@ -344,7 +352,14 @@ class OpenDmarcHistoryReaderTest {
                 stream(entry("J1")), stream("job J2\n"), new ByteArrayInputStream(longRua),
                 stream(entry("J2").substring(7)), stream(entry("J3")))));
 
-        List<HistoryEntry> entries = read(in, limits);
+        long total = entry("J1").length() + 7 + longRua.length + entry("J2").length() - 7 + entry("J3").length();
+        List<HistoryEntry> entries = new ArrayList<>();
+        try (OpenDmarcHistoryReader reader = new OpenDmarcHistoryReader(in, limits, warnings::add)) {
+            entries.add(reader.next().orElseThrow());
+            assertThat(reader.position()).isEqualTo(entry("J1").length() + 7); // J1 ends at J2's job line
+            reader.forEachRemaining(entries::add);
+            assertThat(reader.position()).isEqualTo(total);
+        }
 
         assertThat(entries).extracting(HistoryEntry::jobId).containsExactly("J1", "J3");
         assertThat(warnings).singleElement().satisfies(w -> {
@@ -429,6 +444,18 @@ class OpenDmarcHistoryReaderTest {
     }
 
     @Test
+    void clientAddressesAreIpv4OrIpv6Literals() throws IOException {
+        List<HistoryEntry> entries = read(entry("J1").replace("198.51.100.7", "0.0.0.0")
+                + entry("J2").replace("198.51.100.7", "2001:db8::25")
+                + entry("J3").replace("198.51.100.7", "::ffff:192.0.2.1")
+                + entry("J4").replace("198.51.100.7", "255.255.255.255"));
+
+        assertThat(warnings).isEmpty();
+        assertThat(entries).extracting(e -> e.clientIp().getHostAddress())
+                .containsExactly("0.0.0.0", "2001:db8:0:0:0:0:0:25", "192.0.2.1", "255.255.255.255");
+    }
+
+    @Test
     void utf8ValuesAreDecoded() throws IOException {
         HistoryEntry e = read(entry("J1").replace("from news.sender.example", "from bücher.example")).get(0);
 
@@ -468,10 +495,15 @@ class OpenDmarcHistoryReaderTest {
             assertThat(reader.next()).isEmpty();
             assertThat(reader.next()).isEmpty();
             assertThat(reader.lines()).isEqualTo(2L * ENTRY_LINES);
+            assertThat(reader.position()).isEqualTo((entry("J1") + entry("J2")).length() - 1); // "pct x"
             assertThat(reader.entriesRead()).isEqualTo(1);
             assertThat(reader.entriesSkipped()).isEqualTo(1);
             assertThat(reader.warnings()).isEqualTo(1);
         }
+    }
+
+    static InetAddress ip(String literal) {
+        return org.jamesdmarc.dns.IpLiteral.parse(literal).orElseThrow();
     }
 
     private static InputStream stream(String s) {

@@ -92,7 +92,7 @@ class OpenDmarcMilterInteropTest {
             assertThat(e.unknownLines()).isEmpty();
         });
         HistoryEntry a = entries.get(0);
-        assertThat(a.ipAddress()).isEqualTo("192.0.2.10");
+        assertThat(a.clientIp()).isEqualTo(OpenDmarcHistoryReaderTest.ip("192.0.2.10"));
         assertThat(a.headerFrom()).isEqualTo("sender.example");
         assertThat(a.envelopeFrom()).isEqualTo("sender.example");
         assertThat(a.spf()).isEqualTo(AuthResultCode.PASS);
@@ -101,7 +101,7 @@ class OpenDmarcMilterInteropTest {
                 new DkimSignature("other.example", Optional.of("sel2"), AuthResultCode.FAIL));
         assertThat(a.policyDomain()).isEqualTo("sender.example");
         HistoryEntry b = entries.get(1);
-        assertThat(b.ipAddress()).isEqualTo("2001:db8::25");
+        assertThat(b.clientIp()).isEqualTo(OpenDmarcHistoryReaderTest.ip("2001:db8::25"));
         assertThat(b.headerFrom()).isEqualTo("news.sender.example");
         assertThat(b.envelopeFrom()).isEqualTo("esp.example");
         assertThat(b.spf()).isEqualTo(AuthResultCode.FAIL);
