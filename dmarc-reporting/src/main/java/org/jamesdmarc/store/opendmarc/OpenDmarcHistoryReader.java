@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.zip.GZIPInputStream;
 
 import org.jamesdmarc.store.opendmarc.HistoryWarning.Effect;
 import org.jamesdmarc.store.opendmarc.HistoryWarning.Kind;
@@ -72,9 +73,25 @@ public final class OpenDmarcHistoryReader implements Closeable {
         this.entry = new HistoryEntryBuilder(this);
     }
 
-    /** Opens a file with {@link HistoryReadLimits#DEFAULTS}. */
+    /**
+     * Opens a file with {@link HistoryReadLimits#DEFAULTS}; a gzip-compressed one (as log rotation leaves old
+     * history files) is decompressed, and then {@link #position()} counts decompressed bytes.
+     */
     public static OpenDmarcHistoryReader open(Path file, Consumer<HistoryWarning> warnings) throws IOException {
-        return new OpenDmarcHistoryReader(Files.newInputStream(file), HistoryReadLimits.DEFAULTS, warnings);
+        boolean gzip;
+        try (InputStream head = Files.newInputStream(file)) {
+            gzip = head.read() == 0x1f && head.read() == 0x8b; // RFC 1952 §2.3.1: ID1, ID2
+        }
+        InputStream in = Files.newInputStream(file);
+        if (gzip) {
+            try {
+                in = new GZIPInputStream(in, 64 * 1024);
+            } catch (IOException e) {
+                in.close();
+                throw e;
+            }
+        }
+        return new OpenDmarcHistoryReader(in, HistoryReadLimits.DEFAULTS, warnings);
     }
 
     /** The next well-formed entry, empty at the end of the file. */

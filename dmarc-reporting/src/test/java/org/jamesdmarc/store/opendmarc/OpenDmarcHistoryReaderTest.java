@@ -6,20 +6,25 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.zip.GZIPOutputStream;
 
 import org.jamesdmarc.store.opendmarc.HistoryEntry.ArcHop;
 import org.jamesdmarc.store.opendmarc.HistoryEntry.DkimSignature;
 import org.jamesdmarc.store.opendmarc.HistoryWarning.Effect;
 import org.jamesdmarc.store.opendmarc.HistoryWarning.Kind;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class OpenDmarcHistoryReaderTest {
 
@@ -477,6 +482,27 @@ class OpenDmarcHistoryReaderTest {
             assertThat(entries).extracting(HistoryEntry::jobId).last().isEqualTo("J2");
             assertThat(warnings).allSatisfy(w -> assertThat(w.line()).isPositive());
         }
+    }
+
+    @Test
+    void openReadsPlainAndGzipCompressedFiles(@TempDir Path dir) throws IOException {
+        Path plain = dir.resolve("history.dat");
+        Path gzip = dir.resolve("history.dat.1.gz");
+        Files.writeString(plain, entry("J1") + entry("J2"));
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gzip))) {
+            out.write((entry("J3") + entry("J4")).getBytes(StandardCharsets.UTF_8));
+        }
+        Path tiny = dir.resolve("tiny.dat");
+        Files.write(tiny, new byte[] {0x1f});
+
+        for (Path file : List.of(plain, gzip, tiny)) {
+            List<HistoryEntry> entries = new ArrayList<>();
+            try (OpenDmarcHistoryReader reader = OpenDmarcHistoryReader.open(file, warnings::add)) {
+                reader.forEachRemaining(entries::add);
+            }
+            assertThat(entries).hasSize(file == tiny ? 0 : 2);
+        }
+        assertThat(warnings).singleElement().satisfies(w -> assertThat(w.kind()).isEqualTo(Kind.OUTSIDE_ENTRY));
     }
 
     @Test
