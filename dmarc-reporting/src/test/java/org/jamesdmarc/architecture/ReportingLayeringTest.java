@@ -35,7 +35,8 @@ class ReportingLayeringTest {
     @Test
     void theModulesClassesWereImported() {
         assertThat(OWN_CLASSES.stream().map(c -> c.getPackageName()).distinct())
-                .contains("org.jamesdmarc.cli", "org.jamesdmarc.reporting", "org.jamesdmarc.store.opendmarc");
+                .contains("org.jamesdmarc.cli", "org.jamesdmarc.reporting",
+                        "org.jamesdmarc.store.opendmarc");
     }
 
     @Test

@@ -51,7 +51,9 @@ public record HistoryWarning(long line, Kind kind, Effect effect, String jobId, 
          */
         REPEATED_LINE,
         /** The {@code arc_policy} line's JSON list could not be decoded. */
-        BAD_ARC_JSON
+        BAD_ARC_JSON,
+        /** A gzip-compressed file is corrupt or cut short: reading ends there (the entry it cuts is skipped). */
+        CORRUPT_COMPRESSION
     }
 
     /** What the reader did. */

@@ -2,8 +2,8 @@ package org.jamesdmarc.store.opendmarc;
 
 /**
  * The job ids seen so far, as 64-bit hashes with the line each was first seen at: an open-addressing table of
- * longs, grown by doubling, holding at most a fixed number of ids (16 bytes each, the table at most half full). A hash collision between two
- * different ids (odds about n²/2⁶⁵) only gives a needless duplicate warning.
+ * longs, grown by doubling and kept at most half full (16 bytes a slot), holding at most a fixed number of ids.
+ * A hash collision between two different ids (odds about n²/2⁶⁵) only gives a needless duplicate warning.
  */
 final class JobIdSet {
 

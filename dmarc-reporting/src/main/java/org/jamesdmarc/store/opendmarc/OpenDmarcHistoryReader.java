@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.zip.GZIPInputStream;
 
 import org.jamesdmarc.store.opendmarc.HistoryWarning.Effect;
 import org.jamesdmarc.store.opendmarc.HistoryWarning.Kind;
@@ -54,6 +53,7 @@ public final class OpenDmarcHistoryReader implements Closeable {
     private final HistoryEntryBuilder entry;
     private boolean inEntry;
     private boolean outsideRun;
+    private boolean endSeen;
     private final JobIdSet seen;
     private long entriesRead;
     private long entriesSkipped;
@@ -75,7 +75,8 @@ public final class OpenDmarcHistoryReader implements Closeable {
 
     /**
      * Opens a file with {@link HistoryReadLimits#DEFAULTS}; a gzip-compressed one (as log rotation leaves old
-     * history files) is decompressed, and then {@link #position()} counts decompressed bytes.
+     * history files) is decompressed, and then {@link #position()} counts decompressed bytes; corrupt compressed
+     * data ends the file with a {@link Kind#CORRUPT_COMPRESSION} warning.
      */
     public static OpenDmarcHistoryReader open(Path file, Consumer<HistoryWarning> warnings) throws IOException {
         boolean gzip;
@@ -85,7 +86,7 @@ public final class OpenDmarcHistoryReader implements Closeable {
         InputStream in = Files.newInputStream(file);
         if (gzip) {
             try {
-                in = new GZIPInputStream(in, 64 * 1024);
+                in = new TolerantGzipInputStream(in);
             } catch (IOException e) {
                 in.close();
                 throw e;
@@ -100,6 +101,17 @@ public final class OpenDmarcHistoryReader implements Closeable {
             HistoryEntry finished = acceptLine();
             if (finished != null) {
                 return Optional.of(finished);
+            }
+        }
+        if (!endSeen) {
+            endSeen = true;
+            if (in instanceof TolerantGzipInputStream gzip && gzip.corrupt()) {
+                warn(Kind.CORRUPT_COMPRESSION, inEntry ? Effect.ENTRY_SKIPPED : Effect.NOTED,
+                        inEntry ? entry.jobId() : "", "corrupt or truncated gzip data: the file ends here");
+                if (inEntry) {
+                    inEntry = false;
+                    entriesSkipped++;
+                }
             }
         }
         if (inEntry) {

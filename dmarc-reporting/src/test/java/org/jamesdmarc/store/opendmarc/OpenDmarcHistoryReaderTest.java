@@ -506,6 +506,38 @@ class OpenDmarcHistoryReaderTest {
     }
 
     @Test
+    void aTruncatedOrCorruptGzipFileYieldsWhatPrecedesTheDamage(@TempDir Path dir) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (OutputStream out = new GZIPOutputStream(bytes)) {
+            for (int i = 0; i < 2000; i++) {
+                out.write(entry("J" + i).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        byte[] whole = bytes.toByteArray();
+        Path truncated = dir.resolve("truncated.gz");
+        Files.write(truncated, java.util.Arrays.copyOf(whole, whole.length / 2));
+        byte[] damaged = whole.clone();
+        for (int i = whole.length / 3; i < whole.length / 3 + 64; i++) {
+            damaged[i] ^= 0x5a;
+        }
+        Path corrupt = dir.resolve("corrupt.gz");
+        Files.write(corrupt, damaged);
+        Path headerOnly = dir.resolve("header.gz");
+        Files.write(headerOnly, new byte[] {0x1f, (byte) 0x8b, 1});
+
+        for (Path file : List.of(truncated, corrupt, headerOnly)) {
+            warnings.clear();
+            List<HistoryEntry> entries = new ArrayList<>();
+            try (OpenDmarcHistoryReader reader = OpenDmarcHistoryReader.open(file, warnings::add)) {
+                reader.forEachRemaining(entries::add);
+            }
+            assertThat(entries).as(file.toString()).hasSizeLessThan(2000);
+            assertThat(warnings).as(file.toString()).extracting(HistoryWarning::kind)
+                    .contains(Kind.CORRUPT_COMPRESSION);
+        }
+    }
+
+    @Test
     void anEmptyInputHasNoEntriesAndNoWarnings() throws IOException {
         assertThat(read("")).isEmpty();
         assertThat(read("\n\n")).isEmpty();
