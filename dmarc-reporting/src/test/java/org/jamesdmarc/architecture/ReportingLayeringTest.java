@@ -24,17 +24,19 @@ class ReportingLayeringTest {
         "org.apache.james.metrics..", "org.apache.james.webadmin..", "org.apache.james.utils..",
         "org.apache.james.lifecycle..", "org.apache.james.task..", "com.google.inject..", "org.jamesdmarc.james.."};
     /** This module's own packages (the core's classes are on the class path too, but not under test here). */
-    private static final String[] OWN = {"org.jamesdmarc.cli..", "org.jamesdmarc.reporting.."};
+    private static final String[] OWN = {"org.jamesdmarc.cli..", "org.jamesdmarc.reporting..",
+        "org.jamesdmarc.store.."};
 
     private static final JavaClasses OWN_CLASSES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
-            .importPackages("org.jamesdmarc.cli", "org.jamesdmarc.reporting");
+            .importPackages("org.jamesdmarc.cli", "org.jamesdmarc.reporting", "org.jamesdmarc.store");
 
     @Test
     void theModulesClassesWereImported() {
         assertThat(OWN_CLASSES.stream().map(c -> c.getPackageName()).distinct())
-                .contains("org.jamesdmarc.cli", "org.jamesdmarc.reporting");
+                .contains("org.jamesdmarc.cli", "org.jamesdmarc.reporting",
+                        "org.jamesdmarc.store.opendmarc");
     }
 
     @Test

@@ -1,0 +1,14 @@
+/**
+ * OpenDMARC compatibility, James-free: a streaming reader of the history files OpenDMARC 1.4.x appends one
+ * message at a time ({@code HistoryFile}), for {@code dmarc history import}. {@link OpenDmarcHistoryReader} turns a
+ * file into immutable {@link HistoryEntry} records and reports every problem as a {@link HistoryWarning} carrying
+ * its line number; it never throws on content and its memory is bounded by {@link HistoryReadLimits}.
+ *
+ * <p>The format, as written by OpenDMARC 1.4.2 ({@code opendmarc/opendmarc.c}, the {@code mctx_histbuf} lines):
+ * one {@code key value} line per fact, an entry starting at its {@code job} line; the numeric values are
+ * OpenDMARC's internal codes, decoded by the enums of this package, each citing the header its table comes from.
+ *
+ * <p>May import: the JDK, Jackson and {@code org.jamesdmarc.dns} (IP literals); never {@code org.jamesdmarc.cli},
+ * {@code org.jamesdmarc.james} or a James API.
+ */
+package org.jamesdmarc.store.opendmarc;
