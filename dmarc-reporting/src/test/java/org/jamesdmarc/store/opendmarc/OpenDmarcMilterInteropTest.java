@@ -1,7 +1,6 @@
 package org.jamesdmarc.store.opendmarc;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -18,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.jamesdmarc.store.opendmarc.HistoryEntry.DkimSignature;
+import org.jamesdmarc.testsupport.MissingTool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,8 +35,9 @@ class OpenDmarcMilterInteropTest {
     @Test
     @Timeout(120)
     void whatTheRealMilterWritesIsReadBack(@TempDir Path dir) throws Exception {
-        assumeTrue(Files.isExecutable(OPENDMARC) && Files.isExecutable(MILTERTEST),
-                "Debian's opendmarc and miltertest are not installed");
+        if (!Files.isExecutable(OPENDMARC) || !Files.isExecutable(MILTERTEST)) {
+            MissingTool.unavailable("Debian's opendmarc and miltertest are not installed (apt-get install opendmarc miltertest)");
+        }
         int port = freePort();
         Path history = dir.resolve("history.dat");
         Path conf = dir.resolve("opendmarc.conf");
