@@ -25,6 +25,10 @@
  *   <li>{@link AuthenticationResultsWriter}: our Authentication-Results field from a {@link DmarcSummary}
  *       (the DMARC result, policy and disposition as {@code policy}'s enums) and the SPF/DKIM outcomes; what it
  *       writes, {@code mail}'s parser reads back unchanged.</li>
+ *   <li>The evaluation history (issue 9): {@link EvaluationRecord}, one evaluated message as the history keeps
+ *       it (built from a {@link CheckOutcome.Evaluated}, the envelope and the {@link ActionTaken}), its idempotency
+ *       {@link MessageKey}, and {@link EvaluationSink}, the James-free interface the adapters hand records to and
+ *       the store in {@code dmarc-reporting} implements.</li>
  * </ul>
  *
  * <p>RFCs: RFC 9989 §5.3 (Mail Receiver Actions), §5.3.1 and §11.5 (several Author Domains: evaluate each,
