@@ -35,7 +35,7 @@ class ReportingLayeringTest {
     @Test
     void theModulesClassesWereImported() {
         assertThat(OWN_CLASSES.stream().map(c -> c.getPackageName()).distinct())
-                .contains("org.jamesdmarc.cli", "org.jamesdmarc.reporting",
+                .contains("org.jamesdmarc.cli", "org.jamesdmarc.reporting", "org.jamesdmarc.store",
                         "org.jamesdmarc.store.opendmarc");
     }
 

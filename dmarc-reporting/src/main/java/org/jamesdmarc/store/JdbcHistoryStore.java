@@ -1,0 +1,467 @@
+package org.jamesdmarc.store;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Properties;
+import java.util.Set;
+
+import org.jamesdmarc.auth.DkimResult;
+import org.jamesdmarc.auth.SpfResult;
+import org.jamesdmarc.auth.SpfScope;
+import org.jamesdmarc.check.ActionTaken;
+import org.jamesdmarc.check.EvaluationRecord;
+import org.jamesdmarc.check.MessageKey;
+import org.jamesdmarc.dns.DomainName;
+import org.jamesdmarc.policy.AlignmentMode;
+import org.jamesdmarc.policy.AlignmentStatus;
+import org.jamesdmarc.policy.AppliedPolicy;
+import org.jamesdmarc.policy.AppliedPolicyTag;
+import org.jamesdmarc.policy.DiscoveryMode;
+import org.jamesdmarc.policy.Disposition;
+import org.jamesdmarc.policy.DmarcResult;
+import org.jamesdmarc.policy.Policy;
+import org.jamesdmarc.policy.PolicyDomainRole;
+import org.jamesdmarc.policy.PolicyOverride;
+import org.jamesdmarc.policy.PsdFlag;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+
+/**
+ * The evaluation history in a relational database (H2, MariaDB/MySQL, PostgreSQL) through a HikariCP pool, its
+ * schema kept by {@link HistorySchema}. One row per message in {@code dmarc_message} (primary key: the
+ * {@link MessageKey}) and one per DKIM signature in {@code dmarc_dkim}: a report groups messages by source IP,
+ * policy and results, which needs the signatures of each message, and a message row stays narrow.
+ *
+ * <p>Idempotent: a batch first reads which of its keys are stored and inserts only the others, in one
+ * transaction; a key inserted meanwhile by another writer (a duplicate-key error) makes the batch run again.
+ * Portable SQL only (no {@code INSERT IGNORE} or {@code ON CONFLICT}): MariaDB's {@code INSERT IGNORE} would also
+ * hide data errors.
+ */
+public final class JdbcHistoryStore implements HistoryStore {
+
+    /** Seconds to wait for a connection to be set up before calling the database unreachable. */
+    private static final int CONNECT_TIMEOUT_SECONDS = 10;
+    /** Keys per {@code IN (...)} list: well under every driver's parameter limit. */
+    private static final int IN_CHUNK = 500;
+    private static final int MAX_ATTEMPTS = 3;
+
+    private static final String MESSAGE_COLUMNS = "message_key, received_at, source_ip, header_from, envelope_from, "
+            + "envelope_to, policy_domain, discovery_mode, policy_role, has_record, pub_p, pub_sp, pub_np, pub_psd, "
+            + "pub_testing, pub_adkim, pub_aspf, pub_fo, pub_rua, pub_ruf, pub_pct, dmarc_result, applied_tag, "
+            + "applied_policy, disposition, action_taken, overrides, spf_domain, spf_scope, spf_result, spf_alignment";
+    private static final String INSERT_MESSAGE = "INSERT INTO dmarc_message (" + MESSAGE_COLUMNS + ") VALUES ("
+            + "?, ".repeat(30) + "?)";
+    private static final String INSERT_DKIM = "INSERT INTO dmarc_dkim (message_key, ordinal, dkim_domain, "
+            + "dkim_selector, dkim_result, dkim_alignment) VALUES (?, ?, ?, ?, ?, ?)";
+
+    private final StoreConfig config;
+    private final HikariDataSource pool;
+    private final String schemaVersion;
+
+    private JdbcHistoryStore(StoreConfig config, HikariDataSource pool, String schemaVersion) {
+        this.config = config;
+        this.pool = pool;
+        this.schemaVersion = schemaVersion;
+    }
+
+    /**
+     * Connects to the database of {@code config} and migrates its schema to this code's version.
+     *
+     * @throws StoreException (one line, no password) for an unknown URL scheme, an unreachable database, refused
+     *                        credentials, a schema newer than this code
+     */
+    public static JdbcHistoryStore open(StoreConfig config) {
+        Objects.requireNonNull(config, "config");
+        DatabaseKind.Resolved resolved = DatabaseKind.resolve(config.url());
+        Properties properties = driverProperties(resolved.kind());
+        probe(config, resolved, properties);
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("dmarc-history");
+        // Given by name and loaded by the pool: in James the drivers come from the extension class loader.
+        hikari.setDriverClassName(resolved.kind().driverClassName());
+        hikari.setJdbcUrl(resolved.driverUrl());
+        hikari.setUsername(config.user());
+        hikari.setPassword(config.password().reveal());
+        hikari.setMaximumPoolSize(config.poolSize());
+        hikari.setMinimumIdle(Math.min(1, config.poolSize()));
+        hikari.setConnectionTimeout(CONNECT_TIMEOUT_SECONDS * 1000L);
+        hikari.setDataSourceProperties(properties);
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(hikari);
+        } catch (HikariPool.PoolInitializationException e) {
+            throw e.getCause() instanceof SQLException s ? DatabaseErrors.connecting(config, s)
+                    : new StoreException("cannot open the database at " + config.redactedUrl() + ": "
+                    + DatabaseErrors.firstLine(e), e);
+        }
+        try {
+            return new JdbcHistoryStore(config, pool, HistorySchema.migrate(pool, config));
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /** Driver settings: a bounded connect time, and batched inserts rewritten as multi-row ones. */
+    private static Properties driverProperties(DatabaseKind kind) {
+        Properties p = new Properties();
+        switch (kind) {
+            case POSTGRESQL -> {
+                p.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
+                p.setProperty("reWriteBatchedInserts", "true");
+            }
+            case MARIADB -> p.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS * 1000));
+            case H2 -> { }
+        }
+        return p;
+    }
+
+    /**
+     * One connection straight through the driver before the pool starts: the pool would log a stack trace for an
+     * operator's mistake (a wrong host or password); this gives one line.
+     */
+    private static void probe(StoreConfig config, DatabaseKind.Resolved resolved, Properties properties) {
+        Driver driver;
+        try {
+            driver = (Driver) Class.forName(resolved.kind().driverClassName(), true,
+                    JdbcHistoryStore.class.getClassLoader()).getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new StoreException("the JDBC driver " + resolved.kind().driverClassName() + " for "
+                    + config.redactedUrl() + " is not on the class path: " + DatabaseErrors.firstLine(e), e);
+        }
+        Properties withCredentials = new Properties();
+        withCredentials.putAll(properties);
+        withCredentials.setProperty("user", config.user());
+        withCredentials.setProperty("password", config.password().reveal());
+        try (Connection c = driver.connect(resolved.driverUrl(), withCredentials)) {
+            if (c == null) {
+                throw new StoreException("the JDBC driver " + resolved.kind().driverClassName() + " does not accept "
+                        + config.redactedUrl());
+            }
+        } catch (SQLException e) {
+            throw DatabaseErrors.connecting(config, e);
+        }
+    }
+
+    /** The schema version this store runs on (after migration). */
+    public String schemaVersion() {
+        return schemaVersion;
+    }
+
+    /** The database kind of this store. */
+    public DatabaseKind kind() {
+        return config.kind();
+    }
+
+    @Override
+    public int write(List<EvaluationRecord> records) {
+        if (records.isEmpty()) {
+            return 0;
+        }
+        Map<String, EvaluationRecord> byKey = new LinkedHashMap<>();
+        for (EvaluationRecord r : records) {
+            byKey.putIfAbsent(r.key().value(), r);
+        }
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = pool.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    Set<String> stored = storedKeys(c, byKey.keySet());
+                    List<EvaluationRecord> fresh = byKey.values().stream()
+                            .filter(r -> !stored.contains(r.key().value())).toList();
+                    insert(c, fresh);
+                    c.commit();
+                    return fresh.size();
+                } catch (SQLException e) {
+                    c.rollback();
+                    throw e;
+                }
+            } catch (SQLException e) {
+                if (DatabaseErrors.isDuplicateKey(e) && attempt < MAX_ATTEMPTS) {
+                    continue; // another writer stored some of these keys meanwhile: look again
+                }
+                throw DatabaseErrors.failed("writing " + byKey.size() + " history records", config, e);
+            }
+        }
+    }
+
+    private static Set<String> storedKeys(Connection c, Set<String> keys) throws SQLException {
+        Set<String> stored = new HashSet<>();
+        List<String> all = new ArrayList<>(keys);
+        for (int from = 0; from < all.size(); from += IN_CHUNK) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_CHUNK));
+            try (PreparedStatement ps = c.prepareStatement("SELECT message_key FROM dmarc_message WHERE message_key IN ("
+                    + placeholders(chunk.size()) + ")")) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(i + 1, chunk.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        stored.add(rs.getString(1).strip());
+                    }
+                }
+            }
+        }
+        return stored;
+    }
+
+    private static void insert(Connection c, List<EvaluationRecord> records) throws SQLException {
+        if (records.isEmpty()) {
+            return;
+        }
+        boolean anyDkim = false;
+        try (PreparedStatement ps = c.prepareStatement(INSERT_MESSAGE)) {
+            for (EvaluationRecord r : records) {
+                bindMessage(ps, r);
+                ps.addBatch();
+                anyDkim |= !r.dkim().isEmpty();
+            }
+            ps.executeBatch();
+        }
+        if (!anyDkim) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(INSERT_DKIM)) {
+            for (EvaluationRecord r : records) {
+                for (int i = 0; i < r.dkim().size(); i++) {
+                    EvaluationRecord.Dkim d = r.dkim().get(i);
+                    ps.setString(1, r.key().value());
+                    ps.setShort(2, (short) i);
+                    setNullable(ps, 3, d.domain().map(DomainName::name));
+                    ps.setString(4, Text.clean(d.selector(), 255));
+                    ps.setString(5, Codes.of(d.result()));
+                    ps.setString(6, Codes.of(d.alignment()));
+                    ps.addBatch();
+                }
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void bindMessage(PreparedStatement ps, EvaluationRecord r) throws SQLException {
+        int i = 1;
+        ps.setString(i++, r.key().value());
+        ps.setLong(i++, r.time().toEpochMilli());
+        ps.setString(i++, r.sourceIp().getHostAddress());
+        setNullable(ps, i++, r.headerFrom().map(DomainName::name));
+        setNullable(ps, i++, r.envelopeFrom().map(DomainName::name));
+        ps.setString(i++, Text.joinBounded(r.envelopeTo().stream().map(DomainName::name).toList(), " ", 4000));
+        setNullable(ps, i++, r.policyDomain().map(DomainName::name));
+        ps.setString(i++, Codes.of(r.discoveryMode()));
+        setNullable(ps, i++, r.policyDomainRole().map(Codes::of));
+        Optional<EvaluationRecord.PublishedPolicy> pub = r.published();
+        ps.setBoolean(i++, pub.isPresent());
+        setNullable(ps, i++, pub.flatMap(EvaluationRecord.PublishedPolicy::p).map(Codes::of));
+        setNullable(ps, i++, pub.flatMap(EvaluationRecord.PublishedPolicy::sp).map(Codes::of));
+        setNullable(ps, i++, pub.flatMap(EvaluationRecord.PublishedPolicy::np).map(Codes::of));
+        setNullable(ps, i++, pub.map(p -> Codes.of(p.psd())));
+        if (pub.isPresent()) {
+            ps.setBoolean(i++, pub.get().testing());
+        } else {
+            ps.setNull(i++, Types.BOOLEAN);
+        }
+        setNullable(ps, i++, pub.map(p -> Codes.of(p.adkim())));
+        setNullable(ps, i++, pub.map(p -> Codes.of(p.aspf())));
+        setNullable(ps, i++, pub.map(p -> Text.joinBounded(p.fo(), ":", 16)));
+        setNullable(ps, i++, pub.map(p -> Text.joinBounded(p.rua(), " ", 2000)));
+        setNullable(ps, i++, pub.map(p -> Text.joinBounded(p.ruf(), " ", 2000)));
+        OptionalInt pct = pub.map(EvaluationRecord.PublishedPolicy::pct).orElse(OptionalInt.empty());
+        if (pct.isPresent()) {
+            ps.setShort(i++, (short) pct.getAsInt());
+        } else {
+            ps.setNull(i++, Types.SMALLINT);
+        }
+        ps.setString(i++, Codes.of(r.result()));
+        setNullable(ps, i++, r.appliedPolicy().map(a -> Codes.of(a.tag())));
+        setNullable(ps, i++, r.appliedPolicy().map(a -> Codes.of(a.policy())));
+        ps.setString(i++, Codes.of(r.disposition()));
+        ps.setString(i++, Codes.of(r.action()));
+        ps.setString(i++, Text.joinBounded(r.overrides().stream().map(Codes::of).toList(), ",", 200));
+        setNullable(ps, i++, r.spf().domain().map(DomainName::name));
+        ps.setString(i++, Codes.of(r.spf().scope()));
+        ps.setString(i++, Codes.of(r.spf().result()));
+        ps.setString(i, Codes.of(r.spf().alignment()));
+    }
+
+    private static void setNullable(PreparedStatement ps, int index, Optional<String> value) throws SQLException {
+        if (value.isPresent()) {
+            ps.setString(index, value.get());
+        } else {
+            ps.setNull(index, Types.VARCHAR);
+        }
+    }
+
+    @Override
+    public long count() {
+        try (Connection c = pool.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM dmarc_message");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw DatabaseErrors.failed("counting history records", config, e);
+        }
+    }
+
+    @Override
+    public List<EvaluationRecord> list(HistoryQuery query) {
+        StringBuilder sql = new StringBuilder("SELECT ").append(MESSAGE_COLUMNS).append(" FROM dmarc_message WHERE 1 = 1");
+        query.domain().ifPresent(d -> sql.append(" AND (policy_domain = ? OR header_from = ?)"));
+        query.since().ifPresent(s -> sql.append(" AND received_at >= ?"));
+        sql.append(" ORDER BY received_at, message_key LIMIT ").append(query.limit());
+        try (Connection c = pool.getConnection()) {
+            List<Row> rows = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                int i = 1;
+                if (query.domain().isPresent()) {
+                    ps.setString(i++, query.domain().get().name());
+                    ps.setString(i++, query.domain().get().name());
+                }
+                if (query.since().isPresent()) {
+                    ps.setLong(i, query.since().get().toEpochMilli());
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(Row.read(rs));
+                    }
+                }
+            }
+            Map<String, List<EvaluationRecord.Dkim>> dkim = dkimOf(c, rows.stream().map(Row::key).toList());
+            return rows.stream().map(r -> r.toRecord(dkim.getOrDefault(r.key(), List.of()))).toList();
+        } catch (SQLException e) {
+            throw DatabaseErrors.failed("reading history records", config, e);
+        }
+    }
+
+    private static Map<String, List<EvaluationRecord.Dkim>> dkimOf(Connection c, List<String> keys) throws SQLException {
+        Map<String, List<EvaluationRecord.Dkim>> byKey = new HashMap<>();
+        for (int from = 0; from < keys.size(); from += IN_CHUNK) {
+            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + IN_CHUNK));
+            try (PreparedStatement ps = c.prepareStatement("SELECT message_key, dkim_domain, dkim_selector, dkim_result, "
+                    + "dkim_alignment FROM dmarc_dkim WHERE message_key IN (" + placeholders(chunk.size())
+                    + ") ORDER BY message_key, ordinal")) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(i + 1, chunk.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        byKey.computeIfAbsent(rs.getString(1).strip(), k -> new ArrayList<>()).add(new EvaluationRecord.Dkim(
+                                domain(rs.getString(2)), rs.getString(3),
+                                Codes.parse(DkimResult.class, Codes::of, rs.getString(4)),
+                                Codes.parse(AlignmentStatus.class, Codes::of, rs.getString(5))));
+                    }
+                }
+            }
+        }
+        return byKey;
+    }
+
+    private static String placeholders(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
+    }
+
+    private static Optional<DomainName> domain(String text) {
+        return text == null ? Optional.empty() : Optional.of(DomainName.of(text));
+    }
+
+    private static <E extends Enum<E>> Optional<E> optional(Class<E> type, java.util.function.Function<E, String> code,
+                                                            String text) {
+        return text == null ? Optional.empty() : Optional.of(Codes.parse(type, code, text));
+    }
+
+    /** One {@code dmarc_message} row, read before its signatures. */
+    private record Row(String key, EvaluationRecord withoutDkim) {
+
+        static Row read(ResultSet rs) throws SQLException {
+            String key = rs.getString("message_key").strip();
+            Optional<EvaluationRecord.PublishedPolicy> published = Optional.empty();
+            if (rs.getBoolean("has_record")) {
+                int pct = rs.getShort("pub_pct");
+                OptionalInt pctValue = rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(pct);
+                published = Optional.of(new EvaluationRecord.PublishedPolicy(
+                        optional(Policy.class, Codes::of, rs.getString("pub_p")),
+                        optional(Policy.class, Codes::of, rs.getString("pub_sp")),
+                        optional(Policy.class, Codes::of, rs.getString("pub_np")),
+                        Codes.parse(PsdFlag.class, Codes::of, rs.getString("pub_psd").strip()),
+                        rs.getBoolean("pub_testing"),
+                        Codes.parse(AlignmentMode.class, Codes::of, rs.getString("pub_adkim").strip()),
+                        Codes.parse(AlignmentMode.class, Codes::of, rs.getString("pub_aspf").strip()),
+                        Text.split(rs.getString("pub_fo"), ":"),
+                        Text.split(rs.getString("pub_rua"), " "),
+                        Text.split(rs.getString("pub_ruf"), " "),
+                        pctValue));
+            }
+            String appliedTag = rs.getString("applied_tag");
+            Optional<AppliedPolicy> applied = appliedTag == null ? Optional.empty() : Optional.of(new AppliedPolicy(
+                    Codes.parse(AppliedPolicyTag.class, Codes::of, appliedTag),
+                    Codes.parse(Policy.class, Codes::of, rs.getString("applied_policy"))));
+            EvaluationRecord r = new EvaluationRecord(
+                    new MessageKey(key),
+                    Instant.ofEpochMilli(rs.getLong("received_at")),
+                    address(rs.getString("source_ip")),
+                    domain(rs.getString("header_from")),
+                    domain(rs.getString("envelope_from")),
+                    Text.split(rs.getString("envelope_to"), " ").stream().map(DomainName::of).toList(),
+                    domain(rs.getString("policy_domain")),
+                    Codes.parse(DiscoveryMode.class, Codes::of, rs.getString("discovery_mode")),
+                    optional(PolicyDomainRole.class, Codes::of, rs.getString("policy_role")),
+                    published,
+                    Codes.parse(DmarcResult.class, Codes::of, rs.getString("dmarc_result")),
+                    applied,
+                    Codes.parse(Disposition.class, Codes::of, rs.getString("disposition")),
+                    Codes.parse(ActionTaken.class, Codes::of, rs.getString("action_taken")),
+                    Text.split(rs.getString("overrides"), ",").stream()
+                            .map(o -> Codes.parse(PolicyOverride.class, Codes::of, o)).toList(),
+                    new EvaluationRecord.Spf(domain(rs.getString("spf_domain")),
+                            Codes.parse(SpfScope.class, Codes::of, rs.getString("spf_scope")),
+                            Codes.parse(SpfResult.class, Codes::of, rs.getString("spf_result")),
+                            Codes.parse(AlignmentStatus.class, Codes::of, rs.getString("spf_alignment"))),
+                    List.of());
+            return new Row(key, r);
+        }
+
+        EvaluationRecord toRecord(List<EvaluationRecord.Dkim> dkim) {
+            EvaluationRecord r = withoutDkim;
+            return new EvaluationRecord(r.key(), r.time(), r.sourceIp(), r.headerFrom(), r.envelopeFrom(), r.envelopeTo(),
+                    r.policyDomain(), r.discoveryMode(), r.policyDomainRole(), r.published(), r.result(),
+                    r.appliedPolicy(), r.disposition(), r.action(), r.overrides(), r.spf(), dkim);
+        }
+
+        private static InetAddress address(String literal) throws SQLException {
+            try {
+                // An IP literal: no DNS query.
+                return InetAddress.getByName(literal);
+            } catch (UnknownHostException e) {
+                throw new SQLException("not an IP address in source_ip: " + literal, e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcHistoryStore[" + config.redactedUrl() + ", schema " + schemaVersion + "]";
+    }
+}

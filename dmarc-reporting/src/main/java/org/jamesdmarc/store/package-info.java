@@ -1,0 +1,20 @@
+/**
+ * The evaluation history store (issue 9): every evaluated message ({@link org.jamesdmarc.check.EvaluationRecord})
+ * kept in a relational database for the RFC 9990 aggregate reports and the dashboard.
+ *
+ * <ul>
+ *   <li>{@link org.jamesdmarc.store.StoreConfig}: a JDBC URL ({@code h2}, {@code mariadb}, {@code mysql} served by
+ *       the MariaDB driver, {@code postgresql}: {@link org.jamesdmarc.store.DatabaseKind}), a user and a
+ *       {@link org.jamesdmarc.store.Secret} password from a file or an environment variable, never printed.</li>
+ *   <li>{@link org.jamesdmarc.store.JdbcHistoryStore}: a HikariCP pool, the schema migrated by Flyway
+ *       ({@code HistorySchema}, scripts under {@code org/jamesdmarc/store/migration}), batched idempotent writes
+ *       keyed by {@link org.jamesdmarc.check.MessageKey}, counting and listing.</li>
+ *   <li>Operator mistakes (unknown scheme, unreachable host, refused credentials, a schema newer than the code)
+ *       are one-line {@link org.jamesdmarc.store.StoreException}s naming the URL without its password.</li>
+ * </ul>
+ *
+ * <p>May import: the JDK, JDBC, Flyway, HikariCP, and the core's {@code check}, {@code policy}, {@code auth} and
+ * {@code dns}. No James, mailet or Guice API ({@code ReportingLayeringTest}): the James adapters that will feed
+ * it (the queue, the {@code DmarcHistory} mailet, the Guice module) go in {@code org.jamesdmarc.reporting.james}.
+ */
+package org.jamesdmarc.store;
