@@ -11,6 +11,7 @@ import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.output.MigrateResult;
 
 /**
  * The history schema and its versioned migrations (Flyway, scripts in {@value #LOCATION}). Flyway is given our
@@ -40,25 +41,28 @@ final class HistorySchema {
                 .cleanDisabled(true)
                 .load();
         try {
-            Optional<MigrationInfo> future = Arrays.stream(flyway.info().all())
-                    .filter(i -> i.getState() == MigrationState.FUTURE_SUCCESS || i.getState() == MigrationState.FUTURE_FAILED)
+            MigrationInfo[] all = flyway.info().all();
+            Optional<MigrationInfo> future = Arrays.stream(all).filter(HistorySchema::isFuture)
                     .max(Comparator.comparing(MigrationInfo::getVersion));
             if (future.isPresent()) {
-                String known = Arrays.stream(flyway.info().all())
-                        .filter(i -> i.getState() != MigrationState.FUTURE_SUCCESS
-                                && i.getState() != MigrationState.FUTURE_FAILED)
+                String known = Arrays.stream(all).filter(i -> !isFuture(i))
                         .map(MigrationInfo::getVersion).filter(v -> v != null)
                         .max(Comparator.naturalOrder()).map(MigrationVersion::getVersion).orElse("none");
                 throw new StoreException("the history schema of " + config.redactedUrl() + " is at version "
                         + future.get().getVersion() + ", newer than this James DMARC knows (" + known
                         + "): upgrade James DMARC, or point it at another database");
             }
-            flyway.migrate();
-            MigrationInfo current = flyway.info().current();
-            return current == null ? "none" : current.getVersion().getVersion();
+            MigrateResult result = flyway.migrate();
+            // Null target: nothing to apply, the schema already is at the initial version.
+            return result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
         } catch (FlywayException e) {
             throw new StoreException("migrating the history schema of " + config.redactedUrl() + " failed: "
                     + DatabaseErrors.firstLine(e), e);
         }
+    }
+
+    /** Applied by a newer release: a version this code has no script for. */
+    private static boolean isFuture(MigrationInfo info) {
+        return info.getState() == MigrationState.FUTURE_SUCCESS || info.getState() == MigrationState.FUTURE_FAILED;
     }
 }

@@ -3,6 +3,8 @@ package org.jamesdmarc.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -152,6 +154,25 @@ class JdbcHistoryStoreTest {
             assertThat(store.write(List.of(hostile))).isEqualTo(1);
             String selector = store.list(HistoryQuery.all(10)).get(0).dkim().get(0).selector();
             assertThat(selector).startsWith("a?bxxx").hasSize(255);
+        }
+    }
+
+    /**
+     * In James the store's jars load through the extension class loader, which is not the thread's context class
+     * loader: the driver, the pool and the migrations must be found through the store's own class loader.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Backend.class)
+    void opensWhateverTheContextClassLoader(Backend kind) {
+        use(kind);
+        Thread thread = Thread.currentThread();
+        ClassLoader saved = thread.getContextClassLoader();
+        thread.setContextClassLoader(new URLClassLoader(new URL[0], ClassLoader.getPlatformClassLoader()));
+        try (JdbcHistoryStore store = JdbcHistoryStore.open(db.config())) {
+            assertThat(store.schemaVersion()).isEqualTo("1");
+            assertThat(store.write(Records.records(0, 3))).isEqualTo(3);
+        } finally {
+            thread.setContextClassLoader(saved);
         }
     }
 

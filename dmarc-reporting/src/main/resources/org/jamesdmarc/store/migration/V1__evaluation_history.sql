@@ -1,5 +1,6 @@
 -- The evaluation history (issue 9): one row per evaluated message, one per DKIM signature of it.
--- Portable SQL for H2, MariaDB/MySQL and PostgreSQL: no identity columns, no vendor types.
+-- Portable SQL for H2, MariaDB/MySQL and PostgreSQL: no identity columns, no vendor types, unnamed primary keys
+-- (MariaDB ignores their names with a warning).
 -- Enumerations are stored as the stable keywords of org.jamesdmarc.store.Codes; lists as text.
 
 CREATE TABLE dmarc_message (
@@ -34,7 +35,7 @@ CREATE TABLE dmarc_message (
     spf_scope        VARCHAR(5)    NOT NULL,  -- mfrom | helo
     spf_result       VARCHAR(10)   NOT NULL,
     spf_alignment    VARCHAR(12)   NOT NULL,  -- aligned | not_aligned | temperror | not_checked
-    CONSTRAINT dmarc_message_pk PRIMARY KEY (message_key)
+    PRIMARY KEY (message_key)
 );
 
 CREATE INDEX dmarc_message_time ON dmarc_message (received_at);
@@ -47,5 +48,5 @@ CREATE TABLE dmarc_dkim (
     dkim_selector    VARCHAR(255)  NOT NULL,
     dkim_result      VARCHAR(10)   NOT NULL,
     dkim_alignment   VARCHAR(12)   NOT NULL,
-    CONSTRAINT dmarc_dkim_pk PRIMARY KEY (message_key, ordinal)
+    PRIMARY KEY (message_key, ordinal)
 );
