@@ -203,16 +203,14 @@ public final class JdbcHistoryStore implements HistoryStore {
         }
     }
 
-    private static Set<String> storedKeys(Connection c, Set<String> keys) throws SQLException {
+    private Set<String> storedKeys(Connection c, Set<String> keys) throws SQLException {
         Set<String> stored = new HashSet<>();
         List<String> all = new ArrayList<>(keys);
         for (int from = 0; from < all.size(); from += IN_CHUNK) {
             List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_CHUNK));
-            try (PreparedStatement ps = c.prepareStatement("SELECT message_key FROM dmarc_message WHERE message_key IN ("
-                    + placeholders(chunk.size()) + ")")) {
-                for (int i = 0; i < chunk.size(); i++) {
-                    ps.setString(i + 1, chunk.get(i));
-                }
+            try (PreparedStatement ps = c.prepareStatement("SELECT message_key FROM dmarc_message WHERE "
+                    + keyCondition(chunk.size()))) {
+                bindKeys(c, ps, chunk);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         stored.add(rs.getString(1).strip());
@@ -351,16 +349,14 @@ public final class JdbcHistoryStore implements HistoryStore {
         }
     }
 
-    private static Map<String, List<EvaluationRecord.Dkim>> dkimOf(Connection c, List<String> keys) throws SQLException {
+    private Map<String, List<EvaluationRecord.Dkim>> dkimOf(Connection c, List<String> keys) throws SQLException {
         Map<String, List<EvaluationRecord.Dkim>> byKey = new HashMap<>();
         for (int from = 0; from < keys.size(); from += IN_CHUNK) {
             List<String> chunk = keys.subList(from, Math.min(keys.size(), from + IN_CHUNK));
             try (PreparedStatement ps = c.prepareStatement("SELECT message_key, dkim_domain, dkim_selector, dkim_result, "
-                    + "dkim_alignment FROM dmarc_dkim WHERE message_key IN (" + placeholders(chunk.size())
-                    + ") ORDER BY message_key, ordinal")) {
-                for (int i = 0; i < chunk.size(); i++) {
-                    ps.setString(i + 1, chunk.get(i));
-                }
+                    + "dkim_alignment FROM dmarc_dkim WHERE " + keyCondition(chunk.size())
+                    + " ORDER BY message_key, ordinal")) {
+                bindKeys(c, ps, chunk);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         byKey.computeIfAbsent(rs.getString(1).strip(), k -> new ArrayList<>()).add(new EvaluationRecord.Dkim(
@@ -372,6 +368,27 @@ public final class JdbcHistoryStore implements HistoryStore {
             }
         }
         return byKey;
+    }
+
+    /**
+     * A condition on {@code message_key} matching {@code n} keys. PostgreSQL gets one array parameter: with a list
+     * of parameters its generic plan compares each row with each parameter in turn (a sequential scan costing
+     * rows × keys collated comparisons: replays of 1,000-record batches fell below 500 records/s at 100,000
+     * rows), with an array it probes the primary key's index.
+     */
+    private String keyCondition(int n) {
+        return config.kind() == DatabaseKind.POSTGRESQL ? "message_key = ANY (?)"
+                : "message_key IN (" + placeholders(n) + ")";
+    }
+
+    private void bindKeys(Connection c, PreparedStatement ps, List<String> keys) throws SQLException {
+        if (config.kind() == DatabaseKind.POSTGRESQL) {
+            ps.setArray(1, c.createArrayOf("varchar", keys.toArray()));
+        } else {
+            for (int i = 0; i < keys.size(); i++) {
+                ps.setString(i + 1, keys.get(i));
+            }
+        }
     }
 
     private static String placeholders(int n) {

@@ -51,7 +51,7 @@ final class Records {
         return new EvaluationRecord(
                 key(n),
                 T0.plusSeconds(60L * n),
-                address(n % 2 == 0 ? "192.0.2." + (n % 250 + 1) : "2001:db8::" + Integer.toHexString(n + 1)),
+                address(n % 2 == 0 ? "192.0.2." + (n % 250 + 1) : "2001:db8::" + Integer.toHexString((n + 1) >>> 16) + ":" + Integer.toHexString((n + 1) & 0xffff)),
                 Optional.of(DomainName.of("mail." + policyDomain.name())),
                 n % 5 == 4 ? Optional.empty() : Optional.of(DomainName.of("bounce.example.net")),
                 n % 2 == 0 ? List.of(DomainName.of("rcpt.example.org")) : List.of(DomainName.of("a.example.org"), DomainName.of("b.example.org")),

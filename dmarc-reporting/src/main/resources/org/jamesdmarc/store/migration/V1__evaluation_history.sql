@@ -4,7 +4,8 @@
 -- Enumerations are stored as the stable keywords of org.jamesdmarc.store.Codes; lists as text.
 
 CREATE TABLE dmarc_message (
-    message_key      CHAR(32)      NOT NULL,  -- org.jamesdmarc.check.MessageKey: one message, one row
+    message_key      VARCHAR(32)   NOT NULL,  -- org.jamesdmarc.check.MessageKey; VARCHAR, not CHAR: PostgreSQL compares a CHAR
+                                            -- column with a text parameter by casting it, which forgoes the index
     received_at      BIGINT        NOT NULL,  -- epoch milliseconds
     source_ip        VARCHAR(45)   NOT NULL,
     header_from      VARCHAR(253),            -- the Author Domain; NULL when the From field named none
@@ -42,7 +43,7 @@ CREATE INDEX dmarc_message_time ON dmarc_message (received_at);
 CREATE INDEX dmarc_message_policy_time ON dmarc_message (policy_domain, received_at);
 
 CREATE TABLE dmarc_dkim (
-    message_key      CHAR(32)      NOT NULL,
+    message_key      VARCHAR(32)   NOT NULL,
     ordinal          SMALLINT      NOT NULL,  -- the signature's place among the message's signatures, from 0
     dkim_domain      VARCHAR(253),            -- d=; NULL when absent or not a domain name
     dkim_selector    VARCHAR(255)  NOT NULL,
