@@ -13,6 +13,9 @@ final class DatabaseErrors {
     private static final int MYSQL_ACCESS_DENIED = 1045;
     private static final int MYSQL_DB_ACCESS_DENIED = 1044;
 
+    /** H2's SQLSTATE for "timeout trying to lock table" (error 50200). */
+    private static final String H2_LOCK_TIMEOUT = "HYT00";
+
     private DatabaseErrors() {
     }
 
@@ -38,10 +41,15 @@ final class DatabaseErrors {
         return new StoreException(what + " failed on " + config.redactedUrl() + ": " + firstLine(e), e);
     }
 
-    /** SQLSTATE class 23: integrity constraint violation (a key written meanwhile by another writer). */
-    static boolean isDuplicateKey(SQLException e) {
+    /**
+     * A failure from racing another writer, worth running the transaction again: SQLSTATE class 23 (integrity
+     * constraint violation: a key written meanwhile) or 40 (transaction rollback: deadlock, serialization), and H2's
+     * lock timeout.
+     */
+    static boolean isRace(SQLException e) {
         for (SQLException s = e; s != null; s = s.getNextException()) {
-            if (s.getSQLState() != null && s.getSQLState().startsWith("23")) {
+            String state = s.getSQLState();
+            if (state != null && (state.startsWith("23") || state.startsWith("40") || state.equals(H2_LOCK_TIMEOUT))) {
                 return true;
             }
         }

@@ -50,10 +50,12 @@ import com.zaxxer.hikari.pool.HikariPool;
  * {@link MessageKey}) and one per DKIM signature in {@code dmarc_dkim}: a report groups messages by source IP,
  * policy and results, which needs the signatures of each message, and a message row stays narrow.
  *
- * <p>Idempotent: a batch first reads which of its keys are stored and inserts only the others, in one
- * transaction; a key inserted meanwhile by another writer (a duplicate-key error) makes the batch run again.
- * Portable SQL only (no {@code INSERT IGNORE} or {@code ON CONFLICT}): MariaDB's {@code INSERT IGNORE} would also
- * hide data errors.
+ * <p>Idempotent: a batch first reads which of its keys are stored (a pure replay then writes nothing) and inserts
+ * the others with each database's insert-if-absent ({@code ON CONFLICT DO NOTHING}, {@code ON DUPLICATE KEY},
+ * {@code MERGE ... WHEN NOT MATCHED}), in key order, in one transaction: a writer racing on the same keys waits
+ * and skips them instead of failing. A deadlock or lock timeout all the same makes the batch run again. The count
+ * of new records is exact but for keys a racing writer stored between the read and the insert (then both may
+ * count them).
  */
 public final class JdbcHistoryStore implements HistoryStore {
 
@@ -61,17 +63,15 @@ public final class JdbcHistoryStore implements HistoryStore {
     private static final int CONNECT_TIMEOUT_SECONDS = 10;
     /** Keys per {@code IN (...)} list: well under every driver's parameter limit. */
     private static final int IN_CHUNK = 500;
-    private static final int MAX_ATTEMPTS = 3;
+    /** Attempts of one batch racing other writers (duplicate keys, deadlocks) before giving up. */
+    private static final int MAX_ATTEMPTS = 8;
 
     private static final String MESSAGE_COLUMNS = "message_key, received_at, source_ip, header_from, envelope_from, "
             + "envelope_to, policy_domain, discovery_mode, policy_role, has_record, pub_p, pub_sp, pub_np, pub_psd, "
             + "pub_testing, pub_adkim, pub_aspf, pub_fo, pub_rua, pub_ruf, pub_pct, dmarc_result, applied_tag, "
             + "applied_policy, disposition, action_taken, overrides, spf_domain, spf_scope, spf_result, spf_alignment";
-    private static final String INSERT_MESSAGE = "INSERT INTO dmarc_message (" + MESSAGE_COLUMNS + ") VALUES ("
-            + "?, ".repeat(30) + "?)";
-    private static final String INSERT_DKIM = "INSERT INTO dmarc_dkim (message_key, ordinal, dkim_domain, "
-            + "dkim_selector, dkim_result, dkim_alignment) VALUES (?, ?, ?, ?, ?, ?)";
-
+    private static final String DKIM_COLUMNS = "message_key, ordinal, dkim_domain, dkim_selector, dkim_result, "
+            + "dkim_alignment";
     private final StoreConfig config;
     private final HikariDataSource pool;
     private final String schemaVersion;
@@ -161,6 +161,29 @@ public final class JdbcHistoryStore implements HistoryStore {
         }
     }
 
+    /**
+     * The insert that skips a row whose key is stored, waiting for a writer that is storing it right now: the
+     * database's own insert-if-absent, so racing writers (two James nodes, a replay beside live traffic) neither
+     * fail nor store a message twice. The first key parameter of H2's {@code MERGE} is the key looked for.
+     */
+    private static String insertIfAbsent(DatabaseKind kind, String table, String columns, String keyColumns,
+                                         int parameters) {
+        String values = "VALUES (" + placeholders(parameters) + ")";
+        return switch (kind) {
+            case POSTGRESQL -> "INSERT INTO " + table + " (" + columns + ") " + values + " ON CONFLICT (" + keyColumns
+                    + ") DO NOTHING";
+            // A no-op update, unlike INSERT IGNORE, which would also hide data errors.
+            case MARIADB -> "INSERT INTO " + table + " (" + columns + ") " + values + " ON DUPLICATE KEY UPDATE "
+                    + keyColumns.split(",")[0] + " = " + keyColumns.split(",")[0];
+            case H2 -> keyColumns.contains(",")
+                    ? "MERGE INTO " + table + " t USING (SELECT CAST(? AS VARCHAR(32)) AS message_key, CAST(? AS SMALLINT)"
+                    + " AS ordinal) s ON t.message_key = s.message_key AND t.ordinal = s.ordinal WHEN NOT MATCHED THEN"
+                    + " INSERT (" + columns + ") " + values
+                    : "MERGE INTO " + table + " t USING (SELECT CAST(? AS VARCHAR(32)) AS message_key) s"
+                    + " ON t.message_key = s.message_key WHEN NOT MATCHED THEN INSERT (" + columns + ") " + values;
+        };
+    }
+
     /** The schema version this store runs on (after migration). */
     public String schemaVersion() {
         return schemaVersion;
@@ -195,7 +218,7 @@ public final class JdbcHistoryStore implements HistoryStore {
                     throw e;
                 }
             } catch (SQLException e) {
-                if (DatabaseErrors.isDuplicateKey(e) && attempt < MAX_ATTEMPTS) {
+                if (DatabaseErrors.isRace(e) && attempt < MAX_ATTEMPTS) {
                     continue; // another writer stored some of these keys meanwhile: look again
                 }
                 throw DatabaseErrors.failed("writing " + byKey.size() + " history records", config, e);
@@ -221,14 +244,24 @@ public final class JdbcHistoryStore implements HistoryStore {
         return stored;
     }
 
-    private static void insert(Connection c, List<EvaluationRecord> records) throws SQLException {
-        if (records.isEmpty()) {
+    private void insert(Connection c, List<EvaluationRecord> unsorted) throws SQLException {
+        if (unsorted.isEmpty()) {
             return;
         }
+        // In key order: two writers then take their row locks in the same order and cannot deadlock.
+        List<EvaluationRecord> records = unsorted.stream()
+                .sorted(java.util.Comparator.comparing(r -> r.key().value())).toList();
+        DatabaseKind kind = config.kind();
+        boolean merge = kind == DatabaseKind.H2;
         boolean anyDkim = false;
-        try (PreparedStatement ps = c.prepareStatement(INSERT_MESSAGE)) {
+        try (PreparedStatement ps = c.prepareStatement(
+                insertIfAbsent(kind, "dmarc_message", MESSAGE_COLUMNS, "message_key", 31))) {
             for (EvaluationRecord r : records) {
-                bindMessage(ps, r);
+                int first = 1;
+                if (merge) {
+                    ps.setString(first++, r.key().value());
+                }
+                bindMessage(ps, r, first);
                 ps.addBatch();
                 anyDkim |= !r.dkim().isEmpty();
             }
@@ -237,16 +270,23 @@ public final class JdbcHistoryStore implements HistoryStore {
         if (!anyDkim) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement(INSERT_DKIM)) {
+        // A message already stored has its signatures stored too (same transaction): these inserts skip them.
+        try (PreparedStatement ps = c.prepareStatement(
+                insertIfAbsent(kind, "dmarc_dkim", DKIM_COLUMNS, "message_key, ordinal", 6))) {
             for (EvaluationRecord r : records) {
                 for (int i = 0; i < r.dkim().size(); i++) {
                     EvaluationRecord.Dkim d = r.dkim().get(i);
-                    ps.setString(1, r.key().value());
-                    ps.setShort(2, (short) i);
-                    setNullable(ps, 3, d.domain().map(DomainName::name));
-                    ps.setString(4, Text.clean(d.selector(), 255));
-                    ps.setString(5, Codes.of(d.result()));
-                    ps.setString(6, Codes.of(d.alignment()));
+                    int p = 1;
+                    if (merge) {
+                        ps.setString(p++, r.key().value());
+                        ps.setShort(p++, (short) i);
+                    }
+                    ps.setString(p++, r.key().value());
+                    ps.setShort(p++, (short) i);
+                    setNullable(ps, p++, d.domain().map(DomainName::name));
+                    ps.setString(p++, Text.clean(d.selector(), 255));
+                    ps.setString(p++, Codes.of(d.result()));
+                    ps.setString(p, Codes.of(d.alignment()));
                     ps.addBatch();
                 }
             }
@@ -254,8 +294,8 @@ public final class JdbcHistoryStore implements HistoryStore {
         }
     }
 
-    private static void bindMessage(PreparedStatement ps, EvaluationRecord r) throws SQLException {
-        int i = 1;
+    private static void bindMessage(PreparedStatement ps, EvaluationRecord r, int first) throws SQLException {
+        int i = first;
         ps.setString(i++, r.key().value());
         ps.setLong(i++, r.time().toEpochMilli());
         ps.setString(i++, r.sourceIp().getHostAddress());
