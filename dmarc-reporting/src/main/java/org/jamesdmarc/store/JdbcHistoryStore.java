@@ -51,9 +51,10 @@ import com.zaxxer.hikari.pool.HikariPool;
  * policy and results, which needs the signatures of each message, and a message row stays narrow.
  *
  * <p>Idempotent: a batch first reads which of its keys are stored (a pure replay then writes nothing) and inserts
- * the others with each database's insert-if-absent ({@code ON CONFLICT DO NOTHING}, {@code ON DUPLICATE KEY},
- * {@code MERGE ... WHEN NOT MATCHED}), in key order, in one transaction: a writer racing on the same keys waits
- * and skips them instead of failing. A deadlock or lock timeout all the same makes the batch run again. The count
+ * the others in key order, in one transaction. When another writer stored some of them meanwhile (a duplicate
+ * key, a deadlock, a lock timeout), the batch runs again with each database's insert-if-absent
+ * ({@code ON CONFLICT DO NOTHING}, {@code ON DUPLICATE KEY}, {@code MERGE ... WHEN NOT MATCHED}): a writer racing
+ * on the same keys then waits and skips them instead of failing. Plain inserts stay the fast path. The count
  * of new records is exact but for keys a racing writer stored between the read and the insert (then both may
  * count them).
  */
@@ -162,14 +163,18 @@ public final class JdbcHistoryStore implements HistoryStore {
     }
 
     /**
-     * The insert that skips a row whose key is stored, waiting for a writer that is storing it right now: the
+     * The insert; with {@code racing} (another writer stored some of the batch's keys during the first attempt) the
+     * one that skips a row whose key is stored, waiting for a writer that is storing it right now: the
      * database's own insert-if-absent, so racing writers (two James nodes, a replay beside live traffic) neither
      * fail nor store a message twice. The first key parameter of H2's {@code MERGE} is the key looked for.
      */
-    private static String insertIfAbsent(DatabaseKind kind, String table, String columns, String keyColumns,
-                                         int parameters) {
+    private static String insertIfAbsent(Optional<DatabaseKind> racing, String table, String columns,
+                                         String keyColumns, int parameters) {
         String values = "VALUES (" + placeholders(parameters) + ")";
-        return switch (kind) {
+        if (racing.isEmpty()) {
+            return "INSERT INTO " + table + " (" + columns + ") " + values;
+        }
+        return switch (racing.get()) {
             case POSTGRESQL -> "INSERT INTO " + table + " (" + columns + ") " + values + " ON CONFLICT (" + keyColumns
                     + ") DO NOTHING";
             // A no-op update, unlike INSERT IGNORE, which would also hide data errors.
@@ -210,7 +215,7 @@ public final class JdbcHistoryStore implements HistoryStore {
                     Set<String> stored = storedKeys(c, byKey.keySet());
                     List<EvaluationRecord> fresh = byKey.values().stream()
                             .filter(r -> !stored.contains(r.key().value())).toList();
-                    insert(c, fresh);
+                    insert(c, fresh, attempt > 1);
                     c.commit();
                     return fresh.size();
                 } catch (SQLException e) {
@@ -244,15 +249,17 @@ public final class JdbcHistoryStore implements HistoryStore {
         return stored;
     }
 
-    private void insert(Connection c, List<EvaluationRecord> unsorted) throws SQLException {
+    private void insert(Connection c, List<EvaluationRecord> unsorted, boolean racing) throws SQLException {
         if (unsorted.isEmpty()) {
             return;
         }
         // In key order: two writers then take their row locks in the same order and cannot deadlock.
         List<EvaluationRecord> records = unsorted.stream()
                 .sorted(java.util.Comparator.comparing(r -> r.key().value())).toList();
-        DatabaseKind kind = config.kind();
-        boolean merge = kind == DatabaseKind.H2;
+        // Plain inserts first (the fast path; measured faster on all three, on a noisy machine); after a race, the
+        // insert-if-absent.
+        Optional<DatabaseKind> kind = racing ? Optional.of(config.kind()) : Optional.empty();
+        boolean merge = kind.isPresent() && kind.get() == DatabaseKind.H2;
         boolean anyDkim = false;
         try (PreparedStatement ps = c.prepareStatement(
                 insertIfAbsent(kind, "dmarc_message", MESSAGE_COLUMNS, "message_key", 31))) {
