@@ -168,8 +168,8 @@ public final class JdbcHistoryStore implements HistoryStore {
      * database's own insert-if-absent, so racing writers (two James nodes, a replay beside live traffic) neither
      * fail nor store a message twice. The first key parameter of H2's {@code MERGE} is the key looked for.
      */
-    private static String insertIfAbsent(Optional<DatabaseKind> racing, String table, String columns,
-                                         String keyColumns, int parameters) {
+    private static String insertSql(Optional<DatabaseKind> racing, String table, String columns, String keyColumns,
+                                    int parameters) {
         String values = "VALUES (" + placeholders(parameters) + ")";
         if (racing.isEmpty()) {
             return "INSERT INTO " + table + " (" + columns + ") " + values;
@@ -262,7 +262,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         boolean merge = kind.isPresent() && kind.get() == DatabaseKind.H2;
         boolean anyDkim = false;
         try (PreparedStatement ps = c.prepareStatement(
-                insertIfAbsent(kind, "dmarc_message", MESSAGE_COLUMNS, "message_key", 31))) {
+                insertSql(kind, "dmarc_message", MESSAGE_COLUMNS, "message_key", 31))) {
             for (EvaluationRecord r : records) {
                 int first = 1;
                 if (merge) {
@@ -279,7 +279,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         }
         // A message already stored has its signatures stored too (same transaction): these inserts skip them.
         try (PreparedStatement ps = c.prepareStatement(
-                insertIfAbsent(kind, "dmarc_dkim", DKIM_COLUMNS, "message_key, ordinal", 6))) {
+                insertSql(kind, "dmarc_dkim", DKIM_COLUMNS, "message_key, ordinal", 6))) {
             for (EvaluationRecord r : records) {
                 for (int i = 0; i < r.dkim().size(); i++) {
                     EvaluationRecord.Dkim d = r.dkim().get(i);
