@@ -40,7 +40,14 @@ public final class ImapInbox {
             throws MessagingException, IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            Optional<MimeMessage> found = find(headerName, headerValue);
+            Optional<MimeMessage> found;
+            try {
+                found = find(headerName, headerValue);
+            } catch (MessagingException e) {
+                // One IMAP session that times out or is dropped (a busy James, a loaded machine) is not the
+                // answer: ask again with a new session; past the deadline, that last answer counts.
+                found = System.nanoTime() - deadline > 0 ? find(headerName, headerValue) : Optional.empty();
+            }
             if (found.isPresent() || System.nanoTime() - deadline > 0) {
                 return found;
             }
