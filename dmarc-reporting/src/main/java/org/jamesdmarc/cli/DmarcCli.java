@@ -21,14 +21,15 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = DmarcCli.Version.class,
         description = "DMARC (RFC 9989, RFC 7489) record and policy tool.",
-        subcommands = {RecordCommand.class, CheckCommand.class, EvaluateCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RecordCommand.class, CheckCommand.class, EvaluateCommand.class, HistoryCommand.class,
+            CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             " 0:success: the record is valid / was generated / check found a policy / evaluate completed "
                 + "(DMARC pass, fail or none)",
             " 1:check: no DMARC policy applies (result none)",
             " 2:invalid input: invalid record, invalid option or combination, bad domain, --ip or --dns value, "
-                + "unreadable message",
+                + "unreadable message or history file, bad or unreachable history database",
             " 3:check, evaluate: temporary DNS failure (result temperror); try again later",
             " 4:check, evaluate: permanent error (result permerror, e.g. no usable From field)",
             "70:internal error (a bug)"},
@@ -38,7 +39,10 @@ import picocli.CommandLine.Command;
             "      --rua mailto:dmarc@example.com",
             "  dmarc check mail.example.com --dns 127.0.0.1:53 --json",
             "  dmarc evaluate --ip 192.0.2.1 --helo mail.example.com \\",
-            "      --mail-from bounce@example.com --json < message.eml"})
+            "      --mail-from bounce@example.com --json < message.eml",
+            "  dmarc history import --db jdbc:postgresql://127.0.0.1:5432/dmarc --db-user dmarc \\",
+            "      --db-password-file /etc/dmarc/db-password /var/run/opendmarc/opendmarc.dat",
+            "  dmarc history stats --json"})
 public final class DmarcCli implements Runnable {
 
     @CommandLine.Spec
@@ -100,7 +104,7 @@ public final class DmarcCli implements Runnable {
     @Override
     public void run() {
         // No subcommand: show the usage (on stderr) and fail like any usage error.
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: record, check, evaluate or help");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: record, check, evaluate, history or help");
     }
 
     /** Version from the jar manifest when packaged, "development" otherwise. */

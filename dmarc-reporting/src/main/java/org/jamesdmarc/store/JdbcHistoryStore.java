@@ -366,6 +366,25 @@ public final class JdbcHistoryStore implements HistoryStore {
         }
     }
 
+    /** The number of messages and policy domains and the time range of the stored history. */
+    public HistoryStats stats() {
+        try (Connection c = pool.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), COUNT(DISTINCT policy_domain), "
+                     + "MIN(received_at), MAX(received_at) FROM dmarc_message");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            long messages = rs.getLong(1);
+            long domains = rs.getLong(2);
+            long first = rs.getLong(3);
+            Optional<Instant> firstAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(first));
+            long last = rs.getLong(4);
+            Optional<Instant> lastAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(last));
+            return new HistoryStats(messages, domains, firstAt, lastAt);
+        } catch (SQLException e) {
+            throw DatabaseErrors.failed("summarizing the history", config, e);
+        }
+    }
+
     @Override
     public List<EvaluationRecord> list(HistoryQuery query) {
         StringBuilder sql = new StringBuilder("SELECT ").append(MESSAGE_COLUMNS).append(" FROM dmarc_message WHERE 1 = 1");

@@ -16,10 +16,10 @@ import org.jamesdmarc.testsupport.MissingTool;
  * authentication, user postgres). Each test gets a database of its own, created empty and dropped after. A server
  * that cannot be reached skips the test loudly, or fails it in CI ({@link MissingTool}).
  */
-enum Backend {
+public enum Backend {
     H2 {
         @Override
-        TestDatabase create(Path tmp) {
+        public TestDatabase create(Path tmp) {
             return new TestDatabase(this, "jdbc:h2:file:" + tmp.resolve("history").toAbsolutePath(), "sa", () -> { });
         }
 
@@ -30,7 +30,7 @@ enum Backend {
     },
     MARIADB {
         @Override
-        TestDatabase create(Path tmp) {
+        public TestDatabase create(Path tmp) {
             String name = uniqueName();
             admin("jdbc:mariadb://127.0.0.1:3306/", "root", "MariaDB at 127.0.0.1:3306 (Debian package mariadb-server)",
                     "CREATE DATABASE " + name);
@@ -46,7 +46,7 @@ enum Backend {
     },
     POSTGRESQL {
         @Override
-        TestDatabase create(Path tmp) {
+        public TestDatabase create(Path tmp) {
             String name = uniqueName();
             admin("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres",
                     "PostgreSQL at 127.0.0.1:5432 (Debian package postgresql)", "CREATE DATABASE " + name);
@@ -62,7 +62,7 @@ enum Backend {
     };
 
     /** A new empty database for one test. */
-    abstract TestDatabase create(Path tmp);
+    public abstract TestDatabase create(Path tmp);
 
     /** A URL of this kind where nothing listens, with a password in it that no error may show. */
     abstract String unreachableUrl();
@@ -89,12 +89,12 @@ enum Backend {
     }
 
     /** One test's database: its URL and user, and how to drop it. */
-    record TestDatabase(Backend backend, String url, String user, Runnable dropper) {
-        StoreConfig config() {
+    public record TestDatabase(Backend backend, String url, String user, Runnable dropper) {
+        public StoreConfig config() {
             return new StoreConfig(url, user, Secret.none(), 2);
         }
 
-        void drop() {
+        public void drop() {
             dropper.run();
         }
     }

@@ -112,6 +112,19 @@ class JdbcHistoryStoreTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Backend.class)
+    void statsCountMessagesAndPolicyDomainsAndTheTimeRange(Backend kind) {
+        use(kind);
+        try (JdbcHistoryStore store = JdbcHistoryStore.open(db.config())) {
+            assertThat(store.stats()).isEqualTo(new HistoryStats(0, 0, Optional.empty(), Optional.empty()));
+            store.write(Records.records(0, 40));
+            // example0.com, example1.com, example2.com; records without a policy record name no policy domain
+            assertThat(store.stats()).isEqualTo(new HistoryStats(40, 3, Optional.of(Records.T0),
+                    Optional.of(Records.T0.plusSeconds(60L * 39))));
+        }
+    }
+
     /** Two James nodes recording the same messages at once (a replay racing live traffic): each is kept once. */
     @ParameterizedTest(name = "{0}")
     @EnumSource(Backend.class)

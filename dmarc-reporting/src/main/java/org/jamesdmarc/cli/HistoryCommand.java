@@ -1,0 +1,20 @@
+package org.jamesdmarc.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code dmarc history import|stats}: the evaluation history database. */
+@Command(name = "history",
+        mixinStandardHelpOptions = true,
+        description = "Import OpenDMARC history files into the evaluation history database and inspect it.",
+        subcommands = {HistoryImportCommand.class, HistoryStatsCommand.class})
+final class HistoryCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: import or stats");
+    }
+}
