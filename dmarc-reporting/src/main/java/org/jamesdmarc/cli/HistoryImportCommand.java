@@ -85,8 +85,9 @@ final class HistoryImportCommand implements Callable<Integer> {
             long messages = 0;
             long added = 0;
             long skipped = 0;
+            ImportProgress progress = ImportProgress.onTerminal(err);
             for (Path f : files) {
-                FileResult r = importFile(store, f, err);
+                FileResult r = importFile(store, f, err, progress);
                 messages += r.messages;
                 added += r.added;
                 skipped += r.skipped;
@@ -126,22 +127,34 @@ final class HistoryImportCommand implements Callable<Integer> {
         }
     }
 
-    private static FileResult importFile(JdbcHistoryStore store, Path file, PrintWriter err) {
+    private static FileResult importFile(JdbcHistoryStore store, Path file, PrintWriter err,
+                                         ImportProgress progress) {
         long messages = 0;
         long added = 0;
         List<EvaluationRecord> batch = new ArrayList<>(BATCH);
-        try (OpenDmarcHistoryReader reader = OpenDmarcHistoryReader.open(file, w -> warn(err, file, w))) {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new ReadFailure("cannot read " + file + ": " + e.getMessage());
+        }
+        try (OpenDmarcHistoryReader reader = OpenDmarcHistoryReader.open(file, w -> {
+            progress.clear();
+            warn(err, file, w);
+        })) {
             for (Optional<HistoryEntry> e = reader.next(); e.isPresent(); e = reader.next()) {
                 batch.add(HistoryRecordMapper.toRecord(e.get()));
                 messages++;
                 if (batch.size() == BATCH) {
                     added += store.write(batch);
                     batch.clear();
+                    progress.update(file.toString(), reader.position(), size, messages);
                 }
             }
             if (!batch.isEmpty()) {
                 added += store.write(batch);
             }
+            progress.clear();
             return new FileResult(messages, added, reader.entriesSkipped());
         } catch (IOException e) {
             throw new ReadFailure("cannot read " + file + ": " + e.getMessage());
