@@ -1,5 +1,6 @@
 package org.jamesdmarc.store;
 
+import java.time.Instant;
 import java.util.List;
 
 import org.jamesdmarc.check.EvaluationRecord;
@@ -25,6 +26,18 @@ public interface HistoryStore extends AutoCloseable {
 
     /** The stored records matching {@code query}, oldest first (then by key). */
     List<EvaluationRecord> list(HistoryQuery query);
+
+    /**
+     * Deletes every message evaluated before {@code cutoff} (a message at {@code cutoff} itself is kept; times
+     * have millisecond precision), with its DKIM rows, oldest first, in transactions of at most {@code batchSize}
+     * messages each: writers are held up by one short batch at most, never by the whole expiry. Running it again
+     * deletes nothing more.
+     *
+     * @return how many messages were deleted
+     * @throws IllegalArgumentException when {@code batchSize} is below 1
+     * @throws StoreException when the database fails (the batches committed before stay deleted)
+     */
+    long expireBefore(Instant cutoff, int batchSize);
 
     @Override
     void close();

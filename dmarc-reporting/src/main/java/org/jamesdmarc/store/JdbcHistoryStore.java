@@ -366,6 +366,82 @@ public final class JdbcHistoryStore implements HistoryStore {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Each batch is its own transaction: read the keys of the oldest {@code batchSize} messages before the cutoff
+     * (through the {@code received_at} index, without locking), then delete their DKIM rows and themselves by
+     * primary key. The same portable statements on every database: a key lookup locks only the rows it deletes,
+     * so a writer inserting new messages meanwhile never waits for a batch (measured in
+     * {@code JdbcHistoryStoreTest.aWriterKeepsWritingWhileALargeHistoryExpires}).
+     */
+    @Override
+    public long expireBefore(Instant cutoff, int batchSize) {
+        Objects.requireNonNull(cutoff, "cutoff");
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be at least 1: " + batchSize);
+        }
+        long before = cutoff.toEpochMilli();
+        long deleted = 0;
+        while (true) {
+            ExpiredBatch batch = expireBatch(before, batchSize);
+            deleted += batch.deleted();
+            if (batch.found() < batchSize) {
+                return deleted;
+            }
+        }
+    }
+
+    /** One batch of an expiry: how many keys it found before the cutoff, how many messages it deleted. */
+    private record ExpiredBatch(int found, int deleted) {
+    }
+
+    private ExpiredBatch expireBatch(long before, int batchSize) {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = pool.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    List<String> keys = new ArrayList<>(batchSize);
+                    try (PreparedStatement ps = c.prepareStatement("SELECT message_key FROM dmarc_message"
+                            + " WHERE received_at < ? ORDER BY received_at LIMIT " + batchSize)) {
+                        ps.setLong(1, before);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                keys.add(rs.getString(1).strip());
+                            }
+                        }
+                    }
+                    int deleted = 0;
+                    for (int from = 0; from < keys.size(); from += IN_CHUNK) {
+                        List<String> chunk = keys.subList(from, Math.min(keys.size(), from + IN_CHUNK));
+                        // Children first: a reader never sees a message without its signatures.
+                        try (PreparedStatement ps = c.prepareStatement("DELETE FROM dmarc_dkim WHERE "
+                                + keyCondition(chunk.size()))) {
+                            bindKeys(c, ps, chunk);
+                            ps.executeUpdate();
+                        }
+                        try (PreparedStatement ps = c.prepareStatement("DELETE FROM dmarc_message WHERE "
+                                + keyCondition(chunk.size()))) {
+                            bindKeys(c, ps, chunk);
+                            deleted += ps.executeUpdate();
+                        }
+                    }
+                    c.commit();
+                    // Fewer deleted than found: another expiry took some meanwhile; not the end of the history.
+                    return new ExpiredBatch(keys.size(), deleted);
+                } catch (SQLException e) {
+                    c.rollback();
+                    throw e;
+                }
+            } catch (SQLException e) {
+                if (DatabaseErrors.isRace(e) && attempt < MAX_ATTEMPTS) {
+                    continue; // a deadlock with another expiry or writer: this batch again
+                }
+                throw DatabaseErrors.failed("expiring history records", config, e);
+            }
+        }
+    }
+
     /** The number of messages and policy domains and the time range of the stored history. */
     public HistoryStats stats() {
         try (Connection c = pool.getConnection();
