@@ -42,7 +42,9 @@ import picocli.CommandLine.Command;
             "      --mail-from bounce@example.com --json < message.eml",
             "  dmarc history import --db jdbc:postgresql://127.0.0.1:5432/dmarc --db-user dmarc \\",
             "      --db-password-file /etc/dmarc/db-password /var/run/opendmarc/opendmarc.dat",
-            "  dmarc history stats --json"})
+            "  dmarc history stats --json",
+            "  dmarc history list --domain example.com --since 2026-12-01 --limit 20",
+            "  dmarc history expire --days 180"})
 public final class DmarcCli implements Runnable {
 
     @CommandLine.Spec

@@ -3,11 +3,12 @@ package org.jamesdmarc.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code dmarc history import|stats}: the evaluation history database. */
+/** {@code dmarc history import|stats|list|expire}: the evaluation history database. */
 @Command(name = "history",
         mixinStandardHelpOptions = true,
-        description = "Import OpenDMARC history files into the evaluation history database and inspect it.",
-        subcommands = {HistoryImportCommand.class, HistoryStatsCommand.class})
+        description = "Import OpenDMARC history files into the evaluation history database, inspect it and expire old messages.",
+        subcommands = {HistoryImportCommand.class, HistoryStatsCommand.class, HistoryListCommand.class,
+            HistoryExpireCommand.class})
 final class HistoryCommand implements Runnable {
 
     @CommandLine.Spec
@@ -15,6 +16,6 @@ final class HistoryCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: import or stats");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: import, stats, list or expire");
     }
 }

@@ -1,7 +1,10 @@
 package org.jamesdmarc.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import org.jamesdmarc.store.JdbcHistoryStore;
 
@@ -19,9 +22,38 @@ final class HistoryStoreOpener {
     static JdbcHistoryStore open(DatabaseOptions options, Map<String, String> environment, PrintWriter err,
                                  String command) {
         DatabaseOptions.Target target = options.target(environment);
-        err.println(command + ": history database " + target.config().redactedUrl()
-                + (target.embeddedDefault() ? " (embedded H2 default under the working directory)" : ""));
+        String url = target.config().redactedUrl();
+        err.println(command + ": history database " + url
+                + (target.embeddedDefault() ? " (embedded H2 default under the working directory)" : "")
+                + h2File(url).map(f -> ", file " + f).orElse(""));
         err.flush();
         return JdbcHistoryStore.open(target.config());
+    }
+
+    /**
+     * The file an embedded H2 URL ({@code jdbc:h2:file:PATH} or {@code jdbc:h2:PATH}, settings after {@code ;})
+     * keeps its data in: {@code PATH.mv.db}, absolute. Empty for in-memory, server and other URLs.
+     */
+    static Optional<Path> h2File(String url) {
+        String lower = url.toLowerCase(Locale.ROOT);
+        if (!lower.startsWith("jdbc:h2:")) {
+            return Optional.empty();
+        }
+        String rest = url.substring("jdbc:h2:".length());
+        int semicolon = rest.indexOf(';');
+        String path = semicolon < 0 ? rest : rest.substring(0, semicolon);
+        if (path.toLowerCase(Locale.ROOT).startsWith("file:")) {
+            path = path.substring("file:".length());
+        } else if (path.matches("(?i)(mem|tcp|ssl|zip|nio[a-z]*|split|async|memfs|memlzf|retry)?:.*")) {
+            return Optional.empty();
+        }
+        if (path.isEmpty() || path.startsWith("~")) {
+            return Optional.empty(); // H2 expands ~ itself; not worth guessing
+        }
+        try {
+            return Optional.of(Path.of(path + ".mv.db").toAbsolutePath());
+        } catch (java.nio.file.InvalidPathException e) {
+            return Optional.empty();
+        }
     }
 }

@@ -466,6 +466,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         StringBuilder sql = new StringBuilder("SELECT ").append(MESSAGE_COLUMNS).append(" FROM dmarc_message WHERE 1 = 1");
         query.domain().ifPresent(d -> sql.append(" AND (policy_domain = ? OR header_from = ?)"));
         query.since().ifPresent(s -> sql.append(" AND received_at >= ?"));
+        query.until().ifPresent(u -> sql.append(" AND received_at < ?"));
         sql.append(" ORDER BY received_at, message_key LIMIT ").append(query.limit());
         try (Connection c = pool.getConnection()) {
             List<Row> rows = new ArrayList<>();
@@ -476,7 +477,10 @@ public final class JdbcHistoryStore implements HistoryStore {
                     ps.setString(i++, query.domain().get().name());
                 }
                 if (query.since().isPresent()) {
-                    ps.setLong(i, query.since().get().toEpochMilli());
+                    ps.setLong(i++, query.since().get().toEpochMilli());
+                }
+                if (query.until().isPresent()) {
+                    ps.setLong(i, query.until().get().toEpochMilli());
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

@@ -187,6 +187,11 @@ class JdbcHistoryStoreTest {
                     .containsExactlyElementsOf(Records.records(10, 13));
             assertThat(store.list(new HistoryQuery(Optional.of(DomainName.of("unknown.example")), Optional.empty(), 10)))
                     .isEmpty();
+            // until is exclusive: [since, until)
+            assertThat(store.list(new HistoryQuery(Optional.empty(), Optional.of(Records.T0.plusSeconds(60 * 10)),
+                    Optional.of(Records.T0.plusSeconds(60 * 14)), 1000))).containsExactlyElementsOf(Records.records(10, 14));
+            assertThat(store.list(new HistoryQuery(Optional.of(example1), Optional.empty(),
+                    Optional.of(Records.T0.plusSeconds(60 * 5)), 1000))).containsExactly(Records.record(1), Records.record(4));
         }
     }
 

@@ -28,19 +28,19 @@ import org.jamesdmarc.policy.PolicyOverride;
 import org.jamesdmarc.policy.PsdFlag;
 
 /** Varied {@link EvaluationRecord}s for the store tests: every optional part present in some, absent in others. */
-final class Records {
+public final class Records {
 
-    static final Instant T0 = Instant.parse("2026-12-01T08:00:00.250Z");
+    public static final Instant T0 = Instant.parse("2026-12-01T08:00:00.250Z");
 
     private Records() {
     }
 
-    static MessageKey key(int n) {
+    public static MessageKey key(int n) {
         return new MessageKey(String.format("%032x", n));
     }
 
     /** Record {@code n}: at {@link #T0} plus n minutes, policy domain example{n % 3}.com. */
-    static EvaluationRecord record(int n) {
+    public static EvaluationRecord record(int n) {
         DomainName policyDomain = DomainName.of("example" + (n % 3) + ".com");
         boolean withRecord = n % 4 != 3;
         List<EvaluationRecord.Dkim> dkim = new ArrayList<>();
@@ -74,7 +74,14 @@ final class Records {
                 dkim);
     }
 
-    static List<EvaluationRecord> records(int from, int to) {
+    /** {@code r} evaluated at {@code time} instead. */
+    public static EvaluationRecord at(EvaluationRecord r, Instant time) {
+        return new EvaluationRecord(r.key(), time, r.sourceIp(), r.headerFrom(), r.envelopeFrom(), r.envelopeTo(),
+                r.policyDomain(), r.discoveryMode(), r.policyDomainRole(), r.published(), r.result(), r.appliedPolicy(),
+                r.disposition(), r.action(), r.overrides(), r.spf(), r.dkim());
+    }
+
+    public static List<EvaluationRecord> records(int from, int to) {
         List<EvaluationRecord> list = new ArrayList<>();
         for (int n = from; n < to; n++) {
             list.add(record(n));

@@ -1,0 +1,93 @@
+package org.jamesdmarc.cli;
+
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.jamesdmarc.store.JdbcHistoryStore;
+import org.jamesdmarc.store.StoreException;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code dmarc history expire --days N}: deletes the messages evaluated more than N days ago, in batches of
+ * {@value #BATCH} messages, each its own short transaction ({@link JdbcHistoryStore#expireBefore}), so that James
+ * goes on recording meanwhile.
+ */
+@Command(name = "expire",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {"Delete the messages evaluated more than N days (of 24 hours) ago, in short batches that do "
+                + "not hold up James recording meanwhile. Running it again deletes nothing more.",
+            "Exit 0 done, 2 bad option, bad database settings or database failure (batches done before stay done)."})
+final class HistoryExpireCommand implements Callable<Integer> {
+
+    /** Messages per transaction. */
+    static final int BATCH = 1000;
+    /** About 27 years: more is a mistake, and the cutoff stays after the epoch. */
+    static final int MAX_DAYS = 10_000;
+
+    private final Map<String, String> environment;
+    private final Clock clock;
+
+    HistoryExpireCommand() {
+        this(System.getenv(), Clock.systemUTC());
+    }
+
+    HistoryExpireCommand(Map<String, String> environment, Clock clock) {
+        this.environment = environment;
+        this.clock = clock;
+    }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    DatabaseOptions db = new DatabaseOptions();
+
+    @Option(names = "--days", required = true, paramLabel = "N",
+            description = "Keep the last N days (1.." + MAX_DAYS + "): delete what was evaluated before now − N × 24 h.")
+    int days;
+
+    @Option(names = "--json", description = "Print {\"deleted\":n,\"before\":epochSeconds}.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (days < 1 || days > MAX_DAYS) {
+            return fail(err, "--days must be between 1 and " + MAX_DAYS + ": " + days);
+        }
+        Instant before = clock.instant().minus(Duration.ofDays(days));
+        long deleted;
+        try (JdbcHistoryStore store = HistoryStoreOpener.open(db, environment, err, "dmarc history expire")) {
+            deleted = store.expireBefore(before, BATCH);
+        } catch (StoreException e) {
+            return fail(err, e.getMessage());
+        }
+        if (json) {
+            ObjectNode o = Json.object();
+            o.put("deleted", deleted);
+            o.put("before", before.getEpochSecond());
+            Json.print(out, o);
+        } else {
+            out.println("deleted " + deleted + " message" + (deleted == 1 ? "" : "s") + " evaluated before " + before);
+            out.flush();
+        }
+        return ExitCodes.OK;
+    }
+
+    private static int fail(PrintWriter err, String message) {
+        err.println("dmarc history expire: " + message);
+        err.flush();
+        return ExitCodes.INVALID;
+    }
+}
