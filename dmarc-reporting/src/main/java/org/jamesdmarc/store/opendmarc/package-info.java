@@ -1,6 +1,8 @@
 /**
  * OpenDMARC compatibility, James-free: a streaming reader of the history files OpenDMARC 1.4.x appends one
- * message at a time ({@code HistoryFile}), for {@code dmarc history import}. {@link OpenDmarcHistoryReader} turns a
+ * message at a time ({@code HistoryFile}), for {@code dmarc history import}, and
+ * {@link org.jamesdmarc.store.opendmarc.OpenDmarcHistoryWriter}, which appends our records in the same format for
+ * existing OpenDMARC tooling (the {@code historyFile} parameter). {@link OpenDmarcHistoryReader} turns a
  * file into immutable {@link HistoryEntry} records and reports every problem as a {@link HistoryWarning} carrying
  * its line number; it never throws on content and its memory is bounded by {@link HistoryReadLimits}.
  *
