@@ -10,7 +10,8 @@
  * one {@code key value} line per fact, an entry starting at its {@code job} line; the numeric values are
  * OpenDMARC's internal codes, decoded by the enums of this package, each citing the header its table comes from.
  *
- * <p>May import: the JDK, Jackson and {@code org.jamesdmarc.dns} (IP literals); never {@code org.jamesdmarc.cli},
+ * <p>May import: the JDK, Jackson, {@code org.jamesdmarc.dns} (IP literals) and, for the records, the core's
+ * {@code check}, {@code policy} and {@code auth}; never {@code org.jamesdmarc.cli},
  * {@code org.jamesdmarc.james} or a James API.
  */
 package org.jamesdmarc.store.opendmarc;
