@@ -8,7 +8,7 @@
  *       {@link org.jamesdmarc.store.Secret} password from a file or an environment variable, never printed.</li>
  *   <li>{@link org.jamesdmarc.store.JdbcHistoryStore}: a HikariCP pool, the schema migrated by Flyway
  *       ({@code HistorySchema}, scripts under {@code org/jamesdmarc/store/migration}), batched idempotent writes
- *       keyed by {@link org.jamesdmarc.check.MessageKey}, counting and listing.</li>
+ *       keyed by {@link org.jamesdmarc.check.MessageKey}, counting, listing and expiry in short batches.</li>
  *   <li>Operator mistakes (unknown scheme, unreachable host, refused credentials, a schema newer than the code)
  *       are one-line {@link org.jamesdmarc.store.StoreException}s naming the URL without its password.</li>
  * </ul>
