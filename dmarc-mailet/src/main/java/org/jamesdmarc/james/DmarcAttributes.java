@@ -13,9 +13,13 @@ import org.apache.mailet.Mail;
 import org.jamesdmarc.check.CheckOutcome;
 import org.jamesdmarc.check.CheckResult;
 import org.jamesdmarc.check.EvaluationJson;
+import org.jamesdmarc.check.EvaluationRecord;
+import org.jamesdmarc.check.EvaluationRecordCodec;
 import org.jamesdmarc.check.OutcomeSummary;
 import org.jamesdmarc.check.SkipReason;
 import org.jamesdmarc.policy.Disposition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The mail attributes {@link DmarcCheck} and {@link DmarcMessageHook} set, read by {@link IsDmarcFail},
@@ -49,7 +53,22 @@ import org.jamesdmarc.policy.Disposition;
  * <tr><td>{@code org.jamesdmarc.evaluatedAtSmtp}</td><td>boolean {@code true} while the SMTP hook's evaluation
  *     waits for {@link DmarcCheck} to write its headers; DmarcCheck removes it</td></tr>
  * <tr><td>{@code org.jamesdmarc.error}</td><td>why the check failed internally (the result is then {@code temperror})</td></tr>
+ * <tr><td>{@code org.jamesdmarc.evaluation}</td><td>bytes ({@code AttributeValue.of(byte[])}): the message's
+ *     {@link EvaluationRecord} for the evaluation history, in the form of {@link EvaluationRecordCodec#encode};
+ *     read it with {@link #evaluationRecord(Mail)}. Set only when DMARC was evaluated ({@code CheckOutcome.Evaluated});
+ *     absent for {@code skipped} mail, a refused From field and a failed check. Its action is
+ *     {@code delivered}, a placeholder: the {@code DmarcHistory} mailet replaces it by the action it is
+ *     configured with. See below</td></tr>
  * </table>
+ *
+ * <p>The {@code org.jamesdmarc.evaluation} record is {@code EvaluationRecord.of(key, time, outcome, envelope
+ * sender, recipients, DELIVERED)} where the key is {@code MessageKey.of(client address, envelope sender,
+ * Message-ID, message)}: the SMTP client's address ({@link Mail#getRemoteAddr()}, or the SMTP session's for the
+ * hook), the envelope sender ({@link Mail#getMaybeSender()}), the MimeMessage's {@code Message-ID} field (may be
+ * absent: then the message's bytes as received are hashed) and the message as received; the time is when the
+ * check ran; the recipients are {@link Mail#getRecipients()}. {@link DmarcMessageHook} sets it at SMTP time and
+ * {@link DmarcCheck} keeps it when it reuses the hook's evaluation, so the key is that of the message as it came
+ * in, before DmarcCheck writes its header fields.
  */
 public final class DmarcAttributes {
 
@@ -64,6 +83,9 @@ public final class DmarcAttributes {
     public static final AttributeName FORGED_AUTHENTICATION_RESULTS = AttributeName.of("org.jamesdmarc.forgedAuthenticationResults");
     public static final AttributeName EVALUATED_AT_SMTP = AttributeName.of("org.jamesdmarc.evaluatedAtSmtp");
     public static final AttributeName ERROR = AttributeName.of("org.jamesdmarc.error");
+    public static final AttributeName EVALUATION = AttributeName.of("org.jamesdmarc.evaluation");
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(DmarcAttributes.class);
 
     /** The {@code org.jamesdmarc.result} values. */
     public static final List<String> RESULTS = Arrays.stream(CheckResult.values()).map(CheckResult::keyword).toList();
@@ -71,13 +93,16 @@ public final class DmarcAttributes {
     public static final List<String> DISPOSITIONS = List.of("none", "quarantine", "reject");
 
     private static final List<AttributeName> ALL = List.of(RESULT, POLICY, DISPOSITION, POLICY_DOMAIN, FROM_DOMAIN,
-            REASONS, JSON, AUTHENTICATION_RESULTS, FORGED_AUTHENTICATION_RESULTS, EVALUATED_AT_SMTP, ERROR);
+            REASONS, JSON, AUTHENTICATION_RESULTS, FORGED_AUTHENTICATION_RESULTS, EVALUATED_AT_SMTP, ERROR, EVALUATION);
 
     private DmarcAttributes() {
     }
 
-    /** Replaces every DMARC attribute of {@code mail} by those describing {@code outcome}. */
-    static OutcomeSummary store(Mail mail, CheckOutcome outcome) {
+    /**
+     * Replaces every DMARC attribute of {@code mail} by those describing {@code outcome}, with its evaluation
+     * record when there is one ({@code org.jamesdmarc.evaluation}).
+     */
+    static OutcomeSummary store(Mail mail, CheckOutcome outcome, Optional<EvaluationRecord> record) {
         clear(mail);
         OutcomeSummary s = OutcomeSummary.of(outcome);
         set(mail, RESULT, s.result().keyword());
@@ -96,7 +121,32 @@ public final class DmarcAttributes {
         List<AttributeValue<?>> forged = new ArrayList<>();
         outcome.forgedAuthResultsFields().forEach(i -> forged.add(AttributeValue.of(i)));
         mail.setAttribute(new Attribute(FORGED_AUTHENTICATION_RESULTS, AttributeValue.of(forged)));
+        record.ifPresent(r -> mail.setAttribute(new Attribute(EVALUATION, AttributeValue.of(EvaluationRecordCodec.encode(r)))));
         return s;
+    }
+
+    /**
+     * The evaluation record {@link DmarcCheck} or {@link DmarcMessageHook} left on {@code mail}
+     * ({@code org.jamesdmarc.evaluation}); empty when there is none, and when its value is not a record (then
+     * logged once, as a warning: the mail goes on, its history entry is lost).
+     */
+    public static Optional<EvaluationRecord> evaluationRecord(Mail mail) {
+        Optional<Object> value = mail.getAttribute(EVALUATION).map(a -> a.getValue().value());
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!(value.get() instanceof byte[] bytes)) {
+            LOGGER.warn("Mail {}: attribute {} is not bytes but {}; no evaluation record", mail.getName(),
+                    EVALUATION.asString(), value.get().getClass().getName());
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(EvaluationRecordCodec.decode(bytes));
+        } catch (EvaluationRecordCodec.MalformedRecordException | RuntimeException e) {
+            LOGGER.warn("Mail {}: attribute {} holds no valid evaluation record ({}); no evaluation record",
+                    mail.getName(), EVALUATION.asString(), e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** The check failed internally: result {@code temperror}, disposition {@code none}, and why. */

@@ -28,14 +28,19 @@ import org.slf4j.LoggerFactory;
  * <li>adds our {@code Authentication-Results} field at the top of the header,</li>
  * <li>adds {@code DMARC-Filter: James DMARC v<version>} below it when {@code softwareHeader} is true,</li>
  * <li>sets the mail attributes listed in {@link DmarcAttributes} ({@code org.jamesdmarc.result},
- *     {@code org.jamesdmarc.disposition}, ...), which {@link IsDmarcFail} and {@link DmarcResultIs} match.</li>
+ *     {@code org.jamesdmarc.disposition}, ...), which {@link IsDmarcFail} and {@link DmarcResultIs} match,</li>
+ * <li>and, when DMARC was evaluated (not for {@code skipped} mail, a refused From field or a failed check),
+ *     {@code org.jamesdmarc.evaluation}: the message's evaluation record for the history, as bytes
+ *     ({@code EvaluationRecordCodec.encode}; read it with {@link DmarcAttributes#evaluationRecord}), with action
+ *     {@code delivered} as a placeholder that the {@code DmarcHistory} mailet replaces.</li>
  * </ul>
  * The mailet only reports: what happens to failing mail is decided by the matchers and mailets after it.
  * It never throws for anything in a message; when the check itself fails it logs, sets
  * {@code org.jamesdmarc.result=temperror} and {@code org.jamesdmarc.error}, and lets the mail go on.
  * When {@link DmarcMessageHook} already evaluated the mail during the SMTP transaction
  * ({@code org.jamesdmarc.evaluatedAtSmtp}), that evaluation is reused: only the header is written, so give
- * both the same parameters (the hook's authserv-id is the one written).
+ * both the same parameters (the hook's authserv-id is the one written); the hook's attributes, its
+ * {@code org.jamesdmarc.evaluation} record included, stay as they are.
  *
  * <p>Put it in the {@code root} processor, before anything that adds Authentication-Results fields, so it
  * sees the message as received. Mail James creates itself (bounces, notifications) has remote address
@@ -215,15 +220,16 @@ public class DmarcCheck extends GenericMailet {
             writeSmtpEvaluation(mail);
             return;
         }
-        CheckOutcome outcome;
+        MeteredCheck.Checked checked;
         try {
-            outcome = check.run(() -> MailContexts.from(mail));
+            checked = check.run(() -> MailContexts.from(mail));
         } catch (Exception e) {
             LOGGER.warn("DMARC check of mail {} failed; result temperror, mail goes on", mail.getName(), e);
             DmarcAttributes.storeError(mail, describe(e));
             return;
         }
-        check.store(mail, outcome);
+        check.store(mail, checked);
+        CheckOutcome outcome = checked.outcome();
         writeHeaders(mail, outcome.forgedAuthResultsFields(), outcome.authenticationResults());
     }
 

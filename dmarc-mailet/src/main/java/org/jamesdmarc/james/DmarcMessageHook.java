@@ -18,11 +18,14 @@ import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.smtpserver.JamesMessageHook;
 import org.apache.mailet.Mail;
+import org.jamesdmarc.check.ActionTaken;
 import org.jamesdmarc.check.CheckOutcome;
 import org.jamesdmarc.check.HeaderViolation;
 import org.jamesdmarc.check.CheckSettings;
 import org.jamesdmarc.check.CheckSettingsParser;
 import org.jamesdmarc.check.DmarcChecker;
+import org.jamesdmarc.check.EvaluationRecord;
+import org.jamesdmarc.check.EvaluationSink;
 import org.jamesdmarc.check.MessageContext;
 import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.policy.Disposition;
@@ -50,6 +53,16 @@ import org.slf4j.LoggerFactory;
  * in the {@code root} processor: it sees the marker, does not evaluate again, and writes the
  * Authentication-Results field (and removes forged ones) from the stored attributes. Metrics as for
  * {@link DmarcCheck}.
+ *
+ * <p>History (issue 9): accepted mail carries its evaluation record ({@code org.jamesdmarc.evaluation}, see
+ * {@link DmarcAttributes}) for the {@code DmarcHistory} mailet. A mail this hook answers {@code 550 5.7.1} for a
+ * DMARC {@code fail} with disposition {@code reject} never reaches a mailet, so the hook hands its record, with
+ * action {@code rejected}, to the {@link EvaluationSink} itself. That sink comes from Guice when the
+ * {@code org.jamesdmarc.reporting.james.DmarcHistoryModule} is configured ({@code guice.extension.module});
+ * without it, nothing is recorded and nothing else changes. Not recorded: {@code 451} temporary failures (the
+ * client sends the message again, and it is recorded then) and From fields refused by {@code requiredHeaders}
+ * or {@code rejectMultiValueFrom} (DMARC was not evaluated: there is no result to report). The sink never
+ * delays or changes the SMTP answer: whatever it throws is logged and ignored.
  *
  * <p>The client is the SMTP session's remote address, the HELO name the session's
  * {@link SMTPSession#CURRENT_HELO_NAME}, the envelope sender the mail's, SMTP AUTH the session's user name.
@@ -84,6 +97,7 @@ public class DmarcMessageHook implements JamesMessageHook {
 
     private final DmarcMetrics metrics;
     private final Function<MessageContext, CheckOutcome> injectedChecker;
+    private volatile EvaluationSink sink = EvaluationSink.DISCARD;
     private MeteredCheck check;
     private CheckSettings settings;
     private boolean rejectFailures;
@@ -104,6 +118,15 @@ public class DmarcMessageHook implements JamesMessageHook {
     DmarcMessageHook(MetricFactory metricFactory, Function<MessageContext, CheckOutcome> checker) {
         this.metrics = new DmarcMetrics(Objects.requireNonNull(metricFactory, "metricFactory"));
         this.injectedChecker = checker;
+    }
+
+    /**
+     * Where the SMTP-time rejections are recorded. Injected by James's Guice when a module binds an
+     * {@link EvaluationSink} (the {@code DmarcHistoryModule}); otherwise {@link EvaluationSink#DISCARD}.
+     */
+    @com.google.inject.Inject(optional = true)
+    public void setEvaluationSink(EvaluationSink sink) {
+        this.sink = Objects.requireNonNull(sink, "sink");
     }
 
     @Override
@@ -128,17 +151,39 @@ public class DmarcMessageHook implements JamesMessageHook {
 
     @Override
     public HookResult onMessage(SMTPSession session, Mail mail) {
-        CheckOutcome outcome;
+        MeteredCheck.Checked checked;
         try {
-            outcome = check.run(() -> context(session, mail));
+            checked = check.run(() -> context(session, mail));
         } catch (Exception e) {
             LOGGER.warn("DMARC check at SMTP time failed (session {})", session.getSessionID(), e);
             // Without a mark, DmarcCheck evaluates the mail again in the mailet container.
             return tempFailOnError ? tempFail("the DMARC check failed") : HookResult.DECLINED;
         }
-        check.store(mail, outcome);
+        check.store(mail, checked);
         DmarcAttributes.markEvaluatedAtSmtp(mail);
-        return decide(outcome);
+        if (checked.outcome() instanceof CheckOutcome.Evaluated e && rejectsByPolicy(e.evaluation())) {
+            // The mail never reaches a mailet: record the rejection here.
+            record(MeteredCheck.evaluationRecord(mail, checked, ActionTaken.REJECTED_AT_SMTP), session);
+        }
+        return decide(checked.outcome());
+    }
+
+    /** Hands {@code record} to the sink; never lets the sink delay or fail the SMTP answer. */
+    private void record(Optional<EvaluationRecord> record, SMTPSession session) {
+        if (record.isEmpty()) {
+            return;
+        }
+        try {
+            sink.accept(record.get());
+        } catch (Exception | LinkageError e) {
+            LOGGER.warn("DMARC history: the evaluation sink failed on a rejection (session {}); not recorded",
+                    session.getSessionID(), e);
+        }
+    }
+
+    /** RFC 9989 §5.3.6 / §7.2: the Domain Owner asks for rejection; OpenDMARC RejectFailures lets us honour it. */
+    private boolean rejectsByPolicy(DmarcEvaluation ev) {
+        return rejectFailures && ev.result() == DmarcResult.FAIL && ev.disposition() == Disposition.REJECT;
     }
 
     private HookResult decide(CheckOutcome outcome) {
@@ -152,8 +197,7 @@ public class DmarcMessageHook implements JamesMessageHook {
         }
         if (outcome instanceof CheckOutcome.Evaluated e) {
             DmarcEvaluation ev = e.evaluation();
-            // RFC 9989 §5.3.6 / §7.2: the Domain Owner asks for rejection; OpenDMARC RejectFailures lets us honour it.
-            if (rejectFailures && ev.result() == DmarcResult.FAIL && ev.disposition() == Disposition.REJECT) {
+            if (rejectsByPolicy(ev)) {
                 String policy = ev.appliedPolicy()
                         .map(a -> " (" + a.tag().tagName() + "=" + a.policy().tagValue() + ")")
                         .orElse("");

@@ -3,6 +3,7 @@ package org.jamesdmarc.james;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.time.Instant;
 import java.util.Optional;
 
 import javax.mail.MessagingException;
@@ -10,11 +11,18 @@ import javax.mail.MessagingException;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.AttributeUtils;
 import org.apache.mailet.Mail;
+import org.jamesdmarc.check.ActionTaken;
+import org.jamesdmarc.check.CheckOutcome;
+import org.jamesdmarc.check.EvaluationRecord;
 import org.jamesdmarc.check.MessageContext;
+import org.jamesdmarc.check.MessageKey;
 
 import com.google.common.net.InetAddresses;
 
-/** Builds the {@link MessageContext} of a James {@link Mail}. */
+/**
+ * Builds the {@link MessageContext} of a James {@link Mail}, and the {@link EvaluationRecord} of a checked one
+ * (the mail attribute {@code org.jamesdmarc.evaluation} of {@link DmarcAttributes}, the hook's rejections).
+ */
 final class MailContexts {
 
     private MailContexts() {
@@ -31,6 +39,30 @@ final class MailContexts {
         String helo = AttributeUtils.getValueAndCastFromMail(mail, Mail.SMTP_HELO, String.class).orElse("");
         boolean authenticated = mail.getAttribute(Mail.SMTP_AUTH_USER).isPresent();
         return new MessageContext(address(mail.getRemoteAddr()), helo, sender(mail), authenticated, bytes(mail));
+    }
+
+    /**
+     * The evaluation record of {@code mail}, checked from {@code context} at {@code time}; empty when
+     * {@code outcome} is no DMARC evaluation (skipped, refused). Key: the context's client address and envelope
+     * sender, the MimeMessage's {@code Message-ID} field and the context's message bytes ({@link MessageKey#of});
+     * recipients: {@link Mail#getRecipients()}.
+     *
+     * @throws MessagingException when the MimeMessage's header cannot be read
+     */
+    static Optional<EvaluationRecord> evaluationRecord(Mail mail, MessageContext context, Instant time,
+                                                       CheckOutcome outcome, ActionTaken action)
+            throws MessagingException {
+        if (!(outcome instanceof CheckOutcome.Evaluated)) {
+            return Optional.empty();
+        }
+        MessageKey key = MessageKey.of(context, messageId(mail));
+        return EvaluationRecord.of(key, time, outcome, context.mailFrom(),
+                mail.getRecipients().stream().map(MailAddress::asString).toList(), action);
+    }
+
+    /** The first {@code Message-ID} field of the MimeMessage (RFC 5322 §3.6.4), when it has one. */
+    static Optional<String> messageId(Mail mail) throws MessagingException {
+        return Optional.ofNullable(mail.getMessage().getHeader("Message-ID", null));
     }
 
     static Optional<String> sender(Mail mail) {

@@ -6,7 +6,8 @@
  *   <li>{@link DmarcCheck}: the mailet; its class Javadoc is the one complete table of the check's
  *       parameters. {@link DmarcMessageHook}: the same check at the end of DATA, able to answer
  *       {@code 550 5.7.1} / {@code 451 4.4.3}. Both start through {@link CheckSetup} (parameters, checker,
- *       start-up errors) and run a {@link MeteredCheck} (timer, counters, attributes).</li>
+ *       start-up errors) and run a {@link MeteredCheck} (timer, counters, attributes, the evaluation record
+ *       of the history).</li>
  *   <li>{@link IsDmarcFail}, {@link DmarcResultIs}: matchers on the mail attributes of {@link DmarcAttributes}.</li>
  *   <li>{@link MailContexts} (a James {@code Mail} to a {@code MessageContext}), {@link HeaderEditor} (drop
  *       forged Authentication-Results fields, add ours at the top of the MimeMessage), {@link DmarcMetrics},
@@ -21,7 +22,8 @@
  *
  * <p>May import: anything below ({@code org.jamesdmarc.check}, {@code policy}, {@code auth}, {@code mail},
  * {@code dns}), the James and mailet APIs ({@code org.apache.james}, {@code org.apache.mailet}),
- * javax.mail, javax.inject, Commons Configuration, Reactive Streams, Guava, SLF4J. No package may import it
+ * javax.mail, javax.inject, Guice ({@code com.google.inject}: only the optional injection of the
+ * {@code EvaluationSink} into {@link DmarcMessageHook}), Commons Configuration, Reactive Streams, Guava, SLF4J. No package may import it
  * ({@code LayeringTest}: the {@code james} layer is accessed by no other layer).
  */
 package org.jamesdmarc.james;

@@ -53,6 +53,8 @@ class CheckSetupTest {
         CheckSetup<MessagingException> setup = setup("DmarcCheck", Map.of("authservId", "mx"), MessagingException::new);
         CheckOutcome outcome = org.jamesdmarc.check.Outcomes.pass();
         MeteredCheck check = setup.start(setup.settings(), ctx -> outcome, new DmarcMetrics(NoopMetricFactory.INSTANCE));
-        assertThat(check.run(() -> (MessageContext) null)).isSameAs(outcome);
+        MessageContext context = new MessageContext(java.net.InetAddress.getLoopbackAddress(), "", java.util.Optional.empty(),
+                false, new byte[0]);
+        assertThat(check.run(() -> context).outcome()).isSameAs(outcome);
     }
 }

@@ -3,8 +3,11 @@ package org.jamesdmarc.james;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import org.apache.james.server.core.MailImpl;
 import org.apache.james.server.core.MimeMessageInputStreamSource;
@@ -13,7 +16,12 @@ import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMailetConfig;
+import org.jamesdmarc.check.ActionTaken;
+import org.jamesdmarc.check.CheckOutcome;
+import org.jamesdmarc.check.EvaluationRecord;
+import org.jamesdmarc.check.MessageKey;
 import org.jamesdmarc.check.Outcomes;
+import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.policy.Disposition;
 import org.jamesdmarc.policy.DmarcResult;
 import org.jamesdmarc.policy.Policy;
@@ -80,19 +88,37 @@ class DmarcCheckJamesTypesTest {
     @Test
     void attributesSurviveJamesJsonSerialisation() throws Exception {
         MailImpl mail = jamesMail();
-        DmarcAttributes.store(mail, Outcomes.evaluated(DmarcResult.FAIL, Policy.REJECT, Disposition.QUARANTINE, true,
-                List.of(PolicyOverride.POLICY_TEST_MODE), "mx.example.org; dmarc=fail", List.of(0, 2)));
+        CheckOutcome outcome = Outcomes.evaluated(DmarcResult.FAIL, Policy.REJECT, Disposition.QUARANTINE, true,
+                List.of(PolicyOverride.POLICY_TEST_MODE), "mx.example.org; dmarc=fail", List.of(0, 2));
+        EvaluationRecord record = EvaluationRecord.of(new MessageKey("00112233445566778899aabbccddeeff"),
+                Instant.parse("2026-12-01T10:00:00Z"), outcome, Optional.of("bounce@bounce.example.net"),
+                List.of("bob@example.org"), ActionTaken.DELIVERED).orElseThrow();
+        DmarcAttributes.store(mail, outcome, Optional.of(record));
         DmarcAttributes.markEvaluatedAtSmtp(mail);
 
         List<Attribute> dmarc = mail.attributes().filter(a -> a.getName().asString().startsWith("org.jamesdmarc.")).toList();
-        assertThat(dmarc).hasSizeGreaterThanOrEqualTo(9);
+        assertThat(dmarc).hasSizeGreaterThanOrEqualTo(10);
         for (Attribute a : dmarc) {
             var json = a.getValue().toJson();
             assertThat(json).as(a.getName().asString()).isPresent();
-            assertThat(AttributeValue.fromJson(json.get())).as(a.getName().asString()).isEqualTo(a.getValue());
+            Object back = AttributeValue.fromJson(json.get()).value();
+            // byte[] has identity equality: compare contents.
+            assertThat(back).as(a.getName().asString()).usingRecursiveComparison().isEqualTo(a.getValue().value());
         }
         MailImpl copy = MailImpl.duplicate(mail);
         assertThat(DmarcAttributes.list(copy, DmarcAttributes.FORGED_AUTHENTICATION_RESULTS, Integer.class)).containsExactly(0, 2);
         assertThat(DmarcAttributes.evaluatedAtSmtp(copy)).isTrue();
+        assertThat(DmarcAttributes.evaluationRecord(copy)).contains(record);
+    }
+
+    @Test
+    void evaluationRecordFromJamesMail() throws Exception {
+        MailImpl mail = jamesMail();
+        mailet().service(mail);
+        EvaluationRecord r = DmarcAttributes.evaluationRecord(mail).orElseThrow();
+        assertThat(r.key()).isEqualTo(MessageKey.of(InetAddress.getByName("192.0.2.1"),
+                Optional.of("bounce@bounce.example.net"), Optional.of("<1@example.com>"), new byte[0]));
+        assertThat(r.envelopeTo()).containsExactly(DomainName.of("example.org"));
+        assertThat(DmarcAttributes.evaluationRecord(MailImpl.duplicate(mail))).contains(r);
     }
 }

@@ -19,13 +19,17 @@ import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailetConfig;
+import org.jamesdmarc.check.ActionTaken;
 import org.jamesdmarc.check.BudgetUse;
 import org.jamesdmarc.check.CheckOutcome;
+import org.jamesdmarc.check.EvaluationRecord;
 import org.jamesdmarc.check.HeaderViolation;
 import org.jamesdmarc.check.MessageContext;
+import org.jamesdmarc.check.MessageKey;
 import org.jamesdmarc.check.Outcomes;
 import org.jamesdmarc.check.SkipReason;
 import org.jamesdmarc.dns.DnsBudget;
+import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.policy.Disposition;
 import org.jamesdmarc.policy.DmarcResult;
 import org.jamesdmarc.policy.Policy;
@@ -266,7 +270,7 @@ class DmarcCheckTest {
     @Test
     void reusesTheSmtpHookEvaluation() throws Exception {
         FakeMail mail = mail();
-        DmarcAttributes.store(mail, failWithForged(List.of(0)));
+        DmarcAttributes.store(mail, failWithForged(List.of(0)), Optional.empty());
         DmarcAttributes.markEvaluatedAtSmtp(mail);
 
         mailet(Outcomes.pass()).service(mail);
@@ -283,7 +287,7 @@ class DmarcCheckTest {
     @Test
     void evaluatesAgainWhenNoHookMark() throws Exception {
         FakeMail mail = mail();
-        DmarcAttributes.store(mail, failWithForged(List.of()));
+        DmarcAttributes.store(mail, failWithForged(List.of()), Optional.empty());
         mailet(Outcomes.pass()).service(mail);
         assertThat(seen).hasSize(1);
         assertThat(attr(mail, "org.jamesdmarc.result")).contains("pass");
@@ -326,6 +330,104 @@ class DmarcCheckTest {
         mailet.init(FakeMailetConfig.builder().mailetName("DmarcCheck").setProperty("authservId", "mx.example.org").build());
         assertThat(mailet.settings().authservId()).isEqualTo("mx.example.org");
         assertThat(new DmarcCheck(new RecordingMetricFactory()).getMailetInfo()).contains("James DMARC v");
+    }
+
+    @Test
+    void evaluatedMailCarriesItsEvaluationRecord() throws Exception {
+        FakeMail mail = mail();
+        CheckOutcome.Evaluated outcome = Outcomes.fail(Policy.REJECT, Disposition.REJECT);
+        mailet(outcome).service(mail);
+
+        EvaluationRecord r = DmarcAttributes.evaluationRecord(mail).orElseThrow();
+        assertThat(r.key()).as("key of the message as received, before our header fields").isEqualTo(
+                MessageKey.of(InetAddress.getByName("192.0.2.1"), Optional.of("bounce@bounce.example.net"),
+                        Optional.of("<1@example.com>"), TestMails.RAW.getBytes(StandardCharsets.US_ASCII)));
+        assertThat(r.sourceIp()).isEqualTo(outcome.client().address());
+        assertThat(r.headerFrom()).contains(DomainName.of("example.com"));
+        assertThat(r.envelopeFrom()).contains(DomainName.of("bounce.example.net"));
+        assertThat(r.envelopeTo()).containsExactly(DomainName.of("example.org"));
+        assertThat(r.policyDomain()).contains(DomainName.of("example.com"));
+        assertThat(r.result()).isEqualTo(DmarcResult.FAIL);
+        assertThat(r.action()).isEqualTo(ActionTaken.DELIVERED);
+        assertThat(r.dkim()).extracting(EvaluationRecord.Dkim::selector).containsExactly("sel");
+    }
+
+    @Test
+    void withoutMessageIdTheKeyHashesTheMessage() throws Exception {
+        String raw = TestMails.RAW.replace("Message-ID: <1@example.com>\r\n", "");
+        FakeMail mail = FakeMail.builder().name("m2")
+                .mimeMessage(new javax.mail.internet.MimeMessage(javax.mail.Session.getDefaultInstance(new java.util.Properties()),
+                        new java.io.ByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII))))
+                .sender("bounce@bounce.example.net").recipients("bob@example.org", "carol@example.net", "dave@EXAMPLE.org")
+                .remoteAddr("192.0.2.1").build();
+        mailet(Outcomes.pass()).service(mail);
+
+        EvaluationRecord r = DmarcAttributes.evaluationRecord(mail).orElseThrow();
+        assertThat(r.key()).isEqualTo(MessageKey.of(InetAddress.getByName("192.0.2.1"),
+                Optional.of("bounce@bounce.example.net"), Optional.empty(), raw.getBytes(StandardCharsets.US_ASCII)));
+        assertThat(r.envelopeTo()).containsExactly(DomainName.of("example.net"), DomainName.of("example.org"));
+    }
+
+    @Test
+    void nullSenderHasNoEnvelopeFromDomain() throws Exception {
+        FakeMail mail = FakeMail.builder().name("m3").mimeMessage(TestMails.message()).sender(MaybeSender.nullSender())
+                .recipient("bob@example.org").remoteAddr("192.0.2.1").build();
+        mailet(Outcomes.pass()).service(mail);
+        EvaluationRecord r = DmarcAttributes.evaluationRecord(mail).orElseThrow();
+        assertThat(r.envelopeFrom()).isEmpty();
+        assertThat(r.key()).isEqualTo(MessageKey.of(InetAddress.getByName("192.0.2.1"), Optional.empty(),
+                Optional.of("<1@example.com>"), new byte[0]));
+    }
+
+    @Test
+    void noEvaluationRecordWhenNotEvaluated() throws Exception {
+        FakeMail skipped = mail();
+        mailet(Outcomes.skipped(SkipReason.IGNORED_HOST)).service(skipped);
+        assertThat(skipped.getAttribute(DmarcAttributes.EVALUATION)).isEmpty();
+
+        FakeMail refused = mail();
+        mailet(Outcomes.refused(HeaderViolation.MULTI_VALUE_FROM)).service(refused);
+        assertThat(refused.getAttribute(DmarcAttributes.EVALUATION)).isEmpty();
+
+        FakeMail internal = mail();
+        mailet(Outcomes.internalError(List.of())).service(internal);
+        assertThat(internal.getAttribute(DmarcAttributes.EVALUATION)).isEmpty();
+
+        FakeMail broken = mail();
+        mailet(ctx -> {
+            throw new IllegalStateException("boom");
+        }).service(broken);
+        assertThat(broken.getAttribute(DmarcAttributes.EVALUATION)).isEmpty();
+    }
+
+    @Test
+    void evaluatingAgainReplacesAnEarlierRecord() throws Exception {
+        FakeMail mail = mail();
+        mailet(Outcomes.pass()).service(mail);
+        assertThat(DmarcAttributes.evaluationRecord(mail)).isPresent();
+        mailet(Outcomes.skipped(SkipReason.IGNORED_HOST)).service(mail);
+        assertThat(mail.getAttribute(DmarcAttributes.EVALUATION)).as("no stale record of another evaluation").isEmpty();
+    }
+
+    @Test
+    void keepsTheRecordOfTheSmtpHook() throws Exception {
+        FakeMail mail = mail();
+        DmarcMessageHook hook = new DmarcMessageHook(metrics, ctx -> Outcomes.fail(Policy.QUARANTINE, Disposition.QUARANTINE));
+        org.apache.commons.configuration2.BaseHierarchicalConfiguration config = new org.apache.commons.configuration2.BaseHierarchicalConfiguration();
+        config.addProperty("authservId", Outcomes.AUTHSERV_ID);
+        hook.init(config);
+        org.apache.james.protocols.smtp.SMTPSession session = org.mockito.Mockito.mock(org.apache.james.protocols.smtp.SMTPSession.class);
+        org.mockito.Mockito.when(session.getRemoteAddress()).thenReturn(new java.net.InetSocketAddress(InetAddress.getByName("192.0.2.1"), 25));
+        org.mockito.Mockito.when(session.getAttachment(org.apache.james.protocols.smtp.SMTPSession.CURRENT_HELO_NAME,
+                org.apache.james.protocols.api.ProtocolSession.State.Connection)).thenReturn(Optional.empty());
+        hook.onMessage(session, mail);
+        byte[] atSmtp = (byte[]) mail.getAttribute(DmarcAttributes.EVALUATION).orElseThrow().getValue().value();
+
+        mailet(Outcomes.pass()).service(mail);
+
+        assertThat(seen).as("not evaluated again").isEmpty();
+        assertThat((byte[]) mail.getAttribute(DmarcAttributes.EVALUATION).orElseThrow().getValue().value()).isEqualTo(atSmtp);
+        assertThat(DmarcAttributes.evaluationRecord(mail).orElseThrow().result()).isEqualTo(DmarcResult.FAIL);
     }
 
     private static Optional<String> attr(Mail mail, String name) {

@@ -8,6 +8,7 @@ import static org.mockito.Mockito.when;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,21 +24,30 @@ import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.mailet.base.test.FakeMail;
+import org.jamesdmarc.check.ActionTaken;
 import org.jamesdmarc.check.CheckOutcome;
+import org.jamesdmarc.check.EvaluationRecord;
+import org.jamesdmarc.check.EvaluationRecordCodec;
+import org.jamesdmarc.check.EvaluationSink;
 import org.jamesdmarc.check.HeaderViolation;
 import org.jamesdmarc.check.MessageContext;
+import org.jamesdmarc.check.MessageKey;
 import org.jamesdmarc.check.Outcomes;
 import org.jamesdmarc.check.SkipReason;
+import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.policy.Disposition;
 import org.jamesdmarc.policy.DmarcResult;
 import org.jamesdmarc.policy.Policy;
 import org.jamesdmarc.policy.PolicyOverride;
 import org.junit.jupiter.api.Test;
 
+import com.google.inject.Guice;
+
 class DmarcMessageHookTest {
 
     private final RecordingMetricFactory metrics = new RecordingMetricFactory();
     private final List<MessageContext> seen = new ArrayList<>();
+    private final List<EvaluationRecord> recorded = new ArrayList<>();
 
     private DmarcMessageHook hook(CheckOutcome outcome, String... params) throws ConfigurationException {
         return hook(ctx -> {
@@ -74,6 +84,19 @@ class DmarcMessageHookTest {
     private static FakeMail mail() throws Exception {
         return FakeMail.builder().name("m").mimeMessage(TestMails.message())
                 .sender("bounce@bounce.example.net").recipient("bob@example.org").build();
+    }
+
+    /** A hook whose SMTP-time rejections go to {@link #recorded}. */
+    private DmarcMessageHook recordingHook(CheckOutcome outcome, String... params) throws ConfigurationException {
+        DmarcMessageHook hook = hook(outcome, params);
+        hook.setEvaluationSink(recorded::add);
+        return hook;
+    }
+
+    /** The key of {@link #mail()} as sent by 192.0.2.1. */
+    private static MessageKey mailKey() throws Exception {
+        return MessageKey.of(InetAddress.getByName("192.0.2.1"), Optional.of("bounce@bounce.example.net"),
+                Optional.of("<1@example.com>"), TestMails.RAW.getBytes(StandardCharsets.US_ASCII));
     }
 
     private static CheckOutcome rejectFail() {
@@ -226,5 +249,105 @@ class DmarcMessageHookTest {
         hook.init(config());
         assertThat(hook.settings().authservId()).isEqualTo(Outcomes.AUTHSERV_ID);
         assertThat(new DmarcMessageHook(new RecordingMetricFactory())).isNotNull();
+    }
+
+    @Test
+    void acceptedMailCarriesItsEvaluationRecord() throws Exception {
+        FakeMail mail = mail();
+        CheckOutcome.Evaluated outcome = Outcomes.fail(Policy.QUARANTINE, Disposition.QUARANTINE);
+        Instant before = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        hook(outcome, "rejectFailures", "true").onMessage(session(null), mail);
+        Instant after = Instant.now();
+
+        EvaluationRecord r = DmarcAttributes.evaluationRecord(mail).orElseThrow();
+        assertThat(r.key()).isEqualTo(mailKey());
+        assertThat(r.time()).isBetween(before, after);
+        assertThat(r.sourceIp()).as("the client DMARC judged").isEqualTo(outcome.client().address());
+        assertThat(r.headerFrom()).contains(DomainName.of("example.com"));
+        assertThat(r.envelopeFrom()).contains(DomainName.of("bounce.example.net"));
+        assertThat(r.envelopeTo()).containsExactly(DomainName.of("example.org"));
+        assertThat(r.policyDomain()).contains(DomainName.of("example.com"));
+        assertThat(r.result()).isEqualTo(DmarcResult.FAIL);
+        assertThat(r.disposition()).isEqualTo(Disposition.QUARANTINE);
+        assertThat(r.action()).as("placeholder, DmarcHistory sets it").isEqualTo(ActionTaken.DELIVERED);
+        assertThat((byte[]) mail.getAttribute(DmarcAttributes.EVALUATION).orElseThrow().getValue().value())
+                .isEqualTo(EvaluationRecordCodec.encode(r));
+        assertThat(recorded).as("accepted mail is recorded by DmarcHistory, not by the hook").isEmpty();
+    }
+
+    @Test
+    void policyRejectionIsRecordedOnceAsRejectedAtSmtp() throws Exception {
+        FakeMail mail = mail();
+        HookResult result = recordingHook(rejectFail(), "rejectFailures", "true").onMessage(session(null), mail);
+
+        assertThat(result.getSmtpRetCode()).isEqualTo("550");
+        assertThat(recorded).hasSize(1);
+        EvaluationRecord r = recorded.get(0);
+        assertThat(r.action()).isEqualTo(ActionTaken.REJECTED_AT_SMTP);
+        assertThat(r.key()).isEqualTo(mailKey());
+        assertThat(r.result()).isEqualTo(DmarcResult.FAIL);
+        assertThat(r.disposition()).isEqualTo(Disposition.REJECT);
+        assertThat(r.headerFrom()).contains(DomainName.of("example.com"));
+        assertThat(r.envelopeTo()).containsExactly(DomainName.of("example.org"));
+    }
+
+    @Test
+    void noHookRecordForAcceptedTempFailedOrRefusedMail() throws Exception {
+        // p=reject failure accepted (rejectFailures off): DmarcHistory records it later.
+        assertThat(recordingHook(rejectFail()).onMessage(session(null), mail())).isEqualTo(HookResult.DECLINED);
+        assertThat(recordingHook(Outcomes.fail(Policy.QUARANTINE, Disposition.QUARANTINE), "rejectFailures", "true")
+                .onMessage(session(null), mail())).isEqualTo(HookResult.DECLINED);
+        // 451: the client sends it again.
+        assertThat(recordingHook(Outcomes.temperror(), "tempFailOnError", "true", "rejectFailures", "true")
+                .onMessage(session(null), mail()).getSmtpRetCode()).isEqualTo("451");
+        assertThat(recordingHook(Outcomes.internalError(List.of()), "tempFailOnError", "true", "rejectFailures", "true")
+                .onMessage(session(null), mail()).getSmtpRetCode()).isEqualTo("451");
+        // A refused From field: 550, but no DMARC evaluation to record.
+        FakeMail refused = mail();
+        assertThat(recordingHook(Outcomes.refused(HeaderViolation.MULTI_VALUE_FROM), "rejectFailures", "true")
+                .onMessage(session(null), refused).getSmtpRetCode()).isEqualTo("550");
+        assertThat(refused.getAttribute(DmarcAttributes.EVALUATION)).isEmpty();
+
+        assertThat(recorded).isEmpty();
+    }
+
+    @Test
+    void skippedMailHasNoEvaluationRecord() throws Exception {
+        FakeMail mail = mail();
+        recordingHook(Outcomes.skipped(SkipReason.AUTHENTICATED_CLIENT), "rejectFailures", "true")
+                .onMessage(session(Username.of("alice")), mail);
+        assertThat(DmarcAttributes.string(mail, DmarcAttributes.RESULT)).contains("skipped");
+        assertThat(mail.getAttribute(DmarcAttributes.EVALUATION)).isEmpty();
+        assertThat(DmarcAttributes.evaluationRecord(mail)).isEmpty();
+        assertThat(recorded).isEmpty();
+    }
+
+    @Test
+    void failingSinkNeitherDelaysNorChangesTheAnswer() throws Exception {
+        DmarcMessageHook hook = hook(rejectFail(), "rejectFailures", "true");
+        hook.setEvaluationSink(r -> {
+            throw new IllegalStateException("database gone");
+        });
+        HookResult result = hook.onMessage(session(null), mail());
+        assertThat(result.getSmtpRetCode()).isEqualTo("550");
+        assertThat(result.getSmtpDescription()).startsWith("5.7.1 ");
+
+        hook.setEvaluationSink(r -> {
+            throw new NoClassDefFoundError("org/example/Missing");
+        });
+        assertThat(hook.onMessage(session(null), mail()).getSmtpRetCode()).isEqualTo("550");
+    }
+
+    @Test
+    void guiceInjectsTheSinkWhenOneIsBoundAndNothingBreaksWithout() throws Exception {
+        DmarcMessageHook bound = hook(rejectFail(), "rejectFailures", "true");
+        Guice.createInjector(binder -> binder.bind(EvaluationSink.class).toInstance(recorded::add)).injectMembers(bound);
+        bound.onMessage(session(null), mail());
+        assertThat(recorded).extracting(EvaluationRecord::action).containsExactly(ActionTaken.REJECTED_AT_SMTP);
+
+        DmarcMessageHook unbound = hook(rejectFail(), "rejectFailures", "true");
+        Guice.createInjector().injectMembers(unbound);
+        assertThat(unbound.onMessage(session(null), mail()).getSmtpRetCode()).isEqualTo("550");
+        assertThat(recorded).hasSize(1);
     }
 }

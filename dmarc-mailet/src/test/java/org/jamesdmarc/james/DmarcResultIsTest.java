@@ -31,7 +31,7 @@ class DmarcResultIsTest {
 
     private static FakeMail mail(CheckOutcome outcome) throws Exception {
         FakeMail mail = FakeMail.builder().name("m").recipients("bob@example.org").build();
-        DmarcAttributes.store(mail, outcome);
+        DmarcAttributes.store(mail, outcome, java.util.Optional.empty());
         return mail;
     }
 
