@@ -135,6 +135,16 @@ public record EvaluationRecord(
                 e.dkim().stream().map(Dkim::of).toList()));
     }
 
+    /**
+     * This record with {@code newAction} as what was done: the check records a placeholder, and the mailet that
+     * knows the outcome (delivered, quarantined, tagged) sets it.
+     */
+    public EvaluationRecord withAction(ActionTaken newAction) {
+        return new EvaluationRecord(key, time, sourceIp, headerFrom, envelopeFrom, envelopeTo, policyDomain,
+                discoveryMode, policyDomainRole, published, result, appliedPolicy, disposition, newAction, overrides,
+                spf, dkim);
+    }
+
     /** The domain of a mailbox {@code local@domain} (angle brackets allowed), when it is a domain name. */
     static Optional<DomainName> domainOf(String mailbox) {
         String s = mailbox.strip();

@@ -140,6 +140,18 @@ class EvaluationRecordTest {
     }
 
     @Test
+    void withActionChangesTheActionOnly() {
+        EvaluationRecord delivered = EvaluationRecord.of(KEY, TIME, Outcomes.fail(Policy.REJECT, Disposition.QUARANTINE),
+                Optional.of("a@example.net"), List.of("b@example.org"), ActionTaken.DELIVERED).orElseThrow();
+
+        EvaluationRecord quarantined = delivered.withAction(ActionTaken.QUARANTINED);
+
+        assertThat(quarantined.action()).isEqualTo(ActionTaken.QUARANTINED);
+        assertThat(quarantined).isNotEqualTo(delivered);
+        assertThat(quarantined.withAction(ActionTaken.DELIVERED)).isEqualTo(delivered);
+    }
+
+    @Test
     void skippedAndRefusedMessagesAreNotRecorded() {
         assertThat(EvaluationRecord.of(KEY, TIME, Outcomes.skipped(SkipReason.IGNORED_HOST), Optional.empty(), List.of(),
                 ActionTaken.DELIVERED)).isEmpty();

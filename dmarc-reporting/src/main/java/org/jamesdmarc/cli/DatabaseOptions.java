@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
+import org.jamesdmarc.store.DatabaseTarget;
 import org.jamesdmarc.store.Secret;
 import org.jamesdmarc.store.StoreConfig;
 
@@ -13,16 +14,18 @@ import picocli.CommandLine.Option;
  * The history database options of the {@code dmarc history} commands. Without {@code --db} (and without
  * {@code DMARC_DB_URL}) the embedded H2 database {@code var/dmarc/history} under the working directory is used.
  * The password comes from {@code --db-password-file}, or the environment ({@code DMARC_DB_PASSWORD_FILE}, then
- * {@code DMARC_DB_PASSWORD}); never from the command line, never printed.
+ * {@code DMARC_DB_PASSWORD}); never from the command line, never printed. The environment, the default and the
+ * H2 auto-server mode (this command opens the database James writes while James runs) follow
+ * {@link DatabaseTarget}, as James does.
  */
 final class DatabaseOptions {
 
     /** The embedded default, relative to the working directory. */
     static final Path DEFAULT_H2_FILE = Path.of("var", "dmarc", "history");
-    static final String URL_VARIABLE = "DMARC_DB_URL";
-    static final String USER_VARIABLE = "DMARC_DB_USER";
-    static final String PASSWORD_VARIABLE = "DMARC_DB_PASSWORD";
-    static final String PASSWORD_FILE_VARIABLE = "DMARC_DB_PASSWORD_FILE";
+    static final String URL_VARIABLE = DatabaseTarget.URL_VARIABLE;
+    static final String USER_VARIABLE = DatabaseTarget.USER_VARIABLE;
+    static final String PASSWORD_VARIABLE = DatabaseTarget.PASSWORD_VARIABLE;
+    static final String PASSWORD_FILE_VARIABLE = DatabaseTarget.PASSWORD_FILE_VARIABLE;
 
     @Option(names = "--db", paramLabel = "JDBC_URL",
             description = "The history database: jdbc:h2:…, jdbc:mariadb:…, jdbc:mysql:… or jdbc:postgresql:… "
@@ -47,20 +50,16 @@ final class DatabaseOptions {
      * @throws org.jamesdmarc.store.StoreException when a password file cannot be read
      */
     Target target(Map<String, String> environment) {
-        Optional<String> configured = Optional.ofNullable(url).or(() -> Optional.ofNullable(environment.get(URL_VARIABLE)))
-                .filter(s -> !s.isBlank());
-        String jdbcUrl = configured.orElseGet(() -> "jdbc:h2:file:" + DEFAULT_H2_FILE.toAbsolutePath());
-        String dbUser = Optional.ofNullable(user).or(() -> Optional.ofNullable(environment.get(USER_VARIABLE)))
-                .orElse(configured.isEmpty() ? "sa" : "");
+        Optional<String> configured = DatabaseTarget.first(Optional.ofNullable(url),
+                DatabaseTarget.environment(environment, URL_VARIABLE));
+        String jdbcUrl = DatabaseTarget.resolve(configured.orElse(DatabaseTarget.DEFAULT_URL), Path.of(""));
+        String dbUser = DatabaseTarget.user(Optional.ofNullable(user)
+                .or(() -> Optional.ofNullable(environment.get(USER_VARIABLE))), configured.isEmpty());
         Secret password;
         if (passwordFile != null) {
             password = Secret.fromFile(passwordFile);
-        } else if (environment.get(PASSWORD_FILE_VARIABLE) != null) {
-            password = Secret.fromFile(Path.of(environment.get(PASSWORD_FILE_VARIABLE)));
-        } else if (environment.get(PASSWORD_VARIABLE) != null) {
-            password = Secret.fromEnvironment(PASSWORD_VARIABLE, environment);
         } else {
-            password = Secret.none();
+            password = DatabaseTarget.passwordFromEnvironment(environment).orElse(Secret.none());
         }
         return new Target(new StoreConfig(jdbcUrl, dbUser, password, 2), configured.isEmpty());
     }

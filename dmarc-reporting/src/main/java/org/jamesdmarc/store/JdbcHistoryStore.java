@@ -92,6 +92,9 @@ public final class JdbcHistoryStore implements HistoryStore {
     public static JdbcHistoryStore open(StoreConfig config) {
         Objects.requireNonNull(config, "config");
         DatabaseKind.Resolved resolved = DatabaseKind.resolve(config.url());
+        if (resolved.kind() == DatabaseKind.H2) {
+            H2Loopback.ensure(); // before H2's classes first read it: an auto-server listens on loopback only
+        }
         Properties properties = driverProperties(resolved.kind());
         probe(config, resolved, properties);
         HikariConfig hikari = new HikariConfig();

@@ -18,7 +18,9 @@ class DatabaseOptionsTest {
     void withoutDbTheEmbeddedH2FileUnderTheWorkingDirectory() {
         DatabaseOptions.Target t = new DatabaseOptions().target(Map.of());
         assertThat(t.embeddedDefault()).isTrue();
-        assertThat(t.config().url()).isEqualTo("jdbc:h2:file:" + Path.of("var/dmarc/history").toAbsolutePath());
+        assertThat(t.config().url()).as("in auto-server mode, to read the database James writes")
+                .isEqualTo("jdbc:h2:file:" + Path.of("var/dmarc/history").toAbsolutePath() + ";AUTO_SERVER=TRUE");
+        assertThat(t.config().user()).isEqualTo("sa");
         assertThat(t.config().password().toString()).isEqualTo("(none)");
     }
 

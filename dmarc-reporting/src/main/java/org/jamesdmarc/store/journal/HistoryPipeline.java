@@ -53,6 +53,7 @@ public final class HistoryPipeline<T> implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HistoryPipeline.class);
     private static final long DROP_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final long FAILURE_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(5);
 
     /**
      * Tuning.
@@ -119,6 +120,8 @@ public final class HistoryPipeline<T> implements AutoCloseable {
     // Writer-thread state.
     private long retryAtNanos;
     private long backoffNanos;
+    private long failuresInARow;
+    private long lastFailureLogNanos;
 
     private HistoryPipeline(Journal journal, BatchSink<T> sink, HistoryCodec<T> codec, Settings settings,
             HistoryListener listener, String threadName) {
@@ -323,7 +326,7 @@ public final class HistoryPipeline<T> implements AutoCloseable {
                 sink.write(batch);
                 written.addAndGet(batch.size());
                 listener.onWritten(batch.size());
-                backoffNanos = 0;
+                recovered();
                 return;
             } catch (Exception e) {
                 failed(e);
@@ -372,7 +375,7 @@ public final class HistoryPipeline<T> implements AutoCloseable {
             replayed.addAndGet(decoded.size());
             listener.onWritten(decoded.size());
             listener.onReplayed(decoded.size());
-            backoffNanos = 0;
+            recovered();
             try {
                 journal.acknowledge(read);
             } catch (IOException | IllegalStateException e) {
@@ -388,10 +391,41 @@ public final class HistoryPipeline<T> implements AutoCloseable {
 
     private void failed(Exception e) {
         long min = settings.minBackoff().toNanos();
-        backoffNanos = backoffNanos == 0 ? min : Math.min(settings.maxBackoff().toNanos(), backoffNanos * 2);
+        boolean first = backoffNanos == 0;
+        backoffNanos = first ? min : Math.min(settings.maxBackoff().toNanos(), backoffNanos * 2);
         retryAtNanos = System.nanoTime() + backoffNanos;
-        LOG.warn("DMARC history store failed ({}); journaling, next attempt in {} ms", e.toString(),
-                TimeUnit.NANOSECONDS.toMillis(backoffNanos));
+        failuresInARow++;
+        long now = System.nanoTime();
+        // One line when the sink starts failing, then one every few minutes while it keeps failing (the database
+        // may stay down for hours; a line per retry would bury the log).
+        if (first || now - lastFailureLogNanos >= FAILURE_LOG_INTERVAL_NANOS) {
+            lastFailureLogNanos = now;
+            LOG.warn("DMARC history store failed{} ({}); journaling ({} entries waiting), next attempt in {} ms",
+                    failuresInARow > 1 ? " " + failuresInARow + " times in a row" : "", describe(e),
+                    journal.pendingEntries(), TimeUnit.NANOSECONDS.toMillis(backoffNanos));
+        } else {
+            LOG.debug("DMARC history store failed again ({})", describe(e));
+        }
+    }
+
+    /** The sink works again after failures: say so once. */
+    private void recovered() {
+        if (failuresInARow > 0) {
+            LOG.info("DMARC history store works again after {} failed attempts; replaying the journal ({} entries)",
+                    failuresInARow, journal.pendingEntries());
+            failuresInARow = 0;
+        }
+        backoffNanos = 0;
+    }
+
+    /** An exception's message (its first line), or its class when it has none: store errors are one line already. */
+    private static String describe(Exception e) {
+        String m = e.getMessage();
+        if (m == null || m.isBlank()) {
+            return e.toString();
+        }
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
     }
 
     private boolean inBackoff() {

@@ -1,0 +1,97 @@
+package org.jamesdmarc.reporting.james;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import javax.inject.Singleton;
+
+import org.apache.james.filesystem.api.JamesDirectoriesProvider;
+import org.apache.james.metrics.api.MetricFactory;
+import org.jamesdmarc.check.EvaluationSink;
+import org.jamesdmarc.store.DmarcSettings;
+import org.jamesdmarc.store.EvaluationHistory;
+import org.jamesdmarc.store.HistoryRetention;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+
+/**
+ * Binds the James process's one evaluation history. List it in {@code conf/extensions.properties}:
+ *
+ * <pre>{@code
+ * guice.extension.module=org.jamesdmarc.reporting.james.DmarcHistoryModule
+ * }</pre>
+ *
+ * <p>James 3.8.1 builds one child injector from the {@code guice.extension.module} list, once (its
+ * {@code GuiceGenericLoader} is a singleton), and instantiates the mailets, matchers and SMTP hooks of
+ * {@code mailetcontainer.xml} and {@code smtpserver.xml} from it, so the singletons bound here are shared by all of
+ * them: {@link DmarcHistory} and {@code DmarcMessageHook} record into the same history.
+ *
+ * <p>Bindings:
+ * <ul>
+ *   <li>{@link EvaluationSink} and {@link EvaluationHistory}: one instance, built from
+ *       {@code <james home>/conf/dmarc.properties} ({@link DmarcSettings}; the home is James's
+ *       {@link JamesDirectoriesProvider#getRootDirectory()}) and the {@code DMARC_DB_*} environment variables. A
+ *       wrong setting stops James with a one-line error naming the key; a database that is down or refuses the
+ *       credentials does not (records are journaled, the store retried).</li>
+ *   <li>Metrics through James's {@link MetricFactory}: {@code dmarc_history_queued}, {@code _written},
+ *       {@code _journaled}, {@code _dropped}, {@code _replayed}.</li>
+ *   <li>Retention: when {@code history.retentionDays} is above 0, records older than that are deleted
+ *       {@value #RETENTION_FIRST_DELAY_MINUTES} minutes after start and then once a day, on one daemon thread.</li>
+ *   <li>Shutdown: a JVM shutdown hook (SIGTERM, James's stop) flushes the history to the database, or leaves it in
+ *       the journal for the next start.</li>
+ * </ul>
+ */
+public final class DmarcHistoryModule extends AbstractModule {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DmarcHistoryModule.class);
+
+    static final long RETENTION_FIRST_DELAY_MINUTES = 10;
+
+    private final Map<String, String> environment;
+
+    /** The module James instantiates: settings from the process environment. */
+    public DmarcHistoryModule() {
+        this(System.getenv());
+    }
+
+    /** A module reading {@code DMARC_DB_*} from {@code environment} (tests). */
+    DmarcHistoryModule(Map<String, String> environment) {
+        this.environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
+    }
+
+    @Override
+    protected void configure() {
+        // Everything is in the @Provides methods: they need James's directories and metrics.
+    }
+
+    @Provides
+    @Singleton
+    EvaluationHistory evaluationHistory(JamesDirectoriesProvider directories, MetricFactory metricFactory) {
+        DmarcSettings settings = DmarcSettings.load(Path.of(directories.getRootDirectory()), environment);
+        settings.warnings().forEach(LOG::warn);
+        EvaluationHistory history = EvaluationHistory.start(settings, new HistoryMetrics(metricFactory));
+        Optional<HistoryRetention> retention = settings.retentionDays() > 0
+                ? Optional.of(HistoryRetention.schedule(history::expireBefore, settings.retentionDays(),
+                        settings.batchSize(), Clock.systemUTC(), Duration.ofMinutes(RETENTION_FIRST_DELAY_MINUTES),
+                        Duration.ofDays(1)))
+                : Optional.empty();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            retention.ifPresent(HistoryRetention::close);
+            history.close();
+        }, "dmarc-history-shutdown"));
+        return history;
+    }
+
+    @Provides
+    @Singleton
+    EvaluationSink evaluationSink(EvaluationHistory history) {
+        return history;
+    }
+}

@@ -1,0 +1,18 @@
+/**
+ * James adapters of the evaluation history and the reports: the only package of {@code dmarc-reporting} that may
+ * use James, mailet, javax.mail and Guice APIs ({@code ReportingLayeringTest}).
+ *
+ * <ul>
+ *   <li>{@link org.jamesdmarc.reporting.james.DmarcHistoryModule}: the Guice module for James's
+ *       {@code guice.extension.module} (in {@code conf/extensions.properties}); binds the process's one
+ *       {@link org.jamesdmarc.check.EvaluationSink} (an {@link org.jamesdmarc.store.EvaluationHistory} configured by
+ *       {@code conf/dmarc.properties}), its metrics, its daily retention and its shutdown.</li>
+ *   <li>{@link org.jamesdmarc.reporting.james.DmarcHistory}: the mailet that records each mail's evaluation with
+ *       the action taken.</li>
+ * </ul>
+ *
+ * <p>May import: James's mailet, metrics and filesystem APIs, Guice and {@code javax.inject}, slf4j, the core's
+ * {@code check} and below, and {@code org.jamesdmarc.store}. Never {@code org.jamesdmarc.james} (the core's
+ * adapters).
+ */
+package org.jamesdmarc.reporting.james;

@@ -1,0 +1,138 @@
+package org.jamesdmarc.store;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+import org.jamesdmarc.check.EvaluationRecord;
+import org.jamesdmarc.check.EvaluationSink;
+import org.jamesdmarc.store.journal.HistoryCounters;
+import org.jamesdmarc.store.journal.HistoryListener;
+import org.jamesdmarc.store.journal.HistoryPipeline;
+import org.jamesdmarc.store.journal.Journal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The evaluation history of a running James: the {@link EvaluationSink} the mailets and the SMTP hook hand their
+ * records to, one per process. A {@link HistoryPipeline} over the local {@link Journal} in
+ * {@link DmarcSettings#journalDir()} delivers them to the {@link JdbcHistoryStore} of {@link DmarcSettings#store()}.
+ *
+ * <ul>
+ *   <li>{@link #accept} never throws and never waits on the database: with {@code history.durability=journal} it
+ *       returns once the record is fsync'd in the journal (a group commit shared by concurrent mails), with
+ *       {@code queue} once it is in the in-memory queue.</li>
+ *   <li>The store is opened lazily, on the pipeline's writer thread. A database that is down, unknown or refuses
+ *       the credentials when James starts does not stop James: the pipeline logs one line naming the URL (without
+ *       password) and the reason, journals every record, and retries with backoff (0.5 s doubling to 30 s),
+ *       opening the store anew each time; when it works, the journal is replayed in order. The store is idempotent
+ *       by {@link org.jamesdmarc.check.MessageKey}, so a replay stores nothing twice.</li>
+ *   <li>{@link #close} flushes the queue and the journal's backlog to the database when it works (else leaves them
+ *       in the journal, replayed at the next start) and closes the store. Idempotent.</li>
+ * </ul>
+ */
+public final class EvaluationHistory implements EvaluationSink, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EvaluationHistory.class);
+
+    private final DmarcSettings settings;
+    private final HistoryPipeline<EvaluationRecord> pipeline;
+    private final LazyStoreSink sink;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private EvaluationHistory(DmarcSettings settings, HistoryPipeline<EvaluationRecord> pipeline, LazyStoreSink sink) {
+        this.settings = settings;
+        this.pipeline = pipeline;
+        this.sink = sink;
+    }
+
+    /**
+     * Opens the journal and starts delivering to the database of {@code settings} (opened in the background).
+     *
+     * @param listener hears the counters change (metrics)
+     * @throws SettingsException when the journal directory cannot be created, read or locked (another process
+     *                           uses it)
+     */
+    public static EvaluationHistory start(DmarcSettings settings, HistoryListener listener) {
+        return start(settings, listener, JdbcHistoryStore::open, settings.pipelineSettings());
+    }
+
+    /** {@link #start(DmarcSettings, HistoryListener)} with another store opener and pipeline tuning (tests). */
+    static EvaluationHistory start(DmarcSettings settings, HistoryListener listener,
+            Function<StoreConfig, HistoryStore> opener, HistoryPipeline.Settings pipelineSettings) {
+        Objects.requireNonNull(settings, "settings");
+        Journal journal;
+        try {
+            journal = Journal.open(settings.journalDir(), settings.journalMaxBytes());
+        } catch (IOException | RuntimeException e) {
+            throw new SettingsException(settings.file() + ": " + DmarcSettings.JOURNAL_DIR
+                    + ": cannot open the history journal " + settings.journalDir() + ": "
+                    + DatabaseErrors.firstLine(e), e);
+        }
+        long backlog = journal.pendingEntries();
+        LazyStoreSink sink = new LazyStoreSink(settings.store(), opener);
+        HistoryPipeline<EvaluationRecord> pipeline = HistoryPipeline.start(journal, sink,
+                EvaluationJournalCodec.INSTANCE, pipelineSettings, listener);
+        LOG.info("DMARC history: recording into {} ({} durability, journal {}{})", settings.store().redactedUrl(),
+                settings.durability().keyword(), settings.journalDir(),
+                backlog > 0 ? ", " + backlog + " journaled records to replay" : "");
+        return new EvaluationHistory(settings, pipeline, sink);
+    }
+
+    /** Takes {@code record} for the history without waiting on the database; never throws. */
+    @Override
+    public void accept(EvaluationRecord record) {
+        if (record == null) {
+            return;
+        }
+        try {
+            pipeline.offer(record);
+        } catch (RuntimeException e) {
+            // The pipeline does not throw; should it ever, history must not fail the mail.
+            LOG.warn("DMARC history: record {} not taken: {}", record.key().value(), e.toString());
+        }
+    }
+
+    /** The counters since start: queued, written, journaled, dropped, replayed. */
+    public HistoryCounters counters() {
+        return pipeline.counters();
+    }
+
+    /** Records waiting in the journal for the database. */
+    public long journalBacklog() {
+        return pipeline.journalBacklog();
+    }
+
+    /** The settings this history runs with. */
+    public DmarcSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Deletes the records evaluated before {@code cutoff} ({@link HistoryStore#expireBefore}), opening the store
+     * if it is not open yet.
+     *
+     * @throws StoreException when the database cannot be opened or fails
+     */
+    public long expireBefore(Instant cutoff, int batchSize) {
+        return sink.store().expireBefore(cutoff, batchSize);
+    }
+
+    /** Flushes what it can to the database, leaves the rest in the journal, and closes the store. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            pipeline.close();
+        } finally {
+            sink.close();
+        }
+        HistoryCounters c = pipeline.counters();
+        LOG.info("DMARC history closed: {} written, {} journaled, {} dropped; {} records left in the journal {}",
+                c.written(), c.journaled(), c.dropped(), pipeline.journalBacklog(), settings.journalDir());
+    }
+}

@@ -1,0 +1,83 @@
+package org.jamesdmarc.store;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deletes history records older than {@code history.retentionDays}, once a day inside James (issue 9 item 5), on a
+ * single daemon thread of its own, in batches of {@code history.batchSize} ({@link HistoryStore#expireBefore}) so
+ * writers are never locked out. A failure (database down) is one log line; the next day tries again.
+ */
+public final class HistoryRetention implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HistoryRetention.class);
+
+    /** What is expired: {@link EvaluationHistory#expireBefore} in James. */
+    @FunctionalInterface
+    public interface Expiry {
+        long expireBefore(Instant cutoff, int batchSize);
+    }
+
+    private final Expiry expiry;
+    private final Duration retention;
+    private final int batchSize;
+    private final Clock clock;
+    private final ScheduledExecutorService executor;
+
+    private HistoryRetention(Expiry expiry, Duration retention, int batchSize, Clock clock) {
+        this.expiry = Objects.requireNonNull(expiry, "expiry");
+        this.retention = retention;
+        this.batchSize = batchSize;
+        this.clock = clock;
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dmarc-history-retention");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Runs {@link #expireNow()} after {@code firstDelay}, then every {@code period}.
+     *
+     * @param retentionDays days to keep, at least 1
+     */
+    public static HistoryRetention schedule(Expiry expiry, int retentionDays, int batchSize, Clock clock,
+            Duration firstDelay, Duration period) {
+        if (retentionDays < 1 || batchSize < 1) {
+            throw new IllegalArgumentException("retentionDays and batchSize must be at least 1");
+        }
+        HistoryRetention retention = new HistoryRetention(expiry, Duration.ofDays(retentionDays), batchSize, clock);
+        retention.executor.scheduleWithFixedDelay(retention::expireNow, firstDelay.toMillis(), period.toMillis(),
+                TimeUnit.MILLISECONDS);
+        return retention;
+    }
+
+    /** Deletes what is older than the retention now; returns how many records, or -1 when it failed (logged). */
+    public long expireNow() {
+        Instant cutoff = clock.instant().minus(retention);
+        try {
+            long deleted = expiry.expireBefore(cutoff, batchSize);
+            if (deleted > 0) {
+                LOG.info("DMARC history retention: {} records evaluated before {} deleted", deleted, cutoff);
+            }
+            return deleted;
+        } catch (RuntimeException e) {
+            LOG.warn("DMARC history retention: expiring records before {} failed ({}); trying again in a day", cutoff,
+                    DatabaseErrors.firstLine(e));
+            return -1;
+        }
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}
