@@ -1,0 +1,68 @@
+package org.jamesdmarc.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.jamesdmarc.store.DmarcSettings.Durability;
+import org.jamesdmarc.store.journal.HistoryListener;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HistoryRetentionTest {
+
+    private static final Instant NOW = Instant.parse("2027-06-01T00:00:00Z");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void expiresWhatIsOlderThanTheRetentionInBatches() {
+        List<String> calls = new CopyOnWriteArrayList<>();
+        try (HistoryRetention retention = HistoryRetention.schedule((cutoff, batch) -> {
+            calls.add(cutoff + "/" + batch);
+            return 7;
+        }, 30, 250, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofDays(1), Duration.ofDays(1))) {
+            assertThat(retention.expireNow()).isEqualTo(7);
+        }
+        assertThat(calls).containsExactly("2027-05-02T00:00:00Z/250");
+    }
+
+    @Test
+    void aFailureIsLoggedAndTheNextRunTriesAgain() throws Exception {
+        CountDownLatch twice = new CountDownLatch(2);
+        try (HistoryRetention retention = HistoryRetention.schedule((cutoff, batch) -> {
+            twice.countDown();
+            throw new StoreException("cannot reach the database at jdbc:postgresql://db/x: refused");
+        }, 1, 10, Clock.systemUTC(), Duration.ZERO, Duration.ofMillis(20))) {
+            assertThat(twice.await(10, TimeUnit.SECONDS)).as("ran again after the failure").isTrue();
+            assertThat(retention.expireNow()).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void theHistoryExpiresFromItsStore() {
+        Backend.TestDatabase db = Backend.H2.create(tmp);
+        DmarcSettings settings = new DmarcSettings(tmp.resolve("conf/dmarc.properties"), db.config(), false,
+                Durability.JOURNAL, tmp.resolve("journal"), 1L << 20, 100, 50, 1, List.of());
+        try (JdbcHistoryStore store = JdbcHistoryStore.open(db.config())) {
+            store.write(Records.records(0, 30));
+        }
+        try (EvaluationHistory history = EvaluationHistory.start(settings, HistoryListener.NONE)) {
+            // Record n is at T0 + n minutes: ten are before T0 + 10 minutes.
+            assertThat(history.expireBefore(Records.T0.plusSeconds(600), 4)).isEqualTo(10);
+            assertThat(history.expireBefore(Records.T0.plusSeconds(600), 4)).isZero();
+        }
+        try (JdbcHistoryStore store = JdbcHistoryStore.open(db.config())) {
+            assertThat(store.list(HistoryQuery.all(100))).containsExactlyElementsOf(Records.records(10, 30));
+        }
+    }
+}
