@@ -11,10 +11,19 @@
  *       keyed by {@link org.jamesdmarc.check.MessageKey}, counting, listing and expiry in short batches.</li>
  *   <li>Operator mistakes (unknown scheme, unreachable host, refused credentials, a schema newer than the code)
  *       are one-line {@link org.jamesdmarc.store.StoreException}s naming the URL without its password.</li>
+ *   <li>{@link org.jamesdmarc.store.DmarcSettings}: {@code conf/dmarc.properties} of the James home (database,
+ *       durability, journal, retention), with the {@code DMARC_DB_*} rules it shares with the {@code dmarc} command
+ *       ({@link org.jamesdmarc.store.DatabaseTarget}; H2 file URLs in auto-server mode, on loopback:
+ *       {@link org.jamesdmarc.store.H2Loopback}). A wrong value is a one-line
+ *       {@link org.jamesdmarc.store.SettingsException} naming the key.</li>
+ *   <li>{@link org.jamesdmarc.store.EvaluationHistory}: the process's {@link org.jamesdmarc.check.EvaluationSink}, a
+ *       {@link org.jamesdmarc.store.journal.HistoryPipeline} over the journal delivering to the store, which it opens
+ *       lazily and retries; {@link org.jamesdmarc.store.HistoryRetention} deletes old records daily.</li>
  * </ul>
  *
- * <p>May import: the JDK, JDBC, Flyway, HikariCP, and the core's {@code check}, {@code policy}, {@code auth} and
- * {@code dns}. No James, mailet or Guice API ({@code ReportingLayeringTest}): the James adapters that will feed
- * it (the queue, the {@code DmarcHistory} mailet, the Guice module) go in {@code org.jamesdmarc.reporting.james}.
+ * <p>May import: the JDK, JDBC, slf4j, Flyway, HikariCP, {@code store.journal}, and the core's {@code check},
+ * {@code policy}, {@code auth} and {@code dns}. No James, mailet or Guice API ({@code ReportingLayeringTest}): the
+ * James adapters that feed it (the {@code DmarcHistory} mailet, the Guice module) are in
+ * {@code org.jamesdmarc.reporting.james}.
  */
 package org.jamesdmarc.store;

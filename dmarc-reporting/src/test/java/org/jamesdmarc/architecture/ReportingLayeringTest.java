@@ -36,7 +36,7 @@ class ReportingLayeringTest {
     void theModulesClassesWereImported() {
         assertThat(OWN_CLASSES.stream().map(c -> c.getPackageName()).distinct())
                 .contains("org.jamesdmarc.cli", "org.jamesdmarc.reporting", "org.jamesdmarc.store",
-                        "org.jamesdmarc.store.opendmarc");
+                        "org.jamesdmarc.store.opendmarc", "org.jamesdmarc.reporting.james");
     }
 
     @Test
