@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
+import javax.inject.Inject;
 import javax.inject.Singleton;
 
 import org.apache.james.filesystem.api.JamesDirectoriesProvider;
@@ -33,7 +34,7 @@ import com.google.inject.Provides;
  * {@code mailetcontainer.xml} and {@code smtpserver.xml} from it, so the singletons bound here are shared by all of
  * them: {@link DmarcHistory} and {@code DmarcMessageHook} record into the same history.
  *
- * <p>Bindings:
+ * <p>Bindings (created with the injector, at James's start-up):
  * <ul>
  *   <li>{@link EvaluationSink} and {@link EvaluationHistory}: one instance, built from
  *       {@code <james home>/conf/dmarc.properties} ({@link DmarcSettings}; the home is James's
@@ -68,7 +69,17 @@ public final class DmarcHistoryModule extends AbstractModule {
 
     @Override
     protected void configure() {
-        // Everything is in the @Provides methods: they need James's directories and metrics.
+        // Started with the injector, not with the first mailet that asks: a wrong setting stops James at start-up,
+        // and the journal left by the last run is replayed even before mail arrives.
+        bind(EagerStart.class).asEagerSingleton();
+    }
+
+    /** Makes the history start when James builds the extension injector. */
+    static final class EagerStart {
+        @Inject
+        EagerStart(EvaluationHistory history) {
+            Objects.requireNonNull(history, "history");
+        }
     }
 
     @Provides

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.CreationException;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
-import com.google.inject.ProvisionException;
 import com.google.inject.util.Modules;
 
 /**
@@ -58,6 +58,7 @@ class DmarcHistoryModuleTest {
         assertThat(james.getInstance(DmarcHistoryModule.class)).as("James instantiates the module from its injector")
                 .isNotNull();
         Injector extensions = james.createChildInjector(Modules.combine(new DmarcHistoryModule(Map.of())));
+        assertThat(home.resolve("var/dmarc/journal")).as("started with the injector, before any mailet").isDirectory();
         Injector mailetChild = extensions.createChildInjector(new AbstractModule() {
         });
 
@@ -96,9 +97,10 @@ class DmarcHistoryModuleTest {
     void aWrongSettingStopsTheInjectionWithOneLineNamingTheKey() throws Exception {
         Files.createDirectories(home.resolve("conf"));
         Files.writeString(home.resolve("conf/dmarc.properties"), "history.durability = maybe\n");
-        Injector extensions = james().createChildInjector(new DmarcHistoryModule(Map.of()));
+        Injector james = james();
 
-        assertThatThrownBy(() -> extensions.getInstance(EvaluationSink.class)).isInstanceOf(ProvisionException.class)
+        assertThatThrownBy(() -> james.createChildInjector(new DmarcHistoryModule(Map.of())))
+                .as("James stops at start-up").isInstanceOf(CreationException.class)
                 .rootCause().isInstanceOf(SettingsException.class)
                 .hasMessageContaining("history.durability = 'maybe'");
     }
