@@ -54,7 +54,7 @@ final class DatabaseOptions {
                 DatabaseTarget.environment(environment, URL_VARIABLE));
         String jdbcUrl = DatabaseTarget.resolve(configured.orElse(DatabaseTarget.DEFAULT_URL), Path.of(""));
         String dbUser = DatabaseTarget.user(Optional.ofNullable(user)
-                .or(() -> Optional.ofNullable(environment.get(USER_VARIABLE))), configured.isEmpty());
+                .or(() -> Optional.ofNullable(environment.get(USER_VARIABLE))), jdbcUrl);
         Secret password;
         if (passwordFile != null) {
             password = Secret.fromFile(passwordFile);

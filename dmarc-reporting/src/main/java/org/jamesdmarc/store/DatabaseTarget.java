@@ -14,7 +14,8 @@ import java.util.Optional;
  *   <li>{@value #URL_VARIABLE}, {@value #USER_VARIABLE}, {@value #PASSWORD_FILE_VARIABLE} (the first line of a
  *       file) and {@value #PASSWORD_VARIABLE}; the password file comes before the password variable.</li>
  *   <li>The default database is the H2 file {@value #DEFAULT_URL}, relative to a base directory (the James home for
- *       James, the working directory for the command), opened as user {@value #DEFAULT_H2_USER}.</li>
+ *       James, the working directory for the command). An H2 database without a configured user is opened as
+ *       {@value #DEFAULT_H2_USER}.</li>
  *   <li>An H2 file URL ({@code jdbc:h2:./x}, {@code jdbc:h2:file:./x}, {@code jdbc:h2:/abs/x}) is made absolute
  *       (a path starting {@code ./} or {@code ../} against the base directory) and gets {@code ;AUTO_SERVER=TRUE}
  *       unless it sets {@code AUTO_SERVER} itself: the first process to open the file serves it to the others on
@@ -57,9 +58,13 @@ public final class DatabaseTarget {
         return Optional.ofNullable(environment.get(variable)).filter(v -> !v.isBlank());
     }
 
-    /** The user for {@code configuredUser} when no user is configured: {@value #DEFAULT_H2_USER} for the default database. */
-    public static String user(Optional<String> configuredUser, boolean defaultDatabase) {
-        return configuredUser.orElse(defaultDatabase ? DEFAULT_H2_USER : "");
+    /**
+     * The configured user, else {@value #DEFAULT_H2_USER} for an H2 URL (H2 refuses any other user on a database
+     * made by this one, so James and the command must agree without being told) and none for the others.
+     */
+    public static String user(Optional<String> configuredUser, String url) {
+        return configuredUser.orElse(url.strip().regionMatches(true, 0, H2_PREFIX, 0, H2_PREFIX.length())
+                ? DEFAULT_H2_USER : "");
     }
 
     /**

@@ -36,7 +36,7 @@ import org.jamesdmarc.store.journal.HistoryPipeline;
  *     {@code ;AUTO_SERVER=TRUE} unless it sets {@code AUTO_SERVER}: the {@code dmarc} command then opens the same
  *     database while James runs, through a server H2 binds to 127.0.0.1 only. Environment: {@code DMARC_DB_URL}
  *     overrides it</td></tr>
- * <tr><td>{@code db.user}</td><td>a user name</td><td>{@code sa} for the default database, else none</td>
+ * <tr><td>{@code db.user}</td><td>a user name</td><td>{@code sa} for H2, else none</td>
  *     <td>the database user ({@code DMARC_DB_USER} overrides it)</td></tr>
  * <tr><td>{@code db.passwordFile}</td><td>a path</td><td>none</td><td>a file whose first line is the password
  *     ({@code DMARC_DB_PASSWORD_FILE}, then {@code DMARC_DB_PASSWORD}, override it)</td></tr>
@@ -194,8 +194,7 @@ public record DmarcSettings(Path file, StoreConfig store, boolean defaultDatabas
                 throw new SettingsException(where + ": " + e.getMessage());
             }
             String user = DatabaseTarget.user(DatabaseTarget.first(
-                    DatabaseTarget.environment(environment, DatabaseTarget.USER_VARIABLE), value(DB_USER)),
-                    configuredUrl.isEmpty());
+                    DatabaseTarget.environment(environment, DatabaseTarget.USER_VARIABLE), value(DB_USER)), url);
             int poolSize = integer(DB_POOL_SIZE, DEFAULT_POOL_SIZE, 1, MAX_POOL);
             StoreConfig store = new StoreConfig(DatabaseTarget.resolve(url, home), user, password(), poolSize);
             Durability durability = durability();

@@ -97,6 +97,8 @@ class DmarcSettingsTest {
         DmarcSettings v = DmarcSettings.load(home, Map.of("DMARC_DB_PASSWORD", "from-variable"));
         assertThat(v.store().password().reveal()).isEqualTo("from-variable");
         assertThat(v.store().user()).isEqualTo("fileuser");
+        assertThat(DmarcSettings.load(home, Map.of("DMARC_DB_USER", " ")).store().user())
+                .as("a blank variable overrides nothing").isEqualTo("fileuser");
 
         DmarcSettings f = DmarcSettings.load(home, Map.of());
         assertThat(f.store().password().reveal()).isEqualTo("from-file");
@@ -110,12 +112,16 @@ class DmarcSettingsTest {
         write("db.url = jdbc:h2:file:./data/h;MODE=MySQL\n");
         assertThat(DmarcSettings.load(home, Map.of()).store().url())
                 .isEqualTo("jdbc:h2:file:" + home.resolve("data/h") + ";MODE=MySQL;AUTO_SERVER=TRUE");
-        assertThat(DmarcSettings.load(home, Map.of()).store().user()).as("a configured URL has no default user")
-                .isEmpty();
+        assertThat(DmarcSettings.load(home, Map.of()).store().user()).as("H2's user unless one is configured")
+                .isEqualTo("sa");
 
         write("db.url = jdbc:h2:/srv/dmarc/h;auto_server=false\n");
         assertThat(DmarcSettings.load(home, Map.of()).store().url()).as("the URL says otherwise")
                 .isEqualTo("jdbc:h2:file:/srv/dmarc/h;auto_server=false");
+
+        write("db.url = jdbc:postgresql://db/x\n");
+        assertThat(DmarcSettings.load(home, Map.of()).store().user()).as("no user for a server unless configured")
+                .isEmpty();
 
         write("db.url = jdbc:h2:mem:x\n");
         assertThat(DmarcSettings.load(home, Map.of()).store().url()).isEqualTo("jdbc:h2:mem:x");

@@ -127,7 +127,7 @@ class EvaluationHistoryTest {
             for (Durability durability : Durability.values()) {
                 try (EvaluationHistory history = start(settings(config, durability))) {
                     int base = durability == Durability.JOURNAL ? 0 : 1000;
-                    // Nothing listens: records are journaled, the store is retried.
+                    // The database cannot be reached: records are journaled, the store is retried.
                     Records.records(base, base + 100).forEach(history::accept);
                     await(() -> history.journalBacklog() == 100, "journaled while the database is unreachable");
                     assertThat(history.counters().written()).isZero();
@@ -158,6 +158,23 @@ class EvaluationHistoryTest {
             all.addAll(Records.records(1000, 1200));
             assertThat(store.list(HistoryQuery.all(1000))).containsExactlyInAnyOrderElementsOf(all);
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Backend.class)
+    void aPortNothingListensOnAtStartThenTheRightUrlAtTheNextStart(Backend kind) {
+        db = kind.create(tmp);
+        StoreConfig nowhere = new StoreConfig(kind.unreachableUrl(), db.user(), Secret.none(), 2);
+        try (EvaluationHistory history = start(settings(nowhere, Durability.JOURNAL))) {
+            Records.records(0, 30).forEach(history::accept);
+            await(() -> history.journalBacklog() == 30, "journaled");
+            assertThatThrownBy(() -> history.expireBefore(Records.T0, 10)).isInstanceOf(StoreException.class)
+                    .hasMessageContaining("127.0.0.1:1").hasMessageNotContaining("s3cret-in-url");
+        }
+        try (EvaluationHistory history = start(settings(db.config(), Durability.JOURNAL))) {
+            await(() -> history.journalBacklog() == 0, "replayed");
+        }
+        assertThat(stored()).isEqualTo(30);
     }
 
     @Test

@@ -4,81 +4,74 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A TCP proxy on a loopback port in front of a real database server, which a test opens and cuts: cut, nothing
- * listens on its port (connections are refused) and every proxied connection is closed, as when the database
- * host goes away. The port stays the same across cuts, so one JDBC URL names it throughout.
+ * A TCP proxy on a loopback port in front of a real database server, which a test cuts and restores. Cut, every
+ * proxied connection is closed and each new one is reset at once, as when the database host goes away. It keeps
+ * listening on its port meanwhile (a port given up could be taken by another process's connection, on a busy
+ * machine), so one JDBC URL names it throughout.
  */
 final class TcpProxy implements AutoCloseable {
 
     private final int targetPort;
-    private final int port;
+    private final ServerSocket server;
     private final List<Socket> sockets = new ArrayList<>();
-    private ServerSocket server;
-    private Thread acceptor;
+    private boolean cut;
 
-    /** A proxy to 127.0.0.1:{@code targetPort}, created cut (not listening). */
+    /** A proxy to 127.0.0.1:{@code targetPort}, created cut. */
     TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
-        try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            this.port = probe.getLocalPort();
-        }
-    }
-
-    int port() {
-        return port;
-    }
-
-    /** Starts listening on {@link #port()} and forwarding. */
-    synchronized void open() throws IOException {
-        if (server != null) {
-            return;
-        }
-        ServerSocket s = new ServerSocket();
-        s.setReuseAddress(true);
-        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-        server = s;
-        acceptor = new Thread(() -> acceptLoop(s), "tcp-proxy-" + port);
+        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.cut = true;
+        Thread acceptor = new Thread(this::acceptLoop, "tcp-proxy-" + server.getLocalPort());
         acceptor.setDaemon(true);
         acceptor.start();
     }
 
-    /** Stops listening and closes every proxied connection. */
+    int port() {
+        return server.getLocalPort();
+    }
+
+    /** Forwards new connections. */
+    synchronized void open() {
+        cut = false;
+    }
+
+    /** Closes every proxied connection and resets new ones. */
     synchronized void cut() throws IOException {
-        if (server != null) {
-            server.close();
-            server = null;
-        }
+        cut = true;
         for (Socket socket : sockets) {
             socket.close();
         }
         sockets.clear();
     }
 
-    private void acceptLoop(ServerSocket s) {
-        while (!s.isClosed()) {
+    private void acceptLoop() {
+        while (!server.isClosed()) {
             try {
-                Socket client = s.accept();
+                Socket client = server.accept();
+                synchronized (this) {
+                    if (cut) {
+                        client.setSoLinger(true, 0); // a reset, as from a host that has gone away
+                        client.close();
+                        continue;
+                    }
+                }
                 Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 synchronized (this) {
-                    if (server != s) {
-                        client.close();
-                        upstream.close();
-                        return;
-                    }
                     sockets.add(client);
                     sockets.add(upstream);
                 }
                 pump(client, upstream);
                 pump(upstream, client);
             } catch (IOException e) {
-                return; // closed by cut()
+                if (server.isClosed()) {
+                    return;
+                }
             }
         }
     }
@@ -110,5 +103,6 @@ final class TcpProxy implements AutoCloseable {
     @Override
     public void close() throws IOException {
         cut();
+        server.close();
     }
 }
