@@ -45,6 +45,9 @@ import com.google.inject.Provides;
  *       {@code _journaled}, {@code _dropped}, {@code _replayed}.</li>
  *   <li>Retention: when {@code history.retentionDays} is above 0, records older than that are deleted
  *       {@value #RETENTION_FIRST_DELAY_MINUTES} minutes after start and then once a day, on one daemon thread.</li>
+ *   <li>The core's SMTP hook {@code org.jamesdmarc.james.DmarcMessageHook}, bound in this injector so that its
+ *       optional {@link EvaluationSink} is injected (left to Guice, its binding would be made in James's root
+ *       injector, which has no sink).</li>
  *   <li>Shutdown: a JVM shutdown hook (SIGTERM, James's stop) flushes the history to the database, or leaves it in
  *       the journal for the next start.</li>
  * </ul>
@@ -54,6 +57,8 @@ public final class DmarcHistoryModule extends AbstractModule {
     private static final Logger LOG = LoggerFactory.getLogger(DmarcHistoryModule.class);
 
     static final long RETENTION_FIRST_DELAY_MINUTES = 10;
+    /** The core's SMTP hook, which records its rejections through an optionally injected {@link EvaluationSink}. */
+    static final String SMTP_HOOK = "org.jamesdmarc.james.DmarcMessageHook";
 
     private final Map<String, String> environment;
 
@@ -72,6 +77,22 @@ public final class DmarcHistoryModule extends AbstractModule {
         // Started with the injector, not with the first mailet that asks: a wrong setting stops James at start-up,
         // and the journal left by the last run is replayed even before mail arrives.
         bind(EagerStart.class).asEagerSingleton();
+        bindHere(SMTP_HOOK);
+    }
+
+    /**
+     * Binds {@code className} in this (the extension) injector. Guice creates a just-in-time binding in the highest
+     * ancestor injector that has every required dependency: for the SMTP hook, whose only required one is James's
+     * {@code MetricFactory}, that is James's root injector, where no {@link EvaluationSink} is bound, so its
+     * optional sink would silently stay unset. Bound here, it gets the history. By name: this package does not
+     * import the core's James adapters ({@code ReportingLayeringTest}); absent, there is nothing to bind.
+     */
+    private void bindHere(String className) {
+        try {
+            bind(Class.forName(className, false, DmarcHistoryModule.class.getClassLoader()));
+        } catch (ClassNotFoundException | LinkageError e) {
+            LOG.debug("{} not on the class path, not bound: {}", className, e.toString());
+        }
     }
 
     /** Makes the history start when James builds the extension injector. */

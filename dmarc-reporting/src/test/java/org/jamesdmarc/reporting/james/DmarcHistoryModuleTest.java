@@ -3,6 +3,7 @@ package org.jamesdmarc.reporting.james;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -17,6 +18,7 @@ import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.jamesdmarc.check.EvaluationRecordCodec;
 import org.jamesdmarc.check.EvaluationSink;
+import org.jamesdmarc.james.DmarcMessageHook;
 import org.jamesdmarc.store.EvaluationHistory;
 import org.jamesdmarc.store.JdbcHistoryStore;
 import org.jamesdmarc.store.Records;
@@ -70,6 +72,12 @@ class DmarcHistoryModuleTest {
             assertThat(sink).isSameAs(history);
             assertThat(history.settings().store().url()).as("the default H2 database under the James home")
                     .startsWith("jdbc:h2:file:" + home.resolve("var/dmarc/history"));
+
+            DmarcMessageHook hook = mailetChild.getInstance(DmarcMessageHook.class);
+            Field hookSink = DmarcMessageHook.class.getDeclaredField("sink");
+            hookSink.setAccessible(true);
+            assertThat(hookSink.get(hook)).as("the SMTP hook records its rejections into the same history")
+                    .isSameAs(sink);
 
             DmarcHistory mailet = mailetChild.getInstance(DmarcHistory.class);
             mailet.init(FakeMailetConfig.builder().mailetName("DmarcHistory").setProperty("action", "tagged").build());
