@@ -44,7 +44,8 @@ import picocli.CommandLine.Command;
             "      --db-password-file /etc/dmarc/db-password /var/run/opendmarc/opendmarc.dat",
             "  dmarc history stats --json",
             "  dmarc history list --domain example.com --since 2026-12-01 --limit 20",
-            "  dmarc history expire --days 180"})
+            "  dmarc history expire --days 180",
+            "  dmarc history where --home var/james"})
 public final class DmarcCli implements Runnable {
 
     @CommandLine.Spec

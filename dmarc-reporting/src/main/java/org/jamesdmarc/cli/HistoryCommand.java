@@ -6,9 +6,9 @@ import picocli.CommandLine.Command;
 /** {@code dmarc history import|stats|list|expire}: the evaluation history database. */
 @Command(name = "history",
         mixinStandardHelpOptions = true,
-        description = "Import OpenDMARC history files into the evaluation history database, inspect it and expire old messages.",
+        description = "Import OpenDMARC history files into the evaluation history database, inspect it, expire old messages and say where it is.",
         subcommands = {HistoryImportCommand.class, HistoryStatsCommand.class, HistoryListCommand.class,
-            HistoryExpireCommand.class})
+            HistoryExpireCommand.class, HistoryWhereCommand.class})
 final class HistoryCommand implements Runnable {
 
     @CommandLine.Spec
@@ -16,6 +16,6 @@ final class HistoryCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: import, stats, list or expire");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: import, stats, list, expire or where");
     }
 }

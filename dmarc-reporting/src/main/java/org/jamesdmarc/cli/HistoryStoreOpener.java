@@ -22,12 +22,18 @@ final class HistoryStoreOpener {
     static JdbcHistoryStore open(DatabaseOptions options, Map<String, String> environment, PrintWriter err,
                                  String command) {
         DatabaseOptions.Target target = options.target(environment);
-        String url = target.config().redactedUrl();
-        err.println(command + ": history database " + url
-                + (target.embeddedDefault() ? " (embedded H2 default under the working directory)" : "")
-                + h2File(url).map(f -> ", file " + f).orElse(""));
+        err.println(command + ": history database " + describe(target));
         err.flush();
         return JdbcHistoryStore.open(target.config());
+    }
+
+    /**
+     * The database for the operator, without a password: {@code URL (where it was named)[, file F]}, the file for
+     * an embedded H2 database.
+     */
+    static String describe(DatabaseOptions.Target target) {
+        String url = target.config().redactedUrl();
+        return url + " (" + target.source() + ")" + h2File(url).map(f -> ", file " + f).orElse("");
     }
 
     /**
