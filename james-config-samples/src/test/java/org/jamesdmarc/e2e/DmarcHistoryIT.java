@@ -1,0 +1,331 @@
+package org.jamesdmarc.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.jamesdmarc.e2e.SampleSetup.BAD_IP;
+import static org.jamesdmarc.e2e.SampleSetup.GOOD_IP;
+import static org.jamesdmarc.e2e.SampleSetup.QUARANTINE;
+import static org.jamesdmarc.e2e.SampleSetup.SPF;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import javax.mail.Address;
+import javax.mail.MessagingException;
+import javax.mail.SendFailedException;
+import javax.mail.Session;
+import javax.mail.Transport;
+import javax.mail.internet.InternetAddress;
+import javax.mail.internet.MimeMessage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.jamesdmarc.testsupport.KnotDnsServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The evaluation history as an administrator gets it: the sample configuration as it is (DmarcHistoryModule in
+ * {@code extensions.properties}, DmarcHistory in {@code mailetcontainer.xml}, the embedded H2 default of
+ * {@code conf/dmarc.properties}) in a real James started by {@code ./run-james}, knotd serving the senders'
+ * records, and {@code ./dmarc history list|stats --home <James home>} run as separate processes while James runs
+ * (they reach James's H2 database through its auto-server on loopback).
+ *
+ * <p>Each test's sender has a domain of its own, so {@code history list --domain} finds exactly its message.
+ * The time from the end of the SMTP transaction (the reply to DATA) to the first {@code history list} that shows
+ * the message is printed (issue 9's goal: within a second) and bounded generously (a loaded machine starts JVMs
+ * slowly).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DmarcHistoryIT {
+    /** Generous: the goal is one second, but each poll starts a JVM and CI machines are loaded. */
+    private static final Duration VISIBLE_WITHIN = Duration.ofSeconds(10);
+    private static final Duration POLL_GIVE_UP = Duration.ofSeconds(60);
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
+    private static final String SECOND_USER = "second@james.local";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static KnotDnsServer dns;
+    private static JamesProcess james;
+    private static Instant started;
+    /** How long one {@code history list} took before any mail: the floor of every latency measured here. */
+    private static long listCommandMillis = -1;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dns = KnotDnsServer.builder()
+            .zone("history-pass.test")
+                .txt("@", SPF)
+                .txt("_dmarc", "v=DMARC1; p=reject")
+            .zone("history-quarantine.test")
+                .txt("@", SPF)
+                .txt("_dmarc", "v=DMARC1; p=quarantine")
+            .zone("history-reject.test")
+                .txt("@", SPF)
+                .txt("_dmarc", "v=DMARC1; p=reject")
+            .start();
+        james = JamesProcess.builder("dmarc-history").dnsServers(dns.hostPort()).start();
+        createUser(SECOND_USER, "secret2");
+        started = Instant.now();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (james != null) {
+            james.close();
+        }
+        if (dns != null) {
+            dns.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void runJamesNamesTheEmbeddedH2DatabaseOfItsHome() throws IOException {
+        Path file = james.home().resolve("var/dmarc/history.mv.db");
+        assertThat(Files.readString(james.scriptOutput()))
+            .contains("DMARC history database  jdbc:h2:file:" + james.home().resolve("var/dmarc/history")
+                + ";AUTO_SERVER=TRUE (embedded H2 default of the James home " + james.home() + "), file " + file)
+            .contains("DMARC history  DmarcHistory in conf/mailetcontainer.xml: delivered (root), "
+                + "quarantined (dmarc-quarantine); rejected (DmarcMessageHook, at SMTP)")
+            .doesNotContain("not wired yet");
+    }
+
+    @Test
+    @Order(1)
+    void theCommandReadsTheEmptyHistoryWhileJamesRuns() throws Exception {
+        // Also warms the command up (page cache, H2's first connection to James's auto-server), so that the
+        // latencies below measure the history, not a cold start.
+        Instant before = Instant.now();
+        CommandResult list = dmarc("history", "list", "--json");
+        listCommandMillis = Duration.between(before, Instant.now()).toMillis();
+        System.out.printf("DmarcHistoryIT: an empty `dmarc history list` took %d ms%n", listCommandMillis);
+        assertThat(list.exit()).as(list.toString()).isZero();
+        assertThat(list.out()).isEmpty();
+        assertThat(list.err()).contains("history database jdbc:h2:file:" + james.home().resolve("var/dmarc/history"));
+    }
+
+    @Test
+    @Order(2)
+    void aPassingMessageToTwoRecipientsIsOneRecordDelivered() throws Exception {
+        String from = "alice@history-pass.test";
+
+        Instant sent = send(GOOD_IP, from, List.of(james.user(), SECOND_USER));
+
+        JsonNode r = awaitRecorded("history-pass.test", sent);
+        assertThat(r.get("action").asText()).isEqualTo("delivered");
+        assertThat(r.get("result").asText()).isEqualTo("pass");
+        assertThat(r.get("disposition").asText()).isEqualTo("none");
+        assertThat(r.get("sourceIp").asText()).isEqualTo(GOOD_IP);
+        assertThat(r.get("headerFrom").asText()).isEqualTo("history-pass.test");
+        assertThat(r.get("envelopeFrom").asText()).isEqualTo("history-pass.test");
+        assertThat(r.get("policyDomain").asText()).isEqualTo("history-pass.test");
+        assertThat(texts(r.get("envelopeTo"))).as("both recipients' domain, once").containsExactly("james.local");
+        assertThat(r.get("published").get("p").asText()).isEqualTo("reject");
+        assertThat(r.get("spf").get("result").asText()).isEqualTo("pass");
+        assertThat(r.get("spf").get("alignment").asText()).isEqualTo("aligned");
+        assertThat(r.get("spf").get("domain").asText()).isEqualTo("history-pass.test");
+        assertThat(r.get("dkim")).isEmpty();
+    }
+
+    @Test
+    @Order(3)
+    void aQuarantinePolicyFailureIsRecordedQuarantined() throws Exception {
+        String from = "alice@history-quarantine.test";
+
+        Instant sent = send(BAD_IP, from, List.of(james.user()));
+
+        JsonNode r = awaitRecorded("history-quarantine.test", sent);
+        assertThat(r.get("action").asText()).isEqualTo("quarantined");
+        assertThat(r.get("result").asText()).isEqualTo("fail");
+        assertThat(r.get("disposition").asText()).isEqualTo("quarantine");
+        assertThat(r.get("sourceIp").asText()).isEqualTo(BAD_IP);
+        assertThat(r.get("headerFrom").asText()).isEqualTo("history-quarantine.test");
+        assertThat(r.get("spf").get("result").asText()).isEqualTo("fail");
+        assertThat(MailRepositories.messages(james, QUARANTINE)).as("and in the quarantine repository")
+            .anyMatch(m -> m.contains(from));
+    }
+
+    @Test
+    @Order(4)
+    void aRejectPolicyFailureRefusedAtSmtpIsRecordedRejected() throws Exception {
+        String from = "alice@history-reject.test";
+
+        Instant[] refusedAt = new Instant[1];
+        assertThatThrownBy(() -> {
+            try {
+                send(BAD_IP, from, List.of(james.user()));
+            } finally {
+                refusedAt[0] = Instant.now();
+            }
+        }).isInstanceOf(SendFailedException.class).hasStackTraceContaining("550").hasStackTraceContaining("5.7.1");
+
+        JsonNode r = awaitRecorded("history-reject.test", refusedAt[0]);
+        assertThat(r.get("action").asText()).isEqualTo("rejected");
+        assertThat(r.get("result").asText()).isEqualTo("fail");
+        assertThat(r.get("disposition").asText()).isEqualTo("reject");
+        assertThat(r.get("sourceIp").asText()).isEqualTo(BAD_IP);
+        assertThat(r.get("policyDomain").asText()).isEqualTo("history-reject.test");
+    }
+
+    @Test
+    @Order(5)
+    void statsAgreesWithTheList() throws Exception {
+        CommandResult stats = dmarc("history", "stats", "--json");
+        assertThat(stats.exit()).as(stats.toString()).isZero();
+        JsonNode s = JSON.readTree(stats.out());
+
+        CommandResult list = dmarc("history", "list", "--json", "--limit", "1000");
+        assertThat(list.exit()).as(list.toString()).isZero();
+        List<JsonNode> all = jsonLines(list.out());
+        Set<String> policyDomains = new HashSet<>();
+        all.forEach(r -> policyDomains.add(r.get("policyDomain").asText()));
+        long first = all.stream().mapToLong(r -> Instant.parse(r.get("time").asText()).getEpochSecond()).min()
+            .orElseThrow();
+        long last = all.stream().mapToLong(r -> Instant.parse(r.get("time").asText()).getEpochSecond()).max()
+            .orElseThrow();
+
+        assertThat(all).as("the three messages of this class").hasSize(3);
+        assertThat(s.get("messages").asLong()).isEqualTo(all.size());
+        assertThat(s.get("policyDomains").asLong()).isEqualTo(policyDomains.size()).isEqualTo(3);
+        assertThat(s.get("first").asLong()).isEqualTo(first).isGreaterThanOrEqualTo(started.getEpochSecond() - 1);
+        assertThat(s.get("last").asLong()).isEqualTo(last).isLessThanOrEqualTo(Instant.now().getEpochSecond());
+        assertThat(james.home().resolve("var/dmarc/history.mv.db")).as("the H2 file run-james named").exists();
+        assertThat(stats.err()).as("says which database")
+            .contains("history database jdbc:h2:file:" + james.home().resolve("var/dmarc/history"));
+    }
+
+    // ------------------------------------------------------------------------------------------
+
+    /**
+     * Polls {@code dmarc history list --domain D --json} every 100 ms until it shows a message, prints how long
+     * after {@code sent} that was, and returns the one record (one message: one record, whatever its recipients).
+     */
+    private static JsonNode awaitRecorded(String domain, Instant sent) throws Exception {
+        Instant giveUp = sent.plus(POLL_GIVE_UP);
+        int polls = 0;
+        Duration lastEmptyEnded = null;
+        while (true) {
+            Instant before = Instant.now();
+            CommandResult list = dmarc("history", "list", "--domain", domain, "--json");
+            Instant after = Instant.now();
+            polls++;
+            assertThat(list.exit()).as(list.toString()).isZero();
+            List<JsonNode> records = jsonLines(list.out());
+            if (!records.isEmpty()) {
+                Duration latency = Duration.between(sent, after);
+                System.out.printf("DmarcHistoryIT: %s visible in `dmarc history list` %d ms after the end of the "
+                        + "SMTP transaction (poll %d; that list command ran %d ms; the previous one, without it, "
+                        + "ended %s; an empty list took %d ms)%n", domain, latency.toMillis(), polls,
+                    Duration.between(before, after).toMillis(),
+                    lastEmptyEnded == null ? "- (first poll)" : lastEmptyEnded.toMillis() + " ms after",
+                    listCommandMillis);
+                assertThat(records).as("one message, one record").hasSize(1);
+                assertThat(latency).as("recorded and readable within %s", VISIBLE_WITHIN)
+                    .isLessThanOrEqualTo(VISIBLE_WITHIN);
+                Thread.sleep(500);
+                CommandResult again = dmarc("history", "list", "--domain", domain, "--json");
+                assertThat(jsonLines(again.out())).as("still one record a moment later").hasSize(1);
+                return records.get(0);
+            }
+            lastEmptyEnded = Duration.between(sent, after);
+            assertThat(after).as("%s never appeared in the history; James log:%n%s", domain, james.logTail())
+                .isBefore(giveUp);
+            Thread.sleep(POLL_INTERVAL.toMillis());
+        }
+    }
+
+    /**
+     * Sends a small message from {@code sourceIp} with envelope sender and From {@code from} to {@code to}; returns
+     * when the server has answered DATA (the end of the SMTP transaction).
+     */
+    private static Instant send(String sourceIp, String from, List<String> to) throws MessagingException {
+        SmtpClient client = SmtpClient.from(james, sourceIp, "mail." + TestMail.domainOf(from));
+        Session session = client.session();
+        session.getProperties().setProperty("mail.smtp.from", from);
+        byte[] raw = TestMail.message(from, String.join(", ", to), TestMail.token(), List.of());
+        MimeMessage message = new MimeMessage(session, new ByteArrayInputStream(raw));
+        Address[] recipients = new Address[to.size()];
+        for (int i = 0; i < to.size(); i++) {
+            recipients[i] = new InternetAddress(to.get(i));
+        }
+        try (Transport transport = session.getTransport("smtp")) {
+            transport.connect();
+            transport.sendMessage(message, recipients);
+            return Instant.now();
+        }
+    }
+
+    private static void createUser(String user, String password) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+            HttpRequest.newBuilder(james.webAdmin("/users/" + user))
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"password\":\"" + password + "\"}"))
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("PUT /users/%s: %s", user, response.body()).isBetween(200, 299);
+    }
+
+    private record CommandResult(int exit, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- stdout ---\n" + out + "--- stderr ---\n" + err;
+        }
+    }
+
+    /** {@code ./dmarc ARGS --home <James home>}, with no DMARC_DB_* or JAMES_HOME of the machine's environment. */
+    private static CommandResult dmarc(String... args) throws IOException, InterruptedException {
+        Path root = JamesProcess.repositoryRoot();
+        List<String> command = new ArrayList<>(List.of(root.resolve("dmarc").toString()));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--home", james.home().toString()));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile());
+        Map<String, String> env = pb.environment();
+        env.keySet().removeIf(k -> k.startsWith("DMARC_DB_") || k.equals("JAMES_HOME"));
+        Path out = Files.createTempFile(james.home(), "dmarc-out-", ".txt");
+        Path err = Files.createTempFile(james.home(), "dmarc-err-", ".txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        if (!p.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(String.join(" ", command) + " did not finish in " + COMMAND_TIMEOUT);
+        }
+        CommandResult result = new CommandResult(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+            Files.readString(err, StandardCharsets.UTF_8));
+        Files.delete(out);
+        Files.delete(err);
+        return result;
+    }
+
+    private static List<JsonNode> jsonLines(String out) throws IOException {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : out.lines().filter(l -> !l.isBlank()).toList()) {
+            lines.add(JSON.readTree(line));
+        }
+        return lines;
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        array.forEach(n -> texts.add(n.asText()));
+        return texts;
+    }
+}
