@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,9 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import javax.mail.Address;
 import javax.mail.MessagingException;
@@ -33,7 +30,6 @@ import javax.mail.internet.InternetAddress;
 import javax.mail.internet.MimeMessage;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.jamesdmarc.testsupport.KnotDnsServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,9 +56,7 @@ class DmarcHistoryIT {
     private static final Duration VISIBLE_WITHIN = Duration.ofSeconds(10);
     private static final Duration POLL_GIVE_UP = Duration.ofSeconds(60);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
-    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
     private static final String SECOND_USER = "second@james.local";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static KnotDnsServer dns;
     private static JamesProcess james;
@@ -116,7 +110,7 @@ class DmarcHistoryIT {
         // Also warms the command up (page cache, H2's first connection to James's auto-server), so that the
         // latencies below measure the history, not a cold start.
         Instant before = Instant.now();
-        CommandResult list = dmarc("history", "list", "--json");
+        DmarcCommand.Result list = dmarc("history", "list", "--json");
         listCommandMillis = Duration.between(before, Instant.now()).toMillis();
         System.out.printf("DmarcHistoryIT: an empty `dmarc history list` took %d ms%n", listCommandMillis);
         assertThat(list.exit()).as(list.toString()).isZero();
@@ -190,13 +184,13 @@ class DmarcHistoryIT {
     @Test
     @Order(5)
     void statsAgreesWithTheList() throws Exception {
-        CommandResult stats = dmarc("history", "stats", "--json");
+        DmarcCommand.Result stats = dmarc("history", "stats", "--json");
         assertThat(stats.exit()).as(stats.toString()).isZero();
-        JsonNode s = JSON.readTree(stats.out());
+        JsonNode s = stats.json();
 
-        CommandResult list = dmarc("history", "list", "--json", "--limit", "1000");
+        DmarcCommand.Result list = dmarc("history", "list", "--json", "--limit", "1000");
         assertThat(list.exit()).as(list.toString()).isZero();
-        List<JsonNode> all = jsonLines(list.out());
+        List<JsonNode> all = list.jsonLines();
         Set<String> policyDomains = new HashSet<>();
         all.forEach(r -> policyDomains.add(r.get("policyDomain").asText()));
         long first = all.stream().mapToLong(r -> Instant.parse(r.get("time").asText()).getEpochSecond()).min()
@@ -226,11 +220,11 @@ class DmarcHistoryIT {
         Duration lastEmptyEnded = null;
         while (true) {
             Instant before = Instant.now();
-            CommandResult list = dmarc("history", "list", "--domain", domain, "--json");
+            DmarcCommand.Result list = dmarc("history", "list", "--domain", domain, "--json");
             Instant after = Instant.now();
             polls++;
             assertThat(list.exit()).as(list.toString()).isZero();
-            List<JsonNode> records = jsonLines(list.out());
+            List<JsonNode> records = list.jsonLines();
             if (!records.isEmpty()) {
                 Duration latency = Duration.between(sent, after);
                 System.out.printf("DmarcHistoryIT: %s visible in `dmarc history list` %d ms after the end of the "
@@ -243,8 +237,8 @@ class DmarcHistoryIT {
                 assertThat(latency).as("recorded and readable within %s", VISIBLE_WITHIN)
                     .isLessThanOrEqualTo(VISIBLE_WITHIN);
                 Thread.sleep(500);
-                CommandResult again = dmarc("history", "list", "--domain", domain, "--json");
-                assertThat(jsonLines(again.out())).as("still one record a moment later").hasSize(1);
+                DmarcCommand.Result again = dmarc("history", "list", "--domain", domain, "--json");
+                assertThat(again.jsonLines()).as("still one record a moment later").hasSize(1);
                 return records.get(0);
             }
             lastEmptyEnded = Duration.between(sent, after);
@@ -284,43 +278,8 @@ class DmarcHistoryIT {
         assertThat(response.statusCode()).as("PUT /users/%s: %s", user, response.body()).isBetween(200, 299);
     }
 
-    private record CommandResult(int exit, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exit + "\n--- stdout ---\n" + out + "--- stderr ---\n" + err;
-        }
-    }
-
-    /** {@code ./dmarc ARGS --home <James home>}, with no DMARC_DB_* or JAMES_HOME of the machine's environment. */
-    private static CommandResult dmarc(String... args) throws IOException, InterruptedException {
-        Path root = JamesProcess.repositoryRoot();
-        List<String> command = new ArrayList<>(List.of(root.resolve("dmarc").toString()));
-        command.addAll(List.of(args));
-        command.addAll(List.of("--home", james.home().toString()));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile());
-        Map<String, String> env = pb.environment();
-        env.keySet().removeIf(k -> k.startsWith("DMARC_DB_") || k.equals("JAMES_HOME"));
-        Path out = Files.createTempFile(james.home(), "dmarc-out-", ".txt");
-        Path err = Files.createTempFile(james.home(), "dmarc-err-", ".txt");
-        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-        Process p = pb.start();
-        if (!p.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(String.join(" ", command) + " did not finish in " + COMMAND_TIMEOUT);
-        }
-        CommandResult result = new CommandResult(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-            Files.readString(err, StandardCharsets.UTF_8));
-        Files.delete(out);
-        Files.delete(err);
-        return result;
-    }
-
-    private static List<JsonNode> jsonLines(String out) throws IOException {
-        List<JsonNode> lines = new ArrayList<>();
-        for (String line : out.lines().filter(l -> !l.isBlank()).toList()) {
-            lines.add(JSON.readTree(line));
-        }
-        return lines;
+    private static DmarcCommand.Result dmarc(String... args) throws IOException, InterruptedException {
+        return DmarcCommand.run(james.home(), args);
     }
 
     private static List<String> texts(JsonNode array) {

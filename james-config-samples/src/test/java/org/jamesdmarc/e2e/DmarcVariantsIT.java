@@ -23,10 +23,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The variant configurations in {@code james-config-samples/variants/} (used as JAMES_CONF_OVERLAY),
- * each in its own real James: mail that the full sample would refuse or quarantine is delivered.
+ * each in its own real James: mail that the full sample would refuse or quarantine is delivered, and
+ * recorded in the evaluation history with what the variant did ({@code ./dmarc history list --home}).
  */
 class DmarcVariantsIT {
     private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(30);
+    /** The first record waits for the history database to be created; generous for a loaded machine. */
+    private static final Duration HISTORY_TIMEOUT = Duration.ofSeconds(60);
 
     private static KnotDnsServer dns;
 
@@ -68,6 +71,10 @@ class DmarcVariantsIT {
             assertThat(TestMail.authResults(q, AUTHSERV_ID)).singleElement()
                 .satisfies(ar -> assertThat(ar).contains("dmarc=fail", "header.from=quarantine.test"));
             assertThat(MailRepositories.messages(james, QUARANTINE)).isEmpty();
+
+            // The evaluation history: monitoring acts on nothing, so both are "delivered".
+            assertThat(actions(james, 2)).containsExactlyInAnyOrder(
+                "reject.test fail delivered", "quarantine.test fail delivered");
         }
     }
 
@@ -95,7 +102,18 @@ class DmarcVariantsIT {
             assertThat(TestMail.authResults(p, AUTHSERV_ID)).singleElement()
                 .satisfies(ar -> assertThat(ar).contains("dmarc=pass"));
             assertThat(MailRepositories.messages(james, QUARANTINE)).isEmpty();
+
+            // The evaluation history: the failures it marked are "tagged", the pass "delivered".
+            assertThat(actions(james, 3)).containsExactlyInAnyOrder(
+                "reject.test fail tagged", "none.test fail tagged", "reject.test pass delivered");
         }
+    }
+
+    /** "header-from result action" of each message in the James's history, once it holds {@code count}. */
+    private static List<String> actions(JamesProcess james, int count) throws Exception {
+        return DmarcCommand.awaitHistory(james, count, HISTORY_TIMEOUT).stream()
+            .map(r -> r.get("headerFrom").asText() + " " + r.get("result").asText() + " " + r.get("action").asText())
+            .toList();
     }
 
     private static JamesProcess start(String variant) throws IOException {
