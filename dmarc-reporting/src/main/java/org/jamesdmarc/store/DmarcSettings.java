@@ -34,7 +34,9 @@ import org.jamesdmarc.store.journal.HistoryPipeline;
  *     (served by the MariaDB driver) or {@code jdbc:postgresql:}</td><td>{@code jdbc:h2:./var/dmarc/history}</td>
  *     <td>the history database. An H2 file URL starting {@code ./} resolves against the James home and gets
  *     {@code ;AUTO_SERVER=TRUE} unless it sets {@code AUTO_SERVER}: the {@code dmarc} command then opens the same
- *     database while James runs, through a server H2 binds to 127.0.0.1 only. Environment: {@code DMARC_DB_URL}
+ *     database while James runs, through a server H2 binds to 127.0.0.1 only. For MariaDB and PostgreSQL the store
+ *     bounds the drivers' network waits (connect and login 10 s, an answer 120 s: {@code connectTimeout},
+ *     {@code loginTimeout}, {@code socketTimeout}) unless the URL sets them. Environment: {@code DMARC_DB_URL}
  *     overrides it</td></tr>
  * <tr><td>{@code db.user}</td><td>a user name</td><td>{@code sa} for H2, else none</td>
  *     <td>the database user ({@code DMARC_DB_USER} overrides it)</td></tr>

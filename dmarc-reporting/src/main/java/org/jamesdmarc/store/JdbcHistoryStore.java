@@ -8,12 +8,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -60,8 +62,15 @@ import com.zaxxer.hikari.pool.HikariPool;
  */
 public final class JdbcHistoryStore implements HistoryStore {
 
-    /** Seconds to wait for a connection to be set up before calling the database unreachable. */
-    private static final int CONNECT_TIMEOUT_SECONDS = 10;
+    /**
+     * The network timeouts the store gives the drivers and the pool unless the URL sets the driver's own: a database
+     * host that stops answering without closing the connection (a firewall dropping packets, a hung server) then
+     * fails a write after {@link Timeouts#socket()} instead of stalling the history's writer forever (the drivers'
+     * defaults wait for ever). Long enough for any statement the store runs; a URL's {@code socketTimeout} (e.g. for
+     * a long migration) wins.
+     */
+    static final Timeouts DEFAULT_TIMEOUTS = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(120),
+            Duration.ofSeconds(10));
     /** Keys per {@code IN (...)} list: well under every driver's parameter limit. */
     private static final int IN_CHUNK = 500;
     /** Attempts of one batch racing other writers (duplicate keys, deadlocks) before giving up. */
@@ -90,12 +99,18 @@ public final class JdbcHistoryStore implements HistoryStore {
      *                        credentials, a schema newer than this code
      */
     public static JdbcHistoryStore open(StoreConfig config) {
+        return open(config, DEFAULT_TIMEOUTS);
+    }
+
+    /** {@link #open(StoreConfig)} with other network timeouts (tests). */
+    static JdbcHistoryStore open(StoreConfig config, Timeouts timeouts) {
         Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(timeouts, "timeouts");
         DatabaseKind.Resolved resolved = DatabaseKind.resolve(config.url());
         if (resolved.kind() == DatabaseKind.H2) {
             H2Loopback.ensure(); // before H2's classes first read it: an auto-server listens on loopback only
         }
-        Properties properties = driverProperties(resolved.kind());
+        Properties properties = driverProperties(resolved.kind(), resolved.driverUrl(), timeouts);
         probe(config, resolved, properties);
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("dmarc-history");
@@ -106,7 +121,9 @@ public final class JdbcHistoryStore implements HistoryStore {
         hikari.setPassword(config.password().reveal());
         hikari.setMaximumPoolSize(config.poolSize());
         hikari.setMinimumIdle(Math.min(1, config.poolSize()));
-        hikari.setConnectionTimeout(CONNECT_TIMEOUT_SECONDS * 1000L);
+        hikari.setConnectionTimeout(timeouts.pool().toMillis());
+        // The pool's liveness check of an idle connection (Connection.isValid) waits no longer than a connection may.
+        hikari.setValidationTimeout(Math.min(timeouts.pool().toMillis(), 5_000L));
         hikari.setDataSourceProperties(properties);
         HikariDataSource pool;
         try {
@@ -124,18 +141,63 @@ public final class JdbcHistoryStore implements HistoryStore {
         }
     }
 
-    /** Driver settings: a bounded connect time, and batched inserts rewritten as multi-row ones. */
-    private static Properties driverProperties(DatabaseKind kind) {
+    /**
+     * Network timeouts of the drivers and the pool.
+     *
+     * @param connect a TCP connection and the login on it (PostgreSQL {@code connectTimeout} and
+     *                {@code loginTimeout}, MariaDB {@code connectTimeout})
+     * @param socket  the longest wait for the database's answer on an open connection ({@code socketTimeout})
+     * @param pool    the longest wait for a connection from the pool (HikariCP {@code connectionTimeout})
+     */
+    record Timeouts(Duration connect, Duration socket, Duration pool) {
+        Timeouts {
+            Objects.requireNonNull(connect, "connect");
+            Objects.requireNonNull(socket, "socket");
+            Objects.requireNonNull(pool, "pool");
+        }
+    }
+
+    /**
+     * Driver settings: bounded connect, login and socket waits ({@link Timeouts}; each only when {@code driverUrl}
+     * does not set it), and batched inserts rewritten as multi-row ones.
+     */
+    static Properties driverProperties(DatabaseKind kind, String driverUrl, Timeouts timeouts) {
         Properties p = new Properties();
         switch (kind) {
             case POSTGRESQL -> {
-                p.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
+                // PgJDBC takes seconds; connectTimeout bounds the TCP connect only, loginTimeout the whole login.
+                setUnlessInUrl(p, driverUrl, "connectTimeout", seconds(timeouts.connect()));
+                setUnlessInUrl(p, driverUrl, "loginTimeout", seconds(timeouts.connect()));
+                setUnlessInUrl(p, driverUrl, "socketTimeout", seconds(timeouts.socket()));
                 p.setProperty("reWriteBatchedInserts", "true");
             }
-            case MARIADB -> p.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS * 1000));
+            case MARIADB -> {
+                // MariaDB Connector/J takes milliseconds; connectTimeout also bounds the handshake.
+                setUnlessInUrl(p, driverUrl, "connectTimeout", Long.toString(timeouts.connect().toMillis()));
+                setUnlessInUrl(p, driverUrl, "socketTimeout", Long.toString(timeouts.socket().toMillis()));
+            }
             case H2 -> { }
         }
         return p;
+    }
+
+    private static String seconds(Duration d) {
+        return Long.toString(Math.max(1, d.toSeconds()));
+    }
+
+    /** Sets {@code key} unless the URL's parameters ({@code ?k=v&k=v}, also {@code ;k=v}) already name it. */
+    private static void setUnlessInUrl(Properties p, String url, String key, String value) {
+        int q = url.indexOf('?');
+        if (q >= 0) {
+            for (String parameter : url.substring(q + 1).split("[&;]")) {
+                int eq = parameter.indexOf('=');
+                String name = (eq < 0 ? parameter : parameter.substring(0, eq)).strip();
+                if (name.toLowerCase(Locale.ROOT).equals(key.toLowerCase(Locale.ROOT))) {
+                    return;
+                }
+            }
+        }
+        p.setProperty(key, value);
     }
 
     /**

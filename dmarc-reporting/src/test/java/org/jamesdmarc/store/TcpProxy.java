@@ -13,7 +13,9 @@ import java.util.List;
  * A TCP proxy on a loopback port in front of a real database server, which a test cuts and restores. Cut, every
  * proxied connection is closed and each new one is reset at once, as when the database host goes away. It keeps
  * listening on its port meanwhile (a port given up could be taken by another process's connection, on a busy
- * machine), so one JDBC URL names it throughout.
+ * machine), so one JDBC URL names it throughout. {@link #blackHole()} instead keeps every connection open and
+ * swallows what either side sends, as a database host that stops answering without closing anything (a firewall
+ * dropping packets, a hung server).
  */
 final class TcpProxy implements AutoCloseable {
 
@@ -21,6 +23,7 @@ final class TcpProxy implements AutoCloseable {
     private final ServerSocket server;
     private final List<Socket> sockets = new ArrayList<>();
     private boolean cut;
+    private volatile boolean blackHole;
 
     /** A proxy to 127.0.0.1:{@code targetPort}, created cut. */
     TcpProxy(int targetPort) throws IOException {
@@ -39,6 +42,13 @@ final class TcpProxy implements AutoCloseable {
     /** Forwards new connections. */
     synchronized void open() {
         cut = false;
+        blackHole = false;
+    }
+
+    /** Keeps every connection, new ones too, open and forwards nothing any more: bytes are read and dropped. */
+    synchronized void blackHole() {
+        cut = false;
+        blackHole = true;
     }
 
     /** Closes every proxied connection and resets new ones. */
@@ -60,6 +70,11 @@ final class TcpProxy implements AutoCloseable {
                         client.close();
                         continue;
                     }
+                    if (blackHole) {
+                        sockets.add(client);
+                        swallow(client);
+                        continue;
+                    }
                 }
                 Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 synchronized (this) {
@@ -76,14 +91,16 @@ final class TcpProxy implements AutoCloseable {
         }
     }
 
-    private static void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to) {
         Thread t = new Thread(() -> {
             byte[] buffer = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
-                    out.write(buffer, 0, n);
-                    out.flush();
+                    if (!blackHole) {
+                        out.write(buffer, 0, n);
+                        out.flush();
+                    }
                 }
             } catch (IOException e) {
                 // the other side or cut() closed it
@@ -96,6 +113,21 @@ final class TcpProxy implements AutoCloseable {
                 }
             }
         }, "tcp-proxy-pump");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void swallow(Socket client) {
+        Thread t = new Thread(() -> {
+            byte[] buffer = new byte[16 * 1024];
+            try (InputStream in = client.getInputStream()) {
+                while (in.read(buffer) >= 0) {
+                    // dropped
+                }
+            } catch (IOException e) {
+                // closed by the client or by cut()/close()
+            }
+        }, "tcp-proxy-black-hole");
         t.setDaemon(true);
         t.start();
     }
