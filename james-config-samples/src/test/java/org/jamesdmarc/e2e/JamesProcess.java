@@ -122,6 +122,35 @@ public final class JamesProcess implements AutoCloseable {
         return jamesHealthyMillis;
     }
 
+    /** The process id of the James JVM (not of the run-james script). */
+    public long javaPid() {
+        return javaPid;
+    }
+
+    /**
+     * {@code kill -9} of the James JVM: no shutdown hook, no flush, as in a crash or the OOM killer. Returns once
+     * the JVM and the run-james script (which then exits) are gone.
+     */
+    public void killJvm() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook is running or has run
+        }
+        ProcessHandle.of(javaPid).ifPresent(james -> {
+            james.destroyForcibly(); // SIGKILL on Linux
+            james.onExit().orTimeout(30, TimeUnit.SECONDS).join();
+        });
+        try {
+            if (!script.waitFor(30, TimeUnit.SECONDS)) {
+                script.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            script.destroyForcibly();
+        }
+    }
+
     /** The last lines of the James log, for assertion messages. */
     public String logTail() {
         return tail(logFile(), LOG_TAIL_LINES);
@@ -161,6 +190,7 @@ public final class JamesProcess implements AutoCloseable {
         private final List<Path> extensionJars = new ArrayList<>();
         private String mailetBlock;
         private Path confOverlay;
+        private Path home;
         private Duration startTimeout = Duration.ofMinutes(5);
 
         private Builder(String name) {
@@ -188,6 +218,16 @@ public final class JamesProcess implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Runs James in this existing home (e.g. the one of a James that was stopped or killed, to restart it with
+         * its {@code var/}) instead of a new one under {@code target/james-e2e/}. run-james lays out {@code conf/}
+         * and {@code extensions-jars/} again and keeps the rest.
+         */
+        public Builder home(Path existingHome) {
+            this.home = existingHome.toAbsolutePath();
+            return this;
+        }
+
         /** {@code host[:port],...}, given to James's dnsservice.xml and the DMARC mailet. */
         public Builder dnsServers(String servers) {
             return env("DMARC_DNS_SERVERS", servers);
@@ -209,7 +249,7 @@ public final class JamesProcess implements AutoCloseable {
             Path e2eDir = Paths.get(System.getProperty("jamesdmarc.e2e.dir",
                 root.resolve("james-config-samples/target/james-e2e").toString()));
             Files.createDirectories(e2eDir);
-            Path home = Files.createTempDirectory(e2eDir, name + "-");
+            Path home = this.home != null ? this.home : Files.createTempDirectory(e2eDir, name + "-");
             Ports ports = Ports.free();
             String user = env.getOrDefault("JAMES_USER", "user@james.local");
             String password = env.getOrDefault("JAMES_PASSWORD", "secret");
