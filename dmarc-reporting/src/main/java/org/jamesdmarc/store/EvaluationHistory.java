@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #accept} never throws and never waits on the database: with {@code history.durability=journal} it
  *       returns once the record is fsync'd in the journal (a group commit shared by concurrent mails), with
  *       {@code queue} once it is in the in-memory queue.</li>
- *   <li>The store is opened lazily, on the pipeline's writer thread. A database that is down, unknown or refuses
+ *   <li>The store is opened (and migrated) in the background at start, so the first record does not wait for it,
+ *       and again by the writer after a failure. A database that is down, unknown or refuses
  *       the credentials when James starts does not stop James: the pipeline logs one line naming the URL (without
  *       password) and the reason, journals every record, and retries with backoff (0.5 s doubling to 30 s),
  *       opening the store anew each time; when it works, the journal is replayed in order. The store is idempotent
@@ -78,7 +79,24 @@ public final class EvaluationHistory implements EvaluationSink, AutoCloseable {
         LOG.info("DMARC history: recording into {} ({} durability, journal {}{})", settings.store().redactedUrl(),
                 settings.durability().keyword(), settings.journalDir(),
                 backlog > 0 ? ", " + backlog + " journaled records to replay" : "");
+        openInBackground(sink);
         return new EvaluationHistory(settings, pipeline, sink);
+    }
+
+    /**
+     * Opens (and migrates) the store now rather than with the first record, so the first mail's record is not
+     * delayed by it. A failure here is left to the writer, which logs it once and retries with backoff.
+     */
+    private static void openInBackground(LazyStoreSink sink) {
+        Thread t = new Thread(() -> {
+            try {
+                sink.store();
+            } catch (RuntimeException e) {
+                LOG.debug("DMARC history: store not opened at start-up, the writer retries: {}", e.toString());
+            }
+        }, "dmarc-history-open");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Takes {@code record} for the history without waiting on the database; never throws. */
@@ -103,6 +121,11 @@ public final class EvaluationHistory implements EvaluationSink, AutoCloseable {
     /** Records waiting in the journal for the database. */
     public long journalBacklog() {
         return pipeline.journalBacklog();
+    }
+
+    /** Whether the store is open (it is opened in the background at start, and again after a failure). */
+    boolean storeOpen() {
+        return sink.opened().isPresent();
     }
 
     /** The settings this history runs with. */

@@ -78,6 +78,15 @@ class EvaluationHistoryTest {
     }
 
     @Test
+    void theStoreIsOpenedAtStartNotWithTheFirstRecord() {
+        db = Backend.H2.create(tmp);
+        try (EvaluationHistory history = start(settings(db.config(), Durability.JOURNAL))) {
+            await(history::storeOpen, "opened and migrated without a record");
+            assertThat(history.counters().written()).isZero();
+        }
+    }
+
+    @Test
     void queueDurabilityQueuesInMemoryAndCloseFlushes() {
         db = Backend.H2.create(tmp);
         try (EvaluationHistory history = start(settings(db.config(), Durability.QUEUE))) {
