@@ -323,6 +323,14 @@ public final class JdbcHistoryStore implements HistoryStore {
                 .sorted(java.util.Comparator.comparing(r -> r.key().value())).toList();
         // Plain inserts first (the fast path; measured faster on all three, on a noisy machine); after a race, the
         // insert-if-absent.
+        if (!racing && config.kind() == DatabaseKind.POSTGRESQL) {
+            // PostgreSQL's COPY: the rows as one text stream, no per-row parameters to bind and plan (measured
+            // about twice the records/s of the rewritten batch inserts). A key stored meanwhile fails the COPY like
+            // the insert (a unique violation): the caller retries with ON CONFLICT DO NOTHING.
+            PostgresCopy.copy(c, "dmarc_message", MESSAGE_COLUMNS, records, JdbcHistoryStore::writeMessage);
+            PostgresCopy.copyDkim(c, "dmarc_dkim", DKIM_COLUMNS, records);
+            return;
+        }
         Optional<DatabaseKind> kind = racing ? Optional.of(config.kind()) : Optional.empty();
         boolean merge = kind.isPresent() && kind.get() == DatabaseKind.H2;
         boolean anyDkim = false;
@@ -347,18 +355,12 @@ public final class JdbcHistoryStore implements HistoryStore {
                 insertSql(kind, "dmarc_dkim", DKIM_COLUMNS, "message_key, ordinal", 6))) {
             for (EvaluationRecord r : records) {
                 for (int i = 0; i < r.dkim().size(); i++) {
-                    EvaluationRecord.Dkim d = r.dkim().get(i);
                     int p = 1;
                     if (merge) {
                         ps.setString(p++, r.key().value());
                         ps.setShort(p++, (short) i);
                     }
-                    ps.setString(p++, r.key().value());
-                    ps.setShort(p++, (short) i);
-                    setNullable(ps, p++, d.domain().map(DomainName::name));
-                    ps.setString(p++, Text.clean(d.selector(), 255));
-                    ps.setString(p++, Codes.of(d.result()));
-                    ps.setString(p, Codes.of(d.alignment()));
+                    writeDkim(parameters(ps, p), r, i);
                     ps.addBatch();
                 }
             }
@@ -366,57 +368,109 @@ public final class JdbcHistoryStore implements HistoryStore {
         }
     }
 
-    private static void bindMessage(PreparedStatement ps, EvaluationRecord r, int first) throws SQLException {
-        int i = first;
-        ps.setString(i++, r.key().value());
-        ps.setLong(i++, r.time().toEpochMilli());
-        ps.setString(i++, r.sourceIp().getHostAddress());
-        setNullable(ps, i++, r.headerFrom().map(DomainName::name));
-        setNullable(ps, i++, r.envelopeFrom().map(DomainName::name));
-        ps.setString(i++, Text.joinBounded(r.envelopeTo().stream().map(DomainName::name).toList(), " ", 4000));
-        setNullable(ps, i++, r.policyDomain().map(DomainName::name));
-        ps.setString(i++, Codes.of(r.discoveryMode()));
-        setNullable(ps, i++, r.policyDomainRole().map(Codes::of));
-        Optional<EvaluationRecord.PublishedPolicy> pub = r.published();
-        ps.setBoolean(i++, pub.isPresent());
-        setNullable(ps, i++, pub.flatMap(EvaluationRecord.PublishedPolicy::p).map(Codes::of));
-        setNullable(ps, i++, pub.flatMap(EvaluationRecord.PublishedPolicy::sp).map(Codes::of));
-        setNullable(ps, i++, pub.flatMap(EvaluationRecord.PublishedPolicy::np).map(Codes::of));
-        setNullable(ps, i++, pub.map(p -> Codes.of(p.psd())));
-        if (pub.isPresent()) {
-            ps.setBoolean(i++, pub.get().testing());
-        } else {
-            ps.setNull(i++, Types.BOOLEAN);
-        }
-        setNullable(ps, i++, pub.map(p -> Codes.of(p.adkim())));
-        setNullable(ps, i++, pub.map(p -> Codes.of(p.aspf())));
-        setNullable(ps, i++, pub.map(p -> Text.joinBounded(p.fo(), ":", 16)));
-        setNullable(ps, i++, pub.map(p -> Text.joinBounded(p.rua(), " ", 2000)));
-        setNullable(ps, i++, pub.map(p -> Text.joinBounded(p.ruf(), " ", 2000)));
-        OptionalInt pct = pub.map(EvaluationRecord.PublishedPolicy::pct).orElse(OptionalInt.empty());
-        if (pct.isPresent()) {
-            ps.setShort(i++, (short) pct.getAsInt());
-        } else {
-            ps.setNull(i++, Types.SMALLINT);
-        }
-        ps.setString(i++, Codes.of(r.result()));
-        setNullable(ps, i++, r.appliedPolicy().map(a -> Codes.of(a.tag())));
-        setNullable(ps, i++, r.appliedPolicy().map(a -> Codes.of(a.policy())));
-        ps.setString(i++, Codes.of(r.disposition()));
-        ps.setString(i++, Codes.of(r.action()));
-        ps.setString(i++, Text.joinBounded(r.overrides().stream().map(Codes::of).toList(), ",", 200));
-        setNullable(ps, i++, r.spf().domain().map(DomainName::name));
-        ps.setString(i++, Codes.of(r.spf().scope()));
-        ps.setString(i++, Codes.of(r.spf().result()));
-        ps.setString(i, Codes.of(r.spf().alignment()));
+    /** One row's column values, in column order: a statement's parameters, or a line of PostgreSQL COPY text. */
+    interface Columns {
+        /** A VARCHAR/CHAR value; {@code null} for SQL NULL. */
+        void text(String value) throws SQLException;
+
+        void bigint(long value) throws SQLException;
+
+        /** {@code null} for SQL NULL. */
+        void smallint(Short value) throws SQLException;
+
+        /** {@code null} for SQL NULL. */
+        void bool(Boolean value) throws SQLException;
     }
 
-    private static void setNullable(PreparedStatement ps, int index, Optional<String> value) throws SQLException {
-        if (value.isPresent()) {
-            ps.setString(index, value.get());
-        } else {
-            ps.setNull(index, Types.VARCHAR);
-        }
+    /** The parameters of {@code ps} from {@code first} on. */
+    private static Columns parameters(PreparedStatement ps, int first) {
+        return new Columns() {
+            private int i = first;
+
+            @Override
+            public void text(String value) throws SQLException {
+                if (value == null) {
+                    ps.setNull(i++, Types.VARCHAR);
+                } else {
+                    ps.setString(i++, value);
+                }
+            }
+
+            @Override
+            public void bigint(long value) throws SQLException {
+                ps.setLong(i++, value);
+            }
+
+            @Override
+            public void smallint(Short value) throws SQLException {
+                if (value == null) {
+                    ps.setNull(i++, Types.SMALLINT);
+                } else {
+                    ps.setShort(i++, value);
+                }
+            }
+
+            @Override
+            public void bool(Boolean value) throws SQLException {
+                if (value == null) {
+                    ps.setNull(i++, Types.BOOLEAN);
+                } else {
+                    ps.setBoolean(i++, value);
+                }
+            }
+        };
+    }
+
+    private static void bindMessage(PreparedStatement ps, EvaluationRecord r, int first) throws SQLException {
+        writeMessage(parameters(ps, first), r);
+    }
+
+    /** The {@code dmarc_message} row of {@code r}, in the order of {@link #MESSAGE_COLUMNS}. */
+    static void writeMessage(Columns out, EvaluationRecord r) throws SQLException {
+        out.text(r.key().value());
+        out.bigint(r.time().toEpochMilli());
+        out.text(r.sourceIp().getHostAddress());
+        out.text(r.headerFrom().map(DomainName::name).orElse(null));
+        out.text(r.envelopeFrom().map(DomainName::name).orElse(null));
+        out.text(Text.joinBounded(r.envelopeTo().stream().map(DomainName::name).toList(), " ", 4000));
+        out.text(r.policyDomain().map(DomainName::name).orElse(null));
+        out.text(Codes.of(r.discoveryMode()));
+        out.text(r.policyDomainRole().map(Codes::of).orElse(null));
+        Optional<EvaluationRecord.PublishedPolicy> pub = r.published();
+        out.bool(pub.isPresent());
+        out.text(pub.flatMap(EvaluationRecord.PublishedPolicy::p).map(Codes::of).orElse(null));
+        out.text(pub.flatMap(EvaluationRecord.PublishedPolicy::sp).map(Codes::of).orElse(null));
+        out.text(pub.flatMap(EvaluationRecord.PublishedPolicy::np).map(Codes::of).orElse(null));
+        out.text(pub.map(p -> Codes.of(p.psd())).orElse(null));
+        out.bool(pub.map(EvaluationRecord.PublishedPolicy::testing).orElse(null));
+        out.text(pub.map(p -> Codes.of(p.adkim())).orElse(null));
+        out.text(pub.map(p -> Codes.of(p.aspf())).orElse(null));
+        out.text(pub.map(p -> Text.joinBounded(p.fo(), ":", 16)).orElse(null));
+        out.text(pub.map(p -> Text.joinBounded(p.rua(), " ", 2000)).orElse(null));
+        out.text(pub.map(p -> Text.joinBounded(p.ruf(), " ", 2000)).orElse(null));
+        OptionalInt pct = pub.map(EvaluationRecord.PublishedPolicy::pct).orElse(OptionalInt.empty());
+        out.smallint(pct.isPresent() ? (short) pct.getAsInt() : null);
+        out.text(Codes.of(r.result()));
+        out.text(r.appliedPolicy().map(a -> Codes.of(a.tag())).orElse(null));
+        out.text(r.appliedPolicy().map(a -> Codes.of(a.policy())).orElse(null));
+        out.text(Codes.of(r.disposition()));
+        out.text(Codes.of(r.action()));
+        out.text(Text.joinBounded(r.overrides().stream().map(Codes::of).toList(), ",", 200));
+        out.text(r.spf().domain().map(DomainName::name).orElse(null));
+        out.text(Codes.of(r.spf().scope()));
+        out.text(Codes.of(r.spf().result()));
+        out.text(Codes.of(r.spf().alignment()));
+    }
+
+    /** The {@code dmarc_dkim} row of signature {@code ordinal} of {@code r}, in the order of {@link #DKIM_COLUMNS}. */
+    static void writeDkim(Columns out, EvaluationRecord r, int ordinal) throws SQLException {
+        EvaluationRecord.Dkim d = r.dkim().get(ordinal);
+        out.text(r.key().value());
+        out.smallint((short) ordinal);
+        out.text(d.domain().map(DomainName::name).orElse(null));
+        out.text(Text.clean(d.selector(), 255));
+        out.text(Codes.of(d.result()));
+        out.text(Codes.of(d.alignment()));
     }
 
     @Override

@@ -21,7 +21,8 @@
  *       lazily and retries; {@link org.jamesdmarc.store.HistoryRetention} deletes old records daily.</li>
  * </ul>
  *
- * <p>May import: the JDK, JDBC, slf4j, Flyway, HikariCP, {@code store.journal}, and the core's {@code check},
+ * <p>May import: the JDK, JDBC, slf4j, Flyway, HikariCP, the PostgreSQL driver's COPY API ({@code PostgresCopy}
+ * only, so that the store loads without that driver), {@code store.journal}, and the core's {@code check},
  * {@code policy}, {@code auth} and {@code dns}. No James, mailet or Guice API ({@code ReportingLayeringTest}): the
  * James adapters that feed it (the {@code DmarcHistory} mailet, the Guice module) are in
  * {@code org.jamesdmarc.reporting.james}.
