@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
 # Messages per second through a real Apache James 3.8.1 (./run-james), without
-# and with the DmarcCheck mailet, DNS cache warm. See README.md next to this file.
+# and with the DMARC mailets, DNS cache warm. See README.md next to this file.
 #
 #   bench/james-throughput/run.sh [--messages N] [--sessions S] [--rounds R]
 #                                 [--warmup W] [--recipients K] [--size BYTES]
-#                                 [--per-connection C] [--keep] [--out FILE]
+#                                 [--per-connection C] [--configs LIST]
+#                                 [--dkim | --no-dkim] [--keep] [--out FILE]
 #
-# Each round starts James twice (one per configuration, order alternating
-# between rounds), warms it up with W messages, then sends N messages from
-# 127.0.0.2 over S parallel SMTP sessions (C messages per connection) to K
-# mailboxes and times until James has stored all N (its per-delivery log line,
-# then checked with IMAP STATUS), i.e. delivered, not just accepted.
+# Configurations (--configs, comma separated) [baseline,check]:
+#   baseline       no DMARC mailet at all
+#   check          one DmarcCheck in the root processor
+#   check+history  DmarcCheck + DmarcHistory writing to PostgreSQL (127.0.0.1:5432,
+#                  a database of its own); needs the history classes in James's
+#                  extensions-jars (see README.md)
+# Each round starts James once per configuration (order rotating between
+# rounds), warms it up with W messages, then sends N messages from 127.0.0.2
+# over S parallel SMTP sessions (C messages per connection) to K mailboxes and
+# times until James has stored all N (its per-delivery log line, then checked
+# with IMAP STATUS), i.e. delivered, not just accepted. With --dkim (the
+# default) every message carries an RSA-2048 DKIM signature of sender.test,
+# made before the clock starts with a key generated for this run.
 # Defaults: N=3000 S=4 R=3 W=500 K=50 BYTES=2048 C=1 (or BENCH_MESSAGES, ...).
 set -euo pipefail
 
@@ -24,13 +33,15 @@ WARMUP="${BENCH_WARMUP:-500}"
 SIZE="${BENCH_SIZE:-2048}"
 PER_CONNECTION="${BENCH_PER_CONNECTION:-1}"
 RECIPIENTS="${BENCH_RECIPIENTS:-50}"
+CONFIGS="${BENCH_CONFIGS:-baseline,check}"
+DKIM="${BENCH_DKIM:-1}"
 KEEP=0
 OUT=""
 # Full JIT (C1+C2) as a production James would run, unlike run-james's
 # start-up-oriented default (-XX:TieredStopAtLevel=1).
 export JAVA_OPTS="${BENCH_JAVA_OPTS:--Xmx512m -XX:+UseSerialGC}"
 
-usage() { sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 die() { echo "run.sh: $*" >&2; exit 1; }
 say() { echo "run.sh: $*" >&2; }
 
@@ -43,6 +54,9 @@ while [ $# -gt 0 ]; do
         --size) SIZE="$2"; shift 2 ;;
         --per-connection) PER_CONNECTION="$2"; shift 2 ;;
         --recipients) RECIPIENTS="$2"; shift 2 ;;
+        --configs) CONFIGS="$2"; shift 2 ;;
+        --dkim) DKIM=1; shift ;;
+        --no-dkim) DKIM=0; shift ;;
         --keep) KEEP=1; shift ;;
         --out) OUT="$2"; shift 2 ;;
         -h|--help) usage; exit 0 ;;
@@ -55,6 +69,32 @@ done
 [ "$WARMUP" -gt 0 ] || say "warning: no warm-up, so the DNS cache and the JIT start cold"
 [ "$MESSAGES" -ge 1 ] && [ "$SESSIONS" -ge 1 ] && [ "$ROUNDS" -ge 1 ] && [ "$RECIPIENTS" -ge 1 ] \
     || die "messages, sessions, rounds and recipients must be >= 1"
+
+IFS=',' read -r -a CONFIG_LIST <<<"$CONFIGS"
+[ "${#CONFIG_LIST[@]}" -ge 1 ] || die "--configs is empty"
+for c in "${CONFIG_LIST[@]}"; do
+    case "$c" in baseline|check|check+history) ;; *) die "unknown configuration '$c' (baseline, check, check+history)" ;; esac
+done
+has_config() { [[ ",$CONFIGS," == *",$1,"* ]]; }
+
+# DKIM signing needs the benchmark jar (jDKIM's signer behind DkimSignTool).
+BENCH_JAR="${BENCH_JAR:-$ROOT/bench/target/benchmarks.jar}"
+if [ "$DKIM" = 1 ]; then
+    [ -f "$BENCH_JAR" ] || die "--dkim needs $BENCH_JAR: mvn -o -q -pl dmarc-mailet,dmarc-reporting,bench -am package -DskipTests (or --no-dkim)"
+    command -v java >/dev/null || die "java not found (needed to sign the messages)"
+fi
+DKIM_SELECTOR="bench"
+
+# check+history: the history mailet and its Guice module must be among the jars
+# run-james puts into extensions-jars (dmarc-reporting and its libraries);
+# BENCH_HISTORY_JARS (colon separated) adds jars there if run-james does not.
+HISTORY_DB=""
+if has_config check+history; then
+    command -v psql >/dev/null || die "check+history needs psql (PostgreSQL client)"
+    psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SELECT 1' >/dev/null 2>&1 \
+        || die "check+history needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust)"
+    HISTORY_DB="james_throughput_history_$$"
+fi
 
 KNOTD="${KNOTD:-/usr/sbin/knotd}"
 [ -x "$KNOTD" ] || KNOTD="$(command -v knotd || true)"
@@ -78,6 +118,9 @@ stop_james() {
 }
 cleanup() {
     stop_james
+    if [ -n "$HISTORY_DB" ]; then
+        psql -h 127.0.0.1 -U postgres -d postgres -qtAc "DROP DATABASE IF EXISTS $HISTORY_DB WITH (FORCE)" >/dev/null 2>&1 || true
+    fi
     if [ -n "$KNOT_PID" ] && kill -0 "$KNOT_PID" 2>/dev/null; then
         kill -TERM "$KNOT_PID" 2>/dev/null || true
         wait "$KNOT_PID" 2>/dev/null || true
@@ -156,6 +199,10 @@ mail    A   127.0.0.2
 @       TXT "v=spf1 ip4:127.0.0.2 -all"
 _dmarc  TXT "v=DMARC1; p=none"
 EOF
+    if [ "$DKIM" = 1 ]; then
+        # The public half of this run's key (DkimSignTool keygen), RFC 6376 §3.6.2.1.
+        printf '%s._domainkey TXT %s\n' "$DKIM_SELECTOR" "$(cat "$WORK/dkim/dkim-txt.zone")" >>"$dir/sender.test.zone"
+    fi
     cat >"$dir/127.in-addr.arpa.zone" <<'EOF'
 $ORIGIN 127.in-addr.arpa.
 $TTL 3600
@@ -233,24 +280,62 @@ check_dns() {
     [ "$(q _dmarc.sender.test TXT)" = '"v=DMARC1; p=none"' ] || die "_dmarc.sender.test TXT wrong"
     [ "$(q -x 127.0.0.2)" = mail.sender.test. ] || die "PTR of 127.0.0.2 wrong"
     kdig @"$DNS_ADDR" _dmarc.test TXT | grep -q 'status: NXDOMAIN' || die "_dmarc.test is not NXDOMAIN"
+    if [ "$DKIM" = 1 ]; then
+        q "$DKIM_SELECTOR._domainkey.sender.test" TXT | tr -d '" \n' | grep -q '^v=DKIM1;k=rsa;p=' \
+            || die "DKIM key record $DKIM_SELECTOR._domainkey.sender.test missing"
+    fi
 }
 
 # --------------------------------------------------------- configurations ---
 # Our own mailetcontainer.xml per configuration (JAMES_CONF_OVERLAY): the
 # sample's own file and its mailet-block line are not used at all.
 make_overlays() {
-    mkdir -p "$WORK/conf-without" "$WORK/conf-with"
-    cp "$HERE/logback.xml" "$WORK/conf-without/logback.xml"
-    cp "$HERE/logback.xml" "$WORK/conf-with/logback.xml"
-    sed '/^@DMARC_BLOCK@$/d' "$HERE/mailetcontainer.template.xml" >"$WORK/conf-without/mailetcontainer.xml"
-    awk -v block="$HERE/dmarc-check-block.xml" '
-        /^@DMARC_BLOCK@$/ { while ((getline line < block) > 0) print line; next }
-        { print }' "$HERE/mailetcontainer.template.xml" >"$WORK/conf-with/mailetcontainer.xml"
-    local n
-    n="$(grep -c 'class="org.jamesdmarc.james.DmarcCheck"' "$WORK/conf-without/mailetcontainer.xml" || true)"
-    [ "$n" = 0 ] || die "'without' configuration has $n DmarcCheck"
-    n="$(grep -c 'class="org.jamesdmarc.james.DmarcCheck"' "$WORK/conf-with/mailetcontainer.xml" || true)"
-    [ "$n" = 1 ] || die "'with' configuration has $n DmarcCheck, want 1"
+    local cfg dir n want smtp
+    for cfg in "${CONFIG_LIST[@]}"; do
+        dir="$WORK/conf-$cfg"
+        mkdir -p "$dir"
+        cp "$HERE/logback.xml" "$dir/logback.xml"
+        case "$cfg" in
+            baseline)
+                : >"$dir/block.xml"
+                # No DMARC at SMTP either: the sample's smtpserver.xml runs DmarcMessageHook, which evaluates
+                # every message (and hands its result to DmarcCheck); the baseline has neither.
+                python3 - "$ROOT/james-config-samples/conf/smtpserver.xml" >"$dir/smtpserver.xml" <<'EOF'
+import re, sys
+text = open(sys.argv[1]).read()
+text, n = re.subn(r'[ \t]*<handler class="org\.jamesdmarc\.james\.DmarcMessageHook">.*?</handler>[ \t]*\n', '', text, flags=re.S)
+if n != 1:
+    sys.exit(f"run.sh: expected one DmarcMessageHook handler in the sample smtpserver.xml, found {n}")
+sys.stdout.write(text)
+EOF
+                ;;
+            check) cat "$HERE/dmarc-check-block.xml" >"$dir/block.xml" ;;
+            check+history)
+                cat "$HERE/dmarc-check-block.xml" "$HERE/dmarc-history-block.xml" >"$dir/block.xml"
+                # The history's Guice module, and the one file it is configured from.
+                sed 's/^#\{0,1\}guice\.extension\.module=.*$/guice.extension.module=org.jamesdmarc.reporting.james.DmarcHistoryModule/' \
+                    "$ROOT/james-config-samples/conf/extensions.properties" >"$dir/extensions.properties"
+                grep -qx 'guice.extension.module=org.jamesdmarc.reporting.james.DmarcHistoryModule' "$dir/extensions.properties" \
+                    || die "cannot set guice.extension.module in extensions.properties"
+                printf 'db.url=jdbc:postgresql://127.0.0.1:5432/%s\ndb.user=postgres\n' "$HISTORY_DB" >"$dir/dmarc.properties"
+                ;;
+        esac
+        awk -v block="$dir/block.xml" '
+            /^@DMARC_BLOCK@$/ { while ((getline line < block) > 0) print line; next }
+            { print }' "$HERE/mailetcontainer.template.xml" >"$dir/mailetcontainer.xml"
+        rm "$dir/block.xml"
+        n="$(grep -c 'class="org.jamesdmarc.james.DmarcCheck"' "$dir/mailetcontainer.xml" || true)"
+        want=1; [ "$cfg" = baseline ] && want=0
+        [ "$n" = "$want" ] || die "'$cfg' configuration has $n DmarcCheck, want $want"
+        smtp="$dir/smtpserver.xml"
+        [ -f "$smtp" ] || smtp="$ROOT/james-config-samples/conf/smtpserver.xml"
+        n="$(grep -c '<handler class="org.jamesdmarc.james.DmarcMessageHook">' "$smtp" || true)"
+        want=1; [ "$cfg" = baseline ] && want=0
+        [ "$n" = "$want" ] || die "'$cfg' configuration has $n DmarcMessageHook in smtpserver.xml, want $want"
+        n="$(grep -c 'class="org.jamesdmarc.reporting.james.DmarcHistory"' "$dir/mailetcontainer.xml" || true)"
+        want=0; [ "$cfg" = check+history ] && want=1
+        [ "$n" = "$want" ] || die "'$cfg' configuration has $n DmarcHistory, want $want"
+    done
 }
 
 # ---------------------------------------------------------------- James -----
@@ -284,6 +369,10 @@ start_james() {   # $1 config name, $2 home
     # What James really runs: our mailetcontainer.xml, 0 or 1 DmarcCheck.
     cmp -s "$home/conf/mailetcontainer.xml" "$WORK/conf-$cfg/mailetcontainer.xml" \
         || die "James ($cfg) does not run the benchmark's mailetcontainer.xml"
+    local hooks
+    hooks="$(grep -c '<handler class="org.jamesdmarc.james.DmarcMessageHook">' "$home/conf/smtpserver.xml" || true)"
+    if [ "$cfg" = baseline ]; then [ "$hooks" = 0 ]; else [ "$hooks" = 1 ]; fi \
+        || die "James ($cfg) runs $hooks DmarcMessageHook in smtpserver.xml"
     # The DMARC check must see 127.0.0.2 as an unauthenticated remote client:
     # it must not be in the authorizedAddresses of the configuration James runs.
     python3 - "$home/conf/smtpserver.xml" <<'EOF'
@@ -300,28 +389,65 @@ james_cpu_ticks() {   # utime+stime of the James JVM, in clock ticks
     awk '{ print $14 + $15 }' "/proc/$JAVA_PID/stat"
 }
 
-# Checks the newest delivered message: "with" must carry our
-# Authentication-Results with dmarc=pass, "without" none of ours.
+# Checks the newest delivered message: "check" and "check+history" must carry
+# our Authentication-Results with dmarc=pass, spf=pass (and dkim=pass with
+# --dkim), "baseline" none of ours.
 check_dmarc_header() {   # $1 config, $2 file to keep the header in
     "${LOAD[@]}" headers --imap-port "$IMAP_PORT" --recipients "$RECIPIENTS" >"$2"
     local ar
     ar="$(awk 'BEGIN{IGNORECASE=1} /^Authentication-Results:/ {p=1; print; next} p && /^[ \t]/ {print; next} {p=0}' "$2" | tr -d '\n')"
-    if [ "$1" = with ]; then
-        echo "$ar" | grep -q 'mx\.james\.local' || { cat "$2" >&2; die "'with': no Authentication-Results from DmarcCheck"; }
-        echo "$ar" | grep -q 'dmarc=pass' || { cat "$2" >&2; die "'with': DMARC did not pass: $ar"; }
-        echo "$ar" | grep -q 'spf=pass' || { cat "$2" >&2; die "'with': SPF did not pass: $ar"; }
+    if [ "$1" != baseline ]; then
+        echo "$ar" | grep -q 'mx\.james\.local' || { cat "$2" >&2; die "'$1': no Authentication-Results from DmarcCheck"; }
+        echo "$ar" | grep -q 'dmarc=pass' || { cat "$2" >&2; die "'$1': DMARC did not pass: $ar"; }
+        echo "$ar" | grep -q 'spf=pass' || { cat "$2" >&2; die "'$1': SPF did not pass: $ar"; }
+        if [ "$DKIM" = 1 ]; then
+            echo "$ar" | grep -q 'dkim=pass' || { cat "$2" >&2; die "'$1': DKIM did not pass: $ar"; }
+        fi
     else
-        ! echo "$ar" | grep -q 'mx\.james\.local' || { cat "$2" >&2; die "'without': found a DmarcCheck header"; }
+        ! echo "$ar" | grep -q 'mx\.james\.local' || { cat "$2" >&2; die "'baseline': found a DmarcCheck header"; }
+    fi
+    if [ "$DKIM" = 1 ]; then
+        grep -qi '^DKIM-Signature:' "$2" || { cat "$2" >&2; die "'$1': the delivered message has no DKIM-Signature"; }
     fi
     AR_SAMPLE="$ar"
+}
+
+history_rows() {   # messages in the check+history database
+    psql -h 127.0.0.1 -U postgres -d "$HISTORY_DB" -tAc 'SELECT COUNT(*) FROM dmarc_message' 2>/dev/null || echo 0
+}
+
+# Waits until the history database holds $1 messages (it is written behind
+# the mail path); prints the seconds it took after delivery.
+await_history() {   # $1 expected rows
+    local start now rows
+    start="$(date +%s.%N)"
+    while :; do
+        rows="$(history_rows)"
+        [ "$rows" -ge "$1" ] && break
+        now="$(date +%s.%N)"
+        awk -v a="$start" -v b="$now" 'BEGIN { exit !(b - a > 60) }' \
+            && die "check+history: the history holds $rows messages, want $1 (60 s after delivery)"
+        sleep 0.2
+    done
+    awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'
 }
 
 median() { sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.2f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 # ----------------------------------------------------------------- main -----
 say "work dir $WORK"
-say "N=$MESSAGES sessions=$SESSIONS rounds=$ROUNDS warmup=$WARMUP size=${SIZE}B per-connection=$PER_CONNECTION recipients=$RECIPIENTS"
+say "N=$MESSAGES sessions=$SESSIONS rounds=$ROUNDS warmup=$WARMUP size=${SIZE}B per-connection=$PER_CONNECTION recipients=$RECIPIENTS configs=$CONFIGS dkim=$DKIM"
 say "JAVA_OPTS=$JAVA_OPTS; $(nproc) CPUs; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+SIGNER_OPTS=()
+if [ "$DKIM" = 1 ]; then
+    java -cp "$BENCH_JAR" org.jamesdmarc.bench.DkimSignTool keygen "$WORK/dkim" || die "DKIM key generation failed"
+    SIGNER_OPTS=(--dkim-signer "java -XX:TieredStopAtLevel=1 -cp $BENCH_JAR org.jamesdmarc.bench.DkimSignTool sign $WORK/dkim sender.test $DKIM_SELECTOR")
+    say "DKIM: RSA-2048 key generated for this run, d=sender.test s=$DKIM_SELECTOR"
+fi
+if [ -n "$HISTORY_DB" ]; then
+    psql -h 127.0.0.1 -U postgres -d postgres -qtAc "CREATE DATABASE $HISTORY_DB" || die "cannot create $HISTORY_DB"
+    say "check+history writes to jdbc:postgresql://127.0.0.1:5432/$HISTORY_DB"
+fi
 start_knot
 check_dns
 say "knotd serving sender.test, 127.in-addr.arpa and . on $DNS"
@@ -340,18 +466,29 @@ if [ "${BENCH_JVM_HOSTS_FILE:-1}" = 1 ]; then
 fi
 
 RESULTS="$WORK/results.tsv"
-printf 'round\tconfig\tmsgs_per_s\tdeliver_s\tsend_s\tjames_cpu_ms_per_msg\tdns_queries\tloadavg1\n' >"$RESULTS"
+printf 'round\tconfig\tmsgs_per_s\tdeliver_s\tsend_s\tjames_cpu_ms_per_msg\tdns_queries\tloadavg1\thistory_lag_s\n' >"$RESULTS"
 T0=$(date +%s)
 TICKS="$(getconf CLK_TCK)"
+HISTORY_EXPECTED=0
+NCONFIGS="${#CONFIG_LIST[@]}"
 for round in $(seq 1 "$ROUNDS"); do
-    if [ $((round % 2)) = 1 ]; then order="without with"; else order="with without"; fi
-    for cfg in $order; do
+    # The order rotates between rounds, so a drift in machine load hits every configuration.
+    order=()
+    for i in $(seq 0 $((NCONFIGS - 1))); do
+        order+=("${CONFIG_LIST[$(( (i + round - 1) % NCONFIGS ))]}")
+    done
+    for cfg in "${order[@]}"; do
         home="$WORK/james-$cfg-$round"
         say "round $round/$ROUNDS: $cfg: starting James"
+        if [ "$cfg" = check+history ] && [ -n "${BENCH_HISTORY_JARS:-}" ]; then
+            export JAMES_EXTRA_EXTENSION_JARS="$BENCH_HISTORY_JARS"
+        else
+            unset JAMES_EXTRA_EXTENSION_JARS
+        fi
         start_james "$cfg" "$home"
         if [ "$WARMUP" -gt 0 ]; then
             "${LOAD[@]}" send --port "$SMTP_PORT" --imap-port "$IMAP_PORT" --recipients "$RECIPIENTS" --count "$WARMUP" \
-                --sessions "$SESSIONS" --per-connection "$PER_CONNECTION" --size "$SIZE" \
+                --sessions "$SESSIONS" --per-connection "$PER_CONNECTION" --size "$SIZE" "${SIGNER_OPTS[@]}" \
                 --delivery-log "$home/logs/james.log" >"$home.warmup.json" \
                 || die "warm-up failed ($cfg): $(cat "$home.warmup.json")"
             check_dmarc_header "$cfg" "$home.warmup-header.txt"
@@ -360,13 +497,20 @@ for round in $(seq 1 "$ROUNDS"); do
         dns0="$(dns_queries)"
         cpu0="$(james_cpu_ticks)"
         "${LOAD[@]}" send --port "$SMTP_PORT" --imap-port "$IMAP_PORT" --recipients "$RECIPIENTS" --count "$MESSAGES" \
-            --sessions "$SESSIONS" --per-connection "$PER_CONNECTION" --size "$SIZE" \
+            --sessions "$SESSIONS" --per-connection "$PER_CONNECTION" --size "$SIZE" "${SIGNER_OPTS[@]}" \
             --delivery-log "$home/logs/james.log" >"$home.json" \
             || die "measured run failed ($cfg, round $round): $(cat "$home.json")"
         cpu1="$(james_cpu_ticks)"
         dns1="$(dns_queries)"
         check_dmarc_header "$cfg" "$home.header.txt"
-        if [ "$cfg" = with ]; then
+        lag="-"
+        if [ "$cfg" = check+history ]; then
+            # Every message of this James (warm-up and measured) must reach the history.
+            HISTORY_EXPECTED=$((HISTORY_EXPECTED + WARMUP + MESSAGES))
+            lag="$(await_history "$HISTORY_EXPECTED")"
+            say "  history: $(history_rows) messages in $HISTORY_DB, the last ${lag}s after delivery"
+        fi
+        if [ "$cfg" != baseline ]; then
             say "  newest message: $AR_SAMPLE"
             # No evaluation may have failed (temperror) during the run.
             if grep -q 'DMARC check of mail .* failed' "$home/logs/james.log"; then
@@ -376,30 +520,34 @@ for round in $(seq 1 "$ROUNDS"); do
         stop_james
         read -r rate deliver send_s <<<"$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["msgs_per_second"], r["deliver_seconds"], r["send_seconds"])' "$home.json")"
         cpu_ms="$(awk -v a="$cpu0" -v b="$cpu1" -v t="$TICKS" -v n="$MESSAGES" 'BEGIN { printf "%.2f", (b - a) * 1000 / t / n }')"
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$cfg" "$rate" "$deliver" "$send_s" "$cpu_ms" "$((dns1 - dns0))" "$load1" >>"$RESULTS"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$cfg" "$rate" "$deliver" "$send_s" "$cpu_ms" "$((dns1 - dns0))" "$load1" "$lag" >>"$RESULTS"
         say "round $round/$ROUNDS: $cfg: $rate msgs/s (delivered in ${deliver}s, accepted in ${send_s}s), James CPU ${cpu_ms} ms/msg, $((dns1 - dns0)) DNS queries, load $load1"
     done
 done
 ELAPSED=$(( $(date +%s) - T0 ))
 
 col() { awk -F'\t' -v c="$1" -v k="$2" 'NR > 1 && $2 == c { print $k }' "$RESULTS"; }
-MED_WITHOUT="$(col without 3 | median)"
-MED_WITH="$(col with 3 | median)"
-CPU_WITHOUT="$(col without 6 | median)"
-CPU_WITH="$(col with 6 | median)"
 {
     echo
-    echo "James 3.8.1 memory server, N=$MESSAGES messages of ~${SIZE}B, $SESSIONS SMTP sessions from 127.0.0.2," \
-         "$PER_CONNECTION msg/connection, $RECIPIENTS recipient mailboxes, warm-up $WARMUP, $ROUNDS rounds, DNS cache warm"
+    echo "James 3.8.1 memory server, N=$MESSAGES messages of ~${SIZE}B$([ "$DKIM" = 1 ] && echo ", DKIM-signed (RSA-2048)")," \
+         "$SESSIONS SMTP sessions from 127.0.0.2, $PER_CONNECTION msg/connection, $RECIPIENTS recipient mailboxes," \
+         "warm-up $WARMUP, $ROUNDS rounds, DNS cache warm"
     echo "machine: $(nproc) CPUs, load average at end $(cut -d' ' -f1-3 /proc/loadavg); benchmark took ${ELAPSED}s"
     echo
     column -t -s $'\t' "$RESULTS"
     echo
-    printf '%-10s %16s %24s\n' config "median msgs/s" "median James CPU ms/msg"
-    printf '%-10s %16s %24s\n' without "$MED_WITHOUT" "$CPU_WITHOUT"
-    printf '%-10s %16s %24s\n' with "$MED_WITH" "$CPU_WITH"
-    awk -v a="$MED_WITH" -v b="$MED_WITHOUT" -v c="$CPU_WITH" -v d="$CPU_WITHOUT" 'BEGIN {
-        printf "ratio with/without: throughput %.3f, James CPU per message %.3f\n", a / b, c / d }'
+    printf '%-14s %16s %24s\n' config "median msgs/s" "median James CPU ms/msg"
+    for cfg in "${CONFIG_LIST[@]}"; do
+        printf '%-14s %16s %24s\n' "$cfg" "$(col "$cfg" 3 | median)" "$(col "$cfg" 6 | median)"
+    done
+    if has_config baseline; then
+        for cfg in "${CONFIG_LIST[@]}"; do
+            [ "$cfg" = baseline ] && continue
+            awk -v cfg="$cfg" -v a="$(col "$cfg" 3 | median)" -v b="$(col baseline 3 | median)" \
+                -v c="$(col "$cfg" 6 | median)" -v d="$(col baseline 6 | median)" 'BEGIN {
+                printf "ratio %s/baseline: throughput %.3f, James CPU per message %.3f\n", cfg, a / b, c / d }'
+        done
+    fi
 } | tee "$WORK/summary.txt"
 say "DNS queries by type, whole benchmark (warm-ups included): $(dns_queries_by_type)"
 [ -z "$OUT" ] || cp "$WORK/summary.txt" "$OUT"

@@ -25,6 +25,8 @@ import ipaddress
 import json
 import os
 import socket
+import struct
+import subprocess
 import sys
 import threading
 import time
@@ -94,7 +96,8 @@ class Session:
 
 
 def message(index, run_id, header_from, rcpt, size):
-    """A plain message of about `size` body bytes, already in SMTP DATA form (CRLF, final dot)."""
+    """A plain message of about `size` body bytes: CRLF lines, no line starting with a dot (so no dot-stuffing
+    is needed), without the final dot of SMTP DATA (see `data`)."""
     head = [
         f"From: Bench Sender <{header_from}>",
         f"To: <{rcpt}>",
@@ -108,7 +111,42 @@ def message(index, run_id, header_from, rcpt, size):
     line = "The quick brown fox jumps over the lazy dog, message " + str(index) + "."
     line = (line + " " * 72)[:72]
     body = [line] * max(1, size // (len(line) + 2))
-    return ("\r\n".join(head + body) + "\r\n.\r\n").encode("ascii")
+    return ("\r\n".join(head + body) + "\r\n").encode("ascii")
+
+
+def data(raw):
+    """A message in SMTP DATA form: its lines never start with a dot, so only the final dot is added."""
+    return raw + b".\r\n"
+
+
+def dkim_sign(raws, command):
+    """Signs every message with one run of `command` (DkimSignTool sign: length-prefixed frames in and out)."""
+    proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+    def feed():
+        try:
+            for raw in raws:
+                proc.stdin.write(struct.pack(">I", len(raw)))
+                proc.stdin.write(raw)
+        finally:
+            proc.stdin.close()
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    signed = []
+    for _ in raws:
+        head = proc.stdout.read(4)
+        if len(head) != 4:
+            break
+        (length,) = struct.unpack(">I", head)
+        signed.append(proc.stdout.read(length))
+    feeder.join()
+    if proc.wait() != 0 or len(signed) != len(raws):
+        raise SystemExit(f"smtp_load: DKIM signer failed (exit {proc.returncode}, {len(signed)} of {len(raws)} signed)")
+    for m in signed:
+        if not m.startswith(b"DKIM-Signature:"):
+            raise SystemExit("smtp_load: DKIM signer returned a message without a DKIM-Signature field")
+    return signed
 
 
 def imap_count(port, user, password, host="127.0.0.1"):
@@ -156,7 +194,10 @@ def send(args):
     run_id = f"{int(time.time())}-{os.getpid()}"
     users = recipients(args)
     rcpts = [users[i % len(users)] for i in range(args.count)]
-    messages = [message(i, run_id, args.header_from, rcpts[i], args.size) for i in range(args.count)]
+    raws = [message(i, run_id, args.header_from, rcpts[i], args.size) for i in range(args.count)]
+    if args.dkim_signer:
+        raws = dkim_sign(raws, args.dkim_signer.split())
+    messages = [data(raw) for raw in raws]
     baseline = total_count(args)
     counter = Counter(args.count)
     failures = []
@@ -308,6 +349,8 @@ def main():
     s.add_argument("--timeout", type=float, default=30.0, help="socket timeout (s)")
     s.add_argument("--deliver-timeout", type=float, default=120.0)
     s.add_argument("--poll", type=float, default=0.02, help="delivery poll interval (s)")
+    s.add_argument("--dkim-signer", help="command (split on spaces) that DKIM-signs the messages before the clock "
+                   "starts: java -cp bench/target/benchmarks.jar org.jamesdmarc.bench.DkimSignTool sign DIR DOMAIN SELECTOR")
     s.add_argument("--delivery-log", help="James log file with one INFO line per local delivery; "
                    "without it, completion is polled with IMAP STATUS (which loads James)")
     imap_opts(s)
