@@ -295,7 +295,7 @@ public final class HistoryScaleHarness {
                 + envelopeFrom + ", "
                 + "CASE WHEN MOD(" + x.idiv("h3", "200") + ", 7) = 0 THEN 'james.local other.test' ELSE 'james.local' END, "
                 + "dom, 'treewalk', 'author', TRUE, " + pubP + ", NULL, NULL, 'u', FALSE, 'r', 'r', '0', "
-                + "CONCAT('mailto:dmarc@', dom), NULL, CAST(NULL AS SMALLINT), "
+                + "CONCAT('mailto:dmarc@', dom), NULL, " + (x == ScaleDialect.MARIADB ? "NULL" : "CAST(NULL AS SMALLINT)") + ", "
                 + "CASE WHEN " + pass + " THEN 'pass' ELSE 'fail' END, 'p', " + pubP + ", "
                 + "CASE WHEN " + pass + " THEN 'none' ELSE " + pubP + " END, "
                 + "CASE WHEN " + pass + " OR pol = 0 THEN 'delivered' WHEN pol = 1 THEN 'quarantined' ELSE 'rejected' END, "
