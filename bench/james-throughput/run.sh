@@ -320,6 +320,14 @@ EOF
                 printf 'db.url=jdbc:postgresql://127.0.0.1:5432/%s\ndb.user=postgres\n' "$HISTORY_DB" >"$dir/dmarc.properties"
                 ;;
         esac
+        if [ "$cfg" != check+history ]; then
+            # No history: the sample enables DmarcHistoryModule (an embedded H2 history); these configurations
+            # measure without it.
+            sed 's/^guice\.extension\.module=.*$/#&/' "$ROOT/james-config-samples/conf/extensions.properties" \
+                >"$dir/extensions.properties"
+            ! grep -q '^guice\.extension\.module=' "$dir/extensions.properties" \
+                || die "cannot turn guice.extension.module off for '$cfg'"
+        fi
         awk -v block="$dir/block.xml" '
             /^@DMARC_BLOCK@$/ { while ((getline line < block) > 0) print line; next }
             { print }' "$HERE/mailetcontainer.template.xml" >"$dir/mailetcontainer.xml"
