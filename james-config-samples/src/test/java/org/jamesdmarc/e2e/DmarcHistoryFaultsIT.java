@@ -39,9 +39,9 @@ import org.junit.jupiter.api.Test;
  * a database of the test's own. The database is made unreachable through a {@link DatabaseProxy} the test cuts
  * (never the shared servers themselves); James is killed with {@code kill -9}.
  *
- * <p>The configuration is the test's own, independent of the samples' history wiring: a {@code conf/} overlay with
- * {@code extensions.properties} (the module) and {@code dmarc.properties} (the database, journal durability, the
- * default), and {@code DmarcHistory} ({@code action=delivered}) pasted into the root processor. Senders connect
+ * <p>The configuration is the samples' (whose root processor records delivered mail with {@code DmarcHistory})
+ * plus a {@code conf/} overlay with {@code extensions.properties} (the module) and {@code dmarc.properties} (the
+ * database, journal durability, the default). Senders connect
  * from 127.0.0.2, which the SPF record of {@code aligned.test} (served by knotd) authorises: every message passes
  * DMARC and is delivered.
  *
@@ -64,11 +64,6 @@ class DmarcHistoryFaultsIT {
 
     private static final String DOMAIN = "aligned.test";
     private static final String FROM = "alice@" + DOMAIN;
-    private static final String HISTORY_MAILET = """
-            <mailet match="All" class="org.jamesdmarc.reporting.james.DmarcHistory">
-                <action>delivered</action>
-            </mailet>
-            """;
     private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(60);
     /** Journal replay after a restart or reconnect; PostgreSQL's backoff may wait 30 s before its next attempt. */
     private static final Duration STORED_TIMEOUT = Duration.ofSeconds(90);
@@ -346,8 +341,7 @@ class DmarcHistoryFaultsIT {
     }
 
     private static JamesProcess start(String name, Path home, Path overlay) throws IOException {
-        JamesProcess.Builder b = JamesProcess.builder(name).dnsServers(dns.hostPort()).confOverlay(overlay)
-                .mailetBlock(HISTORY_MAILET);
+        JamesProcess.Builder b = JamesProcess.builder(name).dnsServers(dns.hostPort()).confOverlay(overlay);
         if (home != null) {
             b.home(home);
         }
