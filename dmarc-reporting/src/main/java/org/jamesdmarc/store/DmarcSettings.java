@@ -105,7 +105,7 @@ public record DmarcSettings(Path file, StoreConfig store, boolean defaultDatabas
     static final int MAX_POOL = 100;
     static final String DEFAULT_JOURNAL_DIR = "./var/dmarc/journal";
     static final String DEFAULT_JOURNAL_MAX = "1g";
-    static final int DEFAULT_QUEUE = 10_000;
+    static final int DEFAULT_QUEUE = 100_000;
     static final int MAX_QUEUE = 10_000_000;
     static final int DEFAULT_BATCH = 500;
     static final int MAX_BATCH = 100_000;

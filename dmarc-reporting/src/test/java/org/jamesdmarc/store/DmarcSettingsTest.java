@@ -35,7 +35,7 @@ class DmarcSettingsTest {
         assertThat(s.durability()).isEqualTo(Durability.JOURNAL);
         assertThat(s.journalDir()).isEqualTo(home.resolve("var/dmarc/journal"));
         assertThat(s.journalMaxBytes()).isEqualTo(1L << 30);
-        assertThat(s.queueCapacity()).isEqualTo(10_000);
+        assertThat(s.queueCapacity()).isEqualTo(100_000);
         assertThat(s.batchSize()).isEqualTo(500);
         assertThat(s.retentionDays()).isEqualTo(180);
         assertThat(s.warnings()).isEmpty();

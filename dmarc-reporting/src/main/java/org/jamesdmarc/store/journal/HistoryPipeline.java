@@ -25,10 +25,14 @@ import org.slf4j.LoggerFactory;
  *   <li>One background writer thread drains the queue in batches of at most {@code batchSize} and writes them
  *       to the sink. When the sink throws, the batch is journaled and the sink is retried with exponential
  *       backoff ({@code minBackoff} doubling up to {@code maxBackoff}).</li>
- *   <li>While the journal holds entries (at start-up, after a failure, after an overflow), newly drained batches
- *       are journaled behind them and the journal is replayed to the sink oldest first, so entries reach the
- *       sink in the order they reached the journal. The one exception: an entry journaled because the queue
- *       was full may overtake entries still waiting in the queue (at most the queue's capacity).</li>
+ *   <li>While the journal holds entries (at start-up, after a failure, after an overflow), it is replayed to
+ *       the sink oldest first, so journaled entries reach the sink in the order they reached the journal.
+ *       Queued entries are journaled only while the sink is failing (in backoff); with a working sink they go
+ *       straight to it even while a backlog exists, so they may overtake journaled entries (and an entry
+ *       journaled because the queue was full may overtake entries still in the queue): order is promised
+ *       among journaled entries only. The writer replays the whole backlog before it takes the queue, except
+ *       when the queue is at least half full: then it writes one queue batch after each replayed batch, so the
+ *       queue keeps room and offers do not all overflow into the (slower, fsync'd) journal.</li>
  *   <li>{@link #close} stops taking entries into the queue, replays the journal's backlog and flushes the queue
  *       to the sink (or, if the sink fails, to the journal) and closes the journal; what is left in the journal
  *       is replayed at the next start.</li>
@@ -72,7 +76,7 @@ public final class HistoryPipeline<T> implements AutoCloseable {
     public record Settings(int queueCapacity, int batchSize, Duration minBackoff, Duration maxBackoff,
             Duration shutdownTimeout, boolean journalFirst) {
 
-        public static final Settings DEFAULTS = new Settings(10_000, 500, Duration.ofMillis(500),
+        public static final Settings DEFAULTS = new Settings(100_000, 500, Duration.ofMillis(500),
                 Duration.ofSeconds(30), Duration.ofSeconds(10), false);
 
         public Settings {
@@ -259,7 +263,7 @@ public final class HistoryPipeline<T> implements AutoCloseable {
                     break;
                 }
                 if (!batch.isEmpty()) {
-                    deliver(batch, journal.pendingEntries() > 0 || inBackoff());
+                    deliver(batch, inBackoff());
                 }
             }
             if (!inBackoff()) {
@@ -269,8 +273,7 @@ public final class HistoryPipeline<T> implements AutoCloseable {
             // Shutdown: one last attempt at the sink unless it is failing or a backlog must go first.
             List<T> rest = drainAll();
             for (int from = 0; from < rest.size(); from += settings.batchSize()) {
-                deliver(rest.subList(from, Math.min(rest.size(), from + settings.batchSize())),
-                        journal.pendingEntries() > 0 || inBackoff());
+                deliver(rest.subList(from, Math.min(rest.size(), from + settings.batchSize())), inBackoff());
             }
         } catch (RuntimeException | Error e) {
             LOG.error("DMARC history writer failed; journaling what is queued", e);
@@ -304,6 +307,23 @@ public final class HistoryPipeline<T> implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A batch from the queue when it is at least half full, else nothing. */
+    private List<T> drainIfHalfFull() {
+        lock.lock();
+        try {
+            if (stopping || queue.size() < Math.max(1, settings.queueCapacity() / 2)) {
+                return List.of();
+            }
+            List<T> batch = new ArrayList<>(Math.min(queue.size(), settings.batchSize()));
+            while (!queue.isEmpty() && batch.size() < settings.batchSize()) {
+                batch.add(queue.pollFirst());
+            }
+            return batch;
         } finally {
             lock.unlock();
         }
@@ -382,6 +402,13 @@ public final class HistoryPipeline<T> implements AutoCloseable {
                 // Stored but not acknowledged: delivered again later, which the sink's idempotent keys absorb.
                 failed(e);
                 return;
+            }
+            if (!evenWhenStopping) {
+                List<T> pressing = drainIfHalfFull();
+                if (!pressing.isEmpty()) {
+                    // A long backlog must not keep the queue full: offers would all overflow to the journal.
+                    deliver(pressing, inBackoff());
+                }
             }
         }
         if (journal.pendingEntries() == 0 && replayed.get() > 0) {
