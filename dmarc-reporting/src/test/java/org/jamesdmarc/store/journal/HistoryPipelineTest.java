@@ -436,6 +436,30 @@ class HistoryPipelineTest {
     }
 
     @Test
+    void aHalfFullQueueGetsABatchAfterEachReplayedBatchStraightToTheSink() throws Exception {
+        try (Journal journal = Journal.open(dir, MB)) {
+            journal.append(items(0, 100).stream().map(e -> new JournalEntry(e, CODEC.encode(e))).toList());
+        }
+        TestSink sink = new TestSink();
+        sink.gate = new CountDownLatch(1);
+        HistoryPipeline<String> pipeline = HistoryPipeline.start(Journal.open(dir, MB), sink, CODEC,
+                settings(20, 10), HistoryListener.NONE);
+        assertThat(sink.entered.await(GUARD_SECONDS, TimeUnit.SECONDS)).isTrue(); // replaying the first batch
+        items(100, 110).forEach(e -> assertThat(pipeline.offer(e)).isEqualTo(OfferResult.QUEUED)); // half full
+        sink.gate.countDown();
+        sink.awaitStored(110);
+        pipeline.close();
+
+        List<String> expected = new ArrayList<>(items(0, 10));
+        expected.addAll(items(100, 110));
+        expected.addAll(items(10, 100));
+        assertThat(sink.delivered()).as("the queue's batch goes between replayed batches, the journal keeps its order")
+                .isEqualTo(expected);
+        assertThat(pipeline.counters()).as("the queued entries were never journaled")
+                .isEqualTo(new HistoryCounters(10, 110, 0, 0, 100));
+    }
+
+    @Test
     void closeWithAWorkingSinkReplaysTheBacklogBeforeFlushingTheQueue() throws Exception {
         TestSink sink = new TestSink();
         sink.gate = new CountDownLatch(1);
