@@ -57,7 +57,8 @@ import org.jamesdmarc.store.journal.HistoryPipeline;
  *     {@code g} (powers of 1024)</td><td>{@code 1g}</td><td>the journal's cap; past it records are dropped, counted
  *     and logged, and mail goes on</td></tr>
  * <tr><td>{@code history.queueCapacity}</td><td>1 to {@value #MAX_QUEUE}</td><td>{@value #DEFAULT_QUEUE}</td>
- *     <td>records the in-memory queue holds ({@code queue} durability); a full queue overflows to the journal</td></tr>
+ *     <td>records the in-memory queue holds ({@code queue} durability; about 1 KB of heap per queued record,
+ *     so about 100 MB when the default queue is full); a full queue overflows to the journal</td></tr>
  * <tr><td>{@code history.batchSize}</td><td>1 to {@value #MAX_BATCH}</td><td>{@value #DEFAULT_BATCH}</td>
  *     <td>the most records per database transaction (and per expiry batch)</td></tr>
  * <tr><td>{@code history.retentionDays}</td><td>0 to {@value #MAX_RETENTION_DAYS}</td>
