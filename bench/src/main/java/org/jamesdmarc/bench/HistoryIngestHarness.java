@@ -19,10 +19,13 @@ import java.util.stream.Stream;
 
 import org.jamesdmarc.check.EvaluationRecord;
 import org.jamesdmarc.check.EvaluationRecordCodec;
+import org.jamesdmarc.store.DmarcSettings;
+import org.jamesdmarc.store.EvaluationHistory;
 import org.jamesdmarc.store.JdbcHistoryStore;
 import org.jamesdmarc.store.Secret;
 import org.jamesdmarc.store.StoreConfig;
 import org.jamesdmarc.store.journal.HistoryCodec;
+import org.jamesdmarc.store.journal.HistoryListener;
 import org.jamesdmarc.store.journal.HistoryPipeline;
 import org.jamesdmarc.store.journal.Journal;
 import org.jamesdmarc.store.journal.OfferResult;
@@ -44,7 +47,7 @@ import org.jamesdmarc.store.journal.OfferResult;
  * <pre>
  * mvn -o -q -pl dmarc-mailet,dmarc-reporting,bench -am package -DskipTests
  * java -Xmx1g -cp bench/target/benchmarks.jar org.jamesdmarc.bench.HistoryIngestHarness postgresql|mariadb|h2 \
- *     [--records 1000000] [--threads 8] [--modes queue,journal] [--rate 0] [--batch 500] [--queue 10000] \
+ *     [--records 1000000] [--threads 8] [--modes queue,journal] [--rate 0] [--batch 500] [--queue 100000] \
  *     [--pool 4] [--db dmarc_ingest] [--keep] [--h2-dir /tmp] [--journal-dir DIR]
  * </pre>
  * Each mode gets a fresh database (created and dropped here, or kept with {@code --keep}) and a fresh journal
@@ -109,8 +112,9 @@ public final class HistoryIngestHarness {
                 throw new IllegalArgumentException("records, threads, batch, queue must be positive, pool >= 2");
             }
             for (String m : modes) {
-                if (!m.equals("queue") && !m.equals("journal") && !m.equals("direct")) {
-                    throw new IllegalArgumentException("modes are queue, journal and direct: " + m);
+                if (!List.of("queue", "journal", "direct", "history-queue", "history-journal").contains(m)) {
+                    throw new IllegalArgumentException(
+                            "modes are queue, journal, direct, history-queue and history-journal: " + m);
                 }
             }
             if (journalDir == null) {
@@ -146,11 +150,12 @@ public final class HistoryIngestHarness {
                         " at %,.0f records/s", options.rate()) : " as fast as they can", options.batch(),
                 options.queue(), options.pool(), Bench.machine());
         for (String mode : options.modes()) {
-            String db = options.db() + "_" + mode;
+            String db = options.db() + "_" + mode.replace('-', '_');
             dialect.create(db, options.h2Dir());
             Path journalDir = options.journalDir().resolve(mode);
             try {
                 try (Target target = mode.equals("direct") ? directTarget(db)
+                        : mode.startsWith("history-") ? historyTarget(db, journalDir, mode.equals("history-journal"))
                         : pipelineTarget(db, journalDir, mode.equals("journal"))) {
                     measure(mode, target);
                 }
@@ -182,6 +187,54 @@ public final class HistoryIngestHarness {
             return EvaluationRecordCodec.decode(payload);
         }
     };
+
+    /**
+     * {@link EvaluationHistory} as James starts it ({@code history::accept}: the DmarcHistory mailet's path minus
+     * its attribute decode), from a {@code dmarc.properties} written here; {@code COUNT(*)} through a second
+     * store on the same database (not for H2's single-process file).
+     */
+    private Target historyTarget(String db, Path journalDir, boolean journalFirst) throws IOException {
+        Path home = Files.createTempDirectory("dmarc-ingest-home");
+        Files.createDirectories(home.resolve("conf"));
+        String url = dialect.url(db, options.h2Dir());
+        Files.writeString(home.resolve("conf").resolve(DmarcSettings.FILE_NAME), String.join("\n",
+                DmarcSettings.DB_URL + "=" + url,
+                DmarcSettings.DB_USER + "=" + dialect.user(),
+                DmarcSettings.DB_POOL_SIZE + "=" + options.pool(),
+                DmarcSettings.DURABILITY + "=" + (journalFirst ? "journal" : "queue"),
+                DmarcSettings.JOURNAL_DIR + "=" + journalDir.toAbsolutePath(),
+                DmarcSettings.QUEUE_CAPACITY + "=" + options.queue(),
+                DmarcSettings.BATCH_SIZE + "=" + options.batch(), ""));
+        EvaluationHistory history = EvaluationHistory.start(DmarcSettings.load(home, Map.of()), HistoryListener.NONE);
+        JdbcHistoryStore counter = JdbcHistoryStore.open(new StoreConfig(url, dialect.user(), Secret.none(), 2));
+        return new Target() {
+            @Override
+            public Consumer<EvaluationRecord> offer() {
+                return history::accept;
+            }
+
+            @Override
+            public long stored() {
+                return counter.count();
+            }
+
+            @Override
+            public String describe() {
+                return "history " + history.counters() + ", journal backlog " + history.journalBacklog();
+            }
+
+            @Override
+            public void close() {
+                history.close();
+                counter.close();
+                try {
+                    deleteTree(home);
+                } catch (IOException e) {
+                    log("cannot delete %s: %s", home, e);
+                }
+            }
+        };
+    }
 
     /** {@link HistoryPipeline} → {@link JdbcHistoryStore}, with a {@link Journal} in {@code journalDir}. */
     private Target pipelineTarget(String db, Path journalDir, boolean journalFirst) throws IOException {
