@@ -47,10 +47,23 @@ final class DatabaseErrors {
      * lock timeout.
      */
     static boolean isRace(SQLException e) {
-        for (SQLException s = e; s != null; s = s.getNextException()) {
-            String state = s.getSQLState();
-            if (state != null && (state.startsWith("23") || state.startsWith("40") || state.equals(H2_LOCK_TIMEOUT))) {
-                return true;
+        // A batch failure may carry the state only on a chained exception (getNextException) or on its cause
+        // (H2's batch update exception): look at both, a bounded number of links.
+        java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>();
+        todo.add(e);
+        for (int seen = 0; !todo.isEmpty() && seen < 32; seen++) {
+            Throwable t = todo.poll();
+            if (t instanceof SQLException s) {
+                String state = s.getSQLState();
+                if (state != null && (state.startsWith("23") || state.startsWith("40") || state.equals(H2_LOCK_TIMEOUT))) {
+                    return true;
+                }
+                if (s.getNextException() != null) {
+                    todo.add(s.getNextException());
+                }
+            }
+            if (t.getCause() != null && t.getCause() != t) {
+                todo.add(t.getCause());
             }
         }
         return false;

@@ -289,10 +289,23 @@ public final class JdbcHistoryStore implements HistoryStore {
                 }
             } catch (SQLException e) {
                 if (DatabaseErrors.isRace(e) && attempt < MAX_ATTEMPTS) {
-                    continue; // another writer stored some of these keys meanwhile: look again
+                    // Another writer stored some of these keys meanwhile, or is storing them in a transaction not
+                    // yet committed (H2's MERGE then fails at once instead of waiting): give it time, with jitter
+                    // so two writers that failed together do not retry in step, then look again.
+                    backOff(attempt);
+                    continue;
                 }
                 throw DatabaseErrors.failed("writing " + byKey.size() + " history records", config, e);
             }
+        }
+    }
+
+    private static void backOff(int attempt) {
+        long millis = java.util.concurrent.ThreadLocalRandom.current().nextLong(5, 20L * attempt + 6);
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
