@@ -1,8 +1,10 @@
 package org.jamesdmarc.store;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
@@ -42,6 +44,8 @@ public final class EvaluationHistory implements EvaluationSink, AutoCloseable {
     private final HistoryPipeline<EvaluationRecord> pipeline;
     private final LazyStoreSink sink;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** {@link System#nanoTime()} of the last {@link #accept}: how {@link #awaitQuiet} tells mail is still flowing. */
+    private volatile long lastAcceptNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
 
     private EvaluationHistory(DmarcSettings settings, HistoryPipeline<EvaluationRecord> pipeline, LazyStoreSink sink) {
         this.settings = settings;
@@ -105,12 +109,35 @@ public final class EvaluationHistory implements EvaluationSink, AutoCloseable {
         if (record == null) {
             return;
         }
+        lastAcceptNanos = System.nanoTime();
         try {
             pipeline.offer(record);
         } catch (RuntimeException e) {
             // The pipeline does not throw; should it ever, history must not fail the mail.
             LOG.warn("DMARC history: record {} not taken: {}", record.key().value(), e.toString());
         }
+    }
+
+    /**
+     * Waits, at most {@code max}, until no record has been accepted for {@code quiet}; returns whether it got quiet.
+     * At JVM shutdown James's own hook finishes the mails in flight while ours runs: waiting for the records to stop
+     * before {@link #close} keeps the last mails' records instead of dropping them (a record accepted after close is
+     * dropped and counted).
+     */
+    public boolean awaitQuiet(Duration quiet, Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (System.nanoTime() - lastAcceptNanos < quiet.toNanos()) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(Math.max(1, Math.min(50, quiet.toMillis() / 4)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The counters since start: queued, written, journaled, dropped, replayed. */

@@ -87,6 +87,37 @@ class EvaluationHistoryTest {
     }
 
     @Test
+    void awaitQuietReturnsAtOnceWhenIdleAndWaitsWhileRecordsKeepComing() throws Exception {
+        db = Backend.H2.create(tmp);
+        try (EvaluationHistory history = start(settings(db.config(), Durability.QUEUE))) {
+            long t0 = System.nanoTime();
+            assertThat(history.awaitQuiet(java.time.Duration.ofMillis(300), java.time.Duration.ofSeconds(5))).isTrue();
+            assertThat(System.nanoTime() - t0).as("idle: no wait").isLessThan(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(250));
+
+            List<EvaluationRecord> records = Records.records(0, 40);
+            Thread feeder = new Thread(() -> {
+                for (EvaluationRecord r : records) {
+                    history.accept(r);
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            feeder.start();
+            Thread.sleep(100);
+            assertThat(history.awaitQuiet(java.time.Duration.ofMillis(300), java.time.Duration.ofMillis(500)))
+                    .as("records still coming every 50 ms: not quiet within 500 ms").isFalse();
+            assertThat(history.awaitQuiet(java.time.Duration.ofMillis(300), java.time.Duration.ofSeconds(10)))
+                    .as("quiet once the feeder is done").isTrue();
+            assertThat(feeder.isAlive()).isFalse();
+            feeder.join();
+        }
+        assertThat(stored()).isEqualTo(40);
+    }
+
+    @Test
     void queueDurabilityQueuesInMemoryAndCloseFlushes() {
         db = Backend.H2.create(tmp);
         try (EvaluationHistory history = start(settings(db.config(), Durability.QUEUE))) {

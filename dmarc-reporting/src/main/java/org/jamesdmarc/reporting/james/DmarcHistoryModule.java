@@ -116,6 +116,8 @@ public final class DmarcHistoryModule extends AbstractModule {
                 : Optional.empty();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             retention.ifPresent(HistoryRetention::close);
+            // James's own shutdown hook runs at the same time and finishes the mails in flight: let their records in.
+            history.awaitQuiet(Duration.ofMillis(500), Duration.ofSeconds(10));
             history.close();
         }, "dmarc-history-shutdown"));
         return history;
