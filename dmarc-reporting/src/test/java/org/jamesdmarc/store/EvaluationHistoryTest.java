@@ -1,5 +1,6 @@
 package org.jamesdmarc.store;
 
+import org.jamesdmarc.testsupport.TcpProxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -29,6 +29,7 @@ import javax.mail.MessagingException;
 import org.jamesdmarc.e2e.HistoryDatabase.Counts;
 import org.jamesdmarc.e2e.HistoryDatabase.Server;
 import org.jamesdmarc.testsupport.KnotDnsServer;
+import org.jamesdmarc.testsupport.TcpProxy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 9's faults, with real processes: a real James 3.8.1 (./run-james) recording every DMARC evaluation through
  * {@code DmarcHistoryModule} and the {@code DmarcHistory} mailet into this machine's real PostgreSQL or MariaDB, in
- * a database of the test's own. The database is made unreachable through a {@link DatabaseProxy} the test cuts
+ * a database of the test's own. The database is made unreachable through a {@link TcpProxy} the test cuts
  * (never the shared servers themselves); James is killed with {@code kill -9}.
  *
  * <p>The configuration is the samples' (whose root processor records delivered mail with {@code DmarcHistory})
@@ -91,7 +92,8 @@ class DmarcHistoryFaultsIT {
     void killNineAfterDeliveryLosesNoRecordAndStoresNoneTwice() throws Exception {
         int n = 50;
         try (HistoryDatabase db = HistoryDatabase.create(Server.POSTGRESQL);
-             DatabaseProxy proxy = new DatabaseProxy(Server.POSTGRESQL.port)) {
+             TcpProxy proxy = new TcpProxy(Server.POSTGRESQL.port)) {
+            proxy.open();
             Path overlay = overlay("kill", db.url(proxy.port()), "postgres", null);
             JamesProcess james = start("history-kill", null, overlay);
             Path home = james.home();
@@ -207,7 +209,8 @@ class DmarcHistoryFaultsIT {
     /** Steady traffic with the database cut for {@code cut}: no mail slower, delayed or lost, no record lost. */
     private static void outage(Server server, Duration before, Duration cut, Duration after) throws Exception {
         try (HistoryDatabase db = HistoryDatabase.create(server);
-             DatabaseProxy proxy = new DatabaseProxy(server.port)) {
+             TcpProxy proxy = new TcpProxy(server.port)) {
+            proxy.open();
             Path overlay = overlay("outage-" + server.name().toLowerCase(), db.url(proxy.port()), server.adminUser,
                     null);
             JamesProcess james = start("history-outage", null, overlay);

@@ -1,4 +1,4 @@
-package org.jamesdmarc.store;
+package org.jamesdmarc.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +17,7 @@ import java.util.List;
  * swallows what either side sends, as a database host that stops answering without closing anything (a firewall
  * dropping packets, a hung server).
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
 
     private final int targetPort;
     private final ServerSocket server;
@@ -26,7 +26,7 @@ final class TcpProxy implements AutoCloseable {
     private volatile boolean blackHole;
 
     /** A proxy to 127.0.0.1:{@code targetPort}, created cut. */
-    TcpProxy(int targetPort) throws IOException {
+    public TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.cut = true;
@@ -35,24 +35,24 @@ final class TcpProxy implements AutoCloseable {
         acceptor.start();
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
     /** Forwards new connections. */
-    synchronized void open() {
+    public synchronized void open() {
         cut = false;
         blackHole = false;
     }
 
     /** Keeps every connection, new ones too, open and forwards nothing any more: bytes are read and dropped. */
-    synchronized void blackHole() {
+    public synchronized void blackHole() {
         cut = false;
         blackHole = true;
     }
 
     /** Closes every proxied connection and resets new ones. */
-    synchronized void cut() throws IOException {
+    public synchronized void cut() throws IOException {
         cut = true;
         for (Socket socket : sockets) {
             socket.close();
