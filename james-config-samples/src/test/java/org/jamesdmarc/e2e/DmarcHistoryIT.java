@@ -226,6 +226,7 @@ class DmarcHistoryIT {
      */
     private static JsonNode awaitRecorded(String domain, Instant sent) throws Exception {
         Duration inDatabase = awaitRow(domain, sent);
+        Instant stored = sent.plus(inDatabase);
         System.out.printf("DmarcHistoryIT: %s in James's database %d ms after the end of the SMTP transaction "
                 + "(polled every 20 ms over JDBC through the H2 auto-server)%n", domain, inDatabase.toMillis());
         assertThat(inDatabase).as("in the database within %s", VISIBLE_WITHIN).isLessThanOrEqualTo(VISIBLE_WITHIN);
@@ -248,13 +249,15 @@ class DmarcHistoryIT {
                     lastEmptyEnded == null ? "- (first poll)" : lastEmptyEnded.toMillis() + " ms after",
                     listCommandMillis);
                 assertThat(records).as("one message, one record").hasSize(1);
-                assertThat(latency).as("recorded and readable within %s", VISIBLE_WITHIN)
-                    .isLessThanOrEqualTo(VISIBLE_WITHIN);
+                // How long the command itself runs is the machine's business (a JVM start; seconds on a loaded
+                // CI machine), reported above, not asserted: the behaviour is that it shows what is stored.
                 Thread.sleep(500);
                 DmarcCommand.Result again = dmarc("history", "list", "--domain", domain, "--json");
                 assertThat(again.jsonLines()).as("still one record a moment later").hasSize(1);
                 return records.get(0);
             }
+            assertThat(before).as("`dmarc history list` started %d ms after the row was in the database and did "
+                + "not show it", Duration.between(stored, before).toMillis()).isBeforeOrEqualTo(stored);
             lastEmptyEnded = Duration.between(sent, after);
             assertThat(after).as("%s never appeared in the history; James log:%n%s", domain, james.logTail())
                 .isBefore(giveUp);
