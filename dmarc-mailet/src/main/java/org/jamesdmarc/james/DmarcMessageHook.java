@@ -159,11 +159,11 @@ public class DmarcMessageHook implements JamesMessageHook {
             // Without a mark, DmarcCheck evaluates the mail again in the mailet container.
             return tempFailOnError ? tempFail("the DMARC check failed") : HookResult.DECLINED;
         }
-        check.store(mail, checked);
+        Optional<EvaluationRecord> evaluated = check.store(mail, checked);
         DmarcAttributes.markEvaluatedAtSmtp(mail);
         if (checked.outcome() instanceof CheckOutcome.Evaluated e && rejectsByPolicy(e.evaluation())) {
-            // The mail never reaches a mailet: record the rejection here.
-            record(MeteredCheck.evaluationRecord(mail, checked, ActionTaken.REJECTED_AT_SMTP), session);
+            // The mail never reaches a mailet: record the rejection here, the same record with what we did.
+            record(evaluated.map(r -> r.withAction(ActionTaken.REJECTED_AT_SMTP)), session);
         }
         return decide(checked.outcome());
     }

@@ -77,8 +77,9 @@ final class MeteredCheck {
      * Stores the outcome as the mail's DMARC attributes ({@link DmarcAttributes#store}), with its evaluation
      * record (action {@link ActionTaken#DELIVERED}, a placeholder), and counts it.
      *
-     * @return that record; empty when DMARC was not evaluated, or when the record could not be built (logged:
-     *         the mail goes on without it)
+     * @return that record (the caller that knows what was done sets it with {@link EvaluationRecord#withAction});
+     *         empty when DMARC was not evaluated, or when the record could not be built (logged: the mail goes on
+     *         without it)
      */
     Optional<EvaluationRecord> store(Mail mail, Checked checked) {
         Optional<EvaluationRecord> record = evaluationRecord(mail, checked, ActionTaken.DELIVERED);
@@ -91,7 +92,7 @@ final class MeteredCheck {
      * The evaluation record of {@code checked} with {@code action} ({@link MailContexts#evaluationRecord});
      * empty, with a warning, when it cannot be built: history never fails a mail.
      */
-    static Optional<EvaluationRecord> evaluationRecord(Mail mail, Checked checked, ActionTaken action) {
+    private static Optional<EvaluationRecord> evaluationRecord(Mail mail, Checked checked, ActionTaken action) {
         try {
             return MailContexts.evaluationRecord(mail, checked.context(), checked.time(), checked.outcome(), action);
         } catch (Exception e) {

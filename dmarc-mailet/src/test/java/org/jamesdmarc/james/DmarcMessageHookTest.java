@@ -292,6 +292,22 @@ class DmarcMessageHookTest {
     }
 
     @Test
+    void rejectionRecordIsTheCheckedRecordWithOnlyTheActionChanged() throws Exception {
+        FakeMail mail = mail();
+        recordingHook(rejectFail(), "rejectFailures", "true").onMessage(session(null), mail);
+
+        EvaluationRecord checked = DmarcAttributes.evaluationRecord(mail).orElseThrow();
+        assertThat(checked.action()).isEqualTo(ActionTaken.DELIVERED);
+        assertThat(recorded).hasSize(1);
+        EvaluationRecord rejected = recorded.get(0);
+        assertThat(rejected.action()).isEqualTo(ActionTaken.REJECTED_AT_SMTP);
+        // Every component but the action: key, time, addresses, policy, results, overrides, SPF, DKIM.
+        assertThat(rejected).usingRecursiveComparison().ignoringFields("action").isEqualTo(checked);
+        assertThat(rejected).isEqualTo(checked.withAction(ActionTaken.REJECTED_AT_SMTP));
+        assertThat(rejected.time()).as("the same instant, not a second reading of the clock").isEqualTo(checked.time());
+    }
+
+    @Test
     void noHookRecordForAcceptedTempFailedOrRefusedMail() throws Exception {
         // p=reject failure accepted (rejectFailures off): DmarcHistory records it later.
         assertThat(recordingHook(rejectFail()).onMessage(session(null), mail())).isEqualTo(HookResult.DECLINED);
