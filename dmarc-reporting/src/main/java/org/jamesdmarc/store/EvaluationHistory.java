@@ -170,6 +170,11 @@ public final class EvaluationHistory implements EvaluationSink, AutoCloseable {
         return sink.store().expireBefore(cutoff, batchSize);
     }
 
+    /** Whether {@link #close} was called. */
+    public boolean isClosed() {
+        return closed.get();
+    }
+
     /** Flushes what it can to the database, leaves the rest in the journal, and closes the store. */
     @Override
     public void close() {

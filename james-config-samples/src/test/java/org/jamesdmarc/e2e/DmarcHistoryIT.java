@@ -83,6 +83,9 @@ class DmarcHistoryIT {
             .zone("history-reject.test")
                 .txt("@", SPF)
                 .txt("_dmarc", "v=DMARC1; p=reject")
+            .zone("history-stop.test")
+                .txt("@", SPF)
+                .txt("_dmarc", "v=DMARC1; p=none")
             .start();
         james = JamesProcess.builder("dmarc-history").dnsServers(dns.hostPort()).start();
         createUser(SECOND_USER, "secret2");
@@ -216,6 +219,47 @@ class DmarcHistoryIT {
         assertThat(james.home().resolve("var/dmarc/history.mv.db")).as("the H2 file run-james named").exists();
         assertThat(stats.err()).as("says which database")
             .contains("history database jdbc:h2:file:" + james.home().resolve("var/dmarc/history"));
+    }
+
+    /**
+     * A normal stop of James (SIGTERM: {@code GuiceJamesServer.stop()}) right after a burst of mail was delivered:
+     * James's lifecycle closes the history after its mailet container and SMTP server, every record handed to it
+     * is in the database afterwards, and the JVM hook's fallback did not have to close it.
+     */
+    @Test
+    @Order(9)
+    void aNormalStopKeepsEveryRecordAndClosesTheHistoryThroughJamesLifecycle() throws Exception {
+        int n = 20;
+        int inboxBefore = ImapInbox.of(james).count();
+        for (int i = 0; i < n; i++) {
+            send(GOOD_IP, "alice@history-stop.test", List.of(james.user()));
+        }
+        long deadline = System.nanoTime() + POLL_GIVE_UP.toNanos();
+        while (ImapInbox.of(james).count() < inboxBefore + n && System.nanoTime() - deadline < 0) {
+            Thread.sleep(50);
+        }
+        assertThat(ImapInbox.of(james).count()).as("delivered, so handed to DmarcHistory").isEqualTo(inboxBefore + n);
+        if (database != null) {
+            database.close();
+            database = null;
+        }
+
+        james.close(); // SIGTERM, as an administrator stops it
+
+        String log = Files.readString(james.logFile());
+        assertThat(log).as("closed by James's lifecycle")
+                .contains("DMARC history: James is stopping, its mail processing stopped; closing the history")
+                .contains("DMARC history closed: ")
+                .doesNotContain("James's lifecycle did not close the history");
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + james.home().resolve("var/dmarc/history"),
+                "sa", "");
+             PreparedStatement q = c.prepareStatement("SELECT COUNT(*) FROM dmarc_message WHERE header_from = ?")) {
+            q.setString(1, "history-stop.test");
+            try (ResultSet rs = q.executeQuery()) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("every record of the burst, after the stop").isEqualTo(n);
+            }
+        }
     }
 
     // ------------------------------------------------------------------------------------------

@@ -1,13 +1,9 @@
 package org.jamesdmarc.reporting.james;
 
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
-import javax.inject.Inject;
 import javax.inject.Singleton;
 
 import org.apache.james.filesystem.api.JamesDirectoriesProvider;
@@ -15,7 +11,6 @@ import org.apache.james.metrics.api.MetricFactory;
 import org.jamesdmarc.check.EvaluationSink;
 import org.jamesdmarc.store.DmarcSettings;
 import org.jamesdmarc.store.EvaluationHistory;
-import org.jamesdmarc.store.HistoryRetention;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,19 +39,19 @@ import com.google.inject.Provides;
  *   <li>Metrics through James's {@link MetricFactory}: {@code dmarc_history_queued}, {@code _written},
  *       {@code _journaled}, {@code _dropped}, {@code _replayed}.</li>
  *   <li>Retention: when {@code history.retentionDays} is above 0, records older than that are deleted
- *       {@value #RETENTION_FIRST_DELAY_MINUTES} minutes after start and then once a day, on one daemon thread.</li>
+ *       {@value HistoryLifecycle#RETENTION_FIRST_DELAY_MINUTES} minutes after start and then once a day, on one daemon thread.</li>
  *   <li>The core's SMTP hook {@code org.jamesdmarc.james.DmarcMessageHook}, bound in this injector so that its
  *       optional {@link EvaluationSink} is injected (left to Guice, its binding would be made in James's root
  *       injector, which has no sink).</li>
- *   <li>Shutdown: a JVM shutdown hook (SIGTERM, James's stop) flushes the history to the database, or leaves it in
- *       the journal for the next start.</li>
+ *   <li>Shutdown, tied to James's lifecycle ({@link HistoryLifecycle}): when James stops, after its mailet
+ *       container and SMTP servers, the history is flushed to the database, or left in the journal for the next
+ *       start; a JVM shutdown hook does it when James's lifecycle did not.</li>
  * </ul>
  */
 public final class DmarcHistoryModule extends AbstractModule {
 
     private static final Logger LOG = LoggerFactory.getLogger(DmarcHistoryModule.class);
 
-    static final long RETENTION_FIRST_DELAY_MINUTES = 10;
     /** The core's SMTP hook, which records its rejections through an optionally injected {@link EvaluationSink}. */
     static final String SMTP_HOOK = "org.jamesdmarc.james.DmarcMessageHook";
 
@@ -76,7 +71,7 @@ public final class DmarcHistoryModule extends AbstractModule {
     protected void configure() {
         // Started with the injector, not with the first mailet that asks: a wrong setting stops James at start-up,
         // and the journal left by the last run is replayed even before mail arrives.
-        bind(EagerStart.class).asEagerSingleton();
+        bind(HistoryLifecycle.class).asEagerSingleton();
         bindHere(SMTP_HOOK);
     }
 
@@ -95,32 +90,12 @@ public final class DmarcHistoryModule extends AbstractModule {
         }
     }
 
-    /** Makes the history start when James builds the extension injector. */
-    static final class EagerStart {
-        @Inject
-        EagerStart(EvaluationHistory history) {
-            Objects.requireNonNull(history, "history");
-        }
-    }
-
     @Provides
     @Singleton
     EvaluationHistory evaluationHistory(JamesDirectoriesProvider directories, MetricFactory metricFactory) {
         DmarcSettings settings = DmarcSettings.load(Path.of(directories.getRootDirectory()), environment);
         settings.warnings().forEach(LOG::warn);
-        EvaluationHistory history = EvaluationHistory.start(settings, new HistoryMetrics(metricFactory));
-        Optional<HistoryRetention> retention = settings.retentionDays() > 0
-                ? Optional.of(HistoryRetention.schedule(history::expireBefore, settings.retentionDays(),
-                        settings.batchSize(), Clock.systemUTC(), Duration.ofMinutes(RETENTION_FIRST_DELAY_MINUTES),
-                        Duration.ofDays(1)))
-                : Optional.empty();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            retention.ifPresent(HistoryRetention::close);
-            // James's own shutdown hook runs at the same time and finishes the mails in flight: let their records in.
-            history.awaitQuiet(Duration.ofMillis(500), Duration.ofSeconds(10));
-            history.close();
-        }, "dmarc-history-shutdown"));
-        return history;
+        return EvaluationHistory.start(settings, new HistoryMetrics(metricFactory));
     }
 
     @Provides

@@ -114,7 +114,7 @@ class DmarcHistoryModuleTest {
     }
 
     /** James's directories of a home: only the root matters to the module. */
-    private record Directories(Path root) implements JamesDirectoriesProvider {
+    record Directories(Path root) implements JamesDirectoriesProvider {
         @Override
         public String getAbsoluteDirectory() {
             return "/";

@@ -1,0 +1,105 @@
+package org.jamesdmarc.reporting.james;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import javax.annotation.PreDestroy;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+
+import org.jamesdmarc.store.DmarcSettings;
+import org.jamesdmarc.store.EvaluationHistory;
+import org.jamesdmarc.store.HistoryRetention;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts and stops what {@link DmarcHistoryModule} binds, with James: created with the extension injector (so the
+ * history starts, and replays its journal, at James's start-up), closed by James's own lifecycle when it stops.
+ *
+ * <p><b>Order at shutdown.</b> James 3.8.1 ({@code GuiceJamesServer.stop()}, run from its JVM shutdown hook) calls
+ * the {@code @PreDestroy} methods of the objects its injectors built, last built first (its {@code PreDestroyModule}
+ * stages them first-in-last-out; the type listener that registers them is inherited by the child injector of the
+ * extension modules). The extension injector is built while James builds the mailet container and the SMTP
+ * server (their mailet, matcher and hook loaders need it), so this object is registered before them and
+ * {@link #close} runs after the mailet spooler and the SMTP servers were stopped: the records of the mails they
+ * finish while stopping are kept.
+ *
+ * <p><b>Fallback.</b> A JVM shutdown hook waits (at most {@value #FALLBACK_WAIT_SECONDS} s) for that close and
+ * closes the history itself when James's path did not run (a James that does not stage {@code @PreDestroy}):
+ * nothing is lost then either, the rest stays in the journal for the next start.
+ *
+ * <p>{@link #close} is idempotent and safe from any thread.
+ */
+@Singleton
+final class HistoryLifecycle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HistoryLifecycle.class);
+
+    static final long RETENTION_FIRST_DELAY_MINUTES = 10;
+    static final long FALLBACK_WAIT_SECONDS = 10;
+
+    private final EvaluationHistory history;
+    private final Optional<HistoryRetention> retention;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch done = new CountDownLatch(1);
+
+    @Inject
+    HistoryLifecycle(EvaluationHistory history) {
+        this.history = Objects.requireNonNull(history, "history");
+        DmarcSettings settings = history.settings();
+        this.retention = settings.retentionDays() > 0
+                ? Optional.of(HistoryRetention.schedule(history::expireBefore, settings.retentionDays(),
+                        settings.batchSize(), Clock.systemUTC(), Duration.ofMinutes(RETENTION_FIRST_DELAY_MINUTES),
+                        Duration.ofDays(1)))
+                : Optional.empty();
+        Runtime.getRuntime().addShutdownHook(new Thread(this::fallback, "dmarc-history-shutdown"));
+    }
+
+    /**
+     * Stops the retention task and flushes the history (to the database, or leaves the rest in the journal). Called
+     * by James's lifecycle; idempotent.
+     */
+    @PreDestroy
+    void close() {
+        closeOnce("James is stopping, its mail processing stopped");
+    }
+
+    boolean isClosed() {
+        return closed.get();
+    }
+
+    private void closeOnce(String why) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.info("DMARC history: {}; closing the history", why);
+        try {
+            retention.ifPresent(HistoryRetention::close);
+            history.close();
+        } catch (RuntimeException e) {
+            LOG.warn("DMARC history: closing failed: {}", e.toString());
+        } finally {
+            done.countDown();
+        }
+    }
+
+    /** The JVM hook: James's lifecycle normally closes first; if it has not within the wait, close here. */
+    private void fallback() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(FALLBACK_WAIT_SECONDS);
+        try {
+            while (!closed.get() && !history.isClosed() && System.nanoTime() < deadline) {
+                done.await(50, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeOnce(history.isClosed() ? "JVM shutdown" : "James's lifecycle did not close the history within "
+                + FALLBACK_WAIT_SECONDS + " s of the JVM shutdown (fallback)");
+    }
+}
