@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import javax.mail.Address;
@@ -44,8 +45,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The evaluation history as an administrator gets it: the sample configuration as it is (DmarcHistoryModule in
- * {@code extensions.properties}, DmarcHistory in {@code mailetcontainer.xml}, the embedded H2 default of
+ * The evaluation history as an administrator gets it: the sample configuration (DmarcHistoryModule in
+ * {@code extensions.properties}, DmarcHistory in {@code mailetcontainer.xml} with its commented {@code historyFile}
+ * set, the embedded H2 default of
  * {@code conf/dmarc.properties}) in a real James started by {@code ./run-james}, knotd serving the senders'
  * records, and {@code ./dmarc history list|stats --home <James home>} run as separate processes while James runs
  * (they reach James's H2 database through its auto-server on loopback).
@@ -62,6 +64,8 @@ class DmarcHistoryIT {
     private static final Duration POLL_GIVE_UP = Duration.ofSeconds(60);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
     private static final String SECOND_USER = "second@james.local";
+    /** The sample's (commented) historyFile, relative to the James home. */
+    private static final String HISTORY_FILE = "var/dmarc/opendmarc-history.dat";
 
     private static KnotDnsServer dns;
     private static JamesProcess james;
@@ -87,9 +91,28 @@ class DmarcHistoryIT {
                 .txt("@", SPF)
                 .txt("_dmarc", "v=DMARC1; p=none")
             .start();
-        james = JamesProcess.builder("dmarc-history").dnsServers(dns.hostPort()).start();
+        james = JamesProcess.builder("dmarc-history").dnsServers(dns.hostPort()).confOverlay(historyFileVariant())
+            .start();
         createUser(SECOND_USER, "secret2");
         started = Instant.now();
+    }
+
+    /**
+     * The sample {@code mailetcontainer.xml} with its commented {@code historyFile} set on both DmarcHistory
+     * mailets (delivered, quarantined): the variant of the sample that also writes OpenDMARC's history file.
+     */
+    private static Path historyFileVariant() throws IOException {
+        String sample = Files.readString(JamesProcess.repositoryRoot()
+            .resolve("james-config-samples/conf/mailetcontainer.xml"));
+        String commented = "<!-- <historyFile>" + HISTORY_FILE + "</historyFile> -->";
+        assertThat(sample.split(java.util.regex.Pattern.quote(commented), -1)).as("on both DmarcHistory mailets")
+            .hasSize(3);
+        Path dir = Files.createDirectories(JamesProcess.repositoryRoot()
+            .resolve("james-config-samples/target/james-e2e"));
+        Path overlay = Files.createTempDirectory(dir, "history-file-conf-");
+        Files.writeString(overlay.resolve("mailetcontainer.xml"),
+            sample.replace(commented, "<historyFile>" + HISTORY_FILE + "</historyFile>"));
+        return overlay;
     }
 
     @AfterAll
@@ -260,6 +283,43 @@ class DmarcHistoryIT {
                 assertThat(rs.getLong(1)).as("every record of the burst, after the stop").isEqualTo(n);
             }
         }
+
+        // historyFile: every record the DmarcHistory mailets handed on is in OpenDMARC's format, written out at
+        // the stop (the SMTP hook's rejections are in the database only).
+        Set<String> handedOn = new HashSet<>();
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + james.home().resolve("var/dmarc/history"),
+                "sa", "");
+             PreparedStatement q = c.prepareStatement(
+                 "SELECT message_key FROM dmarc_message WHERE action_taken <> 'rejected'");
+             ResultSet rs = q.executeQuery()) {
+            while (rs.next()) {
+                handedOn.add(rs.getString(1));
+            }
+        }
+        Path historyFile = james.home().resolve(HISTORY_FILE);
+        List<String> jobs = Files.readAllLines(historyFile).stream().filter(l -> l.startsWith("job "))
+            .map(l -> l.substring(4)).toList();
+        assertThat(jobs).as("one entry per record handed on, once").hasSize(handedOn.size())
+            .containsExactlyInAnyOrderElementsOf(handedOn);
+        assertThat(handedOn).hasSize(n + 2); // the burst, the pass and the quarantine messages
+
+        // ... and our own importer reads it back: the same messages, domains and actions.
+        Path imported = Files.createTempDirectory(james.home(), "imported-");
+        String db = "jdbc:h2:file:" + imported.resolve("history");
+        DmarcCommand.Result importRun = dmarc("history", "import", "--db", db, "--json", historyFile.toString());
+        assertThat(importRun.exit()).as(importRun.toString()).isZero();
+        assertThat(importRun.json().get("new").asLong()).isEqualTo(handedOn.size());
+        assertThat(importRun.json().get("skipped").asLong()).isZero();
+        DmarcCommand.Result list = dmarc("history", "list", "--db", db, "--json", "--limit", "1000");
+        assertThat(list.exit()).as(list.toString()).isZero();
+        Map<String, List<String>> actionsByDomain = new java.util.TreeMap<>();
+        list.jsonLines().forEach(r -> actionsByDomain.computeIfAbsent(r.get("headerFrom").asText(),
+            k -> new ArrayList<>()).add(r.get("action").asText()));
+        assertThat(actionsByDomain).containsOnlyKeys("history-pass.test", "history-quarantine.test",
+            "history-stop.test");
+        assertThat(actionsByDomain.get("history-pass.test")).containsExactly("delivered");
+        assertThat(actionsByDomain.get("history-quarantine.test")).containsExactly("quarantined");
+        assertThat(actionsByDomain.get("history-stop.test")).hasSize(n).containsOnly("delivered");
     }
 
     // ------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import org.jamesdmarc.check.ActionTaken;
 import org.jamesdmarc.check.EvaluationRecord;
 import org.jamesdmarc.check.EvaluationRecordCodec;
 import org.jamesdmarc.check.EvaluationSink;
+import org.jamesdmarc.store.opendmarc.OpenDmarcHistoryAppender;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +47,42 @@ import org.slf4j.LoggerFactory;
  * <tr><td>{@code action}</td><td>{@code delivered}, {@code quarantined} or {@code tagged}</td>
  *     <td>{@code delivered}</td><td>what was done with the mail, as stored ({@link ActionTaken}); {@code rejected}
  *     is for the SMTP hook only</td></tr>
+ * <tr><td>{@code historyFile}</td><td>a file path, absolute or relative to the James home</td><td>none</td>
+ *     <td>also appends each record to this file in the history format of OpenDMARC 1.4.x ({@code HistoryFile}),
+ *     for existing OpenDMARC tooling ({@code opendmarc-import} from cron, scripts); see below</td></tr>
  * </table>
+ *
+ * <p><b>{@code historyFile}</b> ({@link org.jamesdmarc.store.opendmarc.OpenDmarcHistoryWriter} says what the
+ * format keeps and what it cannot say). The database history is unchanged; the file is written besides it:
+ * <ul>
+ *   <li>The mail never waits on the disk: entries go to a bounded queue ({@value
+ *       org.jamesdmarc.store.opendmarc.OpenDmarcHistoryAppender#DEFAULT_CAPACITY} records) that one background
+ *       thread per file writes; when it is full, the entry is dropped for the file (metric
+ *       {@code dmarc_history_file_dropped}).</li>
+ *   <li>One writer per file in the James process: the {@code delivered} and {@code quarantined} mailets may name
+ *       the same file, their entries never interleave.</li>
+ *   <li>Opened for appending, never truncated, created when absent (not its directory). Like OpenDMARC, which
+ *       opens its history file for each message, the file is reopened for each batch: rotate it the way
+ *       OpenDMARC's is rotated before {@code opendmarc-import} (move it away, import the moved file) and the
+ *       next entries start a new file at the configured path.</li>
+ *   <li>An I/O error never fails the mail: it is logged once (then at most once a minute, with the count) and
+ *       counted ({@code dmarc_history_file_failed}).</li>
+ *   <li>Written out when James stops, with the database history.</li>
+ *   <li>Only the mail that reaches this mailet: rejections at SMTP ({@code DmarcMessageHook}) are in the database
+ *       history, not in this file (OpenDMARC's file has them).</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * <mailet match="All" class="org.jamesdmarc.reporting.james.DmarcHistory">
+ *   <action>delivered</action>
+ *   <historyFile>/var/run/opendmarc/opendmarc.dat</historyFile>
+ * </mailet>
+ * ...
+ * <mailet match="All" class="org.jamesdmarc.reporting.james.DmarcHistory">
+ *   <action>quarantined</action>
+ *   <historyFile>/var/run/opendmarc/opendmarc.dat</historyFile>
+ * </mailet>
+ * }</pre>
  *
  * <p>Example ({@code mailetcontainer.xml}; the module in {@code extensions.properties}:
  * {@code guice.extension.module=org.jamesdmarc.reporting.james.DmarcHistoryModule}):
@@ -84,20 +120,44 @@ public final class DmarcHistory extends GenericMailet {
 
     private static final Logger LOG = LoggerFactory.getLogger(DmarcHistory.class);
 
+    static final String HISTORY_FILE = "historyFile";
+
     private final EvaluationSink sink;
+    private final Optional<HistoryFiles> historyFiles;
     private ActionTaken action = ActionTaken.DELIVERED;
+    private Optional<OpenDmarcHistoryAppender> historyFile = Optional.empty();
 
     @Inject
-    public DmarcHistory(EvaluationSink sink) {
+    public DmarcHistory(EvaluationSink sink, HistoryFiles historyFiles) {
+        this(sink, Optional.of(historyFiles));
+    }
+
+    /** Without OpenDMARC history files: {@code historyFile} is refused (tests). */
+    DmarcHistory(EvaluationSink sink) {
+        this(sink, Optional.empty());
+    }
+
+    private DmarcHistory(EvaluationSink sink, Optional<HistoryFiles> historyFiles) {
         this.sink = Objects.requireNonNull(sink, "sink");
+        this.historyFiles = historyFiles;
     }
 
     @Override
     public void init() throws MessagingException {
-        String value = getInitParameter(ACTION);
+        action = parseAction(getInitParameter(ACTION));
+        String file = getInitParameter(HISTORY_FILE);
+        if (file != null && !file.isBlank()) {
+            if (historyFiles.isEmpty()) {
+                throw new MessagingException("DmarcHistory parameter " + HISTORY_FILE + ": no OpenDMARC history files "
+                        + "in this container (DmarcHistoryModule binds them)");
+            }
+            historyFile = Optional.of(historyFiles.get().appender(file));
+        }
+    }
+
+    private static ActionTaken parseAction(String value) throws MessagingException {
         if (value == null || value.isBlank()) {
-            action = ActionTaken.DELIVERED;
-            return;
+            return ActionTaken.DELIVERED;
         }
         Optional<ActionTaken> parsed = ActionTaken.fromKeyword(value).filter(ACTIONS::contains);
         if (parsed.isEmpty()) {
@@ -106,7 +166,12 @@ public final class DmarcHistory extends GenericMailet {
                     + (value.strip().toLowerCase(Locale.ROOT).equals(ActionTaken.REJECTED_AT_SMTP.keyword())
                     ? " (rejections are recorded by DmarcMessageHook)" : ""));
         }
-        action = parsed.get();
+        return parsed.get();
+    }
+
+    /** The OpenDMARC history file this mailet appends to, when {@code historyFile} is set. */
+    Optional<OpenDmarcHistoryAppender> historyFile() {
+        return historyFile;
     }
 
     /** The action this mailet records. */
@@ -117,7 +182,12 @@ public final class DmarcHistory extends GenericMailet {
     @Override
     public void service(Mail mail) {
         try {
-            record(mail).ifPresent(sink::accept);
+            Optional<EvaluationRecord> record = record(mail);
+            if (record.isPresent()) {
+                sink.accept(record.get());
+                // Queued for the file's own thread; dropped (and counted) when it is full: never waits on the disk.
+                historyFile.ifPresent(file -> file.offer(record.get()));
+            }
         } catch (RuntimeException e) {
             // The sink does not throw; nothing here may fail the mail either.
             LOG.warn("DmarcHistory: mail {} not recorded: {}", mail.getName(), e.toString());

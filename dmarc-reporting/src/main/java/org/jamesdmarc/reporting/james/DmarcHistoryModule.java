@@ -43,6 +43,8 @@ import com.google.inject.Provides;
  *   <li>The core's SMTP hook {@code org.jamesdmarc.james.DmarcMessageHook}, bound in this injector so that its
  *       optional {@link EvaluationSink} is injected (left to Guice, its binding would be made in James's root
  *       injector, which has no sink).</li>
+ *   <li>{@link HistoryFiles}: the OpenDMARC-format history files of {@link DmarcHistory}'s {@code historyFile}
+ *       parameter, one writer per file for the process.</li>
  *   <li>Shutdown, tied to James's lifecycle ({@link HistoryLifecycle}): when James stops, after its mailet
  *       container and SMTP servers, the history is flushed to the database, or left in the journal for the next
  *       start; a JVM shutdown hook does it when James's lifecycle did not.</li>
@@ -72,6 +74,8 @@ public final class DmarcHistoryModule extends AbstractModule {
         // Started with the injector, not with the first mailet that asks: a wrong setting stops James at start-up,
         // and the journal left by the last run is replayed even before mail arrives.
         bind(HistoryLifecycle.class).asEagerSingleton();
+        // Here, not left to Guice: its dependencies are all James's, so Guice would bind it in James's root injector.
+        bind(HistoryFiles.class).in(Singleton.class);
         bindHere(SMTP_HOOK);
     }
 

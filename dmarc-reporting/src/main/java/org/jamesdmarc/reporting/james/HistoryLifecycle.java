@@ -45,13 +45,15 @@ final class HistoryLifecycle {
     static final long FALLBACK_WAIT_SECONDS = 10;
 
     private final EvaluationHistory history;
+    private final HistoryFiles historyFiles;
     private final Optional<HistoryRetention> retention;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch done = new CountDownLatch(1);
 
     @Inject
-    HistoryLifecycle(EvaluationHistory history) {
+    HistoryLifecycle(EvaluationHistory history, HistoryFiles historyFiles) {
         this.history = Objects.requireNonNull(history, "history");
+        this.historyFiles = Objects.requireNonNull(historyFiles, "historyFiles");
         DmarcSettings settings = history.settings();
         this.retention = settings.retentionDays() > 0
                 ? Optional.of(HistoryRetention.schedule(history::expireBefore, settings.retentionDays(),
@@ -62,7 +64,8 @@ final class HistoryLifecycle {
     }
 
     /**
-     * Stops the retention task and flushes the history (to the database, or leaves the rest in the journal). Called
+     * Stops the retention task, writes what is queued for the OpenDMARC history files ({@link HistoryFiles}) and
+     * flushes the history (to the database, or leaves the rest in the journal). Called
      * by James's lifecycle; idempotent.
      */
     @PreDestroy
@@ -81,6 +84,7 @@ final class HistoryLifecycle {
         LOG.info("DMARC history: {}; closing the history", why);
         try {
             retention.ifPresent(HistoryRetention::close);
+            historyFiles.close();
             history.close();
         } catch (RuntimeException e) {
             LOG.warn("DMARC history: closing failed: {}", e.toString());

@@ -70,17 +70,22 @@ public final class OpenDmarcHistoryWriter implements Closeable {
      */
     public static OpenDmarcHistoryWriter open(Path file, String reporter) {
         Objects.requireNonNull(file, "file");
-        Objects.requireNonNull(reporter, "reporter");
-        if (reporter.isEmpty() || reporter.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
-            throw new IllegalArgumentException("the reporter must be one word without control characters: '"
-                    + clean(reporter) + "'");
-        }
+        checkReporter(reporter);
         try {
             return new OpenDmarcHistoryWriter(file, reporter, FileChannel.open(file, StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE, StandardOpenOption.APPEND));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the OpenDMARC history file " + file + " for appending: " + e,
                     e);
+        }
+    }
+
+    /** @throws IllegalArgumentException when {@code reporter} is empty or holds a space or a control character */
+    static void checkReporter(String reporter) {
+        Objects.requireNonNull(reporter, "reporter");
+        if (reporter.isEmpty() || reporter.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+            throw new IllegalArgumentException("the reporter must be one word without control characters: '"
+                    + clean(reporter) + "'");
         }
     }
 
