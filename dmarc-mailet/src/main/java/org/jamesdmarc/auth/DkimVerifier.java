@@ -1,6 +1,5 @@
 package org.jamesdmarc.auth;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,7 +20,6 @@ import org.apache.james.jdkim.api.PublicKeyRecord;
 import org.apache.james.jdkim.exceptions.FailException;
 import org.apache.james.jdkim.exceptions.PermFailException;
 import org.apache.james.jdkim.exceptions.TempFailException;
-import org.apache.james.jdkim.impl.Message;
 import org.apache.james.jdkim.tagvalue.PublicKeyRecordImpl;
 import org.jamesdmarc.auth.DkimSignatureScreen.Rejected;
 import org.jamesdmarc.auth.DkimSignatureScreen.Screened;
@@ -52,6 +50,8 @@ public final class DkimVerifier {
 
     private final DnsClient dns;
     private final boolean partialBodyPasses;
+    /** Parsed key records, shared by the messages this verifier checks (keyed by the record text DNS gives). */
+    private final DkimKeyCache keyCache = new DkimKeyCache();
 
     /** A verifier for which a signature whose {@code l=} leaves body content unsigned is not a pass. */
     public DkimVerifier(DnsClient dns) {
@@ -67,6 +67,11 @@ public final class DkimVerifier {
     public DkimVerifier(DnsClient dns, boolean partialBodyPasses) {
         this.dns = Objects.requireNonNull(dns, "dns");
         this.partialBodyPasses = partialBodyPasses;
+    }
+
+    /** The parsed key records this verifier keeps between messages (for tests). */
+    DkimKeyCache keyCache() {
+        return keyCache;
     }
 
     /** Reads the whole message (RFC 5322, CRLF or LF line ends) and verifies it; the stream is not closed. */
@@ -109,13 +114,12 @@ public final class DkimVerifier {
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(header, "header");
         if (!mayHaveSignature(header)) {
-            // RFC 6376 §6.1: no DKIM-Signature field, nothing to verify. Checked before parsing because
-            // building a jDKIM Message makes mime4j scan the class path (ServiceLoader) on every call.
+            // RFC 6376 §6.1: no DKIM-Signature field, nothing to verify, and no MIME parse needed.
             return new Signatures(null, List.of(), List.of());
         }
-        Message parsed;
+        DkimMessage parsed;
         try {
-            parsed = new Message(new ByteArrayInputStream(message));
+            parsed = DkimMessage.parse(message);
         } catch (Exception | StackOverflowError e) {
             return new Signatures(null, List.of(), unparseable(header, e));
         }
@@ -136,14 +140,14 @@ public final class DkimVerifier {
      */
     public final class Signatures implements AutoCloseable {
 
-        private final Message message;
+        private final DkimMessage message;
         private final List<String> fields;
         /** Outcomes known without verifying (a header that cannot be parsed), else null. */
         private final List<DkimOutcome> decided;
         private final long now = System.currentTimeMillis() / 1000;
         private byte[] body;
 
-        private Signatures(Message message, List<String> fields, List<DkimOutcome> decided) {
+        private Signatures(DkimMessage message, List<String> fields, List<DkimOutcome> decided) {
             this.message = message;
             this.fields = fields;
             this.decided = decided;
@@ -209,9 +213,10 @@ public final class DkimVerifier {
             if (indexes.isEmpty()) {
                 return List.of();
             }
-            // One verifier and key cache per call; every key is fetched before the first is used.
+            // One verifier and DNS answer memo per call; every key is fetched before the first is used. The
+            // parsed records are shared between calls (keyCache), keyed by the text DNS answered this time.
             DkimKeyRetriever keys = new DkimKeyRetriever(dns);
-            DKIMVerifier jdkim = new DKIMVerifier(keys);
+            DKIMVerifier jdkim = keyCache.verifier(keys);
             List<Screening> screenings = new ArrayList<>(indexes.size());
             List<Usable> usable = new ArrayList<>();
             for (int index : indexes) {
@@ -323,7 +328,7 @@ public final class DkimVerifier {
     }
 
     /** Screening (done before), key retrieval and the header hash: decided, or waiting for the body hash. */
-    private static HeaderStep headerPhase(DKIMVerifier jdkim, Message message, String field, Screening screening) {
+    private static HeaderStep headerPhase(DKIMVerifier jdkim, DkimMessage message, String field, Screening screening) {
         if (screening.value() == null) {
             return decided(DkimResult.PERMERROR, Optional.empty(), "", "malformed DKIM-Signature field");
         }

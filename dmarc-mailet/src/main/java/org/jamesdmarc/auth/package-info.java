@@ -9,7 +9,8 @@
  *   <li>{@link DkimVerifier}: every DKIM-Signature with jDKIM 0.3, each screened first
  *       ({@link DkimSignatureScreen}) and verified on its own; gives one {@link DkimOutcome}
  *       ({@link DkimResult}, d=, s=, reason) per signature. {@link DkimVerifier.Signatures} lets a caller
- *       choose which signatures to verify, through which DNS client; their keys are looked up in parallel.</li>
+ *       choose which signatures to verify, through which DNS client; their keys are looked up in parallel, and
+ *       parsed key records are kept ({@code DkimKeyCache}, keyed by the record text DNS gives).</li>
  *   <li>{@link TrustedAuthResultsExtractor}: SPF/DKIM results from Authentication-Results fields of trusted
  *       authserv-ids, the topmost few fields only ({@link TrustedAuthResults}, with what was
  *       {@link IgnoredResult ignored} and why);
@@ -28,6 +29,7 @@
  * (comments in identities) shaped the trust rules.
  *
  * <p>May import (enforced by {@code LayeringTest}): the JDK, jSPF ({@code org.apache.james.jspf}), jDKIM
- * ({@code org.apache.james.jdkim}), SLF4J, {@code org.jamesdmarc.mail} and {@code org.jamesdmarc.dns}.
+ * ({@code org.apache.james.jdkim}), mime4j ({@code org.apache.james.mime4j}, jDKIM's own message reader, which
+ * {@code DkimMessage} drives directly), SLF4J, {@code org.jamesdmarc.mail} and {@code org.jamesdmarc.dns}.
  */
 package org.jamesdmarc.auth;
