@@ -12,7 +12,10 @@ import java.util.List;
  * that ignores a duplicate primary key). At-least-once delivery plus idempotent keys gives every entry stored
  * exactly once.
  *
- * <p>Called from the pipeline's single writer thread only, never concurrently.
+ * <p>Called from the pipeline's writer threads: with more than one ({@link HistoryPipeline.Settings#writers()}),
+ * concurrently, with batches holding different entries (except that a batch delivered again after a failure may
+ * meet a batch still being written that holds some of the same entries): it must be thread-safe, and two writes
+ * racing on the same key must still store it once.
  *
  * @param <T> the entry type
  */

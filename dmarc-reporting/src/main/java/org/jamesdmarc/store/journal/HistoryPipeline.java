@@ -22,34 +22,50 @@ import org.slf4j.LoggerFactory;
  *       in-memory queue; when that is full, into the {@link Journal} (a local append and fsync, never the sink,
  *       shared by the mail threads overflowing at the same time);
  *       when the journal is at its cap, it is dropped, counted and logged (rate-limited). It never throws.</li>
- *   <li>One background writer thread drains the queue in batches of at most {@code batchSize} and writes them
- *       to the sink. When the sink throws, the batch is journaled and the sink is retried with exponential
- *       backoff ({@code minBackoff} doubling up to {@code maxBackoff}).</li>
- *   <li>While the journal holds entries (at start-up, after a failure, after an overflow), it is replayed to
- *       the sink oldest first, so journaled entries reach the sink in the order they reached the journal.
- *       Queued entries are journaled only while the sink is failing (in backoff); with a working sink they go
- *       straight to it even while a backlog exists, so they may overtake journaled entries (and an entry
- *       journaled because the queue was full may overtake entries still in the queue): order is promised
- *       among journaled entries only. The writer replays the whole backlog before it takes the queue, except
- *       when the queue is at least half full: then it writes one queue batch after each replayed batch, so the
- *       queue keeps room and offers do not all overflow into the (slower, fsync'd) journal.</li>
- *   <li>{@link #close} stops taking entries into the queue, replays the journal's backlog and flushes the queue
- *       to the sink (or, if the sink fails, to the journal) and closes the journal; what is left in the journal
- *       is replayed at the next start.</li>
+ *   <li>{@link Settings#writers()} background writer threads (default {@value Settings#DEFAULT_WRITERS}) each take
+ *       a whole batch of at most {@code batchSize} entries and write it to the sink, concurrently with the others
+ *       (one database connection each: the database works on several batches at once). When the sink throws, a
+ *       queued batch is journaled and the sink is retried with exponential backoff ({@code minBackoff} doubling up
+ *       to {@code maxBackoff}), shared by all writers.</li>
+ *   <li>While the journal holds entries (at start-up, after a failure, after an overflow), it is replayed to the
+ *       sink oldest first: one writer at a time reads the next batch, so batches are handed out in journal order;
+ *       with several writers, up to that many consecutive batches are written at once and may commit in any order
+ *       among themselves. Queued entries are journaled only while the sink is failing (in backoff); with a working
+ *       sink they go straight to it even while a backlog exists, so they may overtake journaled entries (and an
+ *       entry journaled because the queue was full may overtake entries still in the queue): order is promised
+ *       among journaled entries only, batch by batch. The writers take journal work before the queue, except when
+ *       the queue is at least half full: then it gets a batch first, so offers do not all overflow into the
+ *       (slower, fsync'd) journal.</li>
+ *   <li><b>Acknowledging</b>: the journal's checkpoint only moves over a run of batches that are all written
+ *       (a batch written early waits for the ones before it), to the end of the longest such run from the
+ *       checkpoint; at most every {@value #ACK_INTERVAL_MILLIS} ms while journal work keeps coming (the checkpoint
+ *       costs fsyncs), at once when the writers run out of it. A segment is deleted only when every entry in it
+ *       is acknowledged.</li>
+ *   <li>{@link #close} stops taking entries into the queue, lets the writers replay the journal's backlog and
+ *       flush the queue to the sink (or, if the sink fails, to the journal), acknowledges what was written and
+ *       closes the journal; what is left in the journal is replayed at the next start.</li>
  * </ul>
  *
- * <p><b>Delivery contract</b>: at least once. A replayed batch is acknowledged in the journal only after the
- * sink's {@code write} returned, so a crash or failure in between delivers it again; the sink is idempotent by
- * {@link HistoryCodec#key key} (see {@link BatchSink}), so each entry is stored once. A sink that throws is
- * assumed to have stored nothing it reports as stored; entries it stored anyway are absorbed the same way.
+ * <p><b>Delivery contract</b>: at least once. A journaled batch is acknowledged in the journal only after the
+ * sink's {@code write} returned for it and for every batch before it, so a crash or failure in between delivers it
+ * again; the sink is idempotent by {@link HistoryCodec#key key} (see {@link BatchSink}), so each entry is stored
+ * once. A sink that throws is assumed to have stored nothing it reports as stored; entries it stored anyway are
+ * absorbed the same way. After a failed journal batch the writers forget what they hold from the journal and
+ * read it again from the end of the written run, once the backoff is over.
  *
  * <p><b>Journal-first mode</b> ({@link Settings#journalFirst()}): {@link #offer} appends to the journal through a
- * group commit (concurrent offers share one write and one fsync) and returns once the entry is on disk; the
- * writer only replays the journal. A {@code kill -9} then loses nothing that {@code offer} accepted — the price is
- * a local fsync on the mail path (never the database). The default, queue-first mode, loses the queued entries
- * to a {@code kill -9} but costs the mail path nothing but a short lock.
+ * group commit (concurrent offers share one write and one fsync) and returns once the entry is on disk. The
+ * appended entries are also kept in memory (up to {@code queueCapacity} of them, in journal order), and the
+ * writers store them from there — no read or decode of the journal — acknowledging their journal positions once
+ * written; the journal is read back only for what memory could not hold, after a failure, and at start-up. A
+ * {@code kill -9} then loses nothing that {@code offer} accepted — the price is a local fsync on the mail path
+ * (never the database): with {@code T} mail threads offering at once, at most {@code T} entries share an fsync,
+ * so the mail path accepts at most about {@code T} / (fsync latency) entries per second. The default,
+ * queue-first mode, loses the queued entries to a {@code kill -9} but costs the mail path nothing but a short
+ * lock.
  *
- * <p>Counters: {@link #counters()} and a {@link HistoryListener}.
+ * <p>Counters: {@link #counters()} and a {@link HistoryListener}; {@code replayed} counts the journaled entries
+ * stored (from memory or read back), a part of {@code written}.
  *
  * @param <T> the entry type
  */
@@ -58,26 +74,39 @@ public final class HistoryPipeline<T> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HistoryPipeline.class);
     private static final long DROP_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long FAILURE_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(5);
+    /**
+     * While batches keep coming, the journal's checkpoint (a file write, an fsync, a rename and a directory fsync)
+     * is moved at most this often; when the writers run out of journal work, at once. A crash replays what was
+     * written since (duplicates the sink's keys absorb).
+     */
+    static final long ACK_INTERVAL_MILLIS = 100;
+    private static final long ACK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(ACK_INTERVAL_MILLIS);
 
     /**
      * Tuning.
      *
-     * @param queueCapacity   entries the in-memory queue holds
+     * @param queueCapacity   entries the in-memory queue holds (journal-first mode: the journaled entries also
+     *                        kept in memory for the writers; past it they are read back from the journal)
      * @param batchSize       the most entries per sink write (and per journal replay step)
      * @param minBackoff      the first wait after the sink failed
      * @param maxBackoff      the longest wait between attempts while the sink keeps failing
-     * @param shutdownTimeout how long {@link #close} waits for the writer to flush
+     * @param shutdownTimeout how long {@link #close} waits for the writers to flush
      * @param journalFirst    {@code false} (the default): {@link #offer} queues in memory, and a {@code kill -9}
      *                        loses what was still queued. {@code true}: {@link #offer} returns only once the entry
      *                        is fsync'd in the journal (group commit: concurrent offers share one fsync), and the
-     *                        writer replays the journal to the sink — nothing offered is lost to a crash, at the
+     *                        writers store the journaled entries — nothing offered is lost to a crash, at the
      *                        price of a local fsync (never the database) on the mail path
+     * @param writers         writer threads, each writing whole batches to the sink concurrently (1 to
+     *                        {@value #MAX_WRITERS}); the shorter constructors give one
      */
     public record Settings(int queueCapacity, int batchSize, Duration minBackoff, Duration maxBackoff,
-            Duration shutdownTimeout, boolean journalFirst) {
+            Duration shutdownTimeout, boolean journalFirst, int writers) {
+
+        public static final int DEFAULT_WRITERS = 2;
+        public static final int MAX_WRITERS = 64;
 
         public static final Settings DEFAULTS = new Settings(100_000, 500, Duration.ofMillis(500),
-                Duration.ofSeconds(30), Duration.ofSeconds(10), false);
+                Duration.ofSeconds(30), Duration.ofSeconds(10), false, DEFAULT_WRITERS);
 
         public Settings {
             if (queueCapacity <= 0 || batchSize <= 0) {
@@ -87,16 +116,29 @@ public final class HistoryPipeline<T> implements AutoCloseable {
                     || shutdownTimeout.isNegative()) {
                 throw new IllegalArgumentException("need 0 < minBackoff <= maxBackoff and shutdownTimeout >= 0");
             }
+            if (writers < 1 || writers > MAX_WRITERS) {
+                throw new IllegalArgumentException("writers must be from 1 to " + MAX_WRITERS + ": " + writers);
+            }
         }
 
-        /** In-memory queue first ({@code journalFirst = false}). */
+        /** One writer. */
+        public Settings(int queueCapacity, int batchSize, Duration minBackoff, Duration maxBackoff,
+                Duration shutdownTimeout, boolean journalFirst) {
+            this(queueCapacity, batchSize, minBackoff, maxBackoff, shutdownTimeout, journalFirst, 1);
+        }
+
+        /** In-memory queue first ({@code journalFirst = false}), one writer. */
         public Settings(int queueCapacity, int batchSize, Duration minBackoff, Duration maxBackoff,
                 Duration shutdownTimeout) {
-            this(queueCapacity, batchSize, minBackoff, maxBackoff, shutdownTimeout, false);
+            this(queueCapacity, batchSize, minBackoff, maxBackoff, shutdownTimeout, false, 1);
         }
 
         public Settings withJournalFirst(boolean value) {
-            return new Settings(queueCapacity, batchSize, minBackoff, maxBackoff, shutdownTimeout, value);
+            return new Settings(queueCapacity, batchSize, minBackoff, maxBackoff, shutdownTimeout, value, writers);
+        }
+
+        public Settings withWriters(int value) {
+            return new Settings(queueCapacity, batchSize, minBackoff, maxBackoff, shutdownTimeout, journalFirst, value);
         }
     }
 
@@ -105,12 +147,38 @@ public final class HistoryPipeline<T> implements AutoCloseable {
     private final HistoryCodec<T> codec;
     private final Settings settings;
     private final HistoryListener listener;
-    private final Thread writer;
+    private final List<Thread> writers = new ArrayList<>();
 
+    /** Guards the queue, the journal cursor below and {@code stopping}. */
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private final ArrayDeque<T> queue;
     private boolean stopping;
+
+    // --- the journal cursor (guarded by lock) ---
+    /** Journaled entries also held in memory (journal-first mode), in journal order, all before {@link #readPosition}. */
+    private final ArrayDeque<Kept<T>> kept = new ArrayDeque<>();
+    /** Everything before it is handed to a writer or in {@link #kept}; the journal is read from here. */
+    private JournalPosition readPosition;
+    /**
+     * The journal's end as far as the writers know: the pipeline is the journal's only appender and moves it after
+     * each append, so deciding what to do next never waits on the journal's lock (held during fsyncs).
+     */
+    private JournalPosition knownEnd;
+    /** A writer is reading the journal from {@link #readPosition} (one at a time, so batches keep journal order). */
+    private boolean reading;
+    /** Journal batches handed to writers and not yet acknowledged, in journal order. */
+    private final ArrayDeque<Ticket> inFlight = new ArrayDeque<>();
+    /** Everything before it is written (the end of the longest run of written batches from the checkpoint). */
+    private JournalPosition doneEnd;
+    /** Journal entries before {@link #doneEnd} not yet acknowledged in the journal. */
+    private long doneEntries;
+    /** What the journal's checkpoint is (or is being moved to). */
+    private JournalPosition ackedEnd;
+    private boolean acking;
+    private long lastAckNanos;
+    /** Bumped when the cursor is reset after a failure: tickets of an older generation are ignored. */
+    private long generation;
 
     private final AtomicLong queued = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
@@ -120,35 +188,71 @@ public final class HistoryPipeline<T> implements AutoCloseable {
     private final AtomicLong lastDropLog = new AtomicLong(System.nanoTime() - DROP_LOG_INTERVAL_NANOS);
 
     private final GroupCommit groupCommit = new GroupCommit();
+    private final Backoff backoff = new Backoff();
 
-    // Writer-thread state.
-    private long retryAtNanos;
-    private long backoffNanos;
-    private long failuresInARow;
-    private long lastFailureLogNanos;
+    /** A journaled entry kept in memory, and the journal position just after it. */
+    private record Kept<T>(T entry, JournalPosition end) {
+    }
+
+    /** A journal batch in a writer's hands: where it ends, how many journal entries it holds, whether written. */
+    private static final class Ticket {
+        final long generation;
+        JournalPosition end;
+        long entries;
+        boolean done;
+
+        Ticket(long generation, JournalPosition end, long entries) {
+            this.generation = generation;
+            this.end = end;
+            this.entries = entries;
+        }
+    }
+
+    /** What a writer does next. */
+    private sealed interface Task<T> {
+    }
+
+    /** Queued entries: to the sink, or (sink in backoff) to the journal. */
+    private record QueueBatch<T>(List<T> entries, boolean journalOnly) implements Task<T> {
+    }
+
+    /** Journaled entries kept in memory. */
+    private record KeptBatch<T>(List<T> entries, Ticket ticket) implements Task<T> {
+    }
+
+    /** Read the next batch from the journal at {@code from}. */
+    private record JournalRead<T>(JournalPosition from, Ticket ticket) implements Task<T> {
+    }
 
     private HistoryPipeline(Journal journal, BatchSink<T> sink, HistoryCodec<T> codec, Settings settings,
-            HistoryListener listener, String threadName) {
+            HistoryListener listener) {
         this.journal = Objects.requireNonNull(journal, "journal");
         this.sink = Objects.requireNonNull(sink, "sink");
         this.codec = Objects.requireNonNull(codec, "codec");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.queue = new ArrayDeque<>(Math.min(settings.queueCapacity(), 1024));
-        this.writer = new Thread(this::run, threadName);
-        this.writer.setDaemon(true);
-        this.retryAtNanos = System.nanoTime();
+        this.readPosition = journal.checkpoint();
+        this.knownEnd = journal.end();
+        this.doneEnd = readPosition;
+        this.ackedEnd = readPosition;
+        this.lastAckNanos = System.nanoTime();
+        for (int i = 0; i < settings.writers(); i++) {
+            Thread t = new Thread(this::run, settings.writers() == 1 ? "dmarc-history-writer"
+                    : "dmarc-history-writer-" + (i + 1));
+            t.setDaemon(true);
+            writers.add(t);
+        }
     }
 
     /**
-     * Starts a pipeline: its writer thread replays what {@code journal} holds, then delivers new entries. The
+     * Starts a pipeline: its writer threads replay what {@code journal} holds, then deliver new entries. The
      * pipeline owns the journal from now on and closes it in {@link #close}.
      */
     public static <T> HistoryPipeline<T> start(Journal journal, BatchSink<T> sink, HistoryCodec<T> codec,
             Settings settings, HistoryListener listener) {
-        HistoryPipeline<T> pipeline = new HistoryPipeline<>(journal, sink, codec, settings, listener,
-                "dmarc-history-writer");
-        pipeline.writer.start();
+        HistoryPipeline<T> pipeline = new HistoryPipeline<>(journal, sink, codec, settings, listener);
+        pipeline.writers.forEach(Thread::start);
         return pipeline;
     }
 
@@ -178,7 +282,7 @@ public final class HistoryPipeline<T> implements AutoCloseable {
         return offerDurably(entry);
     }
 
-    /** Appends through the group commit (journal-first mode, or queue overflow), then wakes the writer. */
+    /** Appends through the group commit (journal-first mode, or queue overflow), then wakes a writer. */
     private OfferResult offerDurably(T entry) {
         JournalEntry encoded;
         try {
@@ -188,20 +292,10 @@ public final class HistoryPipeline<T> implements AutoCloseable {
             countDropped(1);
             return OfferResult.DROPPED;
         }
-        if (!groupCommit.commit(encoded)) {
+        if (!groupCommit.commit(entry, encoded)) {
             return OfferResult.DROPPED;
         }
-        wakeWriter(); // it may be idle with an empty queue: the journaled entry is its work now
         return OfferResult.JOURNALED;
-    }
-
-    private void wakeWriter() {
-        lock.lock();
-        try {
-            work.signal();
-        } finally {
-            lock.unlock();
-        }
     }
 
     /** The counters now. */
@@ -209,40 +303,46 @@ public final class HistoryPipeline<T> implements AutoCloseable {
         return new HistoryCounters(queued.get(), written.get(), journaled.get(), dropped.get(), replayed.get());
     }
 
-    /** Entries waiting in the journal. */
+    /** Entries waiting in the journal (not yet acknowledged: written ones leave it within about 100 ms). */
     public long journalBacklog() {
         return journal.pendingEntries();
     }
 
     /**
-     * Stops the queue, lets the writer flush it (to the sink, or to the journal) within the shutdown timeout,
+     * Stops the queue, lets the writers flush it (to the sink, or to the journal) within the shutdown timeout,
      * then closes the journal. Entries offered from now on are journaled until the journal is closed, then
      * dropped. A sink still busy after the timeout is interrupted and the queue is journaled by the caller; the
-     * batch in the sink's hands is journaled if the sink gives up within a second, else counted as dropped
-     * when it does.
+     * batches in the sink's hands are journaled if the sink gives up within a second, else counted as dropped
+     * when it does (journal batches stay in the journal either way).
      */
     @Override
     public void close() {
         lock.lock();
         try {
             stopping = true;
-            work.signal();
+            work.signalAll();
         } finally {
             lock.unlock();
         }
         try {
-            writer.join(settings.shutdownTimeout().toMillis() + 1);
-            if (writer.isAlive()) {
+            long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
+            for (Thread writer : writers) {
+                writer.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) + 1));
+            }
+            if (writers.stream().anyMatch(Thread::isAlive)) {
                 LOG.warn("DMARC history writer still busy after {}; interrupting it and journaling the queue",
                         settings.shutdownTimeout());
-                writer.interrupt();
+                writers.forEach(Thread::interrupt);
                 journalAll(drainAll());
-                writer.join(TimeUnit.SECONDS.toMillis(1));
+                for (Thread writer : writers) {
+                    writer.join(TimeUnit.SECONDS.toMillis(1));
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             journalAll(drainAll());
         }
+        acknowledgeDone(true);
         try {
             journal.close();
         } catch (IOException e) {
@@ -250,30 +350,19 @@ public final class HistoryPipeline<T> implements AutoCloseable {
         }
     }
 
-    // --- writer thread --------------------------------------------------------------------------------------
+    // --- writer threads -------------------------------------------------------------------------------------
 
     private void run() {
         try {
-            while (true) {
-                if (journal.pendingEntries() > 0 && System.nanoTime() - retryAtNanos >= 0) {
-                    replayJournal();
+            Task<T> task;
+            while ((task = nextTask()) != null) {
+                if (task instanceof QueueBatch<T> q) {
+                    deliver(q.entries(), q.journalOnly());
+                } else if (task instanceof KeptBatch<T> k) {
+                    writeJournaled(k.entries(), k.ticket());
+                } else if (task instanceof JournalRead<T> r) {
+                    readAndWrite(r);
                 }
-                List<T> batch = awaitBatch();
-                if (batch == null) {
-                    break;
-                }
-                if (!batch.isEmpty()) {
-                    deliver(batch, inBackoff());
-                }
-            }
-            if (!inBackoff()) {
-                // Shutdown with a working sink: the backlog first (within the timeout), then the queue.
-                replayJournal(true);
-            }
-            // Shutdown: one last attempt at the sink unless it is failing or a backlog must go first.
-            List<T> rest = drainAll();
-            for (int from = 0; from < rest.size(); from += settings.batchSize()) {
-                deliver(rest.subList(from, Math.min(rest.size(), from + settings.batchSize())), inBackoff());
             }
         } catch (RuntimeException | Error e) {
             LOG.error("DMARC history writer failed; journaling what is queued", e);
@@ -281,29 +370,56 @@ public final class HistoryPipeline<T> implements AutoCloseable {
         }
     }
 
-    /** The next batch; empty when woken for a retry; {@code null} when stopping. */
-    private List<T> awaitBatch() {
+    /**
+     * The next thing to do, waiting for it; {@code null} when stopping and nothing is left for this writer. Order:
+     * while the sink is in backoff, queued entries go to the journal and journal work waits; else a queue at least
+     * half full gets a batch (so offers do not overflow into the slower journal), then journal work (kept entries,
+     * then the journal's backlog, oldest first), then the queue.
+     */
+    private Task<T> nextTask() {
         lock.lock();
         try {
-            while (queue.isEmpty() && !stopping) {
-                if (journal.pendingEntries() > 0) {
-                    long wait = retryAtNanos - System.nanoTime();
-                    if (wait <= 0) {
-                        return List.of();
+            while (true) {
+                long wait = backoff.remainingNanos();
+                if (wait > 0) {
+                    if (!queue.isEmpty()) {
+                        return new QueueBatch<>(takeQueued(), true);
+                    }
+                    if (stopping) {
+                        return null; // the sink is failing: the journal keeps the rest for the next start
                     }
                     work.awaitNanos(wait);
-                } else {
-                    work.await();
+                    continue;
                 }
+                if (!stopping && !queue.isEmpty() && queue.size() >= Math.max(1, settings.queueCapacity() / 2)) {
+                    return signalMore(new QueueBatch<>(takeQueued(), false));
+                }
+                if (!kept.isEmpty()) {
+                    List<T> batch = new ArrayList<>(Math.min(kept.size(), settings.batchSize()));
+                    JournalPosition end = null;
+                    while (!kept.isEmpty() && batch.size() < settings.batchSize()) {
+                        Kept<T> k = kept.pollFirst();
+                        batch.add(k.entry());
+                        end = k.end();
+                    }
+                    Ticket ticket = new Ticket(generation, end, batch.size());
+                    inFlight.addLast(ticket);
+                    return signalMore(new KeptBatch<>(batch, ticket));
+                }
+                if (!reading && readPosition.compareTo(knownEnd) < 0) {
+                    reading = true;
+                    Ticket ticket = new Ticket(generation, null, 0);
+                    inFlight.addLast(ticket);
+                    return new JournalRead<>(readPosition, ticket);
+                }
+                if (!queue.isEmpty()) {
+                    return signalMore(new QueueBatch<>(takeQueued(), false));
+                }
+                if (stopping) {
+                    return null;
+                }
+                work.await();
             }
-            if (stopping) {
-                return null;
-            }
-            List<T> batch = new ArrayList<>(Math.min(queue.size(), settings.batchSize()));
-            while (!queue.isEmpty() && batch.size() < settings.batchSize()) {
-                batch.add(queue.pollFirst());
-            }
-            return batch;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
@@ -312,21 +428,20 @@ public final class HistoryPipeline<T> implements AutoCloseable {
         }
     }
 
-    /** A batch from the queue when it is at least half full, else nothing. */
-    private List<T> drainIfHalfFull() {
-        lock.lock();
-        try {
-            if (stopping || queue.size() < Math.max(1, settings.queueCapacity() / 2)) {
-                return List.of();
-            }
-            List<T> batch = new ArrayList<>(Math.min(queue.size(), settings.batchSize()));
-            while (!queue.isEmpty() && batch.size() < settings.batchSize()) {
-                batch.add(queue.pollFirst());
-            }
-            return batch;
-        } finally {
-            lock.unlock();
+    /** Wakes another writer when work is left after this task (caller holds the lock). */
+    private Task<T> signalMore(Task<T> task) {
+        if (!queue.isEmpty() || !kept.isEmpty()) {
+            work.signal();
         }
+        return task;
+    }
+
+    private List<T> takeQueued() {
+        List<T> batch = new ArrayList<>(Math.min(queue.size(), settings.batchSize()));
+        while (!queue.isEmpty() && batch.size() < settings.batchSize()) {
+            batch.add(queue.pollFirst());
+        }
+        return batch;
     }
 
     private List<T> drainAll() {
@@ -346,103 +461,232 @@ public final class HistoryPipeline<T> implements AutoCloseable {
                 sink.write(batch);
                 written.addAndGet(batch.size());
                 listener.onWritten(batch.size());
-                recovered();
+                backoff.recovered();
                 return;
             } catch (Exception e) {
-                failed(e);
+                backoff.failed(e);
             }
         }
         journalAll(batch);
     }
 
-    /** Replays the journal until it is empty, the sink fails, or shutdown begins. */
-    private void replayJournal() {
-        replayJournal(false);
-    }
-
-    private void replayJournal(boolean evenWhenStopping) {
-        while (journal.pendingEntries() > 0 && (evenWhenStopping || !isStopping())) {
-            ReadBatch read;
+    /** Reads the next journal batch (this writer alone reads), hands on the rest of the journal, writes the batch. */
+    private void readAndWrite(JournalRead<T> task) {
+        ReadBatch read;
+        try {
+            read = journal.readFrom(task.from(), settings.batchSize());
+        } catch (IOException | RuntimeException e) {
+            lock.lock();
             try {
-                read = journal.read(settings.batchSize());
-            } catch (IOException e) {
-                failed(e);
-                return;
+                reading = false;
+            } finally {
+                lock.unlock();
             }
-            if (read.isEmpty() && read.end().equals(read.start())) {
-                LOG.warn("DMARC history journal {} counts {} pending entries but has none to read",
-                        journal.directory(), journal.pendingEntries());
-                return;
-            }
-            List<T> decoded = new ArrayList<>(read.entries().size());
-            for (JournalEntry entry : read.entries()) {
-                try {
-                    decoded.add(codec.decode(entry.payload()));
-                } catch (Exception e) {
-                    LOG.warn("DMARC history journal entry {} cannot be decoded, dropped: {}", entry.key(), e.toString());
-                    countDropped(1);
-                }
-            }
+            backoff.failed(e);
+            resetCursor();
+            return;
+        }
+        if (read.isEmpty() && read.end().compareTo(task.from()) <= 0 && read.end().compareTo(knownEnd()) < 0) {
+            // Should not happen (a read always moves on); never spin on it.
+            lock.lock();
             try {
-                if (!decoded.isEmpty()) {
-                    sink.write(decoded);
-                }
+                reading = false;
+            } finally {
+                lock.unlock();
+            }
+            backoff.failed(new IOException("journal " + journal.directory() + " has entries after " + task.from()
+                    + " that cannot be read"));
+            resetCursor();
+            return;
+        }
+        lock.lock();
+        try {
+            reading = false;
+            if (task.ticket().generation == generation) {
+                task.ticket().end = read.end();
+                task.ticket().entries = read.entries().size();
+                readPosition = read.end();
+            }
+            work.signal(); // the next read may go on in another writer while this one writes
+        } finally {
+            lock.unlock();
+        }
+        List<T> decoded = new ArrayList<>(read.entries().size());
+        for (JournalEntry entry : read.entries()) {
+            try {
+                decoded.add(codec.decode(entry.payload()));
             } catch (Exception e) {
-                failed(e);
-                return;
+                LOG.warn("DMARC history journal entry {} cannot be decoded, dropped: {}", entry.key(), e.toString());
+                countDropped(1);
             }
-            written.addAndGet(decoded.size());
-            replayed.addAndGet(decoded.size());
-            listener.onWritten(decoded.size());
-            listener.onReplayed(decoded.size());
-            recovered();
-            try {
-                journal.acknowledge(read);
-            } catch (IOException | IllegalStateException e) {
-                // Stored but not acknowledged: delivered again later, which the sink's idempotent keys absorb.
-                failed(e);
-                return;
+        }
+        writeJournaled(decoded, task.ticket());
+    }
+
+    private JournalPosition knownEnd() {
+        lock.lock();
+        try {
+            return knownEnd;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Writes journaled entries; once written, their batch may be acknowledged in the journal. */
+    private void writeJournaled(List<T> batch, Ticket ticket) {
+        try {
+            if (!batch.isEmpty()) {
+                sink.write(batch);
             }
-            if (!evenWhenStopping) {
-                List<T> pressing = drainIfHalfFull();
-                if (!pressing.isEmpty()) {
-                    // A long backlog must not keep the queue full: offers would all overflow to the journal.
-                    deliver(pressing, inBackoff());
+        } catch (Exception e) {
+            backoff.failed(e);
+            resetCursor();
+            return;
+        }
+        written.addAndGet(batch.size());
+        replayed.addAndGet(batch.size());
+        listener.onWritten(batch.size());
+        listener.onReplayed(batch.size());
+        backoff.recovered();
+        lock.lock();
+        try {
+            if (ticket.generation == generation) {
+                ticket.done = true;
+                while (!inFlight.isEmpty() && inFlight.peekFirst().done) {
+                    Ticket head = inFlight.pollFirst();
+                    doneEnd = head.end;
+                    doneEntries += head.entries;
                 }
             }
+        } finally {
+            lock.unlock();
         }
-        if (journal.pendingEntries() == 0 && replayed.get() > 0) {
-            LOG.debug("DMARC history journal replayed; {} entries replayed so far", replayed.get());
+        acknowledgeDone(false);
+    }
+
+    /**
+     * A journal batch failed (or could not be read): forget what is kept in memory and what is in flight, and read
+     * the journal again from the end of what is known to be written, once the backoff is over. Batches other
+     * writers store meanwhile are delivered again (the sink's keys absorb it).
+     */
+    private void resetCursor() {
+        lock.lock();
+        try {
+            generation++;
+            kept.clear();
+            inFlight.clear();
+            readPosition = doneEnd;
+            work.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 
-    private void failed(Exception e) {
-        long min = settings.minBackoff().toNanos();
-        boolean first = backoffNanos == 0;
-        backoffNanos = first ? min : Math.min(settings.maxBackoff().toNanos(), backoffNanos * 2);
-        retryAtNanos = System.nanoTime() + backoffNanos;
-        failuresInARow++;
-        long now = System.nanoTime();
-        // One line when the sink starts failing, then one every few minutes while it keeps failing (the database
-        // may stay down for hours; a line per retry would bury the log).
-        if (first || now - lastFailureLogNanos >= FAILURE_LOG_INTERVAL_NANOS) {
-            lastFailureLogNanos = now;
-            LOG.warn("DMARC history store failed{} ({}); journaling ({} entries waiting), next attempt in {} ms",
-                    failuresInARow > 1 ? " " + failuresInARow + " times in a row" : "", describe(e),
-                    journal.pendingEntries(), TimeUnit.NANOSECONDS.toMillis(backoffNanos));
-        } else {
-            LOG.debug("DMARC history store failed again ({})", describe(e));
+    /**
+     * Moves the journal's checkpoint to the end of the longest run of written batches: at most every
+     * {@value #ACK_INTERVAL_MILLIS} ms while more journal work is coming, at once when there is none (or {@code force}).
+     * One writer at a time; the others go on writing.
+     */
+    private void acknowledgeDone(boolean force) {
+        JournalPosition end;
+        long entries;
+        lock.lock();
+        try {
+            if (acking || doneEnd.compareTo(ackedEnd) <= 0) {
+                return;
+            }
+            boolean idle = kept.isEmpty() && inFlight.isEmpty();
+            if (!force && !idle && System.nanoTime() - lastAckNanos < ACK_INTERVAL_NANOS) {
+                return;
+            }
+            acking = true;
+            end = doneEnd;
+            entries = doneEntries;
+            doneEntries = 0;
+        } finally {
+            lock.unlock();
+        }
+        JournalPosition checkpoint = null;
+        try {
+            checkpoint = journal.acknowledgeTo(end, entries);
+        } catch (IOException | RuntimeException e) {
+            // Stored but not acknowledged: delivered again later, which the sink's idempotent keys absorb.
+            LOG.warn("DMARC history journal {}: cannot move the checkpoint to {}: {}", journal.directory(), end,
+                    e.toString());
+        }
+        lock.lock();
+        try {
+            acking = false;
+            lastAckNanos = System.nanoTime();
+            if (checkpoint == null) {
+                doneEntries += entries;
+                return;
+            }
+            ackedEnd = end;
+            if (checkpoint.compareTo(end) > 0) {
+                // Everything was acknowledged and the journal started a fresh segment: follow it.
+                if (doneEnd.equals(end)) {
+                    doneEnd = checkpoint;
+                    ackedEnd = checkpoint;
+                }
+                if (readPosition.equals(end)) {
+                    readPosition = checkpoint;
+                }
+                if (knownEnd.compareTo(checkpoint) < 0) {
+                    knownEnd = checkpoint;
+                }
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
-    /** The sink works again after failures: say so once. */
-    private void recovered() {
-        if (failuresInARow > 0) {
-            LOG.info("DMARC history store works again after {} failed attempts; replaying the journal ({} entries)",
-                    failuresInARow, journal.pendingEntries());
-            failuresInARow = 0;
+    /** Backoff shared by the writers: the sink failed, when to try again, and the rate-limited log of it. */
+    private final class Backoff {
+        private long retryAtNanos = System.nanoTime();
+        private long backoffNanos;
+        private long failuresInARow;
+        private long lastFailureLogNanos;
+
+        synchronized void failed(Exception e) {
+            long min = settings.minBackoff().toNanos();
+            boolean first = backoffNanos == 0;
+            long now = System.nanoTime();
+            if (!first && retryAtNanos - now > 0) {
+                return; // another writer failed at the same time: one backoff step, one line
+            }
+            backoffNanos = first ? min : Math.min(settings.maxBackoff().toNanos(), backoffNanos * 2);
+            retryAtNanos = now + backoffNanos;
+            failuresInARow++;
+            // One line when the sink starts failing, then one every few minutes while it keeps failing (the
+            // database may stay down for hours; a line per retry would bury the log).
+            if (first || now - lastFailureLogNanos >= FAILURE_LOG_INTERVAL_NANOS) {
+                lastFailureLogNanos = now;
+                LOG.warn("DMARC history store failed{} ({}); journaling ({} entries waiting), next attempt in {} ms",
+                        failuresInARow > 1 ? " " + failuresInARow + " times in a row" : "", describe(e),
+                        journal.pendingEntries(), TimeUnit.NANOSECONDS.toMillis(backoffNanos));
+            } else {
+                LOG.debug("DMARC history store failed again ({})", describe(e));
+            }
         }
-        backoffNanos = 0;
+
+        /** The sink works again after failures: say so once. */
+        synchronized void recovered() {
+            if (failuresInARow > 0) {
+                LOG.info("DMARC history store works again after {} failed attempts; replaying the journal ({} entries)",
+                        failuresInARow, journal.pendingEntries());
+                failuresInARow = 0;
+            }
+            backoffNanos = 0;
+        }
+
+        /** How long until the next attempt; 0 when not in backoff. */
+        synchronized long remainingNanos() {
+            if (backoffNanos == 0) {
+                return 0;
+            }
+            return Math.max(0, retryAtNanos - System.nanoTime());
+        }
     }
 
     /** An exception's message (its first line), or its class when it has none: store errors are one line already. */
@@ -453,19 +697,6 @@ public final class HistoryPipeline<T> implements AutoCloseable {
         }
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);
-    }
-
-    private boolean inBackoff() {
-        return backoffNanos > 0 && retryAtNanos - System.nanoTime() > 0;
-    }
-
-    private boolean isStopping() {
-        lock.lock();
-        try {
-            return stopping;
-        } finally {
-            lock.unlock();
-        }
     }
 
     // --- shared ---------------------------------------------------------------------------------------------
@@ -485,12 +716,17 @@ public final class HistoryPipeline<T> implements AutoCloseable {
             countDropped(entries.size());
             return 0;
         }
-        return appendCounted(encoded).appended();
+        return appendCounted(encoded, null).result().appended();
     }
 
-    /** Appends encoded entries, counting journaled and dropped (dropped ones also logged, rate-limited). */
-    private AppendResult appendCounted(List<JournalEntry> encoded) {
-        AppendResult result = journal.append(encoded);
+    /**
+     * Appends encoded entries, counting journaled and dropped (dropped ones also logged, rate-limited), and tells
+     * the writers; {@code entries} (journal-first offers, else {@code null}) are the same entries unencoded.
+     */
+    private Journal.Placed appendCounted(List<JournalEntry> encoded, List<T> entries) {
+        Journal.Placed placed = journal.appendPlaced(encoded);
+        appended(entries, placed);
+        AppendResult result = placed.result();
         if (result.appended() > 0) {
             journaled.addAndGet(result.appended());
             listener.onJournaled(result.appended());
@@ -505,27 +741,60 @@ public final class HistoryPipeline<T> implements AutoCloseable {
                         journal.capBytes(), dropped.get());
             }
         }
-        return result;
+        return placed;
+    }
+
+    /**
+     * Entries were appended: moves the known end, and (journal-first offers) keeps them in memory for the writers
+     * when nothing unread lies before them in the journal and there is room; else the writers read them back from
+     * the journal. Wakes a writer.
+     */
+    private void appended(List<T> entries, Journal.Placed placed) {
+        List<JournalPosition> ends = placed.ends();
+        if (ends.isEmpty()) {
+            return;
+        }
+        lock.lock();
+        try {
+            JournalPosition last = ends.get(ends.size() - 1);
+            if (knownEnd.compareTo(last) < 0) {
+                knownEnd = last;
+            }
+            if (entries != null && settings.journalFirst() && !reading && readPosition.equals(placed.before())
+                    && kept.size() + ends.size() <= settings.queueCapacity()) {
+                for (int i = 0; i < ends.size(); i++) {
+                    kept.addLast(new Kept<>(entries.get(i), ends.get(i)));
+                }
+                readPosition = last;
+            }
+            work.signal();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
      * Leader-based group commit: the first caller with no append in progress becomes the leader, appends every
-     * entry waiting (its own first among them) with one fsync, and tells each waiter whether its entry made it.
+     * entry waiting (its own first among them) with one fsync, hands them to the writers, and tells each waiter
+     * whether its entry made it.
      */
     private final class GroupCommit {
         private final Object monitor = new Object();
+        private List<T> waitingEntries = new ArrayList<>();
         private List<JournalEntry> waiting = new ArrayList<>();
         private List<boolean[]> outcomes = new ArrayList<>();
         private boolean appending;
 
-        /** Whether {@code entry} was appended and fsync'd. */
-        boolean commit(JournalEntry entry) {
+        /** Whether {@code encoded} was appended and fsync'd. */
+        boolean commit(T entry, JournalEntry encoded) {
             boolean[] outcome = new boolean[2]; // [done, appended]
+            List<T> batchEntries;
             List<JournalEntry> batch;
             List<boolean[]> batchOutcomes;
             boolean interrupted = false;
             synchronized (monitor) {
-                waiting.add(entry);
+                waitingEntries.add(entry);
+                waiting.add(encoded);
                 outcomes.add(outcome);
                 while (appending && !outcome[0]) {
                     try {
@@ -541,14 +810,16 @@ public final class HistoryPipeline<T> implements AutoCloseable {
                     return outcome[1];
                 }
                 appending = true;
+                batchEntries = waitingEntries;
                 batch = waiting;
                 batchOutcomes = outcomes;
+                waitingEntries = new ArrayList<>();
                 waiting = new ArrayList<>();
                 outcomes = new ArrayList<>();
             }
             int appended = 0;
             try {
-                appended = appendCounted(batch).appended();
+                appended = appendCounted(batch, batchEntries).result().appended();
             } finally {
                 synchronized (monitor) {
                     for (int i = 0; i < batchOutcomes.size(); i++) {

@@ -73,8 +73,11 @@ import org.jamesdmarc.store.journal.JournalWarning.Kind;
  *
  * <h2>Threads</h2>
  * All public methods are {@code synchronized}: any number of threads may append, and reads and
- * acknowledgements may come from another thread. There should be one consumer (acknowledge only the batch read
- * from the current checkpoint; anything else is an {@link IllegalStateException}).
+ * acknowledgements may come from another thread. There should be one consumer: with {@link #read} and
+ * {@link #acknowledge(ReadBatch)} it acknowledges only the batch read from the current checkpoint (anything else
+ * is an {@link IllegalStateException}); {@link HistoryPipeline}, which hands several batches to several writers
+ * at once, reads ahead ({@code readFrom}) and acknowledges up to the end of the longest run of written batches
+ * ({@code acknowledgeTo}).
  */
 public final class Journal implements Closeable {
 
@@ -210,11 +213,25 @@ public final class Journal implements Closeable {
      * frame, or hit by an I/O error are dropped (with everything after them) and reported, never thrown.
      */
     public synchronized AppendResult append(List<JournalEntry> entries) {
+        return appendPlaced(entries).result();
+    }
+
+    /**
+     * What {@link #appendPlaced} did and where: {@code before} is the journal's end before the append (no entry lies
+     * between it and the first appended one, even when the append started a new segment), {@code ends} the position
+     * just after each appended entry.
+     */
+    record Placed(AppendResult result, JournalPosition before, List<JournalPosition> ends) {
+    }
+
+    /** {@link #append}, also telling where the appended entries are (for a consumer that keeps them in memory). */
+    synchronized Placed appendPlaced(List<JournalEntry> entries) {
+        JournalPosition before = closed ? new JournalPosition(0, 0) : end();
         if (entries.isEmpty()) {
-            return AppendResult.all(0);
+            return new Placed(AppendResult.all(0), before, List.of());
         }
         if (closed) {
-            return new AppendResult(0, entries.size(), DropReason.CLOSED);
+            return new Placed(new AppendResult(0, entries.size(), DropReason.CLOSED), before, List.of());
         }
         List<byte[]> frames = new ArrayList<>(entries.size());
         long used = totalBytes();
@@ -236,13 +253,13 @@ public final class Journal implements Closeable {
         int dropped = entries.size() - frames.size();
         if (frames.isEmpty()) {
             logDrop(dropped, reason);
-            return new AppendResult(0, dropped, reason);
+            return new Placed(new AppendResult(0, dropped, reason), before, List.of());
         }
-        long before = segments.get(activeSegment);
+        long start = segments.get(activeSegment);
         try {
-            if (before > 0 && before + batchBytes > segmentBytes) {
+            if (start > 0 && start + batchBytes > segmentBytes) {
                 rotate();
-                before = 0;
+                start = 0;
             }
             ByteBuffer buffer = ByteBuffer.allocate(Math.toIntExact(batchBytes));
             frames.forEach(buffer::put);
@@ -253,23 +270,49 @@ public final class Journal implements Closeable {
             active.force(false);
         } catch (IOException | RuntimeException e) {
             LOG.warn("Journal {}: appending {} entries failed, dropped: {}", directory, entries.size(), e.toString());
-            rollBack(before);
-            return new AppendResult(0, entries.size(), DropReason.IO_ERROR);
+            rollBack(start);
+            return new Placed(new AppendResult(0, entries.size(), DropReason.IO_ERROR), before, List.of());
         }
-        segments.put(activeSegment, before + batchBytes);
+        segments.put(activeSegment, start + batchBytes);
         pendingEntries += frames.size();
         logDrop(dropped, reason);
-        return new AppendResult(frames.size(), dropped, reason);
+        List<JournalPosition> ends = new ArrayList<>(frames.size());
+        long at = start;
+        for (byte[] frame : frames) {
+            at += frame.length;
+            ends.add(new JournalPosition(activeSegment, at));
+        }
+        return new Placed(new AppendResult(frames.size(), dropped, reason), before, ends);
+    }
+
+    /** Where {@link #read} starts: everything before it is acknowledged. */
+    synchronized JournalPosition checkpoint() {
+        return checkpoint;
+    }
+
+    /** The position just after the last entry appended (where the next append goes, unless it starts a segment). */
+    synchronized JournalPosition end() {
+        return new JournalPosition(activeSegment, segments.get(activeSegment));
     }
 
     /** Returns up to {@code maxEntries} entries from the checkpoint on, oldest first (not removing them). */
     public synchronized ReadBatch read(int maxEntries) throws IOException {
+        return readFrom(checkpoint, maxEntries);
+    }
+
+    /**
+     * Returns up to {@code maxEntries} entries from {@code from} on (a position a read or an append returned;
+     * positions before the checkpoint read from the checkpoint), oldest first, not removing them. Lets a consumer
+     * read ahead of what it has acknowledged (several batches in flight at once).
+     */
+    synchronized ReadBatch readFrom(JournalPosition from, int maxEntries) throws IOException {
         if (maxEntries <= 0) {
             throw new IllegalArgumentException("maxEntries must be positive");
         }
         ensureOpen();
+        JournalPosition start = from.compareTo(checkpoint) < 0 ? checkpoint : from;
         List<JournalEntry> entries = new ArrayList<>();
-        JournalPosition position = checkpoint;
+        JournalPosition position = start;
         while (entries.size() < maxEntries) {
             long number = position.segment();
             long size = segments.get(number);
@@ -309,7 +352,7 @@ public final class Journal implements Closeable {
             }
             position = new JournalPosition(next, 0);
         }
-        return new ReadBatch(checkpoint, position, entries);
+        return new ReadBatch(start, position, entries);
     }
 
     /**
@@ -323,11 +366,26 @@ public final class Journal implements Closeable {
         if (!batch.start().equals(checkpoint)) {
             throw new IllegalStateException("batch read at " + batch.start() + " but the checkpoint is " + checkpoint);
         }
-        if (batch.end().equals(checkpoint)) {
-            return;
+        acknowledgeTo(batch.end(), batch.entries().size());
+    }
+
+    /**
+     * Marks everything before {@code end} as durably stored by the consumer, {@code entries} of them not
+     * acknowledged before: moves the checkpoint to {@code end} and deletes segments that hold nothing pending any
+     * more. A position at or before the checkpoint changes nothing.
+     *
+     * @return the checkpoint now (a fresh segment's start when everything was acknowledged)
+     * @throws IllegalStateException when {@code end} lies past the journal's end
+     */
+    synchronized JournalPosition acknowledgeTo(JournalPosition end, long entries) throws IOException {
+        ensureOpen();
+        if (end.compareTo(checkpoint) <= 0) {
+            return checkpoint;
         }
-        pendingEntries = Math.max(0, pendingEntries - batch.entries().size());
-        JournalPosition end = batch.end();
+        if (end.compareTo(end()) > 0) {
+            throw new IllegalStateException("acknowledging up to " + end + " past the journal's end " + end());
+        }
+        pendingEntries = Math.max(0, pendingEntries - entries);
         if (end.segment() == activeSegment && end.offset() >= segments.get(activeSegment)) {
             // Everything is acknowledged: start an empty segment and forget all the others.
             rotate();
@@ -339,6 +397,7 @@ public final class Journal implements Closeable {
         for (Long old : List.copyOf(segments.headMap(end.segment()).keySet())) {
             deleteSegment(old);
         }
+        return checkpoint;
     }
 
     /**
