@@ -48,7 +48,7 @@ import org.jamesdmarc.store.journal.OfferResult;
  * mvn -o -q -pl dmarc-mailet,dmarc-reporting,bench -am package -DskipTests
  * java -Xmx1g -cp bench/target/benchmarks.jar org.jamesdmarc.bench.HistoryIngestHarness postgresql|mariadb|h2 \
  *     [--records 1000000] [--threads 8] [--modes queue,journal] [--rate 0] [--batch 500] [--queue 100000] \
- *     [--pool 4] [--db dmarc_ingest] [--keep] [--h2-dir /tmp] [--journal-dir DIR]
+ *     [--pool 4] [--writers 2] [--db dmarc_ingest] [--keep] [--h2-dir /tmp] [--journal-dir DIR]
  * </pre>
  * Each mode gets a fresh database (created and dropped here, or kept with {@code --keep}) and a fresh journal
  * directory.
@@ -75,7 +75,7 @@ public final class HistoryIngestHarness {
     }
 
     record Options(long records, int threads, List<String> modes, double rate, int batch, int queue, int pool,
-                   String db, boolean keep, Path h2Dir, Path journalDir) {
+                   int writers, String db, boolean keep, Path h2Dir, Path journalDir) {
 
         static Options parse(String[] args) throws IOException {
             long records = 1_000_000;
@@ -85,6 +85,7 @@ public final class HistoryIngestHarness {
             int batch = HistoryPipeline.Settings.DEFAULTS.batchSize();
             int queue = HistoryPipeline.Settings.DEFAULTS.queueCapacity();
             int pool = 4;
+            int writers = HistoryPipeline.Settings.DEFAULT_WRITERS;
             String db = "dmarc_ingest";
             boolean keep = false;
             Path h2Dir = Path.of(System.getProperty("java.io.tmpdir"));
@@ -98,6 +99,7 @@ public final class HistoryIngestHarness {
                     case "--batch" -> batch = Integer.parseInt(args[++i]);
                     case "--queue" -> queue = Integer.parseInt(args[++i]);
                     case "--pool" -> pool = Integer.parseInt(args[++i]);
+                    case "--writers" -> writers = Integer.parseInt(args[++i]);
                     case "--db" -> db = args[++i];
                     case "--keep" -> keep = true;
                     case "--h2-dir" -> h2Dir = Path.of(args[++i]);
@@ -108,7 +110,7 @@ public final class HistoryIngestHarness {
             if (!db.matches("[a-z][a-z0-9_]{0,40}")) {
                 throw new IllegalArgumentException("--db must be a plain lower-case name: " + db);
             }
-            if (records < 1 || threads < 1 || batch < 1 || queue < 1 || pool < 2 || rate < 0) {
+            if (records < 1 || threads < 1 || batch < 1 || queue < 1 || pool < 2 || rate < 0 || writers < 1) {
                 throw new IllegalArgumentException("records, threads, batch, queue must be positive, pool >= 2");
             }
             for (String m : modes) {
@@ -120,7 +122,7 @@ public final class HistoryIngestHarness {
             if (journalDir == null) {
                 journalDir = Files.createTempDirectory("dmarc-ingest-journal");
             }
-            return new Options(records, threads, modes, rate, batch, queue, pool, db, keep, h2Dir, journalDir);
+            return new Options(records, threads, modes, rate, batch, queue, pool, writers, db, keep, h2Dir, journalDir);
         }
     }
 
@@ -136,7 +138,8 @@ public final class HistoryIngestHarness {
     public static void main(String[] args) throws Exception {
         if (args.length < 1 || args[0].startsWith("-")) {
             System.err.println("usage: HistoryIngestHarness postgresql|mariadb|h2 [--records N] [--threads T]"
-                    + " [--modes queue,journal] [--rate R] [--batch B] [--queue Q] [--pool P] [--db NAME] [--keep]"
+                    + " [--modes queue,journal] [--rate R] [--batch B] [--queue Q] [--pool P] [--writers W] [--db NAME]"
+                    + " [--keep]"
                     + " [--h2-dir DIR] [--journal-dir DIR]");
             System.exit(2);
         }
@@ -145,10 +148,10 @@ public final class HistoryIngestHarness {
     }
 
     private void run() throws Exception {
-        log("%s: %,d records, %d offering threads%s, batch %d, queue %d, pool %d; %s", dialect.label(),
+        log("%s: %,d records, %d offering threads%s, batch %d, queue %d, pool %d, writers %d; %s", dialect.label(),
                 options.records(), options.threads(), options.rate() > 0 ? String.format(Locale.ROOT,
                         " at %,.0f records/s", options.rate()) : " as fast as they can", options.batch(),
-                options.queue(), options.pool(), Bench.machine());
+                options.queue(), options.pool(), options.writers(), Bench.machine());
         for (String mode : options.modes()) {
             String db = options.db() + "_" + mode.replace('-', '_');
             dialect.create(db, options.h2Dir());
@@ -204,6 +207,7 @@ public final class HistoryIngestHarness {
                 DmarcSettings.DURABILITY + "=" + (journalFirst ? "journal" : "queue"),
                 DmarcSettings.JOURNAL_DIR + "=" + journalDir.toAbsolutePath(),
                 DmarcSettings.QUEUE_CAPACITY + "=" + options.queue(),
+                DmarcSettings.WRITERS + "=" + options.writers(),
                 DmarcSettings.BATCH_SIZE + "=" + options.batch(), ""));
         EvaluationHistory history = EvaluationHistory.start(DmarcSettings.load(home, Map.of()), HistoryListener.NONE);
         JdbcHistoryStore counter = JdbcHistoryStore.open(new StoreConfig(url, dialect.user(), Secret.none(), 2));
@@ -220,7 +224,8 @@ public final class HistoryIngestHarness {
 
             @Override
             public String describe() {
-                return "history " + history.counters() + ", journal backlog " + history.journalBacklog();
+                return "history " + history.counters() + ", journal backlog " + history.journalBacklog() + "; "
+                        + history.journalAppends();
             }
 
             @Override
@@ -243,7 +248,7 @@ public final class HistoryIngestHarness {
         Journal journal = Journal.open(journalDir, 8L * 1024 * 1024 * 1024);
         TimedWrites writes = new TimedWrites();
         HistoryPipeline.Settings settings = new HistoryPipeline.Settings(options.queue(), options.batch(),
-                Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofMinutes(10), journalFirst);
+                Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofMinutes(10), journalFirst, options.writers());
         HistoryPipeline<EvaluationRecord> pipeline = HistoryPipeline.start(journal, batch -> {
             long t = System.nanoTime();
             store.write(batch);
@@ -266,7 +271,8 @@ public final class HistoryIngestHarness {
 
             @Override
             public String describe() {
-                return "offers " + results + "; pipeline " + pipeline.counters() + "; " + writes;
+                return "offers " + results + "; pipeline " + pipeline.counters() + "; " + pipeline.journalAppends() + "; "
+                        + writes;
             }
 
             @Override

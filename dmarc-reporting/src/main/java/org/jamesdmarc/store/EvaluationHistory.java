@@ -145,6 +145,11 @@ public final class EvaluationHistory implements EvaluationSink, AutoCloseable {
         return pipeline.counters();
     }
 
+    /** The journal's appends since start (how many entries an fsync carries; benchmarks). */
+    public HistoryPipeline.AppendStats journalAppends() {
+        return pipeline.journalAppends();
+    }
+
     /** Records waiting in the journal for the database. */
     public long journalBacklog() {
         return pipeline.journalBacklog();

@@ -185,6 +185,8 @@ public final class HistoryPipeline<T> implements AutoCloseable {
     private final AtomicLong journaled = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong replayed = new AtomicLong();
+    private final AtomicLong appends = new AtomicLong();
+    private final AtomicLong appendNanos = new AtomicLong();
     private final AtomicLong lastDropLog = new AtomicLong(System.nanoTime() - DROP_LOG_INTERVAL_NANOS);
 
     private final GroupCommit groupCommit = new GroupCommit();
@@ -301,6 +303,30 @@ public final class HistoryPipeline<T> implements AutoCloseable {
     /** The counters now. */
     public HistoryCounters counters() {
         return new HistoryCounters(queued.get(), written.get(), journaled.get(), dropped.get(), replayed.get());
+    }
+
+    /**
+     * Journal appends so far (each one write and one fsync, shared by the entries of a group commit) and the
+     * nanoseconds spent in them: how many entries an fsync carries and what it costs (benchmarks).
+     */
+    public AppendStats journalAppends() {
+        return new AppendStats(appends.get(), journaled.get(), appendNanos.get());
+    }
+
+    /**
+     * Journal appends since start.
+     *
+     * @param appends each one write and one fsync
+     * @param entries entries appended by them
+     * @param nanos   time spent appending (writing and fsyncing)
+     */
+    public record AppendStats(long appends, long entries, long nanos) {
+        @Override
+        public String toString() {
+            long n = Math.max(1, appends);
+            return String.format(java.util.Locale.ROOT, "%,d journal appends, %.1f entries and %.2f ms each",
+                    appends, entries / (double) n, nanos / 1e6 / n);
+        }
     }
 
     /** Entries waiting in the journal (not yet acknowledged: written ones leave it within about 100 ms). */
@@ -588,16 +614,25 @@ public final class HistoryPipeline<T> implements AutoCloseable {
      * One writer at a time; the others go on writing.
      */
     private void acknowledgeDone(boolean force) {
+        // Again after each acknowledgement: batches written meanwhile, whose writer found this one acking, are
+        // acknowledged by it.
+        while (acknowledgeOnce(force)) {
+            force = false;
+        }
+    }
+
+    /** One checkpoint move, if due; whether one was made. */
+    private boolean acknowledgeOnce(boolean force) {
         JournalPosition end;
         long entries;
         lock.lock();
         try {
             if (acking || doneEnd.compareTo(ackedEnd) <= 0) {
-                return;
+                return false;
             }
             boolean idle = kept.isEmpty() && inFlight.isEmpty();
             if (!force && !idle && System.nanoTime() - lastAckNanos < ACK_INTERVAL_NANOS) {
-                return;
+                return false;
             }
             acking = true;
             end = doneEnd;
@@ -620,7 +655,7 @@ public final class HistoryPipeline<T> implements AutoCloseable {
             lastAckNanos = System.nanoTime();
             if (checkpoint == null) {
                 doneEntries += entries;
-                return;
+                return false;
             }
             ackedEnd = end;
             if (checkpoint.compareTo(end) > 0) {
@@ -636,6 +671,7 @@ public final class HistoryPipeline<T> implements AutoCloseable {
                     knownEnd = checkpoint;
                 }
             }
+            return true;
         } finally {
             lock.unlock();
         }
@@ -724,7 +760,10 @@ public final class HistoryPipeline<T> implements AutoCloseable {
      * the writers; {@code entries} (journal-first offers, else {@code null}) are the same entries unencoded.
      */
     private Journal.Placed appendCounted(List<JournalEntry> encoded, List<T> entries) {
+        long t = System.nanoTime();
         Journal.Placed placed = journal.appendPlaced(encoded);
+        appendNanos.addAndGet(System.nanoTime() - t);
+        appends.incrementAndGet();
         appended(entries, placed);
         AppendResult result = placed.result();
         if (result.appended() > 0) {
@@ -760,7 +799,7 @@ public final class HistoryPipeline<T> implements AutoCloseable {
             if (knownEnd.compareTo(last) < 0) {
                 knownEnd = last;
             }
-            if (entries != null && settings.journalFirst() && !reading && readPosition.equals(placed.before())
+            if (entries != null && settings.journalFirst() && !reading && placed.follows(readPosition)
                     && kept.size() + ends.size() <= settings.queueCapacity()) {
                 for (int i = 0; i < ends.size(); i++) {
                     kept.addLast(new Kept<>(entries.get(i), ends.get(i)));

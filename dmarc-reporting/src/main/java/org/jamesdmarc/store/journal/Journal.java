@@ -107,6 +107,8 @@ public final class Journal implements Closeable {
     private final Set<JournalPosition> warnedAt = new HashSet<>();
     private FileChannel active;
     private long activeSegment;
+    /** The end of the segment before the active one, when it was rotated away from in this process. */
+    private JournalPosition previousEnd;
     private JournalPosition checkpoint;
     private long pendingEntries;
     private boolean closed;
@@ -218,20 +220,28 @@ public final class Journal implements Closeable {
 
     /**
      * What {@link #appendPlaced} did and where: {@code before} is the journal's end before the append (no entry lies
-     * between it and the first appended one, even when the append started a new segment), {@code ends} the position
-     * just after each appended entry.
+     * between it and the first appended one, even when the append started a new segment), {@code start} where the
+     * first appended entry begins, {@code ends} the position just after each appended entry.
      */
-    record Placed(AppendResult result, JournalPosition before, List<JournalPosition> ends) {
+    record Placed(AppendResult result, JournalPosition before, JournalPosition start, List<JournalPosition> ends) {
+
+        /** Whether the appended entries follow {@code position} with no entry between. */
+        boolean follows(JournalPosition position) {
+            return !ends.isEmpty() && (before.equals(position) || start.equals(position));
+        }
     }
 
     /** {@link #append}, also telling where the appended entries are (for a consumer that keeps them in memory). */
     synchronized Placed appendPlaced(List<JournalEntry> entries) {
-        JournalPosition before = closed ? new JournalPosition(0, 0) : end();
+        // An empty active segment directly follows the end of the one before it: report that end, so a consumer
+        // that read up to it sees these entries as the next ones.
+        JournalPosition before = closed ? new JournalPosition(0, 0)
+                : segments.get(activeSegment) == 0 && previousEnd != null ? previousEnd : end();
         if (entries.isEmpty()) {
-            return new Placed(AppendResult.all(0), before, List.of());
+            return new Placed(AppendResult.all(0), before, before, List.of());
         }
         if (closed) {
-            return new Placed(new AppendResult(0, entries.size(), DropReason.CLOSED), before, List.of());
+            return new Placed(new AppendResult(0, entries.size(), DropReason.CLOSED), before, before, List.of());
         }
         List<byte[]> frames = new ArrayList<>(entries.size());
         long used = totalBytes();
@@ -253,7 +263,7 @@ public final class Journal implements Closeable {
         int dropped = entries.size() - frames.size();
         if (frames.isEmpty()) {
             logDrop(dropped, reason);
-            return new Placed(new AppendResult(0, dropped, reason), before, List.of());
+            return new Placed(new AppendResult(0, dropped, reason), before, before, List.of());
         }
         long start = segments.get(activeSegment);
         try {
@@ -271,7 +281,7 @@ public final class Journal implements Closeable {
         } catch (IOException | RuntimeException e) {
             LOG.warn("Journal {}: appending {} entries failed, dropped: {}", directory, entries.size(), e.toString());
             rollBack(start);
-            return new Placed(new AppendResult(0, entries.size(), DropReason.IO_ERROR), before, List.of());
+            return new Placed(new AppendResult(0, entries.size(), DropReason.IO_ERROR), before, before, List.of());
         }
         segments.put(activeSegment, start + batchBytes);
         pendingEntries += frames.size();
@@ -282,7 +292,8 @@ public final class Journal implements Closeable {
             at += frame.length;
             ends.add(new JournalPosition(activeSegment, at));
         }
-        return new Placed(new AppendResult(frames.size(), dropped, reason), before, ends);
+        return new Placed(new AppendResult(frames.size(), dropped, reason), before,
+                new JournalPosition(activeSegment, start), ends);
     }
 
     /** Where {@link #read} starts: everything before it is acknowledged. */
@@ -505,6 +516,7 @@ public final class Journal implements Closeable {
     }
 
     private void rotate() throws IOException {
+        previousEnd = end();
         long next = activeSegment + 1;
         FileChannel fresh = createSegment(next);
         FileChannel old = active;
