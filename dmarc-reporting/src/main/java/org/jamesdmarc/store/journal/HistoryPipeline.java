@@ -80,6 +80,9 @@ public final class HistoryPipeline<T> implements AutoCloseable {
      * written since (duplicates the sink's keys absorb).
      */
     static final long ACK_INTERVAL_MILLIS = 100;
+    /** How long a writer waits for a fuller batch while another writer is busy. */
+    static final long LINGER_MILLIS = 20;
+    private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(LINGER_MILLIS);
     private static final long ACK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(ACK_INTERVAL_MILLIS);
 
     /**
@@ -176,6 +179,8 @@ public final class HistoryPipeline<T> implements AutoCloseable {
     /** What the journal's checkpoint is (or is being moved to). */
     private JournalPosition ackedEnd;
     private boolean acking;
+    /** Writers busy with a task. */
+    private int busy;
     private long lastAckNanos;
     /** Bumped when the cursor is reset after a failure: tickets of an older generation are ignored. */
     private long generation;
@@ -382,12 +387,22 @@ public final class HistoryPipeline<T> implements AutoCloseable {
         try {
             Task<T> task;
             while ((task = nextTask()) != null) {
-                if (task instanceof QueueBatch<T> q) {
-                    deliver(q.entries(), q.journalOnly());
-                } else if (task instanceof KeptBatch<T> k) {
-                    writeJournaled(k.entries(), k.ticket());
-                } else if (task instanceof JournalRead<T> r) {
-                    readAndWrite(r);
+                try {
+                    if (task instanceof QueueBatch<T> q) {
+                        deliver(q.entries(), q.journalOnly());
+                    } else if (task instanceof KeptBatch<T> k) {
+                        writeJournaled(k.entries(), k.ticket());
+                    } else if (task instanceof JournalRead<T> r) {
+                        readAndWrite(r);
+                    }
+                } finally {
+                    lock.lock();
+                    try {
+                        busy--;
+                        work.signal(); // a writer waiting for a fuller batch may take what there is now
+                    } finally {
+                        lock.unlock();
+                    }
                 }
             }
         } catch (RuntimeException | Error e) {
@@ -405,7 +420,28 @@ public final class HistoryPipeline<T> implements AutoCloseable {
     private Task<T> nextTask() {
         lock.lock();
         try {
+            Task<T> task = chooseTask();
+            if (task != null) {
+                busy++;
+            }
+            return task;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * {@link #nextTask}'s choice (caller holds the lock). A batch smaller than {@code batchSize} is taken only when
+     * no other writer is busy, when stopping, or after waiting {@value #LINGER_MILLIS} ms for more: under load the writers write full batches, one transaction per
+     * {@code batchSize} entries, instead of racing each other for a few entries each; at a trickle one writer
+     * takes what there is at once.
+     */
+    private Task<T> chooseTask() {
+        long waitingSince = 0; // when this writer began waiting for a fuller batch
+        try {
             while (true) {
+                boolean lingered = waitingSince != 0 && System.nanoTime() - waitingSince >= LINGER_NANOS;
+                boolean takePartial = busy == 0 || stopping || lingered;
                 long wait = backoff.remainingNanos();
                 if (wait > 0) {
                     if (!queue.isEmpty()) {
@@ -420,7 +456,7 @@ public final class HistoryPipeline<T> implements AutoCloseable {
                 if (!stopping && !queue.isEmpty() && queue.size() >= Math.max(1, settings.queueCapacity() / 2)) {
                     return signalMore(new QueueBatch<>(takeQueued(), false));
                 }
-                if (!kept.isEmpty()) {
+                if (!kept.isEmpty() && (kept.size() >= settings.batchSize() || takePartial)) {
                     List<T> batch = new ArrayList<>(Math.min(kept.size(), settings.batchSize()));
                     JournalPosition end = null;
                     while (!kept.isEmpty() && batch.size() < settings.batchSize()) {
@@ -438,19 +474,26 @@ public final class HistoryPipeline<T> implements AutoCloseable {
                     inFlight.addLast(ticket);
                     return new JournalRead<>(readPosition, ticket);
                 }
-                if (!queue.isEmpty()) {
+                if (!queue.isEmpty() && (queue.size() >= settings.batchSize() || takePartial)) {
                     return signalMore(new QueueBatch<>(takeQueued(), false));
                 }
-                if (stopping) {
+                if (stopping && kept.isEmpty() && queue.isEmpty()) {
                     return null;
                 }
+                if (!kept.isEmpty() || !queue.isEmpty()) {
+                    // A partial batch while another writer is busy: wait for more, or for it, a little at most.
+                    if (waitingSince == 0) {
+                        waitingSince = System.nanoTime();
+                    }
+                    work.awaitNanos(LINGER_NANOS);
+                    continue;
+                }
+                waitingSince = 0;
                 work.await();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
-        } finally {
-            lock.unlock();
         }
     }
 

@@ -32,7 +32,7 @@ class PipelineCrashTest {
     void afterKillDashNineEveryOfferedEntryIsStoredOnce() throws Exception {
         Path journalDir = dir.resolve("journal");
         Path database = dir.resolve("database.txt");
-        long offered = runAndKill(journalDir, database, 1000);
+        long offered = runAndKill(journalDir, database, 1000, 1);
 
         List<String> lines = new ArrayList<>(List.of(Files.readString(database, StandardCharsets.US_ASCII).split("\n", -1)));
         lines.remove(lines.size() - 1); // after the last newline: empty, or a line torn by the kill
@@ -60,14 +60,44 @@ class PipelineCrashTest {
                 .isSortedAccordingTo((a, b) -> Long.compare(number(a), number(b)));
     }
 
+    @Test
+    void withFourWritersAfterKillDashNineEveryOfferedEntryIsStoredOnce() throws Exception {
+        // Batches written out of order by the child's writers: the checkpoint must not have passed any unwritten.
+        Path journalDir = dir.resolve("journal");
+        Path database = dir.resolve("database.txt");
+        long offered = runAndKill(journalDir, database, 2000, 4);
+
+        List<String> lines = new ArrayList<>(List.of(Files.readString(database, StandardCharsets.US_ASCII).split("\n", -1)));
+        lines.remove(lines.size() - 1); // after the last newline: empty, or a line torn by the kill
+        Set<String> storedBeforeCrash = new LinkedHashSet<>(lines);
+        assertThat(lines).as("the child's sink stores each batch once").doesNotHaveDuplicates();
+
+        HistoryPipelineTest.TestSink database2 = new HistoryPipelineTest.TestSink();
+        database2.preload(storedBeforeCrash);
+        HistoryPipeline<String> restarted = HistoryPipeline.start(Journal.open(journalDir, Long.MAX_VALUE, 64 * 1024),
+                database2, HistoryPipelineTest.CODEC, new HistoryPipeline.Settings(100, 20, Duration.ofMillis(1),
+                        Duration.ofMillis(10), Duration.ofSeconds(60), true, 4), HistoryListener.NONE);
+        HistoryPipelineTest.await(() -> restarted.journalBacklog() == 0);
+        restarted.close();
+
+        Set<String> all = new LinkedHashSet<>(storedBeforeCrash);
+        for (String key : database2.stored()) {
+            assertThat(all.add(key)).as("%s stored once", key).isTrue();
+        }
+        for (long n = 0; n < offered; n++) {
+            assertThat(all).as("entry %d was offered before the kill", n).contains("entry-" + n);
+        }
+    }
+
     private static long number(String key) {
         return Long.parseLong(key.substring("entry-".length()));
     }
 
-    private static long runAndKill(Path journalDir, Path database, long until) throws Exception {
+    private static long runAndKill(Path journalDir, Path database, long until, int writers) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process process = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                PipelineCrashWriter.class.getName(), journalDir.toString(), database.toString())
+                PipelineCrashWriter.class.getName(), journalDir.toString(), database.toString(),
+                Integer.toString(writers))
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         long offered = 0;

@@ -21,6 +21,7 @@ public final class PipelineCrashWriter {
     public static void main(String[] args) throws Exception {
         Path journalDir = Path.of(args[0]);
         Path database = Path.of(args[1]);
+        int writers = args.length > 2 ? Integer.parseInt(args[2]) : 1;
         try (FileChannel db = FileChannel.open(database, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
             BatchSink<String> sink = batch -> {
@@ -34,7 +35,7 @@ public final class PipelineCrashWriter {
             };
             HistoryPipeline<String> pipeline = HistoryPipeline.start(Journal.open(journalDir, Long.MAX_VALUE, 64 * 1024),
                     sink, HistoryPipelineTest.CODEC, new HistoryPipeline.Settings(100, 20, Duration.ofMillis(1),
-                            Duration.ofMillis(10), Duration.ofSeconds(5), true), HistoryListener.NONE);
+                            Duration.ofMillis(10), Duration.ofSeconds(5), true, writers), HistoryListener.NONE);
             for (long n = 0; ; n++) {
                 OfferResult result = pipeline.offer("entry-" + n);
                 if (result != OfferResult.JOURNALED) {
