@@ -80,8 +80,9 @@ public final class EvaluationHistory implements EvaluationSink, AutoCloseable {
         LazyStoreSink sink = new LazyStoreSink(settings.store(), opener);
         HistoryPipeline<EvaluationRecord> pipeline = HistoryPipeline.start(journal, sink,
                 EvaluationJournalCodec.INSTANCE, pipelineSettings, listener);
-        LOG.info("DMARC history: recording into {} ({} durability, journal {}{})", settings.store().redactedUrl(),
-                settings.durability().keyword(), settings.journalDir(),
+        LOG.info("DMARC history: recording into {} ({} durability, {} writer{}, journal {}{})",
+                settings.store().redactedUrl(), settings.durability().keyword(), pipelineSettings.writers(),
+                pipelineSettings.writers() == 1 ? "" : "s", settings.journalDir(),
                 backlog > 0 ? ", " + backlog + " journaled records to replay" : "");
         openInBackground(sink);
         return new EvaluationHistory(settings, pipeline, sink);

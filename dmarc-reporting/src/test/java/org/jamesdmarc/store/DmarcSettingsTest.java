@@ -36,6 +36,8 @@ class DmarcSettingsTest {
         assertThat(s.journalDir()).isEqualTo(home.resolve("var/dmarc/journal"));
         assertThat(s.journalMaxBytes()).isEqualTo(1L << 30);
         assertThat(s.queueCapacity()).isEqualTo(100_000);
+        assertThat(s.writers()).isEqualTo(2);
+        assertThat(s.pipelineSettings().writers()).isEqualTo(2);
         assertThat(s.batchSize()).isEqualTo(500);
         assertThat(s.retentionDays()).isEqualTo(180);
         assertThat(s.warnings()).isEmpty();
@@ -55,6 +57,7 @@ class DmarcSettingsTest {
                 history.journalDir = /var/spool/dmarc-journal
                 history.journalMaxBytes = 256m
                 history.queueCapacity = 20000
+                history.writers = 4
                 history.batchSize = 1000
                 history.retentionDays = 0
                 report.somethingLater = ignored by this code
@@ -72,6 +75,8 @@ class DmarcSettingsTest {
         assertThat(s.journalDir()).isEqualTo(Path.of("/var/spool/dmarc-journal"));
         assertThat(s.journalMaxBytes()).isEqualTo(256L << 20);
         assertThat(s.queueCapacity()).isEqualTo(20_000);
+        assertThat(s.writers()).isEqualTo(4);
+        assertThat(s.pipelineSettings().writers()).isEqualTo(4);
         assertThat(s.batchSize()).isEqualTo(1000);
         assertThat(s.retentionDays()).isZero();
         assertThat(s.toString()).doesNotContain("s3cret-pw");
@@ -135,6 +140,7 @@ class DmarcSettingsTest {
         assertBad("history.batchSize = lots\n", "history.batchSize = 'lots': expected a whole number from 1 to 100000");
         assertBad("history.batchSize = 0\n", "history.batchSize = '0'");
         assertBad("db.poolSize = 1000\n", "db.poolSize = '1000'");
+        assertBad("history.writers = 0\n", "history.writers = '0': expected a whole number from 1 to 16");
         assertBad("history.retentionDays = -1\n", "history.retentionDays = '-1'");
         assertBad("history.durability = sometimes\n", "history.durability = 'sometimes': expected journal or queue");
         assertBad("history.journalMaxBytes = 1t\n", "history.journalMaxBytes = '1t'");
