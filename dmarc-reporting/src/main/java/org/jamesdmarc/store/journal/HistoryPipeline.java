@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  *       (slower, fsync'd) journal.</li>
  *   <li><b>Acknowledging</b>: the journal's checkpoint only moves over a run of batches that are all written
  *       (a batch written early waits for the ones before it), to the end of the longest such run from the
- *       checkpoint; at most every {@value #ACK_INTERVAL_MILLIS} ms while journal work keeps coming (the checkpoint
- *       costs fsyncs), at once when the writers run out of it. A segment is deleted only when every entry in it
+ *       checkpoint; at most every {@value #ACK_INTERVAL_MILLIS} ms (the checkpoint costs fsyncs), by a writer that
+ *       has just written a batch or has nothing else to do. A segment is deleted only when every entry in it
  *       is acknowledged.</li>
  *   <li>{@link #close} stops taking entries into the queue, lets the writers replay the journal's backlog and
  *       flush the queue to the sink (or, if the sink fails, to the journal), acknowledges what was written and
@@ -76,7 +76,7 @@ public final class HistoryPipeline<T> implements AutoCloseable {
     private static final long FAILURE_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(5);
     /**
      * While batches keep coming, the journal's checkpoint (a file write, an fsync, a rename and a directory fsync)
-     * is moved at most this often; when the writers run out of journal work, at once. A crash replays what was
+     * is moved at most this often (also when the writers have nothing else to do). A crash replays what was
      * written since (duplicates the sink's keys absorb).
      */
     static final long ACK_INTERVAL_MILLIS = 100;
@@ -225,6 +225,10 @@ public final class HistoryPipeline<T> implements AutoCloseable {
 
     /** Journaled entries kept in memory. */
     private record KeptBatch<T>(List<T> entries, Ticket ticket) implements Task<T> {
+    }
+
+    /** Move the journal's checkpoint over what is written. */
+    private record Acknowledge<T>() implements Task<T> {
     }
 
     /** Read the next batch from the journal at {@code from}. */
@@ -394,6 +398,8 @@ public final class HistoryPipeline<T> implements AutoCloseable {
                         writeJournaled(k.entries(), k.ticket());
                     } else if (task instanceof JournalRead<T> r) {
                         readAndWrite(r);
+                    } else if (task instanceof Acknowledge<T>) {
+                        acknowledgeDone(true);
                     }
                 } finally {
                     lock.lock();
@@ -489,6 +495,15 @@ public final class HistoryPipeline<T> implements AutoCloseable {
                     continue;
                 }
                 waitingSince = 0;
+                if (!acking && doneEnd.compareTo(ackedEnd) > 0) {
+                    // Nothing to write: the checkpoint's turn, at most every ACK_INTERVAL.
+                    long due = ACK_INTERVAL_NANOS - (System.nanoTime() - lastAckNanos);
+                    if (due <= 0) {
+                        return new Acknowledge<>();
+                    }
+                    work.awaitNanos(due);
+                    continue;
+                }
                 work.await();
             }
         } catch (InterruptedException e) {
@@ -653,7 +668,7 @@ public final class HistoryPipeline<T> implements AutoCloseable {
 
     /**
      * Moves the journal's checkpoint to the end of the longest run of written batches: at most every
-     * {@value #ACK_INTERVAL_MILLIS} ms while more journal work is coming, at once when there is none (or {@code force}).
+     * {@value #ACK_INTERVAL_MILLIS} ms (a writer with nothing else to do does it when due), or at once ({@code force}).
      * One writer at a time; the others go on writing.
      */
     private void acknowledgeDone(boolean force) {
@@ -673,8 +688,7 @@ public final class HistoryPipeline<T> implements AutoCloseable {
             if (acking || doneEnd.compareTo(ackedEnd) <= 0) {
                 return false;
             }
-            boolean idle = kept.isEmpty() && inFlight.isEmpty();
-            if (!force && !idle && System.nanoTime() - lastAckNanos < ACK_INTERVAL_NANOS) {
+            if (!force && System.nanoTime() - lastAckNanos < ACK_INTERVAL_NANOS) {
                 return false;
             }
             acking = true;
