@@ -54,6 +54,10 @@ final class HistorySchema {
                 .locations(LOCATION)
                 .table(HISTORY_TABLE)
                 .cleanDisabled(true)
+                // V2: the one column type that differs between the databases.
+                .placeholders(java.util.Map.of("long_text", longText(config.kind())))
+                // 2.1: the report counters of the messages stored before V2, computed by the store's own code.
+                .javaMigrations(new ReportCountersBackfill(config.kind()))
                 .load();
         try {
             MigrationInfo[] all = flyway.info().all();
@@ -112,6 +116,15 @@ final class HistorySchema {
     static String historyQuery(String quote) {
         String q = quote == null || quote.isBlank() ? "" : quote.trim();
         return "SELECT " + q + "version" + q + ", " + q + "success" + q + " FROM " + q + HISTORY_TABLE + q;
+    }
+
+    /** A text column for up to {@link ReportCounters#MAX_DKIM_TEXT} characters. */
+    static String longText(DatabaseKind kind) {
+        return switch (kind) {
+            case POSTGRESQL -> "TEXT";
+            case MARIADB -> "MEDIUMTEXT";
+            case H2 -> "VARCHAR(" + ReportCounters.MAX_DKIM_TEXT + ")";
+        };
     }
 
     /** Applied by a newer release: a version this code has no script for. */

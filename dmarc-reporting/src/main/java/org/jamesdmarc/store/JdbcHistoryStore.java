@@ -175,6 +175,9 @@ public final class JdbcHistoryStore implements HistoryStore {
                 // MariaDB Connector/J takes milliseconds; connectTimeout also bounds the handshake.
                 setUnlessInUrl(p, driverUrl, "connectTimeout", Long.toString(timeouts.connect().toMillis()));
                 setUnlessInUrl(p, driverUrl, "socketTimeout", Long.toString(timeouts.socket().toMillis()));
+                // An insert-if-absent (ON DUPLICATE KEY UPDATE of nothing) then counts 0 for a stored key, not 1: the
+                // racing write counts exactly the messages it stored.
+                p.setProperty("useAffectedRows", "true");
             }
             case H2 -> { }
         }
@@ -280,9 +283,11 @@ public final class JdbcHistoryStore implements HistoryStore {
                     Set<String> stored = storedKeys(c, byKey.keySet());
                     List<EvaluationRecord> fresh = byKey.values().stream()
                             .filter(r -> !stored.contains(r.key().value())).toList();
-                    insert(c, fresh, attempt > 1);
+                    List<EvaluationRecord> inserted = insert(c, fresh, attempt > 1);
+                    // The report counters of exactly the messages this transaction stored (issue 10).
+                    ReportCounters.add(c, config.kind(), inserted);
                     c.commit();
-                    return fresh.size();
+                    return inserted.size();
                 } catch (SQLException e) {
                     c.rollback();
                     throw e;
@@ -327,9 +332,15 @@ public final class JdbcHistoryStore implements HistoryStore {
         return stored;
     }
 
-    private void insert(Connection c, List<EvaluationRecord> unsorted, boolean racing) throws SQLException {
+    /**
+     * Inserts the records in key order; returns those this transaction stored: all of them on the first attempt (a
+     * key stored meanwhile fails it), on a racing attempt those whose insert-if-absent inserted a row (one statement
+     * each, so the count of each is known: the report counters must not count a message another writer stored).
+     */
+    private List<EvaluationRecord> insert(Connection c, List<EvaluationRecord> unsorted, boolean racing)
+            throws SQLException {
         if (unsorted.isEmpty()) {
-            return;
+            return List.of();
         }
         // In key order: two writers then take their row locks in the same order and cannot deadlock.
         List<EvaluationRecord> records = unsorted.stream()
@@ -342,11 +353,12 @@ public final class JdbcHistoryStore implements HistoryStore {
             // the insert (a unique violation): the caller retries with ON CONFLICT DO NOTHING.
             PostgresCopy.copy(c, "dmarc_message", MESSAGE_COLUMNS, records, JdbcHistoryStore::writeMessage);
             PostgresCopy.copyDkim(c, "dmarc_dkim", DKIM_COLUMNS, records);
-            return;
+            return records;
         }
         Optional<DatabaseKind> kind = racing ? Optional.of(config.kind()) : Optional.empty();
         boolean merge = kind.isPresent() && kind.get() == DatabaseKind.H2;
         boolean anyDkim = false;
+        List<EvaluationRecord> inserted = racing ? new ArrayList<>() : records;
         try (PreparedStatement ps = c.prepareStatement(
                 insertSql(kind, "dmarc_message", MESSAGE_COLUMNS, "message_key", 31))) {
             for (EvaluationRecord r : records) {
@@ -355,18 +367,28 @@ public final class JdbcHistoryStore implements HistoryStore {
                     ps.setString(first++, r.key().value());
                 }
                 bindMessage(ps, r, first);
-                ps.addBatch();
-                anyDkim |= !r.dkim().isEmpty();
+                if (racing) {
+                    // 1 when inserted, 0 when stored already (MariaDB: useAffectedRows, see driverProperties).
+                    if (ps.executeUpdate() > 0) {
+                        inserted.add(r);
+                        anyDkim |= !r.dkim().isEmpty();
+                    }
+                } else {
+                    ps.addBatch();
+                    anyDkim |= !r.dkim().isEmpty();
+                }
             }
-            ps.executeBatch();
+            if (!racing) {
+                ps.executeBatch();
+            }
         }
         if (!anyDkim) {
-            return;
+            return inserted;
         }
         // A message already stored has its signatures stored too (same transaction): these inserts skip them.
         try (PreparedStatement ps = c.prepareStatement(
                 insertSql(kind, "dmarc_dkim", DKIM_COLUMNS, "message_key, ordinal", 6))) {
-            for (EvaluationRecord r : records) {
+            for (EvaluationRecord r : inserted) {
                 for (int i = 0; i < r.dkim().size(); i++) {
                     int p = 1;
                     if (merge) {
@@ -379,6 +401,7 @@ public final class JdbcHistoryStore implements HistoryStore {
             }
             ps.executeBatch();
         }
+        return inserted;
     }
 
     /** One row's column values, in column order: a statement's parameters, or a line of PostgreSQL COPY text. */
@@ -519,7 +542,24 @@ public final class JdbcHistoryStore implements HistoryStore {
             ExpiredBatch batch = expireBatch(before, batchSize);
             deleted += batch.deleted();
             if (batch.found() < batchSize) {
+                expireCounters(before);
                 return deleted;
+            }
+        }
+    }
+
+    /** The report counters of every hour that ended by {@code before}, an hour per transaction. */
+    private void expireCounters(long before) {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = pool.getConnection()) {
+                ReportCounters.expire(c, before);
+                return;
+            } catch (SQLException e) {
+                if (DatabaseErrors.isRace(e) && attempt < MAX_ATTEMPTS) {
+                    backOff(attempt);
+                    continue;
+                }
+                throw DatabaseErrors.failed("expiring report counters", config, e);
             }
         }
     }

@@ -1,0 +1,468 @@
+package org.jamesdmarc.store;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+import org.jamesdmarc.check.EvaluationRecord;
+
+/**
+ * The report counters (migration V2): for each newly stored message, +1 on its RFC 9990 {@code <record>} row of its
+ * UTC hour and policy domain ({@code dmarc_report_row}), and the hour's published policy of the domain
+ * ({@code dmarc_report_policy}, the tags of the latest message seen, with message and DMARC-pass counts).
+ * {@link JdbcHistoryStore} calls {@link #add} in the transaction that inserts the messages, with exactly the messages
+ * it inserted, so a replay or a message another writer stored counts nothing.
+ *
+ * <p>A batch is first aggregated in memory, then upserted in key order (policy rows, then report rows, each sorted
+ * by their primary key): concurrent writers (threads, James nodes) take the row locks in the same order and do not
+ * deadlock. Each database's upsert: PostgreSQL {@code ON CONFLICT ... DO UPDATE}, MariaDB
+ * {@code ON DUPLICATE KEY UPDATE}, H2 {@code MERGE ... USING}.
+ *
+ * <p>Only messages with a policy domain and a published record are counted: without a record there is no report
+ * (RFC 9990 §2: a report per DMARC Policy Domain).
+ */
+final class ReportCounters {
+
+    /** RFC 9990 §2.1.5 "DKIM Signatures in Aggregate Reports": no more than 100 signatures per row. */
+    static final int MAX_DKIM = 100;
+    /** The longest DKIM list text kept (fits MariaDB's row limits for any charset); lower-priority ones drop out. */
+    static final int MAX_DKIM_TEXT = 16_000;
+    static final long HOUR_MILLIS = 3_600_000L;
+
+    static final String ROW_COLUMNS = "period_hour, policy_domain, row_key, source_ip, disposition, dkim_aligned, "
+            + "spf_aligned, overrides, header_from, envelope_from, envelope_to, spf_domain, spf_scope, spf_result, "
+            + "dkim_results, messages";
+    static final String POLICY_COLUMNS = "period_hour, policy_domain, seen_at, discovery_mode, pub_p, pub_sp, pub_np, "
+            + "pub_psd, pub_testing, pub_adkim, pub_aspf, pub_fo, pub_rua, pub_ruf, pub_pct, messages, dmarc_pass";
+    /** The SQL types of {@link #ROW_COLUMNS} (H2's MERGE source needs them). */
+    private static final String[] ROW_TYPES = {"BIGINT", "VARCHAR(253)", "VARCHAR(32)", "VARCHAR(45)", "VARCHAR(10)",
+        "VARCHAR(4)", "VARCHAR(4)", "VARCHAR(200)", "VARCHAR(253)", "VARCHAR(253)", "VARCHAR(4000)", "VARCHAR(253)",
+        "VARCHAR(5)", "VARCHAR(10)", "VARCHAR(16000)", "BIGINT"};
+    private static final String[] POLICY_TYPES = {"BIGINT", "VARCHAR(253)", "BIGINT", "VARCHAR(8)", "VARCHAR(10)",
+        "VARCHAR(10)", "VARCHAR(10)", "CHAR(1)", "BOOLEAN", "CHAR(1)", "CHAR(1)", "VARCHAR(16)", "VARCHAR(2000)",
+        "VARCHAR(2000)", "SMALLINT", "BIGINT", "BIGINT"};
+
+    private ReportCounters() {
+    }
+
+    /** One stored DKIM signature as its column texts. */
+    record StoredDkim(String domain, String selector, String result, String alignment) {
+    }
+
+    /**
+     * The columns of one stored {@code dmarc_message} row that the counters read, as the store writes them
+     * ({@link JdbcHistoryStore#writeMessage}); from a record being written or from a row read back (the backfill).
+     */
+    record StoredMessage(long receivedAt, String policyDomain, boolean hasRecord, String sourceIp, String headerFrom,
+                         String envelopeFrom, String envelopeTo, String discoveryMode, String pubP, String pubSp,
+                         String pubNp, String pubPsd, Boolean pubTesting, String pubAdkim, String pubAspf, String pubFo,
+                         String pubRua, String pubRuf, Short pubPct, String dmarcResult, String appliedPolicy,
+                         String disposition, String overrides, String spfDomain, String spfScope, String spfResult,
+                         String spfAlignment, List<StoredDkim> dkim) {
+
+        /** The columns {@link JdbcHistoryStore#writeMessage} and {@link JdbcHistoryStore#writeDkim} write for r. */
+        static StoredMessage of(EvaluationRecord r) throws SQLException {
+            Capture m = new Capture();
+            JdbcHistoryStore.writeMessage(m, r);
+            List<StoredDkim> dkim = new ArrayList<>(r.dkim().size());
+            for (int i = 0; i < r.dkim().size(); i++) {
+                Capture d = new Capture();
+                JdbcHistoryStore.writeDkim(d, r, i);
+                dkim.add(new StoredDkim((String) d.values.get(2), (String) d.values.get(3), (String) d.values.get(4),
+                        (String) d.values.get(5)));
+            }
+            List<Object> v = m.values; // in the order of JdbcHistoryStore.MESSAGE_COLUMNS
+            return new StoredMessage((Long) v.get(1), (String) v.get(6), (Boolean) v.get(9), (String) v.get(2),
+                    (String) v.get(3), (String) v.get(4), (String) v.get(5), (String) v.get(7), (String) v.get(10),
+                    (String) v.get(11), (String) v.get(12), (String) v.get(13), (Boolean) v.get(14), (String) v.get(15),
+                    (String) v.get(16), (String) v.get(17), (String) v.get(18), (String) v.get(19), (Short) v.get(20),
+                    (String) v.get(21), (String) v.get(23), (String) v.get(24), (String) v.get(26), (String) v.get(27),
+                    (String) v.get(28), (String) v.get(29), (String) v.get(30), dkim);
+        }
+
+        boolean counted() {
+            return policyDomain != null && hasRecord;
+        }
+
+        long periodHour() {
+            return Math.floorDiv(receivedAt, HOUR_MILLIS) * 3600L;
+        }
+    }
+
+    /** The column values {@link JdbcHistoryStore#writeMessage} writes, captured in order. */
+    private static final class Capture implements JdbcHistoryStore.Columns {
+        final List<Object> values = new ArrayList<>(31);
+
+        @Override
+        public void text(String value) {
+            values.add(value);
+        }
+
+        @Override
+        public void bigint(long value) {
+            values.add(value);
+        }
+
+        @Override
+        public void smallint(Short value) {
+            values.add(value);
+        }
+
+        @Override
+        public void bool(Boolean value) {
+            values.add(value);
+        }
+    }
+
+    /** The primary key of a report row: hour, policy domain, identity hash. */
+    record RowKey(long periodHour, String policyDomain, String rowKey) implements Comparable<RowKey> {
+        private static final Comparator<RowKey> ORDER = Comparator.comparingLong(RowKey::periodHour)
+                .thenComparing(RowKey::policyDomain).thenComparing(RowKey::rowKey);
+
+        @Override
+        public int compareTo(RowKey o) {
+            return ORDER.compare(this, o);
+        }
+    }
+
+    /** What distinguishes one RFC 9990 {@code <record>} from another (RFC 9990 §2.1: row, identifiers, auth_results). */
+    record Identity(String sourceIp, String disposition, String dkimAligned, String spfAligned, String overrides,
+                    String headerFrom, String envelopeFrom, String envelopeTo, String spfDomain, String spfScope,
+                    String spfResult, String dkimResults) {
+
+        static Identity of(StoredMessage m) {
+            return new Identity(m.sourceIp(), ReportCounters.disposition(m), ReportCounters.dkimAligned(m.dkim()),
+                    ReportCounters.spfAligned(m), m.overrides(),
+                    m.headerFrom(), m.envelopeFrom(), m.envelopeTo(), m.spfDomain(), m.spfScope(), m.spfResult(),
+                    dkimText(m.headerFrom(), m.dkim()));
+        }
+
+        /** 32 hex digits: the first 128 bits of SHA-256 over the identity's fields. */
+        String key() {
+            MessageDigest sha;
+            try {
+                sha = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is part of every JDK", e);
+            }
+            for (String field : new String[] {sourceIp, disposition, dkimAligned, spfAligned, overrides, headerFrom,
+                envelopeFrom, envelopeTo, spfDomain, spfScope, spfResult, dkimResults}) {
+                // Control characters never occur in a stored text (Text.clean replaces them): US (0x1F) ends a field,
+                // RS (0x1E) before it marks a null apart from "". SQL can compute the same (the scale harness does).
+                sha.update(field == null ? "\u001e\u001f".getBytes(StandardCharsets.UTF_8)
+                        : (field + "\u001f").getBytes(StandardCharsets.UTF_8));
+            }
+            return HexFormat.of().formatHex(sha.digest(), 0, 16);
+        }
+    }
+
+    /**
+     * RFC 9990 ActionDispositionType: {@code pass} for a message that passed DMARC under an enforcing policy (the
+     * schema's "No action, passing DMARC w/enforcing policy"), otherwise the disposition.
+     */
+    static String disposition(StoredMessage m) {
+        if ("none".equals(m.disposition()) && "pass".equals(m.dmarcResult())
+                && ("quarantine".equals(m.appliedPolicy()) || "reject".equals(m.appliedPolicy()))) {
+            return "pass";
+        }
+        return m.disposition();
+    }
+
+    /** RFC 9990 policy_evaluated/dkim: pass when a signature passed and is aligned. */
+    static String dkimAligned(List<StoredDkim> dkim) {
+        for (StoredDkim d : dkim) {
+            if ("pass".equals(d.result()) && "aligned".equals(d.alignment())) {
+                return "pass";
+            }
+        }
+        return "fail";
+    }
+
+    /** RFC 9990 policy_evaluated/spf: pass when SPF passed and is aligned. */
+    static String spfAligned(StoredMessage m) {
+        return "pass".equals(m.spfResult()) && "aligned".equals(m.spfAlignment()) ? "pass" : "fail";
+    }
+
+    /**
+     * The DKIM results as report lines {@code result TAB domain TAB selector}, in RFC 9990 §2.1.5's priority order
+     * (passing in strict alignment with the From domain, passing in relaxed alignment, other passing, not passing;
+     * message order within each), at most {@value #MAX_DKIM} and {@value #MAX_DKIM_TEXT} characters.
+     */
+    static String dkimText(String headerFrom, List<StoredDkim> dkim) {
+        List<StoredDkim> ordered = new ArrayList<>(dkim);
+        ordered.sort(Comparator.comparingInt(d -> priority(headerFrom, d))); // stable: message order within a class
+        StringBuilder b = new StringBuilder();
+        int n = 0;
+        for (StoredDkim d : ordered) {
+            if (n == MAX_DKIM) {
+                break;
+            }
+            String line = d.result() + '\t' + (d.domain() == null ? "" : d.domain()) + '\t' + d.selector();
+            int extra = (b.length() == 0 ? 0 : 1) + line.length();
+            if (b.length() + extra > MAX_DKIM_TEXT) {
+                break;
+            }
+            if (b.length() > 0) {
+                b.append('\n');
+            }
+            b.append(line);
+            n++;
+        }
+        return b.toString();
+    }
+
+    private static int priority(String headerFrom, StoredDkim d) {
+        if (!"pass".equals(d.result())) {
+            return 4;
+        }
+        if (d.domain() != null && d.domain().equalsIgnoreCase(headerFrom)) {
+            return 1;
+        }
+        return "aligned".equals(d.alignment()) ? 2 : 3;
+    }
+
+    /** A report row being counted. */
+    static final class RowCount {
+        final Identity identity;
+        long messages;
+
+        RowCount(Identity identity) {
+            this.identity = identity;
+        }
+    }
+
+    /** A policy row being counted: the latest message's tags, the counts. */
+    static final class PolicyCount {
+        StoredMessage latest;
+        long messages;
+        long dmarcPass;
+    }
+
+    /** The counters of a batch, in key order. */
+    static final class Batch {
+        final TreeMap<RowKey, RowCount> rows = new TreeMap<>();
+        final TreeMap<RowKey, PolicyCount> policies = new TreeMap<>();
+
+        void add(StoredMessage m) {
+            if (!m.counted()) {
+                return;
+            }
+            long hour = m.periodHour();
+            Identity identity = Identity.of(m);
+            rows.computeIfAbsent(new RowKey(hour, m.policyDomain(), identity.key()), k -> new RowCount(identity))
+                    .messages++;
+            PolicyCount p = policies.computeIfAbsent(new RowKey(hour, m.policyDomain(), ""), k -> new PolicyCount());
+            if (p.latest == null || m.receivedAt() >= p.latest.receivedAt()) {
+                p.latest = m;
+            }
+            p.messages++;
+            if ("pass".equals(m.dmarcResult())) {
+                p.dmarcPass++;
+            }
+        }
+
+        boolean isEmpty() {
+            return rows.isEmpty();
+        }
+    }
+
+    /** Counts {@code inserted} (messages this transaction stored) on connection {@code c}. */
+    static void add(Connection c, DatabaseKind kind, List<EvaluationRecord> inserted) throws SQLException {
+        Batch batch = new Batch();
+        for (EvaluationRecord r : inserted) {
+            batch.add(StoredMessage.of(r));
+        }
+        upsert(c, kind, batch);
+    }
+
+    /** Adds the counters of {@code batch} in key order: policy rows first, then report rows. */
+    static void upsert(Connection c, DatabaseKind kind, Batch batch) throws SQLException {
+        if (batch.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(policyUpsert(kind))) {
+            for (Map.Entry<RowKey, PolicyCount> e : batch.policies.entrySet()) {
+                StoredMessage m = e.getValue().latest;
+                int i = 1;
+                ps.setLong(i++, e.getKey().periodHour());
+                ps.setString(i++, e.getKey().policyDomain());
+                ps.setLong(i++, m.receivedAt());
+                ps.setString(i++, m.discoveryMode());
+                i = text(ps, i, m.pubP());
+                i = text(ps, i, m.pubSp());
+                i = text(ps, i, m.pubNp());
+                i = text(ps, i, m.pubPsd());
+                if (m.pubTesting() == null) {
+                    ps.setNull(i++, Types.BOOLEAN);
+                } else {
+                    ps.setBoolean(i++, m.pubTesting());
+                }
+                i = text(ps, i, m.pubAdkim());
+                i = text(ps, i, m.pubAspf());
+                i = text(ps, i, m.pubFo());
+                i = text(ps, i, m.pubRua());
+                i = text(ps, i, m.pubRuf());
+                if (m.pubPct() == null) {
+                    ps.setNull(i++, Types.SMALLINT);
+                } else {
+                    ps.setShort(i++, m.pubPct());
+                }
+                ps.setLong(i++, e.getValue().messages);
+                ps.setLong(i, e.getValue().dmarcPass);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        try (PreparedStatement ps = c.prepareStatement(rowUpsert(kind))) {
+            for (Map.Entry<RowKey, RowCount> e : batch.rows.entrySet()) {
+                Identity id = e.getValue().identity;
+                int i = 1;
+                ps.setLong(i++, e.getKey().periodHour());
+                ps.setString(i++, e.getKey().policyDomain());
+                ps.setString(i++, e.getKey().rowKey());
+                i = text(ps, i, id.sourceIp());
+                i = text(ps, i, id.disposition());
+                i = text(ps, i, id.dkimAligned());
+                i = text(ps, i, id.spfAligned());
+                i = text(ps, i, id.overrides());
+                i = text(ps, i, id.headerFrom());
+                i = text(ps, i, id.envelopeFrom());
+                i = text(ps, i, id.envelopeTo());
+                i = text(ps, i, id.spfDomain());
+                i = text(ps, i, id.spfScope());
+                i = text(ps, i, id.spfResult());
+                i = text(ps, i, id.dkimResults());
+                ps.setLong(i, e.getValue().messages);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static int text(PreparedStatement ps, int i, String value) throws SQLException {
+        if (value == null) {
+            ps.setNull(i, Types.VARCHAR);
+        } else {
+            ps.setString(i, value);
+        }
+        return i + 1;
+    }
+
+    /**
+     * Deletes the counters of every hour that ended by {@code beforeMillis} (retention), one hour per transaction:
+     * an hour partly after the cutoff stays until it ends.
+     */
+    static void expire(Connection c, long beforeMillis) throws SQLException {
+        long lastHour = Math.floorDiv(beforeMillis, HOUR_MILLIS) * 3600L - 3600L;
+        List<Long> hours = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT period_hour FROM dmarc_report_policy "
+                + "WHERE period_hour <= ? ORDER BY period_hour")) {
+            ps.setLong(1, lastHour);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    hours.add(rs.getLong(1));
+                }
+            }
+        }
+        c.setAutoCommit(false);
+        try {
+            for (long hour : hours) {
+                for (String table : new String[] {"dmarc_report_policy", "dmarc_report_row"}) {
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE period_hour = ?")) {
+                        ps.setLong(1, hour);
+                        ps.executeUpdate();
+                    }
+                }
+                c.commit();
+            }
+        } catch (SQLException e) {
+            c.rollback();
+            throw e;
+        }
+    }
+
+    static String rowUpsert(DatabaseKind kind) {
+        return upsert(kind, "dmarc_report_row", ROW_COLUMNS, ROW_TYPES, List.of("period_hour", "policy_domain",
+                "row_key"), List.of(), List.of("messages"));
+    }
+
+    static String policyUpsert(DatabaseKind kind) {
+        List<String> latest = List.of("discovery_mode", "pub_p", "pub_sp", "pub_np", "pub_psd", "pub_testing",
+                "pub_adkim", "pub_aspf", "pub_fo", "pub_rua", "pub_ruf", "pub_pct");
+        return upsert(kind, "dmarc_report_policy", POLICY_COLUMNS, POLICY_TYPES, List.of("period_hour",
+                "policy_domain"), latest, List.of("messages", "dmarc_pass"));
+    }
+
+    /**
+     * An upsert of one row of {@code table}: on a stored key, the {@code sums} columns add up, the {@code latest}
+     * columns take the new values when the new {@code seen_at} is not older, and {@code seen_at} keeps the latest.
+     */
+    private static String upsert(DatabaseKind kind, String table, String columns, String[] types, List<String> key,
+                                 List<String> latest, List<String> sums) {
+        List<String> cols = List.of(columns.split(", "));
+        String placeholders = String.join(", ", java.util.Collections.nCopies(cols.size(), "?"));
+        List<String> set = new ArrayList<>();
+        switch (kind) {
+            case POSTGRESQL -> {
+                for (String l : latest) {
+                    set.add(l + " = CASE WHEN EXCLUDED.seen_at >= " + table + ".seen_at THEN EXCLUDED." + l + " ELSE "
+                            + table + "." + l + " END");
+                }
+                for (String s : sums) {
+                    set.add(s + " = " + table + "." + s + " + EXCLUDED." + s);
+                }
+                if (!latest.isEmpty()) {
+                    set.add("seen_at = GREATEST(" + table + ".seen_at, EXCLUDED.seen_at)");
+                }
+                return "INSERT INTO " + table + " (" + columns + ") VALUES (" + placeholders + ") ON CONFLICT ("
+                        + String.join(", ", key) + ") DO UPDATE SET " + String.join(", ", set);
+            }
+            case MARIADB -> {
+                // Assignments run left to right on the updated row: seen_at last, after the columns that compare it.
+                for (String l : latest) {
+                    set.add(l + " = IF(VALUES(seen_at) >= seen_at, VALUES(" + l + "), " + l + ")");
+                }
+                for (String s : sums) {
+                    set.add(s + " = " + s + " + VALUES(" + s + ")");
+                }
+                if (!latest.isEmpty()) {
+                    set.add("seen_at = GREATEST(seen_at, VALUES(seen_at))");
+                }
+                return "INSERT INTO " + table + " (" + columns + ") VALUES (" + placeholders + ") ON DUPLICATE KEY UPDATE "
+                        + String.join(", ", set);
+            }
+            case H2 -> {
+                List<String> source = new ArrayList<>();
+                for (int i = 0; i < cols.size(); i++) {
+                    source.add("CAST(? AS " + types[i] + ") AS " + cols.get(i));
+                }
+                for (String l : latest) {
+                    set.add(l + " = CASE WHEN s.seen_at >= t.seen_at THEN s." + l + " ELSE t." + l + " END");
+                }
+                for (String s : sums) {
+                    set.add(s + " = t." + s + " + s." + s);
+                }
+                if (!latest.isEmpty()) {
+                    set.add("seen_at = GREATEST(t.seen_at, s.seen_at)");
+                }
+                List<String> on = key.stream().map(k -> "t." + k + " = s." + k).toList();
+                return "MERGE INTO " + table + " t USING (SELECT " + String.join(", ", source) + ") s ON "
+                        + String.join(" AND ", on) + " WHEN MATCHED THEN UPDATE SET " + String.join(", ", set)
+                        + " WHEN NOT MATCHED THEN INSERT (" + columns + ") VALUES ("
+                        + String.join(", ", cols.stream().map(k -> "s." + k).toList()) + ")";
+            }
+        }
+        throw new IllegalArgumentException(Objects.toString(kind));
+    }
+}
