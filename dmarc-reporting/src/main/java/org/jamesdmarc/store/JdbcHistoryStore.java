@@ -262,6 +262,16 @@ public final class JdbcHistoryStore implements HistoryStore {
         return schemaVersion;
     }
 
+    /** The configuration this store was opened with. */
+    StoreConfig config() {
+        return config;
+    }
+
+    /** The pool (the report counters' reader streams from it). */
+    javax.sql.DataSource dataSource() {
+        return pool;
+    }
+
     /** The database kind of this store. */
     public DatabaseKind kind() {
         return config.kind();

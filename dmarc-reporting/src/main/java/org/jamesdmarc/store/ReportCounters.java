@@ -40,16 +40,16 @@ final class ReportCounters {
     static final int MAX_DKIM_TEXT = 16_000;
     static final long HOUR_MILLIS = 3_600_000L;
 
-    static final String ROW_COLUMNS = "period_hour, policy_domain, row_key, source_ip, disposition, dkim_aligned, "
+    static final String ROW_COLUMNS = "period_hour, domain_key, policy_domain, row_key, source_ip, disposition, dkim_aligned, "
             + "spf_aligned, overrides, header_from, envelope_from, envelope_to, spf_domain, spf_scope, spf_result, "
             + "dkim_results, messages";
-    static final String POLICY_COLUMNS = "period_hour, policy_domain, seen_at, discovery_mode, pub_p, pub_sp, pub_np, "
+    static final String POLICY_COLUMNS = "period_hour, domain_key, policy_domain, seen_at, discovery_mode, pub_p, pub_sp, pub_np, "
             + "pub_psd, pub_testing, pub_adkim, pub_aspf, pub_fo, pub_rua, pub_ruf, pub_pct, messages, dmarc_pass";
     /** The SQL types of {@link #ROW_COLUMNS} (H2's MERGE source needs them). */
-    private static final String[] ROW_TYPES = {"BIGINT", "VARCHAR(253)", "VARCHAR(32)", "VARCHAR(45)", "VARCHAR(10)",
+    private static final String[] ROW_TYPES = {"BIGINT", "VARCHAR(32)", "VARCHAR(253)", "VARCHAR(32)", "VARCHAR(45)", "VARCHAR(10)",
         "VARCHAR(4)", "VARCHAR(4)", "VARCHAR(200)", "VARCHAR(253)", "VARCHAR(253)", "VARCHAR(4000)", "VARCHAR(253)",
         "VARCHAR(5)", "VARCHAR(10)", "VARCHAR(16000)", "BIGINT"};
-    private static final String[] POLICY_TYPES = {"BIGINT", "VARCHAR(253)", "BIGINT", "VARCHAR(8)", "VARCHAR(10)",
+    private static final String[] POLICY_TYPES = {"BIGINT", "VARCHAR(32)", "VARCHAR(253)", "BIGINT", "VARCHAR(8)", "VARCHAR(10)",
         "VARCHAR(10)", "VARCHAR(10)", "CHAR(1)", "BOOLEAN", "CHAR(1)", "CHAR(1)", "VARCHAR(16)", "VARCHAR(2000)",
         "VARCHAR(2000)", "SMALLINT", "BIGINT", "BIGINT"};
 
@@ -125,10 +125,10 @@ final class ReportCounters {
         }
     }
 
-    /** The primary key of a report row: hour, policy domain, identity hash. */
-    record RowKey(long periodHour, String policyDomain, String rowKey) implements Comparable<RowKey> {
+    /** The primary key of a report row (hour, domain key, identity hash) and its policy domain. */
+    record RowKey(long periodHour, String domainKey, String rowKey, String policyDomain) implements Comparable<RowKey> {
         private static final Comparator<RowKey> ORDER = Comparator.comparingLong(RowKey::periodHour)
-                .thenComparing(RowKey::policyDomain).thenComparing(RowKey::rowKey);
+                .thenComparing(RowKey::domainKey).thenComparing(RowKey::rowKey);
 
         @Override
         public int compareTo(RowKey o) {
@@ -150,12 +150,7 @@ final class ReportCounters {
 
         /** 32 hex digits: the first 128 bits of SHA-256 over the identity's fields. */
         String key() {
-            MessageDigest sha;
-            try {
-                sha = MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("SHA-256 is part of every JDK", e);
-            }
+            MessageDigest sha = sha256();
             for (String field : new String[] {sourceIp, disposition, dkimAligned, spfAligned, overrides, headerFrom,
                 envelopeFrom, envelopeTo, spfDomain, spfScope, spfResult, dkimResults}) {
                 // Control characters never occur in a stored text (Text.clean replaces them): US (0x1F) ends a field,
@@ -164,6 +159,22 @@ final class ReportCounters {
                         : (field + "\u001f").getBytes(StandardCharsets.UTF_8));
             }
             return HexFormat.of().formatHex(sha.digest(), 0, 16);
+        }
+    }
+
+    /**
+     * The key of a policy domain: 32 hex digits, the first 128 bits of SHA-256 over its name (UTF-8). Hex digits of
+     * one length sort alike under every collation: the readers merge streams ordered by it.
+     */
+    static String domainKey(String policyDomain) {
+        return HexFormat.of().formatHex(sha256().digest(policyDomain.getBytes(StandardCharsets.UTF_8)), 0, 16);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
     }
 
@@ -253,6 +264,7 @@ final class ReportCounters {
     static final class Batch {
         final TreeMap<RowKey, RowCount> rows = new TreeMap<>();
         final TreeMap<RowKey, PolicyCount> policies = new TreeMap<>();
+        private final Map<String, String> domainKeys = new java.util.HashMap<>();
 
         void add(StoredMessage m) {
             if (!m.counted()) {
@@ -260,9 +272,11 @@ final class ReportCounters {
             }
             long hour = m.periodHour();
             Identity identity = Identity.of(m);
-            rows.computeIfAbsent(new RowKey(hour, m.policyDomain(), identity.key()), k -> new RowCount(identity))
-                    .messages++;
-            PolicyCount p = policies.computeIfAbsent(new RowKey(hour, m.policyDomain(), ""), k -> new PolicyCount());
+            String domainKey = domainKeys.computeIfAbsent(m.policyDomain(), ReportCounters::domainKey);
+            rows.computeIfAbsent(new RowKey(hour, domainKey, identity.key(), m.policyDomain()),
+                    k -> new RowCount(identity)).messages++;
+            PolicyCount p = policies.computeIfAbsent(new RowKey(hour, domainKey, "", m.policyDomain()),
+                    k -> new PolicyCount());
             if (p.latest == null || m.receivedAt() >= p.latest.receivedAt()) {
                 p.latest = m;
             }
@@ -296,6 +310,7 @@ final class ReportCounters {
                 StoredMessage m = e.getValue().latest;
                 int i = 1;
                 ps.setLong(i++, e.getKey().periodHour());
+                ps.setString(i++, e.getKey().domainKey());
                 ps.setString(i++, e.getKey().policyDomain());
                 ps.setLong(i++, m.receivedAt());
                 ps.setString(i++, m.discoveryMode());
@@ -329,6 +344,7 @@ final class ReportCounters {
                 Identity id = e.getValue().identity;
                 int i = 1;
                 ps.setLong(i++, e.getKey().periodHour());
+                ps.setString(i++, e.getKey().domainKey());
                 ps.setString(i++, e.getKey().policyDomain());
                 ps.setString(i++, e.getKey().rowKey());
                 i = text(ps, i, id.sourceIp());
@@ -393,7 +409,7 @@ final class ReportCounters {
     }
 
     static String rowUpsert(DatabaseKind kind) {
-        return upsert(kind, "dmarc_report_row", ROW_COLUMNS, ROW_TYPES, List.of("period_hour", "policy_domain",
+        return upsert(kind, "dmarc_report_row", ROW_COLUMNS, ROW_TYPES, List.of("period_hour", "domain_key",
                 "row_key"), List.of(), List.of("messages"));
     }
 
@@ -401,7 +417,7 @@ final class ReportCounters {
         List<String> latest = List.of("discovery_mode", "pub_p", "pub_sp", "pub_np", "pub_psd", "pub_testing",
                 "pub_adkim", "pub_aspf", "pub_fo", "pub_rua", "pub_ruf", "pub_pct");
         return upsert(kind, "dmarc_report_policy", POLICY_COLUMNS, POLICY_TYPES, List.of("period_hour",
-                "policy_domain"), latest, List.of("messages", "dmarc_pass"));
+                "domain_key"), latest, List.of("messages", "dmarc_pass"));
     }
 
     /**
