@@ -85,7 +85,7 @@ public final class HistoryScaleHarness {
     }
 
     record Options(long messages, int domains, List<String> modes, int threads, int fetch, String workMem,
-                   String db, boolean reuse, boolean keep, Path h2Dir) {
+                   String db, boolean reuse, boolean keep, Path h2Dir, String counters, Path out, int gzipLevel) {
 
         static Options parse(String[] args) {
             long messages = 10_000_000;
@@ -98,6 +98,9 @@ public final class HistoryScaleHarness {
             boolean reuse = false;
             boolean keep = false;
             Path h2Dir = Path.of(System.getProperty("java.io.tmpdir"));
+            String counters = "sql";
+            Path out = null;
+            int gzipLevel = java.util.zip.Deflater.DEFAULT_COMPRESSION;
             for (int i = 1; i < args.length; i++) {
                 switch (args[i]) {
                     case "--messages" -> messages = Long.parseLong(args[++i].replace("_", ""));
@@ -110,6 +113,9 @@ public final class HistoryScaleHarness {
                     case "--reuse" -> reuse = true;
                     case "--keep" -> keep = true;
                     case "--h2-dir" -> h2Dir = Path.of(args[++i]);
+                    case "--counters" -> counters = args[++i];
+                    case "--out" -> out = Path.of(args[++i]);
+                    case "--gzip-level" -> gzipLevel = Integer.parseInt(args[++i]);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
@@ -119,15 +125,20 @@ public final class HistoryScaleHarness {
             if (messages < 1 || domains < 1 || threads < 1 || fetch < 1) {
                 throw new IllegalArgumentException("messages, domains, threads and fetch must be positive");
             }
-            return new Options(messages, domains, modes, threads, fetch, workMem, db, reuse, keep, h2Dir);
+            if (!List.of("sql", "java", "none").contains(counters)) {
+                throw new IllegalArgumentException("--counters must be sql, java or none: " + counters);
+            }
+            return new Options(messages, domains, modes, threads, fetch, workMem, db, reuse, keep, h2Dir, counters, out,
+                    gzipLevel);
         }
     }
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1 || args[0].startsWith("-")) {
             System.err.println("usage: HistoryScaleHarness postgresql|mariadb|h2 [--messages N] [--domains D]"
-                    + " [--modes stream,perdomain] [--threads T] [--fetch F] [--work-mem 256MB] [--db NAME] [--reuse]"
-                    + " [--keep] [--h2-dir DIR]");
+                    + " [--modes stream,perdomain,rollup,reports,verify-counters] [--threads T] [--fetch F]"
+                    + " [--work-mem 256MB] [--db NAME] [--reuse] [--keep] [--h2-dir DIR] [--counters sql|java|none]"
+                    + " [--out DIR] [--gzip-level 1-9]");
             System.exit(2);
         }
         ScaleDialect dialect = ScaleDialect.of(args[0]);
@@ -153,6 +164,9 @@ public final class HistoryScaleHarness {
                     case "stream" -> stream(url);
                     case "perdomain" -> perDomain(url);
                     case "rollup" -> rollup(url);
+                    case "reports" -> reports(url);
+                    case "verify-counters" -> verifyCounters(url);
+                    case "load" -> { } // load only (with --keep, query later with --reuse)
                     default -> throw new IllegalArgumentException("unknown mode " + mode);
                 }
             }
@@ -207,6 +221,254 @@ public final class HistoryScaleHarness {
                 case H2 -> s.execute("ANALYZE");
             }
             log("analyzed in %.1f s; %s", seconds(t), size(s));
+        }
+        switch (options.counters()) {
+            case "sql" -> sqlCounters(url);
+            case "java" -> javaCounters(url);
+            default -> log("report counters: not made (--counters none)");
+        }
+    }
+
+    // --------------------------------------------------------------------------------------------- counters ---
+
+    /**
+     * The report counters the store's write path would have left for the generated messages, made by the database
+     * from the generator (no join of the message tables): the same columns, the same DKIM lines in RFC 9990 priority
+     * order, the same SHA-256 keys as {@code ReportCounters} computes ({@code verify-counters} compares the two on a
+     * small run).
+     */
+    private void sqlCounters(String url) throws SQLException {
+        try (Connection c = connect(url); Statement s = c.createStatement()) {
+            c.setAutoCommit(true);
+            if (dialect == ScaleDialect.POSTGRESQL) {
+                s.execute("SET maintenance_work_mem = '512MB'");
+                s.execute("SET work_mem = '" + (options.workMem().isEmpty() ? "256MB" : options.workMem()) + "'");
+                s.execute("ALTER TABLE dmarc_report_row DROP CONSTRAINT dmarc_report_row_pkey");
+                s.execute("ALTER TABLE dmarc_report_policy DROP CONSTRAINT dmarc_report_policy_pkey");
+            }
+            long t = System.nanoTime();
+            int rows = s.executeUpdate("INSERT INTO dmarc_report_row (period_hour, domain_key, policy_domain, row_key, "
+                    + "source_ip, disposition, dkim_aligned, spf_aligned, overrides, header_from, envelope_from, "
+                    + "envelope_to, spf_domain, spf_scope, spf_result, dkim_results, messages) " + counterRowSelect());
+            log("dmarc_report_row: %,d rows in %.1f s", rows, seconds(t));
+            t = System.nanoTime();
+            int policies = s.executeUpdate("INSERT INTO dmarc_report_policy (period_hour, domain_key, policy_domain, "
+                    + "seen_at, discovery_mode, pub_p, pub_sp, pub_np, pub_psd, pub_testing, pub_adkim, pub_aspf, pub_fo, "
+                    + "pub_rua, pub_ruf, pub_pct, messages, dmarc_pass) " + counterPolicySelect());
+            log("dmarc_report_policy: %,d rows in %.1f s", policies, seconds(t));
+            t = System.nanoTime();
+            if (dialect == ScaleDialect.POSTGRESQL) {
+                s.execute("ALTER TABLE dmarc_report_row ADD PRIMARY KEY (period_hour, domain_key, row_key)");
+                s.execute("ALTER TABLE dmarc_report_policy ADD PRIMARY KEY (period_hour, domain_key)");
+                s.execute("VACUUM ANALYZE dmarc_report_row");
+                s.execute("VACUUM ANALYZE dmarc_report_policy");
+            }
+            log("counter keys and statistics in %.1f s; %s", seconds(t), size(s));
+        }
+    }
+
+    /** One generated message's report-row columns (as the store writes them), from the generator's values. */
+    private String counterColumns() {
+        ScaleDialect x = dialect;
+        String pass = "((k0 = 1 AND k0pass = 1) OR (ef <> 2 AND sr < 8))";
+        String pubP = "CASE pol WHEN 0 THEN 'none' WHEN 1 THEN 'quarantine' ELSE 'reject' END";
+        String envelopeFrom = "CASE ef WHEN 0 THEN NULL WHEN 1 THEN CONCAT('bounce.', dom) ELSE CONCAT('bounce.esp', "
+                + "MOD(d, 50), '.example') END";
+        String tab = x.chr(9);
+        String k0Line = "CONCAT(CASE WHEN k0pass = 1 THEN 'pass' ELSE 'fail' END, " + tab + ", dom, " + tab
+                + ", CONCAT('s', MOD(d, 3)))";
+        String dkim = "CONCAT_WS(" + x.chr(10) + ", CASE WHEN k0 = 1 AND k0pass = 1 THEN " + k0Line + " END, "
+                + "CASE WHEN k1 = 1 THEN CONCAT('pass', " + tab + ", CONCAT('esp', MOD(d, 50), '.example'), " + tab
+                + ", 's2024') END, CASE WHEN k0 = 1 AND k0pass = 0 THEN " + k0Line + " END)";
+        return "SELECT " + x.idiv(T0 + " + " + x.idiv("g * " + DAY, Long.toString(options.messages())), "3600000")
+                + " * 3600 AS period_hour, dom AS policy_domain, "
+                + "CONCAT('10.', MOD(d, 250), '.', MOD(" + x.idiv("d", "250") + ", 250), '.', MOD(h2, CASE WHEN d < 100 "
+                + "THEN 200 WHEN d < 10000 THEN 8 ELSE 2 END)) AS source_ip, "
+                + "CASE WHEN " + pass + " AND pol <> 0 THEN 'pass' WHEN " + pass + " THEN 'none' ELSE " + pubP
+                + " END AS disposition, "
+                + "CASE WHEN k0 = 1 AND k0pass = 1 THEN 'pass' ELSE 'fail' END AS dkim_aligned, "
+                + "CASE WHEN ef <> 2 AND sr < 8 THEN 'pass' ELSE 'fail' END AS spf_aligned, "
+                + "'' AS overrides, "
+                + "CASE WHEN MOD(h3, 10) = 0 THEN CONCAT('mail.', dom) ELSE dom END AS header_from, "
+                + envelopeFrom + " AS envelope_from, "
+                + "CASE WHEN MOD(" + x.idiv("h3", "200") + ", 7) = 0 THEN 'james.local other.test' ELSE 'james.local' END"
+                + " AS envelope_to, "
+                + "CASE ef WHEN 0 THEN CONCAT('mx.', dom) ELSE " + envelopeFrom + " END AS spf_domain, "
+                + "CASE ef WHEN 0 THEN 'helo' ELSE 'mfrom' END AS spf_scope, "
+                + "CASE WHEN sr < 8 THEN 'pass' WHEN sr = 8 THEN 'softfail' ELSE 'fail' END AS spf_result, "
+                + dkim + " AS dkim_results, "
+                + "CASE WHEN " + pass + " THEN 1 ELSE 0 END AS passed, "
+                + T0 + " + " + x.idiv("g * " + DAY, Long.toString(options.messages())) + " AS received_at, "
+                + pubP + " AS pub_p "
+                + "FROM (" + generator() + ") AS gen";
+    }
+
+    private static final String IDENTITY = "source_ip, disposition, dkim_aligned, spf_aligned, overrides, header_from, "
+            + "envelope_from, envelope_to, spf_domain, spf_scope, spf_result, dkim_results";
+
+    private String counterRowSelect() {
+        ScaleDialect x = dialect;
+        String us = x.chr(31);
+        StringBuilder fields = new StringBuilder("CONCAT(");
+        String[] identity = IDENTITY.split(", ");
+        for (int i = 0; i < identity.length; i++) {
+            // ReportCounters.Identity.key(): each field ended by US (0x1F), a null as RS US.
+            // (CONCAT takes a null for '' on PostgreSQL and MariaDB's CONCAT gives null: a CASE says which it is.)
+            fields.append(i == 0 ? "" : ", ").append("CASE WHEN ").append(identity[i]).append(" IS NULL THEN CONCAT(")
+                    .append(x.chr(30)).append(", ").append(us).append(") ELSE CONCAT(").append(identity[i]).append(", ")
+                    .append(us).append(") END");
+        }
+        fields.append(")");
+        return "SELECT period_hour, " + x.sha256Hex32("policy_domain") + ", policy_domain, " + x.sha256Hex32(fields.toString())
+                + ", " + IDENTITY + ", messages FROM (SELECT period_hour, policy_domain, " + IDENTITY
+                + ", COUNT(*) AS messages FROM (" + counterColumns() + ") AS cc GROUP BY period_hour, policy_domain, "
+                + IDENTITY + ") AS grouped";
+    }
+
+    private String counterPolicySelect() {
+        ScaleDialect x = dialect;
+        String nullSmallint = x == ScaleDialect.MARIADB ? "NULL" : "CAST(NULL AS SMALLINT)";
+        return "SELECT period_hour, " + x.sha256Hex32("policy_domain") + ", policy_domain, seen_at, 'treewalk', pub_p, "
+                + "NULL, NULL, 'u', FALSE, 'r', 'r', '0', CONCAT('mailto:dmarc@', policy_domain), NULL, " + nullSmallint
+                + ", messages, dmarc_pass FROM (SELECT period_hour, policy_domain, MAX(pub_p) AS pub_p, "
+                + "MAX(received_at) AS seen_at, COUNT(*) AS messages, SUM(passed) AS dmarc_pass FROM ("
+                + counterColumns() + ") AS cc GROUP BY period_hour, policy_domain) AS grouped";
+    }
+
+    /**
+     * The counters as the store's own code computes them: the migration 2.1 ({@code ReportCountersBackfill}) run
+     * again over the stored messages (its history row deleted, the counters emptied).
+     */
+    private void javaCounters(String url) throws SQLException {
+        try (Connection c = connect(url); Statement s = c.createStatement()) {
+            s.executeUpdate("DELETE FROM dmarc_report_row");
+            s.executeUpdate("DELETE FROM dmarc_report_policy");
+            s.executeUpdate(dialect == ScaleDialect.H2 ? "DELETE FROM \"dmarc_schema_history\" WHERE \"version\" = '2.1'"
+                    : "DELETE FROM dmarc_schema_history WHERE version = '2.1'");
+        }
+        long t = System.nanoTime();
+        try (JdbcHistoryStore store = JdbcHistoryStore.open(new StoreConfig(url, dialect.user(), Secret.none()))) {
+            log("report counters by the store's migration 2.1 (Java) in %.1f s, schema %s", seconds(t),
+                    store.schemaVersion());
+        }
+    }
+
+    /** Makes the counters both ways and compares them row for row: SQL's must equal the store's own. */
+    private void verifyCounters(String url) throws SQLException {
+        sqlCounters(url);
+        try (Connection c = connect(url); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE sql_row AS SELECT * FROM dmarc_report_row");
+            s.execute("CREATE TABLE sql_policy AS SELECT * FROM dmarc_report_policy");
+        }
+        javaCounters(url);
+        try (Connection c = connect(url); Statement s = c.createStatement()) {
+            for (String[] pair : new String[][] {{"sql_row", "dmarc_report_row"}, {"sql_policy", "dmarc_report_policy"}}) {
+                long count = scalar(s, "SELECT COUNT(*) FROM " + pair[1]);
+                long onlySql = scalar(s, "SELECT COUNT(*) FROM (SELECT * FROM " + pair[0] + " EXCEPT SELECT * FROM "
+                        + pair[1] + ") x");
+                long onlyJava = scalar(s, "SELECT COUNT(*) FROM (SELECT * FROM " + pair[1] + " EXCEPT SELECT * FROM "
+                        + pair[0] + ") x");
+                log("verify-counters %s: %,d rows; %d only in SQL's, %d only in the store's: %s", pair[1], count, onlySql,
+                        onlyJava, onlySql == 0 && onlyJava == 0 && count > 0 ? "EQUAL" : "DIFFERENT");
+                System.out.printf(Locale.ROOT, "RESULT backend=%s mode=verify-counters table=%s rows=%d only_sql=%d "
+                        + "only_java=%d%n", dialect.label(), pair[1], count, onlySql, onlyJava);
+            }
+            s.execute("DROP TABLE sql_row");
+            s.execute("DROP TABLE sql_policy");
+        }
+    }
+
+    private static long scalar(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- reports ---
+
+    /**
+     * Every report of the day with the real builder ({@code AggregateReportBuilder.buildAll}, RFC 9990), each gzip'd
+     * to {@code --out DIR} or discarded (counted): wall time, reports, records, messages, bytes and peak heap.
+     */
+    private void reports(String url) throws Exception {
+        resetPeaks();
+        double load = Bench.load();
+        long t = System.nanoTime();
+        AtomicLong records = new AtomicLong();
+        AtomicLong counted = new AtomicLong();
+        AtomicLong xmlBytes = new AtomicLong();
+        AtomicLong gzBytes = new AtomicLong();
+        long reports;
+        org.jamesdmarc.reporting.aggregate.Reporter reporter = new org.jamesdmarc.reporting.aggregate.Reporter(
+                "Bench Receiver", "dmarc@mx.bench.example", java.util.Optional.empty(),
+                org.jamesdmarc.dns.DomainName.of("mx.bench.example"), "James DMARC HistoryScaleHarness");
+        org.jamesdmarc.reporting.aggregate.ReportPeriod day = new org.jamesdmarc.reporting.aggregate.ReportPeriod(
+                Instant.ofEpochMilli(T0), Instant.ofEpochMilli(T0 + DAY));
+        try (JdbcHistoryStore store = JdbcHistoryStore.open(new StoreConfig(url, dialect.user(), Secret.none()))) {
+            org.jamesdmarc.reporting.aggregate.AggregateReportBuilder builder =
+                    new org.jamesdmarc.reporting.aggregate.AggregateReportBuilder(
+                            new org.jamesdmarc.store.ReportCounterReader(store), reporter);
+            if (options.out() != null) {
+                Files.createDirectories(options.out());
+            }
+            reports = builder.buildAll(day, org.jamesdmarc.reporting.aggregate.ReportFormat.RFC9990,
+                    new org.jamesdmarc.reporting.aggregate.AggregateReportBuilder.ReportSink() {
+                        @Override
+                        public java.io.OutputStream open(org.jamesdmarc.store.ReportPolicy policy,
+                                                         org.jamesdmarc.reporting.aggregate.ReportId id)
+                                throws java.io.IOException {
+                            java.io.OutputStream file = options.out() == null ? java.io.OutputStream.nullOutputStream()
+                                    : new java.io.BufferedOutputStream(Files.newOutputStream(options.out().resolve(
+                                    org.jamesdmarc.reporting.aggregate.ReportId.fileName(reporter.receiver(),
+                                            policy.policyDomain(), day, true))), 65_536);
+                            Counting gz = new Counting(file, gzBytes);
+                            java.util.zip.GZIPOutputStream zip = new java.util.zip.GZIPOutputStream(gz, 65_536) {
+                                {
+                                    def.setLevel(options.gzipLevel());
+                                }
+                            };
+                            return new Counting(new java.io.BufferedOutputStream(zip, 65_536), xmlBytes);
+                        }
+
+                        @Override
+                        public void built(org.jamesdmarc.reporting.aggregate.ReportSummary summary) {
+                            records.addAndGet(summary.records());
+                            counted.addAndGet(summary.messages());
+                        }
+                    });
+        }
+        double s = seconds(t);
+        log("reports: %.1f s, %,d reports, %,d records, %,d messages counted (%s), XML %,d MB, gzip'd (level %d) %,d MB%s;"
+                        + " peak heap %,d MB of max %,d MB; load %.2f before, %s after", s, reports, records.get(),
+                counted.get(), counted.get() == options.messages() ? "all" : "EXPECTED " + options.messages(),
+                xmlBytes.get() / 1_048_576, options.gzipLevel(), gzBytes.get() / 1_048_576,
+                options.out() == null ? " (discarded)" : " into " + options.out(), peakHeapMb(),
+                Runtime.getRuntime().maxMemory() / 1_048_576, load, Bench.loadText());
+        System.out.printf(Locale.ROOT, "RESULT backend=%s mode=reports messages=%d reports=%d records=%d seconds=%.1f "
+                + "peak_heap_mb=%d load=%.2f%n", dialect.label(), counted.get(), reports, records.get(), s, peakHeapMb(),
+                load);
+    }
+
+    /** Counts the bytes written through it. */
+    private static final class Counting extends java.io.FilterOutputStream {
+        private final AtomicLong bytes;
+
+        Counting(java.io.OutputStream out, AtomicLong bytes) {
+            super(out);
+            this.bytes = bytes;
+        }
+
+        @Override
+        public void write(int b) throws java.io.IOException {
+            out.write(b);
+            bytes.incrementAndGet();
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws java.io.IOException {
+            out.write(b, off, len);
+            bytes.addAndGet(len);
         }
     }
 

@@ -112,6 +112,20 @@ enum ScaleDialect {
         };
     }
 
+    /** The character with code {@code n}. */
+    String chr(int n) {
+        return this == POSTGRESQL ? "chr(" + n + ")" : "CHAR(" + n + ")";
+    }
+
+    /** 32 lower-case hex digits: the first 128 bits of SHA-256 over the UTF-8 of the text {@code expr}. */
+    String sha256Hex32(String expr) {
+        return switch (this) {
+            case POSTGRESQL -> "substr(encode(sha256(convert_to(" + expr + ", 'UTF8')), 'hex'), 1, 32)";
+            case MARIADB -> "LEFT(SHA2(" + expr + ", 256), 32)";
+            case H2 -> "LOWER(LEFT(RAWTOHEX(HASH('SHA-256', CAST(" + expr + " AS VARCHAR))), 32))";
+        };
+    }
+
     /** The values of {@code expr} over a group, space separated, in {@code order}. */
     String listAgg(String expr, String order) {
         return switch (this) {
