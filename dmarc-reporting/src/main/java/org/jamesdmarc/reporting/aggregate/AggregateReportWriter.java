@@ -23,13 +23,18 @@ final class AggregateReportWriter {
 
     private static final XMLOutputFactory FACTORY = XMLOutputFactory.newFactory();
 
+    private final java.io.Writer text;
     private final XMLStreamWriter xml;
     private final ReportFormat format;
     private long records;
     private long messages;
 
     AggregateReportWriter(OutputStream out, ReportFormat format) throws XMLStreamException {
-        this.xml = FACTORY.createXMLStreamWriter(out, "UTF-8");
+        // Through a buffered UTF-8 writer: the JDK's writer on a stream writes it byte by byte (measured: a third of a
+        // large report's time).
+        this.text = new java.io.BufferedWriter(new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8),
+                65_536);
+        this.xml = FACTORY.createXMLStreamWriter(text);
         this.format = format;
     }
 
@@ -209,7 +214,12 @@ final class AggregateReportWriter {
         xml.writeEndDocument();
         xml.writeCharacters("\n");
         xml.flush();
-        xml.close(); // does not close the underlying stream
+        xml.close(); // does not close the underlying writer
+        try {
+            text.flush(); // not closed: the caller owns the stream
+        } catch (java.io.IOException e) {
+            throw new XMLStreamException("writing the report failed: " + e.getMessage(), e);
+        }
     }
 
     long records() {
