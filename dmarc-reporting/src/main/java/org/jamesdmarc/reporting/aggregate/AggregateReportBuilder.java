@@ -79,12 +79,14 @@ public final class AggregateReportBuilder {
 
     /**
      * Writes every report of {@code period}, one per policy domain with data, each to the stream {@code sink} opens
-     * for it; two cursors walk the domains and the rows together, in the same key order. Returns how many reports.
+     * for it; two cursors walk the domains and the rows together, in the same key order (the rows read ahead on a
+     * thread of their own, a few thousand at most). Returns how many reports.
      */
     public long buildAll(ReportPeriod period, ReportFormat format, ReportSink sink) throws IOException {
         long reports = 0;
         try (ReportCounterReader.Cursor<ReportPolicy> policies = reader.policies(period.begin(), period.end());
-             ReportCounterReader.Cursor<ReportRow> rows = reader.rows(period.begin(), period.end())) {
+             // The rows are read on a second thread: the database reading and the XML writing overlap.
+             ReportCounterReader.Cursor<ReportRow> rows = new RowPrefetch(reader.rows(period.begin(), period.end()))) {
             Optional<ReportRow> row = rows.next();
             for (Optional<ReportPolicy> p = policies.next(); p.isPresent(); p = policies.next()) {
                 ReportPolicy policy = p.get();
