@@ -247,19 +247,19 @@ public final class HistoryScaleHarness {
                 s.execute("ALTER TABLE dmarc_report_policy DROP CONSTRAINT dmarc_report_policy_pkey");
             }
             long t = System.nanoTime();
-            int rows = s.executeUpdate("INSERT INTO dmarc_report_row (period_hour, domain_key, policy_domain, row_key, "
+            int rows = s.executeUpdate("INSERT INTO dmarc_report_row (period_hour, domain_key, policy_domain, row_key, shard, "
                     + "source_ip, disposition, dkim_aligned, spf_aligned, overrides, header_from, envelope_from, "
                     + "envelope_to, spf_domain, spf_scope, spf_result, dkim_results, messages) " + counterRowSelect());
             log("dmarc_report_row: %,d rows in %.1f s", rows, seconds(t));
             t = System.nanoTime();
             int policies = s.executeUpdate("INSERT INTO dmarc_report_policy (period_hour, domain_key, policy_domain, "
-                    + "seen_at, discovery_mode, pub_p, pub_sp, pub_np, pub_psd, pub_testing, pub_adkim, pub_aspf, pub_fo, "
+                    + "shard, seen_at, discovery_mode, pub_p, pub_sp, pub_np, pub_psd, pub_testing, pub_adkim, pub_aspf, pub_fo, "
                     + "pub_rua, pub_ruf, pub_pct, messages, dmarc_pass) " + counterPolicySelect());
             log("dmarc_report_policy: %,d rows in %.1f s", policies, seconds(t));
             t = System.nanoTime();
             if (dialect == ScaleDialect.POSTGRESQL) {
-                s.execute("ALTER TABLE dmarc_report_row ADD PRIMARY KEY (period_hour, domain_key, row_key)");
-                s.execute("ALTER TABLE dmarc_report_policy ADD PRIMARY KEY (period_hour, domain_key)");
+                s.execute("ALTER TABLE dmarc_report_row ADD PRIMARY KEY (period_hour, domain_key, row_key, shard)");
+                s.execute("ALTER TABLE dmarc_report_policy ADD PRIMARY KEY (period_hour, domain_key, shard)");
                 s.execute("VACUUM ANALYZE dmarc_report_row");
                 s.execute("VACUUM ANALYZE dmarc_report_policy");
             }
@@ -319,8 +319,9 @@ public final class HistoryScaleHarness {
                     .append(us).append(") END");
         }
         fields.append(")");
+        // Shard 0: one writer's counters (as the store's migration 2.1 writes them).
         return "SELECT period_hour, " + x.sha256Hex32("policy_domain") + ", policy_domain, " + x.sha256Hex32(fields.toString())
-                + ", " + IDENTITY + ", messages FROM (SELECT period_hour, policy_domain, " + IDENTITY
+                + ", 0, " + IDENTITY + ", messages FROM (SELECT period_hour, policy_domain, " + IDENTITY
                 + ", COUNT(*) AS messages FROM (" + counterColumns() + ") AS cc GROUP BY period_hour, policy_domain, "
                 + IDENTITY + ") AS grouped";
     }
@@ -328,7 +329,7 @@ public final class HistoryScaleHarness {
     private String counterPolicySelect() {
         ScaleDialect x = dialect;
         String nullSmallint = x == ScaleDialect.MARIADB ? "NULL" : "CAST(NULL AS SMALLINT)";
-        return "SELECT period_hour, " + x.sha256Hex32("policy_domain") + ", policy_domain, seen_at, 'treewalk', pub_p, "
+        return "SELECT period_hour, " + x.sha256Hex32("policy_domain") + ", policy_domain, 0, seen_at, 'treewalk', pub_p, "
                 + "NULL, NULL, 'u', FALSE, 'r', 'r', '0', CONCAT('mailto:dmarc@', policy_domain), NULL, " + nullSmallint
                 + ", messages, dmarc_pass FROM (SELECT period_hour, policy_domain, MAX(pub_p) AS pub_p, "
                 + "MAX(received_at) AS seen_at, COUNT(*) AS messages, SUM(passed) AS dmarc_pass FROM ("

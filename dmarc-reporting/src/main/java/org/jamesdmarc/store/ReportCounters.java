@@ -39,17 +39,23 @@ final class ReportCounters {
     /** The longest DKIM list text kept (fits MariaDB's row limits for any charset); lower-priority ones drop out. */
     static final int MAX_DKIM_TEXT = 16_000;
     static final long HOUR_MILLIS = 3_600_000L;
+    /**
+     * How many rows one counter may be split over: each writing transaction picks one shard at random, so concurrent
+     * writers (threads, James nodes) seldom update the same row, which each holds locked until it commits. Measured:
+     * with one row per counter, 8 writers of a Zipf-skewed domain mix all waited on the biggest domains' rows.
+     */
+    static final int SHARDS = 8;
 
-    static final String ROW_COLUMNS = "period_hour, domain_key, policy_domain, row_key, source_ip, disposition, dkim_aligned, "
+    static final String ROW_COLUMNS = "period_hour, domain_key, policy_domain, row_key, shard, source_ip, disposition, dkim_aligned, "
             + "spf_aligned, overrides, header_from, envelope_from, envelope_to, spf_domain, spf_scope, spf_result, "
             + "dkim_results, messages";
-    static final String POLICY_COLUMNS = "period_hour, domain_key, policy_domain, seen_at, discovery_mode, pub_p, pub_sp, pub_np, "
+    static final String POLICY_COLUMNS = "period_hour, domain_key, policy_domain, shard, seen_at, discovery_mode, pub_p, pub_sp, pub_np, "
             + "pub_psd, pub_testing, pub_adkim, pub_aspf, pub_fo, pub_rua, pub_ruf, pub_pct, messages, dmarc_pass";
     /** The SQL types of {@link #ROW_COLUMNS} (H2's MERGE source needs them). */
-    private static final String[] ROW_TYPES = {"BIGINT", "VARCHAR(32)", "VARCHAR(253)", "VARCHAR(32)", "VARCHAR(45)", "VARCHAR(10)",
+    private static final String[] ROW_TYPES = {"BIGINT", "VARCHAR(32)", "VARCHAR(253)", "VARCHAR(32)", "SMALLINT", "VARCHAR(45)", "VARCHAR(10)",
         "VARCHAR(4)", "VARCHAR(4)", "VARCHAR(200)", "VARCHAR(253)", "VARCHAR(253)", "VARCHAR(4000)", "VARCHAR(253)",
         "VARCHAR(5)", "VARCHAR(10)", "VARCHAR(16000)", "BIGINT"};
-    private static final String[] POLICY_TYPES = {"BIGINT", "VARCHAR(32)", "VARCHAR(253)", "BIGINT", "VARCHAR(8)", "VARCHAR(10)",
+    private static final String[] POLICY_TYPES = {"BIGINT", "VARCHAR(32)", "VARCHAR(253)", "SMALLINT", "BIGINT", "VARCHAR(8)", "VARCHAR(10)",
         "VARCHAR(10)", "VARCHAR(10)", "CHAR(1)", "BOOLEAN", "CHAR(1)", "CHAR(1)", "VARCHAR(16)", "VARCHAR(2000)",
         "VARCHAR(2000)", "SMALLINT", "BIGINT", "BIGINT"};
 
@@ -291,17 +297,17 @@ final class ReportCounters {
         }
     }
 
-    /** Counts {@code inserted} (messages this transaction stored) on connection {@code c}. */
+    /** Counts {@code inserted} (messages this transaction stored) on connection {@code c}, in a random shard. */
     static void add(Connection c, DatabaseKind kind, List<EvaluationRecord> inserted) throws SQLException {
         Batch batch = new Batch();
         for (EvaluationRecord r : inserted) {
             batch.add(StoredMessage.of(r));
         }
-        upsert(c, kind, batch);
+        upsert(c, kind, batch, (short) java.util.concurrent.ThreadLocalRandom.current().nextInt(SHARDS));
     }
 
-    /** Adds the counters of {@code batch} in key order: policy rows first, then report rows. */
-    static void upsert(Connection c, DatabaseKind kind, Batch batch) throws SQLException {
+    /** Adds the counters of {@code batch} to {@code shard} in key order: policy rows first, then report rows. */
+    static void upsert(Connection c, DatabaseKind kind, Batch batch, short shard) throws SQLException {
         if (batch.isEmpty()) {
             return;
         }
@@ -312,6 +318,7 @@ final class ReportCounters {
                 ps.setLong(i++, e.getKey().periodHour());
                 ps.setString(i++, e.getKey().domainKey());
                 ps.setString(i++, e.getKey().policyDomain());
+                ps.setShort(i++, shard);
                 ps.setLong(i++, m.receivedAt());
                 ps.setString(i++, m.discoveryMode());
                 i = text(ps, i, m.pubP());
@@ -347,6 +354,7 @@ final class ReportCounters {
                 ps.setString(i++, e.getKey().domainKey());
                 ps.setString(i++, e.getKey().policyDomain());
                 ps.setString(i++, e.getKey().rowKey());
+                ps.setShort(i++, shard);
                 i = text(ps, i, id.sourceIp());
                 i = text(ps, i, id.disposition());
                 i = text(ps, i, id.dkimAligned());
@@ -410,14 +418,14 @@ final class ReportCounters {
 
     static String rowUpsert(DatabaseKind kind) {
         return upsert(kind, "dmarc_report_row", ROW_COLUMNS, ROW_TYPES, List.of("period_hour", "domain_key",
-                "row_key"), List.of(), List.of("messages"));
+                "row_key", "shard"), List.of(), List.of("messages"));
     }
 
     static String policyUpsert(DatabaseKind kind) {
         List<String> latest = List.of("discovery_mode", "pub_p", "pub_sp", "pub_np", "pub_psd", "pub_testing",
                 "pub_adkim", "pub_aspf", "pub_fo", "pub_rua", "pub_ruf", "pub_pct");
         return upsert(kind, "dmarc_report_policy", POLICY_COLUMNS, POLICY_TYPES, List.of("period_hour",
-                "domain_key"), latest, List.of("messages", "dmarc_pass"));
+                "domain_key", "shard"), latest, List.of("messages", "dmarc_pass"));
     }
 
     /**

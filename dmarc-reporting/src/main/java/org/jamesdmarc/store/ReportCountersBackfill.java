@@ -105,7 +105,7 @@ final class ReportCountersBackfill implements JavaMigration {
             for (Map<String, Object> row : rows) {
                 batch.add(stored(row, dkim.getOrDefault((String) row.get("message_key"), List.of())));
             }
-            ReportCounters.upsert(c, kind, batch);
+            ReportCounters.upsert(c, kind, batch, (short) 0);
             read += keys.size();
             after = keys.get(keys.size() - 1);
         }

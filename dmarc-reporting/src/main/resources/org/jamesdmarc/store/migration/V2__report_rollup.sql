@@ -7,12 +7,14 @@
 
 -- One row per (hour, policy domain, RFC 9990 <record> identity) with its message count.
 -- Keys are hex digits (domain_key, row_key): they sort the same under every collation, so a reader can merge the
--- hours' streams in its own order.
+-- hours' streams in its own order. A counter may be split over up to 8 shards (rows of one key, summed when read):
+-- concurrent writers then seldom update the same row, which each would hold locked until its commit.
 CREATE TABLE dmarc_report_row (
     period_hour      BIGINT        NOT NULL,  -- epoch seconds of the UTC hour the messages arrived in
     domain_key       VARCHAR(32)   NOT NULL,  -- hex of the first 128 bits of SHA-256 over policy_domain
     policy_domain    VARCHAR(253)  NOT NULL,
     row_key          VARCHAR(32)   NOT NULL,  -- hex of the first 128 bits of SHA-256 over the identity columns below
+    shard            SMALLINT      NOT NULL,  -- 0-7, chosen per writing transaction: writers seldom wait on one hot row
     source_ip        VARCHAR(45)   NOT NULL,
     disposition      VARCHAR(10)   NOT NULL,  -- RFC 9990 ActionDispositionType: none | pass | quarantine | reject
     dkim_aligned     VARCHAR(4)    NOT NULL,  -- policy_evaluated/dkim: pass | fail
@@ -26,7 +28,7 @@ CREATE TABLE dmarc_report_row (
     spf_result       VARCHAR(10)   NOT NULL,
     dkim_results     ${long_text}  NOT NULL,  -- at most 100 'result TAB domain TAB selector' lines, RFC 9990 priority order
     messages         BIGINT        NOT NULL,
-    PRIMARY KEY (period_hour, domain_key, row_key)
+    PRIMARY KEY (period_hour, domain_key, row_key, shard)
 );
 
 -- The published policy per (hour, policy domain): the one of the latest message seen (seen_at), and how many
@@ -35,6 +37,7 @@ CREATE TABLE dmarc_report_policy (
     period_hour      BIGINT        NOT NULL,
     domain_key       VARCHAR(32)   NOT NULL,
     policy_domain    VARCHAR(253)  NOT NULL,
+    shard            SMALLINT      NOT NULL,
     seen_at          BIGINT        NOT NULL,  -- epoch milliseconds of the latest message these tags come from
     discovery_mode   VARCHAR(8)    NOT NULL,
     pub_p            VARCHAR(10),
@@ -50,5 +53,5 @@ CREATE TABLE dmarc_report_policy (
     pub_pct          SMALLINT,
     messages         BIGINT        NOT NULL,
     dmarc_pass       BIGINT        NOT NULL,  -- messages whose DMARC result was pass
-    PRIMARY KEY (period_hour, domain_key)
+    PRIMARY KEY (period_hour, domain_key, shard)
 );
