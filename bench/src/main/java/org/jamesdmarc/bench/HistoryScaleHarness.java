@@ -319,7 +319,7 @@ public final class HistoryScaleHarness {
                     .append(us).append(") END");
         }
         fields.append(")");
-        // Shard 0: one writer's counters (as the store's migration 2.1 writes them).
+        // Shard 0: one writer's counters (as the store's migration 3 writes them).
         return "SELECT period_hour, " + x.sha256Hex32("policy_domain") + ", policy_domain, " + x.sha256Hex32(fields.toString())
                 + ", 0, " + IDENTITY + ", messages FROM (SELECT period_hour, policy_domain, " + IDENTITY
                 + ", COUNT(*) AS messages FROM (" + counterColumns() + ") AS cc GROUP BY period_hour, policy_domain, "
@@ -337,19 +337,19 @@ public final class HistoryScaleHarness {
     }
 
     /**
-     * The counters as the store's own code computes them: the migration 2.1 ({@code ReportCountersBackfill}) run
+     * The counters as the store's own code computes them: the migration 3 ({@code ReportCountersBackfill}) run
      * again over the stored messages (its history row deleted, the counters emptied).
      */
     private void javaCounters(String url) throws SQLException {
         try (Connection c = connect(url); Statement s = c.createStatement()) {
             s.executeUpdate("DELETE FROM dmarc_report_row");
             s.executeUpdate("DELETE FROM dmarc_report_policy");
-            s.executeUpdate(dialect == ScaleDialect.H2 ? "DELETE FROM \"dmarc_schema_history\" WHERE \"version\" = '2.1'"
-                    : "DELETE FROM dmarc_schema_history WHERE version = '2.1'");
+            s.executeUpdate(dialect == ScaleDialect.H2 ? "DELETE FROM \"dmarc_schema_history\" WHERE \"version\" = '3'"
+                    : "DELETE FROM dmarc_schema_history WHERE version = '3'");
         }
         long t = System.nanoTime();
         try (JdbcHistoryStore store = JdbcHistoryStore.open(new StoreConfig(url, dialect.user(), Secret.none()))) {
-            log("report counters by the store's migration 2.1 (Java) in %.1f s, schema %s", seconds(t),
+            log("report counters by the store's migration 3 (Java) in %.1f s, schema %s", seconds(t),
                     store.schemaVersion());
         }
     }

@@ -28,10 +28,10 @@ final class HistorySchema {
     /** Our own history table: the database may hold another application's {@code flyway_schema_history}. */
     static final String HISTORY_TABLE = "dmarc_schema_history";
     /**
-     * The newest migration script in {@value #LOCATION} ({@code V<n>__*.sql}); {@code HistorySchemaTest} fails when a
-     * script is added without raising it.
+     * The newest migration: a script in {@value #LOCATION} ({@code V<n>__*.sql}) or a Java migration (3:
+     * {@link ReportCountersBackfill}); {@code HistorySchemaTest} fails when one is added without raising it.
      */
-    static final int CURRENT_VERSION = 1;
+    static final int CURRENT_VERSION = 3;
 
     private HistorySchema() {
     }
@@ -56,7 +56,7 @@ final class HistorySchema {
                 .cleanDisabled(true)
                 // V2: the one column type that differs between the databases.
                 .placeholders(java.util.Map.of("long_text", longText(config.kind())))
-                // 2.1: the report counters of the messages stored before V2, computed by the store's own code.
+                // 3: the report counters of the messages stored before V2, computed by the store's own code.
                 .javaMigrations(new ReportCountersBackfill(config.kind()))
                 .load();
         try {

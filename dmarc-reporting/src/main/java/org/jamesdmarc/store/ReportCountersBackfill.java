@@ -14,7 +14,7 @@ import org.flywaydb.core.api.migration.Context;
 import org.flywaydb.core.api.migration.JavaMigration;
 
 /**
- * Migration 2.1: the report counters (V2) of the messages stored before V2, computed by {@link ReportCounters} from
+ * Migration 3 (Java): the report counters (V2) of the messages stored before V2, computed by {@link ReportCounters} from
  * the stored rows exactly as the write path computes them for new messages. It runs inside Flyway's migration, under
  * Flyway's lock: a store of this version opens (and writes) only after it, so no message is counted twice; a node
  * still running the previous version and writing meanwhile leaves its messages uncounted (upgrade every node).
@@ -25,6 +25,8 @@ import org.flywaydb.core.api.migration.JavaMigration;
 final class ReportCountersBackfill implements JavaMigration {
 
     static final int PAGE = 5_000;
+    /** This migration's version: after the script V2 that creates the counters. */
+    static final int VERSION = 3;
 
     private final DatabaseKind kind;
 
@@ -34,7 +36,7 @@ final class ReportCountersBackfill implements JavaMigration {
 
     @Override
     public MigrationVersion getVersion() {
-        return MigrationVersion.fromVersion("2.1");
+        return MigrationVersion.fromVersion(Integer.toString(VERSION));
     }
 
     @Override

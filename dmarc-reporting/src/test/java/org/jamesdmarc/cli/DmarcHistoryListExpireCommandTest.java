@@ -264,7 +264,7 @@ class DmarcHistoryListExpireCommandTest {
         Flyway.configure().dataSource(driverUrl, db.user(), "")
                 .locations("classpath:org/jamesdmarc/store/migration", "classpath:org/jamesdmarc/store/future")
                 .table("dmarc_schema_history")
-                .ignoreMigrationPatterns("*:missing") // 2.1, the store's Java migration, is not on this location
+                .ignoreMigrationPatterns("*:missing") // 3, the store's Java migration, is not on this location
                 .load().migrate();
         CliRun newer = history("expire", "--days", "1");
         assertThat(newer.exitCode()).as(newer.toString()).isEqualTo(ExitCodes.INVALID);

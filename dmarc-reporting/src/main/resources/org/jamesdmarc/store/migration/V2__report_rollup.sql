@@ -2,7 +2,7 @@
 -- JdbcHistoryStore in the transaction that inserts the messages (ReportCounters), so that a report reads counters
 -- instead of grouping per-message rows. Portable like V1; ${long_text} is the one type that differs (a list of up
 -- to 100 DKIM results: TEXT on PostgreSQL, MEDIUMTEXT on MariaDB, a long VARCHAR on H2).
--- Rows stored before this version are counted by the Java migration that follows it (version 2.1,
+-- Rows stored before this version are counted by the Java migration that follows it (version 3,
 -- org.jamesdmarc.store.ReportCountersBackfill), under Flyway's lock, before any writer of this version writes.
 
 -- One row per (hour, policy domain, RFC 9990 <record> identity) with its message count.

@@ -286,17 +286,17 @@ class AggregateReportBuilderTest {
         try (JdbcHistoryStore store = open(backend)) {
             store.write(records);
         }
-        // As a database of before V2 would be: no counters, migration 2.1 not applied.
+        // As a database of before V2 would be: no counters, migration 3 not applied.
         try (Connection c = DriverManager.getConnection(db.url().replace("jdbc:mysql:", "jdbc:mariadb:"), db.user(), "");
              Statement s = c.createStatement()) {
             s.executeUpdate("DELETE FROM dmarc_report_row");
             s.executeUpdate("DELETE FROM dmarc_report_policy");
             // Flyway quotes its history table's name, which H2 then keeps in lower case.
-            s.executeUpdate(backend == Backend.H2 ? "DELETE FROM \"dmarc_schema_history\" WHERE \"version\" = '2.1'"
-                    : "DELETE FROM dmarc_schema_history WHERE version = '2.1'");
+            s.executeUpdate(backend == Backend.H2 ? "DELETE FROM \"dmarc_schema_history\" WHERE \"version\" = '3'"
+                    : "DELETE FROM dmarc_schema_history WHERE version = '3'");
         }
         try (JdbcHistoryStore store = open(backend)) {
-            assertThat(store.schemaVersion()).isEqualTo("2.1");
+            assertThat(store.schemaVersion()).isEqualTo("3");
             Map<String, ParsedReport> reports = buildAll(store, PERIOD, ReportFormat.RFC9990);
             for (ParsedReport report : reports.values()) {
                 assertThat(report.records()).isEqualTo(expected(records, report.domain(), ReportFormat.RFC9990));
