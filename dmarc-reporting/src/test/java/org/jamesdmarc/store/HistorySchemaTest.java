@@ -103,7 +103,9 @@ class HistorySchemaTest {
             }
             Flyway.configure().dataSource(ds)
                     .locations(HistorySchema.LOCATION, "classpath:org/jamesdmarc/store/future")
-                    .table(HistorySchema.HISTORY_TABLE).load().migrate();
+                    .table(HistorySchema.HISTORY_TABLE)
+                    .ignoreMigrationPatterns("*:missing") // 3, the store's Java migration, is not on these locations
+                    .load().migrate();
             assertThat(HistorySchema.appliedVersion(ds)).as("a newer release's schema").isEqualTo(HistorySchema.AppliedVersion.ASK_FLYWAY);
         }
     }
