@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import org.jamesdmarc.check.EvaluationRecord;
 import org.jamesdmarc.check.EvaluationRecordCodec;
 import org.jamesdmarc.store.DmarcSettings;
+import org.jamesdmarc.store.journal.JournalSync;
 import org.jamesdmarc.store.EvaluationHistory;
 import org.jamesdmarc.store.JdbcHistoryStore;
 import org.jamesdmarc.store.Secret;
@@ -75,7 +76,7 @@ public final class HistoryIngestHarness {
     }
 
     record Options(long records, int threads, List<String> modes, double rate, int batch, int queue, int pool,
-                   int writers, String db, boolean keep, Path h2Dir, Path journalDir) {
+                   int writers, String db, boolean keep, Path h2Dir, Path journalDir, JournalSync journalSync) {
 
         static Options parse(String[] args) throws IOException {
             long records = 1_000_000;
@@ -90,6 +91,7 @@ public final class HistoryIngestHarness {
             boolean keep = false;
             Path h2Dir = Path.of(System.getProperty("java.io.tmpdir"));
             Path journalDir = null;
+            JournalSync journalSync = JournalSync.INTERVAL;
             for (int i = 1; i < args.length; i++) {
                 switch (args[i]) {
                     case "--records" -> records = Long.parseLong(args[++i].replace("_", ""));
@@ -104,6 +106,7 @@ public final class HistoryIngestHarness {
                     case "--keep" -> keep = true;
                     case "--h2-dir" -> h2Dir = Path.of(args[++i]);
                     case "--journal-dir" -> journalDir = Path.of(args[++i]);
+                    case "--journal-sync" -> journalSync = JournalSync.valueOf(args[++i].toUpperCase(java.util.Locale.ROOT));
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
@@ -122,7 +125,8 @@ public final class HistoryIngestHarness {
             if (journalDir == null) {
                 journalDir = Files.createTempDirectory("dmarc-ingest-journal");
             }
-            return new Options(records, threads, modes, rate, batch, queue, pool, writers, db, keep, h2Dir, journalDir);
+            return new Options(records, threads, modes, rate, batch, queue, pool, writers, db, keep, h2Dir, journalDir,
+                    journalSync);
         }
     }
 
@@ -140,7 +144,7 @@ public final class HistoryIngestHarness {
             System.err.println("usage: HistoryIngestHarness postgresql|mariadb|h2 [--records N] [--threads T]"
                     + " [--modes queue,journal] [--rate R] [--batch B] [--queue Q] [--pool P] [--writers W] [--db NAME]"
                     + " [--keep]"
-                    + " [--h2-dir DIR] [--journal-dir DIR]");
+                    + " [--h2-dir DIR] [--journal-dir DIR] [--journal-sync interval|always]");
             System.exit(2);
         }
         HistoryIngestHarness harness = new HistoryIngestHarness(ScaleDialect.of(args[0]), Options.parse(args));
@@ -208,7 +212,8 @@ public final class HistoryIngestHarness {
                 DmarcSettings.JOURNAL_DIR + "=" + journalDir.toAbsolutePath(),
                 DmarcSettings.QUEUE_CAPACITY + "=" + options.queue(),
                 DmarcSettings.WRITERS + "=" + options.writers(),
-                DmarcSettings.BATCH_SIZE + "=" + options.batch(), ""));
+                DmarcSettings.BATCH_SIZE + "=" + options.batch(),
+                DmarcSettings.JOURNAL_SYNC + "=" + options.journalSync().name().toLowerCase(java.util.Locale.ROOT), ""));
         EvaluationHistory history = EvaluationHistory.start(DmarcSettings.load(home, Map.of()), HistoryListener.NONE);
         JdbcHistoryStore counter = JdbcHistoryStore.open(new StoreConfig(url, dialect.user(), Secret.none(), 2));
         return new Target() {
@@ -248,7 +253,8 @@ public final class HistoryIngestHarness {
         Journal journal = Journal.open(journalDir, 8L * 1024 * 1024 * 1024);
         TimedWrites writes = new TimedWrites();
         HistoryPipeline.Settings settings = new HistoryPipeline.Settings(options.queue(), options.batch(),
-                Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofMinutes(10), journalFirst, options.writers());
+                Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofMinutes(10), journalFirst, options.writers())
+                .withJournalSync(options.journalSync(), HistoryPipeline.Settings.DEFAULT_SYNC_INTERVAL);
         HistoryPipeline<EvaluationRecord> pipeline = HistoryPipeline.start(journal, batch -> {
             long t = System.nanoTime();
             store.write(batch);

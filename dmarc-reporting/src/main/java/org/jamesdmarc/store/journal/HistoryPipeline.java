@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@link #offer} (default, queue-first mode) only takes a short lock: the entry goes into a bounded
- *       in-memory queue; when that is full, into the {@link Journal} (a local append and fsync, never the sink,
+ *       in-memory queue; when that is full, into the {@link Journal} (a local append — fsync'd as {@link Settings#journalSync()} says — never the sink,
  *       shared by the mail threads overflowing at the same time);
  *       when the journal is at its cap, it is dropped, counted and logged (rate-limited). It never throws.</li>
  *   <li>{@link Settings#writers()} background writer threads (default {@value Settings#DEFAULT_WRITERS}) each take
@@ -54,15 +54,20 @@ import org.slf4j.LoggerFactory;
  * read it again from the end of the written run, once the backoff is over.
  *
  * <p><b>Journal-first mode</b> ({@link Settings#journalFirst()}): {@link #offer} appends to the journal through a
- * group commit (concurrent offers share one write and one fsync) and returns once the entry is on disk. The
+ * group commit (concurrent offers share one write) and returns once the entry is written. The
  * appended entries are also kept in memory (up to {@code queueCapacity} of them, in journal order), and the
  * writers store them from there — no read or decode of the journal — acknowledging their journal positions once
  * written; the journal is read back only for what memory could not hold, after a failure, and at start-up. A
- * {@code kill -9} then loses nothing that {@code offer} accepted — the price is a local fsync on the mail path
- * (never the database): with {@code T} mail threads offering at once, at most {@code T} entries share an fsync,
- * so the mail path accepts at most about {@code T} / (fsync latency) entries per second. The default,
- * queue-first mode, loses the queued entries to a {@code kill -9} but costs the mail path nothing but a short
- * lock.
+ * {@code kill -9} then loses nothing that {@code offer} accepted. The default, queue-first mode, loses the queued
+ * entries to a {@code kill -9} but costs the mail path nothing but a short lock.
+ *
+ * <p><b>fsync</b> ({@link Settings#journalSync()}): with {@link JournalSync#INTERVAL} (the default) an append is a
+ * {@code write()} only — in the kernel, so it survives the death of this process — and a syncer thread fsyncs the
+ * journal at most every {@link Settings#syncInterval()} (one fsync per batch of appends, off the mail path), and
+ * always before the checkpoint moves and at close; a power loss or OS crash may lose the entries of the last
+ * interval not yet stored. With {@link JournalSync#ALWAYS} each group commit is fsync'd before {@code offer}
+ * returns: with {@code T} mail threads offering at once, at most {@code T} entries share an fsync, so the mail
+ * path accepts at most about {@code T} / (fsync latency) entries per second.
  *
  * <p>Counters: {@link #counters()} and a {@link HistoryListener}; {@code replayed} counts the journaled entries
  * stored (from memory or read back), a part of {@code written}.
@@ -96,17 +101,25 @@ public final class HistoryPipeline<T> implements AutoCloseable {
      * @param shutdownTimeout how long {@link #close} waits for the writers to flush
      * @param journalFirst    {@code false} (the default): {@link #offer} queues in memory, and a {@code kill -9}
      *                        loses what was still queued. {@code true}: {@link #offer} returns only once the entry
-     *                        is fsync'd in the journal (group commit: concurrent offers share one fsync), and the
-     *                        writers store the journaled entries — nothing offered is lost to a crash, at the
-     *                        price of a local fsync (never the database) on the mail path
+     *                        is written to the journal (group commit: concurrent offers share one write, and with
+     *                        {@link JournalSync#ALWAYS} one fsync), and the writers store the journaled entries —
+     *                        nothing offered is lost to a process crash, at the price of a local write (never the
+     *                        database) on the mail path
      * @param writers         writer threads, each writing whole batches to the sink concurrently (1 to
      *                        {@value #MAX_WRITERS}); the shorter constructors give one
+     * @param journalSync     whether an append is fsync'd before {@code offer} returns ({@link JournalSync#ALWAYS})
+     *                        or by a syncer thread ({@link JournalSync#INTERVAL}, the shorter constructors' choice)
+     * @param syncInterval    with {@link JournalSync#INTERVAL}, how long at most between an append and its fsync
+     *                        (about; the syncer's fsync itself takes time)
      */
     public record Settings(int queueCapacity, int batchSize, Duration minBackoff, Duration maxBackoff,
-            Duration shutdownTimeout, boolean journalFirst, int writers) {
+            Duration shutdownTimeout, boolean journalFirst, int writers, JournalSync journalSync,
+            Duration syncInterval) {
 
         public static final int DEFAULT_WRITERS = 2;
         public static final int MAX_WRITERS = 64;
+        /** How often, at most, the syncer fsyncs the journal with {@link JournalSync#INTERVAL}. */
+        public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofMillis(50);
 
         public static final Settings DEFAULTS = new Settings(100_000, 500, Duration.ofMillis(500),
                 Duration.ofSeconds(30), Duration.ofSeconds(10), false, DEFAULT_WRITERS);
@@ -122,6 +135,17 @@ public final class HistoryPipeline<T> implements AutoCloseable {
             if (writers < 1 || writers > MAX_WRITERS) {
                 throw new IllegalArgumentException("writers must be from 1 to " + MAX_WRITERS + ": " + writers);
             }
+            Objects.requireNonNull(journalSync, "journalSync");
+            if (syncInterval.isNegative() || syncInterval.isZero()) {
+                throw new IllegalArgumentException("syncInterval must be positive: " + syncInterval);
+            }
+        }
+
+        /** {@link JournalSync#INTERVAL} every {@link #DEFAULT_SYNC_INTERVAL}: the journal fsync'd off the mail path. */
+        public Settings(int queueCapacity, int batchSize, Duration minBackoff, Duration maxBackoff,
+                Duration shutdownTimeout, boolean journalFirst, int writers) {
+            this(queueCapacity, batchSize, minBackoff, maxBackoff, shutdownTimeout, journalFirst, writers,
+                    JournalSync.INTERVAL, DEFAULT_SYNC_INTERVAL);
         }
 
         /** One writer. */
@@ -137,11 +161,18 @@ public final class HistoryPipeline<T> implements AutoCloseable {
         }
 
         public Settings withJournalFirst(boolean value) {
-            return new Settings(queueCapacity, batchSize, minBackoff, maxBackoff, shutdownTimeout, value, writers);
+            return new Settings(queueCapacity, batchSize, minBackoff, maxBackoff, shutdownTimeout, value, writers,
+                    journalSync, syncInterval);
         }
 
         public Settings withWriters(int value) {
-            return new Settings(queueCapacity, batchSize, minBackoff, maxBackoff, shutdownTimeout, journalFirst, value);
+            return new Settings(queueCapacity, batchSize, minBackoff, maxBackoff, shutdownTimeout, journalFirst, value,
+                    journalSync, syncInterval);
+        }
+
+        public Settings withJournalSync(JournalSync value, Duration interval) {
+            return new Settings(queueCapacity, batchSize, minBackoff, maxBackoff, shutdownTimeout, journalFirst,
+                    writers, value, interval);
         }
     }
 
@@ -151,6 +182,11 @@ public final class HistoryPipeline<T> implements AutoCloseable {
     private final Settings settings;
     private final HistoryListener listener;
     private final List<Thread> writers = new ArrayList<>();
+    /** Fsyncs the journal every {@link Settings#syncInterval()} ({@link JournalSync#INTERVAL}); else {@code null}. */
+    private final Thread syncer;
+    private volatile boolean syncerStop;
+    private final AtomicLong syncs = new AtomicLong();
+    private final AtomicLong lastSyncFailureLog = new AtomicLong(System.nanoTime() - FAILURE_LOG_INTERVAL_NANOS);
 
     /** Guards the queue, the journal cursor below and {@code stopping}. */
     private final ReentrantLock lock = new ReentrantLock();
@@ -254,6 +290,12 @@ public final class HistoryPipeline<T> implements AutoCloseable {
             t.setDaemon(true);
             writers.add(t);
         }
+        if (settings.journalSync() == JournalSync.INTERVAL) {
+            syncer = new Thread(this::syncLoop, "dmarc-history-journal-sync");
+            syncer.setDaemon(true);
+        } else {
+            syncer = null;
+        }
     }
 
     /**
@@ -264,6 +306,9 @@ public final class HistoryPipeline<T> implements AutoCloseable {
             Settings settings, HistoryListener listener) {
         HistoryPipeline<T> pipeline = new HistoryPipeline<>(journal, sink, codec, settings, listener);
         pipeline.writers.forEach(Thread::start);
+        if (pipeline.syncer != null) {
+            pipeline.syncer.start();
+        }
         return pipeline;
     }
 
@@ -315,26 +360,28 @@ public final class HistoryPipeline<T> implements AutoCloseable {
     }
 
     /**
-     * Journal appends so far (each one write and one fsync, shared by the entries of a group commit) and the
-     * nanoseconds spent in them: how many entries an fsync carries and what it costs (benchmarks).
+     * Journal appends so far (each one write, and with {@link JournalSync#ALWAYS} one fsync, shared by the entries
+     * of a group commit), the nanoseconds spent in them and the syncer's fsyncs (benchmarks).
      */
     public AppendStats journalAppends() {
-        return new AppendStats(appends.get(), journaled.get(), appendNanos.get());
+        return new AppendStats(appends.get(), journaled.get(), appendNanos.get(), syncs.get());
     }
 
     /**
      * Journal appends since start.
      *
-     * @param appends each one write and one fsync
+     * @param appends each one write (and one fsync with {@link JournalSync#ALWAYS})
      * @param entries entries appended by them
-     * @param nanos   time spent appending (writing and fsyncing)
+     * @param nanos   time spent appending (writing, and fsyncing with {@link JournalSync#ALWAYS})
+     * @param syncs   fsyncs by the syncer thread ({@link JournalSync#INTERVAL})
      */
-    public record AppendStats(long appends, long entries, long nanos) {
+    public record AppendStats(long appends, long entries, long nanos, long syncs) {
         @Override
         public String toString() {
             long n = Math.max(1, appends);
-            return String.format(java.util.Locale.ROOT, "%,d journal appends, %.1f entries and %.2f ms each",
-                    appends, entries / (double) n, nanos / 1e6 / n);
+            return String.format(java.util.Locale.ROOT,
+                    "%,d journal appends, %.1f entries and %.2f ms each; %,d syncer fsyncs",
+                    appends, entries / (double) n, nanos / 1e6 / n, syncs);
         }
     }
 
@@ -378,8 +425,9 @@ public final class HistoryPipeline<T> implements AutoCloseable {
             journalAll(drainAll());
         }
         acknowledgeDone(true);
+        stopSyncer();
         try {
-            journal.close();
+            journal.close(); // fsyncs what is left
         } catch (IOException e) {
             LOG.warn("DMARC history journal {} did not close cleanly: {}", journal.directory(), e.toString());
         }
@@ -700,6 +748,9 @@ public final class HistoryPipeline<T> implements AutoCloseable {
         }
         JournalPosition checkpoint = null;
         try {
+            // The entries the checkpoint passes are stored; still, the checkpoint file never gets ahead of the
+            // journal's own data on disk (this fsync runs outside the journal's lock: appends go on meanwhile).
+            journal.sync();
             checkpoint = journal.acknowledgeTo(end, entries);
         } catch (IOException | RuntimeException e) {
             // Stored but not acknowledged: delivered again later, which the sink's idempotent keys absorb.
@@ -731,6 +782,48 @@ public final class HistoryPipeline<T> implements AutoCloseable {
             return true;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** The syncer ({@link JournalSync#INTERVAL}): fsyncs what was appended, at most every {@code syncInterval}. */
+    private void syncLoop() {
+        long intervalNanos = settings.syncInterval().toNanos();
+        while (!syncerStop) {
+            java.util.concurrent.locks.LockSupport.parkNanos(this, intervalNanos);
+            if (syncerStop) {
+                return;
+            }
+            syncNow();
+        }
+    }
+
+    private void syncNow() {
+        try {
+            if (journal.unsynced()) {
+                journal.sync();
+                syncs.incrementAndGet();
+            }
+        } catch (IOException | RuntimeException e) {
+            // The entries are in the kernel (a process crash does not lose them); a power loss might.
+            long now = System.nanoTime();
+            long last = lastSyncFailureLog.get();
+            if (now - last >= FAILURE_LOG_INTERVAL_NANOS && lastSyncFailureLog.compareAndSet(last, now)) {
+                LOG.warn("DMARC history journal {}: fsync failed ({}); journaled records may not survive a power loss",
+                        journal.directory(), describe(e));
+            }
+        }
+    }
+
+    private void stopSyncer() {
+        if (syncer == null) {
+            return;
+        }
+        syncerStop = true;
+        java.util.concurrent.locks.LockSupport.unpark(syncer);
+        try {
+            syncer.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -818,7 +911,7 @@ public final class HistoryPipeline<T> implements AutoCloseable {
      */
     private Journal.Placed appendCounted(List<JournalEntry> encoded, List<T> entries) {
         long t = System.nanoTime();
-        Journal.Placed placed = journal.appendPlaced(encoded);
+        Journal.Placed placed = journal.appendPlaced(encoded, settings.journalSync() == JournalSync.ALWAYS);
         appendNanos.addAndGet(System.nanoTime() - t);
         appends.incrementAndGet();
         appended(entries, placed);
@@ -871,7 +964,7 @@ public final class HistoryPipeline<T> implements AutoCloseable {
 
     /**
      * Leader-based group commit: the first caller with no append in progress becomes the leader, appends every
-     * entry waiting (its own first among them) with one fsync, hands them to the writers, and tells each waiter
+     * entry waiting (its own first among them) with one write (and fsync, with {@link JournalSync#ALWAYS}), hands them to the writers, and tells each waiter
      * whether its entry made it.
      */
     private final class GroupCommit {
@@ -881,7 +974,7 @@ public final class HistoryPipeline<T> implements AutoCloseable {
         private List<boolean[]> outcomes = new ArrayList<>();
         private boolean appending;
 
-        /** Whether {@code encoded} was appended and fsync'd. */
+        /** Whether {@code encoded} was appended (and fsync'd, with {@link JournalSync#ALWAYS}). */
         boolean commit(T entry, JournalEntry encoded) {
             boolean[] outcome = new boolean[2]; // [done, appended]
             List<T> batchEntries;

@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +48,11 @@ import org.jamesdmarc.store.journal.JournalWarning.Kind;
  * Each entry is one frame: {@code magic(4) | bodyLength(4) | crc32(4) | body}, where the CRC32 covers the
  * length field and the body, and the body is {@code keyLength(2) | key (UTF-8) | payload}. A batch is written
  * with one write and one {@link FileChannel#force fsync}: when {@link #append} returns, its entries survive a
- * crash or power loss.
+ * crash or power loss. A consumer may also append without the fsync ({@code appendPlaced(entries, false)}) and
+ * call {@link #sync} later, once for many appends: the entries are then in the kernel when the append returns —
+ * they survive the death of the process ({@code kill -9}, an {@code OutOfMemoryError}), but only the sync makes
+ * them survive an operating-system crash or a power loss. The segment being left is synced on rotation, and
+ * {@link #close} syncs what is left.
  *
  * <h2>Damage</h2>
  * On {@link #open}, every pending frame is checked. Invalid bytes after the last valid frame of the newest
@@ -110,6 +115,8 @@ public final class Journal implements Closeable {
     /** The end of the segment before the active one, when it was rotated away from in this process. */
     private JournalPosition previousEnd;
     private JournalPosition checkpoint;
+    /** Everything before it is fsync'd (or was fsync'd when its segment was left). */
+    private JournalPosition syncedEnd;
     private long pendingEntries;
     private boolean closed;
 
@@ -205,6 +212,9 @@ public final class Journal implements Closeable {
         activeSegment = last;
         active = FileChannel.open(segmentPath(last), StandardOpenOption.WRITE, StandardOpenOption.READ);
         active.position(segments.get(last));
+        // What a previous process wrote without syncing is in the kernel, maybe not on disk: sync it once now.
+        active.force(false);
+        syncedEnd = end();
         if (checkpoint.offset() > segments.get(checkpoint.segment())) {
             checkpoint = new JournalPosition(checkpoint.segment(), segments.get(checkpoint.segment()));
         }
@@ -233,6 +243,14 @@ public final class Journal implements Closeable {
 
     /** {@link #append}, also telling where the appended entries are (for a consumer that keeps them in memory). */
     synchronized Placed appendPlaced(List<JournalEntry> entries) {
+        return appendPlaced(entries, true);
+    }
+
+    /**
+     * {@link #appendPlaced(List)}; with {@code force} false the entries are written (in the kernel when this returns,
+     * surviving the death of this process) but not fsync'd: {@link #sync} does that later.
+     */
+    synchronized Placed appendPlaced(List<JournalEntry> entries, boolean force) {
         // An empty active segment directly follows the end of the one before it: report that end, so a consumer
         // that read up to it sees these entries as the next ones.
         JournalPosition before = closed ? new JournalPosition(0, 0)
@@ -277,13 +295,18 @@ public final class Journal implements Closeable {
             while (buffer.hasRemaining()) {
                 active.write(buffer);
             }
-            active.force(false);
+            if (force) {
+                active.force(false);
+            }
         } catch (IOException | RuntimeException e) {
             LOG.warn("Journal {}: appending {} entries failed, dropped: {}", directory, entries.size(), e.toString());
             rollBack(start);
             return new Placed(new AppendResult(0, entries.size(), DropReason.IO_ERROR), before, before, List.of());
         }
         segments.put(activeSegment, start + batchBytes);
+        if (force) {
+            syncedEnd = end();
+        }
         pendingEntries += frames.size();
         logDrop(dropped, reason);
         List<JournalPosition> ends = new ArrayList<>(frames.size());
@@ -294,6 +317,45 @@ public final class Journal implements Closeable {
         }
         return new Placed(new AppendResult(frames.size(), dropped, reason), before,
                 new JournalPosition(activeSegment, start), ends);
+    }
+
+    /**
+     * Makes every entry appended so far survive an operating-system crash or power loss (one fsync; nothing when
+     * all is synced already). The fsync runs outside this journal's lock, so appends go on meanwhile (they are
+     * synced by the next call).
+     *
+     * @throws IOException when the fsync fails (the entries may be lost to a power loss, not to a process crash)
+     */
+    public void sync() throws IOException {
+        FileChannel channel;
+        JournalPosition upTo;
+        synchronized (this) {
+            ensureOpen();
+            upTo = end();
+            if (upTo.compareTo(syncedEnd) <= 0) {
+                return;
+            }
+            channel = active;
+        }
+        try {
+            channel.force(false);
+        } catch (ClosedChannelException e) {
+            synchronized (this) {
+                ensureOpen();
+            }
+            // The segment was left meanwhile: rotate() synced it; later appends went to a new one, synced next time.
+            return;
+        }
+        synchronized (this) {
+            if (upTo.compareTo(syncedEnd) > 0) {
+                syncedEnd = upTo;
+            }
+        }
+    }
+
+    /** Whether entries were appended since the last fsync. */
+    synchronized boolean unsynced() {
+        return !closed && end().compareTo(syncedEnd) > 0;
     }
 
     /** Where {@link #read} starts: everything before it is acknowledged. */
@@ -469,7 +531,13 @@ public final class Journal implements Closeable {
         closed = true;
         try {
             if (active != null) {
-                active.close();
+                try {
+                    if (syncedEnd == null || end().compareTo(syncedEnd) > 0) {
+                        active.force(false);
+                    }
+                } finally {
+                    active.close();
+                }
             }
         } finally {
             try {
@@ -520,8 +588,12 @@ public final class Journal implements Closeable {
         long next = activeSegment + 1;
         FileChannel fresh = createSegment(next);
         FileChannel old = active;
+        if (old != null && syncedEnd != null && previousEnd.compareTo(syncedEnd) > 0) {
+            old.force(false); // what was appended without a sync: the next sync() only sees the new segment
+        }
         active = fresh;
         activeSegment = next;
+        syncedEnd = end();
         if (old != null) {
             old.close();
         }
