@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import org.jamesdmarc.store.DmarcSettings.Durability;
+import org.jamesdmarc.store.journal.JournalSync;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +44,10 @@ class DmarcSettingsTest {
         assertThat(s.retentionDays()).isEqualTo(180);
         assertThat(s.warnings()).isEmpty();
         assertThat(s.pipelineSettings().journalFirst()).isTrue();
+        assertThat(s.journalSync()).as("fsync off the mail path: kill -9 safe, not power-loss safe")
+                .isEqualTo(JournalSync.INTERVAL);
+        assertThat(s.pipelineSettings().journalSync()).isEqualTo(JournalSync.INTERVAL);
+        assertThat(s.pipelineSettings().syncInterval()).isEqualTo(Duration.ofMillis(50));
     }
 
     @Test
@@ -60,6 +66,8 @@ class DmarcSettingsTest {
                 history.writers = 4
                 history.batchSize = 1000
                 history.retentionDays = 0
+                history.journalSync = always
+                history.journalSyncInterval = 2s
                 report.somethingLater = ignored by this code
                 """);
 
@@ -79,6 +87,10 @@ class DmarcSettingsTest {
         assertThat(s.pipelineSettings().writers()).isEqualTo(4);
         assertThat(s.batchSize()).isEqualTo(1000);
         assertThat(s.retentionDays()).isZero();
+        assertThat(s.journalSync()).isEqualTo(JournalSync.ALWAYS);
+        assertThat(s.pipelineSettings().journalSync()).isEqualTo(JournalSync.ALWAYS);
+        assertThat(s.journalSyncInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(s.pipelineSettings().syncInterval()).isEqualTo(Duration.ofSeconds(2));
         assertThat(s.toString()).doesNotContain("s3cret-pw");
     }
 
@@ -144,6 +156,10 @@ class DmarcSettingsTest {
         assertBad("history.retentionDays = -1\n", "history.retentionDays = '-1'");
         assertBad("history.durability = sometimes\n", "history.durability = 'sometimes': expected journal or queue");
         assertBad("history.journalMaxBytes = 1t\n", "history.journalMaxBytes = '1t'");
+        assertBad("history.journalSync = never\n", "history.journalSync = 'never': expected interval or always");
+        assertBad("history.journalSyncInterval = 0\n", "history.journalSyncInterval = '0': expected a duration");
+        assertBad("history.journalSyncInterval = 11s\n", "history.journalSyncInterval = '11s'");
+        assertBad("history.journalSyncInterval = 5m\n", "history.journalSyncInterval = '5m'");
         assertBad("history.journalMaxBytes = 1k\n", "history.journalMaxBytes = '1k': expected a size of at least 64k");
         assertBad("db.url = jdbc:oracle:thin:@db:1521/x\n",
                 "db.url: unsupported JDBC URL scheme 'oracle' in jdbc:oracle:thin:@db:1521/x");
@@ -170,6 +186,18 @@ class DmarcSettingsTest {
         assertThat(DmarcSettings.load(home, Map.of()).journalMaxBytes()).isEqualTo(100_000);
         write("history.journalMaxBytes = 512kb\n");
         assertThat(DmarcSettings.load(home, Map.of()).journalMaxBytes()).isEqualTo(512L << 10);
+    }
+
+    @Test
+    void syncIntervalsTakeMillisecondsOrSeconds() throws Exception {
+        write("history.journalSyncInterval = 100\n");
+        assertThat(DmarcSettings.load(home, Map.of()).journalSyncInterval()).isEqualTo(Duration.ofMillis(100));
+        write("history.journalSyncInterval = 20 MS\n");
+        assertThat(DmarcSettings.load(home, Map.of()).journalSyncInterval()).isEqualTo(Duration.ofMillis(20));
+        write("history.journalSync = Interval\nhistory.journalSyncInterval = 1s\n");
+        DmarcSettings s = DmarcSettings.load(home, Map.of());
+        assertThat(s.journalSync()).isEqualTo(JournalSync.INTERVAL);
+        assertThat(s.journalSyncInterval()).isEqualTo(Duration.ofSeconds(1));
     }
 
     @Test

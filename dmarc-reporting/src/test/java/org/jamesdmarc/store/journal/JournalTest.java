@@ -290,4 +290,39 @@ class JournalTest {
             assertThat(reopened.warnings()).isEmpty();
         }
     }
+
+    @Test
+    void anAppendWithoutFsyncIsReadableAndSyncedLaterOnce() throws Exception {
+        try (Journal journal = Journal.open(dir, 64 * MB)) {
+            assertThat(journal.unsynced()).isFalse();
+            journal.appendPlaced(entries(0, 3), false);
+            assertThat(journal.unsynced()).as("written, not fsync'd").isTrue();
+            assertThat(peekAll(journal)).containsExactlyElementsOf(entries(0, 3));
+            journal.sync();
+            assertThat(journal.unsynced()).isFalse();
+            journal.appendPlaced(entries(3, 4), true);
+            assertThat(journal.unsynced()).as("an append with fsync leaves nothing unsynced").isFalse();
+        }
+        try (Journal reopened = Journal.open(dir, 64 * MB)) {
+            assertThat(peekAll(reopened)).containsExactlyElementsOf(entries(0, 4));
+        }
+    }
+
+    @Test
+    void unsyncedEntriesOfALeftSegmentAndOfCloseAreKept() throws Exception {
+        int frame = frameBytes(entry(0));
+        try (Journal journal = Journal.open(dir, 64 * MB, 2L * frame)) {
+            journal.appendPlaced(entries(0, 2), false);
+            journal.appendPlaced(entries(2, 4), false); // starts a new segment: the old one is synced on the way
+            assertThat(segmentFiles()).hasSize(2);
+            journal.appendPlaced(entries(4, 5), false);
+            assertThat(journal.unsynced()).isTrue();
+        }
+        try (Journal reopened = Journal.open(dir, 64 * MB, 2L * frame)) {
+            assertThat(reopened.unsynced()).isFalse();
+            assertThat(peekAll(reopened)).containsExactlyElementsOf(entries(0, 5));
+            reopened.close();
+            assertThatThrownBy(reopened::sync).isInstanceOf(IOException.class);
+        }
+    }
 }

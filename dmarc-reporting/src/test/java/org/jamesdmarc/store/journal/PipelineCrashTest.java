@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 9 item 3 in miniature: a real JVM runs a journal-first {@link HistoryPipeline} into a stand-in database
  * (a file of keys) and is killed with SIGKILL while mail keeps coming. A new pipeline on the same journal then
  * replays into the same database, idempotent by key: every entry whose {@code offer} returned is stored, none
- * twice.
+ * twice — with the default {@link JournalSync#INTERVAL} (the offer waited for the journal's {@code write()}, not
+ * for an fsync: a killed process's writes are the kernel's) and with {@link JournalSync#ALWAYS}.
  */
 class PipelineCrashTest {
 
@@ -30,9 +31,19 @@ class PipelineCrashTest {
 
     @Test
     void afterKillDashNineEveryOfferedEntryIsStoredOnce() throws Exception {
+        // The default sync (JournalSync.INTERVAL): an offer returned after the journal's write(), before any fsync.
+        afterKillDashNineEveryOfferedEntryIsStoredOnce(JournalSync.INTERVAL);
+    }
+
+    @Test
+    void withAnFsyncPerOfferAfterKillDashNineEveryOfferedEntryIsStoredOnce() throws Exception {
+        afterKillDashNineEveryOfferedEntryIsStoredOnce(JournalSync.ALWAYS);
+    }
+
+    private void afterKillDashNineEveryOfferedEntryIsStoredOnce(JournalSync sync) throws Exception {
         Path journalDir = dir.resolve("journal");
         Path database = dir.resolve("database.txt");
-        long offered = runAndKill(journalDir, database, 1000, 1);
+        long offered = runAndKill(journalDir, database, 1000, 1, sync);
 
         List<String> lines = new ArrayList<>(List.of(Files.readString(database, StandardCharsets.US_ASCII).split("\n", -1)));
         lines.remove(lines.size() - 1); // after the last newline: empty, or a line torn by the kill
@@ -47,8 +58,8 @@ class PipelineCrashTest {
         HistoryPipelineTest.await(() -> restarted.journalBacklog() == 0);
         restarted.close();
 
-        System.out.printf("offered %d; stored before the kill %d; replayed after the restart %d (%d new)%n",
-                offered, storedBeforeCrash.size(), database2.delivered().size(), database2.stored().size());
+        System.out.printf("%s: offered %d; stored before the kill %d; replayed after the restart %d (%d new)%n",
+                sync, offered, storedBeforeCrash.size(), database2.delivered().size(), database2.stored().size());
         Set<String> all = new LinkedHashSet<>(storedBeforeCrash);
         for (String key : database2.stored()) {
             assertThat(all.add(key)).as("%s stored once", key).isTrue();
@@ -65,7 +76,7 @@ class PipelineCrashTest {
         // Batches written out of order by the child's writers: the checkpoint must not have passed any unwritten.
         Path journalDir = dir.resolve("journal");
         Path database = dir.resolve("database.txt");
-        long offered = runAndKill(journalDir, database, 2000, 4);
+        long offered = runAndKill(journalDir, database, 2000, 4, JournalSync.INTERVAL);
 
         List<String> lines = new ArrayList<>(List.of(Files.readString(database, StandardCharsets.US_ASCII).split("\n", -1)));
         lines.remove(lines.size() - 1); // after the last newline: empty, or a line torn by the kill
@@ -93,11 +104,12 @@ class PipelineCrashTest {
         return Long.parseLong(key.substring("entry-".length()));
     }
 
-    private static long runAndKill(Path journalDir, Path database, long until, int writers) throws Exception {
+    private static long runAndKill(Path journalDir, Path database, long until, int writers, JournalSync sync)
+            throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process process = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
                 PipelineCrashWriter.class.getName(), journalDir.toString(), database.toString(),
-                Integer.toString(writers))
+                Integer.toString(writers), sync.name())
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         long offered = 0;
