@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@link #accept} never throws and never waits on the database: with {@code history.durability=journal} it
- *       returns once the record is fsync'd in the journal (a group commit shared by concurrent mails), with
- *       {@code queue} once it is in the in-memory queue.</li>
+ *       returns once the record is written into the journal (a group commit shared by concurrent mails; also
+ *       fsync'd first with {@code history.journalSync=always}, else fsync'd by a background thread within
+ *       {@code history.journalSyncInterval}), with {@code queue} once it is in the in-memory queue.</li>
  *   <li>The store is opened (and migrated) in the background at start, so the first record does not wait for it,
  *       and again by the writer after a failure. A database that is down, unknown or refuses
  *       the credentials when James starts does not stop James: the pipeline logs one line naming the URL (without
@@ -80,9 +81,11 @@ public final class EvaluationHistory implements EvaluationSink, AutoCloseable {
         LazyStoreSink sink = new LazyStoreSink(settings.store(), opener);
         HistoryPipeline<EvaluationRecord> pipeline = HistoryPipeline.start(journal, sink,
                 EvaluationJournalCodec.INSTANCE, pipelineSettings, listener);
-        LOG.info("DMARC history: recording into {} ({} durability, {} writer{}, journal {}{})",
+        LOG.info("DMARC history: recording into {} ({} durability, {} writer{}, journal {} fsync'd {}{})",
                 settings.store().redactedUrl(), settings.durability().keyword(), pipelineSettings.writers(),
                 pipelineSettings.writers() == 1 ? "" : "s", settings.journalDir(),
+                pipelineSettings.journalSync() == org.jamesdmarc.store.journal.JournalSync.ALWAYS ? "before each mail goes on"
+                        : "every " + pipelineSettings.syncInterval().toMillis() + " ms",
                 backlog > 0 ? ", " + backlog + " journaled records to replay" : "");
         openInBackground(sink);
         return new EvaluationHistory(settings, pipeline, sink);

@@ -77,7 +77,8 @@ import org.jamesdmarc.store.journal.JournalWarning.Kind;
  * entry or an I/O error — it reports them in its {@link AppendResult} for the caller to count.
  *
  * <h2>Threads</h2>
- * All public methods are {@code synchronized}: any number of threads may append, and reads and
+ * The public methods are thread-safe (one lock; {@link #sync} and the checkpoint file's write and fsyncs run
+ * outside it, so appends never wait for them): any number of threads may append, and reads and
  * acknowledgements may come from another thread. There should be one consumer: with {@link #read} and
  * {@link #acknowledge(ReadBatch)} it acknowledges only the batch read from the current checkpoint (anything else
  * is an {@link IllegalStateException}); {@link HistoryPipeline}, which hands several batches to several writers
@@ -106,6 +107,8 @@ public final class Journal implements Closeable {
     private final long segmentBytes;
     private final FileChannel lockChannel;
     private final FileLock lock;
+    /** Held while the checkpoint file is written (outside the journal's lock): one checkpoint move at a time. */
+    private final Object checkpointWriter = new Object();
     /** Segment number → size in bytes, for every segment file. */
     private final TreeMap<Long, Long> segments = new TreeMap<>();
     private final List<JournalWarning> warnings = new ArrayList<>();
@@ -434,12 +437,17 @@ public final class Journal implements Closeable {
      *
      * @throws IllegalStateException when {@code batch} was not read from the current checkpoint
      */
-    public synchronized void acknowledge(ReadBatch batch) throws IOException {
-        ensureOpen();
-        if (!batch.start().equals(checkpoint)) {
-            throw new IllegalStateException("batch read at " + batch.start() + " but the checkpoint is " + checkpoint);
+    public void acknowledge(ReadBatch batch) throws IOException {
+        synchronized (checkpointWriter) {
+            synchronized (this) {
+                ensureOpen();
+                if (!batch.start().equals(checkpoint)) {
+                    throw new IllegalStateException("batch read at " + batch.start() + " but the checkpoint is "
+                            + checkpoint);
+                }
+            }
+            acknowledgeTo(batch.end(), batch.entries().size());
         }
-        acknowledgeTo(batch.end(), batch.entries().size());
     }
 
     /**
@@ -447,30 +455,41 @@ public final class Journal implements Closeable {
      * acknowledged before: moves the checkpoint to {@code end} and deletes segments that hold nothing pending any
      * more. A position at or before the checkpoint changes nothing.
      *
+     * <p>The checkpoint file's write and fsyncs run outside this journal's lock (appends go on meanwhile, they
+     * never wait for a checkpoint); the checkpoint and the segments change once it is durable.
+     *
      * @return the checkpoint now (a fresh segment's start when everything was acknowledged)
      * @throws IllegalStateException when {@code end} lies past the journal's end
      */
-    synchronized JournalPosition acknowledgeTo(JournalPosition end, long entries) throws IOException {
-        ensureOpen();
-        if (end.compareTo(checkpoint) <= 0) {
-            return checkpoint;
+    JournalPosition acknowledgeTo(JournalPosition end, long entries) throws IOException {
+        synchronized (checkpointWriter) {
+            synchronized (this) {
+                ensureOpen();
+                if (end.compareTo(checkpoint) <= 0) {
+                    return checkpoint;
+                }
+                if (end.compareTo(end()) > 0) {
+                    throw new IllegalStateException("acknowledging up to " + end + " past the journal's end " + end());
+                }
+                pendingEntries = Math.max(0, pendingEntries - entries);
+                if (end.segment() == activeSegment && end.offset() >= segments.get(activeSegment)) {
+                    // Everything is acknowledged: start an empty segment and forget all the others.
+                    rotate();
+                    end = new JournalPosition(activeSegment, 0);
+                    pendingEntries = 0;
+                }
+            }
+            writeCheckpoint(end);
+            synchronized (this) {
+                checkpoint = end;
+                if (!closed) {
+                    for (Long old : List.copyOf(segments.headMap(end.segment()).keySet())) {
+                        deleteSegment(old);
+                    }
+                }
+                return checkpoint;
+            }
         }
-        if (end.compareTo(end()) > 0) {
-            throw new IllegalStateException("acknowledging up to " + end + " past the journal's end " + end());
-        }
-        pendingEntries = Math.max(0, pendingEntries - entries);
-        if (end.segment() == activeSegment && end.offset() >= segments.get(activeSegment)) {
-            // Everything is acknowledged: start an empty segment and forget all the others.
-            rotate();
-            end = new JournalPosition(activeSegment, 0);
-            pendingEntries = 0;
-        }
-        writeCheckpoint(end);
-        checkpoint = end;
-        for (Long old : List.copyOf(segments.headMap(end.segment()).keySet())) {
-            deleteSegment(old);
-        }
-        return checkpoint;
     }
 
     /**
