@@ -80,8 +80,8 @@ public record EvaluationRecord(
         Objects.requireNonNull(sourceIp, "sourceIp");
         Objects.requireNonNull(headerFrom, "headerFrom");
         Objects.requireNonNull(envelopeFrom, "envelopeFrom");
-        envelopeTo = List.copyOf(new TreeSet<>(envelopeTo.stream().map(DomainName::name).toList()))
-                .stream().map(DomainName::of).toList();
+        // Distinct and sorted by name (DomainName orders and compares by its name); no second parse.
+        envelopeTo = List.copyOf(new TreeSet<>(envelopeTo));
         Objects.requireNonNull(policyDomain, "policyDomain");
         Objects.requireNonNull(discoveryMode, "discoveryMode");
         Objects.requireNonNull(policyDomainRole, "policyDomainRole");

@@ -93,11 +93,25 @@ public final class DomainName implements Comparable<DomainName> {
      * maps the other full stops (U+3002...) to '.'; empty when IDNA cannot encode the name.
      */
     private static Optional<String> toAsciiLowerCase(String s) {
+        if (isAscii(s)) {
+            // java.net.IDN leaves an all-ASCII label as it is (it only refuses an empty or over-long one, which
+            // the label checks after this refuse too), so skip its per-label work: the common case.
+            return Optional.of(s.toLowerCase(Locale.ROOT));
+        }
         try {
             return Optional.of(IDN.toASCII(s, 0).toLowerCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** RFC 1035 §2.3.1 / RFC 1123 §2.1: letters, digits and inner hyphens, 1–63 octets (lower case here). */
