@@ -74,7 +74,13 @@ public final class JdbcHistoryStore implements HistoryStore {
     /** Keys per {@code IN (...)} list: well under every driver's parameter limit. */
     private static final int IN_CHUNK = 500;
     /** Attempts of one batch racing other writers (duplicate keys, deadlocks) before giving up. */
-    private static final int MAX_ATTEMPTS = 8;
+    /**
+     * How long a write keeps retrying after losing a race to another writer (a key it was about to store was stored,
+     * or is being stored, by another transaction). Each retry means another writer made progress, so this is a
+     * budget for a busy database, not for a broken one; it was 8 attempts (about 0.3 s), which a loaded machine with
+     * H2's immediate MERGE conflicts exhausted (racingWritersKeepEachMessageOnce flaked).
+     */
+    private static final long RACE_BUDGET_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
 
     private static final String MESSAGE_COLUMNS = "message_key, received_at, source_ip, header_from, envelope_from, "
             + "envelope_to, policy_domain, discovery_mode, policy_role, has_record, pub_p, pub_sp, pub_np, pub_psd, "
@@ -293,6 +299,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         for (EvaluationRecord r : records) {
             byKey.putIfAbsent(r.key().value(), r);
         }
+        long raceStart = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
             try (Connection c = pool.getConnection()) {
                 c.setAutoCommit(false);
@@ -310,7 +317,7 @@ public final class JdbcHistoryStore implements HistoryStore {
                     throw e;
                 }
             } catch (SQLException e) {
-                if (DatabaseErrors.isRace(e) && attempt < MAX_ATTEMPTS) {
+                if (DatabaseErrors.isRace(e) && System.nanoTime() - raceStart < RACE_BUDGET_NANOS) {
                     // Another writer stored some of these keys meanwhile, or is storing them in a transaction not
                     // yet committed (H2's MERGE then fails at once instead of waiting): give it time, with jitter
                     // so two writers that failed together do not retry in step, then look again.
@@ -323,7 +330,7 @@ public final class JdbcHistoryStore implements HistoryStore {
     }
 
     private static void backOff(int attempt) {
-        long millis = java.util.concurrent.ThreadLocalRandom.current().nextLong(5, 20L * attempt + 6);
+        long millis = java.util.concurrent.ThreadLocalRandom.current().nextLong(5, Math.min(20L * attempt, 200L) + 6);
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
@@ -567,12 +574,13 @@ public final class JdbcHistoryStore implements HistoryStore {
 
     /** The report counters of every hour that ended by {@code before}, an hour per transaction. */
     private void expireCounters(long before) {
+        long raceStart = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
             try (Connection c = pool.getConnection()) {
                 ReportCounters.expire(c, before);
                 return;
             } catch (SQLException e) {
-                if (DatabaseErrors.isRace(e) && attempt < MAX_ATTEMPTS) {
+                if (DatabaseErrors.isRace(e) && System.nanoTime() - raceStart < RACE_BUDGET_NANOS) {
                     backOff(attempt);
                     continue;
                 }
@@ -586,6 +594,7 @@ public final class JdbcHistoryStore implements HistoryStore {
     }
 
     private ExpiredBatch expireBatch(long before, int batchSize) {
+        long raceStart = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
             try (Connection c = pool.getConnection()) {
                 c.setAutoCommit(false);
@@ -623,7 +632,7 @@ public final class JdbcHistoryStore implements HistoryStore {
                     throw e;
                 }
             } catch (SQLException e) {
-                if (DatabaseErrors.isRace(e) && attempt < MAX_ATTEMPTS) {
+                if (DatabaseErrors.isRace(e) && System.nanoTime() - raceStart < RACE_BUDGET_NANOS) {
                     continue; // a deadlock with another expiry or writer: this batch again
                 }
                 throw DatabaseErrors.failed("expiring history records", config, e);
