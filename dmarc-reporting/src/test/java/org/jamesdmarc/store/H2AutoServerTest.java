@@ -79,7 +79,9 @@ class H2AutoServerTest {
             if (!Files.exists(p)) {
                 continue;
             }
-            for (String row : Files.readAllLines(p).subList(1, Files.readAllLines(p).size())) {
+            // Read once: the table changes between two reads while other processes open and close sockets.
+            List<String> rows = Files.readAllLines(p);
+            for (String row : rows.subList(Math.min(1, rows.size()), rows.size())) {
                 String[] f = row.trim().split("\\s+");
                 String[] local = f[1].split(":");
                 if (local[1].equals(hexPort) && f[3].equals("0A")) { // 0A: LISTEN
