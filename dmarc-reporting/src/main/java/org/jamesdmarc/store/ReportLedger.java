@@ -1,0 +1,348 @@
+package org.jamesdmarc.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * The report delivery ledger (migration V3, {@code dmarc_report_delivery} and {@code dmarc_report_period}): per
+ * (period, policy domain, destination) what became of the report, with the identifiers fixed when it was planned,
+ * so that a re-send is identical. The runner records its intent ({@link #claim}: state {@code sending}) before it
+ * hands a report to the outbound path and the result after; a row still {@code sending} when a run starts was
+ * perhaps handed off just before a crash, and is sent again (the only possible duplicate, with the same file name,
+ * Report-ID and Message-ID). Plain JDBC on the store's pool, each call its own transaction.
+ */
+public final class ReportLedger {
+
+    /** A destination value for a row that concerns the domain as a whole (e.g. no usable destination). */
+    public static final String NO_DESTINATION = "-";
+    private static final int BATCH = 500;
+    private static final String COLUMNS = "period_begin, period_end, policy_domain, destination, state, reason, "
+            + "report_id, message_id, file_name, size_limit, report_format, attempts, next_attempt, created_at, "
+            + "updated_at";
+
+    private final JdbcHistoryStore store;
+
+    public ReportLedger(JdbcHistoryStore store) {
+        this.store = Objects.requireNonNull(store, "store");
+    }
+
+    /** What became of one report to one destination. */
+    public enum State {
+        /** Planned, not tried yet. */
+        PENDING,
+        /** The hand-off has begun (the intent is recorded); found at start-up: perhaps handed off before a crash. */
+        SENDING,
+        /** The outbound path took it (SMTP: the server accepted the DATA; James: {@code sendMail} returned). */
+        HANDED_OFF,
+        /** A temporary failure; tried again at {@code nextAttempt}. */
+        DEFERRED,
+        /** A permanent failure (5xx, retries exhausted, larger than the destination's limit): never retried. */
+        FAILED,
+        /** Never sent, by choice (suppression list, external destination not authorized, failing-only domain...). */
+        SUPPRESSED;
+
+        /** The column's value. */
+        public String code() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        static State of(String code) {
+            return valueOf(code.toUpperCase(Locale.ROOT));
+        }
+    }
+
+    /** The key of one row. */
+    public record Key(long periodBegin, String policyDomain, String destination) {
+        public Key {
+            Objects.requireNonNull(policyDomain, "policyDomain");
+            Objects.requireNonNull(destination, "destination");
+        }
+    }
+
+    /**
+     * One row.
+     *
+     * @param periodBegin epoch seconds, inclusive
+     * @param periodEnd   epoch seconds, exclusive
+     * @param sizeLimit   the destination's size limit in bytes ({@code !10m}), when it has one
+     * @param format      {@code rfc9990} or {@code rfc7489}
+     * @param attempts    hand-offs begun so far
+     */
+    public record Entry(long periodBegin, long periodEnd, String policyDomain, String destination, State state,
+                        Optional<String> reason, String reportId, String messageId, String fileName,
+                        OptionalLong sizeLimit, String format, int attempts, Optional<Instant> nextAttempt,
+                        Instant createdAt, Instant updatedAt) {
+        public Entry {
+            Objects.requireNonNull(policyDomain, "policyDomain");
+            Objects.requireNonNull(destination, "destination");
+            Objects.requireNonNull(state, "state");
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(reportId, "reportId");
+            Objects.requireNonNull(messageId, "messageId");
+            Objects.requireNonNull(fileName, "fileName");
+            Objects.requireNonNull(sizeLimit, "sizeLimit");
+            Objects.requireNonNull(format, "format");
+            Objects.requireNonNull(nextAttempt, "nextAttempt");
+            Objects.requireNonNull(createdAt, "createdAt");
+            Objects.requireNonNull(updatedAt, "updatedAt");
+        }
+
+        public Key key() {
+            return new Key(periodBegin, policyDomain, destination);
+        }
+    }
+
+    /** Whether the period [{@code begin}, {@code end}) has been planned completely. */
+    public boolean planned(long begin, long end) {
+        return query("SELECT 1 FROM dmarc_report_period WHERE period_begin = ? AND period_end = ?", ps -> {
+            ps.setLong(1, begin);
+            ps.setLong(2, end);
+        }, rs -> true).size() == 1;
+    }
+
+    /** The keys already planned for the period starting at {@code begin} (non-empty after a crash while planning). */
+    public Set<Key> keys(long begin) {
+        return new HashSet<>(query("SELECT policy_domain, destination FROM dmarc_report_delivery WHERE period_begin = ?",
+                ps -> ps.setLong(1, begin), rs -> new Key(begin, rs.getString(1), rs.getString(2))));
+    }
+
+    /** Inserts {@code entries} (none may exist yet), in batches. */
+    public void insert(List<Entry> entries) {
+        for (int from = 0; from < entries.size(); from += BATCH) {
+            List<Entry> chunk = entries.subList(from, Math.min(entries.size(), from + BATCH));
+            transaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO dmarc_report_delivery (" + COLUMNS
+                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    for (Entry e : chunk) {
+                        bind(ps, e);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                return null;
+            });
+        }
+    }
+
+    /** Records that every domain of the period has its rows. */
+    public void markPlanned(long begin, long end, long domains, Instant now) {
+        update("INSERT INTO dmarc_report_period (period_begin, period_end, domains, planned_at) VALUES (?, ?, ?, ?)",
+                ps -> {
+                    ps.setLong(1, begin);
+                    ps.setLong(2, end);
+                    ps.setLong(3, domains);
+                    ps.setLong(4, now.getEpochSecond());
+                });
+    }
+
+    /**
+     * The rows to hand off now: {@code pending}, {@code sending} (a crash came between intent and result) and
+     * {@code deferred} ones whose next attempt has come; oldest period first, at most {@code limit}.
+     */
+    public List<Entry> due(Instant now, int limit) {
+        return query("SELECT " + COLUMNS + " FROM dmarc_report_delivery WHERE state IN ('pending', 'sending') "
+                + "OR (state = 'deferred' AND next_attempt <= ?) ORDER BY period_begin, policy_domain, destination",
+                ps -> {
+                    ps.setLong(1, now.getEpochSecond());
+                    ps.setMaxRows(limit);
+                }, ReportLedger::entry);
+    }
+
+    /**
+     * Records the intent to hand {@code entry} off (state {@code sending}, one more attempt), if the row is still as
+     * read: false when another runner changed it meanwhile (then it is not ours to send).
+     */
+    public boolean claim(Entry entry, Instant now) {
+        return update("UPDATE dmarc_report_delivery SET state = 'sending', attempts = attempts + 1, updated_at = ? "
+                + "WHERE period_begin = ? AND policy_domain = ? AND destination = ? AND state = ? AND attempts = ?",
+                ps -> {
+                    ps.setLong(1, now.getEpochSecond());
+                    ps.setLong(2, entry.periodBegin());
+                    ps.setString(3, entry.policyDomain());
+                    ps.setString(4, entry.destination());
+                    ps.setString(5, entry.state().code());
+                    ps.setInt(6, entry.attempts());
+                }) == 1;
+    }
+
+    /** Records what became of a row: its new state, reason and next attempt. */
+    public void record(Key key, State state, Optional<String> reason, Optional<Instant> nextAttempt, Instant now) {
+        update("UPDATE dmarc_report_delivery SET state = ?, reason = ?, next_attempt = ?, updated_at = ? "
+                + "WHERE period_begin = ? AND policy_domain = ? AND destination = ?", ps -> {
+                    ps.setString(1, state.code());
+                    setText(ps, 2, reason.map(ReportLedger::clip));
+                    if (nextAttempt.isPresent()) {
+                        ps.setLong(3, nextAttempt.get().getEpochSecond());
+                    } else {
+                        ps.setNull(3, Types.BIGINT);
+                    }
+                    ps.setLong(4, now.getEpochSecond());
+                    ps.setLong(5, key.periodBegin());
+                    ps.setString(6, key.policyDomain());
+                    ps.setString(7, key.destination());
+                });
+    }
+
+    /**
+     * Marks the report {@code reportId} to {@code destination} failed after its hand-off (a bounce the outbound path
+     * reported later, e.g. James's RemoteDelivery bounce processor).
+     *
+     * @return whether such a row exists
+     */
+    public boolean failedAfterHandOff(String reportId, String destination, String reason, Instant now) {
+        return update("UPDATE dmarc_report_delivery SET state = 'failed', reason = ?, next_attempt = NULL, "
+                + "updated_at = ? WHERE report_id = ? AND destination = ?", ps -> {
+                    ps.setString(1, clip(reason));
+                    ps.setLong(2, now.getEpochSecond());
+                    ps.setString(3, reportId);
+                    ps.setString(4, destination);
+                }) > 0;
+    }
+
+    /** Every row (optionally of one state), newest period first, at most {@code limit}. */
+    public List<Entry> list(Optional<State> state, int limit) {
+        return query("SELECT " + COLUMNS + " FROM dmarc_report_delivery"
+                + (state.isPresent() ? " WHERE state = ?" : "")
+                + " ORDER BY period_begin DESC, policy_domain, destination", ps -> {
+                    if (state.isPresent()) {
+                        ps.setString(1, state.get().code());
+                    }
+                    ps.setMaxRows(limit);
+                }, ReportLedger::entry);
+    }
+
+    /** One row by its key. */
+    public Optional<Entry> find(Key key) {
+        return query("SELECT " + COLUMNS + " FROM dmarc_report_delivery WHERE period_begin = ? AND policy_domain = ? "
+                + "AND destination = ?", ps -> {
+                    ps.setLong(1, key.periodBegin());
+                    ps.setString(2, key.policyDomain());
+                    ps.setString(3, key.destination());
+                }, ReportLedger::entry).stream().findFirst();
+    }
+
+    /** The planned periods, newest first: (begin, end, domains). */
+    public List<long[]> periods(int limit) {
+        return query("SELECT period_begin, period_end, domains FROM dmarc_report_period ORDER BY period_begin DESC",
+                ps -> ps.setMaxRows(limit), rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)});
+    }
+
+    private static void bind(PreparedStatement ps, Entry e) throws SQLException {
+        ps.setLong(1, e.periodBegin());
+        ps.setLong(2, e.periodEnd());
+        ps.setString(3, e.policyDomain());
+        ps.setString(4, e.destination());
+        ps.setString(5, e.state().code());
+        setText(ps, 6, e.reason().map(ReportLedger::clip));
+        ps.setString(7, e.reportId());
+        ps.setString(8, e.messageId());
+        ps.setString(9, e.fileName());
+        if (e.sizeLimit().isPresent()) {
+            ps.setLong(10, e.sizeLimit().getAsLong());
+        } else {
+            ps.setNull(10, Types.BIGINT);
+        }
+        ps.setString(11, e.format());
+        ps.setInt(12, e.attempts());
+        if (e.nextAttempt().isPresent()) {
+            ps.setLong(13, e.nextAttempt().get().getEpochSecond());
+        } else {
+            ps.setNull(13, Types.BIGINT);
+        }
+        ps.setLong(14, e.createdAt().getEpochSecond());
+        ps.setLong(15, e.updatedAt().getEpochSecond());
+    }
+
+    private static Entry entry(ResultSet rs) throws SQLException {
+        long size = rs.getLong(10);
+        OptionalLong sizeLimit = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(size);
+        long next = rs.getLong(13);
+        Optional<Instant> nextAttempt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochSecond(next));
+        return new Entry(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), State.of(rs.getString(5)),
+                Optional.ofNullable(rs.getString(6)), rs.getString(7), rs.getString(8), rs.getString(9), sizeLimit,
+                rs.getString(11), rs.getInt(12), nextAttempt, Instant.ofEpochSecond(rs.getLong(14)),
+                Instant.ofEpochSecond(rs.getLong(15)));
+    }
+
+    private static void setText(PreparedStatement ps, int index, Optional<String> value) throws SQLException {
+        if (value.isPresent()) {
+            ps.setString(index, value.get());
+        } else {
+            ps.setNull(index, Types.VARCHAR);
+        }
+    }
+
+    private static String clip(String reason) {
+        return reason.length() <= 1000 ? reason : reason.substring(0, 997) + "...";
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> List<T> query(String sql, Binder binder, RowMapper<T> mapper) {
+        return transaction(c -> {
+            List<T> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                binder.bind(ps);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(mapper.map(rs));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    private int update(String sql, Binder binder) {
+        return transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                binder.bind(ps);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    private <T> T transaction(Work<T> work) {
+        try (Connection c = store.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException ignored) {
+                    // the connection is gone
+                }
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("the report ledger: " + DatabaseErrors.firstLine(e), e);
+        }
+    }
+}
