@@ -149,15 +149,36 @@ public final class ReportLedger {
 
     /**
      * The rows to hand off now: {@code pending}, {@code sending} (a crash came between intent and result) and
-     * {@code deferred} ones whose next attempt has come; oldest period first, at most {@code limit}.
+     * {@code deferred} ones whose next attempt has come; in key order (oldest period first) after {@code after}
+     * (keyset paging), optionally of one policy domain only, at most {@code limit}.
      */
-    public List<Entry> due(Instant now, int limit) {
-        return query("SELECT " + COLUMNS + " FROM dmarc_report_delivery WHERE state IN ('pending', 'sending') "
-                + "OR (state = 'deferred' AND next_attempt <= ?) ORDER BY period_begin, policy_domain, destination",
-                ps -> {
-                    ps.setLong(1, now.getEpochSecond());
-                    ps.setMaxRows(limit);
-                }, ReportLedger::entry);
+    public List<Entry> due(Instant now, Optional<Key> after, Optional<String> policyDomain, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM dmarc_report_delivery WHERE "
+                + "(state IN ('pending', 'sending') OR (state = 'deferred' AND next_attempt <= ?))");
+        if (policyDomain.isPresent()) {
+            sql.append(" AND policy_domain = ?");
+        }
+        if (after.isPresent()) {
+            sql.append(" AND (period_begin > ? OR (period_begin = ? AND (policy_domain > ? OR (policy_domain = ? "
+                    + "AND destination > ?))))");
+        }
+        sql.append(" ORDER BY period_begin, policy_domain, destination");
+        return query(sql.toString(), ps -> {
+            int i = 1;
+            ps.setLong(i++, now.getEpochSecond());
+            if (policyDomain.isPresent()) {
+                ps.setString(i++, policyDomain.get());
+            }
+            if (after.isPresent()) {
+                Key k = after.get();
+                ps.setLong(i++, k.periodBegin());
+                ps.setLong(i++, k.periodBegin());
+                ps.setString(i++, k.policyDomain());
+                ps.setString(i++, k.policyDomain());
+                ps.setString(i++, k.destination());
+            }
+            ps.setMaxRows(limit);
+        }, ReportLedger::entry);
     }
 
     /**
