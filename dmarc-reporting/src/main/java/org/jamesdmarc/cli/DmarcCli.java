@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = DmarcCli.Version.class,
         description = "DMARC (RFC 9989, RFC 7489) record and policy tool.",
-        subcommands = {RecordCommand.class, CheckCommand.class, EvaluateCommand.class, HistoryCommand.class,
+        subcommands = {RecordCommand.class, CheckCommand.class, EvaluateCommand.class, HistoryCommand.class, ReportCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -83,6 +83,9 @@ public final class DmarcCli implements Runnable {
                 }
                 if (cls == EvaluateCommand.class) {
                     return cls.cast(new EvaluateCommand(dnsClients, stdin));
+                }
+                if (cls == ReportSendCommand.class) {
+                    return cls.cast(new ReportSendCommand(System.getenv(), dnsClients, java.time.Clock.systemUTC()));
                 }
                 return defaults.create(cls);
             }

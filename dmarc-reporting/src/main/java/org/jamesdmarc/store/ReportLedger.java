@@ -254,10 +254,42 @@ public final class ReportLedger {
                 }, ReportLedger::entry).stream().findFirst();
     }
 
-    /** The planned periods, newest first: (begin, end, domains). */
-    public List<long[]> periods(int limit) {
-        return query("SELECT period_begin, period_end, domains FROM dmarc_report_period ORDER BY period_begin DESC",
-                ps -> ps.setMaxRows(limit), rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)});
+    /**
+     * Per period (newest first, at most {@code limit}): whether it was planned completely, its domain count, and
+     * how many rows are in each state.
+     */
+    public List<PeriodSummary> periods(int limit) {
+        java.util.Map<Long, PeriodSummary> byBegin = new java.util.LinkedHashMap<>();
+        for (long[] p : query("SELECT period_begin, period_end, domains FROM dmarc_report_period "
+                + "ORDER BY period_begin DESC", ps -> ps.setMaxRows(limit),
+                rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)})) {
+            byBegin.put(p[0], new PeriodSummary(p[0], p[1], true, OptionalLong.of(p[2]),
+                    new java.util.EnumMap<>(State.class)));
+        }
+        for (Object[] row : query("SELECT period_begin, period_end, state, COUNT(*) FROM dmarc_report_delivery "
+                + "GROUP BY period_begin, period_end, state", ps -> { },
+                rs -> new Object[] {rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getLong(4)})) {
+            long begin = (Long) row[0];
+            PeriodSummary s = byBegin.computeIfAbsent(begin, b -> new PeriodSummary(b, (Long) row[1], false,
+                    OptionalLong.empty(), new java.util.EnumMap<>(State.class)));
+            s.counts().merge(State.of((String) row[2]), (Long) row[3], Long::sum);
+        }
+        return byBegin.values().stream().sorted(java.util.Comparator.comparingLong(PeriodSummary::begin).reversed())
+                .limit(limit).toList();
+    }
+
+    /**
+     * One period of the ledger.
+     *
+     * @param planned whether every domain of the period has its rows
+     * @param domains the domains with data in the period, when planned
+     * @param counts  rows per state
+     */
+    public record PeriodSummary(long begin, long end, boolean planned, OptionalLong domains,
+                                java.util.Map<State, Long> counts) {
+        public long count(State state) {
+            return counts.getOrDefault(state, 0L);
+        }
     }
 
     private static void bind(PreparedStatement ps, Entry e) throws SQLException {
