@@ -76,7 +76,7 @@ public final class ReportRunLock implements AutoCloseable {
 
     private static boolean queryBoolean(Connection c, String sql) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            return rs.next() && rs.getInt(1) == 1;
+            return rs.next() && rs.getBoolean(1); // PostgreSQL: boolean; MariaDB: 1, 0 or NULL
         }
     }
 
