@@ -24,7 +24,7 @@ import org.jamesdmarc.reporting.aggregate.Reporter;
  * {@code Report Domain: <domain> Submitter: <receiver> Report-ID: <id>} (folded); a Message-ID derived from the
  * Report-ID, the destination and the format, so that a re-send carries the same one (RFC 9990 allows the ridtxt
  * "as a part or whole of the RFC5322.Message-Id"). CRLF line ends, 7-bit only, lines folded at 78 characters where
- * a header field allows it (never longer than 998). No javax.mail: this runs without James.
+ * a header field allows it (the file name parameters excepted; never longer than 998). No javax.mail: this runs without James.
  */
 public final class ReportMail {
 

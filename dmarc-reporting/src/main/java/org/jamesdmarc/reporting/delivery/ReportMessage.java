@@ -13,7 +13,8 @@ import org.jamesdmarc.reporting.aggregate.ReportId;
  * @param messageId    the Message-ID field's value without angle brackets (derived from the Report-ID: the same on a
  *                     re-send)
  * @param fileName     the attachment's file name
- * @param content      the whole RFC 5322 message, CRLF line ends, 7-bit, every line at most 78 characters
+ * @param content      the whole RFC 5322 message: CRLF line ends, 7-bit, lines of at most 78 characters but those
+ *                     holding the attachment's (long) file name, never over 998
  */
 public record ReportMessage(String envelopeFrom, String recipient, ReportId reportId, String messageId,
                             String fileName, byte[] content) {

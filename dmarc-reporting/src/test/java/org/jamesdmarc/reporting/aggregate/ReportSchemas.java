@@ -21,7 +21,7 @@ import org.xml.sax.SAXException;
  * {@code libmail-dmarc-perl} ships it ({@code .ci/run} installs it; {@link MissingTool} otherwise), read with its
  * target namespace removed: RFC 7489 reports carry none.
  */
-final class ReportSchemas {
+public final class ReportSchemas {
 
     static final String RFC9990_XSD = "rfc9990-aggregate-report-schema.xsd";
     static final Path RFC7489_XSD = Path.of("/usr/share/perl5/auto/share/dist/Mail-DMARC/rua-schema.xsd");
@@ -65,7 +65,7 @@ final class ReportSchemas {
     }
 
     /** Validates {@code xml} against its format's schema; throws with the schema's message when invalid. */
-    static void validate(byte[] xml, ReportFormat format) throws SAXException, IOException {
+    public static void validate(byte[] xml, ReportFormat format) throws SAXException, IOException {
         Schema schema = format == ReportFormat.RFC9990 ? rfc9990() : rfc7489();
         try {
             schema.newValidator().validate(new StreamSource(new ByteArrayInputStream(xml)));
