@@ -17,17 +17,17 @@ import org.jamesdmarc.store.Records;
 import org.jamesdmarc.store.ReportSettings;
 
 /** History records and settings for the delivery tests: messages of 2026-12-01 (UTC) to a few policy domains. */
-final class DeliveryFixtures {
+public final class DeliveryFixtures {
 
-    static final ReportPeriod DAY = ReportPeriod.utcDay(java.time.LocalDate.of(2026, 12, 1));
+    public static final ReportPeriod DAY = ReportPeriod.utcDay(java.time.LocalDate.of(2026, 12, 1));
     /** Two days after: 2026-12-01 and 2026-12-02 are due. */
-    static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-03T06:00:00Z"), ZoneOffset.UTC);
+    public static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-03T06:00:00Z"), ZoneOffset.UTC);
 
     private DeliveryFixtures() {
     }
 
     /** Message {@code n} to {@code domain} with {@code rua}, DMARC {@code result}, in the 2026-12-01 day. */
-    static EvaluationRecord record(int n, String domain, List<String> rua, DmarcResult result) {
+    public static EvaluationRecord record(int n, String domain, List<String> rua, DmarcResult result) {
         EvaluationRecord r = Records.record(n * 4); // n*4 % 4 != 3: has a policy record
         EvaluationRecord.PublishedPolicy p = r.published().orElseThrow();
         EvaluationRecord.PublishedPolicy published = new EvaluationRecord.PublishedPolicy(p.p(), p.sp(), p.np(), p.psd(),
@@ -42,7 +42,7 @@ final class DeliveryFixtures {
      * {@code domains} domains d0.test ... each with 3 messages passing DMARC and a rua to rua@dN.test (every third
      * also to agg@reports.test).
      */
-    static List<EvaluationRecord> passing(int domains) {
+    public static List<EvaluationRecord> passing(int domains) {
         List<EvaluationRecord> out = new ArrayList<>();
         int n = 0;
         for (int d = 0; d < domains; d++) {
@@ -56,11 +56,11 @@ final class DeliveryFixtures {
     }
 
     /** How many (domain, destination) pairs {@link #passing(int)} makes. */
-    static int destinations(int domains) {
+    public static int destinations(int domains) {
         return domains + (domains + 2) / 3;
     }
 
-    static ReportSettings settings(String... keyValues) {
+    public static ReportSettings settings(String... keyValues) {
         Properties p = new Properties();
         p.setProperty("report.orgName", "Example Receiver");
         p.setProperty("report.email", "dmarc-reports@mx.example.net");
@@ -72,7 +72,7 @@ final class DeliveryFixtures {
     }
 
     /** The value of header {@code name} in {@code message} (unfolded). */
-    static String header(String message, String name) {
+    public static String header(String message, String name) {
         String head = message.substring(0, message.indexOf("\r\n\r\n") + 2).replace("\r\n ", " ");
         for (String line : head.split("\r\n")) {
             if (line.regionMatches(true, 0, name + ":", 0, name.length() + 1)) {

@@ -22,10 +22,10 @@ import java.util.function.BiFunction;
  * e.g. {@code "250 ok"}, {@code "451 later"}, {@code "550 no"}; {@code null} stalls (no reply, the connection kept
  * open). Every message whose DATA ended is kept, whatever the reply.
  */
-final class SmtpSink implements AutoCloseable {
+public final class SmtpSink implements AutoCloseable {
 
     /** One message received. */
-    record Received(String from, String recipient, String content, String reply) {
+    public record Received(String from, String recipient, String content, String reply) {
     }
 
     private final ServerSocket server;
@@ -35,7 +35,7 @@ final class SmtpSink implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
 
-    SmtpSink(BiFunction<String, Integer, String> replies) throws IOException {
+    public SmtpSink(BiFunction<String, Integer, String> replies) throws IOException {
         this.replies = replies;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.acceptor = new Thread(this::accept, "smtp-sink");
@@ -43,15 +43,15 @@ final class SmtpSink implements AutoCloseable {
         acceptor.start();
     }
 
-    static SmtpSink accepting() throws IOException {
+    public static SmtpSink accepting() throws IOException {
         return new SmtpSink((rcpt, n) -> "250 2.0.0 queued");
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
-    List<Received> received() {
+    public List<Received> received() {
         return new ArrayList<>(received);
     }
 
