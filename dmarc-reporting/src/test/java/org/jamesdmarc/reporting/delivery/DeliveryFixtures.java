@@ -55,6 +55,18 @@ public final class DeliveryFixtures {
         return out;
     }
 
+    /** {@code domains} domains d0.test ... each with 2 messages passing DMARC and a rua to rua@dN.test only. */
+    public static List<EvaluationRecord> internalOnly(int domains) {
+        List<EvaluationRecord> out = new ArrayList<>();
+        int n = 0;
+        for (int d = 0; d < domains; d++) {
+            for (int i = 0; i < 2; i++) {
+                out.add(record(n++, "d" + d + ".test", List.of("mailto:rua@d" + d + ".test"), DmarcResult.PASS));
+            }
+        }
+        return out;
+    }
+
     /** How many (domain, destination) pairs {@link #passing(int)} makes. */
     public static int destinations(int domains) {
         return domains + (domains + 2) / 3;
