@@ -85,6 +85,9 @@ import org.jamesdmarc.store.journal.JournalSync;
  *     {@code 0} keeps them forever</td></tr>
  * </table>
  *
+ * <p>The {@code report.*} keys of the same file (aggregate reports: who reports, period, suppression, caps,
+ * retries, the command's SMTP server) are read by {@link ReportSettings}, which documents them.
+ *
  * <p>A wrong value is a {@link SettingsException} naming the file and the key; the password never appears in a
  * message or in {@link #toString()} (a {@link Secret}).
  *
