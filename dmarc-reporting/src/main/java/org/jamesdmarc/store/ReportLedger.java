@@ -16,7 +16,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * The report delivery ledger (migration V3, {@code dmarc_report_delivery} and {@code dmarc_report_period}): per
+ * The report delivery ledger (migration V4, {@code dmarc_report_delivery} and {@code dmarc_report_period}): per
  * (period, policy domain, destination) what became of the report, with the identifiers fixed when it was planned,
  * so that a re-send is identical. The runner records its intent ({@link #claim}: state {@code sending}) before it
  * hands a report to the outbound path and the result after; a row still {@code sending} when a run starts was
