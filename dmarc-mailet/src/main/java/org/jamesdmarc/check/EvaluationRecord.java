@@ -198,7 +198,8 @@ public record EvaluationRecord(
      * adkim, aspf.
      *
      * @param fo  the {@code fo} options as written ({@code 0}, {@code 1}, {@code d}, {@code s})
-     * @param rua the aggregate report URIs (without a legacy size limit)
+     * @param rua the aggregate report URIs as published, with the RFC 7489 size suffix ({@code !10m}) when one
+     *            was given: report delivery honours it
      * @param ruf the failure report URIs
      */
     public record PublishedPolicy(Optional<Policy> p, Optional<Policy> sp, Optional<Policy> np, PsdFlag psd,
@@ -221,7 +222,8 @@ public record EvaluationRecord(
         public static PublishedPolicy of(DmarcRecord record) {
             return new PublishedPolicy(record.p(), record.sp(), record.np(), record.psd(), record.testing(),
                     record.adkim(), record.aspf(), record.fo(),
-                    record.rua().stream().map(ReportUri::uri).toList(),
+                    // The size limit kept: reports larger than it are not sent (RFC 7489 §6.2, "!" size).
+                    record.rua().stream().map(ReportUri::toString).toList(),
                     record.ruf().stream().map(ReportUri::uri).toList(),
                     record.pct());
         }

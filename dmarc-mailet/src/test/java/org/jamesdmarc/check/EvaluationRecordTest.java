@@ -50,7 +50,7 @@ class EvaluationRecordTest {
         DomainName org = DomainName.of("example.com");
         RecordParseResult.Parsed parsed = (RecordParseResult.Parsed) RecordParser.parse(
                 "v=DMARC1; p=reject; sp=quarantine; np=reject; psd=n; t=y; adkim=s; aspf=r; fo=1:d; "
-                        + "rua=mailto:agg@example.com,mailto:agg@reports.example.net; ruf=mailto:ruf@example.com; pct=50");
+                        + "rua=mailto:agg@example.com,mailto:agg@reports.example.net!10m; ruf=mailto:ruf@example.com; pct=50");
         DiscoveryResult discovery = new DiscoveryResult(DiscoveryStatus.FOUND, DiscoveryMode.PSL, Optional.of(author),
                 Optional.of(org), Optional.of(PolicyDomainRole.ORGANIZATIONAL_DOMAIN), Optional.of(org),
                 Optional.of(parsed.record()), parsed.warnings(), 2, List.of("_dmarc.mail.example.com", "_dmarc.example.com"),
@@ -106,7 +106,7 @@ class EvaluationRecordTest {
         assertThat(p.adkim()).isEqualTo(AlignmentMode.STRICT);
         assertThat(p.aspf()).isEqualTo(AlignmentMode.RELAXED);
         assertThat(p.fo()).containsExactly("1", "d");
-        assertThat(p.rua()).containsExactly("mailto:agg@example.com", "mailto:agg@reports.example.net");
+        assertThat(p.rua()).containsExactly("mailto:agg@example.com", "mailto:agg@reports.example.net!10m");
         assertThat(p.ruf()).containsExactly("mailto:ruf@example.com");
         assertThat(p.pct()).isEqualTo(OptionalInt.of(50));
     }

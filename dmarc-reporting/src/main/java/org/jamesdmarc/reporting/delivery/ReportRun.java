@@ -133,6 +133,19 @@ public final class ReportRun {
     }
 
     /**
+     * For a scheduler: the due periods after the newest one planned completely, reaching back at most
+     * {@code maxCatchUp} before the horizon (now − {@code report.delay}; the period containing that point
+     * included), so that periods missed while no node ran are reported too, and nothing much older is started.
+     */
+    public List<ReportPeriod> periodsToPlan(Duration maxCatchUp) {
+        Instant earliest = clock.instant().minus(settings.delay()).minus(maxCatchUp);
+        Optional<Instant> newestPlanned = ledger.periods(1).stream().filter(ReportLedger.PeriodSummary::planned)
+                .findFirst().map(p -> Instant.ofEpochSecond(p.end()));
+        Instant from = newestPlanned.filter(t -> t.isAfter(earliest)).orElse(earliest);
+        return duePeriods(Optional.of(from)); // from the period containing it: the newest planned one's successor
+    }
+
+    /**
      * Plans {@code periods} (those not planned yet) and hands off every due row of the ledger (of
      * {@code onlyDomain} when given: then its rows are planned, the periods are not marked planned).
      */

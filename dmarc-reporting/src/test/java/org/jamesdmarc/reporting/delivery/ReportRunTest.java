@@ -248,6 +248,23 @@ class ReportRunTest {
         assertThat(runs).isGreaterThanOrEqualTo(3); // 12 reports, 5 a run, agg@reports.test once a run
     }
 
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Backend.class, names = "H2")
+    void aSchedulerPlansThePeriodsMissedSinceTheNewestPlannedOne(Backend backend) throws Exception {
+        JdbcHistoryStore store = open(backend);
+        store.write(DeliveryFixtures.passing(2));
+        MutableClock clock = new MutableClock(java.time.Instant.parse("2026-12-02T00:45:00Z"));
+        ReportRun run = run(store, DeliveryFixtures.settings(), clock); // daily, 30 min delay
+        assertThat(run.periodsToPlan(Duration.ofDays(3))).last().isEqualTo(DAY);
+        assertThat(run.send(List.of(DAY), Optional.empty(), m -> new HandOff.Accepted("ok")).handedOff())
+                .isEqualTo(DeliveryFixtures.destinations(2));
+        assertThat(run.periodsToPlan(Duration.ofDays(3))).isEmpty();
+        clock.advance(Duration.ofDays(3)); // no node ran for three days
+        assertThat(run.periodsToPlan(Duration.ofDays(7))).extracting(ReportPeriod::begin).containsExactly(
+                DAY.next().begin(), DAY.next().next().begin(), DAY.next().next().next().begin());
+        assertThat(run.periodsToPlan(Duration.ofDays(1))).hasSize(1);
+    }
+
     /** Thrown by an outbound to stop a run dead between the hand-off and its record, as a crash would. */
     static final class Crash extends Error {
     }
