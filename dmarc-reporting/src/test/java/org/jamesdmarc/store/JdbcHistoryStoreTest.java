@@ -245,7 +245,7 @@ class JdbcHistoryStoreTest {
 
         assertThatThrownBy(() -> JdbcHistoryStore.open(db.config()))
                 .isInstanceOf(StoreException.class)
-                .hasMessageContaining("is at version 999, newer than this James DMARC knows (3)")
+                .hasMessageContaining("is at version 999, newer than this James DMARC knows (4)")
                 .hasMessageNotContaining("\n");
     }
 
