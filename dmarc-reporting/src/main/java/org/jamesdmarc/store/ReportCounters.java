@@ -26,8 +26,9 @@ import org.jamesdmarc.check.EvaluationRecord;
  *
  * <p>A batch is first aggregated in memory, then upserted in key order (policy rows, then report rows, each sorted
  * by their primary key): concurrent writers (threads, James nodes) take the row locks in the same order and do not
- * deadlock. Each database's upsert: PostgreSQL {@code ON CONFLICT ... DO UPDATE}, MariaDB
- * {@code ON DUPLICATE KEY UPDATE}, H2 {@code MERGE ... USING}.
+ * deadlock. Each table's counters go in one set-based statement per batch: PostgreSQL
+ * {@code INSERT ... SELECT FROM unnest(arrays) ON CONFLICT ... DO UPDATE}, MariaDB a multi-row
+ * {@code INSERT ... VALUES ... ON DUPLICATE KEY UPDATE} (chunked); H2 a batch of {@code MERGE ... USING}.
  *
  * <p>Only messages with a policy domain and a published record are counted: without a record there is no report
  * (RFC 9990 §2: a report per DMARC Policy Domain).
@@ -306,81 +307,174 @@ final class ReportCounters {
         upsert(c, kind, batch, (short) java.util.concurrent.ThreadLocalRandom.current().nextInt(SHARDS));
     }
 
-    /** Adds the counters of {@code batch} to {@code shard} in key order: policy rows first, then report rows. */
+    /**
+     * Adds the counters of {@code batch} to {@code shard} in key order: policy rows first, then report rows, each
+     * table in one set-based statement (a few on MariaDB, chunked) rather than one upsert per counter.
+     */
     static void upsert(Connection c, DatabaseKind kind, Batch batch, short shard) throws SQLException {
         if (batch.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement(policyUpsert(kind))) {
-            for (Map.Entry<RowKey, PolicyCount> e : batch.policies.entrySet()) {
-                StoredMessage m = e.getValue().latest;
-                int i = 1;
-                ps.setLong(i++, e.getKey().periodHour());
-                ps.setString(i++, e.getKey().domainKey());
-                ps.setString(i++, e.getKey().policyDomain());
-                ps.setShort(i++, shard);
-                ps.setLong(i++, m.receivedAt());
-                ps.setString(i++, m.discoveryMode());
-                i = text(ps, i, m.pubP());
-                i = text(ps, i, m.pubSp());
-                i = text(ps, i, m.pubNp());
-                i = text(ps, i, m.pubPsd());
-                if (m.pubTesting() == null) {
-                    ps.setNull(i++, Types.BOOLEAN);
-                } else {
-                    ps.setBoolean(i++, m.pubTesting());
-                }
-                i = text(ps, i, m.pubAdkim());
-                i = text(ps, i, m.pubAspf());
-                i = text(ps, i, m.pubFo());
-                i = text(ps, i, m.pubRua());
-                i = text(ps, i, m.pubRuf());
-                if (m.pubPct() == null) {
-                    ps.setNull(i++, Types.SMALLINT);
-                } else {
-                    ps.setShort(i++, m.pubPct());
-                }
-                ps.setLong(i++, e.getValue().messages);
-                ps.setLong(i, e.getValue().dmarcPass);
-                ps.addBatch();
-            }
-            ps.executeBatch();
+        List<Object[]> policies = new ArrayList<>(batch.policies.size());
+        for (Map.Entry<RowKey, PolicyCount> e : batch.policies.entrySet()) {
+            StoredMessage m = e.getValue().latest;
+            policies.add(new Object[] {e.getKey().periodHour(), e.getKey().domainKey(), e.getKey().policyDomain(),
+                shard, m.receivedAt(), m.discoveryMode(), m.pubP(), m.pubSp(), m.pubNp(), m.pubPsd(), m.pubTesting(),
+                m.pubAdkim(), m.pubAspf(), m.pubFo(), m.pubRua(), m.pubRuf(), m.pubPct(), e.getValue().messages,
+                e.getValue().dmarcPass});
         }
-        try (PreparedStatement ps = c.prepareStatement(rowUpsert(kind))) {
-            for (Map.Entry<RowKey, RowCount> e : batch.rows.entrySet()) {
-                Identity id = e.getValue().identity;
-                int i = 1;
-                ps.setLong(i++, e.getKey().periodHour());
-                ps.setString(i++, e.getKey().domainKey());
-                ps.setString(i++, e.getKey().policyDomain());
-                ps.setString(i++, e.getKey().rowKey());
-                ps.setShort(i++, shard);
-                i = text(ps, i, id.sourceIp());
-                i = text(ps, i, id.disposition());
-                i = text(ps, i, id.dkimAligned());
-                i = text(ps, i, id.spfAligned());
-                i = text(ps, i, id.overrides());
-                i = text(ps, i, id.headerFrom());
-                i = text(ps, i, id.envelopeFrom());
-                i = text(ps, i, id.envelopeTo());
-                i = text(ps, i, id.spfDomain());
-                i = text(ps, i, id.spfScope());
-                i = text(ps, i, id.spfResult());
-                i = text(ps, i, id.dkimResults());
-                ps.setLong(i, e.getValue().messages);
-                ps.addBatch();
-            }
-            ps.executeBatch();
+        List<Object[]> rows = new ArrayList<>(batch.rows.size());
+        for (Map.Entry<RowKey, RowCount> e : batch.rows.entrySet()) {
+            Identity id = e.getValue().identity;
+            rows.add(new Object[] {e.getKey().periodHour(), e.getKey().domainKey(), e.getKey().policyDomain(),
+                e.getKey().rowKey(), shard, id.sourceIp(), id.disposition(), id.dkimAligned(), id.spfAligned(),
+                id.overrides(), id.headerFrom(), id.envelopeFrom(), id.envelopeTo(), id.spfDomain(), id.spfScope(),
+                id.spfResult(), id.dkimResults(), e.getValue().messages});
+        }
+        write(c, kind, POLICY, policies);
+        write(c, kind, ROW, rows);
+    }
+
+    /** The SQL type of a counter column, as bound. */
+    enum ColumnType {
+        BIGINT("bigint", "int8", Types.BIGINT),
+        SMALLINT("smallint", "int2", Types.SMALLINT),
+        BOOLEAN("boolean", "bool", Types.BOOLEAN),
+        TEXT("varchar", "varchar", Types.VARCHAR);
+
+        final String pgCast;
+        final String pgArrayType;
+        final int jdbcType;
+
+        ColumnType(String pgCast, String pgArrayType, int jdbcType) {
+            this.pgCast = pgCast;
+            this.pgArrayType = pgArrayType;
+            this.jdbcType = jdbcType;
         }
     }
 
-    private static int text(PreparedStatement ps, int i, String value) throws SQLException {
-        if (value == null) {
-            ps.setNull(i, Types.VARCHAR);
-        } else {
-            ps.setString(i, value);
+    /** One counter table: its columns, their H2 and bound types, its key, and how a stored row takes new counts. */
+    record Table(String name, String columns, String[] h2Types, List<String> key, List<String> latest,
+                 List<String> sums) {
+
+        List<String> columnList() {
+            return List.of(columns.split(", "));
         }
-        return i + 1;
+
+        ColumnType type(int i) {
+            String t = h2Types[i];
+            if (t.equals("BIGINT")) {
+                return ColumnType.BIGINT;
+            }
+            if (t.equals("SMALLINT")) {
+                return ColumnType.SMALLINT;
+            }
+            return t.equals("BOOLEAN") ? ColumnType.BOOLEAN : ColumnType.TEXT;
+        }
+    }
+
+    static final Table ROW = new Table("dmarc_report_row", ROW_COLUMNS, ROW_TYPES,
+            List.of("period_hour", "domain_key", "row_key", "shard"), List.of(), List.of("messages"));
+    static final Table POLICY = new Table("dmarc_report_policy", POLICY_COLUMNS, POLICY_TYPES,
+            List.of("period_hour", "domain_key", "shard"), List.of("discovery_mode", "pub_p", "pub_sp", "pub_np",
+                "pub_psd", "pub_testing", "pub_adkim", "pub_aspf", "pub_fo", "pub_rua", "pub_ruf", "pub_pct"),
+            List.of("messages", "dmarc_pass"));
+
+    /** MariaDB: at most this many rows per multi-row INSERT (18 columns: far below the 65,535 placeholders). */
+    static final int MARIADB_MAX_ROWS = 1_000;
+    /** MariaDB: at most about this many characters of bound text per statement (max_allowed_packet is 16 MB). */
+    static final int MARIADB_MAX_CHARS = 2_000_000;
+
+    /** Upserts {@code rows} (distinct keys, in key order) into {@code table}. */
+    private static void write(Connection c, DatabaseKind kind, Table table, List<Object[]> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        switch (kind) {
+            case POSTGRESQL -> writePostgresql(c, table, rows);
+            case MARIADB -> {
+                int from = 0;
+                while (from < rows.size()) {
+                    int to = from;
+                    long chars = 0;
+                    while (to < rows.size() && to - from < MARIADB_MAX_ROWS && (to == from || chars < MARIADB_MAX_CHARS)) {
+                        chars += textLength(rows.get(to));
+                        to++;
+                    }
+                    writeValues(c, table, rows.subList(from, to));
+                    from = to;
+                }
+            }
+            case H2 -> {
+                try (PreparedStatement ps = c.prepareStatement(upsert(DatabaseKind.H2, table, 1))) {
+                    for (Object[] row : rows) {
+                        bind(ps, 1, table, row);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+            }
+            default -> throw new IllegalArgumentException(Objects.toString(kind));
+        }
+    }
+
+    /** PostgreSQL: one {@code INSERT ... SELECT FROM unnest(arrays)}, one array per column. */
+    private static void writePostgresql(Connection c, Table table, List<Object[]> rows) throws SQLException {
+        int n = table.columnList().size();
+        try (PreparedStatement ps = c.prepareStatement(upsert(DatabaseKind.POSTGRESQL, table, rows.size()))) {
+            for (int col = 0; col < n; col++) {
+                ColumnType type = table.type(col);
+                Object[] values = switch (type) {
+                    case BIGINT -> new Long[rows.size()];
+                    case SMALLINT -> new Short[rows.size()];
+                    case BOOLEAN -> new Boolean[rows.size()];
+                    case TEXT -> new String[rows.size()];
+                };
+                for (int r = 0; r < rows.size(); r++) {
+                    values[r] = rows.get(r)[col];
+                }
+                ps.setArray(col + 1, c.createArrayOf(type.pgArrayType, values));
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    /** MariaDB: one multi-row {@code INSERT ... VALUES (...), (...) ON DUPLICATE KEY UPDATE}. */
+    private static void writeValues(Connection c, Table table, List<Object[]> rows) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(upsert(DatabaseKind.MARIADB, table, rows.size()))) {
+            int i = 1;
+            for (Object[] row : rows) {
+                i = bind(ps, i, table, row);
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    private static long textLength(Object[] row) {
+        long n = 0;
+        for (Object v : row) {
+            n += v instanceof String s ? s.length() + 8 : 8;
+        }
+        return n;
+    }
+
+    /** Binds one row's values from parameter {@code i}; returns the next parameter index. */
+    private static int bind(PreparedStatement ps, int i, Table table, Object[] row) throws SQLException {
+        for (int col = 0; col < row.length; col++) {
+            Object v = row[col];
+            ColumnType type = table.type(col);
+            if (v == null) {
+                ps.setNull(i++, type.jdbcType);
+            } else {
+                switch (type) {
+                    case BIGINT -> ps.setLong(i++, (Long) v);
+                    case SMALLINT -> ps.setShort(i++, (Short) v);
+                    case BOOLEAN -> ps.setBoolean(i++, (Boolean) v);
+                    case TEXT -> ps.setString(i++, (String) v);
+                }
+            }
+        }
+        return i;
     }
 
     /**
@@ -416,25 +510,20 @@ final class ReportCounters {
         }
     }
 
-    static String rowUpsert(DatabaseKind kind) {
-        return upsert(kind, "dmarc_report_row", ROW_COLUMNS, ROW_TYPES, List.of("period_hour", "domain_key",
-                "row_key", "shard"), List.of(), List.of("messages"));
-    }
-
-    static String policyUpsert(DatabaseKind kind) {
-        List<String> latest = List.of("discovery_mode", "pub_p", "pub_sp", "pub_np", "pub_psd", "pub_testing",
-                "pub_adkim", "pub_aspf", "pub_fo", "pub_rua", "pub_ruf", "pub_pct");
-        return upsert(kind, "dmarc_report_policy", POLICY_COLUMNS, POLICY_TYPES, List.of("period_hour",
-                "domain_key", "shard"), latest, List.of("messages", "dmarc_pass"));
-    }
-
     /**
-     * An upsert of one row of {@code table}: on a stored key, the {@code sums} columns add up, the {@code latest}
-     * columns take the new values when the new {@code seen_at} is not older, and {@code seen_at} keeps the latest.
+     * An upsert of {@code rows} rows of {@code t} (PostgreSQL: any number, as arrays; H2: one): on a stored key,
+     * the {@code sums} columns add up, the {@code latest} columns take the new values when the new {@code seen_at} is
+     * not older, and {@code seen_at} keeps the latest. The rows must have distinct keys (PostgreSQL refuses to
+     * update a row twice in one statement) and come in key order (each writer locks rows in the same order).
      */
-    private static String upsert(DatabaseKind kind, String table, String columns, String[] types, List<String> key,
-                                 List<String> latest, List<String> sums) {
-        List<String> cols = List.of(columns.split(", "));
+    private static String upsert(DatabaseKind kind, Table t, int rows) {
+        String table = t.name();
+        String columns = t.columns();
+        String[] types = t.h2Types();
+        List<String> key = t.key();
+        List<String> latest = t.latest();
+        List<String> sums = t.sums();
+        List<String> cols = t.columnList();
         String placeholders = String.join(", ", java.util.Collections.nCopies(cols.size(), "?"));
         List<String> set = new ArrayList<>();
         switch (kind) {
@@ -449,7 +538,13 @@ final class ReportCounters {
                 if (!latest.isEmpty()) {
                     set.add("seen_at = GREATEST(" + table + ".seen_at, EXCLUDED.seen_at)");
                 }
-                return "INSERT INTO " + table + " (" + columns + ") VALUES (" + placeholders + ") ON CONFLICT ("
+                List<String> arrays = new ArrayList<>();
+                for (int i = 0; i < cols.size(); i++) {
+                    arrays.add("?::" + t.type(i).pgCast + "[]");
+                }
+                // unnest returns the rows in array order: the key order the batch was sorted in.
+                return "INSERT INTO " + table + " (" + columns + ") SELECT * FROM unnest(" + String.join(", ", arrays)
+                        + ") ON CONFLICT ("
                         + String.join(", ", key) + ") DO UPDATE SET " + String.join(", ", set);
             }
             case MARIADB -> {
@@ -463,7 +558,8 @@ final class ReportCounters {
                 if (!latest.isEmpty()) {
                     set.add("seen_at = GREATEST(seen_at, VALUES(seen_at))");
                 }
-                return "INSERT INTO " + table + " (" + columns + ") VALUES (" + placeholders + ") ON DUPLICATE KEY UPDATE "
+                String values = String.join(", ", java.util.Collections.nCopies(rows, "(" + placeholders + ")"));
+                return "INSERT INTO " + table + " (" + columns + ") VALUES " + values + " ON DUPLICATE KEY UPDATE "
                         + String.join(", ", set);
             }
             case H2 -> {
