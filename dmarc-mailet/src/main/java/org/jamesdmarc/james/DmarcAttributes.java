@@ -53,6 +53,13 @@ import org.slf4j.LoggerFactory;
  * <tr><td>{@code org.jamesdmarc.evaluatedAtSmtp}</td><td>boolean {@code true} while the SMTP hook's evaluation
  *     waits for {@link DmarcCheck} to write its headers; DmarcCheck removes it</td></tr>
  * <tr><td>{@code org.jamesdmarc.error}</td><td>why the check failed internally (the result is then {@code temperror})</td></tr>
+ * <tr><td>{@code org.jamesdmarc.report}</td><td>the Report-ID of the aggregate report the mail carries. Set by
+ *     James DMARC's report sender ({@code org.jamesdmarc.reporting.james.MailetContextReportOutbound}) on the mail
+ *     it hands to the mailet context, never by DmarcCheck or the hook; no SMTP client can set a mail attribute.
+ *     {@link DmarcCheck} skips a mail carrying it (no evaluation, no header field, no attribute), the
+ *     {@code DmarcHistory} mailet records nothing for it, and {@code DmarcReportBounce} records a bounce of it
+ *     against the report: report mail never enters the history, so no report is ever about report mail
+ *     (issue 10, "Not a report cannon")</td></tr>
  * <tr><td>{@code org.jamesdmarc.evaluation}</td><td>bytes ({@code AttributeValue.of(byte[])}): the message's
  *     {@link EvaluationRecord} for the evaluation history, in the form of {@link EvaluationRecordCodec#encode};
  *     read it with {@link #evaluationRecord(Mail)}. Set only when DMARC was evaluated ({@code CheckOutcome.Evaluated});
@@ -84,6 +91,13 @@ public final class DmarcAttributes {
     public static final AttributeName EVALUATED_AT_SMTP = AttributeName.of("org.jamesdmarc.evaluatedAtSmtp");
     public static final AttributeName ERROR = AttributeName.of("org.jamesdmarc.error");
     public static final AttributeName EVALUATION = AttributeName.of("org.jamesdmarc.evaluation");
+    /** The name of {@link #REPORT}. */
+    public static final String REPORT_NAME = "org.jamesdmarc.report";
+    /**
+     * Marks report mail ({@code org.jamesdmarc.report}, a string: the Report-ID): set by the report sender only,
+     * never cleared by {@link #store}; see the table above.
+     */
+    public static final AttributeName REPORT = AttributeName.of(REPORT_NAME);
 
     private static final Logger LOGGER = LoggerFactory.getLogger(DmarcAttributes.class);
 
@@ -147,6 +161,11 @@ public final class DmarcAttributes {
                     mail.getName(), EVALUATION.asString(), e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /** Whether {@code mail} is report mail James DMARC sent ({@code org.jamesdmarc.report} is set). */
+    public static boolean isReportMail(Mail mail) {
+        return mail.getAttribute(REPORT).isPresent();
     }
 
     /** The check failed internally: result {@code temperror}, disposition {@code none}, and why. */

@@ -42,6 +42,9 @@ import org.slf4j.LoggerFactory;
  * both the same parameters (the hook's authserv-id is the one written); the hook's attributes, its
  * {@code org.jamesdmarc.evaluation} record included, stay as they are.
  *
+ * <p>Report mail James DMARC sends itself (mail attribute {@code org.jamesdmarc.report}, see
+ * {@link DmarcAttributes}) is not checked: no evaluation, no header field, no attribute.
+ *
  * <p>Put it in the {@code root} processor, before anything that adds Authentication-Results fields, so it
  * sees the message as received. Mail James creates itself (bounces, notifications) has remote address
  * 127.0.0.1: list it in the {@code ignoreHosts} file, or match around it.
@@ -216,6 +219,11 @@ public class DmarcCheck extends GenericMailet {
 
     @Override
     public void service(Mail mail) {
+        if (DmarcAttributes.isReportMail(mail)) {
+            // Our own aggregate report (issue 10): never evaluated, so it never enters the history and no report
+            // is ever about report mail. Only James DMARC's report sender sets the attribute.
+            return;
+        }
         if (DmarcAttributes.evaluatedAtSmtp(mail)) {
             writeSmtpEvaluation(mail);
             return;

@@ -102,6 +102,26 @@ class DmarcCheckTest {
     }
 
     @Test
+    void skipsReportMailEntirely() throws Exception {
+        FakeMail mail = mail();
+        mail.setAttribute(new Attribute(DmarcAttributes.REPORT, AttributeValue.of("report-id-1@example.org")));
+        String before = TestMails.written(mail.getMessage());
+
+        mailet(failWithForged(List.of(0, 2))).service(mail);
+
+        assertThat(seen).as("not evaluated").isEmpty();
+        assertThat(TestMails.written(mail.getMessage())).as("no header field added or removed").isEqualTo(before);
+        assertThat(mail.attributeNames().map(n -> n.asString()))
+                .containsExactlyInAnyOrder(Mail.SMTP_HELO.asString(), DmarcAttributes.REPORT_NAME);
+        assertThat(DmarcAttributes.evaluationRecord(mail)).isEmpty();
+    }
+
+    @Test
+    void reportMarkerIsTheDocumentedName() {
+        assertThat(DmarcAttributes.REPORT.asString()).isEqualTo("org.jamesdmarc.report");
+    }
+
+    @Test
     void keepsEveryUpstreamFieldWhenNothingIsForged() throws Exception {
         FakeMail mail = mail();
         mailet(failWithForged(List.of())).service(mail);
