@@ -18,6 +18,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 
+import org.jamesdmarc.dns.DnsSettings;
+
 /**
  * The aggregate report settings: the {@code report.*} keys of the same {@code conf/dmarc.properties} as
  * {@link DmarcSettings} (read by the scheduled task inside James and by {@code dmarc report send}). A misspelt
@@ -52,6 +54,17 @@ import java.util.TreeSet;
  *     failure becomes permanent</td></tr>
  * <tr><td>{@code report.retryDelay}</td><td>an ISO-8601 duration</td><td>{@code PT15M}</td><td>the wait after the
  *     first temporary failure; doubled after each further one (at most 12 h)</td></tr>
+ * <tr><td>{@code report.enabled}</td><td>{@code true} or {@code false}</td><td>{@code true}</td><td>inside
+ *     James: whether the scheduled task ({@code DmarcReportScheduler}, when listed in {@code extensions.properties})
+ *     sends reports; {@code false} leaves it idle (the {@code dmarc report send} command ignores it)</td></tr>
+ * <tr><td>{@code report.checkInterval}</td><td>an ISO-8601 duration, 1 s to 24 h</td><td>{@code PT5M}</td>
+ *     <td>inside James: how often the scheduled task looks for due periods and rows to (re)try</td></tr>
+ * <tr><td>{@code report.dnsServers}</td><td>as DmarcCheck's {@code dnsServers}: {@code IP[:PORT]}, comma
+ *     separated</td><td>the system's resolvers</td><td>inside James: the DNS servers the scheduled task asks
+ *     for the external destination verification (RFC 9990); give it those of DmarcCheck's {@code dnsServers}
+ *     ({@code dmarc report send} takes {@code --dns})</td></tr>
+ * <tr><td>{@code report.dnsTimeout}</td><td>as DmarcCheck's {@code dnsTimeout}</td><td>{@code 5s}</td><td>the
+ *     timeout of one of those queries</td></tr>
  * <tr><td>{@code report.smtp.host}</td><td>a host</td><td>{@code 127.0.0.1}</td><td>{@code dmarc report send}
  *     only: the SMTP server it hands reports to</td></tr>
  * <tr><td>{@code report.smtp.port}</td><td>1 to 65535</td><td>25</td><td>its port</td></tr>
@@ -62,7 +75,8 @@ import java.util.TreeSet;
 public record ReportSettings(Optional<String> orgName, Optional<String> email, Optional<String> extraContactInfo,
         Optional<String> submitter, Duration period, Duration delay, Map<String, String> formats,
         Set<String> suppress, int maxPerRun, int maxPerDestination, boolean sendToFailingDomains, int maxAttempts,
-        Duration retryDelay, String smtpHost, int smtpPort, Duration smtpTimeout) {
+        Duration retryDelay, String smtpHost, int smtpPort, Duration smtpTimeout, boolean enabled,
+        Duration checkInterval, DnsSettings dns) {
 
     public static final String ORG_NAME = "report.orgName";
     public static final String EMAIL = "report.email";
@@ -80,11 +94,18 @@ public record ReportSettings(Optional<String> orgName, Optional<String> email, O
     public static final String SMTP_HOST = "report.smtp.host";
     public static final String SMTP_PORT = "report.smtp.port";
     public static final String SMTP_TIMEOUT = "report.smtp.timeout";
+    public static final String ENABLED = "report.enabled";
+    public static final String CHECK_INTERVAL = "report.checkInterval";
+    public static final String DNS_SERVERS = "report.dnsServers";
+    public static final String DNS_TIMEOUT = "report.dnsTimeout";
+    /** The bounds of {@value #CHECK_INTERVAL}. */
+    static final Duration MIN_CHECK_INTERVAL = Duration.ofSeconds(1);
+    static final Duration MAX_CHECK_INTERVAL = Duration.ofHours(24);
 
     /** Every fixed key ({@value #FORMAT_PREFIX}... keys besides). */
     public static final Set<String> KEYS = Set.of(ORG_NAME, EMAIL, EXTRA_CONTACT_INFO, SUBMITTER, PERIOD, DELAY,
             SUPPRESS, MAX_PER_RUN, MAX_PER_DESTINATION, SEND_TO_FAILING, MAX_ATTEMPTS, RETRY_DELAY, SMTP_HOST,
-            SMTP_PORT, SMTP_TIMEOUT);
+            SMTP_PORT, SMTP_TIMEOUT, ENABLED, CHECK_INTERVAL, DNS_SERVERS, DNS_TIMEOUT);
 
     public ReportSettings {
         Objects.requireNonNull(orgName, "orgName");
@@ -96,6 +117,8 @@ public record ReportSettings(Optional<String> orgName, Optional<String> email, O
         Objects.requireNonNull(retryDelay, "retryDelay");
         Objects.requireNonNull(smtpHost, "smtpHost");
         Objects.requireNonNull(smtpTimeout, "smtpTimeout");
+        Objects.requireNonNull(checkInterval, "checkInterval");
+        Objects.requireNonNull(dns, "dns");
         formats = Map.copyOf(formats);
         suppress = Set.copyOf(suppress);
     }
@@ -159,13 +182,26 @@ public record ReportSettings(Optional<String> orgName, Optional<String> email, O
         if (email.isPresent() && email.get().indexOf('@') <= 0) {
             throw new SettingsException(file + ": " + EMAIL + " = '" + email.get() + "': expected an address");
         }
+        Duration checkInterval = v.duration(CHECK_INTERVAL, "PT5M");
+        if (checkInterval.compareTo(MIN_CHECK_INTERVAL) < 0 || checkInterval.compareTo(MAX_CHECK_INTERVAL) > 0) {
+            throw new SettingsException(file + ": " + CHECK_INTERVAL + " = '" + checkInterval + "': expected from "
+                    + "PT1S to PT24H");
+        }
+        DnsSettings dns;
+        try {
+            dns = DnsSettings.fromParameters(name -> name.equals(DnsSettings.PARAM_SERVERS) ? v.text(DNS_SERVERS)
+                    .orElse(null) : name.equals(DnsSettings.PARAM_TIMEOUT) ? v.text(DNS_TIMEOUT).orElse(null) : null);
+        } catch (IllegalArgumentException e) {
+            throw new SettingsException(file + ": " + e.getMessage().replace(DnsSettings.PARAM_SERVERS + ":",
+                    DNS_SERVERS + ":").replace(DnsSettings.PARAM_TIMEOUT + ":", DNS_TIMEOUT + ":"), e);
+        }
         return new ReportSettings(v.text(ORG_NAME), email, v.text(EXTRA_CONTACT_INFO),
                 v.text(SUBMITTER).map(s -> s.toLowerCase(Locale.ROOT)), period, v.duration(DELAY, "PT30M"), formats,
                 suppress, v.integer(MAX_PER_RUN, 100_000, 1, 10_000_000),
                 v.integer(MAX_PER_DESTINATION, 1_000, 1, 10_000_000), v.bool(SEND_TO_FAILING, false),
                 v.integer(MAX_ATTEMPTS, 6, 1, 100), v.duration(RETRY_DELAY, "PT15M"),
                 v.text(SMTP_HOST).orElse("127.0.0.1"), v.integer(SMTP_PORT, 25, 1, 65_535),
-                v.duration(SMTP_TIMEOUT, "PT60S"));
+                v.duration(SMTP_TIMEOUT, "PT60S"), v.bool(ENABLED, true), checkInterval, dns);
     }
 
     /** The submitter (receiver) domain: {@code report.submitter}, else the domain of {@code report.email}. */
@@ -176,7 +212,8 @@ public record ReportSettings(Optional<String> orgName, Optional<String> email, O
     /** With other caps (tests, the command line). */
     public ReportSettings withCaps(int perRun, int perDestination) {
         return new ReportSettings(orgName, email, extraContactInfo, submitter, period, delay, formats, suppress, perRun,
-                perDestination, sendToFailingDomains, maxAttempts, retryDelay, smtpHost, smtpPort, smtpTimeout);
+                perDestination, sendToFailingDomains, maxAttempts, retryDelay, smtpHost, smtpPort, smtpTimeout, enabled,
+                checkInterval, dns);
     }
 
     private record Values(Properties properties, Path file) {

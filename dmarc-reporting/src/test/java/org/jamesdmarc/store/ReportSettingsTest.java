@@ -1,0 +1,62 @@
+package org.jamesdmarc.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+
+import org.jamesdmarc.dns.DnsSettings;
+import org.junit.jupiter.api.Test;
+
+class ReportSettingsTest {
+
+    private static ReportSettings of(String... keyValues) {
+        Properties p = new Properties();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            p.setProperty(keyValues[i], keyValues[i + 1]);
+        }
+        return ReportSettings.from(p, Path.of("dmarc.properties"));
+    }
+
+    @Test
+    void theSchedulersDefaults() {
+        ReportSettings s = ReportSettings.defaults();
+        assertThat(s.enabled()).isTrue();
+        assertThat(s.checkInterval()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(s.dns()).isEqualTo(DnsSettings.defaults());
+        assertThat(s.period()).isEqualTo(Duration.ofDays(1));
+        assertThat(s.delay()).isEqualTo(Duration.ofMinutes(30));
+    }
+
+    @Test
+    void theSchedulersKeys() {
+        ReportSettings s = of("report.enabled", "false", "report.checkInterval", "PT10S",
+                "report.dnsServers", "127.0.0.1:5353, [::1]", "report.dnsTimeout", "2s");
+        assertThat(s.enabled()).isFalse();
+        assertThat(s.checkInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(s.dns().servers()).containsExactly(new InetSocketAddress("127.0.0.1", 5353),
+                new InetSocketAddress("::1", 53));
+        assertThat(s.dns().timeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(s.withCaps(1, 1).dns()).isEqualTo(s.dns());
+        assertThat(s.withCaps(1, 1).checkInterval()).isEqualTo(s.checkInterval());
+    }
+
+    @Test
+    void badSchedulerValuesNameTheKey() {
+        assertThatThrownBy(() -> of("report.enabled", "yes")).isInstanceOf(SettingsException.class)
+                .hasMessageContaining("report.enabled = 'yes'");
+        assertThatThrownBy(() -> of("report.checkInterval", "PT0S")).isInstanceOf(SettingsException.class)
+                .hasMessageContaining("report.checkInterval");
+        assertThatThrownBy(() -> of("report.checkInterval", "P2D")).isInstanceOf(SettingsException.class)
+                .hasMessageContaining("report.checkInterval");
+        assertThatThrownBy(() -> of("report.dnsServers", "not an address!")).isInstanceOf(SettingsException.class)
+                .hasMessageContaining("report.dnsServers");
+        assertThatThrownBy(() -> of("report.dnsTimeout", "forever")).isInstanceOf(SettingsException.class)
+                .hasMessageContaining("report.dnsTimeout");
+        assertThatThrownBy(() -> of("report.checkIntervall", "PT1M")).isInstanceOf(SettingsException.class)
+                .hasMessageContaining("unknown key report.checkIntervall");
+    }
+}
