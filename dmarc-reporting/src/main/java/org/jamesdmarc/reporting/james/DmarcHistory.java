@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>A mail without the attribute (not evaluated: an ignored or authenticated client, a From field that could
  *       not be evaluated, mail James made itself) records nothing.</li>
+ *   <li>Report mail James DMARC sent itself (attribute {@value MailetContextReportOutbound#REPORT_NAME}) records
+ *       nothing, whatever other attributes it carries: report mail never enters the history.</li>
  *   <li>An attribute that is not a record (another type, bytes of another version or damaged) records nothing and
  *       logs one warning for that mail.</li>
  *   <li>It never throws and never changes the mail (state, attributes, message): recording is never a reason to
@@ -196,6 +198,10 @@ public final class DmarcHistory extends GenericMailet {
 
     /** The mail's evaluation with this mailet's action; empty when it has none or it cannot be read (logged). */
     private Optional<EvaluationRecord> record(Mail mail) {
+        if (MailetContextReportOutbound.isReportMail(mail)) {
+            // Our own aggregate report (issue 10): never recorded, so no report is ever about report mail.
+            return Optional.empty();
+        }
         Optional<Attribute> attribute = mail.getAttribute(EVALUATION);
         if (attribute.isEmpty()) {
             return Optional.empty();

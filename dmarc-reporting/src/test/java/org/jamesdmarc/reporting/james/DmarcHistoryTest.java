@@ -112,6 +112,22 @@ class DmarcHistoryTest {
     }
 
     @Test
+    void reportMailRecordsNothingEvenWithAnEvaluation() throws Exception {
+        FakeMail mail = mailWith(Records.record(5));
+        mail.setAttribute(new Attribute(MailetContextReportOutbound.REPORT, AttributeValue.of("id-1@example.net")));
+
+        mailet("delivered").service(mail);
+
+        assertThat(accepted).as("report mail never enters the history").isEmpty();
+        assertThat(mail.getState()).isEqualTo(Mail.DEFAULT);
+    }
+
+    @Test
+    void theReportMarkerIsTheCoresAttribute() {
+        assertThat(MailetContextReportOutbound.REPORT).isEqualTo(org.jamesdmarc.james.DmarcAttributes.REPORT);
+    }
+
+    @Test
     void theAttributeNameIsTheOneTheCheckSets() {
         assertThat(DmarcHistory.EVALUATION.asString()).isEqualTo("org.jamesdmarc.evaluation");
     }

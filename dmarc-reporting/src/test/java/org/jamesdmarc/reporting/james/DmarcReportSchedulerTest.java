@@ -1,0 +1,168 @@
+package org.jamesdmarc.reporting.james;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import org.apache.james.metrics.tests.RecordingMetricFactory;
+import org.apache.mailet.base.test.FakeMailContext;
+import org.jamesdmarc.reporting.delivery.DeliveryFixtures;
+import org.jamesdmarc.reporting.delivery.DestinationAuthorizer;
+import org.jamesdmarc.reporting.delivery.HandOff;
+import org.jamesdmarc.reporting.delivery.ReportMessage;
+import org.jamesdmarc.reporting.delivery.ReportOutbound;
+import org.jamesdmarc.reporting.delivery.RunResult;
+import org.jamesdmarc.store.Backend;
+import org.jamesdmarc.store.JdbcHistoryStore;
+import org.jamesdmarc.store.ReportSettings;
+import org.jamesdmarc.store.SettingsException;
+import org.jamesdmarc.store.StoreException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The scheduled task on an H2 history (the run itself is {@code ReportRunTest}'s, on the three databases). */
+class DmarcReportSchedulerTest {
+
+    @TempDir
+    Path tmp;
+
+    private final RecordingMetricFactory metrics = new RecordingMetricFactory();
+    private final List<AutoCloseable> closing = new ArrayList<>();
+    private Backend.TestDatabase db;
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable c : closing) {
+            c.close();
+        }
+        if (db != null) {
+            db.drop();
+        }
+    }
+
+    private ReportDatabase database() {
+        db = Backend.H2.create(tmp);
+        ReportDatabase database = new ReportDatabase(db.config(), JdbcHistoryStore::open);
+        closing.add(0, database);
+        return database;
+    }
+
+    private DmarcReportScheduler scheduler(ReportSettings settings, Supplier<JdbcHistoryStore> store,
+                                           Runnable reset, ReportOutbound outbound) {
+        DmarcReportScheduler s = new DmarcReportScheduler(settings, store, reset, outbound,
+                DestinationAuthorizer.allowAll(), metrics, DeliveryFixtures.CLOCK);
+        closing.add(0, s::stop);
+        return s;
+    }
+
+    @Test
+    void aRunHandsEveryDueReportToTheMailetContextOnceMarkedAsReportMail() {
+        ReportDatabase database = database();
+        database.store().write(DeliveryFixtures.passing(4));
+        FakeMailContext context = FakeMailContext.defaultContext();
+        DmarcReportScheduler s = scheduler(DeliveryFixtures.settings(), database::store, database::reset,
+                new MailetContextReportOutbound(context));
+
+        RunResult first = s.runOnce();
+
+        assertThat(first.outcome()).isEqualTo(RunResult.Outcome.COMPLETED);
+        assertThat(first.handedOff()).isEqualTo(DeliveryFixtures.destinations(4));
+        assertThat(context.getSentMails()).hasSize(DeliveryFixtures.destinations(4))
+                .allSatisfy(m -> assertThat(m.getAttributes()).containsKey(MailetContextReportOutbound.REPORT));
+        assertThat(metrics.countFor(DmarcReportScheduler.HANDED_OFF)).isEqualTo(DeliveryFixtures.destinations(4));
+
+        RunResult second = s.runOnce();
+        assertThat(second.handedOff()).as("the ledger remembers").isZero();
+        assertThat(second.planned()).isZero();
+        assertThat(context.getSentMails()).hasSize(DeliveryFixtures.destinations(4));
+    }
+
+    @Test
+    void deferredHandOffsAreCounted() {
+        ReportDatabase database = database();
+        database.store().write(DeliveryFixtures.passing(2));
+        DmarcReportScheduler s = scheduler(DeliveryFixtures.settings(), database::store, database::reset,
+                m -> new HandOff.Deferred("spool full"));
+
+        RunResult r = s.runOnce();
+
+        assertThat(r.deferred()).isEqualTo(DeliveryFixtures.destinations(2));
+        assertThat(metrics.countFor(DmarcReportScheduler.DEFERRED)).isEqualTo(DeliveryFixtures.destinations(2));
+    }
+
+    @Test
+    void aRunThatThrowsIsLoggedAndTheThreadGoesOnWithTheNextTick() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        AtomicInteger resets = new AtomicInteger();
+        List<ReportMessage> sent = new CopyOnWriteArrayList<>();
+        ReportDatabase database = database();
+        database.store().write(DeliveryFixtures.passing(1));
+        Supplier<JdbcHistoryStore> flaky = () -> {
+            if (attempts.incrementAndGet() <= 2) {
+                throw new StoreException("connection refused");
+            }
+            return database.store();
+        };
+        DmarcReportScheduler s = scheduler(DeliveryFixtures.settings(ReportSettings.CHECK_INTERVAL, "PT1S"), flaky,
+                resets::incrementAndGet, m -> {
+                    sent.add(m);
+                    return new HandOff.Accepted("ok");
+                });
+
+        s.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (sent.size() < DeliveryFixtures.destinations(1) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+
+        assertThat(sent).as("sent after two failed runs").hasSize(DeliveryFixtures.destinations(1));
+        assertThat(metrics.countFor(DmarcReportScheduler.RUN_FAILED)).isEqualTo(2);
+        assertThat(resets.get()).as("the pool is reopened after a failure").isEqualTo(2);
+        assertThat(s.running()).isTrue();
+        s.stop();
+        assertThat(s.running()).isFalse();
+        s.stop(); // idempotent
+    }
+
+    @Test
+    void disabledItStaysIdle() {
+        DmarcReportScheduler s = scheduler(DeliveryFixtures.settings(ReportSettings.ENABLED, "false"),
+                () -> {
+                    throw new AssertionError("no database use when disabled");
+                }, () -> { }, m -> {
+                    throw new AssertionError("nothing sent when disabled");
+                });
+
+        s.start();
+
+        assertThat(s.running()).isFalse();
+        s.stop();
+    }
+
+    @Test
+    void enabledWithoutAReporterJamesDoesNotStart() {
+        ReportSettings noReporter = ReportSettings.from(new java.util.Properties(), Path.of("dmarc.properties"));
+        DmarcReportScheduler s = scheduler(noReporter, () -> {
+            throw new AssertionError();
+        }, () -> { }, m -> new HandOff.Accepted("ok"));
+
+        assertThatThrownBy(s::start).isInstanceOf(SettingsException.class).hasMessageContaining("report.orgName");
+        assertThat(s.running()).isFalse();
+    }
+
+    @Test
+    void catchUpIsBoundedInPeriodsAndInTime() {
+        assertThat(DmarcReportScheduler.maxCatchUp(Duration.ofDays(1))).isEqualTo(Duration.ofDays(3));
+        assertThat(DmarcReportScheduler.maxCatchUp(Duration.ofHours(1))).isEqualTo(Duration.ofHours(48));
+        assertThat(DmarcReportScheduler.maxCatchUp(Duration.ofMinutes(2))).isEqualTo(Duration.ofMinutes(96));
+    }
+}
