@@ -103,7 +103,8 @@ final class DatabaseOptions {
                 + (DatabaseTarget.environment(environment, URL_VARIABLE).isPresent() ? "$" + URL_VARIABLE
                         : settings.file()))
                 + " of the James home " + jamesHome;
-        return new Target(new StoreConfig(fromSettings.url(), dbUser, password, POOL_SIZE),
+        return new Target(new StoreConfig(fromSettings.url(), dbUser, password, POOL_SIZE,
+                fromSettings.counterBucketSeconds()),
                 settings.defaultDatabase(), source);
     }
 

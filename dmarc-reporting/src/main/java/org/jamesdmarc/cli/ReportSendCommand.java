@@ -143,7 +143,7 @@ final class ReportSendCommand implements Callable<Integer> {
                 new ExternalDestinationVerifier(dns));
         // The run lock, a counters cursor and the ledger's writes each take a connection.
         StoreConfig config = target.config();
-        StoreConfig withPool = new StoreConfig(config.url(), config.user(), config.password(), 4);
+        StoreConfig withPool = config.withPoolSize(4);
         err.println("dmarc report send: history database " + HistoryStoreOpener.describe(target));
         err.flush();
         try (JdbcHistoryStore store = JdbcHistoryStore.open(withPool)) {

@@ -253,7 +253,9 @@ public record DmarcSettings(Path file, StoreConfig store, boolean defaultDatabas
             String user = DatabaseTarget.user(DatabaseTarget.first(
                     DatabaseTarget.environment(environment, DatabaseTarget.USER_VARIABLE), value(DB_USER)), url);
             int poolSize = integer(DB_POOL_SIZE, DEFAULT_POOL_SIZE, 1, MAX_POOL);
-            StoreConfig store = new StoreConfig(DatabaseTarget.resolve(url, home), user, password(), poolSize);
+            // The report counters' buckets follow report.period (an hour unless it is shorter: tests).
+            StoreConfig store = new StoreConfig(DatabaseTarget.resolve(url, home), user, password(), poolSize,
+                    ReportSettings.counterBucketSeconds(properties));
             Durability durability = durability();
             Path journalDir = path(JOURNAL_DIR, DEFAULT_JOURNAL_DIR);
             long journalMax = size(JOURNAL_MAX_BYTES, DEFAULT_JOURNAL_MAX);

@@ -309,7 +309,7 @@ public final class JdbcHistoryStore implements HistoryStore {
                             .filter(r -> !stored.contains(r.key().value())).toList();
                     List<EvaluationRecord> inserted = insert(c, fresh, attempt > 1);
                     // The report counters of exactly the messages this transaction stored (issue 10).
-                    ReportCounters.add(c, config.kind(), inserted);
+                    ReportCounters.add(c, config.kind(), inserted, config.counterBucketSeconds());
                     c.commit();
                     return inserted.size();
                 } catch (SQLException e) {

@@ -60,7 +60,7 @@ public final class ReportCounterReader {
     }
 
     /**
-     * The policy domains with counters in [{@code begin}, {@code end}) (whole UTC hours), each once, with the
+     * The policy domains with counters in [{@code begin}, {@code end}) (whole UTC hours, or minutes), each once, with the
      * published policy of the latest message and the period's counts; in an order of their own (a key's order), the
      * same as {@link #rows(Instant, Instant)}'s.
      */
@@ -105,24 +105,38 @@ public final class ReportCounterReader {
         return open(c -> List.of(c.prepareStatement(sql)), ReportCounterReader::rowOf, ReportCounterReader::mergeRows);
     }
 
-    /** The UTC hours of [begin, end) as epoch seconds; both must be whole hours, end after begin. */
+    /**
+     * The counter buckets of [begin, end) as epoch seconds: its UTC hours for a period of whole hours; for a period
+     * of minutes (tests: {@code report.period} under an hour), buckets of the greatest length dividing both the
+     * period and an hour, which is what the store writes for such a period ({@link StoreConfig#counterBucketSeconds}).
+     */
     static List<Long> hours(Instant begin, Instant end) {
         Objects.requireNonNull(begin, "begin");
         Objects.requireNonNull(end, "end");
         long b = begin.getEpochSecond();
         long e = end.getEpochSecond();
-        if (begin.getNano() != 0 || end.getNano() != 0 || b % HOUR != 0 || e % HOUR != 0 || e <= b) {
-            throw new IllegalArgumentException("a report period is whole UTC hours, end after begin: [" + begin + ", "
-                    + end + ")");
+        long step = e > b ? gcd(e - b, HOUR) : 0;
+        if (begin.getNano() != 0 || end.getNano() != 0 || e <= b || step % 60 != 0 || b % step != 0) {
+            throw new IllegalArgumentException("a report period is whole UTC hours or minutes, end after begin: ["
+                    + begin + ", " + end + ")");
         }
         if ((e - b) / HOUR > 24L * 366) {
             throw new IllegalArgumentException("a report period is at most a year: [" + begin + ", " + end + ")");
         }
         List<Long> hours = new ArrayList<>();
-        for (long h = b; h < e; h += HOUR) {
+        for (long h = b; h < e; h += step) {
             hours.add(h);
         }
         return hours;
+    }
+
+    private static long gcd(long a, long b) {
+        while (b != 0) {
+            long t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
     }
 
     private static String inList(List<Long> hours) {

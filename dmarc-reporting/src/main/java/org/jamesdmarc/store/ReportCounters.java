@@ -103,7 +103,13 @@ final class ReportCounters {
         }
 
         long periodHour() {
-            return Math.floorDiv(receivedAt, HOUR_MILLIS) * 3600L;
+            return bucket(StoreConfig.HOUR_BUCKET);
+        }
+
+        /** The start (epoch seconds) of the counters' bucket of {@code seconds} that holds this message. */
+        long bucket(int seconds) {
+            long millis = seconds * 1000L;
+            return Math.floorDiv(receivedAt, millis) * seconds;
         }
     }
 
@@ -272,12 +278,22 @@ final class ReportCounters {
         final TreeMap<RowKey, RowCount> rows = new TreeMap<>();
         final TreeMap<RowKey, PolicyCount> policies = new TreeMap<>();
         private final Map<String, String> domainKeys = new java.util.HashMap<>();
+        /** The counters' bucket length: an hour, or less for a report period under an hour. */
+        private final int bucketSeconds;
+
+        Batch() {
+            this(StoreConfig.HOUR_BUCKET);
+        }
+
+        Batch(int bucketSeconds) {
+            this.bucketSeconds = bucketSeconds;
+        }
 
         void add(StoredMessage m) {
             if (!m.counted()) {
                 return;
             }
-            long hour = m.periodHour();
+            long hour = m.bucket(bucketSeconds);
             Identity identity = Identity.of(m);
             String domainKey = domainKeys.computeIfAbsent(m.policyDomain(), ReportCounters::domainKey);
             rows.computeIfAbsent(new RowKey(hour, domainKey, identity.key(), m.policyDomain()),
@@ -300,7 +316,13 @@ final class ReportCounters {
 
     /** Counts {@code inserted} (messages this transaction stored) on connection {@code c}, in a random shard. */
     static void add(Connection c, DatabaseKind kind, List<EvaluationRecord> inserted) throws SQLException {
-        Batch batch = new Batch();
+        add(c, kind, inserted, StoreConfig.HOUR_BUCKET);
+    }
+
+    /** {@link #add(Connection, DatabaseKind, List)} in buckets of {@code bucketSeconds} (column period_hour: its start). */
+    static void add(Connection c, DatabaseKind kind, List<EvaluationRecord> inserted, int bucketSeconds)
+            throws SQLException {
+        Batch batch = new Batch(bucketSeconds);
         for (EvaluationRecord r : inserted) {
             batch.add(StoredMessage.of(r));
         }

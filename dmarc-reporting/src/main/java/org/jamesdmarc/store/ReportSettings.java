@@ -35,8 +35,12 @@ import org.jamesdmarc.dns.DnsSettings;
  * <tr><td>{@code report.extraContactInfo}</td><td>text</td><td>none</td><td>{@code extra_contact_info}</td></tr>
  * <tr><td>{@code report.submitter}</td><td>a domain</td><td>the domain of {@code report.email}</td><td>the
  *     receiver: the subject's "Submitter", the Report-ID's and file name's domain</td></tr>
- * <tr><td>{@code report.period}</td><td>{@code PT24H}, or {@code PTnH} with n dividing 24</td><td>{@code PT24H}</td>
- *     <td>the reporting period, aligned on UTC midnight</td></tr>
+ * <tr><td>{@code report.period}</td><td>{@code PT24H}, or {@code PTnH} with n dividing 24; for tests also
+ *     {@code PTnM} with n dividing 1440</td><td>{@code PT24H}</td><td>the reporting period, aligned on UTC midnight.
+ *     A period of minutes makes the history (James and the {@code dmarc} command, which read this key too) keep its
+ *     report counters in buckets of minutes instead of hours ({@link #counterBucketSeconds}): more rows, meant for
+ *     tests. Counters are read in the buckets the period implies: those written while another period was set
+ *     (hours under a minute period, minutes under a day) do not count in its reports</td></tr>
  * <tr><td>{@code report.delay}</td><td>an ISO-8601 duration</td><td>{@code PT30M}</td><td>how long after a period
  *     ends its reports are built (late history records have arrived)</td></tr>
  * <tr><td>{@code report.format.<domain-or-address>}</td><td>{@code rfc9990} or {@code rfc7489}</td>
@@ -169,12 +173,7 @@ public record ReportSettings(Optional<String> orgName, Optional<String> email, O
                     + ", report.format.<domain-or-address>)");
         }
         Values v = new Values(properties, file);
-        Duration period = v.duration(PERIOD, "PT24H");
-        long hours = period.toHours();
-        if (period.toSeconds() != hours * 3600 || hours <= 0 || 24 % hours != 0) {
-            throw new SettingsException(file + ": " + PERIOD + " = '" + period + "': expected PT24H or PTnH with n "
-                    + "dividing 24");
-        }
+        Duration period = period(v, file);
         Set<String> suppress = new LinkedHashSet<>();
         v.text(SUPPRESS).ifPresent(s -> Arrays.stream(s.split(",")).map(String::strip).filter(x -> !x.isEmpty())
                 .map(x -> x.toLowerCase(Locale.ROOT)).forEach(suppress::add));
@@ -202,6 +201,41 @@ public record ReportSettings(Optional<String> orgName, Optional<String> email, O
                 v.integer(MAX_ATTEMPTS, 6, 1, 100), v.duration(RETRY_DELAY, "PT15M"),
                 v.text(SMTP_HOST).orElse("127.0.0.1"), v.integer(SMTP_PORT, 25, 1, 65_535),
                 v.duration(SMTP_TIMEOUT, "PT60S"), v.bool(ENABLED, true), checkInterval, dns);
+    }
+
+    /** {@value #PERIOD}: a day, hours dividing 24 or (tests) minutes dividing 24 h. */
+    private static Duration period(Values v, Path file) {
+        Duration period = v.duration(PERIOD, "PT24H");
+        long seconds = period.getSeconds();
+        if (period.getNano() != 0 || seconds <= 0 || seconds % 60 != 0 || 86_400 % seconds != 0) {
+            throw new SettingsException(file + ": " + PERIOD + " = '" + period + "': expected PT24H, PTnH with n "
+                    + "dividing 24, or (for tests) PTnM with n dividing 1440");
+        }
+        return period;
+    }
+
+    /**
+     * The report counters' bucket length the store must write for the {@value #PERIOD} of {@code properties}: an
+     * hour ({@link StoreConfig#HOUR_BUCKET}) for a period of whole hours (the default day included) and for a
+     * wrong value (refused by {@link #from} where reports are configured); for a period of minutes, the greatest
+     * length dividing both it and an hour. Read with the history's settings ({@link DmarcSettings}), so that the
+     * counters written inside James can make reports of that period.
+     */
+    public static int counterBucketSeconds(Properties properties) {
+        Duration period;
+        try {
+            period = period(new Values(properties, Path.of(DmarcSettings.FILE_NAME)), Path.of(DmarcSettings.FILE_NAME));
+        } catch (SettingsException e) {
+            return StoreConfig.HOUR_BUCKET;
+        }
+        long a = period.getSeconds();
+        long b = StoreConfig.HOUR_BUCKET;
+        while (b != 0) {
+            long t = a % b;
+            a = b;
+            b = t;
+        }
+        return (int) a;
     }
 
     /** The submitter (receiver) domain: {@code report.submitter}, else the domain of {@code report.email}. */

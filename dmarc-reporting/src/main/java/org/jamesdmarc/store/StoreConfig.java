@@ -11,8 +11,14 @@ import java.util.regex.Pattern;
  * @param user      the database user (may be empty)
  * @param password  the password, never printed
  * @param poolSize  the most connections the pool opens
+ * @param counterBucketSeconds the length of the report counters' buckets the store writes
+ *                  ({@link ReportSettings#counterBucketSeconds}): 3600 (UTC hours), less only for a
+ *                  {@code report.period} shorter than an hour (tests)
  */
-public record StoreConfig(String url, String user, Secret password, int poolSize) {
+public record StoreConfig(String url, String user, Secret password, int poolSize, int counterBucketSeconds) {
+
+    /** Report counters per UTC hour: every period of whole hours is made of them. */
+    public static final int HOUR_BUCKET = 3600;
 
     private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)(password|pwd)=[^&;]*");
     private static final Pattern USER_INFO = Pattern.compile("//([^/@:]*):[^/@]*@");
@@ -24,6 +30,20 @@ public record StoreConfig(String url, String user, Secret password, int poolSize
         if (poolSize < 1) {
             throw new IllegalArgumentException("poolSize must be at least 1: " + poolSize);
         }
+        if (counterBucketSeconds < 60 || counterBucketSeconds % 60 != 0 || HOUR_BUCKET % counterBucketSeconds != 0) {
+            throw new IllegalArgumentException("counterBucketSeconds must be whole minutes dividing an hour: "
+                    + counterBucketSeconds);
+        }
+    }
+
+    /** A configuration whose report counters are per UTC hour. */
+    public StoreConfig(String url, String user, Secret password, int poolSize) {
+        this(url, user, password, poolSize, HOUR_BUCKET);
+    }
+
+    /** The same database with another pool size. */
+    public StoreConfig withPoolSize(int size) {
+        return new StoreConfig(url, user, password, size, counterBucketSeconds);
     }
 
     /** A configuration with a pool of 4 connections. */
@@ -50,6 +70,7 @@ public record StoreConfig(String url, String user, Secret password, int poolSize
     @Override
     public String toString() {
         return "StoreConfig[url=" + redactedUrl() + ", user=" + user + ", password=" + password + ", poolSize="
-                + poolSize + "]";
+                + poolSize + (counterBucketSeconds == HOUR_BUCKET ? "" : ", counterBucketSeconds=" + counterBucketSeconds)
+                + "]";
     }
 }

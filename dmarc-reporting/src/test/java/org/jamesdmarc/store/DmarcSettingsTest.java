@@ -51,6 +51,15 @@ class DmarcSettingsTest {
     }
 
     @Test
+    void aReportPeriodOfMinutesMakesTheStoreCountInMinuteBuckets() throws Exception {
+        assertThat(DmarcSettings.load(home, Map.of()).store().counterBucketSeconds()).isEqualTo(3600);
+        write("report.period = PT2M\n");
+        assertThat(DmarcSettings.load(home, Map.of()).store().counterBucketSeconds()).isEqualTo(120);
+        write("report.period = PT6H\n");
+        assertThat(DmarcSettings.load(home, Map.of()).store().counterBucketSeconds()).isEqualTo(3600);
+    }
+
+    @Test
     void everyKeyFromTheFile() throws Exception {
         Path pw = Files.writeString(home.resolve("db-password"), "s3cret-pw\nsecond line ignored\n");
         write("""

@@ -59,4 +59,30 @@ class ReportSettingsTest {
         assertThatThrownBy(() -> of("report.checkIntervall", "PT1M")).isInstanceOf(SettingsException.class)
                 .hasMessageContaining("unknown key report.checkIntervall");
     }
+
+    @Test
+    void aPeriodOfMinutesForTestsAndTheCountersBucketsItNeeds() {
+        assertThat(of("report.period", "PT2M").period()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(of("report.period", "PT1M").period()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(of("report.period", "PT6H").period()).isEqualTo(Duration.ofHours(6));
+        assertThatThrownBy(() -> of("report.period", "PT7M")).isInstanceOf(SettingsException.class)
+                .hasMessageContaining("report.period = 'PT7M'");
+        assertThatThrownBy(() -> of("report.period", "PT5H")).isInstanceOf(SettingsException.class);
+        assertThatThrownBy(() -> of("report.period", "PT30S")).isInstanceOf(SettingsException.class);
+
+        assertThat(ReportSettings.counterBucketSeconds(props())).isEqualTo(3600);
+        assertThat(ReportSettings.counterBucketSeconds(props("report.period", "PT6H"))).isEqualTo(3600);
+        assertThat(ReportSettings.counterBucketSeconds(props("report.period", "PT2M"))).isEqualTo(120);
+        assertThat(ReportSettings.counterBucketSeconds(props("report.period", "PT48M"))).isEqualTo(720);
+        assertThat(ReportSettings.counterBucketSeconds(props("report.period", "PT7M"))).as("wrong: refused elsewhere")
+                .isEqualTo(3600);
+    }
+
+    private static Properties props(String... keyValues) {
+        Properties p = new Properties();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            p.setProperty(keyValues[i], keyValues[i + 1]);
+        }
+        return p;
+    }
 }

@@ -9,21 +9,24 @@ import java.util.Objects;
 /**
  * A reporting period [{@code begin}, {@code end}): the UTC day by default, or a number of hours that divides 24,
  * aligned on UTC midnight (RFC 9990 §2.1: periods do not overlap; "typically ... a single UTC day, beginning at
- * 0000UTC"). The counters are kept per UTC hour, so any such period can be reported.
+ * 0000UTC"). The counters are kept per UTC hour, so any such period can be reported. For tests, a period may also be
+ * a number of whole minutes dividing 24 h (PT1M, PT2M, PT15M...), aligned on UTC midnight: its reports need counters
+ * kept in buckets of {@link #bucketSeconds} ({@code report.period} makes the store write them so).
  */
 public record ReportPeriod(Instant begin, Instant end) {
 
     private static final long HOUR = 3600;
+    private static final long MINUTE = 60;
+    private static final long DAY = 86_400;
 
     public ReportPeriod {
         Objects.requireNonNull(begin, "begin");
         Objects.requireNonNull(end, "end");
         long b = begin.getEpochSecond();
         long length = end.getEpochSecond() - b;
-        if (begin.getNano() != 0 || end.getNano() != 0 || length <= 0 || length % HOUR != 0
-                || 86_400 % length != 0 || Math.floorMod(b, length) != 0) {
-            throw new IllegalArgumentException("a report period is a UTC day or a number of hours dividing 24, aligned "
-                    + "on UTC midnight: [" + begin + ", " + end + ")");
+        if (begin.getNano() != 0 || end.getNano() != 0 || !validLength(length) || Math.floorMod(b, length) != 0) {
+            throw new IllegalArgumentException("a report period is a UTC day, a number of hours dividing 24 or of "
+                    + "minutes dividing 24 h, aligned on UTC midnight: [" + begin + ", " + end + ")");
         }
     }
 
@@ -33,11 +36,36 @@ public record ReportPeriod(Instant begin, Instant end) {
         return new ReportPeriod(begin, begin.plus(Duration.ofDays(1)));
     }
 
-    /** The period of {@code length} (a UTC day, or hours dividing 24) that contains {@code instant}. */
+    /** Whether a period of {@code seconds} is allowed: whole minutes dividing a day (whole hours among them). */
+    public static boolean validLength(long seconds) {
+        return seconds > 0 && seconds % MINUTE == 0 && DAY % seconds == 0;
+    }
+
+    /**
+     * The length of the counters' buckets periods of {@code length} are made of: an hour for periods of whole hours,
+     * else the greatest length that divides both the period and an hour (PT2M: 2 minutes; PT48M: 12 minutes).
+     */
+    public static int bucketSeconds(Duration length) {
+        long seconds = length.getSeconds();
+        if (!validLength(seconds) || length.getNano() != 0) {
+            throw new IllegalArgumentException("a report period is whole minutes dividing 24 h: " + length);
+        }
+        long a = seconds;
+        long b = HOUR;
+        while (b != 0) {
+            long t = a % b;
+            a = b;
+            b = t;
+        }
+        return (int) a;
+    }
+
+    /** The period of {@code length} (a UTC day, hours dividing 24, or minutes dividing 24 h) holding {@code instant}. */
     public static ReportPeriod containing(Instant instant, Duration length) {
         long seconds = length.getSeconds();
-        if (seconds <= 0 || length.getNano() != 0) {
-            throw new IllegalArgumentException("a report period's length is whole hours: " + length);
+        if (!validLength(seconds) || length.getNano() != 0) {
+            throw new IllegalArgumentException("a report period's length is whole hours or minutes dividing 24 h: "
+                    + length);
         }
         long begin = Math.floorDiv(instant.getEpochSecond(), seconds) * seconds;
         return new ReportPeriod(Instant.ofEpochSecond(begin), Instant.ofEpochSecond(begin + seconds));

@@ -37,8 +37,7 @@ final class ReportDatabase implements AutoCloseable {
 
     ReportDatabase(StoreConfig historyDatabase, Function<StoreConfig, JdbcHistoryStore> opener) {
         Objects.requireNonNull(historyDatabase, "historyDatabase");
-        this.config = new StoreConfig(historyDatabase.url(), historyDatabase.user(), historyDatabase.password(),
-                POOL_SIZE);
+        this.config = historyDatabase.withPoolSize(POOL_SIZE);
         this.opener = Objects.requireNonNull(opener, "opener");
     }
 

@@ -12,7 +12,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import java.time.Clock;
+import java.time.ZoneOffset;
+
 import org.apache.james.metrics.tests.RecordingMetricFactory;
+import org.jamesdmarc.check.EvaluationRecord;
+import org.jamesdmarc.dns.DomainName;
+import org.jamesdmarc.policy.DmarcResult;
+import org.jamesdmarc.store.ReportCounterReader;
+import org.jamesdmarc.store.StoreConfig;
 import org.apache.mailet.base.test.FakeMailContext;
 import org.jamesdmarc.reporting.delivery.DeliveryFixtures;
 import org.jamesdmarc.reporting.delivery.DestinationAuthorizer;
@@ -84,6 +92,48 @@ class DmarcReportSchedulerTest {
         assertThat(second.handedOff()).as("the ledger remembers").isZero();
         assertThat(second.planned()).isZero();
         assertThat(context.getSentMails()).hasSize(DeliveryFixtures.destinations(4));
+    }
+
+    @Test
+    void aPeriodOfTwoMinutesReportsEachTwoMinutesWithItsOwnMessages() {
+        db = Backend.H2.create(tmp);
+        StoreConfig c = db.config();
+        ReportSettings settings = DeliveryFixtures.settings(ReportSettings.PERIOD, "PT2M", ReportSettings.DELAY,
+                "PT5S");
+        ReportDatabase database = new ReportDatabase(new StoreConfig(c.url(), c.user(), c.password(), 2,
+                ReportSettings.counterBucketSeconds(props(ReportSettings.PERIOD, "PT2M"))), JdbcHistoryStore::open);
+        closing.add(0, database);
+        List<EvaluationRecord> records = new ArrayList<>();
+        for (int n = 0; n < 5; n++) { // 00:00 ... 00:04, one a minute
+            records.add(DeliveryFixtures.record(n, "d1.test", List.of("mailto:rua@d1.test"), DmarcResult.PASS));
+        }
+        database.store().write(records);
+        List<ReportMessage> sent = new ArrayList<>();
+        Clock at = Clock.fixed(DeliveryFixtures.DAY.begin().plusSeconds(6 * 60 + 10), ZoneOffset.UTC);
+        DmarcReportScheduler s = new DmarcReportScheduler(settings, database::store, database::reset, m -> {
+            sent.add(m);
+            return new HandOff.Accepted("ok");
+        }, DestinationAuthorizer.allowAll(), metrics, at);
+        closing.add(0, s::stop);
+
+        RunResult r = s.runOnce();
+
+        assertThat(r.handedOff()).as("[00:00,00:02) [00:02,00:04) [00:04,00:06)").isEqualTo(3);
+        assertThat(sent).extracting(m -> m.fileName()).doesNotHaveDuplicates().allSatisfy(name -> assertThat(name)
+                .startsWith("mx.example.net!d1.test!"));
+        long begin = DeliveryFixtures.DAY.begin().getEpochSecond();
+        assertThat(sent).extracting(ReportMessage::fileName).anySatisfy(name -> assertThat(name)
+                .startsWith("mx.example.net!d1.test!" + (begin + 120) + "!" + (begin + 239)));
+        JdbcHistoryStore store = database.store();
+        ReportCounterReader reader = new ReportCounterReader(store);
+        assertThat(reader.policy(DomainName.of("d1.test"), DeliveryFixtures.DAY.begin().plusSeconds(240),
+                DeliveryFixtures.DAY.begin().plusSeconds(360)).orElseThrow().messages()).isEqualTo(1);
+    }
+
+    private static java.util.Properties props(String key, String value) {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty(key, value);
+        return p;
     }
 
     @Test
