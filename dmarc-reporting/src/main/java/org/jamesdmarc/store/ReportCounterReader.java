@@ -115,7 +115,7 @@ public final class ReportCounterReader {
         Objects.requireNonNull(end, "end");
         long b = begin.getEpochSecond();
         long e = end.getEpochSecond();
-        long step = e > b ? gcd(e - b, HOUR) : 0;
+        long step = e > b ? StoreConfig.bucketFor(e - b) : 0;
         if (begin.getNano() != 0 || end.getNano() != 0 || e <= b || step % 60 != 0 || b % step != 0) {
             throw new IllegalArgumentException("a report period is whole UTC hours or minutes, end after begin: ["
                     + begin + ", " + end + ")");
@@ -128,15 +128,6 @@ public final class ReportCounterReader {
             hours.add(h);
         }
         return hours;
-    }
-
-    private static long gcd(long a, long b) {
-        while (b != 0) {
-            long t = a % b;
-            a = b;
-            b = t;
-        }
-        return a;
     }
 
     private static String inList(List<Long> hours) {

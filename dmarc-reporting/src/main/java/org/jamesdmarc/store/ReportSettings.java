@@ -228,14 +228,7 @@ public record ReportSettings(Optional<String> orgName, Optional<String> email, O
         } catch (SettingsException e) {
             return StoreConfig.HOUR_BUCKET;
         }
-        long a = period.getSeconds();
-        long b = StoreConfig.HOUR_BUCKET;
-        while (b != 0) {
-            long t = a % b;
-            a = b;
-            b = t;
-        }
-        return (int) a;
+        return (int) StoreConfig.bucketFor(period.getSeconds());
     }
 
     /** The submitter (receiver) domain: {@code report.submitter}, else the domain of {@code report.email}. */

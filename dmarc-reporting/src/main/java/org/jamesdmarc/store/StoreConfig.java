@@ -36,6 +36,21 @@ public record StoreConfig(String url, String user, Secret password, int poolSize
         }
     }
 
+    /**
+     * The counters' bucket length for report periods of {@code periodSeconds}: the greatest length dividing both
+     * the period and an hour ({@value #HOUR_BUCKET} for periods of whole hours; 120 for 2 minutes; 720 for 48).
+     */
+    public static long bucketFor(long periodSeconds) {
+        long a = periodSeconds;
+        long b = HOUR_BUCKET;
+        while (b != 0) {
+            long t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
+    }
+
     /** A configuration whose report counters are per UTC hour. */
     public StoreConfig(String url, String user, Secret password, int poolSize) {
         this(url, user, password, poolSize, HOUR_BUCKET);

@@ -6,6 +6,8 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Objects;
 
+import org.jamesdmarc.store.StoreConfig;
+
 /**
  * A reporting period [{@code begin}, {@code end}): the UTC day by default, or a number of hours that divides 24,
  * aligned on UTC midnight (RFC 9990 §2.1: periods do not overlap; "typically ... a single UTC day, beginning at
@@ -15,7 +17,6 @@ import java.util.Objects;
  */
 public record ReportPeriod(Instant begin, Instant end) {
 
-    private static final long HOUR = 3600;
     private static final long MINUTE = 60;
     private static final long DAY = 86_400;
 
@@ -50,14 +51,7 @@ public record ReportPeriod(Instant begin, Instant end) {
         if (!validLength(seconds) || length.getNano() != 0) {
             throw new IllegalArgumentException("a report period is whole minutes dividing 24 h: " + length);
         }
-        long a = seconds;
-        long b = HOUR;
-        while (b != 0) {
-            long t = a % b;
-            a = b;
-            b = t;
-        }
-        return (int) a;
+        return (int) StoreConfig.bucketFor(seconds);
     }
 
     /** The period of {@code length} (a UTC day, hours dividing 24, or minutes dividing 24 h) holding {@code instant}. */
