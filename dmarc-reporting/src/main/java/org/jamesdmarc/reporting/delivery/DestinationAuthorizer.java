@@ -44,6 +44,11 @@ public interface DestinationAuthorizer {
         Objects.requireNonNull(discovery, "discovery");
         Objects.requireNonNull(verifier, "verifier");
         return (domain, host) -> {
+            if (domain.equals(host)) {
+                // RFC 9990 §Verifying External Destinations: a destination whose host IS the policy domain
+                // trivially shares its Organizational Domain; no DNS needed (the common rua=mailto:x@same.domain).
+                return new Authorization.Allowed(Optional.empty(), "same domain");
+            }
             DmarcRecordLookup lookup = discovery.newLookup();
             OrgDomainResult policyOrg = discovery.organizationalDomain(domain, lookup);
             OrgDomainResult hostOrg = discovery.organizationalDomain(host, lookup);
