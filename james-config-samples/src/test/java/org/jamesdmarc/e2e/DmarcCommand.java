@@ -50,10 +50,20 @@ final class DmarcCommand {
 
     /** {@code ./dmarc ARGS --home <home>}. */
     static Result run(Path home, String... args) throws IOException, InterruptedException {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--home", home.toString()));
+        return exec(home, all);
+    }
+
+    /** {@code ./dmarc ARGS} for a command that takes no James home ({@code evaluate}); {@code scratch} holds its output. */
+    static Result runWithoutHome(Path scratch, String... args) throws IOException, InterruptedException {
+        return exec(scratch, List.of(args));
+    }
+
+    private static Result exec(Path home, List<String> args) throws IOException, InterruptedException {
         Path root = JamesProcess.repositoryRoot();
         List<String> command = new ArrayList<>(List.of(root.resolve("dmarc").toString()));
-        command.addAll(List.of(args));
-        command.addAll(List.of("--home", home.toString()));
+        command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile());
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("DMARC_DB_") || k.equals("JAMES_HOME"));

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * A minimal SMTP server on 127.0.0.1 (free port) that stands in for James behind a relay: it accepts
@@ -78,12 +79,12 @@ public final class SmtpSink implements AutoCloseable {
     }
 
     private final ServerSocket server;
-    private final String dataReply;
+    private final Function<Message, String> dataReply;
     private final BlockingQueue<Message> messages = new LinkedBlockingQueue<>();
     private final Thread acceptor;
     private volatile boolean closed;
 
-    private SmtpSink(ServerSocket server, String dataReply) {
+    private SmtpSink(ServerSocket server, Function<Message, String> dataReply) {
         this.server = server;
         this.dataReply = dataReply;
         this.acceptor = new Thread(this::serve, "smtp-sink-" + server.getLocalPort());
@@ -93,18 +94,32 @@ public final class SmtpSink implements AutoCloseable {
 
     /** A sink that answers the end of DATA with {@code 250 2.0.0 Ok: queued}. */
     public static SmtpSink accepting() {
-        return start("250 2.0.0 Ok: queued");
+        return start(message -> "250 2.0.0 Ok: queued");
     }
 
     /** A sink that records each message but answers the end of DATA with {@code reply}, e.g. a 550. */
     public static SmtpSink replyingToData(String reply) {
-        if (!reply.matches("[245]\\d\\d [\\x20-\\x7e]*")) {
-            throw new IllegalArgumentException("not a one-line SMTP reply: " + reply);
-        }
-        return start(reply);
+        requireReply(reply);
+        return start(message -> reply);
     }
 
-    private static SmtpSink start(String dataReply) {
+    /**
+     * A sink that records each message and answers the end of DATA with what {@code reply} returns for it (a one-line
+     * SMTP reply), e.g. a 550 for one recipient's mail only.
+     */
+    public static SmtpSink answeringData(Function<Message, String> reply) {
+        Objects.requireNonNull(reply, "reply");
+        return start(message -> requireReply(reply.apply(message)));
+    }
+
+    private static String requireReply(String reply) {
+        if (reply == null || !reply.matches("[245]\\d\\d [\\x20-\\x7e]*")) {
+            throw new IllegalArgumentException("not a one-line SMTP reply: " + reply);
+        }
+        return reply;
+    }
+
+    private static SmtpSink start(Function<Message, String> dataReply) {
         try {
             ServerSocket server = new ServerSocket();
             server.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));
@@ -258,9 +273,16 @@ public final class SmtpSink implements AutoCloseable {
             if (tooBig) {
                 reply("552 5.3.4 message too big for the sink");
             } else {
-                messages.add(new Message(socket.getInetAddress(), helo, mailFrom, recipients,
-                        message.toString(StandardCharsets.UTF_8)));
-                reply(dataReply);
+                Message received = new Message(socket.getInetAddress(), helo, mailFrom, recipients,
+                        message.toString(StandardCharsets.UTF_8));
+                String answer;
+                try {
+                    answer = dataReply.apply(received);
+                } catch (RuntimeException e) {
+                    answer = "451 4.3.0 sink: " + e.getClass().getSimpleName();
+                }
+                messages.add(received);
+                reply(answer);
             }
             reset();
         }
