@@ -55,7 +55,8 @@ import org.w3c.dom.NodeList;
  *
  * <p>The sample's own settings are used ({@code report.email=dmarc-reports@james.local}, DKIMSign
  * {@code d=james.local; s=dmarc-report}), except the period, shortened to a minute, and the delay and check
- * interval, to seconds (a conf overlay of {@code dmarc.properties}). The report key is the test's own, written into the
+ * interval, to seconds (a conf overlay of {@code dmarc.properties}); run-james gives the report task knotd as its DNS
+ * ({@code report.dnsServers} from {@code DMARC_DNS_SERVERS}). The report key is the test's own, written into the
  * James home before the start as {@code ./run-james} would generate it, so that knotd can publish it.
  *
  * <p>Traffic: {@value #SENDER} ({@code p=quarantine; rua=mailto:}{@value #RUA}) gets 3 SPF-aligned passes from

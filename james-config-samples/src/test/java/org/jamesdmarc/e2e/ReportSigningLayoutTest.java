@@ -57,6 +57,7 @@ class ReportSigningLayoutTest {
         ProcessBuilder pb = new ProcessBuilder(root.resolve("run-james").toString(), "--no-build", "--layout-only",
             dir.toString()).directory(root.toFile()).redirectErrorStream(true);
         pb.environment().remove("JAMES_RELAY_GATEWAY");
+        pb.environment().remove("DMARC_DNS_SERVERS");
         pb.environment().putAll(env);
         Process p = pb.start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -146,6 +147,18 @@ class ReportSigningLayoutTest {
         assertThat(set.exit()).as(set.output()).isZero();
         assertThat(set.output()).contains("-Djames.relay.gateway=smarthost.example:587 ")
             .contains("relayed to smarthost.example:587");
+    }
+
+    @Test
+    void theReportTaskAsksTheDnsServersOfTheCheckUnlessConfigured() throws Exception {
+        Path dir = Files.createTempDirectory(home.getParent(), "dns-");
+        Layout set = layout(dir, Map.of("DMARC_DNS_SERVERS", "127.0.0.1:5353"));
+        assertThat(set.exit()).as(set.output()).isZero();
+        assertThat(Files.readString(dir.resolve("conf/dmarc.properties")))
+            .containsOnlyOnce("report.dnsServers=").contains("\nreport.dnsServers=127.0.0.1:5353\n");
+
+        assertThat(Files.readString(home.resolve("conf/dmarc.properties"))).as("DMARC_DNS_SERVERS unset")
+            .doesNotContain("\nreport.dnsServers=");
     }
 
     private static RSAPrivateCrtKey privateKey() throws IOException, GeneralSecurityException {
