@@ -154,11 +154,12 @@ class ReportSigningLayoutTest {
         Path dir = Files.createTempDirectory(home.getParent(), "dns-");
         Layout set = layout(dir, Map.of("DMARC_DNS_SERVERS", "127.0.0.1:5353"));
         assertThat(set.exit()).as(set.output()).isZero();
-        assertThat(Files.readString(dir.resolve("conf/dmarc.properties")))
-            .containsOnlyOnce("report.dnsServers=").contains("\nreport.dnsServers=127.0.0.1:5353\n");
+        Pattern setting = Pattern.compile("(?m)^report\\.dnsServers=.*$");
+        assertThat(setting.matcher(Files.readString(dir.resolve("conf/dmarc.properties"))).results()
+            .map(r -> r.group())).containsExactly("report.dnsServers=127.0.0.1:5353");
 
-        assertThat(Files.readString(home.resolve("conf/dmarc.properties"))).as("DMARC_DNS_SERVERS unset")
-            .doesNotContain("\nreport.dnsServers=");
+        assertThat(setting.matcher(Files.readString(home.resolve("conf/dmarc.properties"))).find())
+            .as("DMARC_DNS_SERVERS unset: the sample's default").isFalse();
     }
 
     private static RSAPrivateCrtKey privateKey() throws IOException, GeneralSecurityException {
