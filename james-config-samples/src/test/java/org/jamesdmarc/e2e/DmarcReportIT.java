@@ -322,13 +322,14 @@ class DmarcReportIT {
                 .mapToLong(rec -> Long.parseLong(text(rec, "row", "count"))).sum();
             assertThat(text(r.document().getDocumentElement(), "policy_published", "p")).isEqualTo("quarantine");
         }
+        // RFC 9990's disposition of mail that passed DMARC is "pass".
         assertThat(bySourceAndDisposition).containsExactlyInAnyOrderEntriesOf(Map.of(
-            GOOD_IP + " none", 3L,
+            GOOD_IP + " pass", 3L,
             BAD_IP + " quarantine", 2L,
-            BAD_IP + " none", 1L));
+            BAD_IP + " pass", 1L));
         assertThat(dkimPasses).as("the DKIM-signed message").isEqualTo(1);
         assertThat(REPORTS.get(BOUNCING)).as("refused by the gateway, so sent once").hasSize(1);
-        assertThat(counts(REPORTS.get(BOUNCING).get(0).document())).containsExactly(Map.entry(GOOD_IP + " none", 1L));
+        assertThat(counts(REPORTS.get(BOUNCING).get(0).document())).containsExactly(Map.entry(GOOD_IP + " pass", 1L));
     }
 
     @Test
