@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * <processor state="relay" enableJmx="true">
  *   <mailet match="All" class="RemoteDelivery">
- *     <outgoing>file://var/mail/outgoing/</outgoing>
+ *     <outgoing>outgoing</outgoing>  <!-- a mail queue's name: durable as the server's mail queues are -->
  *     <bounceProcessor>bounces</bounceProcessor>
  *     ...
  *   </mailet>
