@@ -117,7 +117,7 @@ public final class JdbcHistoryStore implements HistoryStore {
             H2Loopback.ensure(); // before H2's classes first read it: an auto-server listens on loopback only
         }
         Properties properties = driverProperties(resolved.kind(), resolved.driverUrl(), timeouts);
-        probe(config, resolved, properties);
+        int serverMajorVersion = probe(config, resolved, properties);
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("dmarc-history");
         // Given by name and loaded by the pool: in James the drivers come from the extension class loader.
@@ -131,13 +131,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         // The pool's liveness check of an idle connection (Connection.isValid) waits no longer than a connection may.
         hikari.setValidationTimeout(Math.min(timeouts.pool().toMillis(), 5_000L));
         hikari.setDataSourceProperties(properties);
-        if (resolved.kind() == DatabaseKind.POSTGRESQL) {
-            // PgJDBC prepares a statement on the server after a few uses, and PostgreSQL may then keep one generic
-            // plan for it. Planned while dmarc_message was (nearly) empty, the writers' key lookup ("message_key =
-            // ANY (?)") kept a sequential scan as the table grew (EXPLAIN: 57 ms at 200,000 rows, over a second per
-            // lookup under load, against 0.6 ms through the primary key): plan each execution with its parameters.
-            hikari.setConnectionInitSql("SET plan_cache_mode = force_custom_plan");
-        }
+        connectionInitSql(resolved.kind(), serverMajorVersion).ifPresent(hikari::setConnectionInitSql);
         HikariDataSource pool;
         try {
             pool = new HikariDataSource(hikari);
@@ -152,6 +146,23 @@ public final class JdbcHistoryStore implements HistoryStore {
             pool.close();
             throw e;
         }
+    }
+
+    /**
+     * The statement each new pooled connection runs first, if any, on a server of {@code serverMajorVersion}.
+     *
+     * <p>PostgreSQL: PgJDBC prepares a statement on the server after a few uses, and PostgreSQL may then keep one
+     * generic plan for it. Planned while dmarc_message was (nearly) empty, the writers' key lookup ("message_key =
+     * ANY (?)") kept a sequential scan as the table grew (EXPLAIN: 57 ms at 200,000 rows, over a second per lookup
+     * under load, against 0.6 ms through the primary key): plan each execution with its parameters. The setting
+     * {@code plan_cache_mode} exists from PostgreSQL 12 on; an older server refuses it (an unknown parameter), which
+     * would fail every connection, so it is left out there (such a server keeps its own plan-cache heuristics).
+     */
+    static Optional<String> connectionInitSql(DatabaseKind kind, int serverMajorVersion) {
+        if (kind == DatabaseKind.POSTGRESQL && serverMajorVersion >= 12) {
+            return Optional.of("SET plan_cache_mode = force_custom_plan");
+        }
+        return Optional.empty();
     }
 
     /**
@@ -218,9 +229,10 @@ public final class JdbcHistoryStore implements HistoryStore {
 
     /**
      * One connection straight through the driver before the pool starts: the pool would log a stack trace for an
-     * operator's mistake (a wrong host or password); this gives one line.
+     * operator's mistake (a wrong host or password); this gives one line. Returns the server's major version
+     * ({@link java.sql.DatabaseMetaData#getDatabaseMajorVersion()}).
      */
-    private static void probe(StoreConfig config, DatabaseKind.Resolved resolved, Properties properties) {
+    private static int probe(StoreConfig config, DatabaseKind.Resolved resolved, Properties properties) {
         Driver driver;
         try {
             driver = (Driver) Class.forName(resolved.kind().driverClassName(), true,
@@ -238,6 +250,7 @@ public final class JdbcHistoryStore implements HistoryStore {
                 throw new StoreException("the JDBC driver " + resolved.kind().driverClassName() + " does not accept "
                         + config.redactedUrl());
             }
+            return c.getMetaData().getDatabaseMajorVersion();
         } catch (SQLException e) {
             throw DatabaseErrors.connecting(config, e);
         }
