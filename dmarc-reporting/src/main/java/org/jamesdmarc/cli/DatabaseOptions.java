@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.jamesdmarc.store.DatabaseTarget;
+import org.jamesdmarc.store.DmarcProperties;
 import org.jamesdmarc.store.DmarcSettings;
 import org.jamesdmarc.store.Secret;
 import org.jamesdmarc.store.SettingsException;
@@ -81,6 +82,20 @@ final class DatabaseOptions {
 
     /** As {@link #target(Map)}, with the repository root given. */
     Target target(Map<String, String> environment, Optional<Path> repositoryRoot) {
+        return target(environment, repositoryRoot, Optional.empty());
+    }
+
+    /**
+     * As {@link #target(Map)}, without {@code --db} from {@code settingsFile} (the James home's settings, already
+     * read by a command that needs its other keys too).
+     */
+    Target target(Map<String, String> environment, DmarcProperties settingsFile) {
+        return target(environment, Optional.ofNullable(System.getProperty(REPOSITORY_ROOT_PROPERTY))
+                .filter(s -> !s.isBlank()).map(Path::of), Optional.of(settingsFile));
+    }
+
+    private Target target(Map<String, String> environment, Optional<Path> repositoryRoot,
+                          Optional<DmarcProperties> settingsFile) {
         if (url != null && !url.isBlank()) {
             String jdbcUrl = DatabaseTarget.resolve(url, Path.of(""));
             String dbUser = DatabaseTarget.user(DatabaseTarget.first(Optional.ofNullable(user),
@@ -89,10 +104,10 @@ final class DatabaseOptions {
                     : DatabaseTarget.passwordFromEnvironment(environment).orElse(Secret.none());
             return new Target(new StoreConfig(jdbcUrl, dbUser, password, POOL_SIZE), false, "--db");
         }
-        Path jamesHome = jamesHome(environment, repositoryRoot);
+        Path jamesHome = settingsFile.map(DmarcProperties::home).orElseGet(() -> jamesHome(environment, repositoryRoot));
         DmarcSettings settings;
         try {
-            settings = DmarcSettings.load(jamesHome, environment);
+            settings = settingsFile.orElseGet(() -> DmarcProperties.read(jamesHome)).history(environment);
         } catch (SettingsException e) {
             throw new StoreException(e.getMessage(), e);
         }

@@ -25,6 +25,7 @@ import org.jamesdmarc.reporting.delivery.RunResult;
 import org.jamesdmarc.reporting.delivery.SmtpReportOutbound;
 import org.jamesdmarc.store.JdbcHistoryStore;
 import org.jamesdmarc.store.ReportLedger;
+import org.jamesdmarc.store.DmarcProperties;
 import org.jamesdmarc.store.ReportSettings;
 import org.jamesdmarc.store.SettingsException;
 import org.jamesdmarc.store.StoreConfig;
@@ -117,9 +118,11 @@ final class ReportSendCommand implements Callable<Integer> {
         ReportSettings settings;
         DatabaseOptions.Target target;
         try {
-            settings = ReportSettings.load(db.jamesHome(environment, Optional.ofNullable(
+            // One read of the James home's settings for both the report keys and (without --db) the database.
+            DmarcProperties settingsFile = DmarcProperties.read(db.jamesHome(environment, Optional.ofNullable(
                     System.getProperty(DatabaseOptions.REPOSITORY_ROOT_PROPERTY)).filter(s -> !s.isBlank()).map(Path::of)));
-            target = db.target(environment);
+            settings = settingsFile.reports();
+            target = db.target(environment, settingsFile);
         } catch (SettingsException | StoreException e) {
             return invalid(err, e.getMessage());
         }

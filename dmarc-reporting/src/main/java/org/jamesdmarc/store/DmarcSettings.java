@@ -1,9 +1,5 @@
 package org.jamesdmarc.store;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,8 +21,10 @@ import org.jamesdmarc.store.journal.JournalSync;
  * The settings of James DMARC's evaluation history: the one file {@value #FILE_NAME} in the {@code conf}
  * directory of the James home, read by the Guice module ({@code DmarcHistoryModule}), the mailets, the scheduled
  * tasks and the {@code dmarc} command. The file is optional: every key has a default. Relative paths resolve
- * against the James home. The file is read as UTF-8 in {@link Properties} syntax; keys under {@code db.} and
- * {@code history.} that this code does not know are refused (a misspelt key is an error, not a silent default).
+ * against the James home. The file is read as UTF-8 in {@link Properties} syntax, once for these settings and the
+ * {@code report.} ones ({@link DmarcProperties}); keys under {@code db.} and {@code history.} that this code does not
+ * know are refused, and so are keys under none of {@code db.}, {@code history.}, {@code report.} (a misspelt key is
+ * an error, not a silent default).
  *
  * <table>
  * <caption>conf/dmarc.properties</caption>
@@ -204,17 +202,12 @@ public record DmarcSettings(Path file, StoreConfig store, boolean defaultDatabas
      * @throws SettingsException (one line, naming the file and the key) for a value that cannot be used
      */
     public static DmarcSettings load(Path jamesHome, Map<String, String> environment) {
-        Path home = jamesHome.toAbsolutePath().normalize();
-        Path file = home.resolve("conf").resolve(FILE_NAME);
-        Properties properties = new Properties();
-        if (Files.exists(file)) {
-            try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                properties.load(in);
-            } catch (IOException | IllegalArgumentException e) {
-                throw new SettingsException("cannot read " + file + ": " + DatabaseErrors.firstLine(e), e);
-            }
-        }
-        return new KeyReader(file, home, properties, environment).read();
+        return DmarcProperties.read(jamesHome).history(environment);
+    }
+
+    /** The settings of one read of the file ({@link DmarcProperties#history}, which also refuses stray keys). */
+    static DmarcSettings from(DmarcProperties file, Map<String, String> environment) {
+        return new KeyReader(file.file(), file.home(), file.properties(), environment).read();
     }
 
     /** The pipeline settings these give ({@code backoff} and shutdown wait are not configurable). */

@@ -179,6 +179,17 @@ public final class EvaluationHistory implements EvaluationSink, AutoCloseable {
         return sink.store().expireBefore(cutoff, batchSize);
     }
 
+    /**
+     * Deletes the report delivery ledger's periods that ended by {@code cutoff} ({@link ReportLedger#expireBefore}),
+     * opening the store if it is not open yet; 0 on a store that is not a database's.
+     *
+     * @throws StoreException when the database cannot be opened or fails
+     */
+    public long expireLedgerBefore(Instant cutoff, int batchSize) {
+        return sink.store() instanceof JdbcHistoryStore jdbc ? new ReportLedger(jdbc).expireBefore(cutoff, batchSize)
+                : 0;
+    }
+
     /** Whether {@link #close} was called. */
     public boolean isClosed() {
         return closed.get();

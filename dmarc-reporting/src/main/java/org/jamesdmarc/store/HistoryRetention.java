@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Deletes history records older than {@code history.retentionDays}, once a day inside James (issue 9 item 5), on a
  * single daemon thread of its own, in batches of {@code history.batchSize} ({@link HistoryStore#expireBefore}) so
- * writers are never locked out. A failure (database down) is one log line; the next day tries again.
+ * writers are never locked out; and, when given a {@link Ledger}, the report delivery ledger's periods older than
+ * the longer of that retention and the ledger's ({@code report.ledgerRetention}; {@link ReportLedger#expireBefore}),
+ * in the same batches. A failure (database down) is one log line; the next day tries again.
  */
 public final class HistoryRetention implements AutoCloseable {
 
@@ -26,14 +29,30 @@ public final class HistoryRetention implements AutoCloseable {
         long expireBefore(Instant cutoff, int batchSize);
     }
 
+    /**
+     * The report delivery ledger's part of the job.
+     *
+     * @param expiry    {@link EvaluationHistory#expireLedgerBefore} in James
+     * @param retention {@code report.ledgerRetention}: the ledger keeps a period at least this long after it ended
+     *                  (and never less than the history's retention)
+     */
+    public record Ledger(Expiry expiry, Duration retention) {
+        public Ledger {
+            Objects.requireNonNull(expiry, "expiry");
+            Objects.requireNonNull(retention, "retention");
+        }
+    }
+
     private final Expiry expiry;
+    private final Optional<Ledger> ledger;
     private final Duration retention;
     private final int batchSize;
     private final Clock clock;
     private final ScheduledExecutorService executor;
 
-    private HistoryRetention(Expiry expiry, Duration retention, int batchSize, Clock clock) {
+    private HistoryRetention(Expiry expiry, Optional<Ledger> ledger, Duration retention, int batchSize, Clock clock) {
         this.expiry = Objects.requireNonNull(expiry, "expiry");
+        this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.retention = retention;
         this.batchSize = batchSize;
         this.clock = clock;
@@ -51,12 +70,26 @@ public final class HistoryRetention implements AutoCloseable {
      */
     public static HistoryRetention schedule(Expiry expiry, int retentionDays, int batchSize, Clock clock,
             Duration firstDelay, Duration period) {
+        return schedule(expiry, Optional.empty(), retentionDays, batchSize, clock, firstDelay, period);
+    }
+
+    /**
+     * Runs {@link #expireNow()} and then {@link #expireLedgerNow()} after {@code firstDelay}, then every
+     * {@code period}.
+     *
+     * @param retentionDays days to keep, at least 1
+     */
+    public static HistoryRetention schedule(Expiry expiry, Optional<Ledger> ledger, int retentionDays, int batchSize,
+            Clock clock, Duration firstDelay, Duration period) {
         if (retentionDays < 1 || batchSize < 1) {
             throw new IllegalArgumentException("retentionDays and batchSize must be at least 1");
         }
-        HistoryRetention retention = new HistoryRetention(expiry, Duration.ofDays(retentionDays), batchSize, clock);
-        retention.executor.scheduleWithFixedDelay(retention::expireNow, firstDelay.toMillis(), period.toMillis(),
-                TimeUnit.MILLISECONDS);
+        HistoryRetention retention = new HistoryRetention(expiry, ledger, Duration.ofDays(retentionDays), batchSize,
+                clock);
+        retention.executor.scheduleWithFixedDelay(() -> {
+            retention.expireNow();
+            retention.expireLedgerNow();
+        }, firstDelay.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
         return retention;
     }
 
@@ -72,6 +105,30 @@ public final class HistoryRetention implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("DMARC history retention: expiring records before {} failed ({}); trying again in a day", cutoff,
                     DatabaseErrors.firstLine(e));
+            return -1;
+        }
+    }
+
+    /**
+     * Deletes the ledger's periods that ended before now minus the longer of the history's and the ledger's
+     * retention; returns how many delivery rows, 0 without a {@link Ledger}, or -1 when it failed (logged).
+     */
+    public long expireLedgerNow() {
+        if (ledger.isEmpty()) {
+            return 0;
+        }
+        Duration keep = ledger.get().retention().compareTo(retention) > 0 ? ledger.get().retention() : retention;
+        Instant cutoff = clock.instant().minus(keep);
+        try {
+            long deleted = ledger.get().expiry().expireBefore(cutoff, batchSize);
+            if (deleted > 0) {
+                LOG.info("DMARC report ledger retention: {} delivery rows of periods ended by {} deleted", deleted,
+                        cutoff);
+            }
+            return deleted;
+        } catch (RuntimeException e) {
+            LOG.warn("DMARC report ledger retention: expiring periods ended by {} failed ({}); trying again in a day",
+                    cutoff, DatabaseErrors.firstLine(e));
             return -1;
         }
     }

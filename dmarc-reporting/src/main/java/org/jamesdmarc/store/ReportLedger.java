@@ -292,6 +292,67 @@ public final class ReportLedger {
         }
     }
 
+    /**
+     * Retention: deletes the rows of every period that ended by {@code cutoff}, at most {@code batchSize} rows per
+     * transaction (their keys read first through the primary key's {@code period_begin}, then deleted by key, so a
+     * runner working on newer periods meanwhile is never held up), then those periods' planning marks, but the newest
+     * one's: a scheduler plans the periods after the newest planned one ({@code ReportRun.periodsToPlan}), which
+     * must not move back to a period reported long ago. Idempotent.
+     *
+     * @return the delivery rows deleted
+     */
+    public long expireBefore(Instant cutoff, int batchSize) {
+        Objects.requireNonNull(cutoff, "cutoff");
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be at least 1: " + batchSize);
+        }
+        long before = cutoff.getEpochSecond();
+        long deleted = 0;
+        while (true) {
+            List<Key> keys = query("SELECT period_begin, policy_domain, destination FROM dmarc_report_delivery "
+                    + "WHERE period_begin < ? AND period_end <= ? ORDER BY period_begin, policy_domain, destination",
+                    ps -> {
+                        ps.setLong(1, before);
+                        ps.setLong(2, before);
+                        ps.setMaxRows(batchSize);
+                    }, rs -> new Key(rs.getLong(1), rs.getString(2), rs.getString(3)));
+            if (keys.isEmpty()) {
+                break;
+            }
+            deleted += transaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM dmarc_report_delivery "
+                        + "WHERE period_begin = ? AND policy_domain = ? AND destination = ?")) {
+                    for (Key k : keys) {
+                        ps.setLong(1, k.periodBegin());
+                        ps.setString(2, k.policyDomain());
+                        ps.setString(3, k.destination());
+                        ps.addBatch();
+                    }
+                    long n = 0;
+                    for (int count : ps.executeBatch()) {
+                        // A driver's bulk path may answer SUCCESS_NO_INFO: the row was read just before, count it.
+                        n += count == java.sql.Statement.SUCCESS_NO_INFO ? 1 : Math.max(0, count);
+                    }
+                    return n;
+                }
+            });
+            if (keys.size() < batchSize) {
+                break;
+            }
+        }
+        List<Long> newest = query("SELECT MAX(period_begin) FROM dmarc_report_period", ps -> { },
+                rs -> rs.getLong(1));
+        if (!newest.isEmpty()) {
+            long keep = newest.get(0);
+            // Few rows (one per period): one statement. The newest planned period stays whatever its age.
+            update("DELETE FROM dmarc_report_period WHERE period_end <= ? AND period_begin < ?", ps -> {
+                ps.setLong(1, before);
+                ps.setLong(2, keep);
+            });
+        }
+        return deleted;
+    }
+
     private static void bind(PreparedStatement ps, Entry e) throws SQLException {
         ps.setLong(1, e.periodBegin());
         ps.setLong(2, e.periodEnd());

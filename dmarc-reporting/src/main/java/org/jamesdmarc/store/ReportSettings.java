@@ -1,9 +1,5 @@
 package org.jamesdmarc.store;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -69,6 +65,12 @@ import org.jamesdmarc.dns.DnsSettings;
  *     ({@code dmarc report send} takes {@code --dns})</td></tr>
  * <tr><td>{@code report.dnsTimeout}</td><td>as DmarcCheck's {@code dnsTimeout}</td><td>{@code 5s}</td><td>the
  *     timeout of one of those queries</td></tr>
+ * <tr><td>{@code report.ledgerRetention}</td><td>an ISO-8601 duration of at least {@code P1D}</td>
+ *     <td>{@code P90D}</td><td>how long the delivery ledger (what became of each report: {@code dmarc report
+ *     status}) keeps a period after it ended; never less than {@code history.retentionDays} (a period whose report
+ *     counters are still stored keeps its ledger, so it is not planned and sent again). Deleted by the history's
+ *     daily retention inside James (which runs when {@code history.retentionDays} is above 0) and by
+ *     {@code dmarc history expire}</td></tr>
  * <tr><td>{@code report.smtp.host}</td><td>a host</td><td>{@code 127.0.0.1}</td><td>{@code dmarc report send}
  *     only: the SMTP server it hands reports to</td></tr>
  * <tr><td>{@code report.smtp.port}</td><td>1 to 65535</td><td>25</td><td>its port</td></tr>
@@ -80,7 +82,7 @@ public record ReportSettings(Optional<String> orgName, Optional<String> email, O
         Optional<String> submitter, Duration period, Duration delay, Map<String, String> formats,
         Set<String> suppress, int maxPerRun, int maxPerDestination, boolean sendToFailingDomains, int maxAttempts,
         Duration retryDelay, String smtpHost, int smtpPort, Duration smtpTimeout, boolean enabled,
-        Duration checkInterval, DnsSettings dns) {
+        Duration checkInterval, DnsSettings dns, Duration ledgerRetention) {
 
     public static final String ORG_NAME = "report.orgName";
     public static final String EMAIL = "report.email";
@@ -105,11 +107,14 @@ public record ReportSettings(Optional<String> orgName, Optional<String> email, O
     /** The bounds of {@value #CHECK_INTERVAL}. */
     static final Duration MIN_CHECK_INTERVAL = Duration.ofSeconds(1);
     static final Duration MAX_CHECK_INTERVAL = Duration.ofHours(24);
+    public static final String LEDGER_RETENTION = "report.ledgerRetention";
+    /** The default of {@value #LEDGER_RETENTION}. */
+    public static final Duration DEFAULT_LEDGER_RETENTION = Duration.ofDays(90);
 
     /** Every fixed key ({@value #FORMAT_PREFIX}... keys besides). */
     public static final Set<String> KEYS = Set.of(ORG_NAME, EMAIL, EXTRA_CONTACT_INFO, SUBMITTER, PERIOD, DELAY,
             SUPPRESS, MAX_PER_RUN, MAX_PER_DESTINATION, SEND_TO_FAILING, MAX_ATTEMPTS, RETRY_DELAY, SMTP_HOST,
-            SMTP_PORT, SMTP_TIMEOUT, ENABLED, CHECK_INTERVAL, DNS_SERVERS, DNS_TIMEOUT);
+            SMTP_PORT, SMTP_TIMEOUT, ENABLED, CHECK_INTERVAL, DNS_SERVERS, DNS_TIMEOUT, LEDGER_RETENTION);
 
     public ReportSettings {
         Objects.requireNonNull(orgName, "orgName");
@@ -123,6 +128,7 @@ public record ReportSettings(Optional<String> orgName, Optional<String> email, O
         Objects.requireNonNull(smtpTimeout, "smtpTimeout");
         Objects.requireNonNull(checkInterval, "checkInterval");
         Objects.requireNonNull(dns, "dns");
+        Objects.requireNonNull(ledgerRetention, "ledgerRetention");
         formats = Map.copyOf(formats);
         suppress = Set.copyOf(suppress);
     }
@@ -132,18 +138,12 @@ public record ReportSettings(Optional<String> orgName, Optional<String> email, O
         return from(new Properties(), Path.of(DmarcSettings.FILE_NAME));
     }
 
-    /** Reads the {@code report.*} keys of {@code <jamesHome>/conf/dmarc.properties} (absent: every default). */
+    /**
+     * Reads the {@code report.*} keys of {@code <jamesHome>/conf/dmarc.properties} (absent: every default); a process
+     * that needs the history's settings too reads the file once with {@link DmarcProperties}.
+     */
     public static ReportSettings load(Path jamesHome) {
-        Path file = jamesHome.toAbsolutePath().normalize().resolve("conf").resolve(DmarcSettings.FILE_NAME);
-        Properties properties = new Properties();
-        if (Files.exists(file)) {
-            try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                properties.load(in);
-            } catch (IOException | IllegalArgumentException e) {
-                throw new SettingsException("cannot read " + file + ": " + DatabaseErrors.firstLine(e), e);
-            }
-        }
-        return from(properties, file);
+        return DmarcProperties.read(jamesHome).reports();
     }
 
     /**
@@ -194,13 +194,18 @@ public record ReportSettings(Optional<String> orgName, Optional<String> email, O
             throw new SettingsException(file + ": " + e.getMessage().replace(DnsSettings.PARAM_SERVERS + ":",
                     DNS_SERVERS + ":").replace(DnsSettings.PARAM_TIMEOUT + ":", DNS_TIMEOUT + ":"), e);
         }
+        Duration ledgerRetention = v.duration(LEDGER_RETENTION, DEFAULT_LEDGER_RETENTION.toString());
+        if (ledgerRetention.compareTo(Duration.ofDays(1)) < 0) {
+            throw new SettingsException(file + ": " + LEDGER_RETENTION + " = '" + ledgerRetention + "': expected at "
+                    + "least P1D");
+        }
         return new ReportSettings(v.text(ORG_NAME), email, v.text(EXTRA_CONTACT_INFO),
                 v.text(SUBMITTER).map(s -> s.toLowerCase(Locale.ROOT)), period, v.duration(DELAY, "PT30M"), formats,
                 suppress, v.integer(MAX_PER_RUN, 100_000, 1, 10_000_000),
                 v.integer(MAX_PER_DESTINATION, 1_000, 1, 10_000_000), v.bool(SEND_TO_FAILING, false),
                 v.integer(MAX_ATTEMPTS, 6, 1, 100), v.duration(RETRY_DELAY, "PT15M"),
                 v.text(SMTP_HOST).orElse("127.0.0.1"), v.integer(SMTP_PORT, 25, 1, 65_535),
-                v.duration(SMTP_TIMEOUT, "PT60S"), v.bool(ENABLED, true), checkInterval, dns);
+                v.duration(SMTP_TIMEOUT, "PT60S"), v.bool(ENABLED, true), checkInterval, dns, ledgerRetention);
     }
 
     /** {@value #PERIOD}: a day, hours dividing 24 or (tests) minutes dividing 24 h. */
@@ -236,11 +241,20 @@ public record ReportSettings(Optional<String> orgName, Optional<String> email, O
         return submitter.or(() -> email.map(e -> e.substring(e.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT)));
     }
 
+    /**
+     * How long the delivery ledger keeps a period when the history keeps its records {@code historyRetentionDays}
+     * days: the longer of that and {@link #ledgerRetention()}.
+     */
+    public Duration ledgerRetention(int historyRetentionDays) {
+        Duration history = Duration.ofDays(historyRetentionDays);
+        return history.compareTo(ledgerRetention) > 0 ? history : ledgerRetention;
+    }
+
     /** With other caps (tests, the command line). */
     public ReportSettings withCaps(int perRun, int perDestination) {
         return new ReportSettings(orgName, email, extraContactInfo, submitter, period, delay, formats, suppress, perRun,
                 perDestination, sendToFailingDomains, maxAttempts, retryDelay, smtpHost, smtpPort, smtpTimeout, enabled,
-                checkInterval, dns);
+                checkInterval, dns, ledgerRetention);
     }
 
     private record Values(Properties properties, Path file) {

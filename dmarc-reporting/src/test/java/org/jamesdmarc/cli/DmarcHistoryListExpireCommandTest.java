@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +18,7 @@ import org.jamesdmarc.check.EvaluationRecord;
 import org.jamesdmarc.store.Backend;
 import org.jamesdmarc.store.JdbcHistoryStore;
 import org.jamesdmarc.store.Records;
+import org.jamesdmarc.store.ReportLedger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -191,6 +194,54 @@ class DmarcHistoryListExpireCommandTest {
         CliRun one = history("expire", "--days", "1");
         assertThat(one.out()).startsWith("deleted 1 message evaluated before ");
         assertThat(history("stats", "--json").json().get("messages").asLong()).isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Backend.class, names = {"H2", "POSTGRESQL"})
+    void expiresTheReportLedgerAfterTheLongerOfTheDaysAndTheLedgerRetention(Backend kind) throws Exception {
+        db = kind.create(tmp);
+        long today = Instant.now().getEpochSecond() / 86_400 * 86_400;
+        try (JdbcHistoryStore store = JdbcHistoryStore.open(db.config())) {
+            ReportLedger ledger = new ReportLedger(store);
+            for (int daysAgo : new int[] {20, 8, 2}) {
+                long end = today - (daysAgo - 1) * 86_400L;
+                long begin = end - 86_400;
+                List<ReportLedger.Entry> rows = new ArrayList<>();
+                for (int d = 0; d < 3; d++) {
+                    Instant at = Instant.ofEpochSecond(end);
+                    rows.add(new ReportLedger.Entry(begin, end, "example" + d + ".com", "rua@example" + d + ".com",
+                            ReportLedger.State.HANDED_OFF, Optional.empty(), "id" + d + "." + begin, "m" + d + "." + begin,
+                            "f" + d + "." + begin + ".xml.gz", OptionalLong.empty(), "rfc9990", 1, Optional.empty(), at, at));
+                }
+                ledger.insert(rows);
+                ledger.markPlanned(begin, end, 3, Instant.ofEpochSecond(end));
+            }
+        }
+        Path home = Files.createDirectories(tmp.resolve("home/conf")).getParent();
+        Files.writeString(home.resolve("conf/dmarc.properties"), "report.ledgerRetention = P5D\n");
+
+        // --days 10 is longer than P5D: the period that ended 19 days ago goes, not the one of 7 days ago.
+        CliRun longer = history("expire", "--days", "10", "--json", "--home", home.toString());
+        assertThat(longer.exitCode()).as(longer.toString()).isZero();
+        assertThat(longer.json().get("ledgerDeleted").asLong()).isEqualTo(3);
+        assertThat(longer.json().get("ledgerBefore").asLong()).isEqualTo(longer.json().get("before").asLong());
+        // --days 1, P5D: the ledger keeps 5 days; the period of 7 days ago goes.
+        CliRun shorter = history("expire", "--days", "1", "--home", home.toString());
+        assertThat(shorter.exitCode()).as(shorter.toString()).isZero();
+        assertThat(shorter.out()).contains("deleted 3 report delivery rows of periods ended by ");
+        try (JdbcHistoryStore store = JdbcHistoryStore.open(db.config())) {
+            assertThat(new ReportLedger(store).list(Optional.empty(), 100)).hasSize(3)
+                    .allMatch(e -> e.periodEnd() == today - 86_400);
+        }
+        // Without the James home's setting the default P90D keeps the rest.
+        Files.writeString(home.resolve("conf/dmarc.properties"), "");
+        CliRun byDefault = history("expire", "--days", "1", "--json", "--home", home.toString());
+        assertThat(byDefault.json().get("ledgerDeleted").asLong()).isZero();
+        // A wrong report setting is refused before the database is opened.
+        Files.writeString(home.resolve("conf/dmarc.properties"), "report.ledgerRetention = PT1H\n");
+        CliRun bad = history("expire", "--days", "1", "--home", home.toString());
+        assertThat(bad.exitCode()).isEqualTo(ExitCodes.INVALID);
+        assertThat(bad.err()).contains("report.ledgerRetention = 'PT1H': expected at least P1D");
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +35,55 @@ class HistoryRetentionTest {
             assertThat(retention.expireNow()).isEqualTo(7);
         }
         assertThat(calls).containsExactly("2027-05-02T00:00:00Z/250");
+    }
+
+    @Test
+    void theLedgerExpiresAfterTheLongerOfItsRetentionAndTheHistorys() {
+        List<String> calls = new CopyOnWriteArrayList<>();
+        HistoryRetention.Expiry history = (cutoff, batch) -> {
+            calls.add("history " + cutoff + "/" + batch);
+            return 1;
+        };
+        HistoryRetention.Expiry ledger = (cutoff, batch) -> {
+            calls.add("ledger " + cutoff + "/" + batch);
+            return 5;
+        };
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        try (HistoryRetention retention = HistoryRetention.schedule(history,
+                Optional.of(new HistoryRetention.Ledger(ledger, Duration.ofDays(90))), 30, 250, clock,
+                Duration.ofDays(1), Duration.ofDays(1))) {
+            assertThat(retention.expireNow()).isEqualTo(1);
+            assertThat(retention.expireLedgerNow()).isEqualTo(5);
+        }
+        try (HistoryRetention retention = HistoryRetention.schedule(history,
+                Optional.of(new HistoryRetention.Ledger(ledger, Duration.ofDays(10))), 30, 250, clock,
+                Duration.ofDays(1), Duration.ofDays(1))) {
+            assertThat(retention.expireLedgerNow()).isEqualTo(5);
+        }
+        try (HistoryRetention retention = HistoryRetention.schedule(history, 30, 250, clock, Duration.ofDays(1),
+                Duration.ofDays(1))) {
+            assertThat(retention.expireLedgerNow()).as("no ledger given").isZero();
+        }
+        assertThat(calls).containsExactly("history 2027-05-02T00:00:00Z/250", "ledger 2027-03-03T00:00:00Z/250",
+                "ledger 2027-05-02T00:00:00Z/250");
+    }
+
+    @Test
+    void theScheduledRunExpiresTheHistoryThenTheLedgerAndALedgerFailureIsLogged() throws Exception {
+        List<String> calls = new CopyOnWriteArrayList<>();
+        CountDownLatch ledgerTried = new CountDownLatch(1);
+        try (HistoryRetention retention = HistoryRetention.schedule((cutoff, batch) -> {
+            calls.add("history");
+            return 0;
+        }, Optional.of(new HistoryRetention.Ledger((cutoff, batch) -> {
+            calls.add("ledger");
+            ledgerTried.countDown();
+            throw new StoreException("the report ledger: connection refused");
+        }, Duration.ofDays(90))), 1, 10, Clock.systemUTC(), Duration.ZERO, Duration.ofDays(1))) {
+            assertThat(ledgerTried.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(retention.expireLedgerNow()).isEqualTo(-1);
+        }
+        assertThat(calls.subList(0, 2)).containsExactly("history", "ledger");
     }
 
     @Test

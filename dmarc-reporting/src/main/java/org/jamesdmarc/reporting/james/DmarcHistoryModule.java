@@ -9,6 +9,7 @@ import javax.inject.Singleton;
 import org.apache.james.filesystem.api.JamesDirectoriesProvider;
 import org.apache.james.metrics.api.MetricFactory;
 import org.jamesdmarc.check.EvaluationSink;
+import org.jamesdmarc.store.DmarcProperties;
 import org.jamesdmarc.store.DmarcSettings;
 import org.jamesdmarc.store.EvaluationHistory;
 import org.slf4j.Logger;
@@ -38,8 +39,12 @@ import com.google.inject.Provides;
  *       credentials does not (records are journaled, the store retried).</li>
  *   <li>Metrics through James's {@link MetricFactory}: {@code dmarc_history_queued}, {@code _written},
  *       {@code _journaled}, {@code _dropped}, {@code _replayed}.</li>
+ *   <li>{@link DmarcProperties}: the one read of {@code conf/dmarc.properties}, from which the history's settings
+ *       and the report settings ({@link DmarcProperties#reports()}) are both built.</li>
  *   <li>Retention: when {@code history.retentionDays} is above 0, records older than that are deleted
- *       {@value HistoryLifecycle#RETENTION_FIRST_DELAY_MINUTES} minutes after start and then once a day, on one daemon thread.</li>
+ *       {@value HistoryLifecycle#RETENTION_FIRST_DELAY_MINUTES} minutes after start and then once a day, on one daemon
+ *       thread, and so are the report delivery ledger's periods older than the longer of that and
+ *       {@code report.ledgerRetention}.</li>
  *   <li>The core's SMTP hook {@code org.jamesdmarc.james.DmarcMessageHook}, bound in this injector so that its
  *       optional {@link EvaluationSink} is injected (left to Guice, its binding would be made in James's root
  *       injector, which has no sink).</li>
@@ -94,10 +99,20 @@ public final class DmarcHistoryModule extends AbstractModule {
         }
     }
 
+    /**
+     * The one read of {@code conf/dmarc.properties} of the process: the history's settings and the report settings
+     * ({@link DmarcProperties#reports()}) both come from it.
+     */
     @Provides
     @Singleton
-    EvaluationHistory evaluationHistory(JamesDirectoriesProvider directories, MetricFactory metricFactory) {
-        DmarcSettings settings = DmarcSettings.load(Path.of(directories.getRootDirectory()), environment);
+    DmarcProperties dmarcProperties(JamesDirectoriesProvider directories) {
+        return DmarcProperties.read(Path.of(directories.getRootDirectory()));
+    }
+
+    @Provides
+    @Singleton
+    EvaluationHistory evaluationHistory(DmarcProperties properties, MetricFactory metricFactory) {
+        DmarcSettings settings = properties.history(environment);
         settings.warnings().forEach(LOG::warn);
         return EvaluationHistory.start(settings, new HistoryMetrics(metricFactory));
     }

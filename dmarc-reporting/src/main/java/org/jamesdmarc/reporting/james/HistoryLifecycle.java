@@ -12,9 +12,11 @@ import javax.annotation.PreDestroy;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 
+import org.jamesdmarc.store.DmarcProperties;
 import org.jamesdmarc.store.DmarcSettings;
 import org.jamesdmarc.store.EvaluationHistory;
 import org.jamesdmarc.store.HistoryRetention;
+import org.jamesdmarc.store.ReportSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,14 +53,17 @@ final class HistoryLifecycle {
     private final CountDownLatch done = new CountDownLatch(1);
 
     @Inject
-    HistoryLifecycle(EvaluationHistory history, HistoryFiles historyFiles) {
+    HistoryLifecycle(EvaluationHistory history, HistoryFiles historyFiles, DmarcProperties properties) {
         this.history = Objects.requireNonNull(history, "history");
         this.historyFiles = Objects.requireNonNull(historyFiles, "historyFiles");
         DmarcSettings settings = history.settings();
+        // The ledger's retention is a report setting: a wrong report.* value stops James here, at start-up.
+        ReportSettings reports = properties.reports();
         this.retention = settings.retentionDays() > 0
-                ? Optional.of(HistoryRetention.schedule(history::expireBefore, settings.retentionDays(),
-                        settings.batchSize(), Clock.systemUTC(), Duration.ofMinutes(RETENTION_FIRST_DELAY_MINUTES),
-                        Duration.ofDays(1)))
+                ? Optional.of(HistoryRetention.schedule(history::expireBefore,
+                        Optional.of(new HistoryRetention.Ledger(history::expireLedgerBefore, reports.ledgerRetention())),
+                        settings.retentionDays(), settings.batchSize(), Clock.systemUTC(),
+                        Duration.ofMinutes(RETENTION_FIRST_DELAY_MINUTES), Duration.ofDays(1)))
                 : Optional.empty();
         Runtime.getRuntime().addShutdownHook(new Thread(this::fallback, "dmarc-history-shutdown"));
     }
