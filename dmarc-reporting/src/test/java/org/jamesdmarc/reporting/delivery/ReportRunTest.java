@@ -350,7 +350,8 @@ class ReportRunTest {
     /**
      * A runner whose lock session dies in the middle of its run (PostgreSQL: the backend terminated; MariaDB: the
      * connection killed) stops before its next hand-off; another takes the lock over and completes without gaps.
-     * H2 runs in one JVM only (its lock dies with the process): covered by the kill -9 test of the command.
+     * A holder process killed with SIGKILL, on all three databases (H2 served by either process):
+     * {@code org.jamesdmarc.store.ReportRunLockKillTest}.
      */
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Backend.class, names = {"POSTGRESQL", "MARIADB"})
