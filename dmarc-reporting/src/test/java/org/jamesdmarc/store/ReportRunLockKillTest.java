@@ -29,7 +29,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  *       which held the lock row.</li>
  *   <li>H2, the holder serving it (the command run while James was down) and this process its client: with the
  *       server gone, this process opens the file itself (H2 takes over the holder's stale lock file) and the row
- *       is free, the killed transaction never committed.</li>
+ *       is free, the killed transaction never committed. (This case first failed: the holder's schema
+ *       migration, committed but kept in memory by H2's default {@code WRITE_DELAY}, died with it, and this process
+ *       found no lock table; see {@link H2KillDurabilityTest}.)</li>
  *   <li>PostgreSQL and MariaDB: the server ends the dead client's session, and with it the advisory lock
  *       ({@code pg_try_advisory_lock}) or named lock ({@code GET_LOCK}).</li>
  * </ul>
