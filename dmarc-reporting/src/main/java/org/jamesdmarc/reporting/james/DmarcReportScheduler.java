@@ -1,6 +1,5 @@
 package org.jamesdmarc.reporting.james;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -16,7 +15,6 @@ import javax.annotation.PreDestroy;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 
-import org.apache.james.filesystem.api.JamesDirectoriesProvider;
 import org.apache.james.metrics.api.Metric;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.utils.UserDefinedStartable;
@@ -31,6 +29,7 @@ import org.jamesdmarc.reporting.delivery.DestinationAuthorizer;
 import org.jamesdmarc.reporting.delivery.ReportOutbound;
 import org.jamesdmarc.reporting.delivery.ReportRun;
 import org.jamesdmarc.reporting.delivery.RunResult;
+import org.jamesdmarc.store.DmarcProperties;
 import org.jamesdmarc.store.JdbcHistoryStore;
 import org.jamesdmarc.store.ReportSettings;
 import org.slf4j.Logger;
@@ -58,9 +57,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>How James 3.8.1 runs it</b> (checked in its sources): {@code UserStartables}, an initialization operation
  * of James's start-up, instantiates each {@code guice.extension.startable} through {@code GuiceGenericLoader}, that
  * is from the same child injector of the {@code guice.extension.module} modules the mailets are built from, and
- * calls {@link #start()}. So this class gets James's {@link MailetContext}, {@link MetricFactory} and
- * {@link JamesDirectoriesProvider} from James's injector and the history from {@link DmarcHistoryModule} (which must
- * be listed). James stops it through its {@code PreDestroyModule} ({@link #stop()}, {@code @PreDestroy}), before the
+ * calls {@link #start()}. So this class gets James's {@link MailetContext} and {@link MetricFactory} from James's
+ * injector, and the history and the settings file ({@link DmarcProperties}, read once for the history's and the
+ * report settings) from {@link DmarcHistoryModule} (which must be listed). James stops it through its {@code PreDestroyModule} ({@link #stop()}, {@code @PreDestroy}), before the
  * objects built earlier (the mailet container, the history).
  *
  * <p><b>Each run</b>: {@link ReportRun#periodsToPlan} (the due periods after the newest one planned, reaching back at
@@ -103,10 +102,11 @@ public final class DmarcReportScheduler implements UserDefinedStartable {
     private volatile ScheduledExecutorService executor;
     private volatile Reporter reporter;
 
+    /** The report settings from the process's one read of {@code conf/dmarc.properties} ({@link DmarcProperties}). */
     @Inject
-    public DmarcReportScheduler(JamesDirectoriesProvider directories, ReportDatabase database,
+    public DmarcReportScheduler(DmarcProperties properties, ReportDatabase database,
                                 MailetContext mailetContext, MetricFactory metricFactory) {
-        this(ReportSettings.load(Path.of(directories.getRootDirectory())), database::store, database::reset,
+        this(properties.reports(), database::store, database::reset,
                 new MailetContextReportOutbound(mailetContext), null, metricFactory, Clock.systemUTC());
     }
 
