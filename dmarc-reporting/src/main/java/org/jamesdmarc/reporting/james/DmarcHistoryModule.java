@@ -113,6 +113,7 @@ public final class DmarcHistoryModule extends AbstractModule {
     @Singleton
     EvaluationHistory evaluationHistory(DmarcProperties properties, MetricFactory metricFactory) {
         DmarcSettings settings = properties.history(environment);
+        properties.reports(); // a wrong report.* key stops James here too, before the history starts
         settings.warnings().forEach(LOG::warn);
         return EvaluationHistory.start(settings, new HistoryMetrics(metricFactory));
     }
