@@ -110,6 +110,8 @@ class DmarcPropertiesTest {
         }
         Files.createDirectories(home.resolve("conf"));
         Files.copy(sample, home.resolve("conf/dmarc.properties"));
-        assertThat(DmarcProperties.read(home).reports()).isEqualTo(ReportSettings.defaults());
+        DmarcProperties read = DmarcProperties.read(home);
+        assertThat(read.reports().ledgerRetention()).isEqualTo(Duration.ofDays(90));
+        assertThat(read.history(Map.of())).isEqualTo(DmarcSettings.load(home, Map.of()));
     }
 }
