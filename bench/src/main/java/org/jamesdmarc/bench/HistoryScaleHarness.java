@@ -85,7 +85,8 @@ public final class HistoryScaleHarness {
     }
 
     record Options(long messages, int domains, List<String> modes, int threads, int fetch, String workMem,
-                   String db, boolean reuse, boolean keep, Path h2Dir, String counters, Path out, int gzipLevel) {
+                   String db, boolean reuse, boolean keep, Path h2Dir, String counters, Path out, int gzipLevel,
+                   long slice, int buildThreads) {
 
         static Options parse(String[] args) {
             long messages = 10_000_000;
@@ -101,6 +102,8 @@ public final class HistoryScaleHarness {
             String counters = "sql";
             Path out = null;
             int gzipLevel = java.util.zip.Deflater.DEFAULT_COMPRESSION;
+            long slice = 86_400;
+            int buildThreads = 1;
             for (int i = 1; i < args.length; i++) {
                 switch (args[i]) {
                     case "--messages" -> messages = Long.parseLong(args[++i].replace("_", ""));
@@ -116,6 +119,12 @@ public final class HistoryScaleHarness {
                     case "--counters" -> counters = args[++i];
                     case "--out" -> out = Path.of(args[++i]);
                     case "--gzip-level" -> gzipLevel = Integer.parseInt(args[++i]);
+                    case "--slice" -> slice = switch (args[++i]) {
+                        case "day" -> 86_400;
+                        case "hour" -> 3_600;
+                        default -> throw new IllegalArgumentException("--slice must be day or hour: " + args[i]);
+                    };
+                    case "--build-threads" -> buildThreads = Integer.parseInt(args[++i]);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
@@ -129,16 +138,17 @@ public final class HistoryScaleHarness {
                 throw new IllegalArgumentException("--counters must be sql, java or none: " + counters);
             }
             return new Options(messages, domains, modes, threads, fetch, workMem, db, reuse, keep, h2Dir, counters, out,
-                    gzipLevel);
+                    gzipLevel, slice, buildThreads);
         }
     }
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1 || args[0].startsWith("-")) {
             System.err.println("usage: HistoryScaleHarness postgresql|mariadb|h2 [--messages N] [--domains D]"
-                    + " [--modes stream,perdomain,rollup,reports,verify-counters] [--threads T] [--fetch F]"
+                    + " [--modes stream,perdomain,rollup,reports,verify-counters,counters,rollup-time,verify-rollup]"
+                    + " [--threads T] [--fetch F]"
                     + " [--work-mem 256MB] [--db NAME] [--reuse] [--keep] [--h2-dir DIR] [--counters sql|java|none]"
-                    + " [--out DIR] [--gzip-level 1-9]");
+                    + " [--out DIR] [--gzip-level 1-9] [--slice day|hour] [--build-threads N]");
             System.exit(2);
         }
         ScaleDialect dialect = ScaleDialect.of(args[0]);
@@ -158,6 +168,10 @@ public final class HistoryScaleHarness {
                     log("schema %s created by the store's migration", store.schemaVersion());
                 }
                 load(url);
+            } else {
+                try (JdbcHistoryStore store = JdbcHistoryStore.open(new StoreConfig(url, dialect.user(), Secret.none()))) {
+                    log("schema %s (migrated by the store if it was older)", store.schemaVersion());
+                }
             }
             for (String mode : options.modes()) {
                 switch (mode) {
@@ -166,6 +180,9 @@ public final class HistoryScaleHarness {
                     case "rollup" -> rollup(url);
                     case "reports" -> reports(url);
                     case "verify-counters" -> verifyCounters(url);
+                    case "counters" -> sqlCounters(url); // (again) from the generator, e.g. with another --slice
+                    case "rollup-time" -> rollupTime(url);
+                    case "verify-rollup" -> verifyRollup(url);
                     case "load" -> { } // load only (with --keep, query later with --reuse)
                     default -> throw new IllegalArgumentException("unknown mode " + mode);
                 }
@@ -246,16 +263,19 @@ public final class HistoryScaleHarness {
                 s.execute("ALTER TABLE dmarc_report_row DROP CONSTRAINT dmarc_report_row_pkey");
                 s.execute("ALTER TABLE dmarc_report_policy DROP CONSTRAINT dmarc_report_policy_pkey");
             }
+            s.executeUpdate("DELETE FROM dmarc_report_row");
+            s.executeUpdate("DELETE FROM dmarc_report_policy");
             long t = System.nanoTime();
             int rows = s.executeUpdate("INSERT INTO dmarc_report_row (period_hour, domain_key, policy_domain, row_key, shard, "
                     + "source_ip, disposition, dkim_aligned, spf_aligned, overrides, header_from, envelope_from, "
-                    + "envelope_to, spf_domain, spf_scope, spf_result, dkim_results, messages) " + counterRowSelect());
+                    + "envelope_to, spf_domain, spf_scope, spf_result, dkim_results, messages, slice_seconds) "
+                    + counterRowSelect());
             log("dmarc_report_row: %,d rows in %.1f s", rows, seconds(t));
             t = System.nanoTime();
             int policies = s.executeUpdate("INSERT INTO dmarc_report_policy (period_hour, domain_key, policy_domain, "
                     + "shard, seen_at, discovery_mode, pub_p, pub_sp, pub_np, pub_psd, pub_testing, pub_adkim, pub_aspf, pub_fo, "
-                    + "pub_rua, pub_ruf, pub_pct, messages, dmarc_pass) " + counterPolicySelect());
-            log("dmarc_report_policy: %,d rows in %.1f s", policies, seconds(t));
+                    + "pub_rua, pub_ruf, pub_pct, messages, dmarc_pass, slice_seconds) " + counterPolicySelect());
+            log("dmarc_report_policy: %,d rows in %.1f s (slices of %d s)", policies, seconds(t), options.slice());
             t = System.nanoTime();
             if (dialect == ScaleDialect.POSTGRESQL) {
                 s.execute("ALTER TABLE dmarc_report_row ADD PRIMARY KEY (period_hour, domain_key, row_key, shard)");
@@ -280,8 +300,8 @@ public final class HistoryScaleHarness {
         String dkim = "CONCAT_WS(" + x.chr(10) + ", CASE WHEN k0 = 1 AND k0pass = 1 THEN " + k0Line + " END, "
                 + "CASE WHEN k1 = 1 THEN CONCAT('pass', " + tab + ", CONCAT('esp', MOD(d, 50), '.example'), " + tab
                 + ", 's2024') END, CASE WHEN k0 = 1 AND k0pass = 0 THEN " + k0Line + " END)";
-        return "SELECT " + x.idiv(T0 + " + " + x.idiv("g * " + DAY, Long.toString(options.messages())), "3600000")
-                + " * 3600 AS period_hour, dom AS policy_domain, "
+        return "SELECT " + x.idiv(T0 + " + " + x.idiv("g * " + DAY, Long.toString(options.messages())),
+                Long.toString(options.slice() * 1000)) + " * " + options.slice() + " AS period_hour, dom AS policy_domain, "
                 + "CONCAT('10.', MOD(d, 250), '.', MOD(" + x.idiv("d", "250") + ", 250), '.', MOD(h2, CASE WHEN d < 100 "
                 + "THEN 200 WHEN d < 10000 THEN 8 ELSE 2 END)) AS source_ip, "
                 + "CASE WHEN " + pass + " AND pol <> 0 THEN 'pass' WHEN " + pass + " THEN 'none' ELSE " + pubP
@@ -321,7 +341,8 @@ public final class HistoryScaleHarness {
         fields.append(")");
         // Shard 0: one writer's counters (as the store's migration 3 writes them).
         return "SELECT period_hour, " + x.sha256Hex32("policy_domain") + ", policy_domain, " + x.sha256Hex32(fields.toString())
-                + ", 0, " + IDENTITY + ", messages FROM (SELECT period_hour, policy_domain, " + IDENTITY
+                + ", 0, " + IDENTITY + ", messages, " + options.slice() + " FROM (SELECT period_hour, policy_domain, "
+                + IDENTITY
                 + ", COUNT(*) AS messages FROM (" + counterColumns() + ") AS cc GROUP BY period_hour, policy_domain, "
                 + IDENTITY + ") AS grouped";
     }
@@ -331,7 +352,7 @@ public final class HistoryScaleHarness {
         String nullSmallint = x == ScaleDialect.MARIADB ? "NULL" : "CAST(NULL AS SMALLINT)";
         return "SELECT period_hour, " + x.sha256Hex32("policy_domain") + ", policy_domain, 0, seen_at, 'treewalk', pub_p, "
                 + "NULL, NULL, 'u', FALSE, 'r', 'r', '0', CONCAT('mailto:dmarc@', policy_domain), NULL, " + nullSmallint
-                + ", messages, dmarc_pass FROM (SELECT period_hour, policy_domain, MAX(pub_p) AS pub_p, "
+                + ", messages, dmarc_pass, " + options.slice() + " FROM (SELECT period_hour, policy_domain, MAX(pub_p) AS pub_p, "
                 + "MAX(received_at) AS seen_at, COUNT(*) AS messages, SUM(passed) AS dmarc_pass FROM ("
                 + counterColumns() + ") AS cc GROUP BY period_hour, policy_domain) AS grouped";
     }
@@ -362,6 +383,10 @@ public final class HistoryScaleHarness {
             s.execute("CREATE TABLE sql_policy AS SELECT * FROM dmarc_report_policy");
         }
         javaCounters(url);
+        compare(url, "verify-counters");
+    }
+
+    private void compare(String url, String mode) throws SQLException {
         try (Connection c = connect(url); Statement s = c.createStatement()) {
             for (String[] pair : new String[][] {{"sql_row", "dmarc_report_row"}, {"sql_policy", "dmarc_report_policy"}}) {
                 long count = scalar(s, "SELECT COUNT(*) FROM " + pair[1]);
@@ -369,14 +394,62 @@ public final class HistoryScaleHarness {
                         + pair[1] + ") x");
                 long onlyJava = scalar(s, "SELECT COUNT(*) FROM (SELECT * FROM " + pair[1] + " EXCEPT SELECT * FROM "
                         + pair[0] + ") x");
-                log("verify-counters %s: %,d rows; %d only in SQL's, %d only in the store's: %s", pair[1], count, onlySql,
+                log("%s %s: %,d rows; %d only in SQL's, %d only in the store's: %s", mode, pair[1], count, onlySql,
                         onlyJava, onlySql == 0 && onlyJava == 0 && count > 0 ? "EQUAL" : "DIFFERENT");
-                System.out.printf(Locale.ROOT, "RESULT backend=%s mode=verify-counters table=%s rows=%d only_sql=%d "
-                        + "only_java=%d%n", dialect.label(), pair[1], count, onlySql, onlyJava);
+                System.out.printf(Locale.ROOT, "RESULT backend=%s mode=%s table=%s rows=%d only_sql=%d "
+                        + "only_java=%d%n", dialect.label(), mode, pair[1], count, onlySql, onlyJava);
             }
             s.execute("DROP TABLE sql_row");
             s.execute("DROP TABLE sql_policy");
         }
+    }
+
+    /**
+     * The roll-up's own time: every stored message marked pending (as the writers leave them), the counters emptied,
+     * then {@code ReportRollup.rollUp()} with {@code --slice}, timed.
+     */
+    private void rollupTime(String url) throws SQLException {
+        pendAll(url);
+        double load = Bench.load();
+        resetPeaks();
+        try (JdbcHistoryStore store = JdbcHistoryStore.open(new StoreConfig(url, dialect.user(), Secret.none()))) {
+            org.jamesdmarc.store.ReportRollup.Result r = new org.jamesdmarc.store.ReportRollup(store,
+                    java.time.Duration.ofSeconds(options.slice())).rollUp();
+            double s = r.took().toNanos() / 1e9;
+            log("rollup-time: %,d messages rolled up (%,d orphans) in %,d chunks, %.1f s = %,.0f messages/s; peak heap %,d MB;"
+                    + " load %.2f before, %s after", r.messages(), r.orphans(), r.chunks(), s, r.messages() / s,
+                    peakHeapMb(), load, Bench.loadText());
+            System.out.printf(Locale.ROOT, "RESULT backend=%s mode=rollup-time messages=%d seconds=%.1f slice=%d "
+                    + "peak_heap_mb=%d load=%.2f%n", dialect.label(), r.messages(), s, options.slice(), peakHeapMb(), load);
+        }
+    }
+
+    /** Empties the counters and marks every stored message pending roll-up. */
+    private void pendAll(String url) throws SQLException {
+        long t = System.nanoTime();
+        try (Connection c = connect(url); Statement s = c.createStatement()) {
+            s.executeUpdate("DELETE FROM dmarc_report_row");
+            s.executeUpdate("DELETE FROM dmarc_report_policy");
+            s.executeUpdate("DELETE FROM dmarc_rollup_pending");
+            long n = s.executeUpdate("INSERT INTO dmarc_rollup_pending (message_key) SELECT message_key FROM dmarc_message");
+            if (dialect == ScaleDialect.POSTGRESQL) {
+                s.execute("VACUUM ANALYZE dmarc_rollup_pending");
+                s.execute("VACUUM ANALYZE dmarc_report_row");
+                s.execute("VACUUM ANALYZE dmarc_report_policy");
+            }
+            log("%,d messages marked pending in %.1f s", n, seconds(t));
+        }
+    }
+
+    /** The counters made by SQL from the generator and by the roll-up from the stored messages, row for row. */
+    private void verifyRollup(String url) throws SQLException {
+        sqlCounters(url);
+        try (Connection c = connect(url); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE sql_row AS SELECT * FROM dmarc_report_row");
+            s.execute("CREATE TABLE sql_policy AS SELECT * FROM dmarc_report_policy");
+        }
+        rollupTime(url);
+        compare(url, "verify-rollup");
     }
 
     private static long scalar(Statement s, String sql) throws SQLException {
@@ -406,7 +479,8 @@ public final class HistoryScaleHarness {
                 org.jamesdmarc.dns.DomainName.of("mx.bench.example"), "James DMARC HistoryScaleHarness");
         org.jamesdmarc.reporting.aggregate.ReportPeriod day = new org.jamesdmarc.reporting.aggregate.ReportPeriod(
                 Instant.ofEpochMilli(T0), Instant.ofEpochMilli(T0 + DAY));
-        try (JdbcHistoryStore store = JdbcHistoryStore.open(new StoreConfig(url, dialect.user(), Secret.none()))) {
+        try (JdbcHistoryStore store = JdbcHistoryStore.open(new StoreConfig(url, dialect.user(), Secret.none(),
+                Math.max(4, 2 * options.buildThreads())))) {
             org.jamesdmarc.reporting.aggregate.AggregateReportBuilder builder =
                     new org.jamesdmarc.reporting.aggregate.AggregateReportBuilder(
                             new org.jamesdmarc.store.ReportCounterReader(store), reporter);
@@ -437,18 +511,19 @@ public final class HistoryScaleHarness {
                             records.addAndGet(summary.records());
                             counted.addAndGet(summary.messages());
                         }
-                    });
+                    }, options.buildThreads());
         }
         double s = seconds(t);
-        log("reports: %.1f s, %,d reports, %,d records, %,d messages counted (%s), XML %,d MB, gzip'd (level %d) %,d MB%s;"
-                        + " peak heap %,d MB of max %,d MB; load %.2f before, %s after", s, reports, records.get(),
+        log("reports (%d builder thread%s): %.1f s, %,d reports, %,d records, %,d messages counted (%s), XML %,d MB, gzip'd (level %d) %,d MB%s;"
+                        + " peak heap %,d MB of max %,d MB; load %.2f before, %s after", options.buildThreads(),
+                options.buildThreads() == 1 ? "" : "s", s, reports, records.get(),
                 counted.get(), counted.get() == options.messages() ? "all" : "EXPECTED " + options.messages(),
                 xmlBytes.get() / 1_048_576, options.gzipLevel(), gzBytes.get() / 1_048_576,
                 options.out() == null ? " (discarded)" : " into " + options.out(), peakHeapMb(),
                 Runtime.getRuntime().maxMemory() / 1_048_576, load, Bench.loadText());
-        System.out.printf(Locale.ROOT, "RESULT backend=%s mode=reports messages=%d reports=%d records=%d seconds=%.1f "
-                + "peak_heap_mb=%d load=%.2f%n", dialect.label(), counted.get(), reports, records.get(), s, peakHeapMb(),
-                load);
+        System.out.printf(Locale.ROOT, "RESULT backend=%s mode=reports threads=%d messages=%d reports=%d records=%d "
+                + "seconds=%.1f peak_heap_mb=%d load=%.2f%n", dialect.label(), options.buildThreads(), counted.get(),
+                reports, records.get(), s, peakHeapMb(), load);
     }
 
     /** Counts the bytes written through it. */

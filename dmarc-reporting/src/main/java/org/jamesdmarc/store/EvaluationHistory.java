@@ -190,6 +190,19 @@ public final class EvaluationHistory implements EvaluationSink, AutoCloseable {
                 : 0;
     }
 
+    /**
+     * Rolls the messages stored so far up into the report counters, keyed by {@code slice} (the report period;
+     * {@link ReportRollup}), opening the store if it is not open yet. Nothing to do for a store without counters.
+     *
+     * @throws StoreException when the database cannot be opened or fails
+     */
+    public ReportRollup.Result rollUp(java.time.Duration slice) {
+        if (sink.store() instanceof JdbcHistoryStore jdbc) {
+            return new ReportRollup(jdbc, slice).rollUp();
+        }
+        return new ReportRollup.Result(0, 0, 0, java.time.Duration.ZERO);
+    }
+
     /** Whether {@link #close} was called. */
     public boolean isClosed() {
         return closed.get();

@@ -58,7 +58,8 @@ import com.zaxxer.hikari.pool.HikariPool;
  * ({@code ON CONFLICT DO NOTHING}, {@code ON DUPLICATE KEY}, {@code MERGE ... WHEN NOT MATCHED}): a writer racing
  * on the same keys then waits and skips them instead of failing. Plain inserts stay the fast path. The count
  * of new records is exact but for keys a racing writer stored between the read and the insert (then both may
- * count them).
+ * count them). The same transaction marks exactly the messages it inserted pending roll-up
+ * ({@code dmarc_rollup_pending}); {@link ReportRollup} adds them to the report counters later, off the writers' path.
  */
 public final class JdbcHistoryStore implements HistoryStore {
 
@@ -348,8 +349,9 @@ public final class JdbcHistoryStore implements HistoryStore {
                     List<EvaluationRecord> fresh = byKey.values().stream()
                             .filter(r -> !stored.contains(r.key().value())).toList();
                     List<EvaluationRecord> inserted = insert(c, fresh, attempt > 1);
-                    // The report counters of exactly the messages this transaction stored (issue 10).
-                    ReportCounters.add(c, config.kind(), inserted, config.counterBucketSeconds());
+                    // Exactly the messages this transaction stored are left for the roll-up to count (issue 10):
+                    // their keys only, the counters' upserts are no longer on the writers' path (ReportRollup).
+                    ReportRollup.markPending(c, config.kind(), inserted);
                     c.commit();
                     return inserted.size();
                 } catch (SQLException e) {
@@ -662,6 +664,12 @@ public final class JdbcHistoryStore implements HistoryStore {
                                 + keyCondition(chunk.size()))) {
                             bindKeys(c, ps, chunk);
                             deleted += ps.executeUpdate();
+                        }
+                        // Not rolled up yet: their period is past retention, its counters go too.
+                        try (PreparedStatement ps = c.prepareStatement("DELETE FROM dmarc_rollup_pending WHERE "
+                                + keyCondition(chunk.size()))) {
+                            bindKeys(c, ps, chunk);
+                            ps.executeUpdate();
                         }
                     }
                     c.commit();

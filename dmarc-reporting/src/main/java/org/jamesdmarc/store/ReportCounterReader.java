@@ -51,6 +51,47 @@ public final class ReportCounterReader {
         this.store = Objects.requireNonNull(store, "store");
     }
 
+    /** How many connections the store's pool opens at most (each open {@link Cursor} holds one). */
+    public int connections() {
+        return store.config().poolSize();
+    }
+
+    /**
+     * A range of domain keys, {@code from} inclusive, {@code to} exclusive, "" for no bound: hex prefixes, so that
+     * several builders can read disjoint parts of a period (each domain in exactly one range).
+     */
+    public record KeyRange(String from, String to) {
+        public static final KeyRange ALL = new KeyRange("", "");
+
+        public KeyRange {
+            if (!from.matches("[0-9a-f]{0,32}") || !to.matches("[0-9a-f]{0,32}")) {
+                throw new IllegalArgumentException("a key range is bounded by lower-case hex digits: " + from + ", " + to);
+            }
+        }
+
+        /** {@code n} ranges (1 to 4,096) covering every key, split evenly on the first hex digits. */
+        public static List<KeyRange> split(int n) {
+            if (n < 1 || n > 4096) {
+                throw new IllegalArgumentException("between 1 and 4096 key ranges: " + n);
+            }
+            List<KeyRange> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                out.add(new KeyRange(i == 0 ? "" : bound(i, n), i == n - 1 ? "" : bound(i + 1, n)));
+            }
+            return out;
+        }
+
+        private static String bound(int i, int n) {
+            return String.format(java.util.Locale.ROOT, "%04x", (int) ((long) i * 65_536 / n));
+        }
+
+        /** The SQL condition (keys are hex digits: the literals are safe), starting with AND; "" for all. */
+        String condition() {
+            return (from.isEmpty() ? "" : " AND domain_key >= '" + from + "'")
+                    + (to.isEmpty() ? "" : " AND domain_key < '" + to + "'");
+        }
+    }
+
     /** A stream of items in key order; {@link #next} is empty at the end. Holds a connection until closed. */
     public interface Cursor<T> extends AutoCloseable {
         Optional<T> next();
@@ -65,13 +106,19 @@ public final class ReportCounterReader {
      * same as {@link #rows(Instant, Instant)}'s.
      */
     public Cursor<ReportPolicy> policies(Instant begin, Instant end) {
+        return policies(begin, end, KeyRange.ALL);
+    }
+
+    /** {@link #policies(Instant, Instant)} of the domains whose keys are in {@code range}. */
+    public Cursor<ReportPolicy> policies(Instant begin, Instant end, KeyRange range) {
         List<Long> hours = hours(begin, end);
+        String keys = range.condition();
         if (store.kind() == DatabaseKind.MARIADB) {
             return open(c -> List.of(c.prepareStatement(POLICY_SELECT + " WHERE period_hour >= " + hours.get(0)
-                    + " AND period_hour <= " + hours.get(hours.size() - 1) + " ORDER BY domain_key")),
+                    + " AND period_hour <= " + hours.get(hours.size() - 1) + keys + " ORDER BY domain_key")),
                     ReportCounterReader::policyOf, ReportCounterReader::mergePolicies);
         }
-        return open(c -> perHour(c, hours, POLICY_SELECT + " WHERE period_hour = ? ORDER BY domain_key"),
+        return open(c -> perHour(c, hours, POLICY_SELECT + " WHERE period_hour = ?" + keys + " ORDER BY domain_key"),
                 ReportCounterReader::policyOf, ReportCounterReader::mergePolicies);
     }
 
@@ -87,14 +134,20 @@ public final class ReportCounterReader {
 
     /** Every report row of the period, all domains, in {@link #policies}' domain order. */
     public Cursor<ReportRow> rows(Instant begin, Instant end) {
+        return rows(begin, end, KeyRange.ALL);
+    }
+
+    /** {@link #rows(Instant, Instant)} of the domains whose keys are in {@code range}. */
+    public Cursor<ReportRow> rows(Instant begin, Instant end, KeyRange range) {
         List<Long> hours = hours(begin, end);
+        String keys = range.condition();
         if (store.kind() == DatabaseKind.MARIADB) {
             return open(c -> List.of(c.prepareStatement(ROW_SELECT + " WHERE period_hour >= " + hours.get(0)
-                    + " AND period_hour <= " + hours.get(hours.size() - 1) + " ORDER BY domain_key, row_key")),
+                    + " AND period_hour <= " + hours.get(hours.size() - 1) + keys + " ORDER BY domain_key, row_key")),
                     ReportCounterReader::rowOf, ReportCounterReader::mergeRows);
         }
-        return open(c -> perHour(c, hours, ROW_SELECT + " WHERE period_hour = ? ORDER BY domain_key, row_key"),
-                ReportCounterReader::rowOf, ReportCounterReader::mergeRows);
+        return open(c -> perHour(c, hours, ROW_SELECT + " WHERE period_hour = ?" + keys
+                        + " ORDER BY domain_key, row_key"), ReportCounterReader::rowOf, ReportCounterReader::mergeRows);
     }
 
     /** The report rows of {@code domain} in the period. */

@@ -18,11 +18,12 @@ import java.util.TreeMap;
 import org.jamesdmarc.check.EvaluationRecord;
 
 /**
- * The report counters (migration V2): for each newly stored message, +1 on its RFC 9990 {@code <record>} row of its
- * UTC hour and policy domain ({@code dmarc_report_row}), and the hour's published policy of the domain
- * ({@code dmarc_report_policy}, the tags of the latest message seen, with message and DMARC-pass counts).
- * {@link JdbcHistoryStore} calls {@link #add} in the transaction that inserts the messages, with exactly the messages
- * it inserted, so a replay or a message another writer stored counts nothing.
+ * The report counters (migration V2): for each stored message, +1 on its RFC 9990 {@code <record>} row of its
+ * slice and policy domain ({@code dmarc_report_row}), and the slice's published policy of the domain
+ * ({@code dmarc_report_policy}, the tags of the latest message seen, with message and DMARC-pass counts). A slice is
+ * the UTC hour for the counters written before V5 (by the writers, and by migration 3 for older messages); since V5
+ * {@link ReportRollup} counts the messages the writers left pending, keyed by the start of their report period (the
+ * UTC day by default; {@code slice_seconds} says which).
  *
  * <p>A batch is first aggregated in memory, then upserted in key order (policy rows, then report rows, each sorted
  * by their primary key): concurrent writers (threads, James nodes) take the row locks in the same order and do not
@@ -102,14 +103,10 @@ final class ReportCounters {
             return policyDomain != null && hasRecord;
         }
 
-        long periodHour() {
-            return bucket(StoreConfig.HOUR_BUCKET);
-        }
-
-        /** The start (epoch seconds) of the counters' bucket of {@code seconds} that holds this message. */
-        long bucket(int seconds) {
-            long millis = seconds * 1000L;
-            return Math.floorDiv(receivedAt, millis) * seconds;
+        /** Epoch seconds of the start of the UTC slice of {@code sliceSeconds} (dividing a day) it arrived in. */
+        long sliceStart(long sliceSeconds) {
+            long millis = sliceSeconds * 1000L;
+            return Math.floorDiv(receivedAt, millis) * sliceSeconds;
         }
     }
 
@@ -278,22 +275,35 @@ final class ReportCounters {
         final TreeMap<RowKey, RowCount> rows = new TreeMap<>();
         final TreeMap<RowKey, PolicyCount> policies = new TreeMap<>();
         private final Map<String, String> domainKeys = new java.util.HashMap<>();
-        /** The counters' bucket length: an hour, or less for a report period under an hour. */
-        private final int bucketSeconds;
+        /** The slice length in seconds; 0 for the hourly counters of migration 3 (no slice_seconds column yet). */
+        final long sliceSeconds;
 
+        /** Hourly counters for the tables of before V5 (migration 3). */
         Batch() {
-            this(StoreConfig.HOUR_BUCKET);
+            this.sliceSeconds = 0;
         }
 
-        Batch(int bucketSeconds) {
-            this.bucketSeconds = bucketSeconds;
+        /**
+         * Counters keyed by slices of {@code sliceSeconds} (the report period: whole hours dividing a day, or whole
+         * minutes dividing a day for the end-to-end tests' short periods), V5 tables.
+         */
+        Batch(long sliceSeconds) {
+            if (sliceSeconds < 60 || sliceSeconds % 60 != 0 || 86_400 % sliceSeconds != 0) {
+                throw new IllegalArgumentException("a counter slice is whole minutes dividing a day: " + sliceSeconds
+                        + " s");
+            }
+            this.sliceSeconds = sliceSeconds;
+        }
+
+        boolean sliced() {
+            return sliceSeconds > 0;
         }
 
         void add(StoredMessage m) {
             if (!m.counted()) {
                 return;
             }
-            long hour = m.bucket(bucketSeconds);
+            long hour = m.sliceStart(sliced() ? sliceSeconds : 3600);
             Identity identity = Identity.of(m);
             String domainKey = domainKeys.computeIfAbsent(m.policyDomain(), ReportCounters::domainKey);
             rows.computeIfAbsent(new RowKey(hour, domainKey, identity.key(), m.policyDomain()),
@@ -314,21 +324,6 @@ final class ReportCounters {
         }
     }
 
-    /** Counts {@code inserted} (messages this transaction stored) on connection {@code c}, in a random shard. */
-    static void add(Connection c, DatabaseKind kind, List<EvaluationRecord> inserted) throws SQLException {
-        add(c, kind, inserted, StoreConfig.HOUR_BUCKET);
-    }
-
-    /** {@link #add(Connection, DatabaseKind, List)} in buckets of {@code bucketSeconds} (column period_hour: its start). */
-    static void add(Connection c, DatabaseKind kind, List<EvaluationRecord> inserted, int bucketSeconds)
-            throws SQLException {
-        Batch batch = new Batch(bucketSeconds);
-        for (EvaluationRecord r : inserted) {
-            batch.add(StoredMessage.of(r));
-        }
-        upsert(c, kind, batch, (short) java.util.concurrent.ThreadLocalRandom.current().nextInt(SHARDS));
-    }
-
     /**
      * Adds the counters of {@code batch} to {@code shard} in key order: policy rows first, then report rows, each
      * table in one set-based statement (a few on MariaDB, chunked) rather than one upsert per counter.
@@ -337,29 +332,41 @@ final class ReportCounters {
         if (batch.isEmpty()) {
             return;
         }
+        boolean sliced = batch.sliced();
         List<Object[]> policies = new ArrayList<>(batch.policies.size());
         for (Map.Entry<RowKey, PolicyCount> e : batch.policies.entrySet()) {
             StoredMessage m = e.getValue().latest;
-            policies.add(new Object[] {e.getKey().periodHour(), e.getKey().domainKey(), e.getKey().policyDomain(),
-                shard, m.receivedAt(), m.discoveryMode(), m.pubP(), m.pubSp(), m.pubNp(), m.pubPsd(), m.pubTesting(),
-                m.pubAdkim(), m.pubAspf(), m.pubFo(), m.pubRua(), m.pubRuf(), m.pubPct(), e.getValue().messages,
-                e.getValue().dmarcPass});
+            policies.add(sliced(sliced, batch.sliceSeconds, new Object[] {e.getKey().periodHour(), e.getKey().domainKey(),
+                e.getKey().policyDomain(), shard, m.receivedAt(), m.discoveryMode(), m.pubP(), m.pubSp(), m.pubNp(),
+                m.pubPsd(), m.pubTesting(), m.pubAdkim(), m.pubAspf(), m.pubFo(), m.pubRua(), m.pubRuf(), m.pubPct(),
+                e.getValue().messages, e.getValue().dmarcPass}));
         }
         List<Object[]> rows = new ArrayList<>(batch.rows.size());
         for (Map.Entry<RowKey, RowCount> e : batch.rows.entrySet()) {
             Identity id = e.getValue().identity;
-            rows.add(new Object[] {e.getKey().periodHour(), e.getKey().domainKey(), e.getKey().policyDomain(),
-                e.getKey().rowKey(), shard, id.sourceIp(), id.disposition(), id.dkimAligned(), id.spfAligned(),
-                id.overrides(), id.headerFrom(), id.envelopeFrom(), id.envelopeTo(), id.spfDomain(), id.spfScope(),
-                id.spfResult(), id.dkimResults(), e.getValue().messages});
+            rows.add(sliced(sliced, batch.sliceSeconds, new Object[] {e.getKey().periodHour(), e.getKey().domainKey(),
+                e.getKey().policyDomain(), e.getKey().rowKey(), shard, id.sourceIp(), id.disposition(), id.dkimAligned(),
+                id.spfAligned(), id.overrides(), id.headerFrom(), id.envelopeFrom(), id.envelopeTo(), id.spfDomain(),
+                id.spfScope(), id.spfResult(), id.dkimResults(), e.getValue().messages}));
         }
-        write(c, kind, POLICY, policies);
-        write(c, kind, ROW, rows);
+        write(c, kind, sliced ? POLICY_SLICED : POLICY, policies);
+        write(c, kind, sliced ? ROW_SLICED : ROW, rows);
+    }
+
+    /** The values with {@code slice_seconds} appended when the batch is sliced (the V5 tables). */
+    private static Object[] sliced(boolean sliced, long sliceSeconds, Object[] values) {
+        if (!sliced) {
+            return values;
+        }
+        Object[] out = java.util.Arrays.copyOf(values, values.length + 1);
+        out[values.length] = (int) sliceSeconds;
+        return out;
     }
 
     /** The SQL type of a counter column, as bound. */
     enum ColumnType {
         BIGINT("bigint", "int8", Types.BIGINT),
+        INTEGER("integer", "int4", Types.INTEGER),
         SMALLINT("smallint", "int2", Types.SMALLINT),
         BOOLEAN("boolean", "bool", Types.BOOLEAN),
         TEXT("varchar", "varchar", Types.VARCHAR);
@@ -377,7 +384,14 @@ final class ReportCounters {
 
     /** One counter table: its columns, their H2 and bound types, its key, and how a stored row takes new counts. */
     record Table(String name, String columns, String[] h2Types, List<String> key, List<String> latest,
-                 List<String> sums) {
+                 List<String> sums, List<String> maxima) {
+
+        /** This table with {@code slice_seconds} (V5) as the last column, the larger slice kept on a conflict. */
+        Table sliced() {
+            String[] types = java.util.Arrays.copyOf(h2Types, h2Types.length + 1);
+            types[h2Types.length] = "INTEGER";
+            return new Table(name, columns + ", slice_seconds", types, key, latest, sums, List.of("slice_seconds"));
+        }
 
         List<String> columnList() {
             return List.of(columns.split(", "));
@@ -391,16 +405,21 @@ final class ReportCounters {
             if (t.equals("SMALLINT")) {
                 return ColumnType.SMALLINT;
             }
+            if (t.equals("INTEGER")) {
+                return ColumnType.INTEGER;
+            }
             return t.equals("BOOLEAN") ? ColumnType.BOOLEAN : ColumnType.TEXT;
         }
     }
 
     static final Table ROW = new Table("dmarc_report_row", ROW_COLUMNS, ROW_TYPES,
-            List.of("period_hour", "domain_key", "row_key", "shard"), List.of(), List.of("messages"));
+            List.of("period_hour", "domain_key", "row_key", "shard"), List.of(), List.of("messages"), List.of());
     static final Table POLICY = new Table("dmarc_report_policy", POLICY_COLUMNS, POLICY_TYPES,
             List.of("period_hour", "domain_key", "shard"), List.of("discovery_mode", "pub_p", "pub_sp", "pub_np",
                 "pub_psd", "pub_testing", "pub_adkim", "pub_aspf", "pub_fo", "pub_rua", "pub_ruf", "pub_pct"),
-            List.of("messages", "dmarc_pass"));
+            List.of("messages", "dmarc_pass"), List.of());
+    static final Table ROW_SLICED = ROW.sliced();
+    static final Table POLICY_SLICED = POLICY.sliced();
 
     /** MariaDB: at most this many rows per multi-row INSERT (18 columns: far below the 65,535 placeholders). */
     static final int MARIADB_MAX_ROWS = 1_000;
@@ -448,6 +467,7 @@ final class ReportCounters {
                 ColumnType type = table.type(col);
                 Object[] values = switch (type) {
                     case BIGINT -> new Long[rows.size()];
+                    case INTEGER -> new Integer[rows.size()];
                     case SMALLINT -> new Short[rows.size()];
                     case BOOLEAN -> new Boolean[rows.size()];
                     case TEXT -> new String[rows.size()];
@@ -490,6 +510,7 @@ final class ReportCounters {
             } else {
                 switch (type) {
                     case BIGINT -> ps.setLong(i++, (Long) v);
+                    case INTEGER -> ps.setInt(i++, (Integer) v);
                     case SMALLINT -> ps.setShort(i++, (Short) v);
                     case BOOLEAN -> ps.setBoolean(i++, (Boolean) v);
                     case TEXT -> ps.setString(i++, (String) v);
@@ -500,8 +521,8 @@ final class ReportCounters {
     }
 
     /**
-     * Deletes the counters of every hour that ended by {@code beforeMillis} (retention), one hour per transaction:
-     * an hour partly after the cutoff stays until it ends.
+     * Deletes the counters of every slice that ended by {@code beforeMillis} (retention), one slice start per
+     * transaction: a slice (an hour, or a report period since V5) partly after the cutoff stays until it ends.
      */
     static void expire(Connection c, long beforeMillis) throws SQLException {
         long lastHour = Math.floorDiv(beforeMillis, HOUR_MILLIS) * 3600L - 3600L;
@@ -519,8 +540,10 @@ final class ReportCounters {
         try {
             for (long hour : hours) {
                 for (String table : new String[] {"dmarc_report_policy", "dmarc_report_row"}) {
-                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE period_hour = ?")) {
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE period_hour = ? "
+                            + "AND period_hour + slice_seconds <= ?")) {
                         ps.setLong(1, hour);
+                        ps.setLong(2, Math.floorDiv(beforeMillis, 1000L));
                         ps.executeUpdate();
                     }
                 }
@@ -545,6 +568,7 @@ final class ReportCounters {
         List<String> key = t.key();
         List<String> latest = t.latest();
         List<String> sums = t.sums();
+        List<String> maxima = t.maxima();
         List<String> cols = t.columnList();
         String placeholders = String.join(", ", java.util.Collections.nCopies(cols.size(), "?"));
         List<String> set = new ArrayList<>();
@@ -556,6 +580,9 @@ final class ReportCounters {
                 }
                 for (String s : sums) {
                     set.add(s + " = " + table + "." + s + " + EXCLUDED." + s);
+                }
+                for (String m : maxima) {
+                    set.add(m + " = GREATEST(" + table + "." + m + ", EXCLUDED." + m + ")");
                 }
                 if (!latest.isEmpty()) {
                     set.add("seen_at = GREATEST(" + table + ".seen_at, EXCLUDED.seen_at)");
@@ -577,6 +604,9 @@ final class ReportCounters {
                 for (String s : sums) {
                     set.add(s + " = " + s + " + VALUES(" + s + ")");
                 }
+                for (String m : maxima) {
+                    set.add(m + " = GREATEST(" + m + ", VALUES(" + m + "))");
+                }
                 if (!latest.isEmpty()) {
                     set.add("seen_at = GREATEST(seen_at, VALUES(seen_at))");
                 }
@@ -594,6 +624,9 @@ final class ReportCounters {
                 }
                 for (String s : sums) {
                     set.add(s + " = t." + s + " + s." + s);
+                }
+                for (String m : maxima) {
+                    set.add(m + " = GREATEST(t." + m + ", s." + m + ")");
                 }
                 if (!latest.isEmpty()) {
                     set.add("seen_at = GREATEST(t.seen_at, s.seen_at)");

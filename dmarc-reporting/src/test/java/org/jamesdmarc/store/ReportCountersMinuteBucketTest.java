@@ -47,6 +47,7 @@ class ReportCountersMinuteBucketTest {
         try (JdbcHistoryStore store = JdbcHistoryStore.open(new StoreConfig(c.url(), c.user(), c.password(), 2,
                 120))) {
             store.write(records);
+            new ReportRollup(store, Duration.ofMinutes(2)).rollUp(); // keyed by the 2-minute period (V5)
             ReportCounterReader reader = new ReportCounterReader(store);
             Instant day = DeliveryFixtures.DAY.begin();
             for (int p = 0; p < 4; p++) {

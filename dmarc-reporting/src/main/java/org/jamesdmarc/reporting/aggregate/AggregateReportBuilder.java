@@ -2,6 +2,7 @@ package org.jamesdmarc.reporting.aggregate;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -83,10 +84,67 @@ public final class AggregateReportBuilder {
      * thread of their own, a few thousand at most). Returns how many reports.
      */
     public long buildAll(ReportPeriod period, ReportFormat format, ReportSink sink) throws IOException {
+        return buildRange(period, format, sink, ReportCounterReader.KeyRange.ALL);
+    }
+
+    /** Key ranges per builder thread in {@link #buildAll(ReportPeriod, ReportFormat, ReportSink, int)}. */
+    static final int RANGES_PER_THREAD = 8;
+
+    /**
+     * {@link #buildAll(ReportPeriod, ReportFormat, ReportSink)} on {@code threads} threads, each building the
+     * reports of disjoint domain-key ranges over connections of its own ({@value #RANGES_PER_THREAD} ranges per
+     * thread, taken in turn, so a range of big domains does not leave the other threads idle). Each report is the same
+     * as one thread builds; {@code sink} is called from several threads (one report at a time per thread) and
+     * must be thread-safe. Memory: {@code threads} times one thread's. At most half the store's pool size threads
+     * (each holds two connections).
+     */
+    public long buildAll(ReportPeriod period, ReportFormat format, ReportSink sink, int threads) throws IOException {
+        if (threads < 1) {
+            throw new IllegalArgumentException("at least one builder thread: " + threads);
+        }
+        // Each thread holds two connections (domains, rows): never more threads than the pool can serve at once.
+        threads = Math.min(threads, Math.max(1, reader.connections() / 2));
+        if (threads == 1) {
+            return buildAll(period, format, sink);
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "dmarc-report-builder");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<java.util.concurrent.Future<Long>> parts = new java.util.ArrayList<>();
+            for (ReportCounterReader.KeyRange range : ReportCounterReader.KeyRange.split(threads * RANGES_PER_THREAD)) {
+                parts.add(pool.submit(() -> buildRange(period, format, sink, range)));
+            }
+            long reports = 0;
+            for (java.util.concurrent.Future<Long> part : parts) {
+                reports += part.get();
+            }
+            return reports;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("building reports interrupted");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException("building reports failed: " + e.getCause(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private long buildRange(ReportPeriod period, ReportFormat format, ReportSink sink,
+                            ReportCounterReader.KeyRange range) throws IOException {
         long reports = 0;
-        try (ReportCounterReader.Cursor<ReportPolicy> policies = reader.policies(period.begin(), period.end());
+        try (ReportCounterReader.Cursor<ReportPolicy> policies = reader.policies(period.begin(), period.end(), range);
              // The rows are read on a second thread: the database reading and the XML writing overlap.
-             ReportCounterReader.Cursor<ReportRow> rows = new RowPrefetch(reader.rows(period.begin(), period.end()))) {
+             ReportCounterReader.Cursor<ReportRow> rows = new RowPrefetch(reader.rows(period.begin(), period.end(),
+                     range))) {
             Optional<ReportRow> row = rows.next();
             for (Optional<ReportPolicy> p = policies.next(); p.isPresent(); p = policies.next()) {
                 ReportPolicy policy = p.get();

@@ -33,6 +33,7 @@ import org.jamesdmarc.store.ReportLedger;
 import org.jamesdmarc.store.ReportLedger.Entry;
 import org.jamesdmarc.store.ReportLedger.State;
 import org.jamesdmarc.store.ReportPolicy;
+import org.jamesdmarc.store.ReportRollup;
 import org.jamesdmarc.store.ReportRunLock;
 import org.jamesdmarc.store.ReportSettings;
 import org.jamesdmarc.store.SettingsException;
@@ -157,6 +158,13 @@ public final class ReportRun {
             return RunResult.lockedElsewhere();
         }
         try (ReportRunLock lock = taken.get()) {
+            // Every message stored so far counted before a period is planned: late ones (a journal replayed after
+            // an outage) included. Keyed by report.period, the slice the periods are made of.
+            ReportRollup.Result rolled = new ReportRollup(store, settings.period()).rollUp();
+            if (rolled.messages() > 0) {
+                log.accept("rolled up " + rolled.messages() + " messages into the report counters in "
+                        + rolled.took().toMillis() + " ms");
+            }
             long planned = 0;
             for (ReportPeriod period : periods) {
                 planned += plan(period, onlyDomain);

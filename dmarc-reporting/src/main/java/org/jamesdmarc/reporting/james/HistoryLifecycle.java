@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -16,6 +18,7 @@ import org.jamesdmarc.store.DmarcProperties;
 import org.jamesdmarc.store.DmarcSettings;
 import org.jamesdmarc.store.EvaluationHistory;
 import org.jamesdmarc.store.HistoryRetention;
+import org.jamesdmarc.store.ReportRollup;
 import org.jamesdmarc.store.ReportSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +39,10 @@ import org.slf4j.LoggerFactory;
  * closes the history itself when James's path did not run (a James that does not stage {@code @PreDestroy}):
  * nothing is lost then either, the rest stays in the journal for the next start.
  *
+ * <p><b>Roll-up.</b> Every {@value #ROLLUP_INTERVAL_SECONDS} s a background thread rolls the messages the writers
+ * stored up into the report counters ({@link ReportRollup}, keyed by {@code report.period}), so that the pending
+ * table stays small and a report run has little left to roll up.
+ *
  * <p>{@link #close} is idempotent and safe from any thread.
  */
 @Singleton
@@ -45,10 +52,14 @@ final class HistoryLifecycle {
 
     static final long RETENTION_FIRST_DELAY_MINUTES = 10;
     static final long FALLBACK_WAIT_SECONDS = 10;
+    static final long ROLLUP_INTERVAL_SECONDS = 60;
 
     private final EvaluationHistory history;
     private final HistoryFiles historyFiles;
     private final Optional<HistoryRetention> retention;
+    private final ScheduledExecutorService rollup;
+    private final Duration rollupSlice;
+    private volatile boolean rollupFailing;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch done = new CountDownLatch(1);
 
@@ -65,7 +76,34 @@ final class HistoryLifecycle {
                         settings.retentionDays(), settings.batchSize(), Clock.systemUTC(),
                         Duration.ofMinutes(RETENTION_FIRST_DELAY_MINUTES), Duration.ofDays(1)))
                 : Optional.empty();
+        this.rollupSlice = reports.period();
+        this.rollup = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dmarc-report-rollup");
+            t.setDaemon(true);
+            return t;
+        });
+        rollup.scheduleWithFixedDelay(this::rollUp, ROLLUP_INTERVAL_SECONDS, ROLLUP_INTERVAL_SECONDS, TimeUnit.SECONDS);
         Runtime.getRuntime().addShutdownHook(new Thread(this::fallback, "dmarc-history-shutdown"));
+    }
+
+    private void rollUp() {
+        try {
+            ReportRollup.Result r = history.rollUp(rollupSlice);
+            if (r.messages() > 0) {
+                LOG.debug("DMARC history: {} messages rolled up into the report counters in {} ms", r.messages(),
+                        r.took().toMillis());
+            }
+            if (rollupFailing) {
+                rollupFailing = false;
+                LOG.info("DMARC history: rolling up the report counters works again");
+            }
+        } catch (RuntimeException e) {
+            if (!rollupFailing) {
+                rollupFailing = true;
+                LOG.warn("DMARC history: rolling up the report counters failed ({}); retrying every {} s", e.getMessage(),
+                        ROLLUP_INTERVAL_SECONDS);
+            }
+        }
     }
 
     /**
@@ -89,6 +127,7 @@ final class HistoryLifecycle {
         LOG.info("DMARC history: {}; closing the history", why);
         try {
             retention.ifPresent(HistoryRetention::close);
+            rollup.shutdownNow();
             historyFiles.close();
             history.close();
         } catch (RuntimeException e) {

@@ -37,8 +37,11 @@ import org.jamesdmarc.policy.PolicyOverride;
 import org.jamesdmarc.store.Backend;
 import org.jamesdmarc.store.JdbcHistoryStore;
 import org.jamesdmarc.store.ReportCounterReader;
+import org.jamesdmarc.store.ReportRollup;
 import org.jamesdmarc.store.ReportPolicy;
 import org.jamesdmarc.store.Records;
+import org.jamesdmarc.store.Secret;
+import org.jamesdmarc.store.StoreConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -245,6 +248,7 @@ class AggregateReportBuilderTest {
     void aDomainsReportAloneEqualsItsReportAmongAllAndAgainIsIdentical(Backend backend) throws Exception {
         try (JdbcHistoryStore store = open(backend)) {
             store.write(Records.records(0, 90));
+            rollUp(store);
             AggregateReportBuilder builder = new AggregateReportBuilder(new ReportCounterReader(store), REPORTER);
             Map<String, byte[]> all = new HashMap<>();
             builder.buildAll(PERIOD, ReportFormat.RFC9990, new AggregateReportBuilder.ReportSink() {
@@ -293,15 +297,19 @@ class AggregateReportBuilderTest {
             s.executeUpdate("DELETE FROM dmarc_report_policy");
             // Flyway quotes its history table's name, which H2 then keeps in lower case.
             s.executeUpdate(backend == Backend.H2
-                    ? "DELETE FROM \"dmarc_schema_history\" WHERE \"version\" IN ('3', '4')"
-                    : "DELETE FROM dmarc_schema_history WHERE version IN ('3', '4')");
-            // V4 (the delivery ledger) came after the backfill: undone too, so that the store applies 3 and 4 in order.
-            for (String table : new String[] {"dmarc_report_delivery", "dmarc_report_period", "dmarc_report_lock"}) {
+                    ? "DELETE FROM \"dmarc_schema_history\" WHERE \"version\" IN ('3', '4', '5')"
+                    : "DELETE FROM dmarc_schema_history WHERE version IN ('3', '4', '5')");
+            // V4 (the delivery ledger) and V5 (the roll-up) came after the backfill: undone too, so that the store
+            // applies 3, 4 and 5 in order.
+            for (String table : new String[] {"dmarc_report_delivery", "dmarc_report_period", "dmarc_report_lock",
+                "dmarc_rollup_pending", "dmarc_rollup_state"}) {
                 s.executeUpdate("DROP TABLE " + table);
             }
+            s.executeUpdate("ALTER TABLE dmarc_report_row DROP COLUMN slice_seconds");
+            s.executeUpdate("ALTER TABLE dmarc_report_policy DROP COLUMN slice_seconds");
         }
         try (JdbcHistoryStore store = open(backend)) {
-            assertThat(store.schemaVersion()).isEqualTo("4");
+            assertThat(store.schemaVersion()).isEqualTo("5");
             Map<String, ParsedReport> reports = buildAll(store, PERIOD, ReportFormat.RFC9990);
             for (ParsedReport report : reports.values()) {
                 assertThat(report.records()).isEqualTo(expected(records, report.domain(), ReportFormat.RFC9990));
@@ -315,6 +323,54 @@ class AggregateReportBuilderTest {
                 assertThat(rs.getLong(1)).isEqualTo(Instant.parse("2026-12-01T09:00:00Z").getEpochSecond());
             }
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Backend.class)
+    void severalBuilderThreadsWriteTheSameReportsAsOne(Backend backend) throws Exception {
+        db = backend.create(tmp);
+        List<EvaluationRecord> records = new ArrayList<>();
+        for (EvaluationRecord r : Records.records(0, 300)) {
+            // 60 policy domains, so that the key ranges of the threads each get some.
+            String domain = "d" + (r.key().hashCode() & 0xffff) % 60 + ".example";
+            records.add(inDomain(r, DomainName.of(domain)));
+        }
+        try (JdbcHistoryStore store = JdbcHistoryStore.open(new StoreConfig(db.url(), db.user(), Secret.none(), 8))) {
+            store.write(records);
+            new ReportRollup(store, Duration.ofDays(1)).rollUp();
+            AggregateReportBuilder builder = new AggregateReportBuilder(new ReportCounterReader(store), REPORTER);
+            Map<String, byte[]> one = collect(builder, 1);
+            Map<String, byte[]> four = collect(builder, 4);
+            assertThat(one.size()).isGreaterThan(40);
+            assertThat(four.keySet()).isEqualTo(one.keySet());
+            for (Map.Entry<String, byte[]> e : one.entrySet()) {
+                assertThat(four.get(e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
+            }
+        }
+    }
+
+    private static Map<String, byte[]> collect(AggregateReportBuilder builder, int threads) throws IOException {
+        Map<String, byte[]> all = new java.util.concurrent.ConcurrentHashMap<>();
+        long n = builder.buildAll(PERIOD, ReportFormat.RFC9990, new AggregateReportBuilder.ReportSink() {
+            @Override
+            public OutputStream open(ReportPolicy policy, ReportId id) {
+                return new ByteArrayOutputStream() {
+                    @Override
+                    public void close() {
+                        assertThat(all.put(policy.policyDomain().name(), toByteArray())).isNull();
+                    }
+                };
+            }
+        }, threads);
+        assertThat(n).isEqualTo(all.size());
+        return all;
+    }
+
+    private static EvaluationRecord inDomain(EvaluationRecord r, DomainName domain) {
+        return new EvaluationRecord(r.key(), r.time(), r.sourceIp(), Optional.of(domain), r.envelopeFrom(),
+                r.envelopeTo(), r.policyDomain().map(d -> domain), r.discoveryMode(), r.policyDomainRole(),
+                r.published(), r.result(), r.appliedPolicy(), r.disposition(), r.action(), r.overrides(), r.spf(),
+                r.dkim());
     }
 
     @Test
@@ -331,8 +387,17 @@ class AggregateReportBuilderTest {
 
     // ---------------------------------------------------------------------------------------------- helpers ---
 
+    /**
+     * The roll-up by the hour (report.period PT1H): the counters as the writers kept them before V5, so that day and
+     * hour periods can both be read; the day slice is ReportRollupTest's.
+     */
+    private static void rollUp(JdbcHistoryStore store) {
+        new ReportRollup(store, Duration.ofHours(1)).rollUp();
+    }
+
     private static Map<String, ParsedReport> buildAll(JdbcHistoryStore store, ReportPeriod period, ReportFormat format)
             throws Exception {
+        rollUp(store);
         AggregateReportBuilder builder = new AggregateReportBuilder(new ReportCounterReader(store), REPORTER);
         Map<String, byte[]> bytes = new LinkedHashMap<>();
         long n = builder.buildAll(period, format, new AggregateReportBuilder.ReportSink() {
@@ -359,6 +424,7 @@ class AggregateReportBuilderTest {
 
     private static ParsedReport build(JdbcHistoryStore store, String domain, ReportPeriod period, ReportFormat format)
             throws Exception {
+        rollUp(store);
         byte[] xml = bytes(new AggregateReportBuilder(new ReportCounterReader(store), REPORTER), domain, period, format);
         ReportSchemas.validate(xml, format);
         return ParsedReport.parse(xml);
