@@ -53,6 +53,12 @@ import org.jamesdmarc.store.StoreConfig;
  *       {@code (policy_domain, received_at)} index, the signatures by a correlated subquery, on {@code --threads}
  *       connections.</li>
  * </ul>
+ * Counter modes: {@code counters} makes the report counters from the generator in SQL (keyed by {@code --slice},
+ * the day by default, as the roll-up keys them for a daily {@code report.period}); {@code reports} builds every
+ * report of the day from them with the real builder ({@code --build-threads N}: N builders over disjoint domain-key
+ * ranges); {@code rollup-time} marks every stored message pending (as the writers leave them) and times the store's
+ * own roll-up ({@code ReportRollup}; it replaces the counters); {@code verify-rollup} makes the counters both ways
+ * and compares them row for row.
  * Prints seconds, rows out, messages counted (must equal the rows loaded) and the peak heap of this JVM during the
  * query.
  *
@@ -86,7 +92,7 @@ public final class HistoryScaleHarness {
 
     record Options(long messages, int domains, List<String> modes, int threads, int fetch, String workMem,
                    String db, boolean reuse, boolean keep, Path h2Dir, String counters, Path out, int gzipLevel,
-                   long slice, int buildThreads) {
+                   long slice, int buildThreads, long pending) {
 
         static Options parse(String[] args) {
             long messages = 10_000_000;
@@ -104,6 +110,7 @@ public final class HistoryScaleHarness {
             int gzipLevel = java.util.zip.Deflater.DEFAULT_COMPRESSION;
             long slice = 86_400;
             int buildThreads = 1;
+            long pending = 0;
             for (int i = 1; i < args.length; i++) {
                 switch (args[i]) {
                     case "--messages" -> messages = Long.parseLong(args[++i].replace("_", ""));
@@ -125,6 +132,7 @@ public final class HistoryScaleHarness {
                         default -> throw new IllegalArgumentException("--slice must be day or hour: " + args[i]);
                     };
                     case "--build-threads" -> buildThreads = Integer.parseInt(args[++i]);
+                    case "--pending" -> pending = Long.parseLong(args[++i].replace("_", ""));
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
@@ -138,7 +146,7 @@ public final class HistoryScaleHarness {
                 throw new IllegalArgumentException("--counters must be sql, java or none: " + counters);
             }
             return new Options(messages, domains, modes, threads, fetch, workMem, db, reuse, keep, h2Dir, counters, out,
-                    gzipLevel, slice, buildThreads);
+                    gzipLevel, slice, buildThreads, pending);
         }
     }
 
@@ -148,7 +156,7 @@ public final class HistoryScaleHarness {
                     + " [--modes stream,perdomain,rollup,reports,verify-counters,counters,rollup-time,verify-rollup]"
                     + " [--threads T] [--fetch F]"
                     + " [--work-mem 256MB] [--db NAME] [--reuse] [--keep] [--h2-dir DIR] [--counters sql|java|none]"
-                    + " [--out DIR] [--gzip-level 1-9] [--slice day|hour] [--build-threads N]");
+                    + " [--out DIR] [--gzip-level 1-9] [--slice day|hour] [--build-threads N] [--pending N]");
             System.exit(2);
         }
         ScaleDialect dialect = ScaleDialect.of(args[0]);
@@ -431,7 +439,9 @@ public final class HistoryScaleHarness {
             s.executeUpdate("DELETE FROM dmarc_report_row");
             s.executeUpdate("DELETE FROM dmarc_report_policy");
             s.executeUpdate("DELETE FROM dmarc_rollup_pending");
-            long n = s.executeUpdate("INSERT INTO dmarc_rollup_pending (message_key) SELECT message_key FROM dmarc_message");
+            // --pending N: the first N keys only (keys are hashes: a sample spread over the day and the domains).
+            long n = s.executeUpdate("INSERT INTO dmarc_rollup_pending (message_key) SELECT message_key FROM dmarc_message"
+                    + (options.pending() > 0 ? " ORDER BY message_key LIMIT " + options.pending() : ""));
             if (dialect == ScaleDialect.POSTGRESQL) {
                 s.execute("VACUUM ANALYZE dmarc_rollup_pending");
                 s.execute("VACUUM ANALYZE dmarc_report_row");

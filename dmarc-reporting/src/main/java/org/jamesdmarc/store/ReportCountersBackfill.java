@@ -15,8 +15,8 @@ import org.flywaydb.core.api.migration.JavaMigration;
 
 /**
  * Migration 3 (Java): the report counters (V2) of the messages stored before V2, computed by {@link ReportCounters} from
- * the stored rows exactly as the write path computes them for new messages. It runs inside Flyway's migration, under
- * Flyway's lock: a store of this version opens (and writes) only after it, so no message is counted twice; a node
+ * the stored rows exactly as the writers of V2-V4 did and the roll-up (V5, {@link ReportRollup}) does for new
+ * messages (hourly rows here). It runs inside Flyway's migration, under Flyway's lock: a store of this version opens (and writes) only after it, so no message is counted twice; a node
  * still running the previous version and writing meanwhile leaves its messages uncounted (upgrade every node).
  *
  * <p>Reads the messages in primary-key pages of {@value #PAGE} (each with its signatures), so at most one result set

@@ -158,18 +158,24 @@ public final class ReportRun {
             return RunResult.lockedElsewhere();
         }
         try (ReportRunLock lock = taken.get()) {
-            // Every message stored so far counted before a period is planned: late ones (a journal replayed after
-            // an outage) included. Keyed by report.period, the slice the periods are made of.
-            ReportRollup.Result rolled = new ReportRollup(store, settings.period()).rollUp();
-            if (rolled.messages() > 0) {
-                log.accept("rolled up " + rolled.messages() + " messages into the report counters in "
-                        + rolled.took().toMillis() + " ms");
-            }
+            rollUp();
             long planned = 0;
             for (ReportPeriod period : periods) {
                 planned += plan(period, onlyDomain);
             }
             return handOffDue(lock, onlyDomain, outbound, planned);
+        }
+    }
+
+    /**
+     * Counts every message stored so far before a period is read: late ones (a journal replayed after an outage)
+     * included. Keyed by {@code report.period}, the slice the periods are made of.
+     */
+    private void rollUp() {
+        ReportRollup.Result rolled = new ReportRollup(store, settings.period()).rollUp();
+        if (rolled.messages() > 0) {
+            log.accept("rolled up " + rolled.messages() + " messages into the report counters in "
+                    + rolled.took().toMillis() + " ms");
         }
     }
 
@@ -420,6 +426,7 @@ public final class ReportRun {
     public List<Entry> dryRun(List<ReportPeriod> periods, Optional<DomainName> onlyDomain, Path dir)
             throws IOException {
         Files.createDirectories(dir);
+        rollUp(); // bookkeeping of the counters, not a delivery: a dry run marks nothing as sent
         List<Entry> all = new ArrayList<>();
         Instant now = clock.instant();
         for (ReportPeriod period : periods) {
