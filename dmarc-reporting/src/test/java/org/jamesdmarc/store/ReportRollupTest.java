@@ -194,10 +194,10 @@ class ReportRollupTest {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Backend.class, names = "H2")
-    void theSliceIsWholeHoursDividingADay(Backend backend) {
+    void theSliceIsWholeMinutesDividingADay(Backend backend) {
         try (JdbcHistoryStore store = open(backend, 2)) {
-            for (Duration bad : List.of(Duration.ofMinutes(30), Duration.ofHours(5), Duration.ofDays(2),
-                    Duration.ofMinutes(90))) {
+            for (Duration bad : List.of(Duration.ofMinutes(7), Duration.ofHours(5), Duration.ofDays(2),
+                    Duration.ofSeconds(90))) {
                 assertThatThrownBy(() -> new ReportRollup(store, bad)).isInstanceOf(IllegalArgumentException.class);
             }
         }
