@@ -33,10 +33,10 @@ import org.jamesdmarc.dns.DnsSettings;
  *     receiver: the subject's "Submitter", the Report-ID's and file name's domain</td></tr>
  * <tr><td>{@code report.period}</td><td>{@code PT24H}, or {@code PTnH} with n dividing 24; for tests also
  *     {@code PTnM} with n dividing 1440</td><td>{@code PT24H}</td><td>the reporting period, aligned on UTC midnight.
- *     A period of minutes makes the history (James and the {@code dmarc} command, which read this key too) keep its
- *     report counters in buckets of minutes instead of hours ({@link #counterBucketSeconds}): more rows, meant for
- *     tests. Counters are read in the buckets the period implies: those written while another period was set
- *     (hours under a minute period, minutes under a day) do not count in its reports</td></tr>
+ *     The roll-up (James and the {@code dmarc} command, which read this key too) keys the report counters by this
+ *     period (V5, {@code ReportRollup}); a period of minutes is meant for tests. Counters rolled up under another
+ *     period are not split: change it between days (a day row rolled up before a change to hours would count in the
+ *     day's first hour)</td></tr>
  * <tr><td>{@code report.delay}</td><td>an ISO-8601 duration</td><td>{@code PT30M}</td><td>how long after a period
  *     ends its reports are built (late history records have arrived)</td></tr>
  * <tr><td>{@code report.format.<domain-or-address>}</td><td>{@code rfc9990} or {@code rfc7489}</td>
