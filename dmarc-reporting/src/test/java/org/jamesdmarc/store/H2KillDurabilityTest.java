@@ -35,13 +35,15 @@ class H2KillDurabilityTest {
         try (JdbcHistoryStore store = JdbcHistoryStore.open(DmarcSettings.load(home, Map.of()).store())) {
             assertThat(store.count()).isEqualTo(300);
             assertThat(store.list(HistoryQuery.all(1000))).containsExactlyElementsOf(Records.records(0, 300));
+            // Since V5 the counters are filled by the roll-up from the pending keys the same commit stored.
+            new ReportRollup(store, java.time.Duration.ofDays(1)).rollUp();
             long counted = 0;
             try (var c = store.dataSource().getConnection(); var s = c.createStatement();
                  var rs = s.executeQuery("SELECT SUM(messages) FROM dmarc_report_policy")) {
                 rs.next();
                 counted = rs.getLong(1);
             }
-            assertThat(counted).as("the report counters of the same commit")
+            assertThat(counted).as("the report counters rolled up from the pending keys of the same commit")
                     .isEqualTo(Records.records(0, 300).stream().filter(r -> r.published().isPresent()).count());
         }
     }
