@@ -2,6 +2,7 @@ package org.jamesdmarc.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
@@ -36,7 +37,7 @@ class H2KillDurabilityTest {
             assertThat(store.count()).isEqualTo(300);
             assertThat(store.list(HistoryQuery.all(1000))).containsExactlyElementsOf(Records.records(0, 300));
             // Since V5 the counters are filled by the roll-up from the pending keys the same commit stored.
-            new ReportRollup(store, java.time.Duration.ofDays(1)).rollUp();
+            new ReportRollup(store, Duration.ofDays(1)).rollUp();
             long counted = 0;
             try (var c = store.dataSource().getConnection(); var s = c.createStatement();
                  var rs = s.executeQuery("SELECT SUM(messages) FROM dmarc_report_policy")) {

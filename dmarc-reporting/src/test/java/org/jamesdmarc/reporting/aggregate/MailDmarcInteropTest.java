@@ -2,6 +2,7 @@ package org.jamesdmarc.reporting.aggregate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -90,7 +91,7 @@ class MailDmarcInteropTest {
             store.write(RECORDS.subList(from, from + 50));
         }
         // The writers only mark messages pending (V5): the roll-up makes the counters the builder reads.
-        new ReportRollup(store, java.time.Duration.ofDays(1)).rollUp();
+        new ReportRollup(store, Duration.ofDays(1)).rollUp();
     }
 
     @AfterAll
