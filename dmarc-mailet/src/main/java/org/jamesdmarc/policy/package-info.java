@@ -21,6 +21,10 @@
  *       A DNS temporary failure gives temperror, never reject. In two steps for a caller with a budget:
  *       {@link DmarcEvaluator#discover} gives an {@link AuthorEvaluation} that knows which identifiers
  *       {@linkplain AuthorEvaluation#mayAlign could align} before they are authenticated.</li>
+ *   <li>Failure reports asked for: {@link FailureReportRules#decide} applies {@code ruf}, {@code fo}
+ *       ({@link FailureOption}) and {@code psd} to a {@link DmarcEvaluation} and gives a
+ *       {@link FailureReportDecision}: the {@link FailureReportType}s to send and the aligned identifiers that
+ *       failed (RFC 9989 §4.7, RFC 9991 §3 and its "Reporting Format Update").</li>
  * </ul>
  *
  * <p>RFCs: RFC 9989 §3.2.10 and §4.4 (identifier alignment), §3.2.13 (Non-existent Domains, {@code np}),
