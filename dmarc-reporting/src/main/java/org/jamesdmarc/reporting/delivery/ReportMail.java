@@ -114,7 +114,7 @@ public final class ReportMail {
      * The display name as a quoted-string (RFC 5322 §3.2.4) when it is printable ASCII, else an RFC 2047
      * encoded-word (UTF-8, base64) per 45 bytes, folded.
      */
-    static String displayName(String name) {
+    public static String displayName(String name) {
         String clean = name.replaceAll("[\\r\\n\\t]+", " ").strip();
         if (clean.chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f) && clean.length() <= 60) {
             return "\"" + clean.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
@@ -138,7 +138,7 @@ public final class ReportMail {
     }
 
     /** An address we can put in a header and an SMTP command: printable ASCII, one {@code @}, no specials. */
-    static void requireAddress(String address) {
+    public static void requireAddress(String address) {
         int at = address.lastIndexOf('@');
         boolean ok = at > 0 && at < address.length() - 1 && address.length() <= 254
                 && address.chars().allMatch(ch -> ch > 0x20 && ch < 0x7f && "<>()[],;:\\\"".indexOf(ch) < 0);
