@@ -63,13 +63,13 @@ class JdbcHistoryStoreTest {
     void migratesAnEmptyDatabaseAndAgainIsANoOp(Backend kind) throws Exception {
         use(kind);
         try (JdbcHistoryStore store = JdbcHistoryStore.open(db.config())) {
-            assertThat(store.schemaVersion()).isEqualTo("5");
+            assertThat(store.schemaVersion()).isEqualTo(Integer.toString(HistorySchema.CURRENT_VERSION));
             assertThat(store.kind()).isEqualTo(backend == Backend.H2 ? DatabaseKind.H2
                     : backend == Backend.MARIADB ? DatabaseKind.MARIADB : DatabaseKind.POSTGRESQL);
             assertThat(store.count()).isZero();
         }
         try (JdbcHistoryStore store = JdbcHistoryStore.open(db.config())) {
-            assertThat(store.schemaVersion()).isEqualTo("5");
+            assertThat(store.schemaVersion()).isEqualTo(Integer.toString(HistorySchema.CURRENT_VERSION));
         }
         try (Connection c = DriverManager.getConnection(driverUrl(), db.user(), "");
              Statement s = c.createStatement();
@@ -224,7 +224,7 @@ class JdbcHistoryStoreTest {
         ClassLoader saved = thread.getContextClassLoader();
         thread.setContextClassLoader(new URLClassLoader(new URL[0], ClassLoader.getPlatformClassLoader()));
         try (JdbcHistoryStore store = JdbcHistoryStore.open(db.config())) {
-            assertThat(store.schemaVersion()).isEqualTo("5");
+            assertThat(store.schemaVersion()).isEqualTo(Integer.toString(HistorySchema.CURRENT_VERSION));
             assertThat(store.write(Records.records(0, 3))).isEqualTo(3);
         } finally {
             thread.setContextClassLoader(saved);
@@ -245,7 +245,7 @@ class JdbcHistoryStoreTest {
 
         assertThatThrownBy(() -> JdbcHistoryStore.open(db.config()))
                 .isInstanceOf(StoreException.class)
-                .hasMessageContaining("is at version 999, newer than this James DMARC knows (5)")
+                .hasMessageContaining("is at version 999, newer than this James DMARC knows (" + HistorySchema.CURRENT_VERSION + ")")
                 .hasMessageNotContaining("\n");
     }
 
