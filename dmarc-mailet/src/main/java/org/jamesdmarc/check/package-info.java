@@ -29,6 +29,9 @@
  *       it (built from a {@link CheckOutcome.Evaluated}, the envelope and the {@link ActionTaken}), its idempotency
  *       {@link MessageKey}, and {@link EvaluationSink}, the James-free interface the adapters hand records to and
  *       the store in {@code dmarc-reporting} implements.</li>
+ *   <li>Failure reports (issue 11): {@link FailedMessage}, a checked message whose policy asks for RFC 9991 reports
+ *       ({@code policy.FailureReportRules}), and {@link FailureReportSink}, the James-free interface the adapters hand
+ *       it to and {@code dmarc-reporting} implements.</li>
  * </ul>
  *
  * <p>RFCs: RFC 9989 §5.3 (Mail Receiver Actions), §5.3.1 and §11.5 (several Author Domains: evaluate each,

@@ -1,0 +1,245 @@
+package org.jamesdmarc.reporting.failure;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.jamesdmarc.auth.DkimOutcome;
+import org.jamesdmarc.auth.DkimResult;
+import org.jamesdmarc.check.ActionTaken;
+import org.jamesdmarc.check.FailedMessage;
+import org.jamesdmarc.check.FailureReportSink;
+import org.jamesdmarc.dns.DomainName;
+import org.jamesdmarc.policy.DkimAlignment;
+import org.jamesdmarc.policy.FailureReportDecision;
+import org.jamesdmarc.policy.FailureReportType;
+import org.jamesdmarc.policy.ReportUri;
+import org.jamesdmarc.policy.SpfAlignment;
+import org.jamesdmarc.reporting.aggregate.Reporter;
+import org.jamesdmarc.reporting.delivery.DestinationAuthorizer;
+import org.jamesdmarc.reporting.delivery.HandOff;
+import org.jamesdmarc.reporting.delivery.ReportDestination;
+import org.jamesdmarc.store.FailureReportLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends the failure reports a {@link FailedMessage} asks for, James-free: the {@link FailureReportSink} of a running
+ * James (bound by the reporting module) and of tests. {@link #offer} queues the message (bounded; a full queue drops
+ * it and counts it) for one worker thread, which for each report type and each {@code ruf} {@code mailto:}
+ * destination (RFC 9991 §3: each of them):
+ * <ol>
+ *   <li>verifies the destination ({@link DestinationAuthorizer}: RFC 9990 "Verifying External Destinations" with
+ *       {@code ruf} for {@code rua}, RFC 9991 §4); a refused or unverifiable one is logged {@code unauthorized};</li>
+ *   <li>logs the report ({@link FailureReportLog#begin}): a report of this type for this message and destination
+ *       already logged, by this node or another, is not sent again;</li>
+ *   <li>takes a slot of the rate limits ({@link FailureReportLog#acquire}; RFC 9991 §4.1 and §7.1);</li>
+ *   <li>composes it ({@link FailureReportMail}) and hands it to the {@link FailureReportOutbound}.</li>
+ * </ol>
+ * Never throws into the mail path; a database or DNS failure drops that report (logged, counted {@code failed}).
+ */
+public final class FailureReporter implements FailureReportSink, AutoCloseable {
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(FailureReporter.class);
+
+    private final Reporter reporter;
+    private final FailureReportOptions options;
+    private final LocalPartRedactor redactor;
+    private final FailureReportLog log;
+    private final FailureReportLog.RateLimits limits;
+    private final DestinationAuthorizer authorizer;
+    private final FailureReportOutbound outbound;
+    private final Clock clock;
+    private final ThreadPoolExecutor worker;
+    private final Counters counters = new Counters();
+
+    /** What happened to the reports so far (for metrics and tests). */
+    public static final class Counters {
+        final LongAdder sent = new LongAdder();
+        final LongAdder rateLimited = new LongAdder();
+        final LongAdder unauthorized = new LongAdder();
+        final LongAdder duplicate = new LongAdder();
+        final LongAdder failed = new LongAdder();
+        final LongAdder dropped = new LongAdder();
+
+        /** Reports handed to the outbound path. */
+        public long sent() {
+            return sent.sum();
+        }
+
+        /** Reports not sent because of a rate limit. */
+        public long rateLimited() {
+            return rateLimited.sum();
+        }
+
+        /** Reports not sent to an unverified external destination. */
+        public long unauthorized() {
+            return unauthorized.sum();
+        }
+
+        /** Reports already logged for this message (another path or node). */
+        public long duplicate() {
+            return duplicate.sum();
+        }
+
+        /** Reports that failed (composition, hand-off, database, unusable destination). */
+        public long failed() {
+            return failed.sum();
+        }
+
+        /** Messages dropped because the queue was full. */
+        public long dropped() {
+            return dropped.sum();
+        }
+    }
+
+    /**
+     * @param queueCapacity how many failed messages may wait for the worker; more are dropped
+     */
+    public FailureReporter(Reporter reporter, FailureReportOptions options, LocalPartRedactor redactor,
+                           FailureReportLog log, FailureReportLog.RateLimits limits, DestinationAuthorizer authorizer,
+                           FailureReportOutbound outbound, Clock clock, int queueCapacity) {
+        this.reporter = Objects.requireNonNull(reporter, "reporter");
+        this.options = Objects.requireNonNull(options, "options");
+        this.redactor = Objects.requireNonNull(redactor, "redactor");
+        this.log = Objects.requireNonNull(log, "log");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+        this.outbound = Objects.requireNonNull(outbound, "outbound");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queueCapacity), r -> {
+            Thread t = new Thread(r, "dmarc-failure-reports");
+            t.setDaemon(true);
+            return t;
+        }, new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    public Counters counters() {
+        return counters;
+    }
+
+    @Override
+    public void offer(FailedMessage message) {
+        try {
+            worker.execute(() -> process(message));
+        } catch (RejectedExecutionException e) {
+            counters.dropped.increment();
+        } catch (RuntimeException e) {
+            counters.dropped.increment();
+            LOGGER.warn("DMARC failure reports: could not queue a message", e);
+        }
+    }
+
+    /** Waits until the queued messages are processed, at most {@code timeoutMillis} (tests, shutdown). */
+    public boolean drain(long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (worker.getActiveCount() > 0 || !worker.getQueue().isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(5);
+        }
+        return true;
+    }
+
+    @Override
+    public void close() {
+        worker.shutdown();
+    }
+
+    /** Every report {@code m} asks for, on this thread. */
+    void process(FailedMessage m) {
+        Optional<DomainName> author = m.outcome().evaluation().authorDomain();
+        Optional<DomainName> policyDomain = m.outcome().evaluation().policyDomain();
+        if (author.isEmpty() || policyDomain.isEmpty()) {
+            return;
+        }
+        EnumSet<FailureReportType> types = EnumSet.copyOf(m.decision().types());
+        for (FailureReportType type : types) {
+            for (ReportUri uri : m.decision().destinations()) {
+                try {
+                    send(m, type, author.get(), policyDomain.get(), uri);
+                } catch (RuntimeException e) {
+                    counters.failed.increment();
+                    LOGGER.warn("DMARC failure report ({}) about {} to {} failed: {}", type.authFailure(),
+                            policyDomain.get().name(), uri.uri(), e.toString());
+                }
+            }
+        }
+    }
+
+    private void send(FailedMessage m, FailureReportType type, DomainName author, DomainName policyDomain,
+                      ReportUri uri) {
+        Optional<ReportDestination> parsed = ReportDestination.parse(uri.uri());
+        if (parsed.isEmpty()) {
+            counters.failed.increment(); // not mailto:, or an address we would not write: RFC 9990 says ignore it
+            return;
+        }
+        ReportDestination destination = parsed.get();
+        Instant now = clock.instant();
+        FailureReportLog.Key key = new FailureReportLog.Key(m.key().value(), type.authFailure(), destination.address());
+        if (!log.begin(key, policyDomain.name(), now)) {
+            counters.duplicate.increment();
+            return;
+        }
+        // RFC 9991 §4: external destinations MUST be verified as RFC 9990 says, with ruf for rua.
+        DestinationAuthorizer.Authorization auth = authorizer.authorize(policyDomain, destination.host());
+        if (!(auth instanceof DestinationAuthorizer.Authorization.Allowed)) {
+            String why = auth instanceof DestinationAuthorizer.Authorization.Refused r ? r.reason()
+                    : ((DestinationAuthorizer.Authorization.TryLater) auth).reason();
+            log.finish(key, FailureReportLog.Outcome.UNAUTHORIZED, Optional.of(why), now);
+            counters.unauthorized.increment();
+            return;
+        }
+        FailureReportLog.RateDecision rate = log.acquire(policyDomain.name(), destination.address(), now, limits);
+        if (rate != FailureReportLog.RateDecision.ALLOWED) {
+            log.finish(key, FailureReportLog.Outcome.RATE_LIMITED, Optional.of(rate.name().toLowerCase(
+                    java.util.Locale.ROOT)), now);
+            counters.rateLimited.increment();
+            return;
+        }
+        FailureReportMessage message = FailureReportMail.compose(reporter, report(m, type, author), destination.address(),
+                options, redactor, now);
+        HandOff result = outbound.handOff(message);
+        if (result instanceof HandOff.Accepted) {
+            log.finish(key, FailureReportLog.Outcome.SENT, Optional.of(message.messageId()), clock.instant());
+            counters.sent.increment();
+        } else {
+            String why = result instanceof HandOff.Deferred d ? d.reason() : ((HandOff.Failed) result).reason();
+            log.finish(key, FailureReportLog.Outcome.FAILED, Optional.of(why), clock.instant());
+            counters.failed.increment();
+        }
+    }
+
+    /** The content of one report of {@code type} about {@code m}. */
+    static FailureReport report(FailedMessage m, FailureReportType type, DomainName author) {
+        FailureReportDecision.AlignedFailures failures = m.decision().failures();
+        Optional<DkimOutcome> dkim = switch (type) {
+            // RFC 6591 §3.2 for a DKIM report: the signature that failed, aligned or not.
+            case DKIM -> failures.dkim().map(DkimAlignment::outcome).or(() -> m.outcome().evaluation().dkim().stream()
+                    .map(DkimAlignment::outcome)
+                    .filter(d -> d.result() == DkimResult.FAIL || d.result() == DkimResult.PERMERROR).findFirst());
+            default -> failures.dkim().map(DkimAlignment::outcome);
+        };
+        return new FailureReport(type, author, m.outcome().client().address(), m.time(), m.mailFrom(),
+                m.outcome().authenticationResults(), failures.identityAlignment(), dkim,
+                failures.spf().map(SpfAlignment::outcome), Optional.empty(), Optional.of(deliveryResult(m.action())),
+                m.message());
+    }
+
+    /** RFC 6591 §3.1 Delivery-Result of what we did. */
+    static DeliveryResult deliveryResult(ActionTaken action) {
+        return switch (action) {
+            case DELIVERED -> DeliveryResult.DELIVERED;
+            case QUARANTINED, TAGGED -> DeliveryResult.SPAM;
+            case REJECTED_AT_SMTP -> DeliveryResult.REJECT;
+        };
+    }
+}
