@@ -26,6 +26,8 @@ import org.jamesdmarc.check.CheckSettingsParser;
 import org.jamesdmarc.check.DmarcChecker;
 import org.jamesdmarc.check.EvaluationRecord;
 import org.jamesdmarc.check.EvaluationSink;
+import org.jamesdmarc.check.FailedMessage;
+import org.jamesdmarc.check.FailureReportSink;
 import org.jamesdmarc.check.MessageContext;
 import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.policy.Disposition;
@@ -64,6 +66,11 @@ import org.slf4j.LoggerFactory;
  * or {@code rejectMultiValueFrom} (DMARC was not evaluated: there is no result to report). The sink never
  * delays or changes the SMTP answer: whatever it throws is logged and ignored.
  *
+ * <p>Failure reports (issue 11, RFC 9991): every evaluated message whose policy asks for failure reports
+ * ({@code ruf}, {@code fo}: {@code policy.FailureReportRules}), rejected here or accepted, is offered as a
+ * {@code check.FailedMessage} to the {@code check.FailureReportSink} a module binds (none: nothing is sent); the same
+ * rules as for the evaluation sink apply (never delays or changes the answer).
+ *
  * <p>The client is the SMTP session's remote address, the HELO name the session's
  * {@link SMTPSession#CURRENT_HELO_NAME}, the envelope sender the mail's, SMTP AUTH the session's user name.
  *
@@ -98,6 +105,7 @@ public class DmarcMessageHook implements JamesMessageHook {
     private final DmarcMetrics metrics;
     private final Function<MessageContext, CheckOutcome> injectedChecker;
     private volatile EvaluationSink sink = EvaluationSink.DISCARD;
+    private volatile FailureReportSink failureReports = FailureReportSink.DISCARD;
     private MeteredCheck check;
     private CheckSettings settings;
     private boolean rejectFailures;
@@ -127,6 +135,16 @@ public class DmarcMessageHook implements JamesMessageHook {
     @com.google.inject.Inject(optional = true)
     public void setEvaluationSink(EvaluationSink sink) {
         this.sink = Objects.requireNonNull(sink, "sink");
+    }
+
+    /**
+     * Where failed messages whose policy asks for failure reports (RFC 9991) go, accepted or rejected here: the
+     * mailet container does not evaluate mail this hook evaluated, and rejected mail never reaches it. Injected by
+     * James's Guice when a module binds a {@link FailureReportSink}; otherwise {@link FailureReportSink#DISCARD}.
+     */
+    @com.google.inject.Inject(optional = true)
+    public void setFailureReportSink(FailureReportSink failureReports) {
+        this.failureReports = Objects.requireNonNull(failureReports, "failureReports");
     }
 
     @Override
@@ -161,11 +179,29 @@ public class DmarcMessageHook implements JamesMessageHook {
         }
         Optional<EvaluationRecord> evaluated = check.store(mail, checked);
         DmarcAttributes.markEvaluatedAtSmtp(mail);
-        if (checked.outcome() instanceof CheckOutcome.Evaluated e && rejectsByPolicy(e.evaluation())) {
+        boolean rejected = checked.outcome() instanceof CheckOutcome.Evaluated e && rejectsByPolicy(e.evaluation());
+        if (rejected) {
             // The mail never reaches a mailet: record the rejection here, the same record with what we did.
             record(evaluated.map(r -> r.withAction(ActionTaken.REJECTED_AT_SMTP)), session);
         }
+        offerFailureReport(evaluated, checked, rejected ? ActionTaken.REJECTED_AT_SMTP : ActionTaken.DELIVERED,
+                session);
         return decide(checked.outcome());
+    }
+
+    /** Hands a message whose policy asks for failure reports to the sink; never delays or fails the SMTP answer. */
+    private void offerFailureReport(Optional<EvaluationRecord> evaluated, MeteredCheck.Checked checked,
+                                    ActionTaken action, SMTPSession session) {
+        FailureReportSink target = failureReports;
+        if (target == FailureReportSink.DISCARD || evaluated.isEmpty()) {
+            return;
+        }
+        try {
+            FailedMessage.of(evaluated.get().key(), checked.time(), checked.outcome(), checked.context().mailFrom(),
+                    checked.context().message(), action).ifPresent(target::offer);
+        } catch (Exception | LinkageError e) {
+            LOGGER.warn("DMARC failure reports: the sink failed (session {}); no report", session.getSessionID(), e);
+        }
     }
 
     /** Hands {@code record} to the sink; never lets the sink delay or fail the SMTP answer. */

@@ -45,11 +45,24 @@ public final class Outcomes {
     public static CheckOutcome.Evaluated evaluated(DmarcResult result, Policy policy, Disposition disposition,
                                                    boolean testing, List<PolicyOverride> overrides,
                                                    String authenticationResults, List<Integer> forged) {
+        return evaluated(result, policy, disposition, testing, overrides, authenticationResults, forged, "");
+    }
+
+    /** {@link #fail} of a record that also asks for failure reports: {@code ruf=mailto:ruf@example.com}. */
+    public static CheckOutcome.Evaluated failAskingForReports(Policy policy, Disposition disposition) {
+        return evaluated(DmarcResult.FAIL, policy, disposition, false, List.of(),
+                AUTHSERV_ID + "; dmarc=fail header.from=example.com", List.of(), "; ruf=mailto:ruf@example.com");
+    }
+
+    private static CheckOutcome.Evaluated evaluated(DmarcResult result, Policy policy, Disposition disposition,
+                                                    boolean testing, List<PolicyOverride> overrides,
+                                                    String authenticationResults, List<Integer> forged,
+                                                    String extraTags) {
         DomainName author = DomainName.of("example.com");
         DiscoveryResult discovery;
         Optional<AppliedPolicy> applied;
         if (policy != null) {
-            String txt = "v=DMARC1; p=" + policy.tagValue() + (testing ? "; t=y" : "");
+            String txt = "v=DMARC1; p=" + policy.tagValue() + (testing ? "; t=y" : "") + extraTags;
             RecordParseResult.Parsed parsed = (RecordParseResult.Parsed) RecordParser.parse(txt);
             discovery = new DiscoveryResult(DiscoveryStatus.FOUND, DiscoveryMode.TREEWALK, Optional.of(author), Optional.of(author),
                     Optional.of(PolicyDomainRole.AUTHOR_DOMAIN), Optional.of(author), Optional.of(parsed.record()),

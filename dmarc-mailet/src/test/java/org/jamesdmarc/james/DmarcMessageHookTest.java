@@ -29,6 +29,8 @@ import org.jamesdmarc.check.CheckOutcome;
 import org.jamesdmarc.check.EvaluationRecord;
 import org.jamesdmarc.check.EvaluationRecordCodec;
 import org.jamesdmarc.check.EvaluationSink;
+import org.jamesdmarc.check.FailedMessage;
+import org.jamesdmarc.check.FailureReportSink;
 import org.jamesdmarc.check.HeaderViolation;
 import org.jamesdmarc.check.MessageContext;
 import org.jamesdmarc.check.MessageKey;
@@ -365,5 +367,56 @@ class DmarcMessageHookTest {
         Guice.createInjector().injectMembers(unbound);
         assertThat(unbound.onMessage(session(null), mail()).getSmtpRetCode()).isEqualTo("550");
         assertThat(recorded).hasSize(1);
+    }
+
+    @Test
+    void failedMessagesAskingForReportsGoToTheFailureSinkRejectedOrAccepted() throws Exception {
+        List<FailedMessage> offered = new ArrayList<>();
+        DmarcMessageHook rejecting = hook(Outcomes.failAskingForReports(Policy.REJECT, Disposition.REJECT),
+                "rejectFailures", "true");
+        rejecting.setFailureReportSink(offered::add);
+        assertThat(rejecting.onMessage(session(null), mail()).getSmtpRetCode()).isEqualTo("550");
+        DmarcMessageHook accepting = hook(Outcomes.failAskingForReports(Policy.QUARANTINE, Disposition.QUARANTINE));
+        accepting.setFailureReportSink(offered::add);
+        assertThat(accepting.onMessage(session(null), mail())).isEqualTo(HookResult.DECLINED);
+
+        assertThat(offered).extracting(FailedMessage::action)
+                .containsExactly(ActionTaken.REJECTED_AT_SMTP, ActionTaken.DELIVERED);
+        FailedMessage m = offered.get(0);
+        assertThat(m.key()).isEqualTo(mailKey());
+        assertThat(m.mailFrom()).contains("bounce@bounce.example.net");
+        assertThat(new String(m.message(), StandardCharsets.US_ASCII)).isEqualTo(TestMails.RAW);
+        assertThat(m.decision().destinations()).extracting(org.jamesdmarc.policy.ReportUri::uri)
+                .containsExactly("mailto:ruf@example.com");
+    }
+
+    @Test
+    void noFailureReportWithoutRufOrForAPassAndAFailingSinkChangesNothing() throws Exception {
+        List<FailedMessage> offered = new ArrayList<>();
+        DmarcMessageHook hook = hook(rejectFail(), "rejectFailures", "true");
+        hook.setFailureReportSink(offered::add);
+        hook.onMessage(session(null), mail());
+        DmarcMessageHook passing = hook(Outcomes.pass());
+        passing.setFailureReportSink(offered::add);
+        passing.onMessage(session(null), mail());
+        assertThat(offered).isEmpty();
+
+        DmarcMessageHook failing = hook(Outcomes.failAskingForReports(Policy.REJECT, Disposition.REJECT),
+                "rejectFailures", "true");
+        failing.setFailureReportSink(m -> {
+            throw new IllegalStateException("queue gone");
+        });
+        assertThat(failing.onMessage(session(null), mail()).getSmtpRetCode()).isEqualTo("550");
+    }
+
+    @Test
+    void guiceInjectsTheFailureSinkWhenOneIsBound() throws Exception {
+        List<FailedMessage> offered = new ArrayList<>();
+        DmarcMessageHook bound = hook(Outcomes.failAskingForReports(Policy.REJECT, Disposition.REJECT),
+                "rejectFailures", "true");
+        Guice.createInjector(binder -> binder.bind(FailureReportSink.class).toInstance(offered::add))
+                .injectMembers(bound);
+        bound.onMessage(session(null), mail());
+        assertThat(offered).hasSize(1);
     }
 }
