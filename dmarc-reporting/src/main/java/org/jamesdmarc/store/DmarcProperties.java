@@ -30,8 +30,11 @@ import java.util.TreeSet;
  */
 public final class DmarcProperties {
 
-    /** The prefixes of the file's keys: {@code db.} and {@code history.} ({@link DmarcSettings}), {@code report.}. */
-    public static final List<String> PREFIXES = List.of("db.", "history.", "report.");
+    /**
+     * The prefixes of the file's keys: {@code db.} and {@code history.} ({@link DmarcSettings}), {@code report.},
+     * {@code failure.} ({@link FailureReportSettings}).
+     */
+    public static final List<String> PREFIXES = List.of("db.", "history.", "report.", "failure.");
 
     private final Path home;
     private final Path file;
@@ -100,6 +103,17 @@ public final class DmarcProperties {
      */
     public ReportSettings reports() {
         return ReportSettings.from(properties(), file);
+    }
+
+    /**
+     * The failure report settings: the {@code failure.} keys ({@link FailureReportSettings}; relative files under
+     * {@code conf/}).
+     *
+     * @throws SettingsException (one line, naming the file and the key) for a value that cannot be used or an
+     *                           unknown {@code failure.} key
+     */
+    public FailureReportSettings failures() {
+        return FailureReportSettings.from(properties(), file, home.resolve("conf"));
     }
 
     /** A copy of the contents. */

@@ -257,7 +257,8 @@ public record ReportSettings(Optional<String> orgName, Optional<String> email, O
                 checkInterval, dns, ledgerRetention);
     }
 
-    private record Values(Properties properties, Path file) {
+    /** Typed reading of one file's values, with one-line errors naming the file and the key. */
+    record Values(Properties properties, Path file) {
         Optional<String> text(String key) {
             return Optional.ofNullable(properties.getProperty(key)).map(String::strip).filter(s -> !s.isEmpty());
         }

@@ -10,6 +10,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 import org.jamesdmarc.auth.DkimOutcome;
 import org.jamesdmarc.auth.DkimResult;
@@ -52,7 +53,7 @@ public final class FailureReporter implements FailureReportSink, AutoCloseable {
     private final Reporter reporter;
     private final FailureReportOptions options;
     private final LocalPartRedactor redactor;
-    private final FailureReportLog log;
+    private final Supplier<FailureReportLog> logs;
     private final FailureReportLog.RateLimits limits;
     private final DestinationAuthorizer authorizer;
     private final FailureReportOutbound outbound;
@@ -101,15 +102,17 @@ public final class FailureReporter implements FailureReportSink, AutoCloseable {
     }
 
     /**
+     * @param logs          the database's log and rate limits, asked for each message (inside James: the lazily opened
+     *                      report database; a failure to open it drops that message's reports, counted failed)
      * @param queueCapacity how many failed messages may wait for the worker; more are dropped
      */
     public FailureReporter(Reporter reporter, FailureReportOptions options, LocalPartRedactor redactor,
-                           FailureReportLog log, FailureReportLog.RateLimits limits, DestinationAuthorizer authorizer,
+                           Supplier<FailureReportLog> logs, FailureReportLog.RateLimits limits, DestinationAuthorizer authorizer,
                            FailureReportOutbound outbound, Clock clock, int queueCapacity) {
         this.reporter = Objects.requireNonNull(reporter, "reporter");
         this.options = Objects.requireNonNull(options, "options");
         this.redactor = Objects.requireNonNull(redactor, "redactor");
-        this.log = Objects.requireNonNull(log, "log");
+        this.logs = Objects.requireNonNull(logs, "logs");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
         this.outbound = Objects.requireNonNull(outbound, "outbound");
@@ -161,11 +164,20 @@ public final class FailureReporter implements FailureReportSink, AutoCloseable {
         if (author.isEmpty() || policyDomain.isEmpty()) {
             return;
         }
+        FailureReportLog log;
+        try {
+            log = logs.get();
+        } catch (RuntimeException e) {
+            counters.failed.increment();
+            LOGGER.warn("DMARC failure reports about {}: no database, not sent: {}", policyDomain.get().name(),
+                    e.toString());
+            return;
+        }
         EnumSet<FailureReportType> types = EnumSet.copyOf(m.decision().types());
         for (FailureReportType type : types) {
             for (ReportUri uri : m.decision().destinations()) {
                 try {
-                    send(m, type, author.get(), policyDomain.get(), uri);
+                    send(log, m, type, author.get(), policyDomain.get(), uri);
                 } catch (RuntimeException e) {
                     counters.failed.increment();
                     LOGGER.warn("DMARC failure report ({}) about {} to {} failed: {}", type.authFailure(),
@@ -175,8 +187,8 @@ public final class FailureReporter implements FailureReportSink, AutoCloseable {
         }
     }
 
-    private void send(FailedMessage m, FailureReportType type, DomainName author, DomainName policyDomain,
-                      ReportUri uri) {
+    private void send(FailureReportLog log, FailedMessage m, FailureReportType type, DomainName author,
+                      DomainName policyDomain, ReportUri uri) {
         Optional<ReportDestination> parsed = ReportDestination.parse(uri.uri());
         if (parsed.isEmpty()) {
             counters.failed.increment(); // not mailto:, or an address we would not write: RFC 9990 says ignore it

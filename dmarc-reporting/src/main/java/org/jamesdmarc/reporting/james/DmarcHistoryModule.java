@@ -8,14 +8,30 @@ import javax.inject.Singleton;
 
 import org.apache.james.filesystem.api.JamesDirectoriesProvider;
 import org.apache.james.metrics.api.MetricFactory;
+import org.apache.mailet.MailetContext;
 import org.jamesdmarc.check.EvaluationSink;
 import org.jamesdmarc.store.DmarcProperties;
+import org.jamesdmarc.check.FailureReportSink;
+import org.jamesdmarc.dns.DnsjavaClient;
+import org.jamesdmarc.policy.DiscoveryMode;
+import org.jamesdmarc.policy.PolicyDiscovery;
+import org.jamesdmarc.reporting.ExternalDestinationVerifier;
+import org.jamesdmarc.reporting.delivery.DestinationAuthorizer;
+import org.jamesdmarc.reporting.delivery.ReportRun;
+import org.jamesdmarc.reporting.failure.AttachedContent;
+import org.jamesdmarc.reporting.failure.FailureReportOptions;
+import org.jamesdmarc.reporting.failure.FailureReporter;
+import org.jamesdmarc.reporting.failure.LocalPartRedactor;
 import org.jamesdmarc.store.DmarcSettings;
 import org.jamesdmarc.store.EvaluationHistory;
+import org.jamesdmarc.store.FailureReportLog;
+import org.jamesdmarc.store.FailureReportSettings;
+import org.jamesdmarc.store.ReportSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Provider;
 import com.google.inject.Provides;
 
 /**
@@ -114,6 +130,7 @@ public final class DmarcHistoryModule extends AbstractModule {
     EvaluationHistory evaluationHistory(DmarcProperties properties, MetricFactory metricFactory) {
         DmarcSettings settings = properties.history(environment);
         properties.reports(); // a wrong report.* key stops James here too, before the history starts
+        properties.failures(); // and a wrong failure.* key
         settings.warnings().forEach(LOG::warn);
         return EvaluationHistory.start(settings, new HistoryMetrics(metricFactory));
     }
@@ -122,5 +139,41 @@ public final class DmarcHistoryModule extends AbstractModule {
     @Singleton
     EvaluationSink evaluationSink(EvaluationHistory history) {
         return history;
+    }
+
+    /**
+     * The failure report sink of the SMTP hook (issue 11, RFC 9991): {@link FailureReportSink#DISCARD} unless
+     * {@code failure.enabled=true} ({@link FailureReportSettings}); then a {@link FailureReporter} reporting as
+     * {@code report.orgName}/{@code report.email} (missing: James does not start), verifying destinations through
+     * {@code report.dnsServers}, counting rate limits and logging in the report database ({@link ReportDatabase}),
+     * sending through James's mailet context with the report marker ({@link MailetContextFailureReportOutbound}).
+     */
+    @Provides
+    @Singleton
+    FailureReportSink failureReportSink(DmarcProperties properties, Provider<ReportDatabase> database,
+                                        com.google.inject.Injector injector) {
+        FailureReportSettings settings = properties.failures();
+        if (!settings.enabled()) {
+            return FailureReportSink.DISCARD;
+        }
+        ReportSettings report = properties.reports();
+        DnsjavaClient dns = new DnsjavaClient(report.dns());
+        DestinationAuthorizer authorizer = DestinationAuthorizer.dns(new PolicyDiscovery(dns, DiscoveryMode.TREEWALK,
+                java.util.Optional.empty()), new ExternalDestinationVerifier(dns));
+        FailureReportOptions defaults = FailureReportOptions.defaults();
+        FailureReportOptions options = new FailureReportOptions(settings.wholeMessage() ? AttachedContent.MESSAGE
+                : AttachedContent.HEADERS, settings.redactSender(), defaults.userAgent());
+        FailureReporter reporter = new FailureReporter(ReportRun.reporter(report), options,
+                LocalPartRedactor.withSecret(settings.secret(LocalPartRedactor::generateSecret)),
+                () -> new FailureReportLog(database.get().store()), settings.limits(), authorizer,
+                // Looked up when the first report goes: James binds its MailetContext; an injector without one (tests,
+                // a James without a mailet container) fails only then, and only that report.
+                message -> new MailetContextFailureReportOutbound(injector.getInstance(MailetContext.class))
+                        .handOff(message),
+                java.time.Clock.systemUTC(), settings.queueSize());
+        LOG.info("DMARC failure reports enabled: at most {} per destination and {} per policy domain per {}, {}",
+                settings.limits().perDestination(), settings.limits().perDomain(), settings.limits().window(),
+                settings.wholeMessage() ? "whole messages" : "header sections");
+        return reporter;
     }
 }

@@ -66,7 +66,7 @@ class FailureReporterTest {
                 Secret.none(), 2));
         reporter = new FailureReporter(new Reporter("Receiver", "dmarc@receiver.example", Optional.empty(),
                 DomainName.of("receiver.example"), "test"), FailureReportOptions.defaults(),
-                LocalPartRedactor.withSecret(new byte[32]), new FailureReportLog(store), limits, authorizer,
+                LocalPartRedactor.withSecret(new byte[32]), () -> new FailureReportLog(store), limits, authorizer,
                 m -> {
                     handedOff.add(m);
                     return new HandOff.Accepted("ok");

@@ -135,4 +135,48 @@ class DmarcHistoryModuleTest {
             return root.toString();
         }
     }
+
+    @Test
+    void failureReportsAreOffByDefaultAndTheHookGetsTheBoundSink() throws Exception {
+        Injector extensions = james().createChildInjector(Modules.combine(new DmarcHistoryModule(Map.of())));
+        EvaluationHistory history = extensions.getInstance(EvaluationHistory.class);
+        try {
+            assertThat(extensions.getInstance(org.jamesdmarc.check.FailureReportSink.class))
+                    .isSameAs(org.jamesdmarc.check.FailureReportSink.DISCARD);
+        } finally {
+            history.close();
+        }
+        Files.createDirectories(home.resolve("conf"));
+        Files.writeString(home.resolve("conf/dmarc.properties"), "failure.enabled = true\n"
+                + "report.orgName = Receiver\nreport.email = dmarc@receiver.example\n");
+        Injector enabled = james().createChildInjector(Modules.combine(new DmarcHistoryModule(Map.of())));
+        EvaluationHistory h2 = enabled.getInstance(EvaluationHistory.class);
+        try {
+            org.jamesdmarc.check.FailureReportSink sink = enabled.getInstance(org.jamesdmarc.check.FailureReportSink.class);
+            assertThat(sink).isInstanceOf(org.jamesdmarc.reporting.failure.FailureReporter.class);
+            DmarcMessageHook hook = enabled.createChildInjector().getInstance(DmarcMessageHook.class);
+            Field hookSink = DmarcMessageHook.class.getDeclaredField("failureReports");
+            hookSink.setAccessible(true);
+            assertThat(hookSink.get(hook)).isSameAs(sink);
+            assertThat(home.resolve("conf/dmarc-failure-secret")).as("a redaction key generated once").isRegularFile();
+            assertThat(Files.size(home.resolve("conf/dmarc-failure-secret"))).isEqualTo(32);
+            ((org.jamesdmarc.reporting.failure.FailureReporter) sink).close();
+        } finally {
+            h2.close();
+        }
+    }
+
+    @Test
+    void enabledFailureReportsWithoutAReporterStopJames() throws Exception {
+        Files.createDirectories(home.resolve("conf"));
+        Files.writeString(home.resolve("conf/dmarc.properties"), "failure.enabled = true\n");
+        Injector extensions = james().createChildInjector(Modules.combine(new DmarcHistoryModule(Map.of())));
+        EvaluationHistory history = extensions.getInstance(EvaluationHistory.class);
+        try {
+            assertThatThrownBy(() -> extensions.getInstance(org.jamesdmarc.check.FailureReportSink.class))
+                    .hasStackTraceContaining("report.orgName is not set");
+        } finally {
+            history.close();
+        }
+    }
 }
