@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.jamesdmarc.store.FailureReportLog;
 import org.jamesdmarc.store.JdbcHistoryStore;
 import org.jamesdmarc.store.ReportLedger;
 import org.jamesdmarc.store.ReportLedger.State;
@@ -25,12 +26,14 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {"Show the report ledger: per period the reports pending, handed off (sent), deferred, failed "
-                + "and suppressed, and the reasons of the failed and deferred ones.",
+                + "and suppressed, and the reasons of the failed and deferred ones; then the failure reports (RFC 9991) "
+                + "of the last 24 hours by outcome and the latest ones.",
             "Exit 0 done, 2 bad database settings or unreachable database."})
 final class ReportStatusCommand implements Callable<Integer> {
 
     private static final int PERIODS = 100;
     private static final int ROWS = 200;
+    private static final int FAILURE_ROWS = 20;
 
     private final Map<String, String> environment;
 
@@ -50,7 +53,9 @@ final class ReportStatusCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print {\"periods\":[{\"begin\":s,\"end\":s,\"planned\":b,\"domains\":n,"
             + "\"pending\":n,\"sending\":n,\"sent\":n,\"deferred\":n,\"failed\":n,\"suppressed\":n}],\"problems\":"
-            + "[{\"begin\":s,\"domain\":d,\"destination\":a,\"state\":s,\"reason\":r,\"attempts\":n,\"nextAttempt\":s}]}.")
+            + "[{\"begin\":s,\"domain\":d,\"destination\":a,\"state\":s,\"reason\":r,\"attempts\":n,\"nextAttempt\":s}],"
+            + "\"failureReports\":{\"last24h\":{\"<outcome>\":n},\"recent\":[{\"time\":s,\"domain\":d,"
+            + "\"destination\":a,\"type\":t,\"message\":k,\"outcome\":o,\"reason\":r}]}}.")
     boolean json;
 
     @Override
@@ -60,11 +65,16 @@ final class ReportStatusCommand implements Callable<Integer> {
         List<ReportLedger.PeriodSummary> periods;
         List<ReportLedger.Entry> failed;
         List<ReportLedger.Entry> deferred;
+        Map<FailureReportLog.Outcome, Long> failureCounts;
+        List<FailureReportLog.Entry> failureRecent;
         try (JdbcHistoryStore store = HistoryStoreOpener.open(db, environment, err, "dmarc report status")) {
             ReportLedger ledger = new ReportLedger(store);
             periods = ledger.periods(PERIODS);
             failed = ledger.list(Optional.of(State.FAILED), ROWS);
             deferred = ledger.list(Optional.of(State.DEFERRED), ROWS);
+            FailureReportLog failures = new FailureReportLog(store);
+            failureCounts = failures.counts(Instant.now().minus(java.time.Duration.ofHours(24)));
+            failureRecent = failures.recent(FAILURE_ROWS);
         } catch (StoreException e) {
             err.println("dmarc report status: " + e.getMessage());
             err.flush();
@@ -105,6 +115,20 @@ final class ReportStatusCommand implements Callable<Integer> {
                     n.putNull("nextAttempt");
                 }
             }
+            ObjectNode f = o.putObject("failureReports");
+            ObjectNode last = f.putObject("last24h");
+            failureCounts.forEach((k, v) -> last.put(k.code(), v));
+            ArrayNode recent = f.putArray("recent");
+            for (FailureReportLog.Entry e : failureRecent) {
+                ObjectNode n = recent.addObject();
+                n.put("time", e.createdAt().getEpochSecond());
+                n.put("domain", e.policyDomain());
+                n.put("destination", e.key().destination());
+                n.put("type", e.key().reportType());
+                n.put("message", e.key().messageKey());
+                n.put("outcome", e.outcome().code());
+                n.put("reason", e.reason().orElse(""));
+            }
             Json.print(out, o);
             return ExitCodes.OK;
         }
@@ -124,6 +148,13 @@ final class ReportStatusCommand implements Callable<Integer> {
             out.println(e.state().code() + " " + Instant.ofEpochSecond(e.periodBegin()) + " " + e.policyDomain() + " -> "
                     + e.destination() + " (" + e.attempts() + " attempt" + (e.attempts() == 1 ? "" : "s") + ")"
                     + e.nextAttempt().map(t -> ", next " + t).orElse("") + ": " + e.reason().orElse(""));
+        }
+        out.println("failure reports, last 24 h: " + (failureCounts.isEmpty() ? "none" : failureCounts.entrySet().stream()
+                .map(x -> x.getKey().code() + " " + x.getValue()).collect(java.util.stream.Collectors.joining(", "))));
+        for (FailureReportLog.Entry e : failureRecent) {
+            out.println("failure " + e.createdAt() + " " + e.policyDomain() + " -> " + e.key().destination() + " ("
+                    + e.key().reportType() + ", message " + e.key().messageKey() + "): " + e.outcome().code()
+                    + e.reason().map(r -> ": " + r).orElse(""));
         }
         out.flush();
         return ExitCodes.OK;

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
@@ -24,6 +25,7 @@ import org.jamesdmarc.store.Backend;
 import org.jamesdmarc.store.JdbcHistoryStore;
 import org.jamesdmarc.store.Records;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -162,5 +164,35 @@ class DmarcReportCommandTest {
 
     private static String withoutDate(String message) {
         return message.replaceAll("(?m)^Date: .*\r\n", "");
+    }
+
+    @Test
+    void statusShowsTheFailureReportsOfTheLastDay() throws Exception {
+        db = Backend.H2.create(tmp);
+        home();
+        java.time.Instant now = java.time.Instant.now();
+        try (JdbcHistoryStore store = JdbcHistoryStore.open(db.config())) {
+            org.jamesdmarc.store.FailureReportLog log = new org.jamesdmarc.store.FailureReportLog(store);
+            var sent = new org.jamesdmarc.store.FailureReportLog.Key("0123456789abcdef0123456789abcdef", "dmarc",
+                    "ruf@d0.test");
+            log.begin(sent, "d0.test", now);
+            log.finish(sent, org.jamesdmarc.store.FailureReportLog.Outcome.SENT, Optional.empty(), now);
+            var limited = new org.jamesdmarc.store.FailureReportLog.Key("fedcba9876543210fedcba9876543210", "dmarc",
+                    "ruf@d0.test");
+            log.begin(limited, "d0.test", now);
+            log.finish(limited, org.jamesdmarc.store.FailureReportLog.Outcome.RATE_LIMITED,
+                    Optional.of("destination_limited"), now);
+        }
+        CliRun json = dmarc(new InMemoryDnsClient(), "report", "status", "--json");
+        assertThat(json.exitCode()).as(json.toString()).isZero();
+        JsonNode f = json.json().get("failureReports");
+        assertThat(f.get("last24h").get("sent").asLong()).isEqualTo(1);
+        assertThat(f.get("last24h").get("rate_limited").asLong()).isEqualTo(1);
+        assertThat(f.get("recent")).hasSize(2);
+        assertThat(f.get("recent").get(0).get("destination").asText()).isEqualTo("ruf@d0.test");
+        CliRun human = dmarc(new InMemoryDnsClient(), "report", "status");
+        assertThat(human.out()).contains("failure reports, last 24 h: sent 1, rate_limited 1")
+                .contains("d0.test -> ruf@d0.test (dmarc, message fedcba9876543210fedcba9876543210): rate_limited: "
+                        + "destination_limited");
     }
 }
