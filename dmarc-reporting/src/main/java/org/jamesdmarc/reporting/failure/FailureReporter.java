@@ -18,6 +18,7 @@ import org.jamesdmarc.check.ActionTaken;
 import org.jamesdmarc.check.FailedMessage;
 import org.jamesdmarc.check.FailureReportSink;
 import org.jamesdmarc.dns.DomainName;
+import org.jamesdmarc.mail.HeaderSection;
 import org.jamesdmarc.policy.DkimAlignment;
 import org.jamesdmarc.policy.FailureReportDecision;
 import org.jamesdmarc.policy.FailureReportType;
@@ -131,13 +132,25 @@ public final class FailureReporter implements FailureReportSink, AutoCloseable {
     @Override
     public void offer(FailedMessage message) {
         try {
-            worker.execute(() -> process(message));
+            // Headers only: the queue keeps the header section, not a message of megabytes.
+            FailedMessage queued = options.content() == AttachedContent.HEADERS ? headersOnly(message) : message;
+            worker.execute(() -> process(queued));
         } catch (RejectedExecutionException e) {
             counters.dropped.increment();
         } catch (RuntimeException e) {
             counters.dropped.increment();
             LOGGER.warn("DMARC failure reports: could not queue a message", e);
         }
+    }
+
+    /** {@code m} with its message cut after the header section ({@link HeaderSection}). */
+    static FailedMessage headersOnly(FailedMessage m) {
+        int end = HeaderSection.parse(m.message()).byteLength();
+        if (end >= m.message().length) {
+            return m;
+        }
+        return new FailedMessage(m.key(), m.time(), m.outcome(), m.decision(), m.mailFrom(),
+                java.util.Arrays.copyOf(m.message(), end), m.action());
     }
 
     /** Waits until the queued messages are processed, at most {@code timeoutMillis} (tests, shutdown). */

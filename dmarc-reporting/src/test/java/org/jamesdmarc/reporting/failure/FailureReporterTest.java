@@ -155,4 +155,14 @@ class FailureReporterTest {
         assertThat(FailedMessage.of(new MessageKey("0123456789abcdef0123456789abcdef"), T0, outcome, Optional.empty(),
                 new byte[0], ActionTaken.DELIVERED)).isEmpty();
     }
+
+    @Test
+    void only_the_header_section_waits_in_the_queue_by_default() throws Exception {
+        FailedMessage m = failed("v=DMARC1; p=reject; ruf=mailto:a@example.com", 1);
+        FailedMessage cut = FailureReporter.headersOnly(m);
+        String kept = new String(cut.message(), StandardCharsets.US_ASCII);
+        assertThat(kept).startsWith("From: x@example.com\r\n").endsWith("Subject: s\r\n").doesNotContain("body");
+        assertThat(cut.key()).isEqualTo(m.key());
+        assertThat(FailureReporter.headersOnly(cut).message()).isEqualTo(cut.message());
+    }
 }
