@@ -82,7 +82,7 @@ class DmarcPropertiesTest {
         write("reports.orgName = X\nhistory.batchSize = 10\n");
         assertThatThrownBy(() -> DmarcSettings.load(home, Map.of())).isInstanceOf(SettingsException.class)
                 .hasMessage(home.resolve("conf/dmarc.properties") + ": unknown key reports.orgName (every key starts "
-                        + "with one of db. history. report.)");
+                        + "with one of db. history. report. failure.)");
     }
 
     @Test
@@ -113,5 +113,18 @@ class DmarcPropertiesTest {
         DmarcProperties read = DmarcProperties.read(home);
         assertThat(read.reports().ledgerRetention()).isEqualTo(Duration.ofDays(90));
         assertThat(read.history(Map.of())).isEqualTo(DmarcSettings.load(home, Map.of()));
+    }
+
+    @Test
+    void failureKeysAreReadFromTheSameFileAndAMisspeltOneIsRefused() throws Exception {
+        write("failure.enabled = true\nfailure.perDomain = 4\n");
+        DmarcProperties file = DmarcProperties.read(home);
+        file.history(Map.of()); // failure. is a known prefix
+        assertThat(file.failures().enabled()).isTrue();
+        assertThat(file.failures().limits().perDomain()).isEqualTo(4);
+        assertThat(file.failures().secretFile()).isEqualTo(home.resolve("conf/dmarc-failure-secret"));
+        write("failure.enable = true\n");
+        assertThatThrownBy(() -> DmarcProperties.read(home).failures()).isInstanceOf(SettingsException.class)
+                .hasMessageContaining("unknown key failure.enable");
     }
 }
