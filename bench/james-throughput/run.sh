@@ -328,6 +328,8 @@ EOF
             ! grep -q '^guice\.extension\.module=' "$dir/extensions.properties" \
                 || die "cannot turn guice.extension.module off for '$cfg'"
         fi
+        # The report task is not what is measured (and needs report.* settings this overlay lacks): off.
+        sed -i 's/^guice\.extension\.startable=.*$/#&/' "$dir/extensions.properties"
         awk -v block="$dir/block.xml" '
             /^@DMARC_BLOCK@$/ { while ((getline line < block) > 0) print line; next }
             { print }' "$HERE/mailetcontainer.template.xml" >"$dir/mailetcontainer.xml"
