@@ -31,7 +31,7 @@ final class HistorySchema {
      * The newest migration: a script in {@value #LOCATION} ({@code V<n>__*.sql}) or a Java migration (3:
      * {@link ReportCountersBackfill}); {@code HistorySchemaTest} fails when one is added without raising it.
      */
-    static final int CURRENT_VERSION = 6;
+    static final int CURRENT_VERSION = 7;
 
     private HistorySchema() {
     }
@@ -54,8 +54,8 @@ final class HistorySchema {
                 .locations(LOCATION)
                 .table(HISTORY_TABLE)
                 .cleanDisabled(true)
-                // V2: the one column type that differs between the databases.
-                .placeholders(java.util.Map.of("long_text", longText(config.kind())))
+                // V2 and V7: the column types that differ between the databases.
+                .placeholders(java.util.Map.of("long_text", longText(config.kind()), "binary", binary(config.kind())))
                 // 3: the report counters of the messages stored before V2, computed by the store's own code.
                 .javaMigrations(new ReportCountersBackfill(config.kind()))
                 .load();
@@ -124,6 +124,15 @@ final class HistorySchema {
             case POSTGRESQL -> "TEXT";
             case MARIADB -> "MEDIUMTEXT";
             case H2 -> "VARCHAR(" + ReportCounters.MAX_DKIM_TEXT + ")";
+        };
+    }
+
+    /** A column of bytes (V7: a report's gzip'd XML, up to {@link InboundReportStore#MAX_RAW_GZIP_BYTES}). */
+    static String binary(DatabaseKind kind) {
+        return switch (kind) {
+            case POSTGRESQL -> "BYTEA";
+            case MARIADB -> "LONGBLOB";
+            case H2 -> "BLOB";
         };
     }
 

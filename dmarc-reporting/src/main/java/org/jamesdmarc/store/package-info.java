@@ -19,6 +19,9 @@
  *   <li>{@link org.jamesdmarc.store.EvaluationHistory}: the process's {@link org.jamesdmarc.check.EvaluationSink}, a
  *       {@link org.jamesdmarc.store.journal.HistoryPipeline} over the journal delivering to the store, which it opens
  *       lazily and retries; {@link org.jamesdmarc.store.HistoryRetention} deletes old records daily.</li>
+ *   <li>{@link org.jamesdmarc.store.InboundReportStore} (migration V7): the aggregate and failure reports other
+ *       receivers send us (issue 12), stored once each, refused ones kept aside with the reason, and the dashboard's
+ *       aggregates ({@link org.jamesdmarc.store.InboundStats}).</li>
  * </ul>
  *
  * <p>May import: the JDK, JDBC, slf4j, Flyway, HikariCP, the PostgreSQL driver's COPY API ({@code PostgresCopy}

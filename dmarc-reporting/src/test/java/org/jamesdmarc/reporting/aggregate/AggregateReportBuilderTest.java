@@ -309,7 +309,7 @@ class AggregateReportBuilderTest {
             s.executeUpdate("ALTER TABLE dmarc_report_policy DROP COLUMN slice_seconds");
         }
         try (JdbcHistoryStore store = open(backend)) {
-            assertThat(store.schemaVersion()).isEqualTo("6");
+            assertThat(store.schemaVersion()).isEqualTo("7");
             Map<String, ParsedReport> reports = buildAll(store, PERIOD, ReportFormat.RFC9990);
             for (ParsedReport report : reports.values()) {
                 assertThat(report.records()).isEqualTo(expected(records, report.domain(), ReportFormat.RFC9990));

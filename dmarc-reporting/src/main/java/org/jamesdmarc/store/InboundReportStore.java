@@ -1,0 +1,875 @@
+package org.jamesdmarc.store;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.zip.GZIPInputStream;
+
+import org.jamesdmarc.policy.AlignmentMode;
+import org.jamesdmarc.policy.DiscoveryMode;
+import org.jamesdmarc.policy.Policy;
+import org.jamesdmarc.policy.PolicyOverride;
+import org.jamesdmarc.store.InboundStats.DayVolume;
+import org.jamesdmarc.store.InboundStats.DomainSummary;
+import org.jamesdmarc.store.InboundStats.Page;
+import org.jamesdmarc.store.InboundStats.Rejection;
+import org.jamesdmarc.store.InboundStats.ReportSummary;
+import org.jamesdmarc.store.InboundStats.SourceSummary;
+import org.jamesdmarc.store.InboundStats.StoredFailure;
+import org.jamesdmarc.store.InboundStats.TimeRange;
+import org.jamesdmarc.store.InboundStats.Totals;
+import org.jamesdmarc.store.InboundStats.Volume;
+
+/**
+ * The reports other receivers send about our domains (migration V7): aggregate reports with their records, the
+ * reports that could not be read (kept aside with the reason), and failure reports; and the aggregates the dashboard
+ * and WebAdmin read, computed by the database.
+ *
+ * <p>Storing an aggregate report: {@link #begin} with its metadata (known before the first record in both formats)
+ * either finds the report stored already ({@link Begin.Duplicate}: nothing is written) or opens one transaction
+ * ({@link Begin.Started}) whose {@link ReportWriter} takes the records one at a time and writes them in batches of
+ * {@link #BATCH} (memory stays bounded whatever the report's size); {@link ReportWriter#commit} adds the totals and the
+ * XML and commits; closing a writer without committing stores nothing. The report's row is inserted first, so a
+ * concurrent ingest of the same report waits on its key and then counts a duplicate.
+ *
+ * <p>Dashboard reads group {@code dmarc_inbound_record} by policy domain and day or source IP through its
+ * {@code (policy_domain, day_start, source_ip)} index.
+ */
+public final class InboundReportStore {
+
+    /** Records written per batch. */
+    public static final int BATCH = 1000;
+    /** A report's XML is kept when it compresses to at most this many bytes (MariaDB's default packet is 16 MB). */
+    public static final int MAX_RAW_GZIP_BYTES = 8 * 1024 * 1024;
+    /** A refused report's content is kept when it is at most this many bytes. */
+    public static final int MAX_REJECTED_CONTENT = 1024 * 1024;
+
+    private static final String RECORD_COLUMNS = "report_key, ordinal, policy_domain, day_start, source_ip, "
+            + "message_count, disposition, dmarc_pass, dkim_pass, spf_pass, reason_types, reasons, header_from, "
+            + "envelope_from, envelope_to, dkim_results, spf_results";
+    private static final String REPORT_COLUMNS = "r.report_key, r.org_name, r.email, r.extra_contact, r.report_id, "
+            + "r.policy_domain, r.begin_at, r.end_at, r.report_format, r.pub_p, r.pub_sp, r.pub_np, r.pub_adkim, "
+            + "r.pub_aspf, r.pub_pct, r.pub_fo, r.pub_testing, r.pub_discovery, r.origin, r.origin_name, "
+            + "r.received_at, r.record_count, r.message_count, r.pass_count, raw.xml_bytes";
+    private static final String VOLUME_SUMS = "SUM(message_count), "
+            + "SUM(CASE WHEN dmarc_pass = 1 THEN message_count ELSE 0 END), "
+            + "SUM(CASE WHEN dkim_pass = 1 THEN message_count ELSE 0 END), "
+            + "SUM(CASE WHEN spf_pass = 1 THEN message_count ELSE 0 END)";
+
+    private final JdbcHistoryStore store;
+
+    public InboundReportStore(JdbcHistoryStore store) {
+        this.store = Objects.requireNonNull(store, "store");
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    /** What {@link #begin} found. */
+    public sealed interface Begin {
+        /** The report is new: write its records, then commit. */
+        record Started(ReportWriter writer) implements Begin {
+        }
+
+        /** The same report (org, report id, policy domain, date range) is stored already: nothing written. */
+        record Duplicate(String id) implements Begin {
+        }
+    }
+
+    /** A report's XML, gzip'd, and its size before compression. */
+    public record RawXml(byte[] gzip, long xmlBytes) {
+        public RawXml {
+            Objects.requireNonNull(gzip, "gzip");
+            if (gzip.length > MAX_RAW_GZIP_BYTES) {
+                throw new IllegalArgumentException("a report's XML is kept up to " + MAX_RAW_GZIP_BYTES
+                        + " gzip'd bytes, not " + gzip.length);
+            }
+        }
+    }
+
+    /** A committed report: its id, how many records and messages. */
+    public record Stored(String id, long records, long messages) {
+    }
+
+    /** Starts storing {@code report}, or finds it stored already. */
+    public Begin begin(InboundReport report) {
+        Objects.requireNonNull(report, "report");
+        String key = report.key();
+        Connection c = null;
+        try {
+            c = store.dataSource().getConnection();
+            c.setAutoCommit(false);
+            if (exists(c, key)) {
+                c.rollback();
+                close(c);
+                return new Begin.Duplicate(key);
+            }
+            try {
+                insertReport(c, key, report);
+            } catch (SQLException e) {
+                rollback(c);
+                if (DatabaseErrors.isRace(e)) {
+                    close(c); // another ingest stored it meanwhile
+                    return new Begin.Duplicate(key);
+                }
+                throw e;
+            }
+            return new Begin.Started(new ReportWriter(c, key, report));
+        } catch (SQLException e) {
+            if (c != null) {
+                rollback(c);
+                close(c);
+            }
+            throw new StoreException("inbound reports: " + DatabaseErrors.firstLine(e), e);
+        }
+    }
+
+    /**
+     * The records of one report being stored, in one transaction on one connection. Not thread-safe. Closing it
+     * without {@link #commit} rolls everything back.
+     */
+    public final class ReportWriter implements AutoCloseable {
+        private final Connection c;
+        private final String key;
+        private final InboundReport report;
+        private final PreparedStatement insert;
+        private long records;
+        private long messages;
+        private long passing;
+        private int pending;
+        private boolean done;
+
+        private ReportWriter(Connection c, String key, InboundReport report) throws SQLException {
+            this.c = c;
+            this.key = key;
+            this.report = report;
+            this.insert = c.prepareStatement("INSERT INTO dmarc_inbound_record (" + RECORD_COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        }
+
+        /** The report's id. */
+        public String id() {
+            return key;
+        }
+
+        /**
+         * Adds one record (written with the next batch).
+         *
+         * @throws ArithmeticException when the report's messages would sum past 2^63-1 (the report is then refused)
+         */
+        public void add(InboundRecord r) {
+            ensureOpen();
+            long total = Math.addExact(messages, r.count());
+            long pass = r.dmarcPass() ? Math.addExact(passing, r.count()) : passing;
+            try {
+                bindRecord(insert, key, records, report, r);
+                insert.addBatch();
+                if (++pending >= BATCH) {
+                    flush();
+                }
+            } catch (SQLException e) {
+                throw failed(e);
+            }
+            messages = total;
+            passing = pass;
+            records++;
+        }
+
+        /** Records added so far. */
+        public long records() {
+            return records;
+        }
+
+        /** Writes the last batch, the totals and the XML (when given), and commits. */
+        public Stored commit(Optional<RawXml> raw) {
+            ensureOpen();
+            try {
+                flush();
+                try (PreparedStatement ps = c.prepareStatement("UPDATE dmarc_inbound_report SET record_count = ?, "
+                        + "message_count = ?, pass_count = ? WHERE report_key = ?")) {
+                    ps.setLong(1, records);
+                    ps.setLong(2, messages);
+                    ps.setLong(3, passing);
+                    ps.setString(4, key);
+                    ps.executeUpdate();
+                }
+                if (raw.isPresent()) {
+                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO dmarc_inbound_raw (report_key, "
+                            + "xml_bytes, xml_gzip) VALUES (?, ?, ?)")) {
+                        ps.setString(1, key);
+                        ps.setLong(2, raw.get().xmlBytes());
+                        ps.setBinaryStream(3, new ByteArrayInputStream(raw.get().gzip()), raw.get().gzip().length);
+                        ps.executeUpdate();
+                    }
+                }
+                c.commit();
+                done = true;
+                return new Stored(key, records, messages);
+            } catch (SQLException e) {
+                throw failed(e);
+            } finally {
+                if (done) {
+                    release();
+                }
+            }
+        }
+
+        /** Rolls back unless committed. */
+        @Override
+        public void close() {
+            if (!done) {
+                done = true;
+                rollback(c);
+                release();
+            }
+        }
+
+        private void flush() throws SQLException {
+            if (pending > 0) {
+                insert.executeBatch();
+                pending = 0;
+            }
+        }
+
+        private void ensureOpen() {
+            if (done) {
+                throw new IllegalStateException("the report " + key + " was committed or closed already");
+            }
+        }
+
+        private StoreException failed(SQLException e) {
+            return new StoreException("storing the inbound report " + key + ": " + DatabaseErrors.firstLine(e), e);
+        }
+
+        private void release() {
+            try {
+                insert.close();
+            } catch (SQLException ignored) {
+                // closing the connection closes it too
+            }
+            try {
+                c.setAutoCommit(true);
+            } catch (SQLException ignored) {
+                // the pool resets it
+            }
+            InboundReportStore.close(c);
+        }
+    }
+
+    /**
+     * Keeps a report that could not be read aside with {@code reason}; false when the same content was kept already.
+     * The content is kept when it is at most {@link #MAX_REJECTED_CONTENT} bytes.
+     */
+    public boolean reject(InboundOrigin origin, String reason, byte[] content, Instant receivedAt) {
+        Objects.requireNonNull(origin, "origin");
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(content, "content");
+        String key = rejectedKey(content);
+        return transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM dmarc_inbound_rejected WHERE rejected_key = ?")) {
+                ps.setString(1, key);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return false;
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO dmarc_inbound_rejected (rejected_key, origin, "
+                    + "origin_name, reason, received_at, content_bytes, content) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, key);
+                ps.setString(2, origin.kind().code());
+                ps.setString(3, origin.name());
+                ps.setString(4, Text.clean(reason, 1000));
+                ps.setLong(5, receivedAt.getEpochSecond());
+                ps.setLong(6, content.length);
+                if (content.length <= MAX_REJECTED_CONTENT) {
+                    ps.setBinaryStream(7, new ByteArrayInputStream(content), content.length);
+                } else {
+                    ps.setNull(7, Types.VARBINARY);
+                }
+                ps.executeUpdate();
+                return true;
+            }
+        }, true, false);
+    }
+
+    /** The key of refused content: 128 bits of SHA-256 over it. */
+    static String rejectedKey(byte[] content) {
+        try {
+            java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+            return java.util.HexFormat.of().formatHex(d.digest(content), 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What {@link #storeFailure} did. */
+    public enum FailureOutcome {
+        STORED, DUPLICATE
+    }
+
+    /** Stores a failure report, once (the same report mailed twice is a duplicate). */
+    public FailureOutcome storeFailure(InboundFailureReport f) {
+        Objects.requireNonNull(f, "f");
+        String key = f.key();
+        return transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM dmarc_inbound_failure WHERE failure_key = ?")) {
+                ps.setString(1, key);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return FailureOutcome.DUPLICATE;
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO dmarc_inbound_failure (failure_key, received_at, "
+                    + "origin, origin_name, reporter, feedback_type, auth_failure, policy_domain, source_ip, "
+                    + "arrival_date, original_mail_from, original_rcpt_to, delivery_result, identity_alignment, "
+                    + "dkim_domain, dkim_selector, spf_dns, auth_results, header_from, subject, original_headers) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                int i = 1;
+                ps.setString(i++, key);
+                ps.setLong(i++, f.receivedAt().getEpochSecond());
+                ps.setString(i++, f.origin().kind().code());
+                ps.setString(i++, f.origin().name());
+                ps.setString(i++, f.reporter());
+                ps.setString(i++, f.feedbackType());
+                ps.setString(i++, f.authFailure());
+                ps.setString(i++, f.policyDomain());
+                ps.setString(i++, f.sourceIp());
+                if (f.arrivalDate().isPresent()) {
+                    ps.setLong(i++, f.arrivalDate().get().getEpochSecond());
+                } else {
+                    ps.setNull(i++, Types.BIGINT);
+                }
+                for (Optional<String> s : List.of(f.originalMailFrom(), f.originalRcptTo(), f.deliveryResult(),
+                        f.identityAlignment(), f.dkimDomain(), f.dkimSelector(), f.spfDns(), f.authResults(),
+                        f.headerFrom(), f.subject())) {
+                    ps.setString(i++, s.orElse(null));
+                }
+                ps.setString(i, f.originalHeaders());
+                ps.executeUpdate();
+                return FailureOutcome.STORED;
+            }
+        }, true, FailureOutcome.DUPLICATE);
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /** Per policy domain (or only {@code domain}) and UTC day: the volume, by domain then day. */
+    public List<DayVolume> volumeByDay(Optional<String> domain, TimeRange range) {
+        return read(c -> {
+            String sql = "SELECT policy_domain, day_start, " + VOLUME_SUMS + " FROM dmarc_inbound_record WHERE "
+                    + domainFilter(domain) + "day_start >= ? AND day_start < ? GROUP BY policy_domain, day_start "
+                    + "ORDER BY policy_domain, day_start";
+            List<DayVolume> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = bindDomain(ps, domain);
+                bindRange(ps, i, range);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new DayVolume(rs.getString(1),
+                                LocalDate.ofInstant(Instant.ofEpochSecond(rs.getLong(2)), ZoneOffset.UTC), volume(rs, 3)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Every policy domain with reports in {@code range}: reports, records, volume; by decreasing volume. */
+    public List<DomainSummary> domains(TimeRange range) {
+        return read(c -> {
+            Map<String, long[]> reports = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT policy_domain, COUNT(*), SUM(record_count) FROM "
+                    + "dmarc_inbound_report WHERE begin_at >= ? AND begin_at < ? GROUP BY policy_domain")) {
+                bindRange(ps, 1, range);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        reports.put(rs.getString(1), new long[] {rs.getLong(2), sum(rs, 3)});
+                    }
+                }
+            }
+            List<DomainSummary> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT policy_domain, " + VOLUME_SUMS + " FROM "
+                    + "dmarc_inbound_record WHERE day_start >= ? AND day_start < ? GROUP BY policy_domain")) {
+                bindRange(ps, 1, dayRange(range));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long[] r = reports.getOrDefault(rs.getString(1), new long[] {0, 0});
+                        out.add(new DomainSummary(rs.getString(1), r[0], r[1], volume(rs, 2)));
+                    }
+                }
+            }
+            for (Map.Entry<String, long[]> e : reports.entrySet()) {
+                if (out.stream().noneMatch(d -> d.policyDomain().equals(e.getKey()))) {
+                    out.add(new DomainSummary(e.getKey(), e.getValue()[0], e.getValue()[1], Volume.ZERO));
+                }
+            }
+            out.sort(Comparator.comparingLong((DomainSummary d) -> d.volume().messages()).reversed()
+                    .thenComparing(DomainSummary::policyDomain));
+            return out;
+        });
+    }
+
+    /**
+     * The {@code limit} source IPs that sent the most messages as {@code domain} in {@code range} (ties by IP), each
+     * with its volume, dispositions, override reasons and reporters.
+     */
+    public List<SourceSummary> topSources(String domain, TimeRange range, int limit) {
+        Objects.requireNonNull(domain, "domain");
+        if (limit < 1 || limit > Page.MAX_LIMIT) {
+            throw new IllegalArgumentException("limit must be 1 to " + Page.MAX_LIMIT + ": " + limit);
+        }
+        String d = domain.toLowerCase(java.util.Locale.ROOT);
+        TimeRange days = dayRange(range);
+        return read(c -> {
+            Map<String, Volume> top = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT source_ip, " + VOLUME_SUMS + " FROM "
+                    + "dmarc_inbound_record WHERE policy_domain = ? AND day_start >= ? AND day_start < ? "
+                    + "GROUP BY source_ip ORDER BY SUM(message_count) DESC, source_ip")) {
+                ps.setString(1, d);
+                bindRange(ps, 2, days);
+                ps.setMaxRows(limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        top.put(rs.getString(1), volume(rs, 2));
+                    }
+                }
+            }
+            if (top.isEmpty()) {
+                return List.of();
+            }
+            String in = String.join(", ", java.util.Collections.nCopies(top.size(), "?"));
+            Map<String, Map<ReportDisposition, Long>> dispositions = new java.util.HashMap<>();
+            grouped(c, "SELECT source_ip, disposition, SUM(message_count) FROM dmarc_inbound_record WHERE "
+                    + "policy_domain = ? AND day_start >= ? AND day_start < ? AND source_ip IN (" + in + ") "
+                    + "GROUP BY source_ip, disposition", d, days, top.keySet(), (ip, k, n) -> dispositions
+                    .computeIfAbsent(ip, x -> new EnumMap<>(ReportDisposition.class))
+                    .merge(ReportDisposition.parse(k), n, InboundReportStore::saturatedAdd));
+            Map<String, Map<PolicyOverride, Long>> overrides = new java.util.HashMap<>();
+            grouped(c, "SELECT source_ip, reason_types, SUM(message_count) FROM dmarc_inbound_record WHERE "
+                    + "policy_domain = ? AND day_start >= ? AND day_start < ? AND source_ip IN (" + in + ") "
+                    + "AND reason_types <> '' GROUP BY source_ip, reason_types", d, days, top.keySet(), (ip, k, n) -> {
+                        for (String type : Text.split(k, ",")) {
+                            overrides.computeIfAbsent(ip, x -> new EnumMap<>(PolicyOverride.class))
+                                    .merge(override(type), n, InboundReportStore::saturatedAdd);
+                        }
+                    });
+            Map<String, Map<String, Long>> reporters = new java.util.HashMap<>();
+            grouped(c, "SELECT x.source_ip, r.org_name, SUM(x.message_count) FROM dmarc_inbound_record x JOIN "
+                    + "dmarc_inbound_report r ON r.report_key = x.report_key WHERE x.policy_domain = ? AND "
+                    + "x.day_start >= ? AND x.day_start < ? AND x.source_ip IN (" + in + ") "
+                    + "GROUP BY x.source_ip, r.org_name", d, days, top.keySet(), (ip, k, n) -> reporters
+                    .computeIfAbsent(ip, x -> new java.util.HashMap<>()).merge(k, n, InboundReportStore::saturatedAdd));
+            List<SourceSummary> out = new ArrayList<>();
+            for (Map.Entry<String, Volume> e : top.entrySet()) {
+                out.add(new SourceSummary(e.getKey(), e.getValue(), dispositions.getOrDefault(e.getKey(), Map.of()),
+                        overrides.getOrDefault(e.getKey(), Map.of()),
+                        byCountDescending(reporters.getOrDefault(e.getKey(), Map.of()))));
+            }
+            return out;
+        });
+    }
+
+    /** One report's metadata and totals, by id. */
+    public Optional<ReportSummary> report(String id) {
+        Objects.requireNonNull(id, "id");
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + REPORT_COLUMNS + " FROM dmarc_inbound_report r "
+                    + "LEFT JOIN dmarc_inbound_raw raw ON raw.report_key = r.report_key WHERE r.report_key = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(summary(rs)) : Optional.<ReportSummary>empty();
+                }
+            }
+        });
+    }
+
+    /**
+     * Writes report {@code id}'s XML, as received, to {@code out}; false when there is no such report or its XML was
+     * not kept (too large).
+     */
+    public boolean rawXml(String id, OutputStream out) throws IOException {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(out, "out");
+        byte[] gzip = read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT xml_gzip FROM dmarc_inbound_raw WHERE report_key = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getBytes(1) : null;
+                }
+            }
+        });
+        if (gzip == null) {
+            return false;
+        }
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gzip))) {
+            in.transferTo(out);
+        }
+        return true;
+    }
+
+    /** Reports (of {@code domain}, or all), newest received first. */
+    public List<ReportSummary> reports(Optional<String> domain, Page page) {
+        return read(c -> {
+            String sql = "SELECT " + REPORT_COLUMNS + " FROM dmarc_inbound_report r LEFT JOIN dmarc_inbound_raw raw "
+                    + "ON raw.report_key = r.report_key " + (domain.isPresent() ? "WHERE r.policy_domain = ? " : "")
+                    + "ORDER BY r.received_at DESC, r.report_key LIMIT ? OFFSET ?";
+            List<ReportSummary> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = 1;
+                if (domain.isPresent()) {
+                    ps.setString(i++, domain.get().toLowerCase(java.util.Locale.ROOT));
+                }
+                ps.setInt(i++, page.limit());
+                ps.setInt(i, page.offset());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(summary(rs));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** The totals of every inbound table. */
+    public Totals totals() {
+        return read(c -> {
+            long reports;
+            long domains;
+            long records;
+            Volume volume;
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), COUNT(DISTINCT policy_domain), "
+                    + "SUM(record_count) FROM dmarc_inbound_report"); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                reports = rs.getLong(1);
+                domains = rs.getLong(2);
+                records = sum(rs, 3);
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + VOLUME_SUMS + " FROM dmarc_inbound_record");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                volume = volume(rs, 1);
+            }
+            return new Totals(reports, records, domains, volume, count(c, "dmarc_inbound_rejected"),
+                    count(c, "dmarc_inbound_failure"));
+        });
+    }
+
+    /** Reports kept aside, newest first. */
+    public List<Rejection> rejected(Page page) {
+        return read(c -> {
+            List<Rejection> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT rejected_key, origin, origin_name, reason, "
+                    + "received_at, content_bytes, CASE WHEN content IS NULL THEN 0 ELSE 1 END FROM "
+                    + "dmarc_inbound_rejected ORDER BY received_at DESC, rejected_key LIMIT ? OFFSET ?")) {
+                ps.setInt(1, page.limit());
+                ps.setInt(2, page.offset());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Rejection(rs.getString(1), new InboundOrigin(InboundOrigin.Kind.of(rs.getString(2)),
+                                rs.getString(3)), rs.getString(4), Instant.ofEpochSecond(rs.getLong(5)), rs.getLong(6),
+                                rs.getInt(7) == 1));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Failure reports (about {@code domain}, or all), newest received first. */
+    public List<StoredFailure> failures(Optional<String> domain, Page page) {
+        return read(c -> {
+            List<StoredFailure> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT failure_key, received_at, origin, origin_name, "
+                    + "reporter, feedback_type, auth_failure, policy_domain, source_ip, arrival_date, "
+                    + "original_mail_from, original_rcpt_to, delivery_result, identity_alignment, dkim_domain, "
+                    + "dkim_selector, spf_dns, auth_results, header_from, subject, original_headers FROM "
+                    + "dmarc_inbound_failure " + (domain.isPresent() ? "WHERE policy_domain = ? " : "")
+                    + "ORDER BY received_at DESC, failure_key LIMIT ? OFFSET ?")) {
+                int i = 1;
+                if (domain.isPresent()) {
+                    ps.setString(i++, domain.get().toLowerCase(java.util.Locale.ROOT));
+                }
+                ps.setInt(i++, page.limit());
+                ps.setInt(i, page.offset());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long arrival = rs.getLong(10);
+                        Optional<Instant> arrivalDate = rs.wasNull() ? Optional.empty()
+                                : Optional.of(Instant.ofEpochSecond(arrival));
+                        out.add(new StoredFailure(rs.getString(1), new InboundFailureReport(
+                                Instant.ofEpochSecond(rs.getLong(2)),
+                                new InboundOrigin(InboundOrigin.Kind.of(rs.getString(3)), rs.getString(4)),
+                                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
+                                arrivalDate, opt(rs, 11), opt(rs, 12), opt(rs, 13), opt(rs, 14), opt(rs, 15),
+                                opt(rs, 16), opt(rs, 17), opt(rs, 18), opt(rs, 19), opt(rs, 20),
+                                Objects.requireNonNullElse(rs.getString(21), ""))));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static boolean exists(Connection c, String key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM dmarc_inbound_report WHERE report_key = ?")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static void insertReport(Connection c, String key, InboundReport r) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO dmarc_inbound_report (report_key, org_name, email, "
+                + "extra_contact, report_id, policy_domain, begin_at, end_at, report_format, pub_p, pub_sp, pub_np, "
+                + "pub_adkim, pub_aspf, pub_pct, pub_fo, pub_testing, pub_discovery, origin, origin_name, received_at, "
+                + "record_count, message_count, pass_count) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0)")) {
+            InboundPolicy p = r.policy();
+            int i = 1;
+            ps.setString(i++, key);
+            ps.setString(i++, r.orgName());
+            ps.setString(i++, r.email());
+            ps.setString(i++, r.extraContact().orElse(null));
+            ps.setString(i++, r.reportId());
+            ps.setString(i++, r.policyDomain());
+            ps.setLong(i++, r.begin().getEpochSecond());
+            ps.setLong(i++, r.end().getEpochSecond());
+            ps.setString(i++, r.format().code());
+            ps.setString(i++, p.p().map(Policy::tagValue).orElse(null));
+            ps.setString(i++, p.sp().map(Policy::tagValue).orElse(null));
+            ps.setString(i++, p.np().map(Policy::tagValue).orElse(null));
+            ps.setString(i++, p.adkim().map(AlignmentMode::tagValue).orElse(null));
+            ps.setString(i++, p.aspf().map(AlignmentMode::tagValue).orElse(null));
+            if (p.pct().isPresent()) {
+                ps.setShort(i++, (short) p.pct().getAsInt());
+            } else {
+                ps.setNull(i++, Types.SMALLINT);
+            }
+            ps.setString(i++, p.fo().orElse(null));
+            ps.setString(i++, p.testing().map(t -> t ? "y" : "n").orElse(null));
+            ps.setString(i++, p.discovery().map(Codes::of).orElse(null));
+            ps.setString(i++, r.origin().kind().code());
+            ps.setString(i++, r.origin().name());
+            ps.setLong(i, r.receivedAt().getEpochSecond());
+            ps.executeUpdate();
+        }
+    }
+
+    private static void bindRecord(PreparedStatement ps, String key, long ordinal, InboundReport report,
+                                   InboundRecord r) throws SQLException {
+        int i = 1;
+        ps.setString(i++, key);
+        ps.setLong(i++, ordinal);
+        ps.setString(i++, report.policyDomain());
+        ps.setLong(i++, report.dayStart());
+        ps.setString(i++, r.sourceIp());
+        ps.setLong(i++, r.count());
+        ps.setString(i++, r.disposition().keyword());
+        ps.setShort(i++, (short) (r.dmarcPass() ? 1 : 0));
+        ps.setShort(i++, (short) (r.dkimPass() ? 1 : 0));
+        ps.setShort(i++, (short) (r.spfPass() ? 1 : 0));
+        ps.setString(i++, reasonTypes(r.reasons()));
+        ps.setString(i++, Text.joinBounded(r.reasons().stream()
+                .map(x -> x.type().reportValue() + "\t" + x.comment().orElse("").replace('\t', ' ')
+                        .replace('\n', ' ')).toList(), "\n", 2000));
+        ps.setString(i++, r.headerFrom());
+        ps.setString(i++, r.envelopeFrom().orElse(null));
+        ps.setString(i++, r.envelopeTo().orElse(null));
+        ps.setString(i++, Text.joinBounded(r.dkim().stream().map(d -> d.result().keyword() + "\t" + d.domain()
+                + "\t" + d.selector().orElse("")).toList(), "\n", 4000));
+        ps.setString(i, Text.joinBounded(r.spf().stream().map(s -> s.result().keyword() + "\t" + s.domain() + "\t"
+                + s.scope().keyword()).toList(), "\n", 2000));
+    }
+
+    /** The override types of a record, distinct, sorted, comma separated. */
+    static String reasonTypes(List<InboundRecord.Reason> reasons) {
+        return reasons.stream().map(r -> r.type().reportValue()).collect(Collectors.toCollection(TreeSet::new))
+                .stream().collect(Collectors.joining(","));
+    }
+
+    private static PolicyOverride override(String code) {
+        return Codes.parse(PolicyOverride.class, PolicyOverride::reportValue, code);
+    }
+
+    private ReportSummary summary(ResultSet rs) throws SQLException {
+        int pct = rs.getInt(15);
+        OptionalInt pctValue = rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(pct);
+        InboundPolicy policy = new InboundPolicy(
+                opt(rs, 10).map(v -> Policy.fromTagValue(v).orElseThrow()),
+                opt(rs, 11).map(v -> Policy.fromTagValue(v).orElseThrow()),
+                opt(rs, 12).map(v -> Policy.fromTagValue(v).orElseThrow()),
+                opt(rs, 13).map(v -> AlignmentMode.fromTagValue(v.trim()).orElseThrow()),
+                opt(rs, 14).map(v -> AlignmentMode.fromTagValue(v.trim()).orElseThrow()),
+                pctValue, opt(rs, 16), opt(rs, 17).map(v -> v.trim().equals("y")),
+                opt(rs, 18).map(v -> Codes.parse(DiscoveryMode.class, Codes::of, v)));
+        InboundReport report = new InboundReport(rs.getString(2), rs.getString(3), opt(rs, 4), rs.getString(5),
+                rs.getString(6), Instant.ofEpochSecond(rs.getLong(7)), Instant.ofEpochSecond(rs.getLong(8)),
+                InboundFormat.of(rs.getString(9)), policy,
+                new InboundOrigin(InboundOrigin.Kind.of(rs.getString(19)), rs.getString(20)),
+                Instant.ofEpochSecond(rs.getLong(21)));
+        long rawBytes = rs.getLong(25);
+        boolean rawKept = !rs.wasNull();
+        // Only the DMARC pass count is kept per report; DKIM and SPF shares are in the records' aggregates.
+        Volume volume = new Volume(rs.getLong(23), rs.getLong(24), 0, 0);
+        return new ReportSummary(rs.getString(1), report, rs.getLong(22), volume, rawKept, rawKept ? rawBytes : 0);
+    }
+
+    private static Optional<String> opt(ResultSet rs, int column) throws SQLException {
+        return Optional.ofNullable(rs.getString(column));
+    }
+
+    private interface Grouped {
+        void accept(String sourceIp, String key, long messages);
+    }
+
+    private static void grouped(Connection c, String sql, String domain, TimeRange days, java.util.Set<String> ips,
+                                Grouped sink) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, domain);
+            int i = bindRange(ps, 2, days);
+            for (String ip : ips) {
+                ps.setString(i++, ip);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    sink.accept(rs.getString(1), rs.getString(2), sum(rs, 3));
+                }
+            }
+        }
+    }
+
+    private static Map<String, Long> byCountDescending(Map<String, Long> m) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        m.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()
+                .thenComparing(Map.Entry.comparingByKey())).forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
+    private static String domainFilter(Optional<String> domain) {
+        return domain.isPresent() ? "policy_domain = ? AND " : "";
+    }
+
+    private static int bindDomain(PreparedStatement ps, Optional<String> domain) throws SQLException {
+        if (domain.isPresent()) {
+            ps.setString(1, domain.get().toLowerCase(java.util.Locale.ROOT));
+            return 2;
+        }
+        return 1;
+    }
+
+    private static int bindRange(PreparedStatement ps, int from, TimeRange range) throws SQLException {
+        ps.setLong(from, range.from().getEpochSecond());
+        ps.setLong(from + 1, range.to().getEpochSecond());
+        return from + 2;
+    }
+
+    /** Records are bucketed by the day their report begins: a range of begin times covers the days it touches. */
+    private static TimeRange dayRange(TimeRange range) {
+        long from = Math.floorDiv(range.from().getEpochSecond(), 86_400L) * 86_400L;
+        return new TimeRange(Instant.ofEpochSecond(from), range.to());
+    }
+
+    private static Volume volume(ResultSet rs, int from) throws SQLException {
+        return new Volume(sum(rs, from), sum(rs, from + 1), sum(rs, from + 2), sum(rs, from + 3));
+    }
+
+    /** A SUM column (NUMERIC or DECIMAL past BIGINT on every database) as a long, saturated; 0 for NULL. */
+    private static long sum(ResultSet rs, int column) throws SQLException {
+        BigDecimal v = rs.getBigDecimal(column);
+        if (v == null) {
+            return 0;
+        }
+        return v.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : v.longValue();
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+    }
+
+    private static long count(Connection c, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T read(Work<T> work) {
+        try (Connection c = store.dataSource().getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StoreException("inbound reports: " + DatabaseErrors.firstLine(e), e);
+        }
+    }
+
+    /** One transaction; a lost insert race returns {@code onRace} (the row is there: the other writer stored it). */
+    private <T> T transaction(Work<T> work, boolean raceMeansStored, T onRace) {
+        try (Connection c = store.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException e) {
+                rollback(c);
+                if (raceMeansStored && DatabaseErrors.isRace(e)) {
+                    return onRace;
+                }
+                throw e;
+            } catch (RuntimeException e) {
+                rollback(c);
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("inbound reports: " + DatabaseErrors.firstLine(e), e);
+        }
+    }
+
+    private static void rollback(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is gone
+        }
+    }
+
+    private static void close(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // returned to the pool or gone
+        }
+    }
+}
