@@ -92,7 +92,7 @@ public final class HistoryScaleHarness {
 
     record Options(long messages, int domains, List<String> modes, int threads, int fetch, String workMem,
                    String db, boolean reuse, boolean keep, Path h2Dir, String counters, Path out, int gzipLevel,
-                   long slice, int buildThreads, long pending) {
+                   long slice, int buildThreads, long pending, boolean loadMessages) {
 
         static Options parse(String[] args) {
             long messages = 10_000_000;
@@ -111,6 +111,7 @@ public final class HistoryScaleHarness {
             long slice = 86_400;
             int buildThreads = 1;
             long pending = 0;
+            boolean loadMessages = true;
             for (int i = 1; i < args.length; i++) {
                 switch (args[i]) {
                     case "--messages" -> messages = Long.parseLong(args[++i].replace("_", ""));
@@ -133,6 +134,11 @@ public final class HistoryScaleHarness {
                     };
                     case "--build-threads" -> buildThreads = Integer.parseInt(args[++i]);
                     case "--pending" -> pending = Long.parseLong(args[++i].replace("_", ""));
+                    case "--load" -> loadMessages = switch (args[++i]) {
+                        case "all" -> true;
+                        case "counters" -> false;
+                        default -> throw new IllegalArgumentException("--load must be all or counters: " + args[i]);
+                    };
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
@@ -142,11 +148,14 @@ public final class HistoryScaleHarness {
             if (messages < 1 || domains < 1 || threads < 1 || fetch < 1) {
                 throw new IllegalArgumentException("messages, domains, threads and fetch must be positive");
             }
-            if (!List.of("sql", "java", "none").contains(counters)) {
-                throw new IllegalArgumentException("--counters must be sql, java or none: " + counters);
+            if (!List.of("sql", "java", "bulk", "none").contains(counters)) {
+                throw new IllegalArgumentException("--counters must be sql, java, bulk or none: " + counters);
+            }
+            if (!loadMessages && !List.of("sql", "bulk").contains(counters)) {
+                throw new IllegalArgumentException("--load counters needs --counters sql or bulk");
             }
             return new Options(messages, domains, modes, threads, fetch, workMem, db, reuse, keep, h2Dir, counters, out,
-                    gzipLevel, slice, buildThreads, pending);
+                    gzipLevel, slice, buildThreads, pending, loadMessages);
         }
     }
 
@@ -156,7 +165,8 @@ public final class HistoryScaleHarness {
                     + " [--modes stream,perdomain,rollup,reports,verify-counters,counters,rollup-time,verify-rollup]"
                     + " [--threads T] [--fetch F]"
                     + " [--work-mem 256MB] [--db NAME] [--reuse] [--keep] [--h2-dir DIR] [--counters sql|java|none]"
-                    + " [--out DIR] [--gzip-level 1-9] [--slice day|hour] [--build-threads N] [--pending N]");
+                    + " [--out DIR] [--gzip-level 1-9] [--slice day|hour] [--build-threads N] [--pending N]"
+                    + " [--load all|counters]");
             System.exit(2);
         }
         ScaleDialect dialect = ScaleDialect.of(args[0]);
@@ -175,7 +185,12 @@ public final class HistoryScaleHarness {
                 try (JdbcHistoryStore store = JdbcHistoryStore.open(new StoreConfig(url, dialect.user(), Secret.none()))) {
                     log("schema %s created by the store's migration", store.schemaVersion());
                 }
-                load(url);
+                if (options.loadMessages()) {
+                    load(url);
+                } else {
+                    log("no message rows (--load counters): the report counters only");
+                    makeCounters(url);
+                }
             } else {
                 try (JdbcHistoryStore store = JdbcHistoryStore.open(new StoreConfig(url, dialect.user(), Secret.none()))) {
                     log("schema %s (migrated by the store if it was older)", store.schemaVersion());
@@ -188,7 +203,7 @@ public final class HistoryScaleHarness {
                     case "rollup" -> rollup(url);
                     case "reports" -> reports(url);
                     case "verify-counters" -> verifyCounters(url);
-                    case "counters" -> sqlCounters(url); // (again) from the generator, e.g. with another --slice
+                    case "counters" -> makeCounters(url); // (again) from the generator, e.g. with another --slice
                     case "rollup-time" -> rollupTime(url);
                     case "verify-rollup" -> verifyRollup(url);
                     case "load" -> { } // load only (with --keep, query later with --reuse)
@@ -249,8 +264,40 @@ public final class HistoryScaleHarness {
         }
         switch (options.counters()) {
             case "sql" -> sqlCounters(url);
+            case "bulk" -> bulkCounters(url);
             case "java" -> javaCounters(url);
             default -> log("report counters: not made (--counters none)");
+        }
+    }
+
+    /** The counters from the generator: in SQL ({@code --counters sql}, default) or in Java ({@code bulk}). */
+    private void makeCounters(String url) throws SQLException {
+        if (options.counters().equals("bulk")) {
+            bulkCounters(url);
+        } else {
+            sqlCounters(url);
+        }
+    }
+
+    /**
+     * The counters computed in this JVM from the generator and inserted in key order ({@link BulkCounters}): for H2, where the SQL grouping of 10 million rows is too slow.
+     */
+    private void bulkCounters(String url) throws SQLException {
+        try (Connection c = connect(url); Statement s = c.createStatement()) {
+            c.setAutoCommit(true);
+            s.executeUpdate("DELETE FROM dmarc_report_row");
+            s.executeUpdate("DELETE FROM dmarc_report_policy");
+            BulkCounters.Written w = new BulkCounters(T0, DAY, options.messages(), options.domains(), options.slice())
+                    .write(c);
+            log("bulk counters: %,d report rows and %,d policy rows (slices of %d s), grouped in Java in %.1f s, "
+                    + "inserted in %.1f s; %s", w.rows(), w.policies(), options.slice(), w.groupSeconds(),
+                    w.writeSeconds(), size(s));
+            if (dialect == ScaleDialect.POSTGRESQL) {
+                s.execute("VACUUM ANALYZE dmarc_report_row");
+                s.execute("VACUUM ANALYZE dmarc_report_policy");
+            } else if (dialect == ScaleDialect.H2) {
+                s.execute("ANALYZE");
+            }
         }
     }
 
@@ -402,7 +449,8 @@ public final class HistoryScaleHarness {
                         + pair[1] + ") x");
                 long onlyJava = scalar(s, "SELECT COUNT(*) FROM (SELECT * FROM " + pair[1] + " EXCEPT SELECT * FROM "
                         + pair[0] + ") x");
-                log("%s %s: %,d rows; %d only in SQL's, %d only in the store's: %s", mode, pair[1], count, onlySql,
+                log("%s %s: %,d rows; %d only in the generator's (--counters %s), %d only in the store's: %s", mode,
+                        pair[1], count, onlySql, options.counters(),
                         onlyJava, onlySql == 0 && onlyJava == 0 && count > 0 ? "EQUAL" : "DIFFERENT");
                 System.out.printf(Locale.ROOT, "RESULT backend=%s mode=%s table=%s rows=%d only_sql=%d "
                         + "only_java=%d%n", dialect.label(), mode, pair[1], count, onlySql, onlyJava);
@@ -453,7 +501,7 @@ public final class HistoryScaleHarness {
 
     /** The counters made by SQL from the generator and by the roll-up from the stored messages, row for row. */
     private void verifyRollup(String url) throws SQLException {
-        sqlCounters(url);
+        makeCounters(url);
         try (Connection c = connect(url); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE sql_row AS SELECT * FROM dmarc_report_row");
             s.execute("CREATE TABLE sql_policy AS SELECT * FROM dmarc_report_policy");

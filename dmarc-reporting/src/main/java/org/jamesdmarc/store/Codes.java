@@ -1,5 +1,6 @@
 package org.jamesdmarc.store;
 
+import java.util.Locale;
 import java.util.function.Function;
 
 import org.jamesdmarc.auth.DkimResult;
@@ -92,6 +93,14 @@ final class Codes {
 
     static String of(DkimResult r) {
         return r.keyword();
+    }
+
+    /**
+     * The code of a constant of our own enumerations stored as their lower-case name (report ledger states, failure
+     * report outcomes, report dispositions).
+     */
+    static String lowerName(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
     }
 
     /** The constant of {@code type} whose code (by {@code code}) is {@code text}. */

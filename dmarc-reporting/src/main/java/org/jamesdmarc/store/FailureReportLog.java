@@ -84,11 +84,11 @@ public final class FailureReportLog {
 
         /** The column's value. */
         public String code() {
-            return name().toLowerCase(Locale.ROOT);
+            return Codes.lowerName(this);
         }
 
         static Outcome of(String code) {
-            return valueOf(code.toUpperCase(Locale.ROOT));
+            return Codes.parse(Outcome.class, Outcome::code, code);
         }
     }
 

@@ -118,7 +118,10 @@ public final class ReportCounterReader {
                     + " AND period_hour <= " + hours.get(hours.size() - 1) + keys + " ORDER BY domain_key")),
                     ReportCounterReader::policyOf, ReportCounterReader::mergePolicies);
         }
-        return open(c -> perHour(c, hours, POLICY_SELECT + " WHERE period_hour = ?" + keys + " ORDER BY domain_key"),
+        // period_hour leads the ORDER BY (one value per statement): H2 then reads the primary key's order instead of
+        // sorting the whole result into a temporary store first (it does not infer that from the equality).
+        return open(c -> perHour(c, hours, POLICY_SELECT + " WHERE period_hour = ?" + keys
+                        + " ORDER BY period_hour, domain_key"),
                 ReportCounterReader::policyOf, ReportCounterReader::mergePolicies);
     }
 
@@ -147,7 +150,7 @@ public final class ReportCounterReader {
                     ReportCounterReader::rowOf, ReportCounterReader::mergeRows);
         }
         return open(c -> perHour(c, hours, ROW_SELECT + " WHERE period_hour = ?" + keys
-                        + " ORDER BY domain_key, row_key"), ReportCounterReader::rowOf, ReportCounterReader::mergeRows);
+                        + " ORDER BY period_hour, domain_key, row_key"), ReportCounterReader::rowOf, ReportCounterReader::mergeRows);
     }
 
     /** The report rows of {@code domain} in the period. */
@@ -222,6 +225,9 @@ public final class ReportCounterReader {
         try {
             c = store.dataSource().getConnection();
             c.setAutoCommit(false); // PostgreSQL streams through a cursor only inside a transaction
+            if (store.kind() == DatabaseKind.H2) {
+                lazy(c, true);
+            }
             prepared = statements.prepare(c);
             List<Source<T>> sources = new ArrayList<>();
             for (PreparedStatement ps : prepared) {
@@ -230,8 +236,18 @@ public final class ReportCounterReader {
             }
             return new MergingCursor<>(c, prepared, sources, merger);
         } catch (SQLException e) {
-            closeQuietly(c, prepared);
+            closeQuietly(c, prepared, store.kind() == DatabaseKind.H2);
             throw DatabaseErrors.failed("reading report counters", storeConfig(), e);
+        }
+    }
+
+    /**
+     * H2 computes a whole result before returning its first row (into a temporary store past a few thousand rows)
+     * unless the session executes lazily; set on the cursor's connection only and reset when it goes back to the pool.
+     */
+    private static void lazy(Connection c, boolean on) throws SQLException {
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute("SET LAZY_QUERY_EXECUTION " + (on ? "TRUE" : "FALSE"));
         }
     }
 
@@ -239,7 +255,7 @@ public final class ReportCounterReader {
         return store.config();
     }
 
-    private static void closeQuietly(Connection c, List<PreparedStatement> statements) {
+    private static void closeQuietly(Connection c, List<PreparedStatement> statements, boolean h2) {
         for (PreparedStatement ps : statements) {
             try {
                 ps.close();
@@ -250,6 +266,9 @@ public final class ReportCounterReader {
         if (c != null) {
             try {
                 c.rollback();
+                if (h2) {
+                    lazy(c, false);
+                }
                 c.setAutoCommit(true);
             } catch (SQLException ignored) {
                 // the pool checks the connection before its next use
@@ -325,7 +344,7 @@ public final class ReportCounterReader {
         public void close() {
             if (!closed) {
                 closed = true;
-                closeQuietly(c, statements);
+                closeQuietly(c, statements, store.kind() == DatabaseKind.H2);
             }
         }
     }

@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -55,11 +54,11 @@ public final class ReportLedger {
 
         /** The column's value. */
         public String code() {
-            return name().toLowerCase(Locale.ROOT);
+            return Codes.lowerName(this);
         }
 
         static State of(String code) {
-            return valueOf(code.toUpperCase(Locale.ROOT));
+            return Codes.parse(State.class, State::code, code);
         }
     }
 
