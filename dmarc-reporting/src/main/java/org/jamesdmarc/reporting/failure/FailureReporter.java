@@ -255,7 +255,7 @@ public final class FailureReporter implements FailureReportSink, AutoCloseable {
         };
         return new FailureReport(type, author, m.outcome().client().address(), m.time(), m.mailFrom(),
                 m.outcome().authenticationResults(), failures.identityAlignment(), dkim,
-                failures.spf().map(SpfAlignment::outcome), Optional.empty(), Optional.of(deliveryResult(m.action())),
+                failures.spf().map(SpfAlignment::outcome), Optional.empty(), m.action().map(FailureReporter::deliveryResult),
                 m.message());
     }
 

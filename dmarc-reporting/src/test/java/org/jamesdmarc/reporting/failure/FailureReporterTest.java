@@ -86,7 +86,7 @@ class FailureReporterTest {
                 + "@example.com>\r\nSubject: s\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII);
         return FailedMessage.of(MessageKey.of(InetAddress.getByName("192.0.2.7"), Optional.of("x@example.com"),
                         Optional.of("<" + n + "@example.com>"), message), T0, outcome, Optional.of("x@example.com"),
-                message, ActionTaken.REJECTED_AT_SMTP).orElseThrow();
+                message, Optional.of(ActionTaken.REJECTED_AT_SMTP)).orElseThrow();
     }
 
     @Test
@@ -153,7 +153,7 @@ class FailureReporterTest {
         CheckOutcome.Evaluated outcome = new CheckOutcome.Evaluated(e, spf, List.of(), ResultSource.SELF,
                 ResultSource.SELF, new ClientIdentity(InetAddress.getByName("192.0.2.7"), "h", false), "x", List.of());
         assertThat(FailedMessage.of(new MessageKey("0123456789abcdef0123456789abcdef"), T0, outcome, Optional.empty(),
-                new byte[0], ActionTaken.DELIVERED)).isEmpty();
+                new byte[0], Optional.of(ActionTaken.DELIVERED))).isEmpty();
     }
 
     @Test
