@@ -54,7 +54,9 @@ import com.google.inject.Provides;
  *       wrong setting stops James with a one-line error naming the key; a database that is down or refuses the
  *       credentials does not (records are journaled, the store retried).</li>
  *   <li>Metrics through James's {@link MetricFactory}: {@code dmarc_history_queued}, {@code _written},
- *       {@code _journaled}, {@code _dropped}, {@code _replayed}.</li>
+ *       {@code _journaled}, {@code _dropped}, {@code _replayed}; with failure reports on, {@link FailureReportMetrics}
+ *       ({@code dmarc_failure_reports_sent}, {@code _rate_limited}, {@code _unauthorized}, {@code _duplicate},
+ *       {@code _failed}, {@code _dropped}).</li>
  *   <li>{@link DmarcProperties}: the one read of {@code conf/dmarc.properties}, from which the history's settings
  *       and the report settings ({@link DmarcProperties#reports()}) are both built.</li>
  *   <li>Retention: when {@code history.retentionDays} is above 0, records older than that are deleted
@@ -155,7 +157,7 @@ public final class DmarcHistoryModule extends AbstractModule {
     @Provides
     @Singleton
     FailureReportSink failureReportSink(DmarcProperties properties, Provider<ReportDatabase> database,
-                                        com.google.inject.Injector injector) {
+                                        MetricFactory metricFactory, com.google.inject.Injector injector) {
         FailureReportSettings settings = properties.failures();
         if (!settings.enabled()) {
             return FailureReportSink.DISCARD;
@@ -174,7 +176,7 @@ public final class DmarcHistoryModule extends AbstractModule {
                 // a James without a mailet container) fails only then, and only that report.
                 message -> new MailetContextFailureReportOutbound(injector.getInstance(MailetContext.class))
                         .handOff(message),
-                java.time.Clock.systemUTC(), settings.queueSize());
+                java.time.Clock.systemUTC(), settings.queueSize(), new FailureReportMetrics(metricFactory));
         LOG.info("DMARC failure reports enabled: at most {} per destination and {} per policy domain per {}, {}",
                 settings.limits().perDestination(), settings.limits().perDomain(), settings.limits().window(),
                 settings.wholeMessage() ? "whole messages" : "header sections");

@@ -61,16 +61,23 @@ class FailureReporterTest {
         }
     }
 
+    private final List<FailureReportListener.Event> events = new CopyOnWriteArrayList<>();
+
     private FailureReporter reporter(DestinationAuthorizer authorizer, FailureReportLog.RateLimits limits) {
+        return reporter(authorizer, limits, 100, m -> {
+            handedOff.add(m);
+            return new HandOff.Accepted("ok");
+        });
+    }
+
+    private FailureReporter reporter(DestinationAuthorizer authorizer, FailureReportLog.RateLimits limits,
+                                     int queueCapacity, FailureReportOutbound outbound) {
         store = JdbcHistoryStore.open(new StoreConfig("jdbc:h2:file:" + tmp.resolve("db").toAbsolutePath(), "sa",
                 Secret.none(), 2));
         reporter = new FailureReporter(new Reporter("Receiver", "dmarc@receiver.example", Optional.empty(),
                 DomainName.of("receiver.example"), "test"), FailureReportOptions.defaults(),
                 LocalPartRedactor.withSecret(new byte[32]), () -> new FailureReportLog(store), limits, authorizer,
-                m -> {
-                    handedOff.add(m);
-                    return new HandOff.Accepted("ok");
-                }, Clock.fixed(T0, ZoneOffset.UTC), 100);
+                outbound, Clock.fixed(T0, ZoneOffset.UTC), queueCapacity, events::add);
         return reporter;
     }
 
@@ -127,6 +134,9 @@ class FailureReporterTest {
         assertThat(r.drain(60_000)).isTrue();
         assertThat(handedOff).hasSize(1);
         assertThat(r.counters().rateLimited()).isEqualTo(49);
+        assertThat(events).as("the listener (metrics) hears each").filteredOn(FailureReportListener.Event.RATE_LIMITED::equals)
+                .hasSize(49);
+        assertThat(events).filteredOn(FailureReportListener.Event.SENT::equals).hasSize(1);
         assertThat(new FailureReportLog(store).counts(T0)).containsEntry(FailureReportLog.Outcome.RATE_LIMITED, 49L);
     }
 
@@ -140,9 +150,35 @@ class FailureReporterTest {
         assertThat(r.drain(30_000)).isTrue();
         assertThat(handedOff).extracting(FailureReportMessage::recipient).containsExactly("a@example.com");
         assertThat(r.counters().unauthorized()).isEqualTo(1);
+        assertThat(events).containsExactlyInAnyOrder(FailureReportListener.Event.SENT,
+                FailureReportListener.Event.UNAUTHORIZED);
         assertThat(new FailureReportLog(store).recent(10)).filteredOn(e -> e.key().destination().startsWith("spy"))
                 .singleElement().extracting(FailureReportLog.Entry::outcome)
                 .isEqualTo(FailureReportLog.Outcome.UNAUTHORIZED);
+    }
+
+    @Test
+    void a_full_queue_drops_and_counts_and_a_failed_hand_off_is_counted_failed() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        FailureReporter r = reporter(DestinationAuthorizer.allowAll(), new FailureReportLog.RateLimits(10, 10,
+                Duration.ofHours(1)), 1, m -> {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return new HandOff.Failed("refused");
+                });
+        for (int i = 0; i < 5; i++) {
+            r.offer(failed("v=DMARC1; p=reject; ruf=mailto:a@example.com", i));
+        }
+        // One in the worker (perhaps not yet taken: then one more dropped), one queued, the rest dropped.
+        assertThat(r.counters().dropped()).isBetween(2L, 3L);
+        release.countDown();
+        assertThat(r.drain(30_000)).isTrue();
+        assertThat(r.counters().failed()).isEqualTo(5 - r.counters().dropped());
+        assertThat(events).filteredOn(FailureReportListener.Event.DROPPED::equals).hasSize((int) r.counters().dropped());
+        assertThat(events).filteredOn(FailureReportListener.Event.FAILED::equals).hasSize((int) r.counters().failed());
     }
 
     @Test
