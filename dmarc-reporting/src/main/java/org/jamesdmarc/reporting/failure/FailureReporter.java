@@ -14,6 +14,8 @@ import java.util.function.Supplier;
 
 import org.jamesdmarc.auth.DkimOutcome;
 import org.jamesdmarc.auth.DkimResult;
+import org.jamesdmarc.auth.SpfOutcome;
+import org.jamesdmarc.auth.SpfResult;
 import org.jamesdmarc.check.ActionTaken;
 import org.jamesdmarc.check.FailedMessage;
 import org.jamesdmarc.check.FailureReportSink;
@@ -281,10 +283,16 @@ public final class FailureReporter implements FailureReportSink, AutoCloseable {
                     .filter(d -> d.result() == DkimResult.FAIL || d.result() == DkimResult.PERMERROR).findFirst());
             default -> failures.dkim().map(DkimAlignment::outcome);
         };
+        Optional<SpfOutcome> spf = switch (type) {
+            // RFC 6591 §3.2 for an SPF report: the SPF check that failed, aligned or not.
+            case SPF -> failures.spf().map(SpfAlignment::outcome).or(() -> Optional.of(m.outcome().evaluation().spf()
+                    .outcome()).filter(s -> s.result() == SpfResult.FAIL || s.result() == SpfResult.PERMERROR));
+            default -> failures.spf().map(SpfAlignment::outcome);
+        };
+        // RFC 6591 §3.2 SPF-DNS: the record as retrieved, which the SPF check kept when it did not pass.
         return new FailureReport(type, author, m.outcome().client().address(), m.time(), m.mailFrom(),
-                m.outcome().authenticationResults(), failures.identityAlignment(), dkim,
-                failures.spf().map(SpfAlignment::outcome), Optional.empty(), m.action().map(FailureReporter::deliveryResult),
-                m.message());
+                m.outcome().authenticationResults(), failures.identityAlignment(), dkim, spf,
+                spf.flatMap(SpfOutcome::record), m.action().map(FailureReporter::deliveryResult), m.message());
     }
 
     /** RFC 6591 §3.1 Delivery-Result of what we did. */

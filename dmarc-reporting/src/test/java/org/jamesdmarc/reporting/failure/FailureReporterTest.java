@@ -83,8 +83,10 @@ class FailureReporterTest {
 
     private static FailedMessage failed(String record, int n) throws Exception {
         InMemoryDnsClient dns = new InMemoryDnsClient().dmarc("example.com", record);
-        SpfOutcome spf = new SpfOutcome(SpfResult.FAIL, DomainName.parse("example.com"), SpfScope.MFROM);
-        List<DkimOutcome> dkim = List.of(new DkimOutcome(DkimResult.FAIL, DomainName.of("example.com"), "sel", "bad"));
+        SpfOutcome spf = new SpfOutcome(SpfResult.FAIL, DomainName.parse("example.com"), SpfScope.MFROM,
+                Optional.of("v=spf1 ip4:198.51.100.0/24 -all"));
+        List<DkimOutcome> dkim = List.of(new DkimOutcome(DkimResult.FAIL, Optional.of(DomainName.of("example.com")),
+                "sel", "bad", Optional.of("@mail.example.com")));
         DmarcEvaluation e = new DmarcEvaluator(dns, EvaluationOptions.defaults()).evaluate("example.com", spf, dkim);
         CheckOutcome.Evaluated outcome = new CheckOutcome.Evaluated(e, spf, dkim, ResultSource.SELF, ResultSource.SELF,
                 new ClientIdentity(InetAddress.getByName("192.0.2.7"), "helo.example", false),
@@ -179,6 +181,20 @@ class FailureReporterTest {
         assertThat(r.counters().failed()).isEqualTo(5 - r.counters().dropped());
         assertThat(events).filteredOn(FailureReportListener.Event.DROPPED::equals).hasSize((int) r.counters().dropped());
         assertThat(events).filteredOn(FailureReportListener.Event.FAILED::equals).hasSize((int) r.counters().failed());
+    }
+
+    @Test
+    void the_report_carries_the_spf_record_the_check_kept_and_the_signatures_identity() throws Exception {
+        FailedMessage m = failed("v=DMARC1; p=reject; fo=0:d:s; ruf=mailto:a@example.com", 1);
+        for (var type : org.jamesdmarc.policy.FailureReportType.values()) {
+            FailureReport report = FailureReporter.report(m, type, DomainName.of("example.com"));
+            assertThat(report.spfRecord()).as("%s", type).contains("v=spf1 ip4:198.51.100.0/24 -all");
+        }
+        FailureReport dkim = FailureReporter.report(m, org.jamesdmarc.policy.FailureReportType.DKIM,
+                DomainName.of("example.com"));
+        assertThat(dkim.dkim()).flatMap(DkimOutcome::identity).contains("@mail.example.com");
+        assertThat(dkim.spfRecord()).as("the failed aligned SPF identifier, named in every report")
+                .contains("v=spf1 ip4:198.51.100.0/24 -all");
     }
 
     @Test
