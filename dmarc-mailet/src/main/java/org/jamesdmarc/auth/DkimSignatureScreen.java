@@ -19,14 +19,21 @@ final class DkimSignatureScreen {
     }
 
     /** Passed every check; {@code selector} normalised. */
-    record Usable(SignatureRecordImpl record, DomainName domain, String selector) implements Screened {
+    record Usable(SignatureRecordImpl record, DomainName domain, String selector, Optional<String> identity)
+            implements Screened {
     }
 
     record Rejected(DkimOutcome outcome) implements Screened {
     }
 
-    /** d= and s= read leniently, for reporting: the domain when it is one, the normalised selector or "". */
-    record Ids(Optional<DomainName> domain, String selector) {
+    /**
+     * d=, s= and i= read leniently, for reporting: the domain when it is one, the normalised selector or "", the
+     * identity when usable ({@link DkimOutcome#usableIdentity}).
+     */
+    record Ids(Optional<DomainName> domain, String selector, Optional<String> identity) {
+        Ids(Optional<DomainName> domain, String selector) {
+            this(domain, selector, Optional.empty());
+        }
     }
 
     /** RFC 6376 §2.4 base64string: base64 characters with folding whitespace, optional padding. */
@@ -49,56 +56,57 @@ final class DkimSignatureScreen {
         Ids ids = lenientIds(value);
         Optional<DomainName> d = ids.domain();
         String s = ids.selector();
+        Optional<String> i = ids.identity();
         TagReader tags;
         try {
             tags = new TagReader(value);
         } catch (RuntimeException e) {
             // RFC 6376 §6.1.1: a signature that does not parse -> PERMFAIL (signature syntax error).
-            return reject(DkimResult.PERMERROR, d, s, reason("malformed signature", e.getMessage()));
+            return reject(DkimResult.PERMERROR, d, s, i, reason("malformed signature", e.getMessage()));
         }
         // RFC 6376 §3.5 x=: past the expiry the signature MAY be considered invalid -> PERMFAIL (signature expired).
         String x = tags.tag("x");
         String t = tags.tag("t");
         if (x != null && !DIGITS.matcher(x).matches()) {
-            return reject(DkimResult.PERMERROR, d, s, "malformed x= tag");
+            return reject(DkimResult.PERMERROR, d, s, i, "malformed x= tag");
         }
         if (t != null && !DIGITS.matcher(t).matches()) {
-            return reject(DkimResult.PERMERROR, d, s, "malformed t= tag");
+            return reject(DkimResult.PERMERROR, d, s, i, "malformed t= tag");
         }
         if (x != null && t != null && Long.parseLong(x) < Long.parseLong(t)) {
-            return reject(DkimResult.PERMERROR, d, s, "x= is before t="); // RFC 6376 §3.5: x MUST be greater than t
+            return reject(DkimResult.PERMERROR, d, s, i, "x= is before t="); // RFC 6376 §3.5: x MUST be greater than t
         }
         if (x != null && Long.parseLong(x) < nowEpochSeconds) {
-            return reject(DkimResult.PERMERROR, d, s, "signature expired");
+            return reject(DkimResult.PERMERROR, d, s, i, "signature expired");
         }
         if (t != null && Long.parseLong(t) > nowEpochSeconds) {
             // jDKIM 0.3 refuses any signature dated in the future (RFC 6376 §3.5 lets verifiers do so).
-            return reject(DkimResult.PERMERROR, d, s, "signature timestamp in the future");
+            return reject(DkimResult.PERMERROR, d, s, i, "signature timestamp in the future");
         }
         try {
             // RFC 6376 §6.1.1: v=1, required tags, i= within d=, From signed.
             tags.validate();
         } catch (RuntimeException e) {
-            return reject(DkimResult.PERMERROR, d, s, reason("malformed signature", e.getMessage()));
+            return reject(DkimResult.PERMERROR, d, s, i, reason("malformed signature", e.getMessage()));
         }
         if (tags.getHeaders().size() > MAX_SIGNED_FIELDS) {
             // RFC 8601 §2.7.1 "policy": acceptable to the spec, not to this verifier.
-            return reject(DkimResult.POLICY, d, s, "more than " + MAX_SIGNED_FIELDS + " signed header fields");
+            return reject(DkimResult.POLICY, d, s, i, "more than " + MAX_SIGNED_FIELDS + " signed header fields");
         }
         if (d.isEmpty()) {
-            return reject(DkimResult.PERMERROR, d, s, "d= is not a domain name");
+            return reject(DkimResult.PERMERROR, d, s, i, "d= is not a domain name");
         }
         if (s.isEmpty()) {
-            return reject(DkimResult.PERMERROR, d, s, "s= is not a selector");
+            return reject(DkimResult.PERMERROR, d, s, i, "s= is not a selector");
         }
         String algorithm = tags.tag("a").strip().toLowerCase(Locale.ROOT);
         if (algorithm.equals("rsa-sha1")) {
             // RFC 8301 §3.1: rsa-sha1 MUST NOT be used for verifying -> not acceptable to this verifier.
-            return reject(DkimResult.POLICY, d, s, "rsa-sha1 not accepted (RFC 8301)");
+            return reject(DkimResult.POLICY, d, s, i, "rsa-sha1 not accepted (RFC 8301)");
         }
         if (!algorithm.equals("rsa-sha256")) {
             // RFC 6376 §6.1.1: unknown algorithm -> PERMFAIL; jDKIM 0.3 verifies RSA only (no ed25519, RFC 8463).
-            return reject(DkimResult.PERMERROR, d, s, reason("unsupported algorithm", algorithm));
+            return reject(DkimResult.PERMERROR, d, s, i, reason("unsupported algorithm", algorithm));
         }
         String c = tags.tag("c").strip();
         int slash = c.indexOf('/');
@@ -106,22 +114,22 @@ final class DkimSignatureScreen {
         String bodyCanon = slash < 0 ? "simple" : c.substring(slash + 1);
         if (!isCanonicalization(headerCanon) || !isCanonicalization(bodyCanon)) {
             // RFC 6376 §3.5 c=: unknown canonicalization -> PERMFAIL.
-            return reject(DkimResult.PERMERROR, d, s, reason("unsupported canonicalization", c));
+            return reject(DkimResult.PERMERROR, d, s, i, reason("unsupported canonicalization", c));
         }
         String l = tags.getTags().contains("l") ? tags.tag("l") : null;
         if (l != null && !(DIGITS.matcher(l).matches() && Long.parseLong(l) <= Integer.MAX_VALUE)) {
             // RFC 6376 §3.5 l=: decimal; jDKIM counts it in an int, so a larger value cannot be verified.
-            return reject(DkimResult.PERMERROR, d, s, "unsupported l= value");
+            return reject(DkimResult.PERMERROR, d, s, i, "unsupported l= value");
         }
         String b = tags.tag("b");
         String bh = tags.tag("bh");
         if (b.isBlank() || !BASE64.matcher(b).matches()) {
-            return reject(DkimResult.PERMERROR, d, s, "b= is not base64");
+            return reject(DkimResult.PERMERROR, d, s, i, "b= is not base64");
         }
         if (bh.isBlank() || !BASE64.matcher(bh).matches()) {
-            return reject(DkimResult.PERMERROR, d, s, "bh= is not base64");
+            return reject(DkimResult.PERMERROR, d, s, i, "bh= is not base64");
         }
-        return new Usable(tags, d.get(), s);
+        return new Usable(tags, d.get(), s, i);
     }
 
     private static boolean isCanonicalization(String c) {
@@ -129,8 +137,9 @@ final class DkimSignatureScreen {
         return c.equals("simple") || c.equals("relaxed");
     }
 
-    private static Rejected reject(DkimResult result, Optional<DomainName> d, String s, String reason) {
-        return new Rejected(new DkimOutcome(result, d, s, reason));
+    private static Rejected reject(DkimResult result, Optional<DomainName> d, String s, Optional<String> i,
+                                   String reason) {
+        return new Rejected(new DkimOutcome(result, d, s, reason, i));
     }
 
     /**
@@ -140,6 +149,8 @@ final class DkimSignatureScreen {
     static Ids lenientIds(String value) {
         Optional<DomainName> d = Optional.empty();
         String s = "";
+        Optional<String> i = Optional.empty();
+        boolean iSeen = false;
         if (value != null) {
             for (String part : value.split(";")) {
                 int eq = part.indexOf('=');
@@ -152,10 +163,14 @@ final class DkimSignatureScreen {
                     d = DomainName.parse(v);
                 } else if (tag.equals("s") && s.isEmpty()) {
                     s = DkimKeyRetriever.normalizeSelector(v).orElse("");
+                } else if (tag.equals("i") && !iSeen) {
+                    iSeen = true;
+                    // RFC 6376 §3.5 i=: folding white space may appear inside the value; it is not part of it.
+                    i = DkimOutcome.usableIdentity(v.replaceAll("[ \\t\\r\\n]", ""));
                 }
             }
         }
-        return new Ids(d, s);
+        return new Ids(d, s, i);
     }
 
     /** A short printable reason: {@code prefix: detail}, ASCII only, bounded. */

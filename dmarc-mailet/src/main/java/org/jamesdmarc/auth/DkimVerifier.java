@@ -183,7 +183,7 @@ public final class DkimVerifier {
             int colon = field == null ? -1 : field.indexOf(':');
             DkimSignatureScreen.Ids ids = colon < 0 ? new DkimSignatureScreen.Ids(Optional.empty(), "")
                     : DkimSignatureScreen.lenientIds(field.substring(colon + 1));
-            return new DkimOutcome(result, ids.domain(), ids.selector(), reason);
+            return new DkimOutcome(result, ids.domain(), ids.selector(), reason, ids.identity());
         }
 
         /**
@@ -330,7 +330,8 @@ public final class DkimVerifier {
     /** Screening (done before), key retrieval and the header hash: decided, or waiting for the body hash. */
     private static HeaderStep headerPhase(DKIMVerifier jdkim, DkimMessage message, String field, Screening screening) {
         if (screening.value() == null) {
-            return decided(DkimResult.PERMERROR, Optional.empty(), "", "malformed DKIM-Signature field");
+            return decided(DkimResult.PERMERROR, new DkimSignatureScreen.Ids(Optional.empty(), ""),
+                    "malformed DKIM-Signature field");
         }
         DkimSignatureScreen.Ids ids = screening.ids();
         try {
@@ -353,25 +354,25 @@ public final class DkimVerifier {
             }
             return new AwaitingBody(sig, hasher, ((KeyAccepted) key).testing());
         } catch (TempFailException e) {
-            return decided(DkimResult.TEMPERROR, ids.domain(), ids.selector(),
+            return decided(DkimResult.TEMPERROR, ids,
                     DkimSignatureScreen.reason("key unavailable", null));
         } catch (PermFailException e) {
             if (isSignatureMismatch(e)) {
                 // RFC 6376 §6.1.3: the header hash does not verify against b= -> PERMFAIL (signature did not verify).
-                return decided(DkimResult.FAIL, ids.domain(), ids.selector(), "header signature did not verify");
+                return decided(DkimResult.FAIL, ids, "header signature did not verify");
             }
-            return decided(DkimResult.PERMERROR, ids.domain(), ids.selector(),
+            return decided(DkimResult.PERMERROR, ids,
                     DkimSignatureScreen.reason("unverifiable", e.getMessage()));
         } catch (FailException | RuntimeException | StackOverflowError e) {
             LOG.debug("DKIM signature d={} s={} unverifiable", ids.domain().map(DomainName::name).orElse(""),
                     ids.selector(), e);
-            return decided(DkimResult.PERMERROR, ids.domain(), ids.selector(),
+            return decided(DkimResult.PERMERROR, ids,
                     DkimSignatureScreen.reason("unverifiable", e.getMessage()));
         }
     }
 
-    private static Decided decided(DkimResult result, Optional<DomainName> domain, String selector, String reason) {
-        return new Decided(new DkimOutcome(result, domain, selector, reason));
+    private static Decided decided(DkimResult result, DkimSignatureScreen.Ids ids, String reason) {
+        return new Decided(new DkimOutcome(result, ids.domain(), ids.selector(), reason, ids.identity()));
     }
 
     /** What the key lookup concluded. */
@@ -507,7 +508,7 @@ public final class DkimVerifier {
     }
 
     private static DkimOutcome outcome(DkimResult result, Usable sig, String reason) {
-        return new DkimOutcome(result, sig.domain(), sig.selector(), reason);
+        return new DkimOutcome(result, Optional.of(sig.domain()), sig.selector(), reason, sig.identity());
     }
 
     /**

@@ -41,6 +41,8 @@ final class JspfDnsService implements DNSService {
 
     private final DnsClient dns;
     private final ThreadLocal<SpfLookupBudget> budget = new ThreadLocal<>();
+    /** The record capture of the check under way in this thread, if any. */
+    private final ThreadLocal<SpfRecordCapture> capture = new ThreadLocal<>();
     /** The client of the check under way in this thread, when it brought its own (a per-message budget). */
     private final ThreadLocal<DnsClient> checkDns = new ThreadLocal<>();
 
@@ -57,9 +59,16 @@ final class JspfDnsService implements DNSService {
         checkDns.set(client);
     }
 
+    /** As {@link #begin(SpfLookupBudget, DnsClient)}, noting the checked domain's SPF record in {@code records}. */
+    void begin(SpfLookupBudget checkBudget, DnsClient client, SpfRecordCapture records) {
+        begin(checkBudget, client);
+        capture.set(records);
+    }
+
     void end() {
         budget.remove();
         checkDns.remove();
+        capture.remove();
     }
 
     private DnsClient dns() {
@@ -116,6 +125,10 @@ final class JspfDnsService implements DNSService {
                     return null;
                 }
                 texts.add(text);
+                SpfRecordCapture records = capture.get();
+                if (records != null) {
+                    records.retrieved(name, text);
+                }
             } else if (text.length() <= MAX_TERM_LENGTH) {
                 // Other TXT data matters only as an exp= explanation (RFC 7208 §6.2), which jSPF also parses by
                 // regex; an overlong one is dropped, leaving the result without an explanation.

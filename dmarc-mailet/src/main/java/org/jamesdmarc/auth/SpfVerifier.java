@@ -52,7 +52,8 @@ public final class SpfVerifier {
      * Checks {@code mailFrom} (the SMTP reverse-path, with or without angle brackets; null, empty or "<>" for the null
      * reverse-path) sent from {@code clientIp}, which said {@code helo}.
      *
-     * @return the result with the checked domain (empty when no identity was usable) and scope
+     * @return the result with the checked domain (empty when no identity was usable), scope and, unless it passed, the
+     *         SPF record evaluated for that domain ({@link SpfOutcome#record()})
      */
     public SpfOutcome check(InetAddress clientIp, String helo, String mailFrom) {
         return check(clientIp, helo, mailFrom, dnsClient);
@@ -68,7 +69,9 @@ public final class SpfVerifier {
             return new SpfOutcome(SpfResult.NONE, Optional.empty(), SpfIdentity.scopeOf(mailFrom));
         }
         SpfIdentity id = identity.get();
-        return new SpfOutcome(evaluate(clientIp, helo, id, dns), id.domain(), id.scope());
+        SpfRecordCapture records = new SpfRecordCapture(id.domain().name());
+        SpfResult result = evaluate(clientIp, helo, id, dns, records);
+        return new SpfOutcome(result, Optional.of(id.domain()), id.scope(), records.record());
     }
 
     /**
@@ -87,9 +90,10 @@ public final class SpfVerifier {
         return check(clientIp, helo, "");
     }
 
-    private SpfResult evaluate(InetAddress clientIp, String helo, SpfIdentity id, DnsClient dns) {
+    private SpfResult evaluate(InetAddress clientIp, String helo, SpfIdentity id, DnsClient dns,
+                               SpfRecordCapture records) {
         SpfLookupBudget budget = new SpfLookupBudget();
-        dnsService.begin(budget, dns);
+        dnsService.begin(budget, dns, records);
         try {
             // %{h} expands to the HELO name; hand jSPF only a validated one.
             String heloName = DomainName.parse(helo, true).map(DomainName::name).orElse("unknown");

@@ -18,11 +18,12 @@ import org.jamesdmarc.policy.FailureReportRules;
  * @param decision the reports asked for and the aligned identifiers that failed
  * @param mailFrom the SMTP MAIL FROM address; empty for the null reverse-path
  * @param message  the message as received (the report carries its header section, or all of it when configured)
- * @param action   what was done with it (rejected at SMTP, delivered, ...)
+ * @param action   what was done with it (rejected at SMTP, delivered, ...), when the adapter knows: the SMTP hook does
+ *                 (it answers), the {@code DmarcCheck} mailet does not (later mailets act on its attributes)
  */
 public record FailedMessage(MessageKey key, Instant time, CheckOutcome.Evaluated outcome,
                             FailureReportDecision.Report decision, Optional<String> mailFrom, byte[] message,
-                            ActionTaken action) {
+                            Optional<ActionTaken> action) {
     public FailedMessage {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(time, "time");
@@ -38,7 +39,7 @@ public record FailedMessage(MessageKey key, Instant time, CheckOutcome.Evaluated
      * ({@link FailureReportRules#decide}).
      */
     public static Optional<FailedMessage> of(MessageKey key, Instant time, CheckOutcome outcome,
-                                             Optional<String> mailFrom, byte[] message, ActionTaken action) {
+                                             Optional<String> mailFrom, byte[] message, Optional<ActionTaken> action) {
         if (!(outcome instanceof CheckOutcome.Evaluated evaluated)) {
             return Optional.empty();
         }

@@ -16,6 +16,8 @@ import org.jamesdmarc.check.CheckOutcome;
 import org.jamesdmarc.check.CheckSettings;
 import org.jamesdmarc.check.CheckSettingsParser;
 import org.jamesdmarc.check.DmarcChecker;
+import org.jamesdmarc.check.EvaluationRecord;
+import org.jamesdmarc.check.FailureReportSink;
 import org.jamesdmarc.check.MessageContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -151,6 +153,12 @@ import org.slf4j.LoggerFactory;
  * A bad value stops James at start-up with a message naming the parameter, e.g.
  * {@code Invalid DmarcCheck parameter: dnsTimeout: 'abc' is not a duration ...}.
  *
+ * <p>Failure reports (RFC 9991): a mail this mailet evaluates itself (no {@link DmarcMessageHook} in front, or one
+ * that did not mark the mail) whose policy asks for them ({@code ruf}, {@code fo}) is offered to the
+ * {@code check.FailureReportSink} the {@code DmarcHistoryModule} binds (sent when {@code failure.enabled=true} in
+ * {@code conf/dmarc.properties}), without a {@code Delivery-Result} since the later mailets decide what becomes of
+ * it. A mail the hook evaluated is not offered again here: the hook already did, once per message.
+ *
  * <p>Metrics (James {@link MetricFactory}): counters {@code dmarc_evaluations_<result>},
  * {@code dmarc_evaluations_error} and {@code dmarc_budget_exhausted} (checks that ran out of their
  * per-message DNS budget), timer {@code dmarc_evaluation}.
@@ -182,6 +190,7 @@ public class DmarcCheck extends GenericMailet {
 
     private final DmarcMetrics metrics;
     private final Function<MessageContext, CheckOutcome> injectedChecker;
+    private volatile FailureReportSink failureReports = FailureReportSink.DISCARD;
     private MeteredCheck check;
     private CheckSettings settings;
     private boolean softwareHeader;
@@ -201,6 +210,16 @@ public class DmarcCheck extends GenericMailet {
     DmarcCheck(MetricFactory metricFactory, Function<MessageContext, CheckOutcome> checker) {
         this.metrics = new DmarcMetrics(Objects.requireNonNull(metricFactory, "metricFactory"));
         this.injectedChecker = checker;
+    }
+
+    /**
+     * Where mail this mailet evaluates goes when its policy asks for failure reports (RFC 9991). Injected by James's
+     * Guice when a module binds a {@link FailureReportSink} (the {@code DmarcHistoryModule}, which also binds this
+     * mailet in its injector so that the optional sink reaches it); otherwise {@link FailureReportSink#DISCARD}.
+     */
+    @com.google.inject.Inject(optional = true)
+    public void setFailureReportSink(FailureReportSink failureReports) {
+        this.failureReports = Objects.requireNonNull(failureReports, "failureReports");
     }
 
     @Override
@@ -236,7 +255,9 @@ public class DmarcCheck extends GenericMailet {
             DmarcAttributes.storeError(mail, describe(e));
             return;
         }
-        check.store(mail, checked);
+        Optional<EvaluationRecord> evaluated = check.store(mail, checked);
+        // What becomes of the mail is up to the mailets after this one (IsDmarcFail, ToRepository...): no action.
+        FailureReportOffer.offer(failureReports, evaluated, checked, Optional.empty(), "mail " + mail.getName());
         CheckOutcome outcome = checked.outcome();
         writeHeaders(mail, outcome.forgedAuthResultsFields(), outcome.authenticationResults());
     }

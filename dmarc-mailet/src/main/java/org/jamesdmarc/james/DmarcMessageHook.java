@@ -26,7 +26,6 @@ import org.jamesdmarc.check.CheckSettingsParser;
 import org.jamesdmarc.check.DmarcChecker;
 import org.jamesdmarc.check.EvaluationRecord;
 import org.jamesdmarc.check.EvaluationSink;
-import org.jamesdmarc.check.FailedMessage;
 import org.jamesdmarc.check.FailureReportSink;
 import org.jamesdmarc.check.MessageContext;
 import org.jamesdmarc.dns.DomainName;
@@ -184,24 +183,10 @@ public class DmarcMessageHook implements JamesMessageHook {
             // The mail never reaches a mailet: record the rejection here, the same record with what we did.
             record(evaluated.map(r -> r.withAction(ActionTaken.REJECTED_AT_SMTP)), session);
         }
-        offerFailureReport(evaluated, checked, rejected ? ActionTaken.REJECTED_AT_SMTP : ActionTaken.DELIVERED,
-                session);
+        FailureReportOffer.offer(failureReports, evaluated, checked,
+                Optional.of(rejected ? ActionTaken.REJECTED_AT_SMTP : ActionTaken.DELIVERED),
+                "session " + session.getSessionID());
         return decide(checked.outcome());
-    }
-
-    /** Hands a message whose policy asks for failure reports to the sink; never delays or fails the SMTP answer. */
-    private void offerFailureReport(Optional<EvaluationRecord> evaluated, MeteredCheck.Checked checked,
-                                    ActionTaken action, SMTPSession session) {
-        FailureReportSink target = failureReports;
-        if (target == FailureReportSink.DISCARD || evaluated.isEmpty()) {
-            return;
-        }
-        try {
-            FailedMessage.of(evaluated.get().key(), checked.time(), checked.outcome(), checked.context().mailFrom(),
-                    checked.context().message(), action).ifPresent(target::offer);
-        } catch (Exception | LinkageError e) {
-            LOGGER.warn("DMARC failure reports: the sink failed (session {}); no report", session.getSessionID(), e);
-        }
     }
 
     /** Hands {@code record} to the sink; never lets the sink delay or fail the SMTP answer. */

@@ -83,6 +83,29 @@ class DkimVerifierTest {
     }
 
     @Test
+    void theOutcomeKeepsTheSignaturesIdentityForFailureReports() {
+        publish(SIGNER);
+        String tampered = text(SIGNER.signWithTags(MESSAGE, "i=bob@news.example.com;")).replace("see you.",
+                "send money.");
+        assertThat(verifier.verify(bytes(tampered))).containsExactly(new DkimOutcome(DkimResult.FAIL,
+                java.util.Optional.of(DomainName.of("example.com")), "sel1", "body hash did not verify",
+                java.util.Optional.of("bob@news.example.com")));
+
+        String headerChanged = text(SIGNER.signWithTags(MESSAGE, "i=@news.example.com;"))
+                .replace("Subject: DKIM test", "Subject: Urgent invoice");
+        assertThat(verifier.verify(bytes(headerChanged))).extracting(DkimOutcome::identity)
+                .containsExactly(java.util.Optional.of("@news.example.com"));
+
+        String outside = text(SIGNER.sign(MESSAGE)).replaceFirst("DKIM-Signature:",
+                "DKIM-Signature: i=alice@evil.example;");
+        assertThat(verifier.verify(bytes(outside))).extracting(DkimOutcome::identity)
+                .as("refused, still reported as stated").containsExactly(java.util.Optional.of("alice@evil.example"));
+        assertThat(DkimOutcome.usableIdentity("a b@example.com")).isEmpty();
+        assertThat(DkimOutcome.usableIdentity("a@b@example.com")).isEmpty();
+        assertThat(DkimOutcome.usableIdentity("x".repeat(250) + "@example.com")).isEmpty();
+    }
+
+    @Test
     void modifiedSignedHeaderFails() {
         publish(SIGNER);
         String tampered = text(SIGNER.sign(MESSAGE)).replace("Subject: DKIM test", "Subject: Urgent invoice");

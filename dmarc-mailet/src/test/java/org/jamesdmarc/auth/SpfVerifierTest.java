@@ -277,7 +277,8 @@ class SpfVerifierTest {
         assertThat(spf.check(INSIDE, "Mail.Example.ORG", reversePath))
                 .isEqualTo(new SpfOutcome(SpfResult.PASS, DomainName.of("mail.example.org"), SpfScope.HELO));
         assertThat(spf.check(OUTSIDE, "mail.example.org", reversePath))
-                .isEqualTo(new SpfOutcome(SpfResult.FAIL, DomainName.of("mail.example.org"), SpfScope.HELO));
+                .isEqualTo(new SpfOutcome(SpfResult.FAIL, Optional.of(DomainName.of("mail.example.org")), SpfScope.HELO,
+                        Optional.of("v=spf1 ip4:192.0.2.10 -all")));
     }
 
     @ParameterizedTest
@@ -300,7 +301,24 @@ class SpfVerifierTest {
         dns.txt("example.com", "v=spf1 -all").txt("mail.example.org", "v=spf1 +all");
 
         assertThat(spf.check(INSIDE, "mail.example.org", "<alice@example.com>"))
-                .isEqualTo(new SpfOutcome(SpfResult.FAIL, DomainName.of("example.com"), SpfScope.MFROM));
+                .isEqualTo(new SpfOutcome(SpfResult.FAIL, Optional.of(DomainName.of("example.com")), SpfScope.MFROM,
+                        Optional.of("v=spf1 -all")));
+    }
+
+    @Test
+    void aFailureKeepsTheCheckedDomainsOwnRecordForFailureReports() {
+        dns.txt("example.com", "v=spf1 include:_spf.example.net ~all").txt("example.com", "not spf")
+                .txt("_spf.example.net", "v=spf1 ip4:192.0.2.10 -all");
+
+        SpfOutcome softfail = spf.check(OUTSIDE, "h.example.net", "alice@example.com");
+        assertThat(softfail.result()).isEqualTo(SpfResult.SOFTFAIL);
+        assertThat(softfail.record()).as("the checked domain's, not the include's")
+                .contains("v=spf1 include:_spf.example.net ~all");
+        assertThat(spf.check(INSIDE, "h.example.net", "alice@example.com").record()).as("not kept for a pass")
+                .isEmpty();
+        assertThat(new SpfOutcome(SpfResult.FAIL, Optional.of(DomainName.of("example.com")), SpfScope.MFROM,
+                Optional.of("v=spf1 " + "a".repeat(SpfOutcome.MAX_RECORD_LENGTH)))).as("bounded")
+                .extracting(SpfOutcome::record).isEqualTo(Optional.empty());
     }
 
     @ParameterizedTest

@@ -23,6 +23,8 @@ import org.jamesdmarc.check.ActionTaken;
 import org.jamesdmarc.check.BudgetUse;
 import org.jamesdmarc.check.CheckOutcome;
 import org.jamesdmarc.check.EvaluationRecord;
+import org.jamesdmarc.check.FailedMessage;
+import org.jamesdmarc.check.FailureReportSink;
 import org.jamesdmarc.check.HeaderViolation;
 import org.jamesdmarc.check.MessageContext;
 import org.jamesdmarc.check.MessageKey;
@@ -448,6 +450,78 @@ class DmarcCheckTest {
         assertThat(seen).as("not evaluated again").isEmpty();
         assertThat((byte[]) mail.getAttribute(DmarcAttributes.EVALUATION).orElseThrow().getValue().value()).isEqualTo(atSmtp);
         assertThat(DmarcAttributes.evaluationRecord(mail).orElseThrow().result()).isEqualTo(DmarcResult.FAIL);
+    }
+
+    @Test
+    void failedMailAskingForReportsGoesToTheFailureSinkWithoutAnAction() throws Exception {
+        List<FailedMessage> offered = new ArrayList<>();
+        DmarcCheck mailet = mailet(Outcomes.failAskingForReports(Policy.QUARANTINE, Disposition.QUARANTINE));
+        mailet.setFailureReportSink(offered::add);
+        FakeMail mail = mail();
+        mailet.service(mail);
+
+        assertThat(offered).singleElement().satisfies(m -> {
+            assertThat(m.key()).isEqualTo(DmarcAttributes.evaluationRecord(mail).orElseThrow().key());
+            assertThat(m.action()).as("later mailets decide what becomes of it").isEmpty();
+            assertThat(m.mailFrom()).contains("bounce@bounce.example.net");
+            assertThat(new String(m.message(), StandardCharsets.US_ASCII)).isEqualTo(TestMails.RAW);
+            assertThat(m.decision().destinations()).extracting(org.jamesdmarc.policy.ReportUri::uri)
+                    .containsExactly("mailto:ruf@example.com");
+        });
+    }
+
+    @Test
+    void noFailureReportFromTheMailetForMailTheHookEvaluatedOrWithoutRufAndAFailingSinkChangesNothing()
+            throws Exception {
+        List<FailedMessage> offered = new ArrayList<>();
+        FakeMail evaluatedAtSmtp = mail();
+        DmarcMessageHook hook = new DmarcMessageHook(metrics,
+                ctx -> Outcomes.failAskingForReports(Policy.QUARANTINE, Disposition.QUARANTINE));
+        org.apache.commons.configuration2.BaseHierarchicalConfiguration config =
+                new org.apache.commons.configuration2.BaseHierarchicalConfiguration();
+        config.addProperty("authservId", Outcomes.AUTHSERV_ID);
+        hook.init(config);
+        hook.setFailureReportSink(offered::add);
+        org.apache.james.protocols.smtp.SMTPSession session =
+                org.mockito.Mockito.mock(org.apache.james.protocols.smtp.SMTPSession.class);
+        org.mockito.Mockito.when(session.getRemoteAddress())
+                .thenReturn(new java.net.InetSocketAddress(InetAddress.getByName("192.0.2.1"), 25));
+        org.mockito.Mockito.when(session.getAttachment(org.apache.james.protocols.smtp.SMTPSession.CURRENT_HELO_NAME,
+                org.apache.james.protocols.api.ProtocolSession.State.Connection)).thenReturn(Optional.empty());
+        hook.onMessage(session, evaluatedAtSmtp);
+        DmarcCheck mailet = mailet(Outcomes.failAskingForReports(Policy.QUARANTINE, Disposition.QUARANTINE));
+        mailet.setFailureReportSink(offered::add);
+        mailet.service(evaluatedAtSmtp);
+        assertThat(offered).as("offered once, by the hook").singleElement()
+                .satisfies(m -> assertThat(m.action()).contains(ActionTaken.DELIVERED));
+
+        DmarcCheck withoutRuf = mailet(Outcomes.fail(Policy.REJECT, Disposition.REJECT));
+        withoutRuf.setFailureReportSink(offered::add);
+        withoutRuf.service(mail());
+        assertThat(offered).hasSize(1);
+
+        DmarcCheck failingSink = mailet(Outcomes.failAskingForReports(Policy.REJECT, Disposition.REJECT));
+        failingSink.setFailureReportSink(m -> {
+            throw new IllegalStateException("queue gone");
+        });
+        FakeMail mail = mail();
+        failingSink.service(mail);
+        assertThat(mail.getMessage().getHeader("Authentication-Results")).as("the mail goes on, with its header").isNotEmpty();
+    }
+
+    @Test
+    void guiceInjectsTheFailureSinkIntoTheMailetWhenOneIsBound() throws Exception {
+        List<FailedMessage> offered = new ArrayList<>();
+        DmarcCheck bound = mailet(Outcomes.failAskingForReports(Policy.REJECT, Disposition.REJECT));
+        com.google.inject.Guice.createInjector(binder -> binder.bind(FailureReportSink.class)
+                .toInstance(offered::add)).injectMembers(bound);
+        bound.service(mail());
+        assertThat(offered).hasSize(1);
+
+        DmarcCheck unbound = mailet(Outcomes.failAskingForReports(Policy.REJECT, Disposition.REJECT));
+        com.google.inject.Guice.createInjector().injectMembers(unbound);
+        unbound.service(mail());
+        assertThat(offered).hasSize(1);
     }
 
     private static Optional<String> attr(Mail mail, String name) {

@@ -381,7 +381,7 @@ class DmarcMessageHookTest {
         assertThat(accepting.onMessage(session(null), mail())).isEqualTo(HookResult.DECLINED);
 
         assertThat(offered).extracting(FailedMessage::action)
-                .containsExactly(ActionTaken.REJECTED_AT_SMTP, ActionTaken.DELIVERED);
+                .containsExactly(Optional.of(ActionTaken.REJECTED_AT_SMTP), Optional.of(ActionTaken.DELIVERED));
         FailedMessage m = offered.get(0);
         assertThat(m.key()).isEqualTo(mailKey());
         assertThat(m.mailFrom()).contains("bounce@bounce.example.net");

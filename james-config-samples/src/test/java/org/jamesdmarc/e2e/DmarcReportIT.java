@@ -147,7 +147,7 @@ class DmarcReportIT {
     }
 
     /** A James home holding the report key where run-james would have generated one (owner-only, PKCS#8 PEM). */
-    private static Path homeWithReportKey(DkimTestSigner key) throws IOException {
+    static Path homeWithReportKey(DkimTestSigner key) throws IOException {
         Path e2e = Files.createDirectories(Paths.get(System.getProperty("jamesdmarc.e2e.dir",
             JamesProcess.repositoryRoot().resolve("james-config-samples/target/james-e2e").toString())));
         Path home = Files.createTempDirectory(e2e, "dmarc-report-");
@@ -181,7 +181,7 @@ class DmarcReportIT {
         return overlay;
     }
 
-    private static String replaceLine(String text, String prefix, String line) {
+    static String replaceLine(String text, String prefix, String line) {
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(prefix) + ".*$").matcher(text);
         assertThat(m.find()).as("the sample dmarc.properties has a line %s...", prefix).isTrue();
         return m.replaceFirst(Matcher.quoteReplacement(line));

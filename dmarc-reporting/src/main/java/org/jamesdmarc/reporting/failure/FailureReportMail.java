@@ -110,8 +110,10 @@ public final class FailureReportMail {
         // RFC 9991 item 1: REQUIRED for DKIM failures of an aligned identifier; RFC 6591 §3.2 for a DKIM report.
         report.dkim().ifPresent(d -> d.domain().ifPresent(dd -> {
             field(h, "DKIM-Domain", dd.name());
-            // RFC 6376 §3.5: the i= default is "@" and the d= domain; we keep no other.
-            field(h, "DKIM-Identity", "@" + dd.name());
+            // RFC 6591 §3.2: the signature's i=; RFC 6376 §3.5: without one, "@" and the d= domain. Its local part is
+            // the signer's user: redacted like the sender's addresses.
+            String identity = d.identity().orElse("@" + dd.name());
+            field(h, "DKIM-Identity", printable(options.redactLocalParts() ? redactor.redact(identity) : identity));
             if (isToken(d.selector())) {
                 field(h, "DKIM-Selector", d.selector());
             }

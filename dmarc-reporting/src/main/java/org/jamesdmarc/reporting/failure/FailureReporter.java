@@ -14,6 +14,8 @@ import java.util.function.Supplier;
 
 import org.jamesdmarc.auth.DkimOutcome;
 import org.jamesdmarc.auth.DkimResult;
+import org.jamesdmarc.auth.SpfOutcome;
+import org.jamesdmarc.auth.SpfResult;
 import org.jamesdmarc.check.ActionTaken;
 import org.jamesdmarc.check.FailedMessage;
 import org.jamesdmarc.check.FailureReportSink;
@@ -61,6 +63,7 @@ public final class FailureReporter implements FailureReportSink, AutoCloseable {
     private final Clock clock;
     private final ThreadPoolExecutor worker;
     private final Counters counters = new Counters();
+    private final FailureReportListener listener;
 
     /** What happened to the reports so far (for metrics and tests). */
     public static final class Counters {
@@ -110,6 +113,16 @@ public final class FailureReporter implements FailureReportSink, AutoCloseable {
     public FailureReporter(Reporter reporter, FailureReportOptions options, LocalPartRedactor redactor,
                            Supplier<FailureReportLog> logs, FailureReportLog.RateLimits limits, DestinationAuthorizer authorizer,
                            FailureReportOutbound outbound, Clock clock, int queueCapacity) {
+        this(reporter, options, redactor, logs, limits, authorizer, outbound, clock, queueCapacity,
+                FailureReportListener.NONE);
+    }
+
+    /** As the other constructor, telling {@code listener} what becomes of each report (metrics). */
+    public FailureReporter(Reporter reporter, FailureReportOptions options, LocalPartRedactor redactor,
+                           Supplier<FailureReportLog> logs, FailureReportLog.RateLimits limits, DestinationAuthorizer authorizer,
+                           FailureReportOutbound outbound, Clock clock, int queueCapacity,
+                           FailureReportListener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
         this.reporter = Objects.requireNonNull(reporter, "reporter");
         this.options = Objects.requireNonNull(options, "options");
         this.redactor = Objects.requireNonNull(redactor, "redactor");
@@ -129,6 +142,23 @@ public final class FailureReporter implements FailureReportSink, AutoCloseable {
         return counters;
     }
 
+    /** Counts {@code event} and tells the listener; a failing listener changes nothing. */
+    private void count(FailureReportListener.Event event) {
+        switch (event) {
+            case SENT -> counters.sent.increment();
+            case RATE_LIMITED -> counters.rateLimited.increment();
+            case UNAUTHORIZED -> counters.unauthorized.increment();
+            case DUPLICATE -> counters.duplicate.increment();
+            case FAILED -> counters.failed.increment();
+            case DROPPED -> counters.dropped.increment();
+        }
+        try {
+            listener.on(event);
+        } catch (RuntimeException e) {
+            // metrics are best effort
+        }
+    }
+
     @Override
     public void offer(FailedMessage message) {
         try {
@@ -136,9 +166,9 @@ public final class FailureReporter implements FailureReportSink, AutoCloseable {
             FailedMessage queued = options.content() == AttachedContent.HEADERS ? headersOnly(message) : message;
             worker.execute(() -> process(queued));
         } catch (RejectedExecutionException e) {
-            counters.dropped.increment();
+            count(FailureReportListener.Event.DROPPED);
         } catch (RuntimeException e) {
-            counters.dropped.increment();
+            count(FailureReportListener.Event.DROPPED);
             LOGGER.warn("DMARC failure reports: could not queue a message", e);
         }
     }
@@ -181,7 +211,7 @@ public final class FailureReporter implements FailureReportSink, AutoCloseable {
         try {
             log = logs.get();
         } catch (RuntimeException e) {
-            counters.failed.increment();
+            count(FailureReportListener.Event.FAILED);
             LOGGER.warn("DMARC failure reports about {}: no database, not sent: {}", policyDomain.get().name(),
                     e.toString());
             return;
@@ -192,7 +222,7 @@ public final class FailureReporter implements FailureReportSink, AutoCloseable {
                 try {
                     send(log, m, type, author.get(), policyDomain.get(), uri);
                 } catch (RuntimeException e) {
-                    counters.failed.increment();
+                    count(FailureReportListener.Event.FAILED);
                     LOGGER.warn("DMARC failure report ({}) about {} to {} failed: {}", type.authFailure(),
                             policyDomain.get().name(), uri.uri(), e.toString());
                 }
@@ -204,14 +234,14 @@ public final class FailureReporter implements FailureReportSink, AutoCloseable {
                       DomainName policyDomain, ReportUri uri) {
         Optional<ReportDestination> parsed = ReportDestination.parse(uri.uri());
         if (parsed.isEmpty()) {
-            counters.failed.increment(); // not mailto:, or an address we would not write: RFC 9990 says ignore it
+            count(FailureReportListener.Event.FAILED); // not mailto:, or an address we would not write: RFC 9990 says ignore it
             return;
         }
         ReportDestination destination = parsed.get();
         Instant now = clock.instant();
         FailureReportLog.Key key = new FailureReportLog.Key(m.key().value(), type.authFailure(), destination.address());
         if (!log.begin(key, policyDomain.name(), now)) {
-            counters.duplicate.increment();
+            count(FailureReportListener.Event.DUPLICATE);
             return;
         }
         // RFC 9991 §4: external destinations MUST be verified as RFC 9990 says, with ruf for rua.
@@ -220,14 +250,14 @@ public final class FailureReporter implements FailureReportSink, AutoCloseable {
             String why = auth instanceof DestinationAuthorizer.Authorization.Refused r ? r.reason()
                     : ((DestinationAuthorizer.Authorization.TryLater) auth).reason();
             log.finish(key, FailureReportLog.Outcome.UNAUTHORIZED, Optional.of(why), now);
-            counters.unauthorized.increment();
+            count(FailureReportListener.Event.UNAUTHORIZED);
             return;
         }
         FailureReportLog.RateDecision rate = log.acquire(policyDomain.name(), destination.address(), now, limits);
         if (rate != FailureReportLog.RateDecision.ALLOWED) {
             log.finish(key, FailureReportLog.Outcome.RATE_LIMITED, Optional.of(rate.name().toLowerCase(
                     java.util.Locale.ROOT)), now);
-            counters.rateLimited.increment();
+            count(FailureReportListener.Event.RATE_LIMITED);
             return;
         }
         FailureReportMessage message = FailureReportMail.compose(reporter, report(m, type, author), destination.address(),
@@ -235,11 +265,11 @@ public final class FailureReporter implements FailureReportSink, AutoCloseable {
         HandOff result = outbound.handOff(message);
         if (result instanceof HandOff.Accepted) {
             log.finish(key, FailureReportLog.Outcome.SENT, Optional.of(message.messageId()), clock.instant());
-            counters.sent.increment();
+            count(FailureReportListener.Event.SENT);
         } else {
             String why = result instanceof HandOff.Deferred d ? d.reason() : ((HandOff.Failed) result).reason();
             log.finish(key, FailureReportLog.Outcome.FAILED, Optional.of(why), clock.instant());
-            counters.failed.increment();
+            count(FailureReportListener.Event.FAILED);
         }
     }
 
@@ -253,10 +283,16 @@ public final class FailureReporter implements FailureReportSink, AutoCloseable {
                     .filter(d -> d.result() == DkimResult.FAIL || d.result() == DkimResult.PERMERROR).findFirst());
             default -> failures.dkim().map(DkimAlignment::outcome);
         };
+        Optional<SpfOutcome> spf = switch (type) {
+            // RFC 6591 §3.2 for an SPF report: the SPF check that failed, aligned or not.
+            case SPF -> failures.spf().map(SpfAlignment::outcome).or(() -> Optional.of(m.outcome().evaluation().spf()
+                    .outcome()).filter(s -> s.result() == SpfResult.FAIL || s.result() == SpfResult.PERMERROR));
+            default -> failures.spf().map(SpfAlignment::outcome);
+        };
+        // RFC 6591 §3.2 SPF-DNS: the record as retrieved, which the SPF check kept when it did not pass.
         return new FailureReport(type, author, m.outcome().client().address(), m.time(), m.mailFrom(),
-                m.outcome().authenticationResults(), failures.identityAlignment(), dkim,
-                failures.spf().map(SpfAlignment::outcome), Optional.empty(), Optional.of(deliveryResult(m.action())),
-                m.message());
+                m.outcome().authenticationResults(), failures.identityAlignment(), dkim, spf,
+                spf.flatMap(SpfOutcome::record), m.action().map(FailureReporter::deliveryResult), m.message());
     }
 
     /** RFC 6591 §3.1 Delivery-Result of what we did. */

@@ -54,16 +54,19 @@ import com.google.inject.Provides;
  *       wrong setting stops James with a one-line error naming the key; a database that is down or refuses the
  *       credentials does not (records are journaled, the store retried).</li>
  *   <li>Metrics through James's {@link MetricFactory}: {@code dmarc_history_queued}, {@code _written},
- *       {@code _journaled}, {@code _dropped}, {@code _replayed}.</li>
+ *       {@code _journaled}, {@code _dropped}, {@code _replayed}; with failure reports on, {@link FailureReportMetrics}
+ *       ({@code dmarc_failure_reports_sent}, {@code _rate_limited}, {@code _unauthorized}, {@code _duplicate},
+ *       {@code _failed}, {@code _dropped}).</li>
  *   <li>{@link DmarcProperties}: the one read of {@code conf/dmarc.properties}, from which the history's settings
  *       and the report settings ({@link DmarcProperties#reports()}) are both built.</li>
  *   <li>Retention: when {@code history.retentionDays} is above 0, records older than that are deleted
  *       {@value HistoryLifecycle#RETENTION_FIRST_DELAY_MINUTES} minutes after start and then once a day, on one daemon
  *       thread, and so are the report delivery ledger's periods older than the longer of that and
  *       {@code report.ledgerRetention}.</li>
- *   <li>The core's SMTP hook {@code org.jamesdmarc.james.DmarcMessageHook}, bound in this injector so that its
- *       optional {@link EvaluationSink} is injected (left to Guice, its binding would be made in James's root
- *       injector, which has no sink).</li>
+ *   <li>The core's SMTP hook {@code org.jamesdmarc.james.DmarcMessageHook} and check mailet
+ *       {@code org.jamesdmarc.james.DmarcCheck}, bound in this injector so that their optional {@link EvaluationSink}
+ *       and {@link FailureReportSink} are injected (left to Guice, their bindings would be made in James's root
+ *       injector, which has neither).</li>
  *   <li>{@link HistoryFiles}: the OpenDMARC-format history files of {@link DmarcHistory}'s {@code historyFile}
  *       parameter, one writer per file for the process.</li>
  *   <li>Shutdown, tied to James's lifecycle ({@link HistoryLifecycle}): when James stops, after its mailet
@@ -77,6 +80,8 @@ public final class DmarcHistoryModule extends AbstractModule {
 
     /** The core's SMTP hook, which records its rejections through an optionally injected {@link EvaluationSink}. */
     static final String SMTP_HOOK = "org.jamesdmarc.james.DmarcMessageHook";
+    /** The core's check mailet, which offers failed mail through an optionally injected {@link FailureReportSink}. */
+    static final String CHECK_MAILET = "org.jamesdmarc.james.DmarcCheck";
 
     private final Map<String, String> environment;
 
@@ -98,6 +103,7 @@ public final class DmarcHistoryModule extends AbstractModule {
         // Here, not left to Guice: its dependencies are all James's, so Guice would bind it in James's root injector.
         bind(HistoryFiles.class).in(Singleton.class);
         bindHere(SMTP_HOOK);
+        bindHere(CHECK_MAILET);
     }
 
     /**
@@ -142,7 +148,7 @@ public final class DmarcHistoryModule extends AbstractModule {
     }
 
     /**
-     * The failure report sink of the SMTP hook (issue 11, RFC 9991): {@link FailureReportSink#DISCARD} unless
+     * The failure report sink of the SMTP hook and the DmarcCheck mailet (issue 11, RFC 9991): {@link FailureReportSink#DISCARD} unless
      * {@code failure.enabled=true} ({@link FailureReportSettings}); then a {@link FailureReporter} reporting as
      * {@code report.orgName}/{@code report.email} (missing: James does not start), verifying destinations through
      * {@code report.dnsServers}, counting rate limits and logging in the report database ({@link ReportDatabase}),
@@ -151,7 +157,7 @@ public final class DmarcHistoryModule extends AbstractModule {
     @Provides
     @Singleton
     FailureReportSink failureReportSink(DmarcProperties properties, Provider<ReportDatabase> database,
-                                        com.google.inject.Injector injector) {
+                                        MetricFactory metricFactory, com.google.inject.Injector injector) {
         FailureReportSettings settings = properties.failures();
         if (!settings.enabled()) {
             return FailureReportSink.DISCARD;
@@ -170,7 +176,7 @@ public final class DmarcHistoryModule extends AbstractModule {
                 // a James without a mailet container) fails only then, and only that report.
                 message -> new MailetContextFailureReportOutbound(injector.getInstance(MailetContext.class))
                         .handOff(message),
-                java.time.Clock.systemUTC(), settings.queueSize());
+                java.time.Clock.systemUTC(), settings.queueSize(), new FailureReportMetrics(metricFactory));
         LOG.info("DMARC failure reports enabled: at most {} per destination and {} per policy domain per {}, {}",
                 settings.limits().perDestination(), settings.limits().perDomain(), settings.limits().window(),
                 settings.wholeMessage() ? "whole messages" : "header sections");

@@ -1,16 +1,9 @@
 package org.jamesdmarc.reporting.james;
 
-import java.io.ByteArrayInputStream;
 import java.util.Objects;
-import java.util.Properties;
 
-import javax.mail.Session;
-import javax.mail.internet.MimeMessage;
 
-import org.apache.james.core.MailAddress;
 import org.apache.james.server.core.MailImpl;
-import org.apache.mailet.Attribute;
-import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.MailetContext;
 import org.jamesdmarc.reporting.delivery.HandOff;
@@ -21,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hands failure reports (RFC 9991) to James's mailet context, exactly as {@link MailetContextReportOutbound} does for
- * aggregate reports: one {@link Mail} per report (envelope sender the reporter's address, one recipient the
+ * aggregate reports (both through {@link MarkedReportMail}): one {@link Mail} per report (envelope sender the reporter's address, one recipient the
  * {@code ruf} address, the composed bytes unchanged), state {@code root}, through {@code sendMail(Mail)} so that the
  * marker attribute {@value MailetContextReportOutbound#REPORT_NAME} travels with it. Its value here is
  * {@value #MARKER_PREFIX} and the report's Message-ID: the DMARC check and the history skip marked mail, so a
@@ -44,36 +37,19 @@ public final class MailetContextFailureReportOutbound implements FailureReportOu
 
     @Override
     public HandOff handOff(FailureReportMessage message) {
-        MailImpl mail = null;
         try {
-            mail = toMail(message);
-            context.sendMail(mail);
-            return new HandOff.Accepted("queued as " + mail.getName() + " into James's " + Mail.DEFAULT + " processor");
+            return new HandOff.Accepted(MarkedReportMail.send(context, message.envelopeFrom(), message.recipient(),
+                    message.content(), MARKER_PREFIX + message.messageId()));
         } catch (Exception | LinkageError e) {
             LOG.warn("DMARC failure report {} to {}: not queued: {}", message.messageId(), message.recipient(),
                     e.toString());
             return new HandOff.Failed("James did not queue the mail: " + e);
-        } finally {
-            if (mail != null) {
-                mail.dispose();
-            }
         }
     }
 
     /** The James mail of {@code message}: envelope, MIME message as composed, the marker, state root. */
     static MailImpl toMail(FailureReportMessage message) throws Exception {
-        MimeMessage mime = new MimeMessage(Session.getInstance(new Properties()),
-                new ByteArrayInputStream(message.content()));
-        return MailImpl.builder()
-                .name(MailImpl.getId())
-                .sender(new MailAddress(message.envelopeFrom()))
-                .addRecipient(new MailAddress(message.recipient()))
-                .mimeMessage(mime)
-                .addAttribute(new Attribute(MailetContextReportOutbound.REPORT,
-                        AttributeValue.of(MARKER_PREFIX + message.messageId())))
-                .state(Mail.DEFAULT)
-                .remoteAddr("127.0.0.1")
-                .remoteHost("localhost")
-                .build();
+        return MarkedReportMail.toMail(message.envelopeFrom(), message.recipient(), message.content(),
+                MARKER_PREFIX + message.messageId());
     }
 }

@@ -1,17 +1,10 @@
 package org.jamesdmarc.reporting.james;
 
-import java.io.ByteArrayInputStream;
 import java.util.Objects;
-import java.util.Properties;
 
-import javax.mail.Session;
-import javax.mail.internet.MimeMessage;
 
-import org.apache.james.core.MailAddress;
 import org.apache.james.server.core.MailImpl;
-import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
-import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.MailetContext;
 import org.jamesdmarc.reporting.delivery.HandOff;
@@ -21,7 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands aggregate report messages to James's mailet context, so the admin's outbound path applies to them (DKIM
+ * Hands aggregate report messages to James's mailet context ({@link MarkedReportMail}, shared with the failure
+ * reports' {@link MailetContextFailureReportOutbound}), so the admin's outbound path applies to them (DKIM
  * signing with {@code DKIMSign}, {@code RemoteDelivery} and its {@code bounceProcessor}).
  *
  * <p>Each {@link ReportMessage} becomes one James {@link Mail}: the envelope sender is the report's
@@ -61,37 +55,20 @@ public final class MailetContextReportOutbound implements ReportOutbound {
 
     @Override
     public HandOff handOff(ReportMessage message) {
-        MailImpl mail = null;
         try {
-            mail = toMail(message);
-            context.sendMail(mail);
-            return new HandOff.Accepted("queued as " + mail.getName() + " into James's " + Mail.DEFAULT
-                    + " processor");
+            return new HandOff.Accepted(MarkedReportMail.send(context, message.envelopeFrom(), message.recipient(),
+                    message.content(), message.reportId().value()));
         } catch (Exception | LinkageError e) {
             LOG.warn("DMARC report {} to {}: not queued: {}", message.reportId().value(), message.recipient(),
                     e.toString());
             return new HandOff.Deferred("James did not queue the mail: " + e);
-        } finally {
-            if (mail != null) {
-                mail.dispose();
-            }
         }
     }
 
     /** The James mail of {@code message}: envelope, MIME message as composed, the marker attribute, state root. */
     static MailImpl toMail(ReportMessage message) throws Exception {
-        MimeMessage mime = new MimeMessage(Session.getInstance(new Properties()),
-                new ByteArrayInputStream(message.content()));
-        return MailImpl.builder()
-                .name(MailImpl.getId())
-                .sender(new MailAddress(message.envelopeFrom()))
-                .addRecipient(new MailAddress(message.recipient()))
-                .mimeMessage(mime)
-                .addAttribute(new Attribute(REPORT, AttributeValue.of(message.reportId().value())))
-                .state(Mail.DEFAULT)
-                .remoteAddr("127.0.0.1")
-                .remoteHost("localhost")
-                .build();
+        return MarkedReportMail.toMail(message.envelopeFrom(), message.recipient(), message.content(),
+                message.reportId().value());
     }
 
     /** Whether {@code mail} is report mail this class sent. */

@@ -241,6 +241,32 @@ class FailureReportMailTest {
     }
 
     @Test
+    void dkim_identity_is_the_signatures_i_with_its_local_part_redacted_like_the_senders() throws IOException {
+        FailureReport r = report();
+        DkimOutcome signedAsBob = new DkimOutcome(DkimResult.FAIL, Optional.of(DomainName.of("example.com")), "sel1",
+                "bad", Optional.of("bob@news.example.com"));
+        r = new FailureReport(r.type(), r.reportedDomain(), r.sourceIp(), r.arrivalDate(), r.originalMailFrom(),
+                r.authenticationResults(), r.identityAlignment(), Optional.of(signedAsBob), r.spf(), r.spfRecord(),
+                r.deliveryResult(), r.message());
+        Map<String, List<String>> redacted = fields(text(((Multipart) parse(compose(r, DEFAULTS).content()).getBody())
+                .getBodyParts().get(1).getBody()));
+        assertThat(redacted.get("DKIM-Identity")).containsExactly(REDACTOR.token("bob", "news.example.com")
+                + "@news.example.com");
+        Map<String, List<String>> clear = fields(text(((Multipart) parse(compose(r,
+                new FailureReportOptions(AttachedContent.HEADERS, false, "x/1")).content()).getBody())
+                .getBodyParts().get(1).getBody()));
+        assertThat(clear.get("DKIM-Identity")).containsExactly("bob@news.example.com");
+
+        DkimOutcome domainOnly = new DkimOutcome(DkimResult.FAIL, Optional.of(DomainName.of("example.com")), "sel1",
+                "bad", Optional.of("@news.example.com"));
+        r = new FailureReport(r.type(), r.reportedDomain(), r.sourceIp(), r.arrivalDate(), r.originalMailFrom(),
+                r.authenticationResults(), r.identityAlignment(), Optional.of(domainOnly), r.spf(), r.spfRecord(),
+                r.deliveryResult(), r.message());
+        assertThat(fields(text(((Multipart) parse(compose(r, DEFAULTS).content()).getBody()).getBodyParts().get(1)
+                .getBody())).get("DKIM-Identity")).containsExactly("@news.example.com");
+    }
+
+    @Test
     void hostile_headers_cannot_break_out_of_their_part() throws IOException {
         String hostile = "From: a@example.com\r\nSubject: x\rX-Injected: 1\r\n"
                 + "X-Long: y\n --=_dmarc_failure_\r\n\r\nbody\r\n";

@@ -61,23 +61,32 @@ class FailureReporterTest {
         }
     }
 
+    private final List<FailureReportListener.Event> events = new CopyOnWriteArrayList<>();
+
     private FailureReporter reporter(DestinationAuthorizer authorizer, FailureReportLog.RateLimits limits) {
+        return reporter(authorizer, limits, 100, m -> {
+            handedOff.add(m);
+            return new HandOff.Accepted("ok");
+        });
+    }
+
+    private FailureReporter reporter(DestinationAuthorizer authorizer, FailureReportLog.RateLimits limits,
+                                     int queueCapacity, FailureReportOutbound outbound) {
         store = JdbcHistoryStore.open(new StoreConfig("jdbc:h2:file:" + tmp.resolve("db").toAbsolutePath(), "sa",
                 Secret.none(), 2));
         reporter = new FailureReporter(new Reporter("Receiver", "dmarc@receiver.example", Optional.empty(),
                 DomainName.of("receiver.example"), "test"), FailureReportOptions.defaults(),
                 LocalPartRedactor.withSecret(new byte[32]), () -> new FailureReportLog(store), limits, authorizer,
-                m -> {
-                    handedOff.add(m);
-                    return new HandOff.Accepted("ok");
-                }, Clock.fixed(T0, ZoneOffset.UTC), 100);
+                outbound, Clock.fixed(T0, ZoneOffset.UTC), queueCapacity, events::add);
         return reporter;
     }
 
     private static FailedMessage failed(String record, int n) throws Exception {
         InMemoryDnsClient dns = new InMemoryDnsClient().dmarc("example.com", record);
-        SpfOutcome spf = new SpfOutcome(SpfResult.FAIL, DomainName.parse("example.com"), SpfScope.MFROM);
-        List<DkimOutcome> dkim = List.of(new DkimOutcome(DkimResult.FAIL, DomainName.of("example.com"), "sel", "bad"));
+        SpfOutcome spf = new SpfOutcome(SpfResult.FAIL, DomainName.parse("example.com"), SpfScope.MFROM,
+                Optional.of("v=spf1 ip4:198.51.100.0/24 -all"));
+        List<DkimOutcome> dkim = List.of(new DkimOutcome(DkimResult.FAIL, Optional.of(DomainName.of("example.com")),
+                "sel", "bad", Optional.of("@mail.example.com")));
         DmarcEvaluation e = new DmarcEvaluator(dns, EvaluationOptions.defaults()).evaluate("example.com", spf, dkim);
         CheckOutcome.Evaluated outcome = new CheckOutcome.Evaluated(e, spf, dkim, ResultSource.SELF, ResultSource.SELF,
                 new ClientIdentity(InetAddress.getByName("192.0.2.7"), "helo.example", false),
@@ -86,7 +95,7 @@ class FailureReporterTest {
                 + "@example.com>\r\nSubject: s\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII);
         return FailedMessage.of(MessageKey.of(InetAddress.getByName("192.0.2.7"), Optional.of("x@example.com"),
                         Optional.of("<" + n + "@example.com>"), message), T0, outcome, Optional.of("x@example.com"),
-                message, ActionTaken.REJECTED_AT_SMTP).orElseThrow();
+                message, Optional.of(ActionTaken.REJECTED_AT_SMTP)).orElseThrow();
     }
 
     @Test
@@ -127,6 +136,9 @@ class FailureReporterTest {
         assertThat(r.drain(60_000)).isTrue();
         assertThat(handedOff).hasSize(1);
         assertThat(r.counters().rateLimited()).isEqualTo(49);
+        assertThat(events).as("the listener (metrics) hears each").filteredOn(FailureReportListener.Event.RATE_LIMITED::equals)
+                .hasSize(49);
+        assertThat(events).filteredOn(FailureReportListener.Event.SENT::equals).hasSize(1);
         assertThat(new FailureReportLog(store).counts(T0)).containsEntry(FailureReportLog.Outcome.RATE_LIMITED, 49L);
     }
 
@@ -140,9 +152,49 @@ class FailureReporterTest {
         assertThat(r.drain(30_000)).isTrue();
         assertThat(handedOff).extracting(FailureReportMessage::recipient).containsExactly("a@example.com");
         assertThat(r.counters().unauthorized()).isEqualTo(1);
+        assertThat(events).containsExactlyInAnyOrder(FailureReportListener.Event.SENT,
+                FailureReportListener.Event.UNAUTHORIZED);
         assertThat(new FailureReportLog(store).recent(10)).filteredOn(e -> e.key().destination().startsWith("spy"))
                 .singleElement().extracting(FailureReportLog.Entry::outcome)
                 .isEqualTo(FailureReportLog.Outcome.UNAUTHORIZED);
+    }
+
+    @Test
+    void a_full_queue_drops_and_counts_and_a_failed_hand_off_is_counted_failed() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        FailureReporter r = reporter(DestinationAuthorizer.allowAll(), new FailureReportLog.RateLimits(10, 10,
+                Duration.ofHours(1)), 1, m -> {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return new HandOff.Failed("refused");
+                });
+        for (int i = 0; i < 5; i++) {
+            r.offer(failed("v=DMARC1; p=reject; ruf=mailto:a@example.com", i));
+        }
+        // One in the worker (perhaps not yet taken: then one more dropped), one queued, the rest dropped.
+        assertThat(r.counters().dropped()).isBetween(2L, 3L);
+        release.countDown();
+        assertThat(r.drain(30_000)).isTrue();
+        assertThat(r.counters().failed()).isEqualTo(5 - r.counters().dropped());
+        assertThat(events).filteredOn(FailureReportListener.Event.DROPPED::equals).hasSize((int) r.counters().dropped());
+        assertThat(events).filteredOn(FailureReportListener.Event.FAILED::equals).hasSize((int) r.counters().failed());
+    }
+
+    @Test
+    void the_report_carries_the_spf_record_the_check_kept_and_the_signatures_identity() throws Exception {
+        FailedMessage m = failed("v=DMARC1; p=reject; fo=0:d:s; ruf=mailto:a@example.com", 1);
+        for (var type : org.jamesdmarc.policy.FailureReportType.values()) {
+            FailureReport report = FailureReporter.report(m, type, DomainName.of("example.com"));
+            assertThat(report.spfRecord()).as("%s", type).contains("v=spf1 ip4:198.51.100.0/24 -all");
+        }
+        FailureReport dkim = FailureReporter.report(m, org.jamesdmarc.policy.FailureReportType.DKIM,
+                DomainName.of("example.com"));
+        assertThat(dkim.dkim()).flatMap(DkimOutcome::identity).contains("@mail.example.com");
+        assertThat(dkim.spfRecord()).as("the failed aligned SPF identifier, named in every report")
+                .contains("v=spf1 ip4:198.51.100.0/24 -all");
     }
 
     @Test
@@ -153,7 +205,7 @@ class FailureReporterTest {
         CheckOutcome.Evaluated outcome = new CheckOutcome.Evaluated(e, spf, List.of(), ResultSource.SELF,
                 ResultSource.SELF, new ClientIdentity(InetAddress.getByName("192.0.2.7"), "h", false), "x", List.of());
         assertThat(FailedMessage.of(new MessageKey("0123456789abcdef0123456789abcdef"), T0, outcome, Optional.empty(),
-                new byte[0], ActionTaken.DELIVERED)).isEmpty();
+                new byte[0], Optional.of(ActionTaken.DELIVERED))).isEmpty();
     }
 
     @Test

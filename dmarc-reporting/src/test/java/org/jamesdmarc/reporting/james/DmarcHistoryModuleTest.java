@@ -137,7 +137,7 @@ class DmarcHistoryModuleTest {
     }
 
     @Test
-    void failureReportsAreOffByDefaultAndTheHookGetsTheBoundSink() throws Exception {
+    void failureReportsAreOffByDefaultAndTheHookAndTheMailetGetTheBoundSink() throws Exception {
         Injector extensions = james().createChildInjector(Modules.combine(new DmarcHistoryModule(Map.of())));
         EvaluationHistory history = extensions.getInstance(EvaluationHistory.class);
         try {
@@ -158,6 +158,11 @@ class DmarcHistoryModuleTest {
             Field hookSink = DmarcMessageHook.class.getDeclaredField("failureReports");
             hookSink.setAccessible(true);
             assertThat(hookSink.get(hook)).isSameAs(sink);
+            org.jamesdmarc.james.DmarcCheck mailet = enabled.createChildInjector()
+                    .getInstance(org.jamesdmarc.james.DmarcCheck.class);
+            Field mailetSink = org.jamesdmarc.james.DmarcCheck.class.getDeclaredField("failureReports");
+            mailetSink.setAccessible(true);
+            assertThat(mailetSink.get(mailet)).as("the mailet path reports too").isSameAs(sink);
             assertThat(home.resolve("conf/dmarc-failure-secret")).as("a redaction key generated once").isRegularFile();
             assertThat(Files.size(home.resolve("conf/dmarc-failure-secret"))).isEqualTo(32);
             ((org.jamesdmarc.reporting.failure.FailureReporter) sink).close();
