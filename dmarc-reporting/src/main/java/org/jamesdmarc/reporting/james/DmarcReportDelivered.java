@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>When.</b> James 3.8.1's {@code RemoteDelivery} ({@code DeliveryRunnable.attemptDelivery}), once the gateway
  * or MX accepted the mail, sends it with {@code MailetContext.sendMail(mail, onSuccess)} to the {@code onSuccess}
- * processor, attributes kept, with the recipients that were delivered.
+ * processor, attributes kept, with the recipients that were delivered. A report to a local mailbox never meets
+ * {@code RemoteDelivery}: put this mailet, with {@code consume} {@code false}, before {@code LocalDelivery} too.
  *
  * <p>It never throws and never changes the mail, except that with {@code consume} set to {@code true} (the default)
  * report mail ends there (state {@code ghost}): nothing more is to be done with a delivered copy. A database that
@@ -52,6 +53,12 @@ import org.slf4j.LoggerFactory;
  * <processor state="relay-delivered" enableJmx="true">
  *   <mailet match="HasMailAttribute=org.jamesdmarc.report" class="org.jamesdmarc.reporting.james.DmarcReportDelivered"/>
  *   <mailet match="All" class="Null"/>
+ * </processor>
+ * <processor state="local-delivery" enableJmx="true">
+ *   <mailet match="HasMailAttribute=org.jamesdmarc.report" class="org.jamesdmarc.reporting.james.DmarcReportDelivered">
+ *     <consume>false</consume>
+ *   </mailet>
+ *   <mailet match="All" class="LocalDelivery"/>
  * </processor>
  * }</pre>
  */

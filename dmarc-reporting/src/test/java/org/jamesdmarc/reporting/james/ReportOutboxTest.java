@@ -137,6 +137,23 @@ class ReportOutboxTest {
     }
 
     @Test
+    void beforeLocalDeliveryTheMailGoesOn() throws Exception {
+        Mail first = MailImpl.duplicate(sent.get(0));
+        first.setState("local-delivery");
+        DmarcReportDelivered mailet = new DmarcReportDelivered(() -> new ReportLedger(database.store()), outbox,
+                DeliveryFixtures.CLOCK);
+        mailet.init(FakeMailetConfig.builder().mailetName("DmarcReportDelivered")
+                .setProperty(DmarcReportDelivered.CONSUME, "false").build());
+
+        mailet.service(first);
+
+        assertThat(state(first)).contains(State.DELIVERED);
+        assertThat(first.getState()).isEqualTo("local-delivery");
+        assertThat(outbox.keys()).doesNotContain(key(first));
+        ((MailImpl) first).dispose();
+    }
+
+    @Test
     void aBouncedReportIsRecordedFailedAndLeavesTheOutbox() throws Exception {
         Mail first = MailImpl.duplicate(sent.get(0));
         DmarcReportBounce mailet = new DmarcReportBounce(() -> new ReportLedger(database.store()), outbox,
