@@ -25,9 +25,10 @@ import picocli.CommandLine.Option;
 @Command(name = "status",
         mixinStandardHelpOptions = true,
         sortOptions = false,
-        description = {"Show the report ledger: per period the reports pending, handed off (sent), deferred, failed "
-                + "and suppressed, and the reasons of the failed and deferred ones; then the failure reports (RFC 9991) "
-                + "of the last 24 hours by outcome and the latest ones.",
+        description = {"Show the report ledger: per period the reports pending, handed off (sent; "
+                + "inside James also those whose delivery RemoteDelivery confirmed), deferred, failed and suppressed, "
+                + "and the reasons of the failed and deferred ones; then the failure reports (RFC 9991) of the last "
+                + "24 hours by outcome and the latest ones.",
             "Exit 0 done, 2 bad database settings or unreachable database."})
 final class ReportStatusCommand implements Callable<Integer> {
 
@@ -52,7 +53,8 @@ final class ReportStatusCommand implements Callable<Integer> {
     DatabaseOptions db = new DatabaseOptions();
 
     @Option(names = "--json", description = "Print {\"periods\":[{\"begin\":s,\"end\":s,\"planned\":b,\"domains\":n,"
-            + "\"pending\":n,\"sending\":n,\"sent\":n,\"deferred\":n,\"failed\":n,\"suppressed\":n}],\"problems\":"
+            + "\"pending\":n,\"sending\":n,\"sent\":n,\"delivered\":n,\"deferred\":n,\"failed\":n,"
+            + "\"suppressed\":n}],\"problems\":"
             + "[{\"begin\":s,\"domain\":d,\"destination\":a,\"state\":s,\"reason\":r,\"attempts\":n,\"nextAttempt\":s}],"
             + "\"failureReports\":{\"last24h\":{\"<outcome>\":n},\"recent\":[{\"time\":s,\"domain\":d,"
             + "\"destination\":a,\"type\":t,\"message\":k,\"outcome\":o,\"reason\":r}]}}.")
@@ -95,7 +97,9 @@ final class ReportStatusCommand implements Callable<Integer> {
                 }
                 n.put("pending", p.count(State.PENDING));
                 n.put("sending", p.count(State.SENDING));
-                n.put("sent", p.count(State.HANDED_OFF));
+                // Sent: handed to the outbound path, its delivery confirmed since (James's onSuccess) or not.
+                n.put("sent", p.count(State.HANDED_OFF) + p.count(State.DELIVERED));
+                n.put("delivered", p.count(State.DELIVERED));
                 n.put("deferred", p.count(State.DEFERRED));
                 n.put("failed", p.count(State.FAILED));
                 n.put("suppressed", p.count(State.SUPPRESSED));
@@ -140,7 +144,7 @@ final class ReportStatusCommand implements Callable<Integer> {
         for (ReportLedger.PeriodSummary p : periods) {
             out.printf("%-20s %-20s %8s %8d %8d %8d %8d %8d %10s%n", Instant.ofEpochSecond(p.begin()),
                     Instant.ofEpochSecond(p.end()), p.domains().isPresent() ? Long.toString(p.domains().getAsLong()) : "-",
-                    p.count(State.PENDING) + p.count(State.SENDING), p.count(State.HANDED_OFF),
+                    p.count(State.PENDING) + p.count(State.SENDING), p.count(State.HANDED_OFF) + p.count(State.DELIVERED),
                     p.count(State.DEFERRED), p.count(State.FAILED), p.count(State.SUPPRESSED),
                     p.planned() ? "yes" : "partly");
         }

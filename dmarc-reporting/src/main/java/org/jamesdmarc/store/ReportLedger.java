@@ -45,6 +45,11 @@ public final class ReportLedger {
         SENDING,
         /** The outbound path took it (SMTP: the server accepted the DATA; James: {@code sendMail} returned). */
         HANDED_OFF,
+        /**
+         * Confirmed delivered after its hand-off: the outbound path reported that the next hop accepted it (James:
+         * {@code RemoteDelivery}'s {@code onSuccess} processor, {@code DmarcReportDelivered}).
+         */
+        DELIVERED,
         /** A temporary failure; tried again at {@code nextAttempt}. */
         DEFERRED,
         /** A permanent failure (5xx, retries exhausted, larger than the destination's limit): never retried. */
@@ -229,6 +234,31 @@ public final class ReportLedger {
                     ps.setString(3, reportId);
                     ps.setString(4, destination);
                 }) > 0;
+    }
+
+    /**
+     * Marks the report {@code reportId} to {@code destination} delivered: the outbound path confirmed, after the
+     * hand-off, that the next hop accepted it (James's RemoteDelivery {@code onSuccess} processor). Only a row
+     * {@code handed_off} (or already {@code delivered}) changes: a {@code failed} one stays failed, and one a run is
+     * sending again ({@code sending}, {@code pending}, {@code deferred}) is the run's.
+     *
+     * @return whether the row is now {@code delivered}
+     */
+    public boolean deliveredAfterHandOff(String reportId, String destination, Instant now) {
+        return update("UPDATE dmarc_report_delivery SET state = 'delivered', next_attempt = NULL, updated_at = ? "
+                + "WHERE report_id = ? AND destination = ? AND state IN ('handed_off', 'delivered')", ps -> {
+                    ps.setLong(1, now.getEpochSecond());
+                    ps.setString(2, reportId);
+                    ps.setString(3, destination);
+                }) > 0;
+    }
+
+    /** The state of the report {@code reportId} to {@code destination}, if the ledger has it. */
+    public Optional<State> stateOf(String reportId, String destination) {
+        return query("SELECT state FROM dmarc_report_delivery WHERE report_id = ? AND destination = ?", ps -> {
+            ps.setString(1, reportId);
+            ps.setString(2, destination);
+        }, rs -> State.of(rs.getString(1))).stream().findFirst();
     }
 
     /** Every row (optionally of one state), newest period first, at most {@code limit}. */

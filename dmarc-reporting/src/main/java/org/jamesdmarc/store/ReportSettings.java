@@ -71,6 +71,13 @@ import org.jamesdmarc.dns.DnsSettings;
  *     counters are still stored keeps its ledger, so it is not planned and sent again). Deleted by the history's
  *     daily retention inside James (which runs when {@code history.retentionDays} is above 0) and by
  *     {@code dmarc history expire}</td></tr>
+ * <tr><td>{@code report.outbox}</td><td>a James mail repository URL, e.g.
+ *     {@code file://var/mail/dmarc-report-outbox/}</td><td>none</td><td>inside James: where each report mail handed
+ *     to James is also kept until {@code RemoteDelivery} delivered it ({@code onSuccess}: {@code DmarcReportDelivered})
+ *     or gave up on it ({@code bounceProcessor}: {@code DmarcReportBounce}); at start-up the report task hands every
+ *     report still kept there, and {@code handed_off} in the ledger, to James again (same mail, same identifiers).
+ *     For a James whose mail queues are in memory (the memory server): a crash then loses no report. Leave it unset
+ *     where the mail queues are durable (a restart would send such reports twice)</td></tr>
  * <tr><td>{@code report.smtp.host}</td><td>a host</td><td>{@code 127.0.0.1}</td><td>{@code dmarc report send}
  *     only: the SMTP server it hands reports to</td></tr>
  * <tr><td>{@code report.smtp.port}</td><td>1 to 65535</td><td>25</td><td>its port</td></tr>
@@ -82,7 +89,7 @@ public record ReportSettings(Optional<String> orgName, Optional<String> email, O
         Optional<String> submitter, Duration period, Duration delay, Map<String, String> formats,
         Set<String> suppress, int maxPerRun, int maxPerDestination, boolean sendToFailingDomains, int maxAttempts,
         Duration retryDelay, String smtpHost, int smtpPort, Duration smtpTimeout, boolean enabled,
-        Duration checkInterval, DnsSettings dns, Duration ledgerRetention) {
+        Duration checkInterval, DnsSettings dns, Duration ledgerRetention, Optional<String> outbox) {
 
     public static final String ORG_NAME = "report.orgName";
     public static final String EMAIL = "report.email";
@@ -108,13 +115,14 @@ public record ReportSettings(Optional<String> orgName, Optional<String> email, O
     static final Duration MIN_CHECK_INTERVAL = Duration.ofSeconds(1);
     static final Duration MAX_CHECK_INTERVAL = Duration.ofHours(24);
     public static final String LEDGER_RETENTION = "report.ledgerRetention";
+    public static final String OUTBOX = "report.outbox";
     /** The default of {@value #LEDGER_RETENTION}. */
     public static final Duration DEFAULT_LEDGER_RETENTION = Duration.ofDays(90);
 
     /** Every fixed key ({@value #FORMAT_PREFIX}... keys besides). */
     public static final Set<String> KEYS = Set.of(ORG_NAME, EMAIL, EXTRA_CONTACT_INFO, SUBMITTER, PERIOD, DELAY,
             SUPPRESS, MAX_PER_RUN, MAX_PER_DESTINATION, SEND_TO_FAILING, MAX_ATTEMPTS, RETRY_DELAY, SMTP_HOST,
-            SMTP_PORT, SMTP_TIMEOUT, ENABLED, CHECK_INTERVAL, DNS_SERVERS, DNS_TIMEOUT, LEDGER_RETENTION);
+            SMTP_PORT, SMTP_TIMEOUT, ENABLED, CHECK_INTERVAL, DNS_SERVERS, DNS_TIMEOUT, LEDGER_RETENTION, OUTBOX);
 
     public ReportSettings {
         Objects.requireNonNull(orgName, "orgName");
@@ -129,6 +137,7 @@ public record ReportSettings(Optional<String> orgName, Optional<String> email, O
         Objects.requireNonNull(checkInterval, "checkInterval");
         Objects.requireNonNull(dns, "dns");
         Objects.requireNonNull(ledgerRetention, "ledgerRetention");
+        Objects.requireNonNull(outbox, "outbox");
         formats = Map.copyOf(formats);
         suppress = Set.copyOf(suppress);
     }
@@ -199,13 +208,19 @@ public record ReportSettings(Optional<String> orgName, Optional<String> email, O
             throw new SettingsException(file + ": " + LEDGER_RETENTION + " = '" + ledgerRetention + "': expected at "
                     + "least P1D");
         }
+        Optional<String> outbox = v.text(OUTBOX);
+        if (outbox.isPresent() && !outbox.get().matches("[a-z][a-z0-9+.-]*://\\S+")) {
+            throw new SettingsException(file + ": " + OUTBOX + " = '" + outbox.get() + "': expected a James mail "
+                    + "repository URL such as file://var/mail/dmarc-report-outbox/");
+        }
         return new ReportSettings(v.text(ORG_NAME), email, v.text(EXTRA_CONTACT_INFO),
                 v.text(SUBMITTER).map(s -> s.toLowerCase(Locale.ROOT)), period, v.duration(DELAY, "PT30M"), formats,
                 suppress, v.integer(MAX_PER_RUN, 100_000, 1, 10_000_000),
                 v.integer(MAX_PER_DESTINATION, 1_000, 1, 10_000_000), v.bool(SEND_TO_FAILING, false),
                 v.integer(MAX_ATTEMPTS, 6, 1, 100), v.duration(RETRY_DELAY, "PT15M"),
                 v.text(SMTP_HOST).orElse("127.0.0.1"), v.integer(SMTP_PORT, 25, 1, 65_535),
-                v.duration(SMTP_TIMEOUT, "PT60S"), v.bool(ENABLED, true), checkInterval, dns, ledgerRetention);
+                v.duration(SMTP_TIMEOUT, "PT60S"), v.bool(ENABLED, true), checkInterval, dns, ledgerRetention,
+                outbox);
     }
 
     /** {@value #PERIOD}: a day, hours dividing 24 or (tests) minutes dividing 24 h. */
@@ -254,7 +269,7 @@ public record ReportSettings(Optional<String> orgName, Optional<String> email, O
     public ReportSettings withCaps(int perRun, int perDestination) {
         return new ReportSettings(orgName, email, extraContactInfo, submitter, period, delay, formats, suppress, perRun,
                 perDestination, sendToFailingDomains, maxAttempts, retryDelay, smtpHost, smtpPort, smtpTimeout, enabled,
-                checkInterval, dns, ledgerRetention);
+                checkInterval, dns, ledgerRetention, outbox);
     }
 
     /** Typed reading of one file's values, with one-line errors naming the file and the key. */

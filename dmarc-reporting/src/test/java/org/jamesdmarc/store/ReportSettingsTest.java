@@ -61,6 +61,16 @@ class ReportSettingsTest {
     }
 
     @Test
+    void theOutboxIsOffByDefaultAndARepositoryUrlWhenSet() {
+        assertThat(ReportSettings.defaults().outbox()).isEmpty();
+        assertThat(of("report.outbox", " file://var/mail/dmarc-report-outbox/ ").outbox())
+                .contains("file://var/mail/dmarc-report-outbox/");
+        assertThat(of("report.outbox", "file://var/mail/x/").withCaps(1, 1).outbox()).contains("file://var/mail/x/");
+        assertThatThrownBy(() -> of("report.outbox", "var/mail/outbox")).isInstanceOf(SettingsException.class)
+                .hasMessageContaining("report.outbox = 'var/mail/outbox'");
+    }
+
+    @Test
     void aPeriodOfMinutesForTestsAndTheCountersBucketsItNeeds() {
         assertThat(of("report.period", "PT2M").period()).isEqualTo(Duration.ofMinutes(2));
         assertThat(of("report.period", "PT1M").period()).isEqualTo(Duration.ofMinutes(1));

@@ -167,7 +167,7 @@ class DmarcReportIT {
      * The sample {@code dmarc.properties} with a one-minute period, a five-second delay and a two-second check
      * interval; every other report setting is the sample's.
      */
-    private static Path shortReportPeriod() throws IOException {
+    static Path shortReportPeriod() throws IOException {
         String sample = Files.readString(JamesProcess.repositoryRoot()
             .resolve("james-config-samples/conf/dmarc.properties"));
         String shortened = replaceLine(sample, "report.period=", "report.period=PT1M");

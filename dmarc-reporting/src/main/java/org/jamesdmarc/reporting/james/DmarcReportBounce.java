@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * {@code RemoteDelivery}'s {@code bounceProcessor} names. For a mail carrying {@value
  * MailetContextReportOutbound#REPORT_NAME} (set by {@link MailetContextReportOutbound} on every report it hands to
  * James), each recipient's ledger row (that Report-ID, that destination) becomes {@code failed}, with the reason
- * {@code RemoteDelivery} gave, and is never retried ({@code dmarc report status} shows it). Any other mail passes
- * untouched.
+ * {@code RemoteDelivery} gave, and is never retried ({@code dmarc report status} shows it); the report's copy in the
+ * outbox ({@code report.outbox}, {@link ReportOutbox}) is removed. Any other mail passes untouched.
  *
  * <p><b>The reason.</b> James 3.8.1's {@code RemoteDelivery} (its {@code Bouncer}), when it gives up on a mail and a
  * {@code bounceProcessor} is configured, sets the mail attributes {@value #DELIVERY_ERROR_NAME} (a string: the
@@ -78,30 +78,40 @@ public final class DmarcReportBounce extends GenericMailet {
     static final String CONSUME = "consume";
 
     private final Supplier<ReportLedger> ledger;
+    private final ReportOutbox outbox;
     private final Clock clock;
     private boolean consume;
 
     @Inject
-    public DmarcReportBounce(ReportDatabase database) {
-        this(() -> new ReportLedger(database.store()), Clock.systemUTC());
+    public DmarcReportBounce(ReportDatabase database, ReportOutbox outbox) {
+        this(() -> new ReportLedger(database.store()), outbox, Clock.systemUTC());
     }
 
     DmarcReportBounce(Supplier<ReportLedger> ledger, Clock clock) {
+        this(ledger, ReportOutbox.none(), clock);
+    }
+
+    DmarcReportBounce(Supplier<ReportLedger> ledger, ReportOutbox outbox, Clock clock) {
         this.ledger = Objects.requireNonNull(ledger, "ledger");
+        this.outbox = Objects.requireNonNull(outbox, "outbox");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     @Override
     public void init() throws MessagingException {
-        String value = getInitParameter(CONSUME);
+        consume = booleanParameter(getInitParameter(CONSUME), CONSUME, false, "DmarcReportBounce");
+    }
+
+    /** A {@code true}/{@code false} mailet parameter ({@code value} absent or blank: {@code absent}). */
+    static boolean booleanParameter(String value, String name, boolean absent, String mailet)
+            throws MessagingException {
         if (value == null || value.isBlank()) {
-            consume = false;
+            return absent;
         } else if (value.strip().equalsIgnoreCase("true") || value.strip().equalsIgnoreCase("false")) {
-            consume = Boolean.parseBoolean(value.strip().toLowerCase(Locale.ROOT));
-        } else {
-            throw new MessagingException("DmarcReportBounce parameter " + CONSUME + "='" + value.strip()
-                    + "': expected true or false");
+            return Boolean.parseBoolean(value.strip().toLowerCase(Locale.ROOT));
         }
+        throw new MessagingException(mailet + " parameter " + name + "='" + value.strip()
+                + "': expected true or false");
     }
 
     @Override
@@ -132,6 +142,8 @@ public final class DmarcReportBounce extends GenericMailet {
                 LOG.warn("DMARC report {} to {} bounced ({}); not recorded: {}", reportId.get(), destination, reason,
                         e.toString());
             }
+            // RemoteDelivery is done with it: not handed to James again at the next start (ReportOutbox).
+            outbox.release(reportId.get(), destination);
         }
         if (recorded && consume) {
             mail.setState(Mail.GHOST);

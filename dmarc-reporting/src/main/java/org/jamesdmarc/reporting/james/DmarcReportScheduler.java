@@ -31,6 +31,7 @@ import org.jamesdmarc.reporting.delivery.ReportRun;
 import org.jamesdmarc.reporting.delivery.RunResult;
 import org.jamesdmarc.store.DmarcProperties;
 import org.jamesdmarc.store.JdbcHistoryStore;
+import org.jamesdmarc.store.ReportLedger;
 import org.jamesdmarc.store.ReportSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,6 +69,10 @@ import org.slf4j.LoggerFactory;
  * tick). A run that throws (database down, ...) is logged in one line and retried at the next tick; nothing stops
  * the thread but James's shutdown.
  *
+ * <p><b>After a crash</b> (a James whose mail queues are in memory, {@code report.outbox} set): the first tick hands
+ * to James again the report mail the outbox kept and the ledger has {@code handed_off} ({@link ReportOutbox}), before
+ * its first run.
+ *
  * <p>Metrics ({@link MetricFactory}): {@code dmarc_report_handed_off}, {@code dmarc_report_deferred},
  * {@code dmarc_report_failed}, {@code dmarc_report_run_failed}.
  */
@@ -92,6 +97,8 @@ public final class DmarcReportScheduler implements UserDefinedStartable {
     private final Supplier<JdbcHistoryStore> store;
     private final Runnable resetStore;
     private final ReportOutbound outbound;
+    private final Recovery recovery;
+    private volatile boolean recovered;
     private final Supplier<DestinationAuthorizer> authorizer;
     private final Clock clock;
     private final Metric handedOff;
@@ -104,10 +111,26 @@ public final class DmarcReportScheduler implements UserDefinedStartable {
 
     /** The report settings from the process's one read of {@code conf/dmarc.properties} ({@link DmarcProperties}). */
     @Inject
-    public DmarcReportScheduler(DmarcProperties properties, ReportDatabase database,
+    public DmarcReportScheduler(DmarcProperties properties, ReportDatabase database, ReportOutbox outbox,
                                 MailetContext mailetContext, MetricFactory metricFactory) {
         this(properties.reports(), database::store, database::reset,
-                new MailetContextReportOutbound(mailetContext), null, metricFactory, Clock.systemUTC());
+                new MailetContextReportOutbound(mailetContext, outbox), null, metricFactory, Clock.systemUTC(),
+                outbox.enabled() ? () -> outbox.resend(mailetContext, new ReportLedger(database.store()))
+                        : Recovery.NONE);
+    }
+
+    /** The start-up hand-over of what the outbox kept ({@link ReportOutbox#resend}). */
+    @FunctionalInterface
+    interface Recovery {
+        Recovery NONE = () -> new ReportOutbox.Resent(0, 0, 0);
+
+        ReportOutbox.Resent run() throws Exception;
+    }
+
+    DmarcReportScheduler(ReportSettings settings, Supplier<JdbcHistoryStore> store, Runnable resetStore,
+                         ReportOutbound outbound, DestinationAuthorizer authorizer, MetricFactory metricFactory,
+                         Clock clock) {
+        this(settings, store, resetStore, outbound, authorizer, metricFactory, clock, Recovery.NONE);
     }
 
     /**
@@ -115,7 +138,8 @@ public final class DmarcReportScheduler implements UserDefinedStartable {
      */
     DmarcReportScheduler(ReportSettings settings, Supplier<JdbcHistoryStore> store, Runnable resetStore,
                          ReportOutbound outbound, DestinationAuthorizer authorizer, MetricFactory metricFactory,
-                         Clock clock) {
+                         Clock clock, Recovery recovery) {
+        this.recovery = Objects.requireNonNull(recovery, "recovery");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.store = Objects.requireNonNull(store, "store");
         this.resetStore = Objects.requireNonNull(resetStore, "resetStore");
@@ -178,14 +202,35 @@ public final class DmarcReportScheduler implements UserDefinedStartable {
                 reporter.orgName(), reporter.email(), settings.period(), settings.period(), settings.delay(), interval);
     }
 
-    /** One tick of the thread: a run; never throws (an exception would end the schedule). */
+    /**
+     * One tick of the thread: the outbox's hand-over until it succeeded once, then a run; never throws (an exception
+     * would end the schedule).
+     */
     private void tick() {
         try {
+            recoverOnce();
             runOnce();
-        } catch (RuntimeException | Error e) {
+        } catch (Exception | Error e) {
             runFailed.increment();
             LOG.warn("DMARC reports: run failed, retried in {}: {}", settings.checkInterval(), e.toString());
             resetStore.run();
+        }
+    }
+
+    /**
+     * At the first tick (and the next ones until it succeeds): hands to James again the reports the outbox kept that
+     * James had taken and not delivered when it stopped ({@link ReportOutbox#resend}); before any run, so a run never
+     * sends a row the outbox still holds as {@code handed_off}.
+     */
+    void recoverOnce() throws Exception {
+        if (recovered) {
+            return;
+        }
+        ReportOutbox.Resent r = recovery.run();
+        recovered = true;
+        if (r.resent() + r.removed() + r.left() > 0) {
+            LOG.info("DMARC reports: outbox at start-up: {} handed to James again, {} already done removed, {} left "
+                    + "to the report runs", r.resent(), r.removed(), r.left());
         }
     }
 

@@ -3,6 +3,7 @@ package org.jamesdmarc.reporting.james;
 import java.util.Objects;
 
 
+import org.apache.james.core.MailAddress;
 import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.Mail;
@@ -34,9 +35,14 @@ import org.slf4j.LoggerFactory;
  * {@code sendMail(Mail)}: report mail enters the {@code root} processor like any mail James sends itself (the
  * sample's {@code SentByMailet} matchers see it as such too).
  *
- * <p>{@link HandOff.Accepted} once the spool queue took the mail (it is then James's: a durable queue keeps it over
- * a restart); {@link HandOff.Deferred} when building or enqueuing it failed (retried later with backoff by the
- * run). Never throws.
+ * <p><b>Kept before it is handed over.</b> The mail is named {@link ReportOutbox#key} (Report-ID and destination)
+ * and, when {@code report.outbox} is set, stored in that repository <em>before</em> {@code sendMail}: a James whose
+ * queues are in memory hands it over again after a crash ({@link ReportOutbox}). A mail that cannot be stored there is
+ * not handed over.
+ *
+ * <p>{@link HandOff.Accepted} once the spool queue took the mail (it is then James's: a durable queue, or the
+ * outbox, keeps it over a restart); {@link HandOff.Deferred} when building, keeping or enqueuing it failed (retried
+ * later with backoff by the run). Never throws.
  */
 public final class MailetContextReportOutbound implements ReportOutbound {
 
@@ -48,27 +54,52 @@ public final class MailetContextReportOutbound implements ReportOutbound {
     public static final AttributeName REPORT = AttributeName.of(REPORT_NAME);
 
     private final MailetContext context;
+    private final ReportOutbox outbox;
 
+    /** Without an outbox: what James's queues keep is all there is. */
     public MailetContextReportOutbound(MailetContext context) {
+        this(context, ReportOutbox.none());
+    }
+
+    public MailetContextReportOutbound(MailetContext context, ReportOutbox outbox) {
         this.context = Objects.requireNonNull(context, "context");
+        this.outbox = Objects.requireNonNull(outbox, "outbox");
     }
 
     @Override
     public HandOff handOff(ReportMessage message) {
+        MailImpl mail = null;
         try {
-            return new HandOff.Accepted(MarkedReportMail.send(context, message.envelopeFrom(), message.recipient(),
-                    message.content(), message.reportId().value()));
+            mail = toMail(message);
+            try {
+                outbox.keep(mail);
+            } catch (Exception | LinkageError e) {
+                LOG.warn("DMARC report {} to {}: not kept in the outbox {}, not queued: {}",
+                        message.reportId().value(), message.recipient(), outbox.describe(), e.toString());
+                return new HandOff.Deferred("could not keep it in the outbox " + outbox.describe() + ": " + e);
+            }
+            context.sendMail(mail);
+            return new HandOff.Accepted("queued as " + mail.getName() + " into James's " + Mail.DEFAULT
+                    + " processor");
         } catch (Exception | LinkageError e) {
             LOG.warn("DMARC report {} to {}: not queued: {}", message.reportId().value(), message.recipient(),
                     e.toString());
             return new HandOff.Deferred("James did not queue the mail: " + e);
+        } finally {
+            if (mail != null) {
+                mail.dispose();
+            }
         }
     }
 
-    /** The James mail of {@code message}: envelope, MIME message as composed, the marker attribute, state root. */
+    /**
+     * The James mail of {@code message}: named {@link ReportOutbox#key}, envelope, MIME message as composed, the marker
+     * attribute, state root.
+     */
     static MailImpl toMail(ReportMessage message) throws Exception {
-        return MarkedReportMail.toMail(message.envelopeFrom(), message.recipient(), message.content(),
-                message.reportId().value());
+        return MarkedReportMail.toMail(
+                ReportOutbox.key(message.reportId().value(), new MailAddress(message.recipient()).asString()),
+                message.envelopeFrom(), message.recipient(), message.content(), message.reportId().value());
     }
 
     /** Whether {@code mail} is report mail this class sent. */

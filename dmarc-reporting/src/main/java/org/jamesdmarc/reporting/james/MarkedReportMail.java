@@ -31,9 +31,15 @@ final class MarkedReportMail {
      * @param marker the value of the marker attribute (the Report-ID, or {@code failure-report <Message-ID>})
      */
     static MailImpl toMail(String envelopeFrom, String recipient, byte[] content, String marker) throws Exception {
+        return toMail(MailImpl.getId(), envelopeFrom, recipient, content, marker);
+    }
+
+    /** The James mail of a composed report, under the mail name {@code name}. */
+    static MailImpl toMail(String name, String envelopeFrom, String recipient, byte[] content, String marker)
+            throws Exception {
         MimeMessage mime = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(content));
         return MailImpl.builder()
-                .name(MailImpl.getId())
+                .name(name)
                 .sender(new MailAddress(envelopeFrom))
                 .addRecipient(new MailAddress(recipient))
                 .mimeMessage(mime)

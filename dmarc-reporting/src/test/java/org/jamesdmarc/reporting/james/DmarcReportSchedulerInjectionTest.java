@@ -79,6 +79,9 @@ class DmarcReportSchedulerInjectionTest {
 
         DmarcReportBounce bounce = extensions.getInstance(DmarcReportBounce.class);
         bounce.init(FakeMailetConfig.builder().mailetName("DmarcReportBounce").build());
+        DmarcReportDelivered delivered = extensions.getInstance(DmarcReportDelivered.class);
+        delivered.init(FakeMailetConfig.builder().mailetName("DmarcReportDelivered").build());
+        assertThat(extensions.getInstance(ReportOutbox.class).enabled()).as("report.outbox unset").isFalse();
         ReportDatabase database = extensions.getInstance(ReportDatabase.class);
         assertThat(database.describe()).startsWith("jdbc:h2:file:" + home.resolve("var/dmarc/history"));
         database.store(); // opened and migrated

@@ -184,6 +184,41 @@ class DmarcReportSchedulerTest {
     }
 
     @Test
+    void theOutboxIsHandedOverAtTheFirstTickBeforeAnyRunAndAgainUntilItSucceeded() throws Exception {
+        List<String> events = new CopyOnWriteArrayList<>();
+        AtomicInteger recoveries = new AtomicInteger();
+        ReportDatabase database = database();
+        database.store().write(DeliveryFixtures.passing(1));
+        DmarcReportScheduler.Recovery recovery = () -> {
+            if (recoveries.incrementAndGet() == 1) {
+                events.add("recovery failed");
+                throw new StoreException("connection refused");
+            }
+            events.add("recovered");
+            return new ReportOutbox.Resent(1, 0, 0);
+        };
+        DmarcReportScheduler s = new DmarcReportScheduler(
+                DeliveryFixtures.settings(ReportSettings.CHECK_INTERVAL, "PT1S"), database::store, database::reset,
+                m -> {
+                    events.add("sent");
+                    return new HandOff.Accepted("ok");
+                }, DestinationAuthorizer.allowAll(), metrics, DeliveryFixtures.CLOCK, recovery);
+        closing.add(0, s::stop);
+
+        s.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!events.contains("sent") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        s.stop();
+
+        assertThat(events).as("no run before the outbox was handed over").startsWith("recovery failed", "recovered",
+                "sent");
+        assertThat(recoveries.get()).as("once it succeeded, never again").isEqualTo(2);
+        assertThat(metrics.countFor(DmarcReportScheduler.RUN_FAILED)).isEqualTo(1);
+    }
+
+    @Test
     void disabledItStaysIdle() {
         DmarcReportScheduler s = scheduler(DeliveryFixtures.settings(ReportSettings.ENABLED, "false"),
                 () -> {
