@@ -14,13 +14,12 @@ import org.apache.james.mime4j.dom.Message;
 import org.apache.james.mime4j.dom.MessageServiceFactory;
 import org.apache.james.mime4j.dom.MessageWriter;
 import org.apache.james.mime4j.dom.SingleBody;
-import org.apache.james.mime4j.io.EOLConvertingInputStream;
 import org.apache.james.mime4j.stream.Field;
 import org.apache.james.mime4j.stream.MimeConfig;
 
 /**
  * A message as jDKIM 0.3's {@code org.apache.james.jdkim.impl.Message} reads it (mime4j, flat mode, no content
- * decoding, line ends converted to CRLF, lines up to 10,000 and header up to 30,000 octets), with its fields given
+ * decoding, line ends converted to CRLF ({@link #crlf}), lines up to 10,000 and header up to 30,000 octets), with its fields given
  * back as jDKIM gives them (mime4j's raw field, folding kept, without the final CRLF), so signatures verify
  * exactly as they would with jDKIM's class.
  *
@@ -54,8 +53,48 @@ final class DkimMessage implements Headers {
      * @throws MimeException when mime4j refuses the message (e.g. a line or header over the limits)
      */
     static DkimMessage parse(byte[] bytes) throws IOException, MimeException {
-        return new DkimMessage(FACTORY.newMessageBuilder()
-                .parseMessage(new EOLConvertingInputStream(new ByteArrayInputStream(bytes))));
+        return new DkimMessage(FACTORY.newMessageBuilder().parseMessage(new ByteArrayInputStream(crlf(bytes))));
+    }
+
+    /**
+     * {@code bytes} with every line end made CRLF (RFC 5322 §2.1 / RFC 6376 §3.4 work on CRLF lines): a bare CR
+     * and a bare LF each become CRLF; {@code bytes} itself when they are all CRLF already (mail received over SMTP).
+     * The same octets as mime4j's {@code EOLConvertingInputStream} (CONVERT_BOTH), which jDKIM reads through, but in
+     * one pass over the array: that stream reads one byte per call through a synchronized
+     * {@code ByteArrayInputStream.read()}, a quarter of the CPU of a whole warm DMARC check (JFR, 2026-12-02).
+     */
+    static byte[] crlf(byte[] bytes) {
+        int extra = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            byte b = bytes[i];
+            if (b == '\r') {
+                if (i + 1 < bytes.length && bytes[i + 1] == '\n') {
+                    i++;
+                } else {
+                    extra++;
+                }
+            } else if (b == '\n') {
+                extra++;
+            }
+        }
+        if (extra == 0) {
+            return bytes;
+        }
+        byte[] out = new byte[Math.addExact(bytes.length, extra)];
+        int o = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            byte b = bytes[i];
+            if (b == '\r' || b == '\n') {
+                out[o++] = '\r';
+                out[o++] = '\n';
+                if (b == '\r' && i + 1 < bytes.length && bytes[i + 1] == '\n') {
+                    i++;
+                }
+            } else {
+                out[o++] = b;
+            }
+        }
+        return out;
     }
 
     private static MessageServiceFactory factory() {

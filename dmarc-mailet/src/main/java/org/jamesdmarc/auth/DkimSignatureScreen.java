@@ -36,8 +36,6 @@ final class DkimSignatureScreen {
         }
     }
 
-    /** RFC 6376 §2.4 base64string: base64 characters with folding whitespace, optional padding. */
-    private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/\\s]*={0,2}\\s*");
     /** RFC 6376 §3.5 l=, t=, x=: 1*76DIGIT; we accept values that fit our arithmetic. */
     private static final Pattern DIGITS = Pattern.compile("[0-9]{1,18}");
 
@@ -123,13 +121,43 @@ final class DkimSignatureScreen {
         }
         String b = tags.tag("b");
         String bh = tags.tag("bh");
-        if (b.isBlank() || !BASE64.matcher(b).matches()) {
+        if (b.isBlank() || !isBase64String(b)) {
             return reject(DkimResult.PERMERROR, d, s, i, "b= is not base64");
         }
-        if (bh.isBlank() || !BASE64.matcher(bh).matches()) {
+        if (bh.isBlank() || !isBase64String(bh)) {
             return reject(DkimResult.PERMERROR, d, s, i, "bh= is not base64");
         }
         return new Usable(tags, d.get(), s, i);
+    }
+
+    /**
+     * RFC 6376 §2.4 base64string: base64 characters with folding whitespace, at most two {@code =} of padding, then
+     * whitespace only; i.e. the regular expression {@code [A-Za-z0-9+/\s]*={0,2}\s*} ({@code \s} as in
+     * {@link java.util.regex.Pattern}), checked in one pass: that regex cost 2 % of a warm check (a 344-character
+     * {@code b=} per signature).
+     */
+    static boolean isBase64String(String value) {
+        int i = 0;
+        int n = value.length();
+        while (i < n && (isBase64Char(value.charAt(i)) || isRegexSpace(value.charAt(i)))) {
+            i++;
+        }
+        for (int pad = 0; pad < 2 && i < n && value.charAt(i) == '='; pad++) {
+            i++;
+        }
+        while (i < n && isRegexSpace(value.charAt(i))) {
+            i++;
+        }
+        return i == n;
+    }
+
+    private static boolean isBase64Char(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
+    }
+
+    /** {@code \s} of {@link java.util.regex.Pattern}: space, tab, LF, VT, FF, CR. */
+    private static boolean isRegexSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
     }
 
     private static boolean isCanonicalization(String c) {
