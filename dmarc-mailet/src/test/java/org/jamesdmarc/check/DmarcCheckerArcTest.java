@@ -85,6 +85,13 @@ class DmarcCheckerArcTest {
         assertThat(e.arc().result()).isEqualTo(ArcResult.PASS);
         assertThat(e.arcOverride()).map(ArcOverride.Decision::sealer).contains(LIST);
         assertThat(e.authenticationResults()).contains("dmarc=fail").endsWith("; arc=pass header.oldest-pass=0");
+        // dmarc evaluate --json shows the chain and the override; the hand-written JSON is Jackson's, character for character.
+        String json = EvaluationJson.toJson(e);
+        assertThat(json).contains("\"reasons\":[\"mailing_list\"]").contains("\"arc\":{\"result\":\"pass\",\"oldestPass\":0,"
+                + "\"reason\":\"chain of 1 verified\",\"sealers\":[{\"instance\":1,\"domain\":\"lists.example.org\"}],"
+                + "\"override\":\"mailing_list\"}");
+        assertThat(json).isEqualTo(new com.fasterxml.jackson.databind.ObjectMapper()
+                .writeValueAsString(EvaluationJson.toTree(e)));
     }
 
     @Test
