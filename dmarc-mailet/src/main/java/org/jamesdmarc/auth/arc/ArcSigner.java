@@ -76,7 +76,7 @@ public final class ArcSigner {
     public enum Refusal {
         /** RFC 8617 §5.1.2: the chain already holds 50 sets. */
         CHAIN_FULL,
-        /** The chain's structure is broken (no readable sets) or its latest seal says cv=fail: sealing adds nothing. */
+        /** The structure of the chain there is broken (RFC 8617 §5.2 step 3): its instances cannot be continued. */
         CHAIN_BROKEN
     }
 
@@ -101,20 +101,32 @@ public final class ArcSigner {
      * @param timestamp seconds since the epoch for {@code t=}
      */
     public Sealing seal(byte[] message, ArcOutcome chain, String authResults, long timestamp) {
-        Objects.requireNonNull(message, "message");
         Objects.requireNonNull(chain, "chain");
+        return seal(message, chain.result(), authResults, timestamp);
+    }
+
+    /**
+     * As {@link #seal(byte[], ArcOutcome, String, long)} with only the chain's status as validated on arrival (e.g.
+     * the {@code arc=} of our own Authentication-Results, written before a list rewrote the message); the sets
+     * already there are read from {@code message}.
+     */
+    public Sealing seal(byte[] message, ArcResult chainStatus, String authResults, long timestamp) {
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(chainStatus, "chainStatus");
         Objects.requireNonNull(authResults, "authResults");
         HeaderSection header = HeaderSection.parse(message);
-        int previous = chain.sets().size();
-        if (chain.result() == ArcResult.FAIL && previous == 0) {
+        Optional<Integer> sets = ArcVerifier.completeSets(header);
+        if (sets.isEmpty()) {
             return new Refused(Refusal.CHAIN_BROKEN);
         }
+        int previous = sets.get();
         if (previous >= ArcVerifier.MAX_INSTANCES) {
             return new Refused(Refusal.CHAIN_FULL);
         }
         int instance = previous + 1;
-        // RFC 8617 §4.4, §5.1.1: cv= none for the first set, else the chain's status.
-        String cv = instance == 1 ? "none" : chain.result().keyword();
+        // RFC 8617 §4.4, §5.1.1: cv=none for the first set, else the chain's status (none after sets is not one).
+        ArcResult status = instance == 1 ? ArcResult.NONE : chainStatus == ArcResult.PASS ? ArcResult.PASS : ArcResult.FAIL;
+        String cv = status.keyword();
 
         String aarBody = " i=" + instance + "; " + authResults.strip();
         RawField aar = new RawField(ArcVerifier.AUTH_RESULTS, aarBody, 0, 1, true);
@@ -151,7 +163,7 @@ public final class ArcSigner {
         String asBody = " i=" + instance + "; a=rsa-sha256; t=" + timestamp + "; cv=" + cv + ";\r\n\td=" + domain.name()
                 + "; s=" + selector + ";\r\n\tb=";
         StringBuilder asData = new StringBuilder();
-        if (chain.result() == ArcResult.PASS) {
+        if (status == ArcResult.PASS) {
             for (int j = 1; j < instance; j++) {
                 for (String kind : List.of(ArcVerifier.AUTH_RESULTS, ArcVerifier.MESSAGE_SIGNATURE, ArcVerifier.SEAL)) {
                     asData.append(ArcCanonicalization.header(Algorithm.RELAXED, fieldOf(fields, kind, j), true));

@@ -62,6 +62,19 @@ public final class ArcVerifier {
         }
     }
 
+    /**
+     * The number of ARC sets of a message whose structure is sound (RFC 8617 §5.2 steps 1 and 3.1–3.2: sets 1..N,
+     * complete, no duplicates), without verifying anything: 0 for none, empty when the structure is broken.
+     */
+    static Optional<Integer> completeSets(HeaderSection header) {
+        Validation v = new Validation(new byte[0], header, null);
+        Optional<String> broken = v.readStructure();
+        if (broken.isEmpty()) {
+            return Optional.of(v.n);
+        }
+        return broken.get().isEmpty() ? Optional.of(0) : Optional.empty();
+    }
+
     /** The three fields of an ARC set. */
     enum Kind {
         AUTH_RESULTS(ArcVerifier.AUTH_RESULTS),
