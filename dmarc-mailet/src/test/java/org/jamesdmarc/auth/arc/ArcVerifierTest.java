@@ -192,8 +192,22 @@ class ArcVerifierTest {
     @Test
     void theSignerRefusesAFullOrBrokenChain() {
         ArcSigner signer = ArcHops.signer(LIST, "relaxed/relaxed");
-        assertThat(signer.seal(message(), ArcOutcome.fail("broken", List.of()), "x; none", 0))
+        String gap = "ARC-Seal: i=2; a=rsa-sha256; cv=pass; d=x.example; s=s; b=AA==\r\n";
+        assertThat(signer.seal(bytes(gap + text(message())), ArcResult.PASS, "x; none", 0))
                 .isEqualTo(new ArcSigner.Refused(ArcSigner.Refusal.CHAIN_BROKEN));
+        StringBuilder fifty = new StringBuilder();
+        for (int i = 1; i <= 50; i++) {
+            fifty.append("ARC-Seal: i=").append(i).append("; a=rsa-sha256; cv=pass; d=x.example; s=s; b=AA==\r\n")
+                    .append("ARC-Message-Signature: i=").append(i).append("; a=rsa-sha256; d=x.example; s=s; h=from; bh=AA==; b=AA==\r\n")
+                    .append("ARC-Authentication-Results: i=").append(i).append("; x.example; none\r\n");
+        }
+        assertThat(signer.seal(bytes(fifty + text(message())), ArcResult.PASS, "x; none", 0))
+                .isEqualTo(new ArcSigner.Refused(ArcSigner.Refusal.CHAIN_FULL));
+        // A chain that arrived failing is continued with cv=fail (RFC 8617 §5.1.1), its seal covering its own set only.
+        byte[] failed = seal(message(), LIST);
+        ArcSigner.Sealed next = (ArcSigner.Sealed) signer.seal(failed, ArcResult.FAIL, "x; arc=fail", 0);
+        assertThat(next.instance()).isEqualTo(2);
+        assertThat(next.fields().get(0).value()).contains("cv=fail");
     }
 
     /** The message without the three fields of instance {@code i} (their folded lines included). */
