@@ -23,7 +23,7 @@ import org.jamesdmarc.dns.ParallelLookups;
  * serves one message: answers are remembered so the same key is not queried twice for one message, and
  * {@link #prefetch} looks up the keys of several signatures in parallel before jDKIM asks for them one by one.
  */
-final class DkimKeyRetriever implements PublicKeyRecordRetriever {
+public final class DkimKeyRetriever implements PublicKeyRecordRetriever {
 
     /** RFC 6376 §3.5 q=: "dns/txt" is the only defined query method. */
     private static final String DNS_TXT = "dns/txt";
@@ -90,8 +90,11 @@ final class DkimKeyRetriever implements PublicKeyRecordRetriever {
         }
     }
 
-    /** {@code <selector>._domainkey.<d>} (RFC 6376 §3.6.2.1), lower-case A-labels; empty when not a host name. */
-    static Optional<String> keyRecordName(CharSequence selector, CharSequence domain) {
+    /**
+     * {@code <selector>._domainkey.<d>} (RFC 6376 §3.6.2.1), lower-case A-labels; empty when not a host name. Public
+     * for ARC ({@code auth.arc}), whose keys are DKIM keys (RFC 8617 §4.1.2, §4.1.3).
+     */
+    public static Optional<String> keyRecordName(CharSequence selector, CharSequence domain) {
         Optional<String> s = normalizeSelector(selector == null ? null : selector.toString());
         Optional<DomainName> d = DomainName.parse(domain == null ? null : domain.toString());
         if (s.isEmpty() || d.isEmpty()) {

@@ -1,6 +1,8 @@
 package org.jamesdmarc.check;
 
 import org.jamesdmarc.auth.DkimOutcome;
+import org.jamesdmarc.auth.arc.ArcOutcome;
+import org.jamesdmarc.auth.arc.ArcResult;
 import org.jamesdmarc.auth.SpfOutcome;
 import org.jamesdmarc.auth.SpfScope;
 import org.jamesdmarc.mail.AuthenticationResultsParser;
@@ -102,6 +104,21 @@ public final class AuthenticationResultsWriter {
         d.domain().ifPresent(dom -> b.append(" header.d=").append(dom.name()));
         if (!d.selector().isEmpty()) {
             b.append(" header.s=").append(value(sanitize(d.selector())));
+        }
+        return b.toString();
+    }
+
+    /**
+     * The {@code arc=} resinfo of RFC 8617 §10.2 (method {@code arc}; {@code header.oldest-pass} for a pass), with the
+     * reason of a fail, e.g. {@code arc=pass header.oldest-pass=0} or
+     * {@code arc=fail reason="ARC-Seal i=2: signature did not verify"}.
+     */
+    public static String arc(ArcOutcome arc) {
+        StringBuilder b = new StringBuilder("arc=").append(arc.result().keyword());
+        if (arc.result() == ArcResult.FAIL) {
+            reason(b, arc.reason());
+        } else if (arc.result() == ArcResult.PASS) {
+            b.append(" header.oldest-pass=").append(arc.oldestPass());
         }
         return b.toString();
     }

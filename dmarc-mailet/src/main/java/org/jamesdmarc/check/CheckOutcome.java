@@ -2,9 +2,12 @@ package org.jamesdmarc.check;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 import org.jamesdmarc.auth.DkimOutcome;
 import org.jamesdmarc.auth.SpfOutcome;
+import org.jamesdmarc.auth.arc.ArcOutcome;
+import org.jamesdmarc.policy.ArcOverride;
 import org.jamesdmarc.policy.DmarcEvaluation;
 
 /**
@@ -35,11 +38,22 @@ public sealed interface CheckOutcome {
      * @param dkimSource   where the DKIM results came from
      * @param client       the client judged: the SMTP client, or the original client behind a trusted relay
      * @param budget       the DNS work the check cost
+     * @param arc          the ARC chain (RFC 8617), {@link ArcOutcome#NONE} when the message has no ARC-Seal
+     * @param arcOverride  the trusted sealer that lowered the disposition ({@link ArcOverride}), when one did
      */
     record Evaluated(DmarcEvaluation evaluation, SpfOutcome spf, List<DkimOutcome> dkim,
                      ResultSource spfSource, ResultSource dkimSource, ClientIdentity client,
-                     String authenticationResults, List<Integer> forgedAuthResultsFields, BudgetUse budget)
+                     String authenticationResults, List<Integer> forgedAuthResultsFields, BudgetUse budget,
+                     ArcOutcome arc, Optional<ArcOverride.Decision> arcOverride)
             implements CheckOutcome {
+
+        /** An evaluation of a message without ARC sets. */
+        public Evaluated(DmarcEvaluation evaluation, SpfOutcome spf, List<DkimOutcome> dkim,
+                         ResultSource spfSource, ResultSource dkimSource, ClientIdentity client,
+                         String authenticationResults, List<Integer> forgedAuthResultsFields, BudgetUse budget) {
+            this(evaluation, spf, dkim, spfSource, dkimSource, client, authenticationResults, forgedAuthResultsFields,
+                    budget, ArcOutcome.NONE, Optional.empty());
+        }
 
         /** An evaluation that cost no budgeted DNS work. */
         public Evaluated(DmarcEvaluation evaluation, SpfOutcome spf, List<DkimOutcome> dkim,
@@ -59,6 +73,8 @@ public sealed interface CheckOutcome {
             Objects.requireNonNull(authenticationResults, "authenticationResults");
             forgedAuthResultsFields = List.copyOf(forgedAuthResultsFields);
             Objects.requireNonNull(budget, "budget");
+            Objects.requireNonNull(arc, "arc");
+            Objects.requireNonNull(arcOverride, "arcOverride");
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.Set;
 
 import org.jamesdmarc.dns.DnsSettings;
 import org.jamesdmarc.dns.DomainName;
+import org.jamesdmarc.policy.ArcSealers;
 import org.jamesdmarc.policy.DiscoveryMode;
 
 /**
@@ -56,7 +57,8 @@ public record CheckSettings(
         DiscoveryMode discovery,
         Optional<Path> publicSuffixList,
         boolean legacyPctSampling,
-        MessageLimits limits) {
+        MessageLimits limits,
+        ArcSealers arcSealers) {
 
     /**
      * What an administrator should hear about at start-up: settings that switch a protection off or that have no
@@ -86,6 +88,20 @@ public record CheckSettings(
         Objects.requireNonNull(discovery, "discovery");
         Objects.requireNonNull(publicSuffixList, "publicSuffixList");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(arcSealers, "arcSealers");
+    }
+
+    /** Settings trusting no ARC sealer. */
+    public CheckSettings(String authservId, Set<String> trustedAuthservIds, HostList ignoreHosts,
+                         boolean ignoreAuthenticatedClients, Set<DomainName> ignoreMailFrom, boolean requiredHeaders,
+                         boolean rejectMultiValueFrom, boolean spfSelfValidate, boolean spfIgnoreResults,
+                         boolean dkimSelfValidate, boolean dkimPartialBodyPasses, HostList trustedRelays,
+                         boolean trustAuthResultsFromAnyClient, DnsSettings dns, DiscoveryMode discovery,
+                         Optional<Path> publicSuffixList, boolean legacyPctSampling, MessageLimits limits) {
+        this(authservId, trustedAuthservIds, ignoreHosts, ignoreAuthenticatedClients, ignoreMailFrom, requiredHeaders,
+                rejectMultiValueFrom, spfSelfValidate, spfIgnoreResults, dkimSelfValidate, dkimPartialBodyPasses,
+                trustedRelays, trustAuthResultsFromAnyClient, dns, discovery, publicSuffixList, legacyPctSampling,
+                limits, ArcSealers.NONE);
     }
 
     /** Settings with the default {@link MessageLimits}. */
@@ -106,6 +122,14 @@ public record CheckSettings(
         return new CheckSettings(authservId, trustedAuthservIds, ignoreHosts, ignoreAuthenticatedClients, ignoreMailFrom,
                 requiredHeaders, rejectMultiValueFrom, spfSelfValidate, spfIgnoreResults, dkimSelfValidate,
                 dkimPartialBodyPasses, trustedRelays, trustAuthResultsFromAnyClient, dns, discovery, publicSuffixList,
-                legacyPctSampling, newLimits);
+                legacyPctSampling, newLimits, arcSealers);
+    }
+
+    /** These settings with other trusted ARC sealers. */
+    public CheckSettings withArcSealers(ArcSealers sealers) {
+        return new CheckSettings(authservId, trustedAuthservIds, ignoreHosts, ignoreAuthenticatedClients, ignoreMailFrom,
+                requiredHeaders, rejectMultiValueFrom, spfSelfValidate, spfIgnoreResults, dkimSelfValidate,
+                dkimPartialBodyPasses, trustedRelays, trustAuthResultsFromAnyClient, dns, discovery, publicSuffixList,
+                legacyPctSampling, limits, sealers);
     }
 }

@@ -18,6 +18,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.jamesdmarc.dns.DnsSettings;
+import org.jamesdmarc.policy.ArcSealers;
 import org.jamesdmarc.policy.DiscoveryMode;
 import org.jamesdmarc.dns.DomainName;
 
@@ -58,6 +59,8 @@ public final class CheckSettingsParser {
     public static final String LEGACY_PCT = "legacyPct";
     public static final String MAX_DNS_QUERIES_PER_MESSAGE = "maxDnsQueriesPerMessage";
     public static final String MAX_TIME_PER_MESSAGE = "maxTimePerMessage";
+    public static final String TRUSTED_ARC_SEALERS = "trustedArcSealers";
+    public static final String ARC_LIST_SEALERS = "arcListSealers";
 
     /** Every parameter this parser reads. */
     public static final List<String> PARAMETERS = List.of(AUTHSERV_ID, TRUSTED_AUTHSERV_IDS, IGNORE_HOSTS,
@@ -66,7 +69,7 @@ public final class CheckSettingsParser {
             TRUST_AUTH_RESULTS_FROM_ANY_CLIENT, DNS_SERVERS, DNS_TIMEOUT,
             DnsSettings.PARAM_RETRIES, DnsSettings.PARAM_CACHE_SIZE, DnsSettings.PARAM_MIN_TTL, DnsSettings.PARAM_MAX_TTL,
             DnsSettings.PARAM_NEGATIVE_TTL, DISCOVERY, PUBLIC_SUFFIX_LIST, LEGACY_PCT, MAX_DNS_QUERIES_PER_MESSAGE,
-            MAX_TIME_PER_MESSAGE);
+            MAX_TIME_PER_MESSAGE, TRUSTED_ARC_SEALERS, ARC_LIST_SEALERS);
 
     /** A host list file larger than this is refused (no unbounded reading at start-up). */
     static final long MAX_HOST_FILE_BYTES = 4L * 1024 * 1024;
@@ -125,7 +128,17 @@ public final class CheckSettingsParser {
                 discovery,
                 psl,
                 bool(p, LEGACY_PCT, false),
-                limits);
+                limits,
+                new ArcSealers(domains(p, TRUSTED_ARC_SEALERS), domains(p, ARC_LIST_SEALERS)));
+    }
+
+    /** A comma-separated list of domain names (the ARC sealers, RFC 8617 §7.2). */
+    private static Set<DomainName> domains(Function<String, Optional<String>> p, String name) {
+        Set<DomainName> out = new LinkedHashSet<>();
+        for (String d : list(p.apply(name))) {
+            out.add(DomainName.parse(d).orElseThrow(() -> bad(name, d, "is not a domain name")));
+        }
+        return out;
     }
 
     private static MessageLimits limits(Function<String, Optional<String>> p) {

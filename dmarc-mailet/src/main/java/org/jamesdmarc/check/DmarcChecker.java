@@ -15,6 +15,10 @@ import java.util.Set;
 
 import org.jamesdmarc.auth.DkimOutcome;
 import org.jamesdmarc.auth.DkimVerifier;
+import org.jamesdmarc.auth.arc.ArcOutcome;
+import org.jamesdmarc.auth.arc.ArcResult;
+import org.jamesdmarc.auth.arc.ArcVerifier;
+import org.jamesdmarc.policy.ArcOverride;
 import org.jamesdmarc.mail.AuthResultsFields;
 import org.jamesdmarc.mail.HeaderField;
 import org.jamesdmarc.mail.OwnAuthResultsRemover;
@@ -74,6 +78,7 @@ public final class DmarcChecker {
     private final DmarcEvaluator evaluator;
     private final SpfVerifier spfVerifier;
     private final DkimVerifier dkimVerifier;
+    private final ArcVerifier arcVerifier = new ArcVerifier();
     private final OwnAuthResultsRemover ownResults;
     private final TrustedAuthResultsExtractor trustedResults;
     private final AuthenticationResultsWriter writer;
@@ -173,10 +178,14 @@ public final class DmarcChecker {
         DkimChoice dkim = dkim(context, header, upstream, authors, work);
 
         // RFC 9989 §5.3.1 / §11.5: with several author domains, evaluate each and keep the strictest verdict.
-        DmarcEvaluation evaluation = authors.stream()
+        DmarcEvaluation strictest = authors.stream()
                 .map(a -> a.evaluate(spf.outcome(), dkim.outcomes()))
                 .max(Comparator.comparing(Strictness::of))
                 .orElseThrow();
+        ArcOutcome arc = arc(context, header, work);
+        // RFC 8617 §7.2: a trusted sealer's recorded results may lower a failure's disposition (local policy).
+        Optional<ArcOverride.Decision> arcOverride = ArcOverride.decide(strictest, arc, settings.arcSealers());
+        DmarcEvaluation evaluation = arcOverride.map(d -> ArcOverride.apply(strictest, d)).orElse(strictest);
         BudgetUse use = work.use();
         if (use.exhausted()) {
             LOG.debug("DMARC check of {} ran out of its DNS budget: {}", domains, use);
@@ -189,8 +198,11 @@ public final class DmarcChecker {
         }
 
         String ar = writer.value(summary(evaluation), Optional.of(spf.outcome()), dkim.outcomes());
+        if (arc.result() != ArcResult.NONE) {
+            ar = ar + "; " + AuthenticationResultsWriter.arc(arc);
+        }
         return new CheckOutcome.Evaluated(evaluation, spf.outcome(), dkim.outcomes(), spf.source(), dkim.source(),
-                client, ar, forged, use);
+                client, ar, forged, use, arc, arcOverride);
     }
 
     /**
@@ -288,6 +300,17 @@ public final class DmarcChecker {
     }
 
     private record SpfChoice(SpfOutcome outcome, ResultSource source) {
+    }
+
+    /**
+     * The ARC chain (RFC 8617 §5.2) of a message that has an ARC-Seal field, on the budget of the work that cannot
+     * change the DMARC verdict (a chain cut short by it fails, so it can only leave a disposition as it is).
+     */
+    private ArcOutcome arc(MessageContext context, HeaderSection header, MessageWork work) {
+        if (!header.hasField("ARC-Seal")) {
+            return ArcOutcome.NONE;
+        }
+        return arcVerifier.verify(context.message(), header, work.other());
     }
 
     private record DkimChoice(List<DkimOutcome> outcomes, ResultSource source) {

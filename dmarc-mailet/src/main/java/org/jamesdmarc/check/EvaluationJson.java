@@ -1,6 +1,8 @@
 package org.jamesdmarc.check;
 
 import org.jamesdmarc.auth.DkimOutcome;
+import org.jamesdmarc.auth.arc.ArcResult;
+import org.jamesdmarc.auth.arc.ArcSet;
 import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.policy.AlignmentStatus;
 import org.jamesdmarc.policy.DkimAlignment;
@@ -102,6 +104,23 @@ public final class EvaluationJson {
                 b.append('}');
             }
             b.append(']');
+            if (e.arc().result() != ArcResult.NONE) {
+                b.append(",\"arc\":{\"result\":");
+                string(b, e.arc().result().keyword());
+                b.append(",\"oldestPass\":").append(e.arc().oldestPass()).append(",\"reason\":");
+                string(b, e.arc().reason());
+                b.append(",\"sealers\":[");
+                first = true;
+                for (ArcSet set : e.arc().sets()) {
+                    b.append(first ? "" : ",").append("{\"instance\":").append(set.instance()).append(",\"domain\":");
+                    string(b, set.sealer().map(DomainName::name).orElse(""));
+                    b.append('}');
+                    first = false;
+                }
+                b.append("],\"override\":");
+                string(b, e.arcOverride().map(d -> d.reason().reportValue()).orElse(null));
+                b.append('}');
+            }
         } else {
             b.append(",\"spf\":null,\"dkim\":[]");
         }
@@ -179,6 +198,18 @@ public final class EvaluationJson {
                 n.put("selector", o.selector());
                 n.put("result", o.result().keyword());
                 n.put("aligned", d.alignment() == AlignmentStatus.ALIGNED);
+            }
+            if (e.arc().result() != ArcResult.NONE) {
+                ObjectNode arc = root.putObject("arc");
+                arc.put("result", e.arc().result().keyword());
+                arc.put("oldestPass", e.arc().oldestPass());
+                arc.put("reason", e.arc().reason());
+                ArrayNode sealers = arc.putArray("sealers");
+                for (ArcSet set : e.arc().sets()) {
+                    sealers.addObject().put("instance", set.instance())
+                            .put("domain", set.sealer().map(DomainName::name).orElse(""));
+                }
+                arc.put("override", e.arcOverride().map(d -> d.reason().reportValue()).orElse(null));
             }
         } else {
             root.putNull("spf");

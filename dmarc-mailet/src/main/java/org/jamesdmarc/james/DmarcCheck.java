@@ -108,6 +108,14 @@ import org.slf4j.LoggerFactory;
  *     {@code l=} tag leaves body content unsigned still counts as a pass (RFC 6376 §3.5). By default such a
  *     signature gives {@code dkim=policy} and never an aligned pass: anyone can append content to a replayed
  *     signed message (RFC 6376 §8.2)</td></tr>
+ * <tr><td>{@code trustedArcSealers}</td><td>list of domains (an ARC-Seal's exact {@code d=})</td><td>none</td><td>
+ *     forwarders whose ARC results are trusted (RFC 8617 §7.2): a DMARC fail whose ARC chain passes, whose most
+ *     recent sealer is listed and whose ARC-Authentication-Results record {@code dmarc=pass} (or an aligned SPF or
+ *     DKIM pass) for the same Author Domain gets disposition {@code none}, override reason
+ *     {@code trusted_forwarder}. Every message with an ARC-Seal gets {@code arc=} in our
+ *     Authentication-Results</td></tr>
+ * <tr><td>{@code arcListSealers}</td><td>list of domains</td><td>none</td><td>the same for mailing lists:
+ *     override reason {@code mailing_list}</td></tr>
  * <tr><td>{@code trustedRelays}</td><td>list of IP addresses and CIDR blocks</td><td>none</td><td>relays in
  *     front of James (e.g. a Postfix MX): for their connections the check judges the original client, read
  *     from the relay's Received field, and may use the Received-SPF field that relay added (only for the

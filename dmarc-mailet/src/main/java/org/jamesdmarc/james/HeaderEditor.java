@@ -80,6 +80,34 @@ final class HeaderEditor {
         }
     }
 
+    /**
+     * Puts {@code lines} (complete raw fields, folded as they must stay: a signature covers them) at the very top,
+     * the other fields after them in their order and raw form. For a header whose rewrite would cost more than
+     * {@link #MAX_REWRITE_WORK} they go at the end instead.
+     */
+    static void prependRaw(MimeMessage message, List<String> lines) throws MessagingException {
+        List<String> kept = Collections.list(message.getAllHeaderLines());
+        Set<String> names = new LinkedHashSet<>();
+        for (String line : kept) {
+            names.add(fieldName(line));
+        }
+        if ((long) names.size() * kept.size() > MAX_REWRITE_WORK) {
+            for (String line : lines) {
+                message.addHeaderLine(line);
+            }
+            return;
+        }
+        for (String name : names) {
+            message.removeHeader(name);
+        }
+        for (String line : lines) {
+            message.addHeaderLine(line);
+        }
+        for (String line : kept) {
+            message.addHeaderLine(line);
+        }
+    }
+
     /** The raw field line, folded; CR and LF in the value cannot split it into several fields. */
     static String line(Field f) {
         String value = f.value().replaceAll("[\\r\\n]+[ \\t]*", " ").strip();

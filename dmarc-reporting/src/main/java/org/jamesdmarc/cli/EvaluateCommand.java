@@ -24,6 +24,10 @@ import org.jamesdmarc.auth.SpfOutcome;
 import org.jamesdmarc.check.CheckOutcome;
 import org.jamesdmarc.check.CheckSettings;
 import org.jamesdmarc.check.CheckSettingsParser;
+import org.jamesdmarc.auth.arc.ArcOutcome;
+import org.jamesdmarc.auth.arc.ArcResult;
+import org.jamesdmarc.auth.arc.ArcSet;
+import org.jamesdmarc.policy.ArcSealers;
 import org.jamesdmarc.check.DmarcChecker;
 import org.jamesdmarc.check.EvaluationJson;
 import org.jamesdmarc.check.HostList;
@@ -134,6 +138,16 @@ final class EvaluateCommand implements Callable<Integer> {
                     + " by default it gives dkim=policy.")
     boolean dkimPartialBodyPasses;
 
+    @Option(names = "--trusted-arc-sealers", paramLabel = "<domain>", split = ",",
+            description = "ARC sealers (the ARC-Seal d=) trusted as forwarders (comma-separated): a DMARC fail whose"
+                    + " ARC chain passes and whose latest sealer is one of them and recorded an aligned pass gets"
+                    + " disposition none, reason trusted_forwarder (RFC 8617 §7.2).")
+    List<String> trustedArcSealers = new ArrayList<>();
+
+    @Option(names = "--arc-list-sealers", paramLabel = "<domain>", split = ",",
+            description = "The same for mailing lists: reason mailing_list.")
+    List<String> arcListSealers = new ArrayList<>();
+
     @Option(names = "--json", description = "Print the evaluation as JSON.")
     boolean json;
 
@@ -183,6 +197,11 @@ final class EvaluateCommand implements Callable<Integer> {
                 !noRequiredHeaders, false, true, false, true, dkimPartialBodyPasses, relays, trustAuthResultsFromAnyClient,
                 dnsSettings,
                 dnsOptions.discoveryMode(), Optional.empty(), false);
+        try {
+            settings = settings.withArcSealers(new ArcSealers(domains(trustedArcSealers), domains(arcListSealers)));
+        } catch (IllegalArgumentException e) {
+            return invalid(err, "--trusted-arc-sealers/--arc-list-sealers: " + e.getMessage());
+        }
         DnsClient dnsClient = dnsClients.apply(dnsSettings);
         DmarcChecker checker = new DmarcChecker(settings, dnsClient,
                 new DmarcEvaluator(dnsClient, DmarcChecker.evaluationOptions(settings)));
@@ -299,7 +318,28 @@ final class EvaluateCommand implements Callable<Integer> {
                         + ")" + aligned(d.alignment()));
             }
         }
+        if (outcome instanceof CheckOutcome.Evaluated e && e.arc().result() != ArcResult.NONE) {
+            ArcOutcome arc = e.arc();
+            StringBuilder sealers = new StringBuilder();
+            for (ArcSet set : arc.sets()) {
+                sealers.append(sealers.length() == 0 ? "" : ", ").append("i=").append(set.instance()).append(' ')
+                        .append(set.sealer().map(DomainName::name).orElse("?"));
+            }
+            out.println("ARC:            " + arc.result().keyword()
+                    + (arc.result() == ArcResult.PASS ? " (oldest-pass " + arc.oldestPass() + ")" : " (" + arc.reason() + ")")
+                    + (sealers.length() == 0 ? "" : "; sealers " + sealers));
+            e.arcOverride().ifPresent(d -> out.println("ARC override:   " + d.reason().reportValue() + " (" + d.comment() + ")"));
+        }
         out.println("Authentication-Results: " + outcome.authenticationResults());
+    }
+
+    /** Domain names of a sealer option; a bad one is an {@link IllegalArgumentException}. */
+    private static Set<DomainName> domains(List<String> names) {
+        Set<DomainName> out = new LinkedHashSet<>();
+        for (String n : names) {
+            out.add(DomainName.parse(n.strip()).orElseThrow(() -> new IllegalArgumentException("not a domain name: " + n)));
+        }
+        return out;
     }
 
     private static String aligned(AlignmentStatus status) {
