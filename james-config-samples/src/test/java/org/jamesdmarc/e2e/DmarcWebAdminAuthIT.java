@@ -51,6 +51,7 @@ class DmarcWebAdminAuthIT {
                 + "\njwt.enabled=true\njwt.publickeypem.url=file://conf/jwt_publickey\n");
         Files.writeString(overlay.resolve("dmarc.properties"), "report.enabled=false\n");
         james = JamesProcess.builder("webadmin-jwt").confOverlay(overlay).env("JAMES_WEBADMIN_TOKEN", adminToken)
+                .startTimeout(java.time.Duration.ofMinutes(10))
                 .start();
     }
 

@@ -33,7 +33,14 @@ import org.jamesdmarc.policy.Policy;
 import org.jamesdmarc.policy.PolicyDomainRole;
 import org.jamesdmarc.policy.PolicyOverride;
 import org.jamesdmarc.policy.PsdFlag;
+import org.jamesdmarc.store.InboundFormat;
+import org.jamesdmarc.store.InboundOrigin;
+import org.jamesdmarc.store.InboundPolicy;
+import org.jamesdmarc.store.InboundRecord;
+import org.jamesdmarc.store.InboundReport;
+import org.jamesdmarc.store.InboundReportStore;
 import org.jamesdmarc.store.JdbcHistoryStore;
+import org.jamesdmarc.store.ReportDisposition;
 import org.jamesdmarc.store.ReportLedger;
 import org.jamesdmarc.store.ReportRollup;
 import org.jamesdmarc.store.Secret;
@@ -54,6 +61,11 @@ final class WebFixture {
     static final String BETA = "beta-sender.test";
     static final String REPORT_ID = "james.local!" + ALPHA + "!fixture";
     static final String DESTINATION = "mailto:dmarc@rua." + ALPHA;
+    /** Our domain, which the received aggregate reports are about. */
+    static final String OURS = "james.local";
+    static final String SPOOFER = "198.51.100.66";
+    static final String FORWARDER = "203.0.113.5";
+    static final String OUR_SERVER = "192.0.2.10";
 
     private final String url;
     private final String user;
@@ -88,11 +100,65 @@ final class WebFixture {
             new ReportRollup(store, Duration.ofDays(1)).rollUp();
             long begin = day0.getEpochSecond();
             Instant now = Instant.now();
+            writeInbound(store);
             new ReportLedger(store).insert(List.of(new ReportLedger.Entry(begin, begin + 86_400, ALPHA, DESTINATION,
                     ReportLedger.State.HANDED_OFF, Optional.empty(), REPORT_ID, "<fixture@james.local>",
                     "james.local!" + ALPHA + "!" + begin + "!" + (begin + 86_400) + ".xml.gz", OptionalLong.empty(),
                     "rfc9990", 1, Optional.empty(), now, now)));
         }
+    }
+
+    /** The id of the first received report (its XML kept). */
+    String inboundId;
+
+    /**
+     * Two aggregate reports about {@value #OURS}, stored through the inbound store (as the ingest does): example.com's
+     * of day 0 (our server 50 passing, a forwarder 4 failing marked forwarded, a spoofer 7 rejected) with its XML,
+     * and example.net's of day 1 (our server 30 passing, the forwarder 2 failing marked mailing_list, quarantined).
+     */
+    private void writeInbound(JdbcHistoryStore store) {
+        InboundReportStore inbound = new InboundReportStore(store);
+        inboundId = inbound(inbound, "example.com", "rpt-1", 0, List.of(
+                inboundRecord(OUR_SERVER, 50, ReportDisposition.NONE, true, List.of()),
+                inboundRecord(FORWARDER, 4, ReportDisposition.NONE, false, List.of(PolicyOverride.FORWARDED)),
+                inboundRecord(SPOOFER, 7, ReportDisposition.REJECT, false, List.of())), true);
+        inbound(inbound, "example.net", "rpt-2", 1, List.of(
+                inboundRecord(OUR_SERVER, 30, ReportDisposition.NONE, true, List.of()),
+                inboundRecord(FORWARDER, 2, ReportDisposition.QUARANTINE, false,
+                        List.of(PolicyOverride.MAILING_LIST))), false);
+    }
+
+    static final String RAW_XML = "<?xml version=\"1.0\"?><feedback><report_metadata><org_name>example.com</org_name>"
+            + "<report_id>rpt-1</report_id></report_metadata></feedback>";
+
+    private String inbound(InboundReportStore inbound, String org, String id, int day, List<InboundRecord> records,
+                           boolean keepXml) {
+        Instant begin = day0.plus(Duration.ofDays(day));
+        InboundReport report = new InboundReport(org, "noreply-dmarc@" + org, Optional.empty(), id, OURS, begin,
+                begin.plus(Duration.ofDays(1)).minusSeconds(1), InboundFormat.RFC9990, InboundPolicy.none(),
+                InboundOrigin.file(id + ".xml"), Instant.now());
+        InboundReportStore.Begin b = inbound.begin(report);
+        try (InboundReportStore.ReportWriter w = ((InboundReportStore.Begin.Started) b).writer()) {
+            records.forEach(w::add);
+            return w.commit(keepXml ? Optional.of(gzip(RAW_XML)) : Optional.empty()).id();
+        }
+    }
+
+    private static InboundReportStore.RawXml gzip(String xml) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out)) {
+            z.write(xml.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new InboundReportStore.RawXml(out.toByteArray(), xml.length());
+    }
+
+    private static InboundRecord inboundRecord(String ip, long count, ReportDisposition disposition, boolean pass,
+                                               List<PolicyOverride> reasons) {
+        return new InboundRecord(ip, count, disposition, pass, pass,
+                reasons.stream().map(r -> new InboundRecord.Reason(r, Optional.<String>empty())).toList(), OURS,
+                Optional.of(OURS), Optional.empty(), List.of(), List.of());
     }
 
     private EvaluationRecord record(String domain, String ip, int day, boolean pass, Disposition disposition,

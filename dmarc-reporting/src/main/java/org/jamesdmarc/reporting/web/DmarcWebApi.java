@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.reporting.DomainCheck;
 import org.jamesdmarc.store.HistoryBrowser;
+import org.jamesdmarc.store.InboundReportStore;
 import org.jamesdmarc.store.JdbcHistoryStore;
 import org.jamesdmarc.store.ReportLedger;
 import org.jamesdmarc.store.StoreException;
@@ -37,6 +38,8 @@ import org.jamesdmarc.store.StoreException;
  *       sources (from the report counters).</li>
  *   <li>{@code GET /dmarc/reports/outbound?state=&limit=}: the report ledger (periods, reports and their state);
  *       {@code POST /dmarc/reports/outbound/{reportId}/resend?destination=} sends one again.</li>
+ *   <li>{@code GET /dmarc/reports/inbound?domain=&since=&until=|days=&top=&detailed=}: the aggregate reports others sent about
+ *       our domains, per domain ({@link InboundView}); {@code GET /dmarc/reports/inbound/{id}}: one report's XML.</li>
  *   <li>{@code GET /dmarc/dashboard}: the dashboard's page (no data in it).</li>
  * </ul>
  */
@@ -215,6 +218,34 @@ public final class DmarcWebApi {
             ArrayNode rowsNode = o.putArray("reports");
             ledger.byReportId(reportId).forEach(e -> putEntry(rowsNode.addObject(), e));
             return WebResponse.json(202, o);
+        });
+    }
+
+    /** {@code GET /dmarc/reports/inbound}: what receivers reported about our domains. */
+    public WebResponse inbound(Params p) {
+        return answer(() -> {
+            Window w = window(p);
+            int top = (int) p.number("top", 10, 1, 100);
+            int detailed = (int) p.number("detailed", 5, 1, 100);
+            Optional<String> domain = p.domain("domain").map(DomainName::name);
+            return WebResponse.ok(InboundView.summary(new InboundReportStore(store.get()), this, domain, w.since(),
+                    w.until(), top, detailed));
+        });
+    }
+
+    /** {@code GET /dmarc/reports/inbound/{id}}: one received report's XML as it came (404 when unknown or not kept). */
+    public WebResponse inboundReport(String id) {
+        return answer(() -> {
+            if (id == null || !id.matches("[0-9a-f]{32}")) {
+                throw new BadParameter("a report id is 32 lower-case hex digits: '" + id + "'");
+            }
+            InboundReportStore inbound = new InboundReportStore(store.get());
+            Optional<String> xml = InboundView.rawXml(inbound, id);
+            if (xml.isPresent()) {
+                return new WebResponse(200, WebResponse.XML, xml.get());
+            }
+            return WebResponse.notFound(inbound.report(id).isPresent() ? "the XML of report " + id
+                    + " was not kept (larger than the store keeps)" : "no received report " + id);
         });
     }
 
