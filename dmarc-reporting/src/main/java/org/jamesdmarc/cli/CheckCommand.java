@@ -1,17 +1,12 @@
 package org.jamesdmarc.cli;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.jamesdmarc.dns.DnsClient;
 import org.jamesdmarc.dns.DnsSettings;
@@ -20,13 +15,8 @@ import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.policy.DiscoveryMode;
 import org.jamesdmarc.policy.DiscoveryResult;
 import org.jamesdmarc.policy.DiscoveryWarning;
-import org.jamesdmarc.policy.DmarcRecord;
-import org.jamesdmarc.policy.DmarcRecordLookup;
-import org.jamesdmarc.policy.OrgDomainResult;
-import org.jamesdmarc.policy.PolicyDiscovery;
-import org.jamesdmarc.policy.RecordWarning;
-import org.jamesdmarc.policy.ReportUri;
-import org.jamesdmarc.reporting.ExternalDestinationVerifier;
+import org.jamesdmarc.reporting.DomainCheck;
+import org.jamesdmarc.reporting.DomainCheck.Destination;
 import org.jamesdmarc.reporting.ExternalDestinationVerifier.Verification;
 
 import picocli.CommandLine;
@@ -89,20 +79,13 @@ final class CheckCommand implements Callable<Integer> {
         }
         DiscoveryMode discoveryMode = dnsOptions.discoveryMode();
         DnsClient client = dnsClients.apply(settings);
-        PolicyDiscovery discovery = new PolicyDiscovery(client, discoveryMode, Optional.empty());
-        DmarcRecordLookup lookup = discovery.newLookup();
-        DiscoveryResult result = discovery.discover(author.get(), lookup);
-        List<Destination> destinations = result.record()
-                .map(r -> checkDestinations(r, result, discovery, lookup, client))
-                .orElse(List.of());
-
-        List<String> warnings = new ArrayList<>();
-        result.warnings().stream().map(DiscoveryWarning::message).forEach(warnings::add);
-        result.recordWarnings().stream().map(RecordWarning::message).forEach(warnings::add);
-        destinations.stream().flatMap(d -> d.warning().stream()).forEach(warnings::add);
+        DomainCheck.Outcome outcome = DomainCheck.check(author.get(), client, discoveryMode);
+        DiscoveryResult result = outcome.discovery();
+        List<Destination> destinations = outcome.destinations();
+        List<String> warnings = outcome.warnings();
 
         if (json) {
-            Json.print(out, toJson(result, destinations, warnings));
+            Json.print(out, DomainCheck.toJson(outcome));
         } else {
             printHuman(out, result, destinations, warnings);
         }
@@ -131,130 +114,8 @@ final class CheckCommand implements Callable<Integer> {
         return ExitCodes.INVALID;
     }
 
-    /** Most distinct destination hosts checked, so a hostile record cannot make us send unbounded queries. */
-    static final int MAX_DESTINATION_HOSTS = 10;
-
-    /** How a report destination relates to the policy domain. */
-    enum Scope { INTERNAL, EXTERNAL, NO_HOST, NOT_CHECKED }
-
-    /**
-     * One rua/ruf URI and, when it is external, the RFC 9990 verification of it.
-     *
-     * @param verification present for an {@link Scope#EXTERNAL} destination only
-     */
-    record Destination(String tag, ReportUri uri, Optional<DomainName> host, Scope scope,
-                       Optional<Verification> verification, Optional<String> warning) {
-    }
-
-    /**
-     * RFC 9990 "Verifying External Destinations": compare the Organizational Domain of the policy domain
-     * with that of each destination host; for those that differ, look for the authorization record.
-     * Each host is looked at once; at most {@link #MAX_DESTINATION_HOSTS} hosts are.
-     */
-    private static List<Destination> checkDestinations(DmarcRecord record, DiscoveryResult result,
-            PolicyDiscovery discovery, DmarcRecordLookup lookup, DnsClient client) {
-        DomainName policyDomain = result.policyDomain().orElseThrow();
-        Optional<DomainName> policyOrg = orgDomain(discovery, lookup, policyDomain);
-        ExternalDestinationVerifier verifier = new ExternalDestinationVerifier(client);
-        Map<DomainName, Optional<Verification>> byHost = new HashMap<>();
-        List<Destination> out = new ArrayList<>();
-        for (String tag : List.of("rua", "ruf")) {
-            for (ReportUri uri : tag.equals("rua") ? record.rua() : record.ruf()) {
-                Optional<DomainName> host = uri.mailtoDomain();
-                if (host.isEmpty()) {
-                    out.add(new Destination(tag, uri, host, Scope.NO_HOST, Optional.empty(), Optional.of(
-                            tag + " destination " + uri + " has no domain to check; receivers may ignore it")));
-                    continue;
-                }
-                if (!byHost.containsKey(host.get()) && byHost.size() >= MAX_DESTINATION_HOSTS) {
-                    out.add(new Destination(tag, uri, host, Scope.NOT_CHECKED, Optional.empty(), Optional.of(
-                            tag + " destination " + uri + " not checked: more than " + MAX_DESTINATION_HOSTS
-                                    + " destination hosts")));
-                    continue;
-                }
-                Optional<Verification> v = byHost.computeIfAbsent(host.get(), h -> {
-                    Optional<DomainName> hostOrg = orgDomain(discovery, lookup, h);
-                    // Unknown Organizational Domains (DNS trouble) are treated as different: verify.
-                    boolean external = policyOrg.isEmpty() || hostOrg.isEmpty() || !policyOrg.equals(hostOrg);
-                    return external ? Optional.of(verifier.verify(policyDomain, h)) : Optional.empty();
-                });
-                if (v.isEmpty()) {
-                    out.add(new Destination(tag, uri, host, Scope.INTERNAL, Optional.empty(), Optional.empty()));
-                } else {
-                    out.add(new Destination(tag, uri, host, Scope.EXTERNAL, v,
-                            destinationWarning(tag, uri, policyDomain, v.get())));
-                }
-            }
-        }
-        return out;
-    }
-
-    private static Optional<String> destinationWarning(String tag, ReportUri uri, DomainName policyDomain,
-            Verification v) {
-        if (v instanceof Verification.NotAuthorized n) {
-            return Optional.of(tag + " destination " + uri + " is outside " + policyDomain.name()
-                    + " and has not authorized reports: " + n.reason() + " at " + n.verificationName()
-                    + " (RFC 9990); receivers will not send reports there");
-        } else if (v instanceof Verification.OverrideToOtherHost o) {
-            return Optional.of(tag + " destination " + uri + ": the authorization record at "
-                    + o.verificationName() + " redirects to another host; receivers will send no report (RFC 9990)");
-        } else if (v instanceof Verification.TempError t) {
-            return Optional.of(tag + " destination " + uri + " could not be verified (temporary DNS failure at "
-                    + t.verificationName() + ": " + t.detail() + ")");
-        }
-        return Optional.empty();
-    }
-
-    private static Optional<DomainName> orgDomain(PolicyDiscovery discovery, DmarcRecordLookup lookup,
-            DomainName domain) {
-        return discovery.organizationalDomain(domain, lookup) instanceof OrgDomainResult.Known k
-                ? Optional.of(k.domain()) : Optional.empty();
-    }
-
-    static ObjectNode toJson(DiscoveryResult result, List<Destination> destinations, List<String> warnings) {
-        ObjectNode o = Json.object();
-        o.put("domain", result.authorDomain().map(DomainName::name).orElse(null));
-        o.put("policyDomain", result.policyDomain().map(DomainName::name).orElse(null));
-        o.put("policyDomainRole", result.policyDomainRole().map(r -> r.name().toLowerCase(Locale.ROOT)).orElse(null));
-        o.put("organizationalDomain", result.organizationalDomain().map(DomainName::name).orElse(null));
-        o.put("discovery", result.mode().name().toLowerCase(Locale.ROOT));
-        o.put("lookups", result.dnsLookups());
-        o.put("result", result.status().name().toLowerCase(Locale.ROOT));
-        if (result.record().isPresent()) {
-            o.set("record", Json.record(result.record().get()));
-        } else {
-            o.putNull("record");
-        }
-        ArrayNode ds = o.putArray("reportDestinations");
-        for (Destination d : destinations) {
-            ObjectNode x = ds.addObject();
-            x.put("tag", d.tag());
-            x.put("uri", d.uri().toString());
-            x.put("host", d.host().map(DomainName::name).orElse(null));
-            switch (d.scope()) {
-                case INTERNAL -> x.put("external", false);
-                case EXTERNAL -> x.put("external", true);
-                default -> x.putNull("external");
-            }
-            if (d.verification().isPresent()) {
-                Verification v = d.verification().get();
-                x.put("verificationName", v.verificationName());
-                x.put("authorization", v.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'));
-            } else {
-                x.putNull("verificationName");
-                x.put("authorization", switch (d.scope()) {
-                    case INTERNAL -> "not-needed";
-                    case NO_HOST -> "no-host";
-                    default -> "not-checked";
-                });
-            }
-        }
-        ArrayNode q = o.putArray("queriedNames");
-        result.queriedNames().forEach(q::add);
-        ArrayNode w = o.putArray("warnings");
-        warnings.forEach(w::add);
-        return o;
-    }
+    /** Most distinct destination hosts checked ({@link DomainCheck#MAX_DESTINATION_HOSTS}). */
+    static final int MAX_DESTINATION_HOSTS = DomainCheck.MAX_DESTINATION_HOSTS;
 
     private static void printHuman(PrintWriter out, DiscoveryResult result, List<Destination> destinations,
             List<String> warnings) {

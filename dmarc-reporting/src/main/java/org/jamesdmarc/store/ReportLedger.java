@@ -62,7 +62,7 @@ public final class ReportLedger {
             return Codes.lowerName(this);
         }
 
-        static State of(String code) {
+        public static State of(String code) {
             return Codes.parse(State.class, State::code, code);
         }
     }
@@ -259,6 +259,35 @@ public final class ReportLedger {
             ps.setString(1, reportId);
             ps.setString(2, destination);
         }, rs -> State.of(rs.getString(1))).stream().findFirst();
+    }
+
+    /** The rows of one report (one per destination, or the domain-wide row), by its Report-ID. */
+    public List<Entry> byReportId(String reportId) {
+        return query("SELECT " + COLUMNS + " FROM dmarc_report_delivery WHERE report_id = ? "
+                + "ORDER BY destination", ps -> ps.setString(1, reportId), ReportLedger::entry);
+    }
+
+    /**
+     * Sends the report {@code reportId} again (an admin's request, e.g. after the destination lost it): its rows to
+     * real destinations ({@code destination}, or all of them) that were handed off, delivered, failed or deferred become
+     * {@code pending} again, and the next report run hands them off with the same identifiers. Suppressed rows and
+     * the domain-wide row stay as they are: re-sending never overrides a decision not to send.
+     *
+     * @return how many rows were made pending
+     */
+    public int resend(String reportId, Optional<String> destination, Instant now) {
+        return update("UPDATE dmarc_report_delivery SET state = 'pending', reason = ?, next_attempt = NULL, "
+                + "updated_at = ? WHERE report_id = ? AND destination <> '" + NO_DESTINATION + "' AND state IN "
+                + "('handed_off', 'delivered', 'failed', 'deferred')"
+                + (destination.isPresent() ? " AND destination = ?" : ""),
+                ps -> {
+                    ps.setString(1, "re-send requested");
+                    ps.setLong(2, now.getEpochSecond());
+                    ps.setString(3, reportId);
+                    if (destination.isPresent()) {
+                        ps.setString(4, destination.get());
+                    }
+                });
     }
 
     /** Every row (optionally of one state), newest period first, at most {@code limit}. */
