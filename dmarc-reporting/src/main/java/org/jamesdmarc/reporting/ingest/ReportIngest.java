@@ -35,13 +35,24 @@ public final class ReportIngest {
     private final IngestLimits limits;
     private final Clock clock;
     private final AggregateReportParser parser;
+    private final java.util.function.LongConsumer progress;
 
     public ReportIngest(InboundReportStore store, IngestLimits limits, Clock clock) {
+        this(store, limits, clock, records -> { });
+    }
+
+    /** With {@code progress} told the records read of the current report, every {@value #PROGRESS_EVERY}. */
+    public ReportIngest(InboundReportStore store, IngestLimits limits, Clock clock,
+                        java.util.function.LongConsumer progress) {
         this.store = Objects.requireNonNull(store, "store");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.progress = Objects.requireNonNull(progress, "progress");
         this.parser = new AggregateReportParser(limits);
     }
+
+    /** How often (in records) the progress hears of a report being read. */
+    public static final int PROGRESS_EVERY = 10_000;
 
     /**
      * Ingests a file: an aggregate report ({@code .xml}, {@code .xml.gz}, {@code .zip}, told by its first bytes) or a
@@ -159,6 +170,9 @@ public final class ReportIngest {
         public void record(InboundRecord record) throws IngestRefusal {
             try {
                 writer.add(record);
+                if (writer.records() % PROGRESS_EVERY == 0) {
+                    progress.accept(writer.records());
+                }
             } catch (ArithmeticException e) {
                 throw new IngestRefusal("the records' counts sum past 2^63-1");
             }
