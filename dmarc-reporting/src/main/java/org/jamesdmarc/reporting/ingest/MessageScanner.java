@@ -130,7 +130,7 @@ final class MessageScanner {
                 reportedHeaders = headersOnly(text(is));
                 return;
             }
-            if (isAggregate(type, file)) {
+            if (ReportAttachments.isAggregate(type, file)) {
                 parts.aggregate(is, new InboundOrigin(kind, name + " " + messageId + " " + file));
             }
         }
@@ -143,17 +143,6 @@ final class MessageScanner {
             feedback = null;
             reportedHeaders = null;
         }
-    }
-
-    static boolean isAggregate(String type, String file) {
-        String f = file.toLowerCase(Locale.ROOT);
-        boolean reportName = f.endsWith(".xml") || f.endsWith(".gz") || f.endsWith(".zip") || f.endsWith(".gzip");
-        return switch (type) {
-            case "application/gzip", "application/x-gzip", "application/zip", "application/x-zip-compressed",
-                 "application/x-zip", "text/xml", "application/xml" -> true;
-            case "text/plain", "text/html", "multipart/alternative" -> false;
-            default -> reportName;
-        };
     }
 
     private static String fileName(BodyDescriptor bd) {
