@@ -297,12 +297,14 @@ class AggregateReportBuilderTest {
             s.executeUpdate("DELETE FROM dmarc_report_policy");
             // Flyway quotes its history table's name, which H2 then keeps in lower case.
             s.executeUpdate(backend == Backend.H2
-                    ? "DELETE FROM \"dmarc_schema_history\" WHERE \"version\" IN ('3', '4', '5', '6')"
-                    : "DELETE FROM dmarc_schema_history WHERE version IN ('3', '4', '5', '6')");
-            // V4 (the delivery ledger), V5 (the roll-up) and V6 (failure reports) came after the backfill: undone too,
-            // so that the store applies 3, 4, 5 and 6 in order.
+                    ? "DELETE FROM \"dmarc_schema_history\" WHERE \"version\" IN ('3', '4', '5', '6', '7')"
+                    : "DELETE FROM dmarc_schema_history WHERE version IN ('3', '4', '5', '6', '7')");
+            // V4 (the delivery ledger), V5 (the roll-up), V6 (failure reports) and V7 (inbound reports) came after the
+            // backfill: undone too, so that the store applies 3 to 7 in order.
             for (String table : new String[] {"dmarc_report_delivery", "dmarc_report_period", "dmarc_report_lock",
-                "dmarc_rollup_pending", "dmarc_rollup_state", "dmarc_failure_rate", "dmarc_failure_report"}) {
+                "dmarc_rollup_pending", "dmarc_rollup_state", "dmarc_failure_rate", "dmarc_failure_report",
+                "dmarc_inbound_report", "dmarc_inbound_raw", "dmarc_inbound_record", "dmarc_inbound_rejected",
+                "dmarc_inbound_failure"}) {
                 s.executeUpdate("DROP TABLE " + table);
             }
             s.executeUpdate("ALTER TABLE dmarc_report_row DROP COLUMN slice_seconds");
