@@ -277,14 +277,38 @@ public final class InboundReportStore {
     }
 
     /**
+     * Refused content: its key (128 bits of SHA-256 over the bytes read, hex), its size, and the bytes when at most
+     * {@link #MAX_REJECTED_CONTENT}.
+     */
+    public record RejectedContent(String key, long size, Optional<byte[]> kept) {
+        public RejectedContent {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(kept, "kept");
+            if (kept.isPresent() && kept.get().length > MAX_REJECTED_CONTENT) {
+                kept = Optional.empty();
+            }
+        }
+
+        /** All of {@code content}. */
+        public static RejectedContent of(byte[] content) {
+            return new RejectedContent(rejectedKey(content), content.length, Optional.of(content));
+        }
+    }
+
+    /**
      * Keeps a report that could not be read aside with {@code reason}; false when the same content was kept already.
      * The content is kept when it is at most {@link #MAX_REJECTED_CONTENT} bytes.
      */
     public boolean reject(InboundOrigin origin, String reason, byte[] content, Instant receivedAt) {
+        return reject(origin, reason, RejectedContent.of(Objects.requireNonNull(content, "content")), receivedAt);
+    }
+
+    /** {@link #reject(InboundOrigin, String, byte[], Instant)} for content read as a stream. */
+    public boolean reject(InboundOrigin origin, String reason, RejectedContent content, Instant receivedAt) {
         Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(content, "content");
-        String key = rejectedKey(content);
+        String key = content.key();
         return transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM dmarc_inbound_rejected WHERE rejected_key = ?")) {
                 ps.setString(1, key);
@@ -301,9 +325,9 @@ public final class InboundReportStore {
                 ps.setString(3, origin.name());
                 ps.setString(4, Text.clean(reason, 1000));
                 ps.setLong(5, receivedAt.getEpochSecond());
-                ps.setLong(6, content.length);
-                if (content.length <= MAX_REJECTED_CONTENT) {
-                    ps.setBinaryStream(7, new ByteArrayInputStream(content), content.length);
+                ps.setLong(6, content.size());
+                if (content.kept().isPresent()) {
+                    ps.setBytes(7, content.kept().get());
                 } else {
                     ps.setNull(7, Types.VARBINARY);
                 }
@@ -314,7 +338,7 @@ public final class InboundReportStore {
     }
 
     /** The key of refused content: 128 bits of SHA-256 over it. */
-    static String rejectedKey(byte[] content) {
+    public static String rejectedKey(byte[] content) {
         try {
             java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
             return java.util.HexFormat.of().formatHex(d.digest(content), 0, 16);

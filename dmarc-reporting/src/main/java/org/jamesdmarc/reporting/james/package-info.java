@@ -16,6 +16,10 @@
  *       database ({@link org.jamesdmarc.reporting.james.ReportDatabase}).</li>
  *   <li>{@link org.jamesdmarc.reporting.james.DmarcReportBounce}: the mailet of RemoteDelivery's
  *       {@code bounceProcessor} that records a report's delivery failure in the ledger.</li>
+ *   <li>{@link org.jamesdmarc.reporting.james.IsDmarcReport} and
+ *       {@link org.jamesdmarc.reporting.james.DmarcReportIngest}: the matcher and mailet of the rua/ruf mailbox, storing
+ *       the reports others send ({@code org.jamesdmarc.reporting.ingest}; {@code MimeMessageInputStream} of
+ *       james-server-core streams the mail to it).</li>
  * </ul>
  *
  * <p>May import: James's mailet, metrics and filesystem APIs, {@code MailImpl}
