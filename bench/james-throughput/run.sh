@@ -330,6 +330,9 @@ EOF
         fi
         # The report task is not what is measured (and needs report.* settings this overlay lacks): off.
         sed -i 's/^guice\.extension\.startable=.*$/#&/' "$dir/extensions.properties"
+        # Nor are the DMARC WebAdmin routes (they are built from DmarcHistoryModule's bindings, which the baseline
+        # and check configurations do not load): off in every configuration.
+        sed 's/^extensions\.routes=.*$/#&/' "$ROOT/james-config-samples/conf/webadmin.properties" >"$dir/webadmin.properties"
         awk -v block="$dir/block.xml" '
             /^@DMARC_BLOCK@$/ { while ((getline line < block) > 0) print line; next }
             { print }' "$HERE/mailetcontainer.template.xml" >"$dir/mailetcontainer.xml"
