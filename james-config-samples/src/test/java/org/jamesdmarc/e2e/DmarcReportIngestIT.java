@@ -2,7 +2,6 @@ package org.jamesdmarc.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -15,7 +14,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
 
-import javax.mail.Session;
 import javax.mail.internet.MimeMessage;
 
 import org.junit.jupiter.api.AfterAll;
@@ -71,9 +69,9 @@ class DmarcReportIngestIT {
                 + "Content-Disposition: attachment; filename=\"receiver.example!james.local!1764547200!1764633599.xml.gz\"\r\n"
                 + "Content-Transfer-Encoding: base64\r\n\r\n" + Base64.getMimeEncoder().encodeToString(gz.toByteArray())
                 + "\r\n--b--\r\n";
-        MimeMessage message = new MimeMessage(Session.getInstance(new java.util.Properties()),
-                new ByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII)));
-        SmtpClient.from(james, "127.0.0.2", "mx.receiver.example").send(message);
+        // Sent as it is, through the client's session (James's SMTP port, from 127.0.0.2).
+        SmtpClient.from(james, "127.0.0.2", "mx.receiver.example")
+                .sendRaw(raw.getBytes(StandardCharsets.US_ASCII), "reports@receiver.example", RUA);
 
         Optional<MimeMessage> delivered = ImapInbox.of(james).await("X-Test-Token", token, DELIVERY_TIMEOUT);
         assertThat(delivered).as("delivered to the rua mailbox; James log:%n%s", james.logTail()).isPresent();
