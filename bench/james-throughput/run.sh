@@ -3,7 +3,8 @@
 # and with the DMARC mailets, DNS cache warm. See README.md next to this file.
 #
 #   bench/james-throughput/run.sh [--messages N] [--sessions S] [--rounds R]
-#                                 [--warmup W] [--recipients K] [--size BYTES]
+#                                 [--warmup W] [--discard-warmup D]
+#                                 [--recipients K] [--size BYTES]
 #                                 [--per-connection C] [--configs LIST]
 #                                 [--dkim | --no-dkim] [--keep] [--out FILE]
 #
@@ -14,13 +15,15 @@
 #                  a database of its own); needs the history classes in James's
 #                  extensions-jars (see README.md)
 # Each round starts James once per configuration (order rotating between
-# rounds), warms it up with W messages, then sends N messages from 127.0.0.2
+# rounds), warms it up with D messages that go through the DMARC mailets and
+# are then dropped (no mailbox fills: a long warm-up for the JIT), then with W
+# delivered messages, then sends N messages from 127.0.0.2
 # over S parallel SMTP sessions (C messages per connection) to K mailboxes and
 # times until James has stored all N (its per-delivery log line, then checked
 # with IMAP STATUS), i.e. delivered, not just accepted. With --dkim (the
 # default) every message carries an RSA-2048 DKIM signature of sender.test,
 # made before the clock starts with a key generated for this run.
-# Defaults: N=3000 S=4 R=3 W=500 K=50 BYTES=2048 C=1 (or BENCH_MESSAGES, ...).
+# Defaults: N=3000 S=4 R=3 D=0 W=500 K=50 BYTES=2048 C=1 (or BENCH_MESSAGES, ...).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -30,6 +33,7 @@ MESSAGES="${BENCH_MESSAGES:-3000}"
 SESSIONS="${BENCH_SESSIONS:-4}"
 ROUNDS="${BENCH_ROUNDS:-3}"
 WARMUP="${BENCH_WARMUP:-500}"
+DISCARD_WARMUP="${BENCH_DISCARD_WARMUP:-0}"
 SIZE="${BENCH_SIZE:-2048}"
 PER_CONNECTION="${BENCH_PER_CONNECTION:-1}"
 RECIPIENTS="${BENCH_RECIPIENTS:-50}"
@@ -41,7 +45,7 @@ OUT=""
 # start-up-oriented default (-XX:TieredStopAtLevel=1).
 export JAVA_OPTS="${BENCH_JAVA_OPTS:--Xmx512m -XX:+UseSerialGC}"
 
-usage() { sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 die() { echo "run.sh: $*" >&2; exit 1; }
 say() { echo "run.sh: $*" >&2; }
 
@@ -51,6 +55,7 @@ while [ $# -gt 0 ]; do
         --sessions) SESSIONS="$2"; shift 2 ;;
         --rounds) ROUNDS="$2"; shift 2 ;;
         --warmup) WARMUP="$2"; shift 2 ;;
+        --discard-warmup) DISCARD_WARMUP="$2"; shift 2 ;;
         --size) SIZE="$2"; shift 2 ;;
         --per-connection) PER_CONNECTION="$2"; shift 2 ;;
         --recipients) RECIPIENTS="$2"; shift 2 ;;
@@ -63,7 +68,7 @@ while [ $# -gt 0 ]; do
         *) usage >&2; die "unknown argument: $1" ;;
     esac
 done
-for v in MESSAGES SESSIONS ROUNDS WARMUP SIZE PER_CONNECTION RECIPIENTS; do
+for v in MESSAGES SESSIONS ROUNDS WARMUP DISCARD_WARMUP SIZE PER_CONNECTION RECIPIENTS; do
     [[ "${!v}" =~ ^[0-9]+$ ]] || die "$v must be a number: ${!v}"
 done
 [ "$WARMUP" -gt 0 ] || say "warning: no warm-up, so the DNS cache and the JIT start cold"
@@ -449,7 +454,7 @@ median() { sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]
 
 # ----------------------------------------------------------------- main -----
 say "work dir $WORK"
-say "N=$MESSAGES sessions=$SESSIONS rounds=$ROUNDS warmup=$WARMUP size=${SIZE}B per-connection=$PER_CONNECTION recipients=$RECIPIENTS configs=$CONFIGS dkim=$DKIM"
+say "N=$MESSAGES sessions=$SESSIONS rounds=$ROUNDS warmup=$WARMUP discard-warmup=$DISCARD_WARMUP size=${SIZE}B per-connection=$PER_CONNECTION recipients=$RECIPIENTS configs=$CONFIGS dkim=$DKIM"
 say "JAVA_OPTS=$JAVA_OPTS; $(nproc) CPUs; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 SIGNER_OPTS=()
 if [ "$DKIM" = 1 ]; then
@@ -499,6 +504,13 @@ for round in $(seq 1 "$ROUNDS"); do
             unset JAMES_EXTRA_EXTENSION_JARS
         fi
         start_james "$cfg" "$home"
+        if [ "$DISCARD_WARMUP" -gt 0 ]; then
+            "${LOAD[@]}" send --port "$SMTP_PORT" --imap-port "$IMAP_PORT" --recipients "$RECIPIENTS" --count "$DISCARD_WARMUP" \
+                --sessions "$SESSIONS" --per-connection "$PER_CONNECTION" --size "$SIZE" "${SIGNER_OPTS[@]}" \
+                --discard >"$home.discard-warmup.json" \
+                || die "discarded warm-up failed ($cfg): $(cat "$home.discard-warmup.json")"
+            say "  discarded warm-up: $(cat "$home.discard-warmup.json")"
+        fi
         if [ "$WARMUP" -gt 0 ]; then
             "${LOAD[@]}" send --port "$SMTP_PORT" --imap-port "$IMAP_PORT" --recipients "$RECIPIENTS" --count "$WARMUP" \
                 --sessions "$SESSIONS" --per-connection "$PER_CONNECTION" --size "$SIZE" "${SIGNER_OPTS[@]}" \
@@ -519,7 +531,7 @@ for round in $(seq 1 "$ROUNDS"); do
         lag="-"
         if [ "$cfg" = check+history ]; then
             # Every message of this James (warm-up and measured) must reach the history.
-            HISTORY_EXPECTED=$((HISTORY_EXPECTED + WARMUP + MESSAGES))
+            HISTORY_EXPECTED=$((HISTORY_EXPECTED + DISCARD_WARMUP + WARMUP + MESSAGES))
             lag="$(await_history "$HISTORY_EXPECTED")"
             say "  history: $(history_rows) messages in $HISTORY_DB, the last ${lag}s after delivery"
         fi
@@ -544,7 +556,7 @@ col() { awk -F'\t' -v c="$1" -v k="$2" 'NR > 1 && $2 == c { print $k }' "$RESULT
     echo
     echo "James 3.8.1 memory server, N=$MESSAGES messages of ~${SIZE}B$([ "$DKIM" = 1 ] && echo ", DKIM-signed (RSA-2048)")," \
          "$SESSIONS SMTP sessions from 127.0.0.2, $PER_CONNECTION msg/connection, $RECIPIENTS recipient mailboxes," \
-         "warm-up $WARMUP, $ROUNDS rounds, DNS cache warm"
+         "warm-up $DISCARD_WARMUP discarded + $WARMUP delivered, $ROUNDS rounds, DNS cache warm"
     echo "machine: $(nproc) CPUs, load average at end $(cut -d' ' -f1-3 /proc/loadavg); benchmark took ${ELAPSED}s"
     echo
     column -t -s $'\t' "$RESULTS"

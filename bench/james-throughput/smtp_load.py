@@ -95,10 +95,11 @@ class Session:
             pass
 
 
-def message(index, run_id, header_from, rcpt, size):
+def message(index, run_id, header_from, rcpt, size, discard=False):
     """A plain message of about `size` body bytes: CRLF lines, no line starting with a dot (so no dot-stuffing
-    is needed), without the final dot of SMTP DATA (see `data`)."""
-    head = [
+    is needed), without the final dot of SMTP DATA (see `data`). With `discard` it carries
+    `X-Bench-Discard: yes`, which the benchmark's mailetcontainer sends to `Null` after the DMARC mailets."""
+    head = ([DISCARD_HEADER] if discard else []) + [
         f"From: Bench Sender <{header_from}>",
         f"To: <{rcpt}>",
         f"Subject: james-throughput {run_id} #{index}",
@@ -112,6 +113,9 @@ def message(index, run_id, header_from, rcpt, size):
     line = (line + " " * 72)[:72]
     body = [line] * max(1, size // (len(line) + 2))
     return ("\r\n".join(head + body) + "\r\n").encode("ascii")
+
+
+DISCARD_HEADER = "X-Bench-Discard: yes"
 
 
 def data(raw):
@@ -194,7 +198,7 @@ def send(args):
     run_id = f"{int(time.time())}-{os.getpid()}"
     users = recipients(args)
     rcpts = [users[i % len(users)] for i in range(args.count)]
-    raws = [message(i, run_id, args.header_from, rcpts[i], args.size) for i in range(args.count)]
+    raws = [message(i, run_id, args.header_from, rcpts[i], args.size, args.discard) for i in range(args.count)]
     if args.dkim_signer:
         raws = dkim_sign(raws, args.dkim_signer.split())
     messages = [data(raw) for raw in raws]
@@ -239,6 +243,15 @@ def send(args):
         t.join()
     sent_done = time.monotonic()
     n_accepted = sum(accepted)
+    if args.discard:
+        # Nothing is stored: the mail ends in Null after the DMARC mailets. Accepted is all we can count here;
+        # the caller follows with a delivered batch, which the spool handles after these.
+        print(json.dumps({"requested": args.count, "accepted": n_accepted, "failed": len(failures),
+                          "discarded": True, "send_seconds": round(sent_done - start, 3),
+                          "msgs_per_second": round(n_accepted / max(sent_done - start, 1e-9), 1)}))
+        for f in failures[:5]:
+            print(f"smtp_load: {f}", file=sys.stderr)
+        return 1 if failures else 0
 
     # Delivered = stored in the recipient's INBOX, not just accepted by SMTP.
     target = baseline + n_accepted
@@ -351,6 +364,9 @@ def main():
     s.add_argument("--poll", type=float, default=0.02, help="delivery poll interval (s)")
     s.add_argument("--dkim-signer", help="command (split on spaces) that DKIM-signs the messages before the clock "
                    "starts: java -cp bench/target/benchmarks.jar org.jamesdmarc.bench.DkimSignTool sign DIR DOMAIN SELECTOR")
+    s.add_argument("--discard", action="store_true",
+                   help="mark every message X-Bench-Discard (the benchmark's mailetcontainer drops it after the "
+                        "DMARC mailets) and only wait for SMTP acceptance: a warm-up that fills no mailbox")
     s.add_argument("--delivery-log", help="James log file with one INFO line per local delivery; "
                    "without it, completion is polled with IMAP STATUS (which loads James)")
     imap_opts(s)
