@@ -1,18 +1,14 @@
 package org.jamesdmarc.reporting.james;
 
 import java.time.Clock;
-import java.util.Locale;
-import java.util.Objects;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 import javax.inject.Inject;
-import javax.mail.MessagingException;
 
-import org.apache.james.core.MailAddress;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.Mail;
-import org.apache.mailet.base.GenericMailet;
 import org.jamesdmarc.store.ReportLedger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * </processor>
  * }</pre>
  */
-public final class DmarcReportBounce extends GenericMailet {
+public final class DmarcReportBounce extends ReportOutcomeMailet {
 
     private static final Logger LOG = LoggerFactory.getLogger(DmarcReportBounce.class);
 
@@ -75,12 +71,6 @@ public final class DmarcReportBounce extends GenericMailet {
     static final AttributeName DELIVERY_ERROR = AttributeName.of(DELIVERY_ERROR_NAME);
     /** Set by James 3.8.1's RemoteDelivery when the server answered with a code ({@code Bouncer.DELIVERY_ERROR_CODE}). */
     static final AttributeName DELIVERY_ERROR_CODE = AttributeName.of(DELIVERY_ERROR_CODE_NAME);
-    static final String CONSUME = "consume";
-
-    private final Supplier<ReportLedger> ledger;
-    private final ReportOutbox outbox;
-    private final Clock clock;
-    private boolean consume;
 
     @Inject
     public DmarcReportBounce(ReportDatabase database, ReportOutbox outbox) {
@@ -92,61 +82,36 @@ public final class DmarcReportBounce extends GenericMailet {
     }
 
     DmarcReportBounce(Supplier<ReportLedger> ledger, ReportOutbox outbox, Clock clock) {
-        this.ledger = Objects.requireNonNull(ledger, "ledger");
-        this.outbox = Objects.requireNonNull(outbox, "outbox");
-        this.clock = Objects.requireNonNull(clock, "clock");
+        super(ledger, outbox, clock);
     }
 
     @Override
-    public void init() throws MessagingException {
-        consume = booleanParameter(getInitParameter(CONSUME), CONSUME, false, "DmarcReportBounce");
+    boolean consumeByDefault() {
+        return false;
     }
 
-    /** A {@code true}/{@code false} mailet parameter ({@code value} absent or blank: {@code absent}). */
-    static boolean booleanParameter(String value, String name, boolean absent, String mailet)
-            throws MessagingException {
-        if (value == null || value.isBlank()) {
-            return absent;
-        } else if (value.strip().equalsIgnoreCase("true") || value.strip().equalsIgnoreCase("false")) {
-            return Boolean.parseBoolean(value.strip().toLowerCase(Locale.ROOT));
-        }
-        throw new MessagingException(mailet + " parameter " + name + "='" + value.strip()
-                + "': expected true or false");
+    /** Only a bounce whose failure was recorded ends here: otherwise the bounce goes on to whoever is told. */
+    @Override
+    boolean ends(boolean consume, boolean anyRecorded) {
+        return consume && anyRecorded;
     }
 
     @Override
-    public void service(Mail mail) {
-        Optional<String> reportId;
-        try {
-            reportId = MailetContextReportOutbound.reportId(mail);
-        } catch (RuntimeException e) {
-            return;
-        }
-        if (reportId.isEmpty()) {
-            return; // not report mail: untouched
-        }
+    boolean record(ReportLedger ledger, String reportId, String destination, Mail mail, Instant now) {
+        return ledger.failedAfterHandOff(reportId, destination, reason(mail), now);
+    }
+
+    @Override
+    void log(String reportId, String destination, Mail mail, boolean recorded, Optional<RuntimeException> failure) {
         String reason = reason(mail);
-        boolean recorded = false;
-        for (MailAddress recipient : mail.getRecipients()) {
-            String destination = recipient.asString();
-            try {
-                if (ledger.get().failedAfterHandOff(reportId.get(), destination, reason, clock.instant())) {
-                    recorded = true;
-                    LOG.info("DMARC report {} to {} failed after its hand-off: {}", reportId.get(), destination,
-                            reason);
-                } else {
-                    LOG.warn("DMARC report {} to {} bounced ({}), but the ledger has no such report and destination",
-                            reportId.get(), destination, reason);
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("DMARC report {} to {} bounced ({}); not recorded: {}", reportId.get(), destination, reason,
-                        e.toString());
-            }
-            // RemoteDelivery is done with it: not handed to James again at the next start (ReportOutbox).
-            outbox.release(reportId.get(), destination);
-        }
-        if (recorded && consume) {
-            mail.setState(Mail.GHOST);
+        if (failure.isPresent()) {
+            LOG.warn("DMARC report {} to {} bounced ({}); not recorded: {}", reportId, destination, reason,
+                    failure.get().toString());
+        } else if (recorded) {
+            LOG.info("DMARC report {} to {} failed after its hand-off: {}", reportId, destination, reason);
+        } else {
+            LOG.warn("DMARC report {} to {} bounced ({}), but the ledger has no such report and destination",
+                    reportId, destination, reason);
         }
     }
 

@@ -1,15 +1,13 @@
 package org.jamesdmarc.reporting.james;
 
 import java.time.Clock;
-import java.util.Objects;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 import javax.inject.Inject;
 
-import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
-import org.apache.mailet.base.GenericMailet;
 import org.jamesdmarc.store.ReportLedger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,16 +60,9 @@ import org.slf4j.LoggerFactory;
  * </processor>
  * }</pre>
  */
-public final class DmarcReportDelivered extends GenericMailet {
+public final class DmarcReportDelivered extends ReportOutcomeMailet {
 
     private static final Logger LOG = LoggerFactory.getLogger(DmarcReportDelivered.class);
-
-    static final String CONSUME = "consume";
-
-    private final Supplier<ReportLedger> ledger;
-    private final ReportOutbox outbox;
-    private final Clock clock;
-    private boolean consume = true;
 
     @Inject
     public DmarcReportDelivered(ReportDatabase database, ReportOutbox outbox) {
@@ -79,44 +70,29 @@ public final class DmarcReportDelivered extends GenericMailet {
     }
 
     DmarcReportDelivered(Supplier<ReportLedger> ledger, ReportOutbox outbox, Clock clock) {
-        this.ledger = Objects.requireNonNull(ledger, "ledger");
-        this.outbox = Objects.requireNonNull(outbox, "outbox");
-        this.clock = Objects.requireNonNull(clock, "clock");
+        super(ledger, outbox, clock);
     }
 
     @Override
-    public void init() throws javax.mail.MessagingException {
-        consume = DmarcReportBounce.booleanParameter(getInitParameter(CONSUME), CONSUME, true, "DmarcReportDelivered");
+    boolean consumeByDefault() {
+        return true;
     }
 
     @Override
-    public void service(Mail mail) {
-        Optional<String> reportId;
-        try {
-            reportId = MailetContextReportOutbound.reportId(mail);
-        } catch (RuntimeException e) {
-            return;
-        }
-        if (reportId.isEmpty()) {
-            return; // not report mail: untouched
-        }
-        for (MailAddress recipient : mail.getRecipients()) {
-            String destination = recipient.asString();
-            try {
-                if (ledger.get().deliveredAfterHandOff(reportId.get(), destination, clock.instant())) {
-                    LOG.info("DMARC report {} to {} delivered", reportId.get(), destination);
-                } else {
-                    LOG.warn("DMARC report {} to {} delivered, but the ledger has no such report handed off",
-                            reportId.get(), destination);
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("DMARC report {} to {} delivered; not recorded: {}", reportId.get(), destination,
-                        e.toString());
-            }
-            outbox.release(reportId.get(), destination);
-        }
-        if (consume) {
-            mail.setState(Mail.GHOST);
+    boolean record(ReportLedger ledger, String reportId, String destination, Mail mail, Instant now) {
+        return ledger.deliveredAfterHandOff(reportId, destination, now);
+    }
+
+    @Override
+    void log(String reportId, String destination, Mail mail, boolean recorded, Optional<RuntimeException> failure) {
+        if (failure.isPresent()) {
+            LOG.warn("DMARC report {} to {} delivered; not recorded: {}", reportId, destination,
+                    failure.get().toString());
+        } else if (recorded) {
+            LOG.info("DMARC report {} to {} delivered", reportId, destination);
+        } else {
+            LOG.warn("DMARC report {} to {} delivered, but the ledger has no such report handed off",
+                    reportId, destination);
         }
     }
 
