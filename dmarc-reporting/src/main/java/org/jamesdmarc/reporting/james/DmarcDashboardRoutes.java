@@ -14,20 +14,13 @@ import spark.Service;
  * asks for the admin's token and sends it as {@code Authorization: Bearer}. Listed in {@code extensions.routes}
  * ({@link DmarcHistoryRoutes} shows the line).
  */
-public final class DmarcDashboardRoutes implements PublicRoutes {
+public final class DmarcDashboardRoutes extends DmarcRoutes implements PublicRoutes {
 
     static final String BASE = "/dmarc/dashboard";
 
-    private final DmarcWeb web;
-
     @Inject
     DmarcDashboardRoutes(DmarcWeb web) {
-        this.web = web;
-    }
-
-    @Override
-    public String getBasePath() {
-        return BASE;
+        super(BASE, web);
     }
 
     @Override

@@ -2,7 +2,6 @@ package org.jamesdmarc.reporting.james;
 
 import javax.inject.Inject;
 
-import org.apache.james.webadmin.Routes;
 
 import spark.Service;
 
@@ -13,20 +12,13 @@ import spark.Service;
  * DNS's answer (none, temperror...) is the body's {@code result}. Behind WebAdmin's authentication when it is on;
  * listed in {@code extensions.routes} ({@link DmarcHistoryRoutes} shows the line).
  */
-public final class DmarcDomainRoutes implements Routes {
+public final class DmarcDomainRoutes extends DmarcRoutes {
 
     static final String BASE = "/dmarc/domains";
 
-    private final DmarcWeb web;
-
     @Inject
     DmarcDomainRoutes(DmarcWeb web) {
-        this.web = web;
-    }
-
-    @Override
-    public String getBasePath() {
-        return BASE;
+        super(BASE, web);
     }
 
     @Override

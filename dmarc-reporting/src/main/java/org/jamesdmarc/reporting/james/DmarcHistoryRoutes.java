@@ -2,7 +2,6 @@ package org.jamesdmarc.reporting.james;
 
 import javax.inject.Inject;
 
-import org.apache.james.webadmin.Routes;
 import org.jamesdmarc.reporting.web.Params;
 
 import spark.Service;
@@ -26,20 +25,13 @@ import spark.Service;
  * </ul>
  * Needs {@code DmarcHistoryModule} ({@code guice.extension.module} in {@code extensions.properties}).
  */
-public final class DmarcHistoryRoutes implements Routes {
+public final class DmarcHistoryRoutes extends DmarcRoutes {
 
     static final String BASE = "/dmarc/history";
 
-    private final DmarcWeb web;
-
     @Inject
     DmarcHistoryRoutes(DmarcWeb web) {
-        this.web = web;
-    }
-
-    @Override
-    public String getBasePath() {
-        return BASE;
+        super(BASE, web);
     }
 
     @Override

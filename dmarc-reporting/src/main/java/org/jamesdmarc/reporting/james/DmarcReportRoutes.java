@@ -2,7 +2,6 @@ package org.jamesdmarc.reporting.james;
 
 import javax.inject.Inject;
 
-import org.apache.james.webadmin.Routes;
 import org.jamesdmarc.reporting.web.Params;
 
 import spark.Service;
@@ -26,20 +25,13 @@ import spark.Service;
  * </ul>
  * Listed in {@code extensions.routes} ({@link DmarcHistoryRoutes} shows the line).
  */
-public final class DmarcReportRoutes implements Routes {
+public final class DmarcReportRoutes extends DmarcRoutes {
 
     static final String BASE = "/dmarc/reports";
 
-    private final DmarcWeb web;
-
     @Inject
     DmarcReportRoutes(DmarcWeb web) {
-        this.web = web;
-    }
-
-    @Override
-    public String getBasePath() {
-        return BASE;
+        super(BASE, web);
     }
 
     @Override
