@@ -111,11 +111,13 @@ public final class AuthenticationResultsWriter {
     /**
      * The {@code arc=} resinfo of RFC 8617 §10.2 (method {@code arc}; {@code header.oldest-pass} for a pass), with the
      * reason of a fail, e.g. {@code arc=pass header.oldest-pass=0} or
-     * {@code arc=fail reason="ARC-Seal i=2: signature did not verify"}.
+     * {@code arc=fail reason="ARC-Seal i=2: signature did not verify"}; a key the DNS could not give for now is
+     * {@code arc=temperror reason="..."} (RFC 8601 §2.7's transient-error keyword; RFC 8617 registers none, pass and
+     * fail for {@code arc}: the choice is explained in DEVELOPMENT.md, "ARC").
      */
     public static String arc(ArcOutcome arc) {
         StringBuilder b = new StringBuilder("arc=").append(arc.result().keyword());
-        if (arc.result() == ArcResult.FAIL) {
+        if (arc.result() == ArcResult.FAIL || arc.result() == ArcResult.TEMPERROR) {
             reason(b, arc.reason());
         } else if (arc.result() == ArcResult.PASS) {
             b.append(" header.oldest-pass=").append(arc.oldestPass());

@@ -54,6 +54,8 @@ import org.jamesdmarc.policy.SpfAlignment;
  * @param overrides        why the disposition is below the applied policy (our enum; mapped per report format)
  * @param spf              the SPF result and its alignment
  * @param dkim             each DKIM signature evaluated, in message order
+ * @param arcSealer        the trusted ARC sealer whose override lowered the disposition (RFC 8617 §7.2), when one did:
+ *                         the aggregate report's override comment names it
  */
 public record EvaluationRecord(
         MessageKey key,
@@ -72,7 +74,8 @@ public record EvaluationRecord(
         ActionTaken action,
         List<PolicyOverride> overrides,
         Spf spf,
-        List<Dkim> dkim) {
+        List<Dkim> dkim,
+        Optional<ArcSealer> arcSealer) {
 
     public EvaluationRecord {
         Objects.requireNonNull(key, "key");
@@ -93,6 +96,18 @@ public record EvaluationRecord(
         overrides = List.copyOf(overrides);
         Objects.requireNonNull(spf, "spf");
         dkim = List.copyOf(dkim);
+        Objects.requireNonNull(arcSealer, "arcSealer");
+    }
+
+    /** A record without an ARC override (what every record was before the sealer was kept). */
+    public EvaluationRecord(MessageKey key, Instant time, InetAddress sourceIp, Optional<DomainName> headerFrom,
+                            Optional<DomainName> envelopeFrom, List<DomainName> envelopeTo,
+                            Optional<DomainName> policyDomain, DiscoveryMode discoveryMode,
+                            Optional<PolicyDomainRole> policyDomainRole, Optional<PublishedPolicy> published,
+                            DmarcResult result, Optional<AppliedPolicy> appliedPolicy, Disposition disposition,
+                            ActionTaken action, List<PolicyOverride> overrides, Spf spf, List<Dkim> dkim) {
+        this(key, time, sourceIp, headerFrom, envelopeFrom, envelopeTo, policyDomain, discoveryMode, policyDomainRole,
+                published, result, appliedPolicy, disposition, action, overrides, spf, dkim, Optional.empty());
     }
 
     /**
@@ -132,7 +147,8 @@ public record EvaluationRecord(
                 action,
                 e.overrides(),
                 Spf.of(e.spf()),
-                e.dkim().stream().map(Dkim::of).toList()));
+                e.dkim().stream().map(Dkim::of).toList(),
+                evaluated.arcOverride().map(d -> new ArcSealer(d.sealer(), d.instance()))));
     }
 
     /**
@@ -142,7 +158,7 @@ public record EvaluationRecord(
     public EvaluationRecord withAction(ActionTaken newAction) {
         return new EvaluationRecord(key, time, sourceIp, headerFrom, envelopeFrom, envelopeTo, policyDomain,
                 discoveryMode, policyDomainRole, published, result, appliedPolicy, disposition, newAction, overrides,
-                spf, dkim);
+                spf, dkim, arcSealer);
     }
 
     /** The domain of a mailbox {@code local@domain} (angle brackets allowed), when it is a domain name. */
@@ -170,6 +186,31 @@ public record EvaluationRecord(
 
         static Spf of(SpfAlignment a) {
             return new Spf(a.outcome().domain(), a.outcome().scope(), a.outcome().result(), a.alignment());
+        }
+    }
+
+    /**
+     * The trusted ARC sealer behind an override (RFC 8617 §7.2): the {@code d=} of the ARC-Seal of the latest set,
+     * whose recorded results earned {@code trusted_forwarder} or {@code mailing_list}.
+     *
+     * @param domain   the sealer's domain
+     * @param instance the instance ({@code i=}) of its set, 1..50
+     */
+    public record ArcSealer(DomainName domain, int instance) {
+        public ArcSealer {
+            Objects.requireNonNull(domain, "domain");
+            if (instance < 1 || instance > 50) {
+                // RFC 8617 §4.2.1: instances are 1..50.
+                throw new IllegalArgumentException("ARC instance out of range: " + instance);
+            }
+        }
+
+        /**
+         * The override's comment in aggregate reports (RFC 9990 PolicyOverrideReason {@code comment}), e.g.
+         * {@code arc=pass as=2 d=lists.example.org}: the chain passed, the seal of instance 2, by that domain.
+         */
+        public String comment() {
+            return "arc=pass as=" + instance + " d=" + domain.name();
         }
     }
 

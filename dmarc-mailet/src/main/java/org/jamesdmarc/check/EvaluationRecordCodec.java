@@ -37,7 +37,9 @@ import org.jamesdmarc.policy.PsdFlag;
  * and strict when read back: bytes that are not a record of this version give a {@link MalformedRecordException}
  * naming what is wrong, never another exception and never a partly filled record.
  *
- * <p>Layout (version 1), all through {@link DataOutputStream}: the version byte, then the fields in record order.
+ * <p>Layout (version 2), all through {@link DataOutputStream}: the version byte, then the fields in record order.
+ * Version 1 (read still: a journal left by the previous release is replayed after an upgrade) ends after the DKIM
+ * signatures; version 2 adds the ARC sealer.
  * Enums are written by their Java name (reordering constants never changes a stored record's meaning; renaming one
  * is a format change). Strings are modified UTF-8 ({@code writeUTF}); lists are a count then the items; an
  * {@code Optional} is a presence byte then the value.
@@ -45,7 +47,9 @@ import org.jamesdmarc.policy.PsdFlag;
 public final class EvaluationRecordCodec {
 
     /** The format written by {@link #encode}. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    /** The format before the ARC sealer was kept: no {@code arcSealer} (empty when read). */
+    static final int VERSION_WITHOUT_ARC = 1;
 
     /** Longest list (recipient domains, overrides, DKIM signatures, URIs) {@link #decode} accepts. */
     static final int MAX_LIST = 10_000;
@@ -112,6 +116,11 @@ public final class EvaluationRecordCodec {
                 out.writeUTF(d.result().name());
                 out.writeUTF(d.alignment().name());
             }
+            out.writeBoolean(r.arcSealer().isPresent());
+            if (r.arcSealer().isPresent()) {
+                out.writeUTF(r.arcSealer().get().domain().name());
+                out.writeByte(r.arcSealer().get().instance());
+            }
         } catch (IOException e) {
             // A ByteArrayOutputStream does not fail; writeUTF refuses only strings over 65,535 bytes, which a
             // validated record (domain names, selectors and URIs from DNS TXT records) cannot hold.
@@ -128,8 +137,9 @@ public final class EvaluationRecordCodec {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
         try {
             int version = in.readUnsignedByte();
-            if (version != VERSION) {
-                throw new MalformedRecordException("evaluation record format " + version + " is not " + VERSION
+            if (version != VERSION && version != VERSION_WITHOUT_ARC) {
+                throw new MalformedRecordException("evaluation record format " + version + " is not "
+                        + VERSION_WITHOUT_ARC + " or " + VERSION
                         + " (written by another version of James DMARC)");
             }
             MessageKey key = new MessageKey(in.readUTF());
@@ -172,11 +182,14 @@ public final class EvaluationRecordCodec {
                 dkim.add(new EvaluationRecord.Dkim(readDomain(in), in.readUTF(), DkimResult.valueOf(in.readUTF()),
                         AlignmentStatus.valueOf(in.readUTF())));
             }
+            Optional<EvaluationRecord.ArcSealer> arcSealer = version == VERSION_WITHOUT_ARC || !in.readBoolean()
+                    ? Optional.empty()
+                    : Optional.of(new EvaluationRecord.ArcSealer(DomainName.of(in.readUTF()), in.readUnsignedByte()));
             if (in.available() != 0) {
                 throw new MalformedRecordException(in.available() + " bytes after the end of the evaluation record");
             }
             return new EvaluationRecord(key, time, sourceIp, headerFrom, envelopeFrom, envelopeTo, policyDomain, mode,
-                    role, published, result, applied, disposition, action, overrides, spf, dkim);
+                    role, published, result, applied, disposition, action, overrides, spf, dkim, arcSealer);
         } catch (MalformedRecordException e) {
             throw e;
         } catch (EOFException e) {

@@ -140,8 +140,12 @@ public final class ArcSeal extends GenericMailet {
         if (AuthenticationResultsParser.parse(authResults) instanceof AuthResParseResult.Parsed parsed) {
             for (MethodResult r : parsed.results().results()) {
                 if (r.method().equals("arc")) {
-                    return r.result().equals("pass") ? ArcResult.PASS
-                            : r.result().equals("none") ? ArcResult.NONE : ArcResult.FAIL;
+                    return switch (r.result()) {
+                        case "pass" -> ArcResult.PASS;
+                        case "none" -> ArcResult.NONE;
+                        case "temperror" -> ArcResult.TEMPERROR;
+                        default -> ArcResult.FAIL;
+                    };
                 }
             }
         }

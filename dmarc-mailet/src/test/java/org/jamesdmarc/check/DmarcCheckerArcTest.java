@@ -123,6 +123,19 @@ class DmarcCheckerArcTest {
     }
 
     @Test
+    void aSealersKeyTheDnsCannotGiveIsATemperrorAndNeverAnOverride() throws Exception {
+        dns.servfail(listKey.keyRecordName());
+        CheckOutcome.Evaluated e = check(new ArcSealers(Set.of(LIST), Set.of(LIST)), listMessage(RECORDED));
+        assertThat(e.arc().result()).isEqualTo(ArcResult.TEMPERROR);
+        assertThat(e.arcOverride()).isEmpty();
+        assertThat(e.evaluation().disposition()).isEqualTo(Disposition.REJECT);
+        assertThat(e.evaluation().overrides()).isEmpty();
+        assertThat(e.authenticationResults()).endsWith(
+                "; arc=temperror reason=\"ARC-Message-Signature i=1: key unavailable (DNS temporary failure)\"");
+        assertThat(EvaluationJson.toJson(e)).contains("\"arc\":{\"result\":\"temperror\"");
+    }
+
+    @Test
     void aTrustedSealerThatRecordedNoAlignedPassChangesNothing() throws Exception {
         CheckOutcome.Evaluated e = check(new ArcSealers(Set.of(LIST), Set.of()),
                 listMessage("lists.example.org; spf=pass smtp.mailfrom=elsewhere.example; dmarc=fail header.from=sender.test"));

@@ -93,11 +93,35 @@ class EvaluationRecordCodecTest {
     }
 
     @Test
+    void theArcSealerOfAnOverrideComesBackEqual() throws Exception {
+        EvaluationRecord base = bare();
+        EvaluationRecord r = new EvaluationRecord(base.key(), base.time(), base.sourceIp(), base.headerFrom(),
+                base.envelopeFrom(), base.envelopeTo(), base.policyDomain(), base.discoveryMode(), base.policyDomainRole(),
+                base.published(), DmarcResult.FAIL, base.appliedPolicy(), Disposition.NONE, ActionTaken.DELIVERED,
+                List.of(org.jamesdmarc.policy.PolicyOverride.TRUSTED_FORWARDER), base.spf(), base.dkim(),
+                Optional.of(new EvaluationRecord.ArcSealer(DomainName.of("lists.example.org"), 50)));
+        assertThat(EvaluationRecordCodec.decode(EvaluationRecordCodec.encode(r))).isEqualTo(r);
+        assertThat(r.arcSealer().orElseThrow().comment()).isEqualTo("arc=pass as=50 d=lists.example.org");
+        assertThat(r.withAction(ActionTaken.TAGGED).arcSealer()).isEqualTo(r.arcSealer());
+    }
+
+    @Test
+    void aVersion1RecordOfThePreviousReleaseIsStillRead() throws Exception {
+        // What a journal left by the previous release holds: version 1, no ARC sealer after the DKIM signatures.
+        byte[] v2 = EvaluationRecordCodec.encode(bare());
+        byte[] v1 = Arrays.copyOf(v2, v2.length - 1);
+        v1[0] = 1;
+        EvaluationRecord r = EvaluationRecordCodec.decode(v1);
+        assertThat(r).isEqualTo(bare());
+        assertThat(r.arcSealer()).isEmpty();
+    }
+
+    @Test
     void anotherFormatVersionIsNamed() throws Exception {
         byte[] bytes = EvaluationRecordCodec.encode(bare());
-        bytes[0] = 2;
+        bytes[0] = 3;
         assertThatThrownBy(() -> EvaluationRecordCodec.decode(bytes))
-                .isInstanceOf(MalformedRecordException.class).hasMessageContaining("format 2");
+                .isInstanceOf(MalformedRecordException.class).hasMessageContaining("format 3");
         assertThatThrownBy(() -> EvaluationRecordCodec.decode(new byte[0])).isInstanceOf(MalformedRecordException.class);
         assertThatThrownBy(() -> EvaluationRecordCodec.decode(null)).isInstanceOf(MalformedRecordException.class);
     }

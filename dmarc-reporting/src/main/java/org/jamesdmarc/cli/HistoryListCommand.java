@@ -79,7 +79,8 @@ final class HistoryListCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print JSON Lines: one object per message and line (fields: key, time "
             + "(ISO-8601 UTC), sourceIp, headerFrom, envelopeFrom, envelopeTo, policyDomain, discovery, role, "
-            + "published, result, applied, disposition, action, overrides, spf, dkim; absent values null).")
+            + "published, result, applied, disposition, action, overrides, arcSealer ({domain, instance} of the "
+            + "trusted ARC sealer behind an override), spf, dkim; absent values null).")
     boolean json;
 
     @Override
@@ -244,6 +245,12 @@ final class HistoryListCommand implements Callable<Integer> {
         o.put("action", r.action().keyword());
         ArrayNode overrides = o.putArray("overrides");
         r.overrides().forEach(x -> overrides.add(x.reportValue()));
+        if (r.arcSealer().isPresent()) {
+            o.putObject("arcSealer").put("domain", r.arcSealer().get().domain().name())
+                    .put("instance", r.arcSealer().get().instance());
+        } else {
+            o.putNull("arcSealer");
+        }
         ObjectNode spf = o.putObject("spf");
         spf.put("domain", r.spf().domain().map(DomainName::name).orElse(null));
         spf.put("scope", r.spf().scope().keyword());

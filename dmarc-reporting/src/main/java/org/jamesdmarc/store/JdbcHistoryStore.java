@@ -86,7 +86,10 @@ public final class JdbcHistoryStore implements HistoryStore {
     private static final String MESSAGE_COLUMNS = "message_key, received_at, source_ip, header_from, envelope_from, "
             + "envelope_to, policy_domain, discovery_mode, policy_role, has_record, pub_p, pub_sp, pub_np, pub_psd, "
             + "pub_testing, pub_adkim, pub_aspf, pub_fo, pub_rua, pub_ruf, pub_pct, dmarc_result, applied_tag, "
-            + "applied_policy, disposition, action_taken, overrides, spf_domain, spf_scope, spf_result, spf_alignment";
+            + "applied_policy, disposition, action_taken, overrides, spf_domain, spf_scope, spf_result, spf_alignment, "
+            + "arc_sealer, arc_instance";
+    /** How many columns {@link #MESSAGE_COLUMNS} names. */
+    static final int MESSAGE_COLUMN_COUNT = 33;
     private static final String DKIM_COLUMNS = "message_key, ordinal, dkim_domain, dkim_selector, dkim_result, "
             + "dkim_alignment";
     private final StoreConfig config;
@@ -426,7 +429,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         boolean anyDkim = false;
         List<EvaluationRecord> inserted = racing ? new ArrayList<>() : records;
         try (PreparedStatement ps = c.prepareStatement(
-                insertSql(kind, "dmarc_message", MESSAGE_COLUMNS, "message_key", 31))) {
+                insertSql(kind, "dmarc_message", MESSAGE_COLUMNS, "message_key", MESSAGE_COLUMN_COUNT))) {
             for (EvaluationRecord r : records) {
                 int first = 1;
                 if (merge) {
@@ -562,6 +565,9 @@ public final class JdbcHistoryStore implements HistoryStore {
         out.text(Codes.of(r.spf().scope()));
         out.text(Codes.of(r.spf().result()));
         out.text(Codes.of(r.spf().alignment()));
+        // V9: the trusted ARC sealer behind an override (RFC 8617 §7.2), for the report's comment.
+        out.text(r.arcSealer().map(a -> a.domain().name()).orElse(null));
+        out.smallint(r.arcSealer().map(a -> (short) a.instance()).orElse(null));
     }
 
     /** The {@code dmarc_dkim} row of signature {@code ordinal} of {@code r}, in the order of {@link #DKIM_COLUMNS}. */
@@ -843,7 +849,8 @@ public final class JdbcHistoryStore implements HistoryStore {
                             Codes.parse(SpfScope.class, Codes::of, rs.getString("spf_scope")),
                             Codes.parse(SpfResult.class, Codes::of, rs.getString("spf_result")),
                             Codes.parse(AlignmentStatus.class, Codes::of, rs.getString("spf_alignment"))),
-                    List.of());
+                    List.of(),
+                    arcSealer(rs.getString("arc_sealer"), rs.getShort("arc_instance")));
             return new Row(key, r);
         }
 
@@ -851,7 +858,15 @@ public final class JdbcHistoryStore implements HistoryStore {
             EvaluationRecord r = withoutDkim;
             return new EvaluationRecord(r.key(), r.time(), r.sourceIp(), r.headerFrom(), r.envelopeFrom(), r.envelopeTo(),
                     r.policyDomain(), r.discoveryMode(), r.policyDomainRole(), r.published(), r.result(),
-                    r.appliedPolicy(), r.disposition(), r.action(), r.overrides(), r.spf(), dkim);
+                    r.appliedPolicy(), r.disposition(), r.action(), r.overrides(), r.spf(), dkim, r.arcSealer());
+        }
+
+        /** The stored ARC sealer (V9 columns); empty for none, or for a stored value that does not validate. */
+        private static Optional<EvaluationRecord.ArcSealer> arcSealer(String domain, short instance) {
+            if (domain == null || instance < 1 || instance > 50) {
+                return Optional.empty();
+            }
+            return DomainName.parse(domain).map(d -> new EvaluationRecord.ArcSealer(d, instance));
         }
 
         private static InetAddress address(String literal) throws SQLException {

@@ -40,7 +40,7 @@ public final class ReportCounterReader {
     private static final long HOUR = 3600L;
     private static final String ROW_SELECT = "SELECT domain_key, row_key, policy_domain, source_ip, disposition, "
             + "dkim_aligned, spf_aligned, overrides, header_from, envelope_from, envelope_to, spf_domain, spf_scope, "
-            + "spf_result, dkim_results, messages FROM dmarc_report_row";
+            + "spf_result, dkim_results, messages, override_comment FROM dmarc_report_row";
     private static final String POLICY_SELECT = "SELECT domain_key, seen_at, policy_domain, discovery_mode, pub_p, "
             + "pub_sp, pub_np, pub_psd, pub_testing, pub_adkim, pub_aspf, pub_fo, pub_rua, pub_ruf, pub_pct, messages, "
             + "dmarc_pass FROM dmarc_report_policy";
@@ -368,7 +368,8 @@ public final class ReportCounterReader {
                 Optional.ofNullable(rs.getString(9)), Optional.ofNullable(rs.getString(10)),
                 split(rs.getString(11), ' '), Optional.ofNullable(rs.getString(12)),
                 Codes.parse(SpfScope.class, Codes::of, rs.getString(13)),
-                Codes.parse(SpfResult.class, Codes::of, rs.getString(14)), dkim, rs.getLong(16));
+                Codes.parse(SpfResult.class, Codes::of, rs.getString(14)), dkim, rs.getLong(16),
+                Optional.ofNullable(rs.getString(17)));
         return new Keyed<>(key, 0, row);
     }
 

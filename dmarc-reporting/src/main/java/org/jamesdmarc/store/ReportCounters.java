@@ -77,7 +77,19 @@ final class ReportCounters {
                          String pubNp, String pubPsd, Boolean pubTesting, String pubAdkim, String pubAspf, String pubFo,
                          String pubRua, String pubRuf, Short pubPct, String dmarcResult, String appliedPolicy,
                          String disposition, String overrides, String spfDomain, String spfScope, String spfResult,
-                         String spfAlignment, List<StoredDkim> dkim) {
+                         String spfAlignment, List<StoredDkim> dkim, String overrideComment) {
+
+        /** A message stored before V9 (no ARC sealer column): no override comment. */
+        StoredMessage(long receivedAt, String policyDomain, boolean hasRecord, String sourceIp, String headerFrom,
+                      String envelopeFrom, String envelopeTo, String discoveryMode, String pubP, String pubSp,
+                      String pubNp, String pubPsd, Boolean pubTesting, String pubAdkim, String pubAspf, String pubFo,
+                      String pubRua, String pubRuf, Short pubPct, String dmarcResult, String appliedPolicy,
+                      String disposition, String overrides, String spfDomain, String spfScope, String spfResult,
+                      String spfAlignment, List<StoredDkim> dkim) {
+            this(receivedAt, policyDomain, hasRecord, sourceIp, headerFrom, envelopeFrom, envelopeTo, discoveryMode,
+                    pubP, pubSp, pubNp, pubPsd, pubTesting, pubAdkim, pubAspf, pubFo, pubRua, pubRuf, pubPct, dmarcResult,
+                    appliedPolicy, disposition, overrides, spfDomain, spfScope, spfResult, spfAlignment, dkim, null);
+        }
 
         /** The columns {@link JdbcHistoryStore#writeMessage} and {@link JdbcHistoryStore#writeDkim} write for r. */
         static StoredMessage of(EvaluationRecord r) throws SQLException {
@@ -96,7 +108,8 @@ final class ReportCounters {
                     (String) v.get(11), (String) v.get(12), (String) v.get(13), (Boolean) v.get(14), (String) v.get(15),
                     (String) v.get(16), (String) v.get(17), (String) v.get(18), (String) v.get(19), (Short) v.get(20),
                     (String) v.get(21), (String) v.get(23), (String) v.get(24), (String) v.get(26), (String) v.get(27),
-                    (String) v.get(28), (String) v.get(29), (String) v.get(30), dkim);
+                    (String) v.get(28), (String) v.get(29), (String) v.get(30), dkim,
+                    arcOverrideComment((String) v.get(31), (Short) v.get(32)));
         }
 
         boolean counted() {
@@ -110,9 +123,21 @@ final class ReportCounters {
         }
     }
 
+    /**
+     * The override comment of a message from its stored ARC sealer (V9 {@code arc_sealer}, {@code arc_instance}):
+     * {@link EvaluationRecord.ArcSealer#comment()}; null when there is none or it does not validate.
+     */
+    static String arcOverrideComment(String arcSealer, Short arcInstance) {
+        if (arcSealer == null || arcInstance == null || arcInstance < 1 || arcInstance > 50) {
+            return null;
+        }
+        return org.jamesdmarc.dns.DomainName.parse(arcSealer)
+                .map(d -> new EvaluationRecord.ArcSealer(d, arcInstance).comment()).orElse(null);
+    }
+
     /** The column values {@link JdbcHistoryStore#writeMessage} writes, captured in order. */
     private static final class Capture implements JdbcHistoryStore.Columns {
-        final List<Object> values = new ArrayList<>(31);
+        final List<Object> values = new ArrayList<>(JdbcHistoryStore.MESSAGE_COLUMN_COUNT);
 
         @Override
         public void text(String value) {
@@ -146,16 +171,19 @@ final class ReportCounters {
         }
     }
 
-    /** What distinguishes one RFC 9990 {@code <record>} from another (RFC 9990 §2.1: row, identifiers, auth_results). */
+    /**
+     * What distinguishes one RFC 9990 {@code <record>} from another (RFC 9990 §2.1: row, identifiers, auth_results),
+     * the override's comment included ({@code reason/comment}; null for none).
+     */
     record Identity(String sourceIp, String disposition, String dkimAligned, String spfAligned, String overrides,
                     String headerFrom, String envelopeFrom, String envelopeTo, String spfDomain, String spfScope,
-                    String spfResult, String dkimResults) {
+                    String spfResult, String dkimResults, String overrideComment) {
 
         static Identity of(StoredMessage m) {
             return new Identity(m.sourceIp(), ReportCounters.disposition(m), ReportCounters.dkimAligned(m.dkim()),
                     ReportCounters.spfAligned(m), m.overrides(),
                     m.headerFrom(), m.envelopeFrom(), m.envelopeTo(), m.spfDomain(), m.spfScope(), m.spfResult(),
-                    dkimText(m.headerFrom(), m.dkim()));
+                    dkimText(m.headerFrom(), m.dkim()), m.overrideComment());
         }
 
         /** 32 hex digits: the first 128 bits of SHA-256 over the identity's fields. */
@@ -167,6 +195,10 @@ final class ReportCounters {
                 // RS (0x1E) before it marks a null apart from "". SQL can compute the same (the scale harness does).
                 sha.update(field == null ? "\u001e\u001f".getBytes(StandardCharsets.UTF_8)
                         : (field + "\u001f").getBytes(StandardCharsets.UTF_8));
+            }
+            if (overrideComment != null) {
+                // V9: hashed only when present, so a row without a comment keeps the key it had before V9.
+                sha.update((overrideComment + "\u001f").getBytes(StandardCharsets.UTF_8));
             }
             return HexFormat.of().formatHex(sha.digest(), 0, 16);
         }
@@ -347,7 +379,11 @@ final class ReportCounters {
             rows.add(sliced(sliced, batch.sliceSeconds, new Object[] {e.getKey().periodHour(), e.getKey().domainKey(),
                 e.getKey().policyDomain(), e.getKey().rowKey(), shard, id.sourceIp(), id.disposition(), id.dkimAligned(),
                 id.spfAligned(), id.overrides(), id.headerFrom(), id.envelopeFrom(), id.envelopeTo(), id.spfDomain(),
-                id.spfScope(), id.spfResult(), id.dkimResults(), e.getValue().messages}));
+                id.spfScope(), id.spfResult(), id.dkimResults(), e.getValue().messages, id.overrideComment()}));
+        }
+        if (!sliced) {
+            // Migration 3 writes the V2 table, before V9's override_comment exists (and counts no override comment).
+            rows.replaceAll(r -> java.util.Arrays.copyOf(r, r.length - 1));
         }
         write(c, kind, sliced ? POLICY_SLICED : POLICY, policies);
         write(c, kind, sliced ? ROW_SLICED : ROW, rows);
@@ -386,6 +422,13 @@ final class ReportCounters {
     record Table(String name, String columns, String[] h2Types, List<String> key, List<String> latest,
                  List<String> sums, List<String> maxima) {
 
+        /** This table with one more column, {@code name} of H2 type {@code type}, last (its value is a new row's). */
+        Table with(String name, String type) {
+            String[] types = java.util.Arrays.copyOf(h2Types, h2Types.length + 1);
+            types[h2Types.length] = type;
+            return new Table(this.name, columns + ", " + name, types, key, latest, sums, maxima);
+        }
+
         /** This table with {@code slice_seconds} (V5) as the last column, the larger slice kept on a conflict. */
         Table sliced() {
             String[] types = java.util.Arrays.copyOf(h2Types, h2Types.length + 1);
@@ -418,7 +461,8 @@ final class ReportCounters {
             List.of("period_hour", "domain_key", "shard"), List.of("discovery_mode", "pub_p", "pub_sp", "pub_np",
                 "pub_psd", "pub_testing", "pub_adkim", "pub_aspf", "pub_fo", "pub_rua", "pub_ruf", "pub_pct"),
             List.of("messages", "dmarc_pass"), List.of());
-    static final Table ROW_SLICED = ROW.sliced();
+    /** The report rows since V9: the override's comment after {@code messages}, then V5's {@code slice_seconds}. */
+    static final Table ROW_SLICED = ROW.with("override_comment", "VARCHAR(300)").sliced();
     static final Table POLICY_SLICED = POLICY.sliced();
 
     /** MariaDB: at most this many rows per multi-row INSERT (18 columns: far below the 65,535 placeholders). */

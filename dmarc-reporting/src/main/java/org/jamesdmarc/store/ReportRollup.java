@@ -40,7 +40,8 @@ public final class ReportRollup {
     private static final String MESSAGE_SELECT = "SELECT message_key, received_at, source_ip, header_from, "
             + "envelope_from, envelope_to, policy_domain, discovery_mode, has_record, pub_p, pub_sp, pub_np, pub_psd, "
             + "pub_testing, pub_adkim, pub_aspf, pub_fo, pub_rua, pub_ruf, pub_pct, dmarc_result, applied_policy, "
-            + "disposition, overrides, spf_domain, spf_scope, spf_result, spf_alignment FROM dmarc_message WHERE ";
+            + "disposition, overrides, spf_domain, spf_scope, spf_result, spf_alignment, arc_sealer, arc_instance "
+            + "FROM dmarc_message WHERE ";
 
     private final JdbcHistoryStore store;
     private final long sliceSeconds;
@@ -245,7 +246,14 @@ public final class ReportRollup {
                 text(rs, 5), text(rs, 6), text(rs, 8), text(rs, 10), text(rs, 11), text(rs, 12), text(rs, 13),
                 pubTesting, text(rs, 15), text(rs, 16), text(rs, 17), text(rs, 18), text(rs, 19), pubPct,
                 text(rs, 21), text(rs, 22), text(rs, 23), text(rs, 24), text(rs, 25), text(rs, 26), text(rs, 27),
-                text(rs, 28), dkim);
+                text(rs, 28), dkim, arcComment(rs));
+    }
+
+    /** The override comment of the V9 columns arc_sealer, arc_instance (29, 30); null for none. */
+    private static String arcComment(ResultSet rs) throws SQLException {
+        short instance = rs.getShort(30);
+        Short arcInstance = rs.wasNull() ? null : instance;
+        return ReportCounters.arcOverrideComment(text(rs, 29), arcInstance);
     }
 
     private static String text(ResultSet rs, int column) throws SQLException {

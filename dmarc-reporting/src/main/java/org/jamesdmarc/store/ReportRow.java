@@ -25,11 +25,14 @@ import org.jamesdmarc.policy.PolicyOverride;
  * @param spfDomain    the domain SPF checked; empty when there was none
  * @param dkim         the DKIM results in RFC 9990 §2.1.5 priority order, at most 100
  * @param messages     how many messages
+ * @param overrideComment the comment of the override's reason (RFC 9990 PolicyOverrideReason {@code comment}), e.g.
+ *                     {@code arc=pass as=2 d=lists.example.org} for a trusted ARC sealer; empty for none
  */
 public record ReportRow(String policyDomain, String sourceIp, ReportDisposition disposition, boolean dkimPass,
                         boolean spfPass, List<PolicyOverride> overrides, Optional<String> headerFrom,
                         Optional<String> envelopeFrom, List<String> envelopeTo, Optional<String> spfDomain,
-                        SpfScope spfScope, SpfResult spfResult, List<DkimAuth> dkim, long messages) {
+                        SpfScope spfScope, SpfResult spfResult, List<DkimAuth> dkim, long messages,
+                        Optional<String> overrideComment) {
 
     public ReportRow {
         Objects.requireNonNull(policyDomain, "policyDomain");
@@ -43,6 +46,16 @@ public record ReportRow(String policyDomain, String sourceIp, ReportDisposition 
         Objects.requireNonNull(spfScope, "spfScope");
         Objects.requireNonNull(spfResult, "spfResult");
         dkim = List.copyOf(dkim);
+        Objects.requireNonNull(overrideComment, "overrideComment");
+    }
+
+    /** A row without an override comment. */
+    public ReportRow(String policyDomain, String sourceIp, ReportDisposition disposition, boolean dkimPass,
+                     boolean spfPass, List<PolicyOverride> overrides, Optional<String> headerFrom,
+                     Optional<String> envelopeFrom, List<String> envelopeTo, Optional<String> spfDomain,
+                     SpfScope spfScope, SpfResult spfResult, List<DkimAuth> dkim, long messages) {
+        this(policyDomain, sourceIp, disposition, dkimPass, spfPass, overrides, headerFrom, envelopeFrom, envelopeTo,
+                spfDomain, spfScope, spfResult, dkim, messages, Optional.empty());
     }
 
     /**
@@ -62,6 +75,6 @@ public record ReportRow(String policyDomain, String sourceIp, ReportDisposition 
     /** This row with {@code count} messages. */
     ReportRow withMessages(long count) {
         return new ReportRow(policyDomain, sourceIp, disposition, dkimPass, spfPass, overrides, headerFrom,
-                envelopeFrom, envelopeTo, spfDomain, spfScope, spfResult, dkim, count);
+                envelopeFrom, envelopeTo, spfDomain, spfScope, spfResult, dkim, count, overrideComment);
     }
 }

@@ -30,13 +30,18 @@ final class ArcKeys {
     static final int MAX_RSA_BITS = 8192;
 
     /** A key, or why there is none. */
-    sealed interface Lookup permits Found, Missing {
+    sealed interface Lookup permits Found, Missing, Unavailable {
     }
 
     record Found(RSAPublicKey key) implements Lookup {
     }
 
+    /** No usable key: a permanent failure of the signature (RFC 6376 §6.1.2 PERMFAIL). */
     record Missing(String reason) implements Lookup {
+    }
+
+    /** The key could not be fetched for now (RFC 6376 §6.1.2 step 2: TEMPFAIL). */
+    record Unavailable(String reason) implements Lookup {
     }
 
     private final DnsClient dns;
@@ -66,8 +71,8 @@ final class ArcKeys {
         }
         TxtAnswer answer = answers.computeIfAbsent(name.get(), this::lookup);
         if (answer.status() == DnsStatus.TEMPFAIL) {
-            // RFC 6376 §6.1.2 step 2: the key is unavailable for now; for ARC that is not a pass (RFC 8617 §5.2).
-            return new Missing("key unavailable (DNS temporary failure)");
+            // RFC 6376 §6.1.2 step 2: the key is unavailable for now; for ARC that is a temperror, never a pass.
+            return new Unavailable("key unavailable (DNS temporary failure)");
         }
         if (answer.status() != DnsStatus.FOUND || answer.texts().isEmpty()) {
             return new Missing("no key for signature");

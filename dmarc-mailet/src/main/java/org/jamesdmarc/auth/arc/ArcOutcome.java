@@ -11,7 +11,8 @@ import java.util.Optional;
  * @param oldestPass §5.2 step 5: the lowest instance from which every ARC-Message-Signature up to the latest verified,
  *                   0 when all of them did (so the message is unchanged since the first sealer saw it); 0 unless
  *                   {@code result} is {@link ArcResult#PASS}
- * @param sets       the ARC sets, instance 1 first, as far as they could be read (all of them for a pass; empty for
+ * @param sets       the ARC sets, instance 1 first, as far as they could be read (all of them for a pass or a
+ *                   temperror; empty for
  *                   {@link ArcResult#NONE} and for a chain whose structure is broken)
  * @param reason     a short reason for the result, for logs and {@code dmarc evaluate}
  */
@@ -31,6 +32,10 @@ public record ArcOutcome(ArcResult result, int oldestPass, List<ArcSet> sets, St
 
     static ArcOutcome fail(String reason, List<ArcSet> sets) {
         return new ArcOutcome(ArcResult.FAIL, 0, sets, reason);
+    }
+
+    static ArcOutcome temperror(String reason, List<ArcSet> sets) {
+        return new ArcOutcome(ArcResult.TEMPERROR, 0, sets, reason);
     }
 
     /** The set with the greatest instance: the most recent sealer (§5.2); empty when no set was read. */

@@ -77,7 +77,9 @@ public final class ArcSigner {
         /** RFC 8617 §5.1.2: the chain already holds 50 sets. */
         CHAIN_FULL,
         /** The structure of the chain there is broken (RFC 8617 §5.2 step 3): its instances cannot be continued. */
-        CHAIN_BROKEN
+        CHAIN_BROKEN,
+        /** The chain's status is {@link ArcResult#TEMPERROR}: unknown for now, so no {@code cv=} can be written. */
+        CHAIN_UNVERIFIED
     }
 
     /** The three fields of a new set, in the order to prepend them (ARC-Seal topmost), or why there are none. */
@@ -114,6 +116,11 @@ public final class ArcSigner {
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(chainStatus, "chainStatus");
         Objects.requireNonNull(authResults, "authResults");
+        if (chainStatus == ArcResult.TEMPERROR) {
+            // RFC 8617 §4.4 knows no temporary status: sealing cv=fail would break the chain for good for every later
+            // hop over a DNS hiccup here, so no set is added and the next hop validates the chain itself.
+            return new Refused(Refusal.CHAIN_UNVERIFIED);
+        }
         HeaderSection header = HeaderSection.parse(message);
         Optional<Integer> sets = ArcVerifier.completeSets(header);
         if (sets.isEmpty()) {

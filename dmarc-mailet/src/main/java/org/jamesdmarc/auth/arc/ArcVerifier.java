@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Validates the ARC chain of a message (RFC 8617 §5.2). Stateless and thread-safe; never throws for anything in the
- * message or the DNS: whatever cannot be verified is a {@link ArcResult#FAIL} with its reason.
+ * message or the DNS: whatever cannot be verified is a {@link ArcResult#FAIL} with its reason, except a chain whose
+ * only problem is a key the DNS could not give for now (a temporary failure): {@link ArcResult#TEMPERROR}.
  *
  * <p>Bounded work: at most {@value #MAX_INSTANCES} sets (more is a fail before anything is parsed, §5.2 step 1); at
  * most one DNS query per distinct key, through the caller's client (its budget); one body hash per canonicalisation;
@@ -111,6 +112,8 @@ public final class ArcVerifier {
         private final Map<Algorithm, byte[]> bodyHashes = new EnumMap<>(Algorithm.class);
         private byte[] body;
         private int n;
+        /** Whether the last signature checked failed only because its key could not be fetched for now. */
+        private boolean keyUnavailable;
 
         Validation(byte[] message, HeaderSection header, ArcKeys keys) {
             this.message = message;
@@ -144,19 +147,34 @@ public final class ArcVerifier {
                 signer(tags.get(Kind.SEAL)[i]).ifPresent(wanted::add);
             }
             keys.prefetch(wanted);
+            // A key that could not be fetched for now makes the chain a temperror, unless another signature fails
+            // for good: the first such reason, kept while the others are checked.
+            Optional<String> temporary = Optional.empty();
             // RFC 8617 §5.2 step 4: the most recent AMS must verify.
             Optional<String> ams = verifyMessageSignature(n);
             if (ams.isPresent()) {
-                return ArcOutcome.fail("ARC-Message-Signature i=" + n + ": " + ams.get(), arcSets);
+                String why = "ARC-Message-Signature i=" + n + ": " + ams.get();
+                if (!keyUnavailable) {
+                    return ArcOutcome.fail(why, arcSets);
+                }
+                temporary = Optional.of(why);
             }
             // RFC 8617 §5.2 step 6: every seal, newest first.
             for (int i = n; i >= 1; i--) {
                 Optional<String> seal = verifySeal(i);
                 if (seal.isPresent()) {
-                    return ArcOutcome.fail("ARC-Seal i=" + i + ": " + seal.get(), arcSets);
+                    String why = "ARC-Seal i=" + i + ": " + seal.get();
+                    if (!keyUnavailable) {
+                        return ArcOutcome.fail(why, arcSets);
+                    }
+                    temporary = temporary.or(() -> Optional.of(why));
                 }
             }
-            // RFC 8617 §5.2 step 5: oldest-pass, the older AMSes from N-1 down until one fails.
+            if (temporary.isPresent()) {
+                return ArcOutcome.temperror(temporary.get(), arcSets);
+            }
+            // RFC 8617 §5.2 step 5: oldest-pass, the older AMSes from N-1 down until one fails (one whose key cannot be
+            // fetched for now counts as failed: oldest-pass can come out higher for it, never lower).
             int oldestPass = 0;
             for (int i = n - 1; i >= 1; i--) {
                 if (verifyMessageSignature(i).isPresent()) {
@@ -255,6 +273,7 @@ public final class ArcVerifier {
 
         /** RFC 8617 §4.1.2 (RFC 6376 §6.1 as for DKIM): why the AMS of instance {@code i} fails, or empty. */
         private Optional<String> verifyMessageSignature(int i) {
+            keyUnavailable = false;
             ArcTags t = tags.get(Kind.MESSAGE_SIGNATURE)[i];
             Optional<String> missing = missingTags(t, "a", "b", "bh", "d", "s", "h");
             if (missing.isPresent()) {
@@ -310,6 +329,7 @@ public final class ArcVerifier {
 
         /** RFC 8617 §4.1.3, §5.1.1: why the seal of instance {@code i} fails, or empty. */
         private Optional<String> verifySeal(int i) {
+            keyUnavailable = false;
             ArcTags t = tags.get(Kind.SEAL)[i];
             Optional<String> missing = missingTags(t, "a", "b", "d", "s");
             if (missing.isPresent()) {
@@ -357,6 +377,10 @@ public final class ArcVerifier {
             ArcKeys.Lookup key = keys.key(t.get("s").orElseThrow(), t.get("d").orElseThrow());
             if (key instanceof ArcKeys.Missing missing) {
                 return Optional.of(missing.reason());
+            }
+            if (key instanceof ArcKeys.Unavailable unavailable) {
+                keyUnavailable = true;
+                return Optional.of(unavailable.reason());
             }
             try {
                 Signature rsa = Signature.getInstance("SHA256withRSA");

@@ -166,11 +166,48 @@ class ArcVerifierTest {
     }
 
     @Test
-    void aDnsFailureIsAFailNeverAPass() {
+    void aDnsFailureIsATemperrorNeverAPass() {
         InMemoryDnsClient dns = new InMemoryDnsClient().tempFail(LIST.keyRecordName());
         ArcOutcome outcome = verifier.verify(seal(message(), LIST), dns);
-        assertThat(outcome.result()).isEqualTo(ArcResult.FAIL);
+        assertThat(outcome.result()).isEqualTo(ArcResult.TEMPERROR);
         assertThat(outcome.reason()).isEqualTo("ARC-Message-Signature i=1: key unavailable (DNS temporary failure)");
+        assertThat(outcome.oldestPass()).isZero();
+        assertThat(outcome.sets()).singleElement().satisfies(set -> assertThat(set.instance()).isEqualTo(1));
+    }
+
+    @Test
+    void anOlderSealersKeyUnavailableIsATemperrorToo() {
+        // The latest AMS and seal verify; the key of seal 1 cannot be fetched for now.
+        InMemoryDnsClient dns = new InMemoryDnsClient().txt(LIST.keyRecordName(), LIST.txtRecord())
+                .tempFail(RELAY.keyRecordName());
+        ArcOutcome outcome = verifier.verify(seal(seal(message(), RELAY), LIST), dns);
+        assertThat(outcome.result()).isEqualTo(ArcResult.TEMPERROR);
+        assertThat(outcome.reason()).isEqualTo("ARC-Seal i=1: key unavailable (DNS temporary failure)");
+    }
+
+    @Test
+    void aKeyUnavailableBesideASignatureThatFailsForGoodIsAFail() {
+        // The latest AMS's key cannot be fetched, but seal 1 is broken for good: the chain is a fail whatever the DNS.
+        byte[] sealed = seal(seal(message(), RELAY), LIST);
+        String text = text(sealed);
+        // The newest set is on top: the second ARC-Seal field is the seal of instance 1.
+        int seal1 = text.indexOf("ARC-Seal", text.indexOf("ARC-Seal") + 1);
+        assertThat(text.substring(seal1, seal1 + 40)).contains("i=1;");
+        int b = text.indexOf("b=", text.indexOf("s=", seal1)) + 10;
+        char flipped = text.charAt(b) == 'A' ? 'B' : 'A';
+        byte[] tampered = bytes(text.substring(0, b) + flipped + text.substring(b + 1));
+        InMemoryDnsClient dns = new InMemoryDnsClient().tempFail(LIST.keyRecordName())
+                .txt(RELAY.keyRecordName(), RELAY.txtRecord());
+        ArcOutcome outcome = verifier.verify(tampered, dns);
+        assertThat(outcome.result()).isEqualTo(ArcResult.FAIL);
+        assertThat(outcome.reason()).isEqualTo("ARC-Seal i=1: signature did not verify");
+    }
+
+    @Test
+    void theSignerAddsNoSetToAChainWhoseStatusIsATemperror() {
+        // RFC 8617 §4.4 has no cv= for "unknown for now"; cv=fail would break the chain for every later hop.
+        assertThat(ArcHops.signer(LIST, "relaxed/relaxed").seal(seal(message(), RELAY), ArcResult.TEMPERROR,
+                "x; arc=temperror", 0)).isEqualTo(new ArcSigner.Refused(ArcSigner.Refusal.CHAIN_UNVERIFIED));
     }
 
     @Test

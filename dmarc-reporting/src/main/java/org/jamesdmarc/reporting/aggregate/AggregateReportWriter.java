@@ -1,6 +1,7 @@
 package org.jamesdmarc.reporting.aggregate;
 
 import java.io.OutputStream;
+import java.util.Optional;
 
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
@@ -113,10 +114,14 @@ final class AggregateReportWriter {
         element("spf", row.spfPass() ? "pass" : "fail");
         for (PolicyOverride o : row.overrides()) {
             ReportFormat.Reason reason = format.reason(o);
+            // The ARC overrides name their sealer (issue 13; RFC 9990 and RFC 7489 both allow reason/comment).
+            Optional<String> comment = reason.comment()
+                    .or(() -> o == PolicyOverride.TRUSTED_FORWARDER || o == PolicyOverride.MAILING_LIST
+                            ? row.overrideComment() : Optional.empty());
             xml.writeStartElement("reason");
             element("type", reason.type());
-            if (reason.comment().isPresent()) {
-                element("comment", reason.comment().get());
+            if (comment.isPresent()) {
+                element("comment", comment.get());
             }
             xml.writeEndElement();
         }

@@ -218,6 +218,52 @@ class AggregateReportBuilderTest {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(Backend.class)
+    void arcOverridesNameTheirSealerInTheReasonsComment(Backend backend) throws Exception {
+        // Issue 13: RFC 9990 PolicyOverrideReason comment names the trusted ARC sealer; one sealer, one record.
+        EvaluationRecord base = Records.record(0);
+        EvaluationRecord fwd1 = arcOverride(withKey(base, 2_000_001, base.time()), PolicyOverride.TRUSTED_FORWARDER,
+                "fwd.example.net", 1);
+        EvaluationRecord fwd2 = arcOverride(withKey(base, 2_000_002, base.time().plusSeconds(60)),
+                PolicyOverride.TRUSTED_FORWARDER, "fwd.example.net", 1);
+        EvaluationRecord list = arcOverride(withKey(base, 2_000_003, base.time()), PolicyOverride.MAILING_LIST,
+                "lists.example.org", 2);
+        // A trusted_forwarder without a known sealer (stored before V9): the reason alone.
+        EvaluationRecord bare = arcOverride(withKey(base, 2_000_004, base.time()), PolicyOverride.TRUSTED_FORWARDER,
+                null, 0);
+        try (JdbcHistoryStore store = open(backend)) {
+            store.write(List.of(fwd1, fwd2, list, bare));
+            assertThat(store.list(new org.jamesdmarc.store.HistoryQuery(Optional.empty(), Optional.empty(),
+                    Optional.empty(), 10)))
+                    .filteredOn(r -> r.key().equals(list.key())).singleElement()
+                    .satisfies(r -> assertThat(r.arcSealer()).isEqualTo(list.arcSealer()));
+            for (ReportFormat format : ReportFormat.values()) {
+                Map<String, Long> records = build(store, "example0.com", PERIOD, format).records();
+                assertThat(records).as(format.name()).hasSize(3);
+                assertThat(records).as(format.name())
+                        .anySatisfy((line, n) -> {
+                            assertThat(line).contains("|trusted_forwarder:arc=pass as=1 d=fwd.example.net,|");
+                            assertThat(n).isEqualTo(2L);
+                        })
+                        .anySatisfy((line, n) -> {
+                            assertThat(line).contains("|mailing_list:arc=pass as=2 d=lists.example.org,|");
+                            assertThat(n).isEqualTo(1L);
+                        })
+                        .anySatisfy((line, n) -> assertThat(line).contains("|trusted_forwarder,|"));
+            }
+        }
+    }
+
+    /** {@code r} failing DMARC, its disposition lowered to none by {@code reason} from {@code sealer} (null: unknown). */
+    private static EvaluationRecord arcOverride(EvaluationRecord r, PolicyOverride reason, String sealer, int instance) {
+        return new EvaluationRecord(r.key(), r.time(), r.sourceIp(), r.headerFrom(), r.envelopeFrom(), r.envelopeTo(),
+                r.policyDomain(), r.discoveryMode(), r.policyDomainRole(), r.published(), DmarcResult.FAIL,
+                r.appliedPolicy(), Disposition.NONE, r.action(), List.of(reason), r.spf(), r.dkim(),
+                sealer == null ? Optional.empty()
+                        : Optional.of(new EvaluationRecord.ArcSealer(DomainName.of(sealer), instance)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Backend.class)
     void anRfc7489ReportHasItsShape(Backend backend) throws Exception {
         // Passing under an enforcing policy (sp=quarantine applied): RFC 9990 says "pass", RFC 7489 "none".
         EvaluationRecord passing = withResult(Records.record(2), DmarcResult.PASS);
@@ -297,11 +343,12 @@ class AggregateReportBuilderTest {
             s.executeUpdate("DELETE FROM dmarc_report_policy");
             // Flyway quotes its history table's name, which H2 then keeps in lower case.
             s.executeUpdate(backend == Backend.H2
-                    ? "DELETE FROM \"dmarc_schema_history\" WHERE \"version\" IN ('3', '4', '5', '6', '7', '8')"
-                    : "DELETE FROM dmarc_schema_history WHERE version IN ('3', '4', '5', '6', '7', '8')");
-            // V4 (the delivery ledger), V5 (the roll-up), V6 (failure reports), V7 (inbound reports) and V8 (the
-            // ledger's Report-ID index) came after the backfill: undone too (an index goes with its table), so that
-            // the store applies 3 to 8 in order (Flyway applies no version below the newest one applied).
+                    ? "DELETE FROM \"dmarc_schema_history\" WHERE \"version\" IN ('3', '4', '5', '6', '7', '8', '9')"
+                    : "DELETE FROM dmarc_schema_history WHERE version IN ('3', '4', '5', '6', '7', '8', '9')");
+            // V4 (the delivery ledger), V5 (the roll-up), V6 (failure reports), V7 (inbound reports), V8 (the
+            // ledger's Report-ID index) and V9 (the ARC sealer) came after the backfill: undone too (an index goes
+            // with its table), so that the store applies 3 to 9 in order (Flyway applies no version below the newest
+            // one applied).
             for (String table : new String[] {"dmarc_report_delivery", "dmarc_report_period", "dmarc_report_lock",
                 "dmarc_rollup_pending", "dmarc_rollup_state", "dmarc_failure_rate", "dmarc_failure_report",
                 "dmarc_inbound_report", "dmarc_inbound_raw", "dmarc_inbound_record", "dmarc_inbound_rejected",
@@ -310,9 +357,12 @@ class AggregateReportBuilderTest {
             }
             s.executeUpdate("ALTER TABLE dmarc_report_row DROP COLUMN slice_seconds");
             s.executeUpdate("ALTER TABLE dmarc_report_policy DROP COLUMN slice_seconds");
+            s.executeUpdate("ALTER TABLE dmarc_report_row DROP COLUMN override_comment");
+            s.executeUpdate("ALTER TABLE dmarc_message DROP COLUMN arc_sealer");
+            s.executeUpdate("ALTER TABLE dmarc_message DROP COLUMN arc_instance");
         }
         try (JdbcHistoryStore store = open(backend)) {
-            assertThat(store.schemaVersion()).isEqualTo("8");
+            assertThat(store.schemaVersion()).isEqualTo("9");
             Map<String, ParsedReport> reports = buildAll(store, PERIOD, ReportFormat.RFC9990);
             for (ParsedReport report : reports.values()) {
                 assertThat(report.records()).isEqualTo(expected(records, report.domain(), ReportFormat.RFC9990));
