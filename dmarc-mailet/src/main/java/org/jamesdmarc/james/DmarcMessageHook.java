@@ -29,6 +29,7 @@ import org.jamesdmarc.check.EvaluationSink;
 import org.jamesdmarc.check.FailureReportSink;
 import org.jamesdmarc.check.MessageContext;
 import org.jamesdmarc.dns.DomainName;
+import org.jamesdmarc.policy.ArcOverride;
 import org.jamesdmarc.policy.Disposition;
 import org.jamesdmarc.policy.DmarcEvaluation;
 import org.jamesdmarc.policy.DmarcResult;
@@ -46,6 +47,10 @@ import org.slf4j.LoggerFactory;
  * <li>{@code tempFailOnError} (default false): answer {@code 451 4.4.3} when the result is {@code temperror}
  *     (DNS trouble) or the check itself fails, so the client retries later; otherwise such mail is accepted.</li>
  * </ul>
+ * A p=reject failure that a trusted ARC sealer ({@code trustedArcSealers}, {@code arcListSealers}) would have
+ * lowered, but whose chain could not be verified for now (a key DNS could not give: {@code arc=temperror}), is
+ * answered {@code 451 4.4.3}, never {@code 550}: a DNS failure is never a reason to reject, and the retry is judged
+ * again (it is neither recorded nor reported until then).
  * A From field refused by {@code requiredHeaders} or {@code rejectMultiValueFrom} is always answered
  * {@code 550 5.7.1}: those options exist to reject such mail.
  *
@@ -178,6 +183,12 @@ public class DmarcMessageHook implements JamesMessageHook {
         }
         Optional<EvaluationRecord> evaluated = check.store(mail, checked);
         DmarcAttributes.markEvaluatedAtSmtp(mail);
+        Optional<DomainName> unverifiedSealer = awaitingArcVerification(checked.outcome());
+        if (unverifiedSealer.isPresent()) {
+            // Neither recorded nor reported: the sender's retry is evaluated again, and recorded then.
+            return tempFail("ARC chain sealed by trusted " + unverifiedSealer.get().name()
+                    + " could not be verified for now (DNS)");
+        }
         boolean rejected = checked.outcome() instanceof CheckOutcome.Evaluated e && rejectsByPolicy(e.evaluation());
         if (rejected) {
             // The mail never reaches a mailet: record the rejection here, the same record with what we did.
@@ -200,6 +211,17 @@ public class DmarcMessageHook implements JamesMessageHook {
             LOGGER.warn("DMARC history: the evaluation sink failed on a rejection (session {}); not recorded",
                     session.getSessionID(), e);
         }
+    }
+
+    /**
+     * A p=reject failure that a trusted ARC sealer's override would have lowered, had its chain not failed to verify
+     * for now (DNS): never a 550 for a DNS failure, so a 451 (RFC 5321 §4.2.5) and the retry is judged again.
+     */
+    private Optional<DomainName> awaitingArcVerification(CheckOutcome outcome) {
+        if (outcome instanceof CheckOutcome.Evaluated e && rejectsByPolicy(e.evaluation())) {
+            return ArcOverride.awaitingVerification(e.evaluation(), e.arc(), settings.arcSealers());
+        }
+        return Optional.empty();
     }
 
     /** RFC 9989 §5.3.6 / §7.2: the Domain Owner asks for rejection; OpenDMARC RejectFailures lets us honour it. */

@@ -51,11 +51,27 @@ public final class ArcOverride {
 
     /** The override {@code evaluation} gets from {@code arc}, or empty. */
     public static Optional<Decision> decide(DmarcEvaluation evaluation, ArcOutcome arc, ArcSealers sealers) {
+        return candidate(evaluation, arc, sealers, ArcResult.PASS);
+    }
+
+    /**
+     * The trusted sealer whose override {@link #decide} could not grant only because the chain could not be verified
+     * for now (a key the DNS could not give: {@link ArcResult#TEMPERROR}), every other condition of the class comment
+     * holding; or empty. A DNS failure is never a reason to reject (RFC 9989 §4.10, our rule for temperror): the SMTP
+     * hook answers such a p=reject failure with a 451 instead of a 550, and the sender's retry is judged again.
+     */
+    public static Optional<DomainName> awaitingVerification(DmarcEvaluation evaluation, ArcOutcome arc,
+                                                            ArcSealers sealers) {
+        return candidate(evaluation, arc, sealers, ArcResult.TEMPERROR).map(Decision::sealer);
+    }
+
+    private static Optional<Decision> candidate(DmarcEvaluation evaluation, ArcOutcome arc, ArcSealers sealers,
+                                                ArcResult chain) {
         Objects.requireNonNull(evaluation, "evaluation");
         Objects.requireNonNull(arc, "arc");
         Objects.requireNonNull(sealers, "sealers");
         if (sealers.isEmpty() || evaluation.result() != DmarcResult.FAIL || evaluation.disposition() == Disposition.NONE
-                || arc.result() != ArcResult.PASS || evaluation.authorDomain().isEmpty()) {
+                || arc.result() != chain || evaluation.authorDomain().isEmpty() || arc.latest().isEmpty()) {
             return Optional.empty();
         }
         ArcSet latest = arc.latest().orElseThrow();

@@ -24,6 +24,9 @@ import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.mailet.base.test.FakeMail;
+import org.jamesdmarc.auth.arc.ArcOutcome;
+import org.jamesdmarc.auth.arc.ArcResult;
+import org.jamesdmarc.auth.arc.ArcSet;
 import org.jamesdmarc.check.ActionTaken;
 import org.jamesdmarc.check.CheckOutcome;
 import org.jamesdmarc.check.EvaluationRecord;
@@ -275,6 +278,46 @@ class DmarcMessageHookTest {
         assertThat((byte[]) mail.getAttribute(DmarcAttributes.EVALUATION).orElseThrow().getValue().value())
                 .isEqualTo(EvaluationRecordCodec.encode(r));
         assertThat(recorded).as("accepted mail is recorded by DmarcHistory, not by the hook").isEmpty();
+    }
+
+    /** {@link #rejectFail()} with an ARC chain of {@code result} whose newest sealer recorded a DMARC pass. */
+    private static CheckOutcome rejectFailSealedBy(String sealer, ArcResult result) {
+        CheckOutcome.Evaluated e = (CheckOutcome.Evaluated) rejectFail();
+        ArcOutcome arc = new ArcOutcome(result, 0, List.of(new ArcSet(1, Optional.of(DomainName.of(sealer)), "arc1",
+                sealer + "; dmarc=pass header.from=example.com")), "test");
+        return new CheckOutcome.Evaluated(e.evaluation(), e.spf(), e.dkim(), e.spfSource(), e.dkimSource(), e.client(),
+                e.authenticationResults(), e.forgedAuthResultsFields(), e.budget(), arc, Optional.empty());
+    }
+
+    @Test
+    void aTrustedSealersChainThatCannotBeVerifiedForNowIsA451NeverA550() throws Exception {
+        FakeMail mail = mail();
+        HookResult result = recordingHook(rejectFailSealedBy("lists.example.org", ArcResult.TEMPERROR),
+                "rejectFailures", "true", "trustedArcSealers", "lists.example.org").onMessage(session(null), mail);
+
+        assertThat(result.getResult()).isEqualTo(HookReturnCode.denySoft());
+        assertThat(result.getSmtpRetCode()).isEqualTo("451");
+        assertThat(result.getSmtpDescription()).startsWith("4.4.3 ").contains("lists.example.org");
+        assertThat(recorded).isEmpty(); // the retry is evaluated and recorded
+    }
+
+    @Test
+    void anUntrustedOrFailedChainStillGetsThe550() throws Exception {
+        // Untrusted sealer, temperror: nothing could have lowered the disposition.
+        assertThat(hook(rejectFailSealedBy("evil.example", ArcResult.TEMPERROR), "rejectFailures", "true",
+                "trustedArcSealers", "lists.example.org").onMessage(session(null), mail()).getSmtpRetCode())
+                .isEqualTo("550");
+        // Trusted sealer, but the chain failed for good.
+        assertThat(hook(rejectFailSealedBy("lists.example.org", ArcResult.FAIL), "rejectFailures", "true",
+                "trustedArcSealers", "lists.example.org").onMessage(session(null), mail()).getSmtpRetCode())
+                .isEqualTo("550");
+        // No trusted sealers configured.
+        assertThat(hook(rejectFailSealedBy("lists.example.org", ArcResult.TEMPERROR), "rejectFailures", "true")
+                .onMessage(session(null), mail()).getSmtpRetCode()).isEqualTo("550");
+        // rejectFailures off: accepted, as any failure.
+        assertThat(hook(rejectFailSealedBy("lists.example.org", ArcResult.TEMPERROR),
+                "trustedArcSealers", "lists.example.org").onMessage(session(null), mail()))
+                .isEqualTo(HookResult.DECLINED);
     }
 
     @Test

@@ -64,6 +64,26 @@ class ArcOverrideTest {
     }
 
     @Test
+    void aTrustedSealerWhoseChainCannotBeVerifiedForNowIsAwaitingVerification() {
+        DmarcEvaluation e = failed("example.com");
+        String dmarcPass = "lists.example.org; dmarc=pass header.from=example.com";
+        assertThat(ArcOverride.decide(e, chain(ArcResult.TEMPERROR, LIST, dmarcPass), SEALERS)).isEmpty();
+        assertThat(ArcOverride.awaitingVerification(e, chain(ArcResult.TEMPERROR, LIST, dmarcPass), SEALERS))
+                .contains(LIST);
+        // Only a temperror: a passing chain is decided, a failed or absent one is not waited for.
+        for (ArcResult r : List.of(ArcResult.PASS, ArcResult.FAIL, ArcResult.NONE)) {
+            assertThat(ArcOverride.awaitingVerification(e, chain(r, LIST, dmarcPass), SEALERS)).as(r.name()).isEmpty();
+        }
+        // The other conditions still hold: trusted, aligned pass recorded for this author domain.
+        assertThat(ArcOverride.awaitingVerification(e, chain(ArcResult.TEMPERROR, d("evil.example"), dmarcPass),
+                SEALERS)).isEmpty();
+        assertThat(ArcOverride.awaitingVerification(e, chain(ArcResult.TEMPERROR, LIST,
+                "x; dmarc=pass header.from=other.example"), SEALERS)).isEmpty();
+        assertThat(ArcOverride.awaitingVerification(e, chain(ArcResult.TEMPERROR, LIST, dmarcPass), ArcSealers.NONE))
+                .isEmpty();
+    }
+
+    @Test
     void nothingChangesForAnUntrustedSealerABrokenChainOrUnalignedResults() {
         DmarcEvaluation e = failed("example.com");
         String dmarcPass = "x; dmarc=pass header.from=example.com";
