@@ -297,22 +297,24 @@ class AggregateReportBuilderTest {
             s.executeUpdate("DELETE FROM dmarc_report_policy");
             // Flyway quotes its history table's name, which H2 then keeps in lower case.
             s.executeUpdate(backend == Backend.H2
-                    ? "DELETE FROM \"dmarc_schema_history\" WHERE \"version\" IN ('3', '4', '5', '6', '7', '8')"
-                    : "DELETE FROM dmarc_schema_history WHERE version IN ('3', '4', '5', '6', '7', '8')");
-            // V4 (the delivery ledger), V5 (the roll-up), V6 (failure reports), V7 (inbound reports) and V8 (the
-            // ledger's Report-ID index) came after the backfill: undone too (an index goes with its table), so that
-            // the store applies 3 to 8 in order (Flyway applies no version below the newest one applied).
+                    ? "DELETE FROM \"dmarc_schema_history\" WHERE \"version\" IN ('3', '4', '5', '6', '7', '8', '9', '10')"
+                    : "DELETE FROM dmarc_schema_history WHERE version IN ('3', '4', '5', '6', '7', '8', '9', '10')");
+            // V4 (the delivery ledger), V5 (the roll-up), V6 (failure reports), V7 (inbound reports), V8 (the
+            // ledger's Report-ID index), V9 (the inbound roll-up) and V10 (failing sources) came after the backfill:
+            // undone too (an index goes with its table), so that the store applies 3 to 10 in order (Flyway applies no
+            // version below the newest one applied).
             for (String table : new String[] {"dmarc_report_delivery", "dmarc_report_period", "dmarc_report_lock",
                 "dmarc_rollup_pending", "dmarc_rollup_state", "dmarc_failure_rate", "dmarc_failure_report",
                 "dmarc_inbound_report", "dmarc_inbound_raw", "dmarc_inbound_record", "dmarc_inbound_rejected",
-                "dmarc_inbound_failure"}) {
+                "dmarc_inbound_failure", "dmarc_inbound_day", "dmarc_inbound_source", "dmarc_inbound_source_org",
+                "dmarc_report_failing", "dmarc_report_failing_source"}) {
                 s.executeUpdate("DROP TABLE " + table);
             }
             s.executeUpdate("ALTER TABLE dmarc_report_row DROP COLUMN slice_seconds");
             s.executeUpdate("ALTER TABLE dmarc_report_policy DROP COLUMN slice_seconds");
         }
         try (JdbcHistoryStore store = open(backend)) {
-            assertThat(store.schemaVersion()).isEqualTo("8");
+            assertThat(store.schemaVersion()).isEqualTo("10");
             Map<String, ParsedReport> reports = buildAll(store, PERIOD, ReportFormat.RFC9990);
             for (ParsedReport report : reports.values()) {
                 assertThat(report.records()).isEqualTo(expected(records, report.domain(), ReportFormat.RFC9990));
