@@ -191,6 +191,17 @@ public final class EvaluationHistory implements EvaluationSink, AutoCloseable {
     }
 
     /**
+     * Deletes the inbound reports older than {@code cutoff} ({@link InboundReportStore#expireBefore}), opening the
+     * store if it is not open yet; the aggregate reports deleted, 0 on a store that is not a database's.
+     *
+     * @throws StoreException when the database cannot be opened or fails
+     */
+    public long expireInboundBefore(Instant cutoff, int batchSize) {
+        return sink.store() instanceof JdbcHistoryStore jdbc
+                ? new InboundReportStore(jdbc).expireBefore(cutoff, batchSize).reports() : 0;
+    }
+
+    /**
      * Rolls the messages stored so far up into the report counters, keyed by {@code slice} (the report period;
      * {@link ReportRollup}), opening the store if it is not open yet. Nothing to do for a store without counters.
      *

@@ -18,9 +18,9 @@ import org.jamesdmarc.dns.DomainName;
  * Read-only views of the evaluation history for WebAdmin and the dashboard: one page of evaluated messages with
  * filters, and the summary of our own verdicts over time (per UTC day, per policy domain, the top failing sources).
  * The page reads {@code dmarc_message} through its time and (policy domain, time) indexes; the summary reads the
- * report counters ({@code dmarc_report_policy}, {@code dmarc_report_row}), which the roll-up keeps (every minute
- * inside James), so it costs the same for ten million messages as for ten and lags the history by the roll-up's
- * interval at most.
+ * report counters ({@code dmarc_report_policy}) and the failing-source sums ({@code dmarc_report_failing},
+ * {@code dmarc_report_failing_source}, V11), which the roll-up keeps (every minute inside James), so it lags the
+ * history by the roll-up's interval at most.
  */
 public final class HistoryBrowser {
 
@@ -210,45 +210,82 @@ public final class HistoryBrowser {
 
     // RFC 9989 §4.4: DMARC passes when SPF or DKIM is aligned and passing, so a counter row with both policy-evaluated
     // results 'fail' counts DMARC failures (none, temperror and permerror rows carry 'fail' too: no usable policy).
+    // The roll-up keeps those rows' sums per domain and per slice (V11, dmarc_report_failing and _source): one
+    // domain's window is one range of dmarc_report_failing; over every domain, FailingSourceTop finds the top from
+    // each slice's biggest sources.
     private List<FailingSource> failingSources(Connection c, long from, long to, Optional<DomainName> domain, int top)
             throws SQLException {
-        String domainCondition = domain.isPresent() ? " AND domain_key = ?" : "";
         List<String> ips = new ArrayList<>();
         List<Long> totals = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT source_ip, SUM(messages) AS m FROM dmarc_report_row "
-                + "WHERE period_hour >= ? AND period_hour < ?" + domainCondition
-                + " AND dkim_aligned = 'fail' AND spf_aligned = 'fail' GROUP BY source_ip ORDER BY m DESC, source_ip "
-                + "LIMIT " + top)) {
-            bindWindow(ps, from, to, domain);
+        List<Long> slices = List.of();
+        if (domain.isPresent()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT source_ip, SUM(messages) AS m FROM "
+                    + "dmarc_report_failing WHERE domain_key = ? AND period_hour >= ? AND period_hour < ? "
+                    + "GROUP BY source_ip ORDER BY m DESC, source_ip LIMIT " + top)) {
+                ps.setString(1, ReportCounters.domainKey(domain.get().name()));
+                ps.setLong(2, from);
+                ps.setLong(3, to);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ips.add(rs.getString(1));
+                        totals.add(rs.getLong(2));
+                    }
+                }
+            }
+        } else {
+            slices = FailingSourceTop.slices(c, from, to);
+            for (FailingSourceTop.Total t : FailingSourceTop.top(c, slices, top)) {
+                ips.add(t.sourceIp());
+                totals.add(t.messages());
+            }
+        }
+        if (ips.isEmpty()) {
+            return List.of();
+        }
+        // One grouped read for every top source (not one read of the window per source).
+        java.util.Map<String, java.util.Map<String, Long>> dispositions = new java.util.HashMap<>();
+        java.util.Map<String, java.util.Map<String, Long>> overrides = new java.util.HashMap<>();
+        String inIps = String.join(", ", java.util.Collections.nCopies(ips.size(), "?"));
+        String sql = domain.isPresent()
+                ? "SELECT source_ip, disposition, overrides, SUM(messages) FROM dmarc_report_failing WHERE domain_key = ? "
+                        + "AND period_hour >= ? AND period_hour < ? AND source_ip IN (" + inIps + ") "
+                        + "GROUP BY source_ip, disposition, overrides"
+                // the (period_hour, source_ip) index, probed for each slice and source
+                : "SELECT source_ip, disposition, overrides, SUM(messages) FROM dmarc_report_failing WHERE period_hour IN ("
+                        + String.join(", ", java.util.Collections.nCopies(slices.size(), "?")) + ") AND source_ip IN ("
+                        + inIps + ") GROUP BY source_ip, disposition, overrides";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int next = 1;
+            if (domain.isPresent()) {
+                ps.setString(next++, ReportCounters.domainKey(domain.get().name()));
+                ps.setLong(next++, from);
+                ps.setLong(next++, to);
+            } else {
+                for (long slice : slices) {
+                    ps.setLong(next++, slice);
+                }
+            }
+            for (String ip : ips) {
+                ps.setString(next++, ip);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    ips.add(rs.getString(1));
-                    totals.add(rs.getLong(2));
+                    String ip = rs.getString(1);
+                    long n = rs.getLong(4);
+                    dispositions.computeIfAbsent(ip, k -> new TreeMap<>()).merge(rs.getString(2), n, Long::sum);
+                    for (String o : rs.getString(3).split(",")) {
+                        if (!o.isBlank()) {
+                            overrides.computeIfAbsent(ip, k -> new TreeMap<>())
+                                    .merge(o.strip().toLowerCase(Locale.ROOT), n, Long::sum);
+                        }
+                    }
                 }
             }
         }
         List<FailingSource> out = new ArrayList<>();
         for (int i = 0; i < ips.size(); i++) {
-            java.util.Map<String, Long> dispositions = new TreeMap<>();
-            java.util.Map<String, Long> overrides = new TreeMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT disposition, overrides, SUM(messages) "
-                    + "FROM dmarc_report_row WHERE period_hour >= ? AND period_hour < ?" + domainCondition
-                    + " AND dkim_aligned = 'fail' AND spf_aligned = 'fail' AND source_ip = ? "
-                    + "GROUP BY disposition, overrides")) {
-                int next = bindWindow(ps, from, to, domain);
-                ps.setString(next, ips.get(i));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        dispositions.merge(rs.getString(1), rs.getLong(3), Long::sum);
-                        for (String o : rs.getString(2).split(",")) {
-                            if (!o.isBlank()) {
-                                overrides.merge(o.strip().toLowerCase(Locale.ROOT), rs.getLong(3), Long::sum);
-                            }
-                        }
-                    }
-                }
-            }
-            out.add(new FailingSource(ips.get(i), totals.get(i), dispositions, overrides));
+            out.add(new FailingSource(ips.get(i), totals.get(i), dispositions.getOrDefault(ips.get(i), new TreeMap<>()),
+                    overrides.getOrDefault(ips.get(i), new TreeMap<>())));
         }
         return out;
     }

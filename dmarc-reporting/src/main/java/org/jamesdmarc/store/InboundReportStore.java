@@ -53,8 +53,14 @@ import org.jamesdmarc.store.InboundStats.Volume;
  * XML and commits; closing a writer without committing stores nothing. The report's row is inserted first, so a
  * concurrent ingest of the same report waits on its key and then counts a duplicate.
  *
- * <p>Dashboard reads group {@code dmarc_inbound_record} by policy domain and day or source IP through its
- * {@code (policy_domain, day_start, source_ip)} index.
+ * <p>The writer also adds the report's records to the inbound roll-up (migration V10, {@link InboundRollup}): sums per
+ * (policy domain, UTC day) in {@code dmarc_inbound_day}, per (policy domain, UTC day, source IP) in
+ * {@code dmarc_inbound_source} and per reporter in {@code dmarc_inbound_source_org}, in the report's transaction.
+ * The dashboard's reads ({@link #volumeByDay}, {@link #domains}, {@link #topSources}, {@link #totals}) read the
+ * roll-up, never the records: their cost follows the number of (domain, day, source) triples, not of records.
+ *
+ * <p>Retention ({@link #expireBefore}): whole UTC days of reports, their records and their roll-up rows, in short
+ * transactions; refused and failure reports by the time they were received.
  */
 public final class InboundReportStore {
 
@@ -72,10 +78,8 @@ public final class InboundReportStore {
             + "r.policy_domain, r.begin_at, r.end_at, r.report_format, r.pub_p, r.pub_sp, r.pub_np, r.pub_adkim, "
             + "r.pub_aspf, r.pub_pct, r.pub_fo, r.pub_testing, r.pub_discovery, r.origin, r.origin_name, "
             + "r.received_at, r.record_count, r.message_count, r.pass_count, raw.xml_bytes";
-    private static final String VOLUME_SUMS = "SUM(message_count), "
-            + "SUM(CASE WHEN dmarc_pass = 1 THEN message_count ELSE 0 END), "
-            + "SUM(CASE WHEN dkim_pass = 1 THEN message_count ELSE 0 END), "
-            + "SUM(CASE WHEN spf_pass = 1 THEN message_count ELSE 0 END)";
+    /** The volume's sums over roll-up rows (V10: {@code dmarc_inbound_day}, {@code dmarc_inbound_source}). */
+    private static final String ROLLUP_VOLUME_SUMS = "SUM(messages), SUM(dmarc_pass), SUM(dkim_pass), SUM(spf_pass)";
 
     private final JdbcHistoryStore store;
 
@@ -153,6 +157,7 @@ public final class InboundReportStore {
         private final String key;
         private final InboundReport report;
         private final PreparedStatement insert;
+        private final InboundRollup rollup;
         private long records;
         private long messages;
         private long passing;
@@ -163,6 +168,7 @@ public final class InboundReportStore {
             this.c = c;
             this.key = key;
             this.report = report;
+            this.rollup = new InboundRollup(store.kind(), report);
             this.insert = c.prepareStatement("INSERT INTO dmarc_inbound_record (" + RECORD_COLUMNS
                     + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         }
@@ -187,6 +193,10 @@ public final class InboundReportStore {
                 if (++pending >= BATCH) {
                     flush();
                 }
+                // The roll-up, a step of its own after the records: same transaction, so a rollback undoes both.
+                if (rollup.add(r)) {
+                    rollup.flush(c);
+                }
             } catch (SQLException e) {
                 throw failed(e);
             }
@@ -205,6 +215,7 @@ public final class InboundReportStore {
             ensureOpen();
             try {
                 flush();
+                rollup.finish(c);
                 try (PreparedStatement ps = c.prepareStatement("UPDATE dmarc_inbound_report SET record_count = ?, "
                         + "message_count = ?, pass_count = ? WHERE report_key = ?")) {
                     ps.setLong(1, records);
@@ -399,11 +410,11 @@ public final class InboundReportStore {
 
     // ---------------------------------------------------------------- reads
 
-    /** Per policy domain (or only {@code domain}) and UTC day: the volume, by domain then day. */
+    /** Per policy domain (or only {@code domain}) and UTC day: the volume, by domain then day (the day roll-up). */
     public List<DayVolume> volumeByDay(Optional<String> domain, TimeRange range) {
         return read(c -> {
-            String sql = "SELECT policy_domain, day_start, " + VOLUME_SUMS + " FROM dmarc_inbound_record WHERE "
-                    + domainFilter(domain) + "day_start >= ? AND day_start < ? GROUP BY policy_domain, day_start "
+            String sql = "SELECT policy_domain, day_start, messages, dmarc_pass, dkim_pass, spf_pass FROM "
+                    + "dmarc_inbound_day WHERE " + domainFilter(domain) + "day_start >= ? AND day_start < ? "
                     + "ORDER BY policy_domain, day_start";
             List<DayVolume> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -412,7 +423,8 @@ public final class InboundReportStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(new DayVolume(rs.getString(1),
-                                LocalDate.ofInstant(Instant.ofEpochSecond(rs.getLong(2)), ZoneOffset.UTC), volume(rs, 3)));
+                                LocalDate.ofInstant(Instant.ofEpochSecond(rs.getLong(2)), ZoneOffset.UTC),
+                                new Volume(rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6))));
                     }
                 }
             }
@@ -434,8 +446,8 @@ public final class InboundReportStore {
                 }
             }
             List<DomainSummary> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT policy_domain, " + VOLUME_SUMS + " FROM "
-                    + "dmarc_inbound_record WHERE day_start >= ? AND day_start < ? GROUP BY policy_domain")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT policy_domain, " + ROLLUP_VOLUME_SUMS + " FROM "
+                    + "dmarc_inbound_day WHERE day_start >= ? AND day_start < ? GROUP BY policy_domain")) {
                 bindRange(ps, 1, dayRange(range));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -457,7 +469,7 @@ public final class InboundReportStore {
 
     /**
      * The {@code limit} source IPs that sent the most messages as {@code domain} in {@code range} (ties by IP), each
-     * with its volume, dispositions, override reasons and reporters.
+     * with its volume, dispositions, override reasons and reporters; from the source roll-up (V10).
      */
     public List<SourceSummary> topSources(String domain, TimeRange range, int limit) {
         Objects.requireNonNull(domain, "domain");
@@ -467,16 +479,21 @@ public final class InboundReportStore {
         String d = domain.toLowerCase(java.util.Locale.ROOT);
         TimeRange days = dayRange(range);
         return read(c -> {
-            Map<String, Volume> top = new LinkedHashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT source_ip, " + VOLUME_SUMS + " FROM "
-                    + "dmarc_inbound_record WHERE policy_domain = ? AND day_start >= ? AND day_start < ? "
-                    + "GROUP BY source_ip ORDER BY SUM(message_count) DESC, source_ip")) {
+            Map<String, long[]> top = new LinkedHashMap<>();
+            int columns = InboundRollup.SOURCE_COLUMNS.size();
+            try (PreparedStatement ps = c.prepareStatement("SELECT source_ip, "
+                    + InboundRollup.SOURCE_COLUMNS.stream().map(x -> "SUM(" + x + ")").collect(Collectors.joining(", "))
+                    + " FROM dmarc_inbound_source WHERE policy_domain = ? AND day_start >= ? AND day_start < ? "
+                    + "GROUP BY source_ip ORDER BY SUM(messages) DESC, source_ip LIMIT ?")) {
                 ps.setString(1, d);
-                bindRange(ps, 2, days);
-                ps.setMaxRows(limit);
+                ps.setInt(bindRange(ps, 2, days), limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        top.put(rs.getString(1), volume(rs, 2));
+                        long[] sums = new long[columns];
+                        for (int i = 0; i < columns; i++) {
+                            sums[i] = sum(rs, 2 + i);
+                        }
+                        top.put(rs.getString(1), sums);
                     }
                 }
             }
@@ -484,31 +501,29 @@ public final class InboundReportStore {
                 return List.of();
             }
             String in = String.join(", ", java.util.Collections.nCopies(top.size(), "?"));
-            Map<String, Map<ReportDisposition, Long>> dispositions = new java.util.HashMap<>();
-            grouped(c, "SELECT source_ip, disposition, SUM(message_count) FROM dmarc_inbound_record WHERE "
-                    + "policy_domain = ? AND day_start >= ? AND day_start < ? AND source_ip IN (" + in + ") "
-                    + "GROUP BY source_ip, disposition", d, days, top.keySet(), (ip, k, n) -> dispositions
-                    .computeIfAbsent(ip, x -> new EnumMap<>(ReportDisposition.class))
-                    .merge(ReportDisposition.parse(k), n, InboundReportStore::saturatedAdd));
-            Map<String, Map<PolicyOverride, Long>> overrides = new java.util.HashMap<>();
-            grouped(c, "SELECT source_ip, reason_types, SUM(message_count) FROM dmarc_inbound_record WHERE "
-                    + "policy_domain = ? AND day_start >= ? AND day_start < ? AND source_ip IN (" + in + ") "
-                    + "AND reason_types <> '' GROUP BY source_ip, reason_types", d, days, top.keySet(), (ip, k, n) -> {
-                        for (String type : Text.split(k, ",")) {
-                            overrides.computeIfAbsent(ip, x -> new EnumMap<>(PolicyOverride.class))
-                                    .merge(override(type), n, InboundReportStore::saturatedAdd);
-                        }
-                    });
             Map<String, Map<String, Long>> reporters = new java.util.HashMap<>();
-            grouped(c, "SELECT x.source_ip, r.org_name, SUM(x.message_count) FROM dmarc_inbound_record x JOIN "
-                    + "dmarc_inbound_report r ON r.report_key = x.report_key WHERE x.policy_domain = ? AND "
-                    + "x.day_start >= ? AND x.day_start < ? AND x.source_ip IN (" + in + ") "
-                    + "GROUP BY x.source_ip, r.org_name", d, days, top.keySet(), (ip, k, n) -> reporters
+            grouped(c, "SELECT source_ip, org_name, SUM(messages) FROM dmarc_inbound_source_org WHERE "
+                    + "policy_domain = ? AND day_start >= ? AND day_start < ? AND source_ip IN (" + in + ") "
+                    + "GROUP BY source_ip, org_name", d, days, top.keySet(), (ip, k, n) -> reporters
                     .computeIfAbsent(ip, x -> new java.util.HashMap<>()).merge(k, n, InboundReportStore::saturatedAdd));
             List<SourceSummary> out = new ArrayList<>();
-            for (Map.Entry<String, Volume> e : top.entrySet()) {
-                out.add(new SourceSummary(e.getKey(), e.getValue(), dispositions.getOrDefault(e.getKey(), Map.of()),
-                        overrides.getOrDefault(e.getKey(), Map.of()),
+            for (Map.Entry<String, long[]> e : top.entrySet()) {
+                long[] v = e.getValue();
+                Map<ReportDisposition, Long> dispositions = new EnumMap<>(ReportDisposition.class);
+                for (ReportDisposition x : ReportDisposition.values()) {
+                    long n = v[InboundRollup.SOURCE_COLUMNS.indexOf("disp_" + x.keyword())];
+                    if (n > 0) {
+                        dispositions.put(x, n);
+                    }
+                }
+                Map<PolicyOverride, Long> overrides = new EnumMap<>(PolicyOverride.class);
+                for (PolicyOverride x : PolicyOverride.values()) {
+                    long n = v[InboundRollup.SOURCE_COLUMNS.indexOf("ovr_" + x.reportValue())];
+                    if (n > 0) {
+                        overrides.put(x, n);
+                    }
+                }
+                out.add(new SourceSummary(e.getKey(), new Volume(v[0], v[1], v[2], v[3]), dispositions, overrides,
                         byCountDescending(reporters.getOrDefault(e.getKey(), Map.of()))));
             }
             return out;
@@ -591,7 +606,7 @@ public final class InboundReportStore {
                 domains = rs.getLong(2);
                 records = sum(rs, 3);
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + VOLUME_SUMS + " FROM dmarc_inbound_record");
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + ROLLUP_VOLUME_SUMS + " FROM dmarc_inbound_day");
                  ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 volume = volume(rs, 1);
@@ -655,6 +670,176 @@ public final class InboundReportStore {
             }
             return out;
         });
+    }
+
+    // ---------------------------------------------------------------- retention
+
+    /** What {@link #expireBefore} deleted. */
+    public record Expired(long reports, long records, long rejected, long failures) {
+        public static final Expired NOTHING = new Expired(0, 0, 0, 0);
+    }
+
+    /**
+     * Deletes the aggregate reports whose range began before the UTC day of {@code cutoff} (with their records, XML
+     * and roll-up rows: records and roll-up are bucketed by that day, so whole days go and the roll-up stays the sum of
+     * the records left), and the refused and failure reports received before {@code cutoff}. Each transaction deletes
+     * at most {@code batchSize} records or roll-up rows of one report or domain-day, so ingest goes on meanwhile; a
+     * failure half way leaves only whole steps done, and the next run finishes the rest.
+     *
+     * @throws IllegalArgumentException for a batch size below 1
+     */
+    public Expired expireBefore(Instant cutoff, int batchSize) {
+        Objects.requireNonNull(cutoff, "cutoff");
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be at least 1: " + batchSize);
+        }
+        long day = Math.floorDiv(cutoff.getEpochSecond(), 86_400L) * 86_400L;
+        // The roll-up first: from here on the dashboard no longer shows the days being deleted.
+        for (List<Object[]> keys = expiredDays(day, batchSize); !keys.isEmpty(); keys = expiredDays(day, batchSize)) {
+            for (Object[] k : keys) {
+                expireRollupDay((String) k[0], (Long) k[1], batchSize);
+            }
+        }
+        long reports = 0;
+        long records = 0;
+        for (List<Object[]> keys = expiredReports(day, batchSize); !keys.isEmpty();
+             keys = expiredReports(day, batchSize)) {
+            for (Object[] k : keys) {
+                records += expireReport((String) k[0], (Long) k[1], batchSize);
+                reports++;
+            }
+        }
+        long rejected = deleteReceivedBefore("dmarc_inbound_rejected", "rejected_key", cutoff, batchSize);
+        long failures = deleteReceivedBefore("dmarc_inbound_failure", "failure_key", cutoff, batchSize);
+        return new Expired(reports, records, rejected, failures);
+    }
+
+    private List<Object[]> expiredDays(long day, int limit) {
+        return firstBefore("SELECT policy_domain, day_start FROM dmarc_inbound_day WHERE day_start < ? "
+                + "ORDER BY day_start, policy_domain LIMIT ?", day, limit);
+    }
+
+    /** The first {@code limit} rows of {@code sql} (a text and a number column) below {@code bound}. */
+    private List<Object[]> firstBefore(String sql, long bound, int limit) {
+        return read(c -> {
+            List<Object[]> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setLong(1, bound);
+                ps.setInt(2, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Object[] {rs.getString(1), rs.getLong(2)});
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** One domain-day of the roll-up: its sources in steps of {@code batchSize}, then its day row. */
+    private void expireRollupDay(String domain, long day, int batchSize) {
+        for (String table : List.of("dmarc_inbound_source_org", "dmarc_inbound_source")) {
+            while (true) {
+                int deleted = transaction(c -> {
+                    String last = null;
+                    try (PreparedStatement ps = c.prepareStatement("SELECT source_ip FROM " + table + " WHERE "
+                            + "policy_domain = ? AND day_start = ? ORDER BY source_ip LIMIT 1 OFFSET ?")) {
+                        ps.setString(1, domain);
+                        ps.setLong(2, day);
+                        ps.setInt(3, batchSize - 1);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            if (rs.next()) {
+                                last = rs.getString(1);
+                            }
+                        }
+                    }
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE policy_domain = ? "
+                            + "AND day_start = ?" + (last != null ? " AND source_ip <= ?" : ""))) {
+                        ps.setString(1, domain);
+                        ps.setLong(2, day);
+                        if (last != null) {
+                            ps.setString(3, last);
+                        }
+                        return ps.executeUpdate();
+                    }
+                }, false, 0);
+                if (deleted == 0) {
+                    break;
+                }
+            }
+        }
+        transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM dmarc_inbound_day WHERE policy_domain = ? "
+                    + "AND day_start = ?")) {
+                ps.setString(1, domain);
+                ps.setLong(2, day);
+                return ps.executeUpdate();
+            }
+        }, false, 0);
+    }
+
+    private List<Object[]> expiredReports(long day, int limit) {
+        return firstBefore("SELECT report_key, record_count FROM dmarc_inbound_report WHERE begin_at < ? "
+                + "ORDER BY begin_at, report_key LIMIT ?", day, limit);
+    }
+
+    /** One report: its records in ordinal steps of {@code batchSize}, then its XML and its row; the records deleted. */
+    private long expireReport(String key, long recordCount, int batchSize) {
+        long deleted = 0;
+        for (long from = Math.max(0, recordCount - 1) / batchSize * batchSize; from >= 0; from -= batchSize) {
+            long lower = from;
+            deleted += transaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM dmarc_inbound_record WHERE report_key = ? "
+                        + "AND ordinal >= ?")) {
+                    ps.setString(1, key);
+                    ps.setLong(2, lower);
+                    return ps.executeUpdate();
+                }
+            }, false, 0);
+        }
+        transaction(c -> {
+            for (String table : List.of("dmarc_inbound_raw", "dmarc_inbound_record", "dmarc_inbound_report")) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE report_key = ?")) {
+                    ps.setString(1, key);
+                    ps.executeUpdate();
+                }
+            }
+            return 0;
+        }, false, 0);
+        return deleted;
+    }
+
+    private long deleteReceivedBefore(String table, String keyColumn, Instant cutoff, int batchSize) {
+        long deleted = 0;
+        while (true) {
+            int n = transaction(c -> {
+                List<String> keys = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT " + keyColumn + " FROM " + table
+                        + " WHERE received_at < ? ORDER BY received_at, " + keyColumn + " LIMIT ?")) {
+                    ps.setLong(1, cutoff.getEpochSecond());
+                    ps.setInt(2, batchSize);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            keys.add(rs.getString(1));
+                        }
+                    }
+                }
+                if (keys.isEmpty()) {
+                    return 0;
+                }
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE " + keyColumn + " IN ("
+                        + String.join(", ", java.util.Collections.nCopies(keys.size(), "?")) + ")")) {
+                    for (int i = 0; i < keys.size(); i++) {
+                        ps.setString(i + 1, keys.get(i));
+                    }
+                    return ps.executeUpdate();
+                }
+            }, false, 0);
+            if (n == 0) {
+                return deleted;
+            }
+            deleted += n;
+        }
     }
 
     // ---------------------------------------------------------------- helpers
@@ -735,10 +920,6 @@ public final class InboundReportStore {
     static String reasonTypes(List<InboundRecord.Reason> reasons) {
         return reasons.stream().map(r -> r.type().reportValue()).collect(Collectors.toCollection(TreeSet::new))
                 .stream().collect(Collectors.joining(","));
-    }
-
-    private static PolicyOverride override(String code) {
-        return Codes.parse(PolicyOverride.class, PolicyOverride::reportValue, code);
     }
 
     private ReportSummary summary(ResultSet rs) throws SQLException {

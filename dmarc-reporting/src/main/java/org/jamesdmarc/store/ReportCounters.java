@@ -387,6 +387,41 @@ final class ReportCounters {
         }
         write(c, kind, sliced ? POLICY_SLICED : POLICY, policies);
         write(c, kind, sliced ? ROW_SLICED : ROW, rows);
+        if (sliced) { // the V11 tables; migration 3 (unsliced) runs before they exist, and V11 backfills its rows
+            writeFailing(c, kind, batch);
+        }
+    }
+
+    /**
+     * Adds the batch's rows that failed DMARC (RFC 9989 §4.4: neither DKIM nor SPF aligned and passing) to the
+     * failing-source sums of V11: per (domain, slice, source, disposition, overrides) and per (slice, source).
+     */
+    private static void writeFailing(Connection c, DatabaseKind kind, Batch batch) throws SQLException {
+        TreeMap<String, Object[]> byDomain = new TreeMap<>();
+        TreeMap<String, Object[]> bySource = new TreeMap<>();
+        int slice = (int) batch.sliceSeconds;
+        for (Map.Entry<RowKey, RowCount> e : batch.rows.entrySet()) {
+            Identity id = e.getValue().identity;
+            if (!"fail".equals(id.dkimAligned()) || !"fail".equals(id.spfAligned())) {
+                continue;
+            }
+            long period = e.getKey().periodHour();
+            long n = e.getValue().messages;
+            byDomain.merge(String.join("\u001f", e.getKey().domainKey(), Long.toString(period), id.sourceIp(),
+                    id.disposition(), id.overrides()), new Object[] {e.getKey().domainKey(), period, id.sourceIp(),
+                        id.disposition(), id.overrides(), n, slice}, ReportCounters::addMessages);
+            bySource.merge(period + "\u001f" + id.sourceIp(), new Object[] {period, id.sourceIp(), n, slice},
+                    ReportCounters::addMessages);
+        }
+        write(c, kind, FAILING, new ArrayList<>(byDomain.values()));
+        write(c, kind, FAILING_SOURCE, new ArrayList<>(bySource.values()));
+    }
+
+    /** Merges two failing rows of one key: their messages (the column before slice_seconds) add up. */
+    private static Object[] addMessages(Object[] a, Object[] b) {
+        int m = a.length - 2;
+        a[m] = (Long) a[m] + (Long) b[m];
+        return a;
     }
 
     /** The values with {@code slice_seconds} appended when the batch is sliced (the V5 tables). */
@@ -461,6 +496,13 @@ final class ReportCounters {
             List.of("period_hour", "domain_key", "shard"), List.of("discovery_mode", "pub_p", "pub_sp", "pub_np",
                 "pub_psd", "pub_testing", "pub_adkim", "pub_aspf", "pub_fo", "pub_rua", "pub_ruf", "pub_pct"),
             List.of("messages", "dmarc_pass"), List.of());
+    static final Table FAILING = new Table("dmarc_report_failing", "domain_key, period_hour, source_ip, disposition, "
+            + "overrides, messages", new String[] {"VARCHAR(32)", "BIGINT", "VARCHAR(45)", "VARCHAR(10)", "VARCHAR(200)",
+                "BIGINT"}, List.of("domain_key", "period_hour", "source_ip", "disposition", "overrides"), List.of(),
+            List.of("messages"), List.of()).sliced();
+    static final Table FAILING_SOURCE = new Table("dmarc_report_failing_source", "period_hour, source_ip, messages",
+            new String[] {"BIGINT", "VARCHAR(45)", "BIGINT"}, List.of("period_hour", "source_ip"), List.of(),
+            List.of("messages"), List.of()).sliced();
     /** The report rows since V9: the override's comment after {@code messages}, then V5's {@code slice_seconds}. */
     static final Table ROW_SLICED = ROW.with("override_comment", "VARCHAR(300)").sliced();
     static final Table POLICY_SLICED = POLICY.sliced();
@@ -583,7 +625,8 @@ final class ReportCounters {
         c.setAutoCommit(false);
         try {
             for (long hour : hours) {
-                for (String table : new String[] {"dmarc_report_policy", "dmarc_report_row"}) {
+                for (String table : new String[] {"dmarc_report_policy", "dmarc_report_row", "dmarc_report_failing",
+                    "dmarc_report_failing_source"}) {
                     try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE period_hour = ? "
                             + "AND period_hour + slice_seconds <= ?")) {
                         ps.setLong(1, hour);

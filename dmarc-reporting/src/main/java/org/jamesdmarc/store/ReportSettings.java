@@ -71,6 +71,11 @@ import org.jamesdmarc.dns.DnsSettings;
  *     counters are still stored keeps its ledger, so it is not planned and sent again). Deleted by the history's
  *     daily retention inside James (which runs when {@code history.retentionDays} is above 0) and by
  *     {@code dmarc history expire}</td></tr>
+ * <tr><td>{@code report.inboundRetention}</td><td>an ISO-8601 duration of at least {@code P1D}</td>
+ *     <td>{@code P400D}</td><td>how long the reports other receivers send us (aggregate reports with their records
+ *     and roll-up, refused reports, failure reports) are kept: aggregate reports by whole UTC days of their range's
+ *     beginning, the others by when they were received. Deleted daily inside James (whatever
+ *     {@code history.retentionDays} says) and by {@code dmarc report expire}</td></tr>
  * <tr><td>{@code report.outbox}</td><td>a James mail repository URL, e.g.
  *     {@code file://var/mail/dmarc-report-outbox/}</td><td>none</td><td>inside James: where each report mail handed
  *     to James is also kept until {@code RemoteDelivery} delivered it ({@code onSuccess}: {@code DmarcReportDelivered})
@@ -89,7 +94,8 @@ public record ReportSettings(Optional<String> orgName, Optional<String> email, O
         Optional<String> submitter, Duration period, Duration delay, Map<String, String> formats,
         Set<String> suppress, int maxPerRun, int maxPerDestination, boolean sendToFailingDomains, int maxAttempts,
         Duration retryDelay, String smtpHost, int smtpPort, Duration smtpTimeout, boolean enabled,
-        Duration checkInterval, DnsSettings dns, Duration ledgerRetention, Optional<String> outbox) {
+        Duration checkInterval, DnsSettings dns, Duration ledgerRetention, Optional<String> outbox,
+        Duration inboundRetention) {
 
     public static final String ORG_NAME = "report.orgName";
     public static final String EMAIL = "report.email";
@@ -116,13 +122,17 @@ public record ReportSettings(Optional<String> orgName, Optional<String> email, O
     static final Duration MAX_CHECK_INTERVAL = Duration.ofHours(24);
     public static final String LEDGER_RETENTION = "report.ledgerRetention";
     public static final String OUTBOX = "report.outbox";
+    public static final String INBOUND_RETENTION = "report.inboundRetention";
+    /** The default of {@value #INBOUND_RETENTION}: a year and a bit, so a year's trend can be compared. */
+    public static final Duration DEFAULT_INBOUND_RETENTION = Duration.ofDays(400);
     /** The default of {@value #LEDGER_RETENTION}. */
     public static final Duration DEFAULT_LEDGER_RETENTION = Duration.ofDays(90);
 
     /** Every fixed key ({@value #FORMAT_PREFIX}... keys besides). */
     public static final Set<String> KEYS = Set.of(ORG_NAME, EMAIL, EXTRA_CONTACT_INFO, SUBMITTER, PERIOD, DELAY,
             SUPPRESS, MAX_PER_RUN, MAX_PER_DESTINATION, SEND_TO_FAILING, MAX_ATTEMPTS, RETRY_DELAY, SMTP_HOST,
-            SMTP_PORT, SMTP_TIMEOUT, ENABLED, CHECK_INTERVAL, DNS_SERVERS, DNS_TIMEOUT, LEDGER_RETENTION, OUTBOX);
+            SMTP_PORT, SMTP_TIMEOUT, ENABLED, CHECK_INTERVAL, DNS_SERVERS, DNS_TIMEOUT, LEDGER_RETENTION, OUTBOX,
+            INBOUND_RETENTION);
 
     public ReportSettings {
         Objects.requireNonNull(orgName, "orgName");
@@ -138,6 +148,7 @@ public record ReportSettings(Optional<String> orgName, Optional<String> email, O
         Objects.requireNonNull(dns, "dns");
         Objects.requireNonNull(ledgerRetention, "ledgerRetention");
         Objects.requireNonNull(outbox, "outbox");
+        Objects.requireNonNull(inboundRetention, "inboundRetention");
         formats = Map.copyOf(formats);
         suppress = Set.copyOf(suppress);
     }
@@ -208,6 +219,11 @@ public record ReportSettings(Optional<String> orgName, Optional<String> email, O
             throw new SettingsException(file + ": " + LEDGER_RETENTION + " = '" + ledgerRetention + "': expected at "
                     + "least P1D");
         }
+        Duration inboundRetention = v.duration(INBOUND_RETENTION, DEFAULT_INBOUND_RETENTION.toString());
+        if (inboundRetention.compareTo(Duration.ofDays(1)) < 0) {
+            throw new SettingsException(file + ": " + INBOUND_RETENTION + " = '" + inboundRetention + "': expected at "
+                    + "least P1D");
+        }
         Optional<String> outbox = v.text(OUTBOX);
         if (outbox.isPresent() && !outbox.get().matches("[a-z][a-z0-9+.-]*://\\S+")) {
             throw new SettingsException(file + ": " + OUTBOX + " = '" + outbox.get() + "': expected a James mail "
@@ -220,7 +236,7 @@ public record ReportSettings(Optional<String> orgName, Optional<String> email, O
                 v.integer(MAX_ATTEMPTS, 6, 1, 100), v.duration(RETRY_DELAY, "PT15M"),
                 v.text(SMTP_HOST).orElse("127.0.0.1"), v.integer(SMTP_PORT, 25, 1, 65_535),
                 v.duration(SMTP_TIMEOUT, "PT60S"), v.bool(ENABLED, true), checkInterval, dns, ledgerRetention,
-                outbox);
+                outbox, inboundRetention);
     }
 
     /** {@value #PERIOD}: a day, hours dividing 24 or (tests) minutes dividing 24 h. */
@@ -269,7 +285,7 @@ public record ReportSettings(Optional<String> orgName, Optional<String> email, O
     public ReportSettings withCaps(int perRun, int perDestination) {
         return new ReportSettings(orgName, email, extraContactInfo, submitter, period, delay, formats, suppress, perRun,
                 perDestination, sendToFailingDomains, maxAttempts, retryDelay, smtpHost, smtpPort, smtpTimeout, enabled,
-                checkInterval, dns, ledgerRetention, outbox);
+                checkInterval, dns, ledgerRetention, outbox, inboundRetention);
     }
 
     /** Typed reading of one file's values, with one-line errors naming the file and the key. */

@@ -70,4 +70,35 @@ class DmarcReportIngestCommandTest {
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).contains("cannot read");
     }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Backend.class, names = {"H2", "POSTGRESQL"})
+    void expireDeletesTheReportsOlderThanTheRetention(Backend backend) throws IOException {
+        db = backend.create(tmp);
+        Path dir = Files.createDirectories(tmp.resolve("reports"));
+        Files.write(dir.resolve("a.xml"), ReportSamples.utf8(ReportSamples.rfc9990()));
+        Files.write(dir.resolve("c.zip"), ReportSamples.zip("c.xml", ReportSamples.utf8(ReportSamples.googleStyle("c"))));
+        Files.write(dir.resolve("bad.xml"), ReportSamples.utf8(ReportSamples.xxe()));
+        assertThat(ingest("--json", dir.toString()).json().get("reports").asLong()).isEqualTo(2);
+
+        // The samples' ranges began in 2025; the refused file came in now.
+        List<String> expire = List.of("report", "expire", "--db", db.url(), "--db-user", db.user());
+        List<String> args = new ArrayList<>(expire);
+        args.addAll(List.of("--days", "1", "--json"));
+        CliRun first = CliRun.run(args.toArray(String[]::new));
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        assertThat(first.json().get("reports").asLong()).isEqualTo(2);
+        assertThat(first.json().get("records").asLong()).isEqualTo(3 + 2);
+        assertThat(first.json().get("rejected").asLong()).isZero();
+        CliRun again = CliRun.run(args.toArray(String[]::new));
+        assertThat(again.json().get("reports").asLong()).isZero();
+        assertThat(ingest("--json", dir.toString()).json().get("reports").asLong()).as("expired, so new again")
+                .isEqualTo(2);
+
+        List<String> bad = new ArrayList<>(expire);
+        bad.addAll(List.of("--days", "0"));
+        CliRun refused = CliRun.run(bad.toArray(String[]::new));
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.err()).contains("--days must be between 1 and");
+    }
 }

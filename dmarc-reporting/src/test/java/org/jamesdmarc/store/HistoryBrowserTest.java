@@ -141,6 +141,18 @@ class HistoryBrowserTest {
                 assertThat(s.topFailingSources()).isNotEmpty();
                 for (HistoryBrowser.FailingSource f : s.topFailingSources()) {
                     assertThat(f.messages()).as(f.sourceIp()).isEqualTo(failing.get(f.sourceIp()));
+                    assertThat(f.dispositions().values().stream().mapToLong(Long::longValue).sum())
+                            .isEqualTo(f.messages());
+                }
+                // The top N is the N biggest of every failing source (ties by address), whatever N.
+                List<Map.Entry<String, Long>> ranked = new ArrayList<>(failing.entrySet());
+                ranked.sort(Map.Entry.<String, Long>comparingByValue().reversed()
+                        .thenComparing(Map.Entry.comparingByKey()));
+                for (int top : new int[] {1, 2, 3, 5, 100}) {
+                    assertThat(browser.summary(Optional.empty(), since, until, top).topFailingSources())
+                            .extracting(HistoryBrowser.FailingSource::sourceIp)
+                            .containsExactlyElementsOf(ranked.subList(0, Math.min(top, ranked.size())).stream()
+                                    .map(Map.Entry::getKey).toList());
                 }
             }
             HistoryBrowser.Summary one = browser.summary(Optional.of(DomainName.of("example2.com")), since, until, 5);

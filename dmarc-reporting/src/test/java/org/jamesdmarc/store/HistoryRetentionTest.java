@@ -69,6 +69,39 @@ class HistoryRetentionTest {
     }
 
     @Test
+    void inboundReportsExpireByTheirOwnRetentionEvenWhenTheHistoryIsKeptForever() {
+        List<String> calls = new CopyOnWriteArrayList<>();
+        HistoryRetention.Expiry history = (cutoff, batch) -> {
+            calls.add("history " + cutoff);
+            return 1;
+        };
+        HistoryRetention.Expiry ledger = (cutoff, batch) -> {
+            calls.add("ledger " + cutoff);
+            return 1;
+        };
+        HistoryRetention.Expiry inbound = (cutoff, batch) -> {
+            calls.add("inbound " + cutoff + "/" + batch);
+            return 3;
+        };
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        try (HistoryRetention retention = HistoryRetention.schedule(history,
+                Optional.of(new HistoryRetention.Ledger(ledger, Duration.ofDays(90))),
+                Optional.of(new HistoryRetention.Inbound(inbound, Duration.ofDays(400))), 0, 250, clock,
+                Duration.ofDays(1), Duration.ofDays(1))) {
+            assertThat(retention.expireNow()).as("history.retentionDays=0: kept forever").isZero();
+            assertThat(retention.expireLedgerNow()).isZero();
+            assertThat(retention.expireInboundNow()).isEqualTo(3);
+        }
+        try (HistoryRetention retention = HistoryRetention.schedule(history, Optional.empty(),
+                Optional.of(new HistoryRetention.Inbound((cutoff, batch) -> {
+                    throw new StoreException("database down");
+                }, Duration.ofDays(10))), 30, 250, clock, Duration.ofDays(1), Duration.ofDays(1))) {
+            assertThat(retention.expireInboundNow()).as("a failure is logged, tried again next day").isEqualTo(-1);
+        }
+        assertThat(calls).containsExactly("inbound 2026-04-27T00:00:00Z/250");
+    }
+
+    @Test
     void theScheduledRunExpiresTheHistoryThenTheLedgerAndALedgerFailureIsLogged() throws Exception {
         List<String> calls = new CopyOnWriteArrayList<>();
         CountDownLatch ledgerTried = new CountDownLatch(1);

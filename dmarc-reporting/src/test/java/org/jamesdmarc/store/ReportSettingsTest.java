@@ -45,6 +45,16 @@ class ReportSettingsTest {
     }
 
     @Test
+    void inboundReportsAreKeptForTheirOwnRetention() {
+        assertThat(ReportSettings.defaults().inboundRetention()).isEqualTo(Duration.ofDays(400));
+        assertThat(of("report.inboundRetention", "P30D").inboundRetention()).isEqualTo(Duration.ofDays(30));
+        assertThat(of("report.inboundRetention", "P30D").withCaps(1, 1).inboundRetention())
+                .isEqualTo(Duration.ofDays(30));
+        assertThatThrownBy(() -> of("report.inboundRetention", "PT1H")).isInstanceOf(SettingsException.class)
+                .hasMessageContaining("report.inboundRetention = 'PT1H': expected at least P1D");
+    }
+
+    @Test
     void badSchedulerValuesNameTheKey() {
         assertThatThrownBy(() -> of("report.enabled", "yes")).isInstanceOf(SettingsException.class)
                 .hasMessageContaining("report.enabled = 'yes'");

@@ -70,12 +70,12 @@ final class HistoryLifecycle {
         DmarcSettings settings = history.settings();
         // The ledger's retention is a report setting: a wrong report.* value stops James here, at start-up.
         ReportSettings reports = properties.reports();
-        this.retention = settings.retentionDays() > 0
-                ? Optional.of(HistoryRetention.schedule(history::expireBefore,
-                        Optional.of(new HistoryRetention.Ledger(history::expireLedgerBefore, reports.ledgerRetention())),
-                        settings.retentionDays(), settings.batchSize(), Clock.systemUTC(),
-                        Duration.ofMinutes(RETENTION_FIRST_DELAY_MINUTES), Duration.ofDays(1)))
-                : Optional.empty();
+        // The inbound reports expire by report.inboundRetention even when the history is kept forever (0 days).
+        this.retention = Optional.of(HistoryRetention.schedule(history::expireBefore,
+                Optional.of(new HistoryRetention.Ledger(history::expireLedgerBefore, reports.ledgerRetention())),
+                Optional.of(new HistoryRetention.Inbound(history::expireInboundBefore, reports.inboundRetention())),
+                settings.retentionDays(), settings.batchSize(), Clock.systemUTC(),
+                Duration.ofMinutes(RETENTION_FIRST_DELAY_MINUTES), Duration.ofDays(1)));
         this.rollupSlice = reports.period();
         this.rollup = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dmarc-report-rollup");
