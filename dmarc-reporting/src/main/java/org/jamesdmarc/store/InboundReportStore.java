@@ -48,8 +48,9 @@ import org.jamesdmarc.store.InboundStats.Volume;
  *
  * <p>Storing an aggregate report: {@link #begin} with its metadata (known before the first record in both formats)
  * either finds the report stored already ({@link Begin.Duplicate}: nothing is written) or opens one transaction
- * ({@link Begin.Started}) whose {@link ReportWriter} takes the records one at a time and writes them in batches of
- * {@link #BATCH} (memory stays bounded whatever the report's size); {@link ReportWriter#commit} adds the totals and the
+ * ({@link Begin.Started}) whose {@link ReportWriter} takes the records one at a time and writes them in chunks of at
+ * most {@link #BATCH} ({@link InboundRecordInserts}: COPY on PostgreSQL, JDBC batches elsewhere; memory stays bounded
+ * whatever the report's size); {@link ReportWriter#commit} adds the totals and the
  * XML and commits; closing a writer without committing stores nothing. The report's row is inserted first, so a
  * concurrent ingest of the same report waits on its key and then counts a duplicate.
  *
@@ -64,16 +65,13 @@ import org.jamesdmarc.store.InboundStats.Volume;
  */
 public final class InboundReportStore {
 
-    /** Records written per batch. */
-    public static final int BATCH = 1000;
+    /** Records written per chunk at most (one COPY on PostgreSQL; JDBC batches of 1,000 on H2 and MariaDB). */
+    public static final int BATCH = InboundRecordInserts.COPY_ROWS;
     /** A report's XML is kept when it compresses to at most this many bytes (MariaDB's default packet is 16 MB). */
     public static final int MAX_RAW_GZIP_BYTES = 8 * 1024 * 1024;
     /** A refused report's content is kept when it is at most this many bytes. */
     public static final int MAX_REJECTED_CONTENT = 1024 * 1024;
 
-    private static final String RECORD_COLUMNS = "report_key, ordinal, policy_domain, day_start, source_ip, "
-            + "message_count, disposition, dmarc_pass, dkim_pass, spf_pass, reason_types, reasons, header_from, "
-            + "envelope_from, envelope_to, dkim_results, spf_results";
     private static final String REPORT_COLUMNS = "r.report_key, r.org_name, r.email, r.extra_contact, r.report_id, "
             + "r.policy_domain, r.begin_at, r.end_at, r.report_format, r.pub_p, r.pub_sp, r.pub_np, r.pub_adkim, "
             + "r.pub_aspf, r.pub_pct, r.pub_fo, r.pub_testing, r.pub_discovery, r.origin, r.origin_name, "
@@ -156,12 +154,11 @@ public final class InboundReportStore {
         private final Connection c;
         private final String key;
         private final InboundReport report;
-        private final PreparedStatement insert;
+        private final InboundRecordInserts rows;
         private final InboundRollup rollup;
         private long records;
         private long messages;
         private long passing;
-        private int pending;
         private boolean done;
 
         private ReportWriter(Connection c, String key, InboundReport report) throws SQLException {
@@ -169,8 +166,7 @@ public final class InboundReportStore {
             this.key = key;
             this.report = report;
             this.rollup = new InboundRollup(store.kind(), report);
-            this.insert = c.prepareStatement("INSERT INTO dmarc_inbound_record (" + RECORD_COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            this.rows = InboundRecordInserts.open(c, store.kind());
         }
 
         /** The report's id. */
@@ -188,11 +184,7 @@ public final class InboundReportStore {
             long total = Math.addExact(messages, r.count());
             long pass = r.dmarcPass() ? Math.addExact(passing, r.count()) : passing;
             try {
-                bindRecord(insert, key, records, report, r);
-                insert.addBatch();
-                if (++pending >= BATCH) {
-                    flush();
-                }
+                rows.add(key, records, report, r);
                 // The roll-up, a step of its own after the records: same transaction, so a rollback undoes both.
                 if (rollup.add(r)) {
                     rollup.flush(c);
@@ -256,10 +248,7 @@ public final class InboundReportStore {
         }
 
         private void flush() throws SQLException {
-            if (pending > 0) {
-                insert.executeBatch();
-                pending = 0;
-            }
+            rows.flush();
         }
 
         private void ensureOpen() {
@@ -273,11 +262,7 @@ public final class InboundReportStore {
         }
 
         private void release() {
-            try {
-                insert.close();
-            } catch (SQLException ignored) {
-                // closing the connection closes it too
-            }
+            rows.close();
             try {
                 c.setAutoCommit(true);
             } catch (SQLException ignored) {
@@ -888,32 +873,6 @@ public final class InboundReportStore {
             ps.setLong(i, r.receivedAt().getEpochSecond());
             ps.executeUpdate();
         }
-    }
-
-    private static void bindRecord(PreparedStatement ps, String key, long ordinal, InboundReport report,
-                                   InboundRecord r) throws SQLException {
-        int i = 1;
-        ps.setString(i++, key);
-        ps.setLong(i++, ordinal);
-        ps.setString(i++, report.policyDomain());
-        ps.setLong(i++, report.dayStart());
-        ps.setString(i++, r.sourceIp());
-        ps.setLong(i++, r.count());
-        ps.setString(i++, r.disposition().keyword());
-        ps.setShort(i++, (short) (r.dmarcPass() ? 1 : 0));
-        ps.setShort(i++, (short) (r.dkimPass() ? 1 : 0));
-        ps.setShort(i++, (short) (r.spfPass() ? 1 : 0));
-        ps.setString(i++, reasonTypes(r.reasons()));
-        ps.setString(i++, Text.joinBounded(r.reasons().stream()
-                .map(x -> x.type().reportValue() + "\t" + x.comment().orElse("").replace('\t', ' ')
-                        .replace('\n', ' ')).toList(), "\n", 2000));
-        ps.setString(i++, r.headerFrom());
-        ps.setString(i++, r.envelopeFrom().orElse(null));
-        ps.setString(i++, r.envelopeTo().orElse(null));
-        ps.setString(i++, Text.joinBounded(r.dkim().stream().map(d -> d.result().keyword() + "\t" + d.domain()
-                + "\t" + d.selector().orElse("")).toList(), "\n", 4000));
-        ps.setString(i, Text.joinBounded(r.spf().stream().map(s -> s.result().keyword() + "\t" + s.domain() + "\t"
-                + s.scope().keyword()).toList(), "\n", 2000));
     }
 
     /** The override types of a record, distinct, sorted, comma separated. */

@@ -488,7 +488,7 @@ public final class JdbcHistoryStore implements HistoryStore {
     }
 
     /** The parameters of {@code ps} from {@code first} on. */
-    private static Columns parameters(PreparedStatement ps, int first) {
+    static Columns parameters(PreparedStatement ps, int first) {
         return new Columns() {
             private int i = first;
 

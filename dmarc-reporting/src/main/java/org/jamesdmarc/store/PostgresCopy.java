@@ -10,7 +10,8 @@ import org.jamesdmarc.check.EvaluationRecord;
 import org.postgresql.PGConnection;
 
 /**
- * PostgreSQL's {@code COPY ... FROM STDIN} (text format) for {@link JdbcHistoryStore}'s first insert attempt: the
+ * PostgreSQL's {@code COPY ... FROM STDIN} (text format) for {@link JdbcHistoryStore}'s first insert attempt and
+ * {@link InboundRecordInserts}' inbound records: the
  * rows of a batch as one stream, instead of bound parameters. The only class of the store that uses the PostgreSQL
  * driver's own API, so that the store loads without that driver when another database is configured.
  */
@@ -51,6 +52,11 @@ final class PostgresCopy {
         }
     }
 
+    /** Copies {@code rows} into {@code table} ({@code columns} in the order the rows hold them). */
+    static void copyRows(Connection c, String table, String columns, TextRows rows) throws SQLException {
+        copyIn(c, table, columns, rows);
+    }
+
     private static void copyIn(Connection c, String table, String columns, TextRows rows) throws SQLException {
         try {
             c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " (" + columns + ") FROM STDIN",
@@ -70,8 +76,11 @@ final class PostgresCopy {
         private boolean first = true;
         int rows;
 
+        private final int initialCapacity;
+
         TextRows(int capacity) {
             text = new StringBuilder(capacity);
+            initialCapacity = capacity;
         }
 
         private void separate() {
@@ -79,6 +88,16 @@ final class PostgresCopy {
                 text.append('\t');
             }
             first = false;
+        }
+
+        /** Empties the rows, keeping the buffer (shrunk when a big row grew it past its first size). */
+        void clear() {
+            text.setLength(0);
+            if (text.capacity() > initialCapacity * 4) {
+                text.trimToSize();
+            }
+            first = true;
+            rows = 0;
         }
 
         void endRow() {

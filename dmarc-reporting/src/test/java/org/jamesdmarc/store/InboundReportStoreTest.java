@@ -318,4 +318,39 @@ class InboundReportStoreTest {
         assertThat(s.failures(Optional.of("other.example"), Page.first(10))).isEmpty();
         assertThat(s.totals()).extracting(Totals::rejected, Totals::failures).containsExactly(2L, 1L);
     }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Backend.class)
+    void recordTextWithBackslashesTabsAndCopyMarkersIsStoredAsGiven(Backend backend) throws Exception {
+        InboundReportStore s = open(backend);
+        JdbcHistoryStore jdbc = (JdbcHistoryStore) closing.get(0);
+        // COPY's text format (PostgreSQL) gives '\\', '\t', '\n' and "\\N" a meaning: each must come back as written.
+        String comment = "list \\N at C:\\lists\\ tab\there";
+        InboundRecord r = new InboundRecord("2001:db8::1", 3, ReportDisposition.QUARANTINE, false, true,
+                List.of(new InboundRecord.Reason(PolicyOverride.MAILING_LIST, Optional.of(comment))),
+                "example.com", Optional.empty(), Optional.of("back\\slash.example"),
+                List.of(new InboundRecord.DkimAuth("example.com", Optional.of("\\N"), DkimResult.FAIL)),
+                List.of(new InboundRecord.SpfAuth("example.com", SpfScope.MFROM, SpfResult.PASS)));
+        Stored stored = store(s, report("Odd", "odd-text", "example.com", DAY1), Optional.empty(), r);
+        try (java.sql.Connection c = jdbc.dataSource().getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT reasons, envelope_from, envelope_to, "
+                     + "dkim_results, spf_results, source_ip, message_count, dmarc_pass, spf_pass "
+                     + "FROM dmarc_inbound_record WHERE report_key = ?")) {
+            ps.setString(1, stored.id());
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                // The comment's tab was cleaned to '?' when the record was made (a control character).
+                assertThat(rs.getString(1)).isEqualTo("mailing_list\tlist \\N at C:\\lists\\ tab?here");
+                assertThat(rs.getString(2)).isNull();
+                assertThat(rs.getString(3)).isEqualTo("back\\slash.example");
+                assertThat(rs.getString(4)).isEqualTo("fail\texample.com\t\\N");
+                assertThat(rs.getString(5)).isEqualTo("pass\texample.com\tmfrom");
+                assertThat(rs.getString(6)).isEqualTo("2001:db8::1");
+                assertThat(rs.getLong(7)).isEqualTo(3);
+                assertThat(rs.getInt(8)).isEqualTo(1);
+                assertThat(rs.getInt(9)).isEqualTo(1);
+                assertThat(rs.next()).isFalse();
+            }
+        }
+    }
 }

@@ -64,8 +64,7 @@ final class RawKeeper extends FilterInputStream {
         }
         gzip.write(b, off, n);
         if (buffer.size() > InboundReportStore.MAX_RAW_GZIP_BYTES) {
-            gzip = null; // too big to keep
-            buffer = null;
+            discard(); // too big to keep
         }
     }
 
@@ -74,10 +73,30 @@ final class RawKeeper extends FilterInputStream {
         if (gzip == null) {
             return Optional.empty();
         }
-        gzip.finish();
+        gzip.close(); // finishes, and frees the compressor's native memory now rather than at a later GC
+        gzip = null;
         if (buffer.size() > InboundReportStore.MAX_RAW_GZIP_BYTES) {
+            buffer = null;
             return Optional.empty();
         }
-        return Optional.of(new InboundReportStore.RawXml(buffer.toByteArray(), xmlBytes));
+        byte[] kept = buffer.toByteArray();
+        buffer = null;
+        return Optional.of(new InboundReportStore.RawXml(kept, xmlBytes));
+    }
+
+    /**
+     * Gives the copy up and frees the compressor (its native memory, a few hundred KB, would otherwise wait for a
+     * GC: thousands of small reports ingested in a row would pile it up). Idempotent; the stream read stays open.
+     */
+    void discard() {
+        if (gzip != null) {
+            try {
+                gzip.close();
+            } catch (IOException ignored) {
+                // a ByteArrayOutputStream does not fail
+            }
+        }
+        gzip = null;
+        buffer = null;
     }
 }

@@ -103,8 +103,9 @@ public final class ReportIngest {
         ContentCapture capture = new ContentCapture(received);
         LimitedInputStream limited = new LimitedInputStream(capture, limits.maxCompressedBytes(), "the report as received");
         Ingesting ingesting = new Ingesting();
+        RawKeeper xml = null;
         try {
-            RawKeeper xml = new RawKeeper(ReportUnpacker.open(limited, limits));
+            xml = new RawKeeper(ReportUnpacker.open(limited, limits));
             parser.parse(new KeepOpen(xml), origin, now, ingesting); // the JDK's reader closes what it read
             if (ingesting.duplicate != null) {
                 return new IngestOutcome.Duplicate(ingesting.duplicate);
@@ -119,6 +120,9 @@ public final class ReportIngest {
         } finally {
             if (ingesting.writer != null) {
                 ingesting.writer.close(); // rolls back unless committed
+            }
+            if (xml != null) {
+                xml.discard();
             }
         }
     }
