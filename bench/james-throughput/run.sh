@@ -521,11 +521,14 @@ for round in $(seq 1 "$ROUNDS"); do
         load1="$(cut -d' ' -f1 /proc/loadavg)"
         dns0="$(dns_queries)"
         cpu0="$(james_cpu_ticks)"
+        timed0="$(date +%s.%N)"
         "${LOAD[@]}" send --port "$SMTP_PORT" --imap-port "$IMAP_PORT" --recipients "$RECIPIENTS" --count "$MESSAGES" \
             --sessions "$SESSIONS" --per-connection "$PER_CONNECTION" --size "$SIZE" "${SIGNER_OPTS[@]}" \
             --delivery-log "$home/logs/james.log" >"$home.json" \
             || die "measured run failed ($cfg, round $round): $(cat "$home.json")"
         cpu1="$(james_cpu_ticks)"
+        # For profiles (JFR): only samples between these instants are the timed part.
+        say "  timed part: epoch $timed0 to $(date +%s.%N)"
         dns1="$(dns_queries)"
         check_dmarc_header "$cfg" "$home.header.txt"
         lag="-"
