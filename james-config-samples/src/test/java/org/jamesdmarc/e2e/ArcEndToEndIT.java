@@ -1,81 +1,80 @@
 package org.jamesdmarc.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.jamesdmarc.e2e.SampleSetup.AUTHSERV_ID;
 import static org.jamesdmarc.e2e.SampleSetup.GOOD_IP;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
-import javax.mail.SendFailedException;
 import javax.mail.internet.MimeMessage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.jamesdmarc.testsupport.DkimTestSigner;
 import org.jamesdmarc.testsupport.KnotDnsServer;
-import org.jamesdmarc.testsupport.MissingTool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * ARC (RFC 8617, issue 13) end to end: a p=reject message, DKIM-signed by its author domain and sent from that
- * domain's SPF address, goes through a mailing list that tags its Subject, appends a footer and seals it (dkimpy's
- * {@code arcsign}, Debian {@code python3-dkim}: an implementation other than ours), then arrives at James from the
- * list's own address with the list's envelope sender. DMARC fails there (the author's signature is broken, SPF is
- * the list's), so:
+ * ARC (RFC 8617, issue 13) end to end with two real James 3.8.1 started from the samples: a p=reject message,
+ * DKIM-signed by its author domain, is sent from that domain's SPF address to {@code list@lists-arc.test}, a James
+ * "group" address (RecipientRewriteTable) on a second James that plays the mailing list: its own DMARC check passes
+ * the message and writes its Authentication-Results ({@code mx.lists-arc.test}), James's {@code AddSubjectPrefix}
+ * tags the Subject (which breaks the author's signature), the group expands to the first James's user, and in the
+ * relay processor our {@code ArcSeal} seals it for {@code lists-arc.test} (key generated here, published in the
+ * test's zone) before {@code RemoteDelivery} hands it to the first James, bound to the list's own address
+ * {@code 127.0.0.5} (SPF of the list, not the author; not James's authorized 127.0.0.1). DMARC fails at the first
+ * James (the author's signature is broken, SPF is not the author's), so:
  * <ul>
- *   <li>with the sample as shipped (no trusted sealer) the hook refuses it at SMTP: 550 5.7.1;</li>
+ *   <li>with the sample as shipped (no trusted sealer) its hook refuses it at SMTP, which the list James's
+ *       RemoteDelivery sees as a permanent failure: the history records it rejected;</li>
  *   <li>with the sample's commented {@code trustedArcSealers} set to the list (hook and mailet, the overlay an admin
  *       would write) it is delivered, our Authentication-Results say {@code dmarc=fail} and {@code arc=pass}, and the
  *       history records the override {@code trusted_forwarder} with the sealer.</li>
  * </ul>
- * Two James starts, one after the other (configuration is read at start only).
+ * Three James starts: the list, which stays up, and the first James once per configuration (read at start only), on
+ * the one SMTP port the list relays to.
  */
 class ArcEndToEndIT {
 
-    private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(60);
-    private static final String PYTHON = "/usr/bin/python3";
-    private static final String ARCSIGN = "/usr/bin/arcsign";
-    private static final String DKNEWKEY = "/usr/bin/dknewkey";
+    private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(90);
 
     private static final String AUTHOR = "alice@author-arc.test";
     private static final String LIST_DOMAIN = "lists-arc.test";
-    private static final String LIST_BOUNCES = "bounces@" + LIST_DOMAIN;
+    private static final String LIST_ADDRESS = "list@" + LIST_DOMAIN;
+    private static final String LIST_AUTHSERV_ID = "mx." + LIST_DOMAIN;
     private static final String LIST_SELECTOR = "arc1";
     /** The list's own outgoing address: its SPF, not the author's. */
     private static final String LIST_IP = "127.0.0.5";
     /** The sample's commented example, which the trusted variant sets (in the hook and in the mailet). */
     private static final String COMMENTED_SEALERS = "<!-- <trustedArcSealers>forwarder.example.net</trustedArcSealers> -->";
+    /** The sample's commented ArcSeal of the relay processor, which the list's overlay enables. */
+    private static final String COMMENTED_ARC_SEAL_START = "<!--\n            <mailet match=\"HasMailAttribute=org.jamesdmarc.result\" class=\"org.jamesdmarc.james.ArcSeal\">";
+    private static final String SAMPLE_AUTHSERV_ID = "<authservId>mx.james.local</authservId>";
 
     @TempDir
     static Path tmp;
     private static KnotDnsServer dns;
     private static DkimTestSigner author;
-    private static Path listKey;
+    /** The first James's SMTP port, fixed before the list James starts: its RemoteDelivery gateway. */
+    private static int receiverSmtpPort;
+    private static JamesProcess list;
 
     @BeforeAll
     static void start() throws Exception {
-        for (String tool : List.of(ARCSIGN, DKNEWKEY, PYTHON)) {
-            if (!Files.isExecutable(Path.of(tool))) {
-                MissingTool.unavailable("dkimpy's arcsign and dknewkey (Debian package python3-dkim): " + tool);
-            }
-        }
         author = DkimTestSigner.rsa2048("author-arc.test", "sel1");
-        // The list's key, made by dkimpy's own tool: a PEM private key and its DNS record text.
-        run(List.of(DKNEWKEY, "list"), null, tmp);
-        listKey = tmp.resolve("list.key");
-        String listRecord = Files.readString(tmp.resolve("list.dns"), StandardCharsets.US_ASCII).strip();
-        assertThat(listRecord).startsWith("v=DKIM1;");
+        DkimTestSigner listKey = DkimTestSigner.rsa2048(LIST_DOMAIN, LIST_SELECTOR);
         dns = KnotDnsServer.builder()
             .zone("author-arc.test")
                 .txt("@", "v=spf1 ip4:" + GOOD_IP + " -all")
@@ -83,12 +82,28 @@ class ArcEndToEndIT {
                 .txt(author.selector() + "._domainkey", author.txtRecord())
             .zone(LIST_DOMAIN)
                 .txt("@", "v=spf1 ip4:" + LIST_IP + " -all")
-                .txt(LIST_SELECTOR + "._domainkey", listRecord)
+                .txt(LIST_SELECTOR + "._domainkey", listKey.txtRecord())
             .start();
+        receiverSmtpPort = freePort();
+        list = JamesProcess.builder("arc-list").dnsServers(dns.hostPort())
+            .env("JAMES_DOMAIN", LIST_DOMAIN)
+            .env("JAMES_USER", "owner@" + LIST_DOMAIN)
+            .env("JAMES_RELAY_GATEWAY", JamesProcess.HOST + ":" + receiverSmtpPort)
+            .mailetBlock("<mailet match=\"RecipientIs=" + LIST_ADDRESS + "\" class=\"AddSubjectPrefix\">"
+                + "<subjectPrefix>[list]</subjectPrefix></mailet>")
+            .confOverlay(theList(pkcs8Pem(listKey)))
+            .start();
+        // The list: a James group (RecipientRewriteTable) whose one member is the first James's user.
+        WebAdminClient.Answer group = new WebAdminClient(list, Optional.empty())
+            .put("/address/groups/" + LIST_ADDRESS + "/user@james.local");
+        assertThat(group.status()).as("PUT group: %s", group.body()).isEqualTo(204);
     }
 
     @AfterAll
     static void stop() {
+        if (list != null) {
+            list.close();
+        }
         if (dns != null) {
             dns.close();
         }
@@ -97,33 +112,32 @@ class ArcEndToEndIT {
     @Test
     void anUntrustedListsSealChangesNothingAndThePRejectFailureIsRefusedAtSmtp() throws Exception {
         String token = TestMail.token();
-        byte[] relayed = throughTheList(token);
-        try (JamesProcess james = JamesProcess.builder("arc-untrusted").dnsServers(dns.hostPort()).start()) {
-            assertThatThrownBy(() -> SmtpClient.from(james, LIST_IP, "mail." + LIST_DOMAIN)
-                    .sendRaw(relayed, LIST_BOUNCES, james.user()))
-                .isInstanceOf(SendFailedException.class)
-                .hasStackTraceContaining("550")
-                .hasStackTraceContaining("5.7.1")
-                .hasStackTraceContaining("author-arc.test");
+        try (JamesProcess james = JamesProcess.builder("arc-untrusted").dnsServers(dns.hostPort())
+                .smtpPort(receiverSmtpPort).start()) {
+            toTheList(token);
             JsonNode r = only(DmarcCommand.awaitHistory(james, 1, DELIVERY_TIMEOUT));
             assertThat(r.get("action").asText()).isEqualTo("rejected");
             assertThat(r.get("disposition").asText()).isEqualTo("reject");
+            assertThat(r.get("sourceIp").asText()).isEqualTo(LIST_IP);
             assertThat(r.get("overrides")).isEmpty();
             assertThat(r.get("arcSealer").isNull()).isTrue();
+            assertThat(ImapInbox.of(james).await(TestMail.TOKEN_HEADER, token, Duration.ofSeconds(5))).isEmpty();
         }
     }
 
     @Test
     void aTrustedListsSealDeliversThePRejectFailureAsTrustedForwarder() throws Exception {
         String token = TestMail.token();
-        byte[] relayed = throughTheList(token);
         try (JamesProcess james = JamesProcess.builder("arc-trusted").dnsServers(dns.hostPort())
-                .confOverlay(trustingTheList()).start()) {
-            SmtpClient.from(james, LIST_IP, "mail." + LIST_DOMAIN).sendRaw(relayed, LIST_BOUNCES, james.user());
+                .smtpPort(receiverSmtpPort).confOverlay(trustingTheList()).start()) {
+            toTheList(token);
 
             Optional<MimeMessage> got = ImapInbox.of(james).await(TestMail.TOKEN_HEADER, token, DELIVERY_TIMEOUT);
-            assertThat(got).as("delivered over IMAP; James log:%n%s", james.logTail()).isPresent();
-            assertThat(got.get().getSubject()).startsWith("[list] ");
+            assertThat(got).as("delivered over IMAP; James log:%n%s%nlist James log:%n%s", james.logTail(),
+                list.logTail()).isPresent();
+            assertThat(got.get().getSubject()).startsWith("[list]");
+            assertThat(got.get().getHeader("ARC-Seal")).singleElement()
+                .satisfies(seal -> assertThat(seal).contains("i=1", "cv=none", "d=" + LIST_DOMAIN));
             assertThat(TestMail.authResults(got.get(), AUTHSERV_ID)).singleElement().satisfies(ar -> assertThat(ar)
                 .contains("dmarc=fail", "header.from=author-arc.test", "dkim=fail", "header.d=author-arc.test",
                     "arc=pass header.oldest-pass=0"));
@@ -140,23 +154,50 @@ class ArcEndToEndIT {
         }
     }
 
+    /** The author's DKIM-signed message, sent from the author's SPF address to the list on the list James. */
+    private static void toTheList(String token) throws Exception {
+        byte[] signed = author.sign(TestMail.message(AUTHOR, LIST_ADDRESS, token, List.of()));
+        SmtpClient.from(list, GOOD_IP, "mail.author-arc.test").sendRaw(signed, AUTHOR, LIST_ADDRESS);
+    }
+
     /**
-     * The author's DKIM-signed message as the list sends it on: its arrival results recorded under the list's
-     * authserv-id (the author's signature and SPF passed there), Subject tagged, a footer appended, then sealed by
-     * dkimpy's {@code arcsign}, which records that Authentication-Results field in its ARC-Authentication-Results.
+     * The list James's overlay on the sample: its own domain and authserv-id, the relay processor's commented
+     * ArcSeal enabled for the list's domain and key, RemoteDelivery bound to the list's address.
      */
-    private static byte[] throughTheList(String token) throws Exception {
-        String signed = new String(author.sign(TestMail.message(AUTHOR, "list@" + LIST_DOMAIN, token, List.of())),
-            StandardCharsets.UTF_8);
-        String atTheList = "Authentication-Results: " + LIST_DOMAIN + "; dkim=pass header.d=author-arc.test;"
-            + " spf=pass smtp.mailfrom=author-arc.test; dmarc=pass header.from=author-arc.test\r\n"
-            + signed.replace("\r\nSubject: dmarc e2e ", "\r\nSubject: [list] dmarc e2e ")
-            + "-- \r\nlist footer\r\n";
-        assertThat(atTheList).contains("Subject: [list] dmarc e2e " + token);
-        byte[] sealed = run(List.of(ARCSIGN, LIST_SELECTOR, LIST_DOMAIN, listKey.toString(), LIST_DOMAIN),
-            atTheList.getBytes(StandardCharsets.UTF_8), tmp);
-        assertThat(new String(sealed, StandardCharsets.UTF_8)).startsWith("ARC-Seal: i=1;");
-        return sealed;
+    private static Path theList(String pem) throws IOException {
+        Path overlay = Files.createDirectories(tmp.resolve("list-conf"));
+        Path key = overlay.resolve("arc-seal.pem");
+        Files.writeString(key, pem, StandardCharsets.US_ASCII);
+        Path sampleConf = JamesProcess.repositoryRoot().resolve("james-config-samples/conf");
+
+        String domains = Files.readString(sampleConf.resolve("domainlist.xml"));
+        assertThat(domains).contains("<domainname>james.local</domainname>", "<defaultDomain>james.local</defaultDomain>");
+        Files.writeString(overlay.resolve("domainlist.xml"), domains.replace(">james.local<", ">" + LIST_DOMAIN + "<"));
+
+        String smtp = Files.readString(sampleConf.resolve("smtpserver.xml"));
+        assertThat(smtp).containsOnlyOnce(SAMPLE_AUTHSERV_ID);
+        Files.writeString(overlay.resolve("smtpserver.xml"),
+            smtp.replace(SAMPLE_AUTHSERV_ID, "<authservId>" + LIST_AUTHSERV_ID + "</authservId>"));
+
+        String mailets = Files.readString(sampleConf.resolve("mailetcontainer.xml"));
+        assertThat(mailets).containsOnlyOnce(COMMENTED_ARC_SEAL_START).contains("<heloName>mx.james.local</heloName>");
+        int open = mailets.indexOf(COMMENTED_ARC_SEAL_START);
+        int close = mailets.indexOf("-->", open);
+        String seal = mailets.substring(open + "<!--".length(), close)
+            .replace("HasMailAttribute=org.jamesdmarc.result", "All")
+            .replace("<domain>james.local</domain>", "<domain>" + LIST_DOMAIN + "</domain>")
+            .replace("<selector>arc</selector>", "<selector>" + LIST_SELECTOR + "</selector>")
+            .replace("<privateKeyFilepath>conf/arc-seal.pem</privateKeyFilepath>",
+                "<privateKeyFilepath>" + key.toAbsolutePath() + "</privateKeyFilepath>");
+        assertThat(seal).contains("<domain>" + LIST_DOMAIN + "</domain>", "<selector>" + LIST_SELECTOR + "</selector>",
+            key.toAbsolutePath().toString());
+        mailets = mailets.substring(0, open) + seal + mailets.substring(close + "-->".length());
+        mailets = mailets.replace("mx.james.local", LIST_AUTHSERV_ID)
+            .replace("<heloName>" + LIST_AUTHSERV_ID + "</heloName>",
+                "<heloName>" + LIST_AUTHSERV_ID + "</heloName>\n                <bind>" + LIST_IP + "</bind>");
+        assertThat(mailets).containsOnlyOnce("<bind>" + LIST_IP + "</bind>");
+        Files.writeString(overlay.resolve("mailetcontainer.xml"), mailets);
+        return overlay;
     }
 
     /** The sample's smtpserver.xml and mailetcontainer.xml with the commented trustedArcSealers set to the list. */
@@ -172,27 +213,22 @@ class ArcEndToEndIT {
         return overlay;
     }
 
+    private static String pkcs8Pem(DkimTestSigner key) {
+        return "-----BEGIN PRIVATE KEY-----\n"
+            + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(key.privateKey().getEncoded())
+            + "\n-----END PRIVATE KEY-----\n";
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(false);
+            s.bind(new InetSocketAddress(InetAddress.getByName(JamesProcess.HOST), 0));
+            return s.getLocalPort();
+        }
+    }
+
     private static JsonNode only(List<JsonNode> records) {
         assertThat(records).hasSize(1);
         return records.get(0);
-    }
-
-    /** Runs {@code command} in {@code dir} with {@code stdin}; its standard output, or an assertion error. */
-    private static byte[] run(List<String> command, byte[] stdin, Path dir) throws Exception {
-        Path err = Files.createTempFile(dir, "tool", ".err");
-        Process p = new ProcessBuilder(new ArrayList<>(command)).directory(dir.toFile())
-            .redirectError(err.toFile()).start();
-        try (var in = p.getOutputStream()) {
-            if (stdin != null) {
-                in.write(stdin);
-            }
-        }
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(command + " did not finish");
-        }
-        assertThat(p.exitValue()).as("%s: %s", command, Files.readString(err)).isZero();
-        return out;
     }
 }

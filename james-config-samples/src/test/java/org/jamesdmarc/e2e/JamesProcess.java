@@ -192,6 +192,7 @@ public final class JamesProcess implements AutoCloseable {
         private Path confOverlay;
         private Path home;
         private Duration startTimeout = Duration.ofMinutes(5);
+        private int smtpPort;
 
         private Builder(String name) {
             if (!name.matches("[A-Za-z0-9_-]+")) {
@@ -238,6 +239,15 @@ public final class JamesProcess implements AutoCloseable {
             return this;
         }
 
+        /**
+         * This SMTP port instead of a free one: for a James that another process (e.g. a relaying James) was told to
+         * reach before this one started. The caller makes sure nothing else listens there.
+         */
+        public Builder smtpPort(int port) {
+            this.smtpPort = port;
+            return this;
+        }
+
         /** Whole start-up bound, build and James runtime resolution included. */
         public Builder startTimeout(Duration timeout) {
             this.startTimeout = timeout;
@@ -251,6 +261,9 @@ public final class JamesProcess implements AutoCloseable {
             Files.createDirectories(e2eDir);
             Path home = this.home != null ? this.home : Files.createTempDirectory(e2eDir, name + "-");
             Ports ports = Ports.free();
+            if (smtpPort != 0) {
+                ports = new Ports(smtpPort, ports.imap(), ports.webAdmin());
+            }
             String user = env.getOrDefault("JAMES_USER", "user@james.local");
             String password = env.getOrDefault("JAMES_PASSWORD", "secret");
 

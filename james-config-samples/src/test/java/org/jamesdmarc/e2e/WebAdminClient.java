@@ -11,7 +11,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** A WebAdmin client of the tests: GET and POST with an optional bearer token; the answer's status, type and body. */
+/** A WebAdmin client of the tests: GET, POST and PUT with an optional bearer token; the answer's status, type and body. */
 final class WebAdminClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,6 +37,10 @@ final class WebAdminClient {
 
     Answer post(String pathAndQuery) throws IOException, InterruptedException {
         return send(request(pathAndQuery).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    Answer put(String pathAndQuery) throws IOException, InterruptedException {
+        return send(request(pathAndQuery).PUT(HttpRequest.BodyPublishers.noBody()));
     }
 
     private HttpRequest.Builder request(String pathAndQuery) {
