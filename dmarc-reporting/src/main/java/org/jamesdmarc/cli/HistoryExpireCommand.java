@@ -1,29 +1,24 @@
 package org.jamesdmarc.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jamesdmarc.store.JdbcHistoryStore;
 import org.jamesdmarc.store.ReportLedger;
-import org.jamesdmarc.store.ReportSettings;
 import org.jamesdmarc.store.SettingsException;
 import org.jamesdmarc.store.StoreException;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code dmarc history expire --days N}: deletes the messages evaluated more than N days ago, in batches of
- * {@value #BATCH} messages, each its own short transaction ({@link JdbcHistoryStore#expireBefore}), so that James
+ * {@value ExpireCommand#BATCH} messages, each its own short transaction ({@link JdbcHistoryStore#expireBefore}), so that James
  * goes on recording meanwhile; then the report delivery ledger's periods that ended more than the longer of N days
  * and {@code report.ledgerRetention} (of the James home's settings) ago ({@link ReportLedger#expireBefore}), as
  * James's daily retention does.
@@ -36,30 +31,15 @@ import picocli.CommandLine.Option;
                 + "than N days or report.ledgerRetention of the James home's settings (the longer) ago. Running it "
                 + "again deletes nothing more.",
             "Exit 0 done, 2 bad option, bad database settings or database failure (batches done before stay done)."})
-final class HistoryExpireCommand implements Callable<Integer> {
-
-    /** Messages per transaction. */
-    static final int BATCH = 1000;
-    /** About 27 years: more is a mistake, and the cutoff stays after the epoch. */
-    static final int MAX_DAYS = 10_000;
-
-    private final Map<String, String> environment;
-    private final Clock clock;
+final class HistoryExpireCommand extends ExpireCommand {
 
     HistoryExpireCommand() {
         this(System.getenv(), Clock.systemUTC());
     }
 
     HistoryExpireCommand(Map<String, String> environment, Clock clock) {
-        this.environment = environment;
-        this.clock = clock;
+        super("dmarc history expire", environment, clock);
     }
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    DatabaseOptions db = new DatabaseOptions();
 
     @Option(names = "--days", required = true, paramLabel = "N",
             description = "Keep the last N days (1.." + MAX_DAYS + "): delete what was evaluated before now − N × 24 h.")
@@ -71,24 +51,22 @@ final class HistoryExpireCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        if (days < 1 || days > MAX_DAYS) {
-            return fail(err, "--days must be between 1 and " + MAX_DAYS + ": " + days);
+        PrintWriter out = out();
+        PrintWriter err = err();
+        Optional<String> badDays = badDays(days);
+        if (badDays.isPresent()) {
+            return fail(err, badDays.get());
         }
         Instant before = clock.instant().minus(Duration.ofDays(days));
         Instant ledgerBefore;
         try {
-            ReportSettings reports = ReportSettings.load(db.jamesHome(environment, Optional.ofNullable(
-                    System.getProperty(DatabaseOptions.REPOSITORY_ROOT_PROPERTY)).filter(s -> !s.isBlank())
-                    .map(Path::of)));
-            ledgerBefore = clock.instant().minus(reports.ledgerRetention(days));
+            ledgerBefore = clock.instant().minus(reportSettings().ledgerRetention(days));
         } catch (SettingsException e) {
             return fail(err, e.getMessage());
         }
         long deleted;
         long ledgerDeleted;
-        try (JdbcHistoryStore store = HistoryStoreOpener.open(db, environment, err, "dmarc history expire")) {
+        try (JdbcHistoryStore store = openStore(err)) {
             deleted = store.expireBefore(before, BATCH);
             ledgerDeleted = new ReportLedger(store).expireBefore(ledgerBefore, BATCH);
         } catch (StoreException e) {
@@ -108,11 +86,5 @@ final class HistoryExpireCommand implements Callable<Integer> {
             out.flush();
         }
         return ExitCodes.OK;
-    }
-
-    private static int fail(PrintWriter err, String message) {
-        err.println("dmarc history expire: " + message);
-        err.flush();
-        return ExitCodes.INVALID;
     }
 }
