@@ -21,8 +21,8 @@ import org.jamesdmarc.store.FailureReportLog.Key;
 import org.jamesdmarc.store.FailureReportLog.Outcome;
 import org.jamesdmarc.store.FailureReportLog.RateDecision;
 import org.jamesdmarc.store.FailureReportLog.RateLimits;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -36,27 +36,11 @@ class FailureReportLogTest {
 
     @TempDir
     Path tmp;
-    private Backend.TestDatabase db;
-    private final List<AutoCloseable> closing = new ArrayList<>();
-
-    @AfterEach
-    void drop() throws Exception {
-        for (AutoCloseable c : closing) {
-            c.close();
-        }
-        if (db != null) {
-            db.drop();
-        }
-    }
+    @RegisterExtension
+    final StoreFixture stores = new StoreFixture();
 
     private JdbcHistoryStore open(Backend backend) {
-        if (db == null) {
-            db = backend.create(tmp);
-        }
-        StoreConfig c = db.config();
-        JdbcHistoryStore store = JdbcHistoryStore.open(new StoreConfig(c.url(), c.user(), Secret.none(), 8));
-        closing.add(0, store);
-        return store;
+        return stores.open(backend, tmp, 8);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -120,8 +104,7 @@ class FailureReportLogTest {
         pool.shutdown();
         assertThat(allowed).isEqualTo(5);
         // A restart (a new store on the same database) does not reset the count.
-        first.close();
-        closing.remove(first);
+        stores.closeNow(first);
         assertThat(new FailureReportLog(open(backend)).acquire("burst.example", "ruf@burst.example", T0.plusSeconds(1),
                 limits)).isEqualTo(RateDecision.DESTINATION_LIMITED);
     }

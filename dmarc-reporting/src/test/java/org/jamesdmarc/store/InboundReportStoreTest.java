@@ -40,7 +40,7 @@ import org.jamesdmarc.store.InboundStats.SourceSummary;
 import org.jamesdmarc.store.InboundStats.TimeRange;
 import org.jamesdmarc.store.InboundStats.Totals;
 import org.jamesdmarc.store.InboundStats.Volume;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -54,25 +54,13 @@ class InboundReportStoreTest {
 
     @TempDir
     Path tmp;
-    private Backend.TestDatabase db;
-    private final List<AutoCloseable> closing = new ArrayList<>();
-
-    @AfterEach
-    void drop() throws Exception {
-        for (AutoCloseable c : closing) {
-            c.close();
-        }
-        if (db != null) {
-            db.drop();
-        }
-    }
+    @RegisterExtension
+    final StoreFixture stores = new StoreFixture();
+    private JdbcHistoryStore jdbc;
 
     private InboundReportStore open(Backend backend) {
-        db = backend.create(tmp);
-        StoreConfig c = db.config();
-        JdbcHistoryStore store = JdbcHistoryStore.open(new StoreConfig(c.url(), c.user(), Secret.none(), 4));
-        closing.add(0, store);
-        return new InboundReportStore(store);
+        jdbc = stores.open(backend, tmp, 4);
+        return new InboundReportStore(jdbc);
     }
 
     static InboundReport report(String org, String id, String domain, Instant begin) {
@@ -323,7 +311,6 @@ class InboundReportStoreTest {
     @EnumSource(Backend.class)
     void recordTextWithBackslashesTabsAndCopyMarkersIsStoredAsGiven(Backend backend) throws Exception {
         InboundReportStore s = open(backend);
-        JdbcHistoryStore jdbc = (JdbcHistoryStore) closing.get(0);
         // COPY's text format (PostgreSQL) gives '\\', '\t', '\n' and "\\N" a meaning: each must come back as written.
         String comment = "list \\N at C:\\lists\\ tab\there";
         InboundRecord r = new InboundRecord("2001:db8::1", 3, ReportDisposition.QUARANTINE, false, true,

@@ -23,7 +23,7 @@ import org.jamesdmarc.policy.PolicyOverride;
 import org.jamesdmarc.store.InboundReportStore.Begin;
 import org.jamesdmarc.store.InboundStats.Page;
 import org.jamesdmarc.store.InboundStats.TimeRange;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -44,29 +44,19 @@ class InboundRollupTest {
 
     @TempDir
     Path tmp;
-    private Backend.TestDatabase db;
+    @RegisterExtension
+    final StoreFixture stores = new StoreFixture();
+    private Backend backend;
     private JdbcHistoryStore jdbc;
-    private final List<AutoCloseable> closing = new ArrayList<>();
-
-    @AfterEach
-    void drop() throws Exception {
-        for (AutoCloseable c : closing) {
-            c.close();
-        }
-        if (db != null) {
-            db.drop();
-        }
-    }
 
     private InboundReportStore open(Backend backend) {
-        db = backend.create(tmp);
+        this.backend = backend;
         return reopen();
     }
 
+    /** A new store on this test's database. */
     private InboundReportStore reopen() {
-        StoreConfig c = db.config();
-        jdbc = JdbcHistoryStore.open(new StoreConfig(c.url(), c.user(), Secret.none(), 4));
-        closing.add(0, jdbc);
+        jdbc = stores.open(backend, tmp, 4);
         return new InboundReportStore(jdbc);
     }
 
@@ -140,8 +130,8 @@ class InboundRollupTest {
         InboundReportStore s = open(backend);
         fill(s);
         Snapshot written = snapshot();
-        jdbc.close();
-        closing.remove(jdbc);
+        stores.closeNow(jdbc);
+        Backend.TestDatabase db = stores.database(backend, tmp);
         // As a database of V9 would be: the records without the roll-up tables (V11 undone too: Flyway applies no
         // version below the newest one applied).
         try (Connection c = java.sql.DriverManager.getConnection(db.url().replace("jdbc:mysql:", "jdbc:mariadb:"),

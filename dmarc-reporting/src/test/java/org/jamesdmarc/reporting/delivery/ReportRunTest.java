@@ -34,9 +34,8 @@ import org.jamesdmarc.store.ReportLedger;
 import org.jamesdmarc.store.ReportLedger.State;
 import org.jamesdmarc.store.ReportRunLock;
 import org.jamesdmarc.store.ReportSettings;
-import org.jamesdmarc.store.StoreConfig;
-import org.jamesdmarc.store.Secret;
-import org.junit.jupiter.api.AfterEach;
+import org.jamesdmarc.store.StoreFixture;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -46,32 +45,15 @@ class ReportRunTest {
 
     @TempDir
     Path tmp;
-    private Backend.TestDatabase db;
-    private final List<AutoCloseable> closing = new ArrayList<>();
-
-    @AfterEach
-    void drop() throws Exception {
-        for (AutoCloseable c : closing) {
-            c.close();
-        }
-        if (db != null) {
-            db.drop();
-        }
-    }
+    @RegisterExtension
+    final StoreFixture stores = new StoreFixture();
 
     private JdbcHistoryStore open(Backend backend) {
-        if (db == null) {
-            db = backend.create(tmp);
-        }
-        StoreConfig c = db.config();
-        JdbcHistoryStore store = JdbcHistoryStore.open(new StoreConfig(c.url(), c.user(), Secret.none(), 4));
-        closing.add(0, store);
-        return store;
+        return stores.open(backend, tmp, 4);
     }
 
     private SmtpSink sink(SmtpSink s) {
-        closing.add(0, s);
-        return s;
+        return stores.closeAfter(s);
     }
 
     private static ReportRun run(JdbcHistoryStore store, ReportSettings settings, Clock clock) {
@@ -380,6 +362,7 @@ class ReportRunTest {
     }
 
     private void killLockHolder(Backend backend) {
+        Backend.TestDatabase db = stores.database(backend, tmp);
         String url = db.url().replace("jdbc:mysql:", "jdbc:mariadb:");
         try (Connection c = DriverManager.getConnection(url, db.user(), ""); Statement s = c.createStatement()) {
             if (backend == Backend.POSTGRESQL) {
