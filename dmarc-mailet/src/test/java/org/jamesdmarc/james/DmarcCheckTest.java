@@ -43,13 +43,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 class DmarcCheckTest {
 
     private final RecordingMetricFactory metrics = new RecordingMetricFactory();
-    private final List<MessageContext> seen = new ArrayList<>();
+    private final RecordingChecker checker = new RecordingChecker();
 
     private DmarcCheck mailet(CheckOutcome outcome, String... params) throws MessagingException {
-        return mailet(ctx -> {
-            seen.add(ctx);
-            return outcome;
-        }, params);
+        return mailet(checker.answering(outcome), params);
     }
 
     private DmarcCheck mailet(Function<MessageContext, CheckOutcome> checker, String... params) throws MessagingException {
@@ -111,7 +108,7 @@ class DmarcCheckTest {
 
         mailet(failWithForged(List.of(0, 2))).service(mail);
 
-        assertThat(seen).as("not evaluated").isEmpty();
+        assertThat(checker.seen()).as("not evaluated").isEmpty();
         assertThat(TestMails.written(mail.getMessage())).as("no header field added or removed").isEqualTo(before);
         assertThat(mail.attributeNames().map(n -> n.asString()))
                 .containsExactlyInAnyOrder(Mail.SMTP_HELO.asString(), DmarcAttributes.REPORT_NAME);
@@ -212,13 +209,10 @@ class DmarcCheckTest {
         mail.setAttribute(new Attribute(Mail.SMTP_AUTH_USER, AttributeValue.of("alice")));
         mailet(Outcomes.pass()).service(mail);
 
-        assertThat(seen).hasSize(1);
-        MessageContext ctx = seen.get(0);
-        assertThat(ctx.clientAddress()).isEqualTo(InetAddress.getByName("192.0.2.1"));
-        assertThat(ctx.helo()).isEqualTo("helo.example.net");
-        assertThat(ctx.mailFrom()).contains("bounce@bounce.example.net");
+        assertThat(checker.seen()).hasSize(1);
+        MessageContext ctx = checker.seen().get(0);
+        TestMails.assertContextOfRaw(ctx);
         assertThat(ctx.authenticated()).isTrue();
-        assertThat(new String(ctx.message(), StandardCharsets.US_ASCII)).isEqualTo(TestMails.RAW);
     }
 
     @Test
@@ -226,7 +220,7 @@ class DmarcCheckTest {
         FakeMail mail = FakeMail.builder().name("bounce").mimeMessage(TestMails.message())
                 .sender(MaybeSender.nullSender()).recipient("bob@example.org").remoteAddr("2001:db8::25").build();
         mailet(Outcomes.pass()).service(mail);
-        MessageContext ctx = seen.get(0);
+        MessageContext ctx = checker.seen().get(0);
         assertThat(ctx.mailFrom()).isEmpty();
         assertThat(ctx.helo()).isEmpty();
         assertThat(ctx.authenticated()).isFalse();
@@ -284,7 +278,7 @@ class DmarcCheckTest {
         FakeMail mail = FakeMail.builder().name("m").mimeMessage(TestMails.message()).recipient("bob@example.org")
                 .remoteAddr("not-an-ip").build();
         mailet(Outcomes.pass()).service(mail);
-        assertThat(seen).isEmpty();
+        assertThat(checker.seen()).isEmpty();
         assertThat(attr(mail, "org.jamesdmarc.result")).contains("temperror");
         assertThat(attr(mail, "org.jamesdmarc.error")).hasValueSatisfying(e -> assertThat(e).contains("not-an-ip"));
     }
@@ -297,7 +291,7 @@ class DmarcCheckTest {
 
         mailet(Outcomes.pass()).service(mail);
 
-        assertThat(seen).as("not evaluated again").isEmpty();
+        assertThat(checker.seen()).as("not evaluated again").isEmpty();
         assertThat(attr(mail, "org.jamesdmarc.result")).contains("fail");
         assertThat(mail.getAttribute(DmarcAttributes.EVALUATED_AT_SMTP)).isEmpty();
         List<String> lines = TestMails.headerLines(mail.getMessage());
@@ -311,7 +305,7 @@ class DmarcCheckTest {
         FakeMail mail = mail();
         DmarcAttributes.store(mail, failWithForged(List.of()), Optional.empty());
         mailet(Outcomes.pass()).service(mail);
-        assertThat(seen).hasSize(1);
+        assertThat(checker.seen()).hasSize(1);
         assertThat(attr(mail, "org.jamesdmarc.result")).contains("pass");
     }
 
@@ -365,11 +359,7 @@ class DmarcCheckTest {
                 MessageKey.of(InetAddress.getByName("192.0.2.1"), Optional.of("bounce@bounce.example.net"),
                         Optional.of("<1@example.com>"), TestMails.RAW.getBytes(StandardCharsets.US_ASCII)));
         assertThat(r.sourceIp()).isEqualTo(outcome.client().address());
-        assertThat(r.headerFrom()).contains(DomainName.of("example.com"));
-        assertThat(r.envelopeFrom()).contains(DomainName.of("bounce.example.net"));
-        assertThat(r.envelopeTo()).containsExactly(DomainName.of("example.org"));
-        assertThat(r.policyDomain()).contains(DomainName.of("example.com"));
-        assertThat(r.result()).isEqualTo(DmarcResult.FAIL);
+        TestMails.assertFailingRecordOfRaw(r);
         assertThat(r.action()).isEqualTo(ActionTaken.DELIVERED);
         assertThat(r.dkim()).extracting(EvaluationRecord.Dkim::selector).containsExactly("sel");
     }
@@ -447,7 +437,7 @@ class DmarcCheckTest {
 
         mailet(Outcomes.pass()).service(mail);
 
-        assertThat(seen).as("not evaluated again").isEmpty();
+        assertThat(checker.seen()).as("not evaluated again").isEmpty();
         assertThat((byte[]) mail.getAttribute(DmarcAttributes.EVALUATION).orElseThrow().getValue().value()).isEqualTo(atSmtp);
         assertThat(DmarcAttributes.evaluationRecord(mail).orElseThrow().result()).isEqualTo(DmarcResult.FAIL);
     }
@@ -463,10 +453,7 @@ class DmarcCheckTest {
         assertThat(offered).singleElement().satisfies(m -> {
             assertThat(m.key()).isEqualTo(DmarcAttributes.evaluationRecord(mail).orElseThrow().key());
             assertThat(m.action()).as("later mailets decide what becomes of it").isEmpty();
-            assertThat(m.mailFrom()).contains("bounce@bounce.example.net");
-            assertThat(new String(m.message(), StandardCharsets.US_ASCII)).isEqualTo(TestMails.RAW);
-            assertThat(m.decision().destinations()).extracting(org.jamesdmarc.policy.ReportUri::uri)
-                    .containsExactly("mailto:ruf@example.com");
+            TestMails.assertFailedRawForRuf(m);
         });
     }
 

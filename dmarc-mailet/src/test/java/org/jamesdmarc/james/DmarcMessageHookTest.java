@@ -51,14 +51,11 @@ import com.google.inject.Guice;
 class DmarcMessageHookTest {
 
     private final RecordingMetricFactory metrics = new RecordingMetricFactory();
-    private final List<MessageContext> seen = new ArrayList<>();
+    private final RecordingChecker checker = new RecordingChecker();
     private final List<EvaluationRecord> recorded = new ArrayList<>();
 
     private DmarcMessageHook hook(CheckOutcome outcome, String... params) throws ConfigurationException {
-        return hook(ctx -> {
-            seen.add(ctx);
-            return outcome;
-        }, params);
+        return hook(checker.answering(outcome), params);
     }
 
     private DmarcMessageHook hook(Function<MessageContext, CheckOutcome> checker, String... params) throws ConfigurationException {
@@ -213,15 +210,12 @@ class DmarcMessageHookTest {
     @Test
     void buildsTheMessageContextFromTheSession() throws Exception {
         hook(Outcomes.pass()).onMessage(session(Username.of("alice@example.org")), mail());
-        MessageContext ctx = seen.get(0);
-        assertThat(ctx.clientAddress()).isEqualTo(InetAddress.getByName("192.0.2.1"));
-        assertThat(ctx.helo()).isEqualTo("helo.example.net");
-        assertThat(ctx.mailFrom()).contains("bounce@bounce.example.net");
+        MessageContext ctx = checker.seen().get(0);
+        TestMails.assertContextOfRaw(ctx);
         assertThat(ctx.authenticated()).isTrue();
-        assertThat(new String(ctx.message(), StandardCharsets.US_ASCII)).isEqualTo(TestMails.RAW);
 
         hook(Outcomes.pass()).onMessage(session(null), mail());
-        assertThat(seen.get(1).authenticated()).isFalse();
+        assertThat(checker.seen().get(1).authenticated()).isFalse();
     }
 
     @Test
@@ -268,11 +262,7 @@ class DmarcMessageHookTest {
         assertThat(r.key()).isEqualTo(mailKey());
         assertThat(r.time()).isBetween(before, after);
         assertThat(r.sourceIp()).as("the client DMARC judged").isEqualTo(outcome.client().address());
-        assertThat(r.headerFrom()).contains(DomainName.of("example.com"));
-        assertThat(r.envelopeFrom()).contains(DomainName.of("bounce.example.net"));
-        assertThat(r.envelopeTo()).containsExactly(DomainName.of("example.org"));
-        assertThat(r.policyDomain()).contains(DomainName.of("example.com"));
-        assertThat(r.result()).isEqualTo(DmarcResult.FAIL);
+        TestMails.assertFailingRecordOfRaw(r);
         assertThat(r.disposition()).isEqualTo(Disposition.QUARANTINE);
         assertThat(r.action()).as("placeholder, DmarcHistory sets it").isEqualTo(ActionTaken.DELIVERED);
         assertThat((byte[]) mail.getAttribute(DmarcAttributes.EVALUATION).orElseThrow().getValue().value())
@@ -427,10 +417,7 @@ class DmarcMessageHookTest {
                 .containsExactly(Optional.of(ActionTaken.REJECTED_AT_SMTP), Optional.of(ActionTaken.DELIVERED));
         FailedMessage m = offered.get(0);
         assertThat(m.key()).isEqualTo(mailKey());
-        assertThat(m.mailFrom()).contains("bounce@bounce.example.net");
-        assertThat(new String(m.message(), StandardCharsets.US_ASCII)).isEqualTo(TestMails.RAW);
-        assertThat(m.decision().destinations()).extracting(org.jamesdmarc.policy.ReportUri::uri)
-                .containsExactly("mailto:ruf@example.com");
+        TestMails.assertFailedRawForRuf(m);
     }
 
     @Test
