@@ -3,6 +3,7 @@ package org.jamesdmarc.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.jamesdmarc.e2e.SampleSetup.AUTHSERV_ID;
 import static org.jamesdmarc.e2e.SampleSetup.GOOD_IP;
+import static org.jamesdmarc.e2e.SampleSetup.closeAll;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -100,13 +101,8 @@ class ArcEndToEndIT {
     }
 
     @AfterAll
-    static void stop() {
-        if (list != null) {
-            list.close();
-        }
-        if (dns != null) {
-            dns.close();
-        }
+    static void stop() throws Exception {
+        closeAll(list, dns);
     }
 
     @Test

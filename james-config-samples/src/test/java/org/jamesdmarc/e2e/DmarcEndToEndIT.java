@@ -7,6 +7,7 @@ import static org.jamesdmarc.e2e.SampleSetup.BAD_IP;
 import static org.jamesdmarc.e2e.SampleSetup.GOOD_IP;
 import static org.jamesdmarc.e2e.SampleSetup.QUARANTINE;
 import static org.jamesdmarc.e2e.SampleSetup.SPF;
+import static org.jamesdmarc.e2e.SampleSetup.closeAll;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -75,13 +76,8 @@ class DmarcEndToEndIT {
     }
 
     @AfterAll
-    static void stop() {
-        if (james != null) {
-            james.close();
-        }
-        if (dns != null) {
-            dns.close();
-        }
+    static void stop() throws Exception {
+        closeAll(james, dns);
     }
 
     @Test

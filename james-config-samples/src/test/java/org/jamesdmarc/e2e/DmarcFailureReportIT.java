@@ -1,10 +1,14 @@
 package org.jamesdmarc.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.jamesdmarc.e2e.SampleReportSender.REPORT_DOMAIN;
+import static org.jamesdmarc.e2e.SampleReportSender.REPORT_FROM;
+import static org.jamesdmarc.e2e.SampleReportSender.REPORT_SELECTOR;
 import static org.jamesdmarc.e2e.SampleSetup.AUTHSERV_ID;
 import static org.jamesdmarc.e2e.SampleSetup.BAD_IP;
 import static org.jamesdmarc.e2e.SampleSetup.GOOD_IP;
 import static org.jamesdmarc.e2e.SampleSetup.SPF;
+import static org.jamesdmarc.e2e.SampleSetup.closeAll;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -54,9 +58,6 @@ import org.junit.jupiter.api.Test;
  * (failure reports off) gets a failing message and sends nothing.
  */
 class DmarcFailureReportIT {
-    private static final String REPORT_DOMAIN = "james.local";
-    private static final String REPORT_SELECTOR = "dmarc-report";
-    private static final String REPORT_FROM = "dmarc-reports@james.local";
     private static final String RUF_HOST = "ruf.test";
     private static final String NOAUTH_HOST = "noauth.test";
     /** fo=0 (the default), p=reject: the main message, checked field by field; two ruf, one not authorizing. */
@@ -98,12 +99,12 @@ class DmarcFailureReportIT {
 
     @BeforeAll
     static void sendTrafficAndCollectTheReports() throws Exception {
-        DkimTestSigner reportKey = DkimTestSigner.rsa2048(REPORT_DOMAIN, REPORT_SELECTOR);
+        DkimTestSigner reportKey = SampleReportSender.newReportKey();
         fo0Key = DkimTestSigner.rsa2048(FO0, "sel1");
         DkimTestSigner fodKey = DkimTestSigner.rsa2048(FOD, "sel1");
         DkimTestSigner fosKey = DkimTestSigner.rsa2048(FOS, "sel1");
         rufMailboxes = SmtpSink.accepting();
-        dns = KnotDnsServer.builder()
+        dns = SampleReportSender.publish(KnotDnsServer.builder()
             .zone(FO0)
                 .txt("@", SPF)
                 .txt("_dmarc", "v=DMARC1; p=reject; ruf=mailto:fo0@" + RUF_HOST + ",mailto:spy@" + NOAUTH_HOST)
@@ -130,13 +131,10 @@ class DmarcFailureReportIT {
                 .txt(FLOOD + "._report._dmarc", "v=DMARC1")
             .zone(NOAUTH_HOST)
                 .txt("@", "v=spf1 -all")
-            .zone(REPORT_DOMAIN)
-                .txt("@", "v=spf1 -all")
-                .txt("_dmarc", "v=DMARC1; p=reject")
-                .txt(REPORT_SELECTOR + "._domainkey", reportKey.txtRecord())
+            .and(), reportKey)
             .start();
         Instant started = Instant.now();
-        james = JamesProcess.builder("dmarc-failure").home(DmarcReportIT.homeWithReportKey(reportKey))
+        james = JamesProcess.builder("dmarc-failure").home(SampleReportSender.homeWithReportKey(reportKey))
             .dnsServers(dns.hostPort())
             .env("JAMES_RELAY_GATEWAY", JamesProcess.HOST + ":" + rufMailboxes.port())
             .confOverlay(failureReportsEnabled())
@@ -178,9 +176,9 @@ class DmarcFailureReportIT {
     private static Path failureReportsEnabled() throws IOException {
         String sample = Files.readString(JamesProcess.repositoryRoot()
             .resolve("james-config-samples/conf/dmarc.properties"));
-        String enabled = DmarcReportIT.replaceLine(sample, "#failure.enabled=", "failure.enabled=true");
+        String enabled = SampleReportSender.replaceLine(sample, "#failure.enabled=", "failure.enabled=true");
         // Every forged message is queued, so each is counted in the log (a full queue would drop some uncounted).
-        enabled = DmarcReportIT.replaceLine(enabled, "#failure.queueSize=", "failure.queueSize=5000");
+        enabled = SampleReportSender.replaceLine(enabled, "#failure.queueSize=", "failure.queueSize=5000");
         assertThat(enabled).contains("report.email=" + REPORT_FROM).contains("#failure.perDestination=1");
         Path dir = Files.createDirectories(JamesProcess.repositoryRoot()
             .resolve("james-config-samples/target/james-e2e"));
@@ -332,16 +330,8 @@ class DmarcFailureReportIT {
     }
 
     @AfterAll
-    static void stop() {
-        if (james != null) {
-            james.close();
-        }
-        if (rufMailboxes != null) {
-            rufMailboxes.close();
-        }
-        if (dns != null) {
-            dns.close();
-        }
+    static void stop() throws Exception {
+        closeAll(james, rufMailboxes, dns);
     }
 
     private static Report only(String ruf) {

@@ -6,6 +6,7 @@ import static org.jamesdmarc.e2e.SampleSetup.BAD_IP;
 import static org.jamesdmarc.e2e.SampleSetup.GOOD_IP;
 import static org.jamesdmarc.e2e.SampleSetup.QUARANTINE;
 import static org.jamesdmarc.e2e.SampleSetup.SPF;
+import static org.jamesdmarc.e2e.SampleSetup.closeAll;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -18,7 +19,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -116,16 +116,8 @@ class DmarcHistoryIT {
     }
 
     @AfterAll
-    static void stop() throws SQLException {
-        if (database != null) {
-            database.close();
-        }
-        if (james != null) {
-            james.close();
-        }
-        if (dns != null) {
-            dns.close();
-        }
+    static void stop() throws Exception {
+        closeAll(database, james, dns);
     }
 
     @Test

@@ -72,7 +72,7 @@ class DmarcReportCrashIT {
                 .txt("_dmarc", "v=DMARC1; p=none; rua=mailto:" + RUA)
             .start();
         deferring = SmtpSink.replyingToData("451 4.3.0 try again later");
-        Path overlay = DmarcReportIT.shortReportPeriod();
+        Path overlay = SampleReportSender.shortReportPeriod();
         james = JamesProcess.builder("dmarc-report-crash").dnsServers(dns.hostPort())
             .env("JAMES_RELAY_GATEWAY", JamesProcess.HOST + ":" + deferring.port())
             .confOverlay(overlay)

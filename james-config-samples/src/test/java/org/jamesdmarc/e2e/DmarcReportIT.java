@@ -1,23 +1,25 @@
 package org.jamesdmarc.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.jamesdmarc.e2e.SampleReportSender.REPORT_DOMAIN;
+import static org.jamesdmarc.e2e.SampleReportSender.REPORT_FROM;
+import static org.jamesdmarc.e2e.SampleReportSender.REPORT_SELECTOR;
+import static org.jamesdmarc.e2e.SampleReportSender.homeWithReportKey;
+import static org.jamesdmarc.e2e.SampleReportSender.shortReportPeriod;
 import static org.jamesdmarc.e2e.SampleSetup.BAD_IP;
 import static org.jamesdmarc.e2e.SampleSetup.GOOD_IP;
 import static org.jamesdmarc.e2e.SampleSetup.SPF;
+import static org.jamesdmarc.e2e.SampleSetup.closeAll;
 
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,10 +67,6 @@ import org.w3c.dom.NodeList;
  * the external destination verification record (RFC 9990 §4).
  */
 class DmarcReportIT {
-    private static final String REPORT_DOMAIN = "james.local";
-    private static final String REPORT_SELECTOR = "dmarc-report";
-    private static final String REPORT_FROM = "dmarc-reports@james.local";
-    private static final String REPORT_KEY = "var/dmarc/report-dkim/dmarc-report-dkim.pem";
     private static final String SENDER = "report-sender.test";
     private static final String BOUNCING = "report-bouncing.test";
     private static final String RUA_HOST = "rua.test";
@@ -101,11 +99,11 @@ class DmarcReportIT {
     @BeforeAll
     static void sendTrafficAndCollectTheReports() throws Exception {
         Swaks.assumeInstalled();
-        DkimTestSigner reportKey = DkimTestSigner.rsa2048(REPORT_DOMAIN, REPORT_SELECTOR);
+        DkimTestSigner reportKey = SampleReportSender.newReportKey();
         DkimTestSigner senderKey = DkimTestSigner.rsa2048(SENDER, "sel1");
         ruaMailbox = SmtpSink.answeringData(m -> m.recipients().contains(REFUSED_RUA) ? REFUSAL
             : "250 2.0.0 Ok: queued");
-        dns = KnotDnsServer.builder()
+        dns = SampleReportSender.publish(KnotDnsServer.builder()
             .zone(SENDER)
                 .txt("@", SPF)
                 .txt("_dmarc", "v=DMARC1; p=quarantine; rua=mailto:" + RUA)
@@ -116,11 +114,7 @@ class DmarcReportIT {
             .zone(RUA_HOST)
                 .txt(SENDER + "._report._dmarc", "v=DMARC1")
                 .txt(BOUNCING + "._report._dmarc", "v=DMARC1")
-            .zone(REPORT_DOMAIN)
-                // No SPF for James's address: the reports pass DMARC by their DKIM signature alone.
-                .txt("@", "v=spf1 -all")
-                .txt("_dmarc", "v=DMARC1; p=reject")
-                .txt(REPORT_SELECTOR + "._domainkey", reportKey.txtRecord())
+            .and(), reportKey)
             .start();
         Path home = homeWithReportKey(reportKey);
         james = JamesProcess.builder("dmarc-report").home(home).dnsServers(dns.hostPort())
@@ -144,47 +138,6 @@ class DmarcReportIT {
             SENDER_MESSAGES + BOUNCING_MESSAGES, firstSent, Instant.now());
 
         collectReports();
-    }
-
-    /** A James home holding the report key where run-james would have generated one (owner-only, PKCS#8 PEM). */
-    static Path homeWithReportKey(DkimTestSigner key) throws IOException {
-        Path e2e = Files.createDirectories(Paths.get(System.getProperty("jamesdmarc.e2e.dir",
-            JamesProcess.repositoryRoot().resolve("james-config-samples/target/james-e2e").toString())));
-        Path home = Files.createTempDirectory(e2e, "dmarc-report-");
-        Path file = home.resolve(REPORT_KEY);
-        Files.createDirectories(file.getParent(), PosixFilePermissions.asFileAttribute(
-            PosixFilePermissions.fromString("rwx------")));
-        String pem = "-----BEGIN PRIVATE KEY-----\n"
-            + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(key.privateKey().getEncoded())
-            + "\n-----END PRIVATE KEY-----\n";
-        Files.writeString(file, pem);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        return home;
-    }
-
-    /**
-     * The sample {@code dmarc.properties} with a one-minute period, a five-second delay and a two-second check
-     * interval; every other report setting is the sample's.
-     */
-    static Path shortReportPeriod() throws IOException {
-        String sample = Files.readString(JamesProcess.repositoryRoot()
-            .resolve("james-config-samples/conf/dmarc.properties"));
-        String shortened = replaceLine(sample, "report.period=", "report.period=PT1M");
-        shortened = replaceLine(shortened, "report.delay=", "report.delay=PT5S");
-        shortened = replaceLine(shortened, "#report.checkInterval=", "report.checkInterval=PT2S");
-        assertThat(shortened).contains("report.enabled=true", "report.email=" + REPORT_FROM);
-        Path dir = Files.createDirectories(JamesProcess.repositoryRoot()
-            .resolve("james-config-samples/target/james-e2e"));
-        Path overlay = Files.createTempDirectory(dir, "report-conf-");
-        Files.writeString(overlay.resolve("dmarc.properties"), shortened);
-        return overlay;
-    }
-
-    static String replaceLine(String text, String prefix, String line) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(prefix) + ".*$").matcher(text);
-        assertThat(m.find()).as("the sample dmarc.properties has a line %s...", prefix).isTrue();
-        return m.replaceFirst(Matcher.quoteReplacement(line));
     }
 
     /** The traffic of one test run fits in one one-minute period unless it starts in its last seconds. */
@@ -251,16 +204,8 @@ class DmarcReportIT {
     }
 
     @AfterAll
-    static void stop() {
-        if (james != null) {
-            james.close();
-        }
-        if (ruaMailbox != null) {
-            ruaMailbox.close();
-        }
-        if (dns != null) {
-            dns.close();
-        }
+    static void stop() throws Exception {
+        closeAll(james, ruaMailbox, dns);
     }
 
     private static List<ReceivedReport> senderReports() {

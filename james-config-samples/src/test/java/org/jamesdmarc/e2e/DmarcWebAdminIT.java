@@ -1,6 +1,7 @@
 package org.jamesdmarc.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.jamesdmarc.e2e.SampleSetup.closeAll;
 import static org.jamesdmarc.e2e.WebFixture.ALPHA;
 import static org.jamesdmarc.e2e.WebFixture.BETA;
 
@@ -59,16 +60,8 @@ class DmarcWebAdminIT {
     }
 
     @AfterAll
-    static void stop() {
-        if (james != null) {
-            james.close();
-        }
-        if (db != null) {
-            db.close();
-        }
-        if (dns != null) {
-            dns.close();
-        }
+    static void stop() throws Exception {
+        closeAll(james, db, dns);
     }
 
     static Path e2eDir() throws IOException {

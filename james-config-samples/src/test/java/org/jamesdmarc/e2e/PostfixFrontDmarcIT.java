@@ -6,6 +6,7 @@ import static org.jamesdmarc.e2e.SampleSetup.BAD_IP;
 import static org.jamesdmarc.e2e.SampleSetup.GOOD_IP;
 import static org.jamesdmarc.e2e.SampleSetup.QUARANTINE;
 import static org.jamesdmarc.e2e.SampleSetup.SPF;
+import static org.jamesdmarc.e2e.SampleSetup.closeAll;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,13 +61,8 @@ class PostfixFrontDmarcIT {
     }
 
     @AfterAll
-    static void stop() {
-        if (james != null) {
-            james.close();
-        }
-        if (dns != null) {
-            dns.close();
-        }
+    static void stop() throws Exception {
+        closeAll(james, dns);
     }
 
     @BeforeEach
