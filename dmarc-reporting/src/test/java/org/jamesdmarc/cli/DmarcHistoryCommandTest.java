@@ -14,11 +14,12 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.jamesdmarc.store.Backend;
+import org.jamesdmarc.store.StoreFixture;
 import org.jamesdmarc.store.opendmarc.HistoryEntry;
 import org.jamesdmarc.store.opendmarc.OpenDmarcHistoryReader;
 import org.jamesdmarc.store.opendmarc.PolicyOutcome;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -37,12 +38,8 @@ class DmarcHistoryCommandTest {
 
     private Backend.TestDatabase db;
 
-    @AfterEach
-    void drop() {
-        if (db != null) {
-            db.drop();
-        }
-    }
+    @RegisterExtension
+    final StoreFixture stores = new StoreFixture();
 
     private Path sample() throws IOException {
         Path file = tmp.resolve("opendmarc.dat");
@@ -61,7 +58,7 @@ class DmarcHistoryCommandTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Backend.class, names = {"H2", "POSTGRESQL"})
     void importsTheSampleOnceAndStatsAgree(Backend kind) throws Exception {
-        db = kind.create(tmp);
+        db = stores.database(kind, tmp);
         Path file = sample();
 
         CliRun first = history("import", "--json", file.toString());
@@ -107,7 +104,7 @@ class DmarcHistoryCommandTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Backend.class, names = {"H2", "POSTGRESQL"})
     void aMalformedEntryIsSkippedWithItsFileAndLineAndTheRestImported(Backend kind) throws Exception {
-        db = kind.create(tmp);
+        db = stores.database(kind, tmp);
         List<String> lines = Files.readAllLines(sample());
         // The second entry (lines 24..46): its policy line gets a number OpenDMARC never writes.
         int policyLine = -1;
@@ -134,7 +131,7 @@ class DmarcHistoryCommandTest {
 
     @Test
     void anEmptyDatabaseHasNoTimeRange() {
-        db = Backend.H2.create(tmp);
+        db = stores.database(Backend.H2, tmp);
         CliRun stats = history("stats", "--json");
         assertThat(stats.exitCode()).as(stats.toString()).isZero();
         assertThat(stats.json().get("messages").asLong()).isZero();

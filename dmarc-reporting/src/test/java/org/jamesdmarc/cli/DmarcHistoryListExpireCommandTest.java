@@ -19,8 +19,9 @@ import org.jamesdmarc.store.Backend;
 import org.jamesdmarc.store.JdbcHistoryStore;
 import org.jamesdmarc.store.Records;
 import org.jamesdmarc.store.ReportLedger;
-import org.junit.jupiter.api.AfterEach;
+import org.jamesdmarc.store.StoreFixture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -38,12 +39,8 @@ class DmarcHistoryListExpireCommandTest {
 
     private Backend.TestDatabase db;
 
-    @AfterEach
-    void drop() {
-        if (db != null) {
-            db.drop();
-        }
-    }
+    @RegisterExtension
+    final StoreFixture stores = new StoreFixture();
 
     private CliRun history(String command, String... rest) {
         List<String> args = new ArrayList<>(List.of("history", command, "--db", db.url(), "--db-user", db.user()));
@@ -76,7 +73,7 @@ class DmarcHistoryListExpireCommandTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Backend.class, names = {"H2", "POSTGRESQL"})
     void listsAsJsonLinesFilteredByDomainAndTime(Backend kind) throws Exception {
-        db = kind.create(tmp);
+        db = stores.database(kind, tmp);
         store(Records.records(0, 30));
 
         CliRun all = history("list", "--json", "--limit", "1000");
@@ -142,7 +139,7 @@ class DmarcHistoryListExpireCommandTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Backend.class, names = {"H2", "POSTGRESQL"})
     void listsAsATable(Backend kind) {
-        db = kind.create(tmp);
+        db = stores.database(kind, tmp);
         store(Records.records(0, 3));
 
         CliRun table = history("list");
@@ -169,7 +166,7 @@ class DmarcHistoryListExpireCommandTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Backend.class, names = {"H2", "POSTGRESQL"})
     void expiresWhatIsOlderThanTheDaysAndAgainDeletesNothing(Backend kind) throws Exception {
-        db = kind.create(tmp);
+        db = stores.database(kind, tmp);
         Instant now = Instant.now();
         store(List.of(Records.at(Records.record(0), now.minus(Duration.ofDays(10))),
                 Records.at(Records.record(1), now.minus(Duration.ofDays(5))),
@@ -199,7 +196,7 @@ class DmarcHistoryListExpireCommandTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Backend.class, names = {"H2", "POSTGRESQL"})
     void expiresTheReportLedgerAfterTheLongerOfTheDaysAndTheLedgerRetention(Backend kind) throws Exception {
-        db = kind.create(tmp);
+        db = stores.database(kind, tmp);
         long today = Instant.now().getEpochSecond() / 86_400 * 86_400;
         try (JdbcHistoryStore store = JdbcHistoryStore.open(db.config())) {
             ReportLedger ledger = new ReportLedger(store);
@@ -246,7 +243,7 @@ class DmarcHistoryListExpireCommandTest {
 
     @Test
     void badOptionsAreOneLineAndExit2BeforeOpeningTheDatabase() {
-        db = Backend.H2.create(tmp);
+        db = stores.database(Backend.H2, tmp);
         for (String[] args : List.of(
                 new String[] {"list", "--since", "yesterday"},
                 new String[] {"list", "--until", "2026-13-01"},
@@ -298,7 +295,7 @@ class DmarcHistoryListExpireCommandTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Backend.class, names = {"H2", "POSTGRESQL"})
     void refusedCredentialsAndANewerSchemaAreOneLineAndExit2(Backend kind) throws Exception {
-        db = kind.create(tmp);
+        db = stores.database(kind, tmp);
         store(Records.records(0, 1)); // creates the schema (and for H2 the database, user sa without password)
 
         String user = kind == Backend.POSTGRESQL ? "no_such_role_dmarc" : db.user();

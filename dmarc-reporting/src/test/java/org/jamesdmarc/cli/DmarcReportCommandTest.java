@@ -24,8 +24,9 @@ import org.jamesdmarc.reporting.delivery.SmtpSink;
 import org.jamesdmarc.store.Backend;
 import org.jamesdmarc.store.JdbcHistoryStore;
 import org.jamesdmarc.store.Records;
-import org.junit.jupiter.api.AfterEach;
+import org.jamesdmarc.store.StoreFixture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -40,12 +41,8 @@ class DmarcReportCommandTest {
     Path tmp;
     private Backend.TestDatabase db;
 
-    @AfterEach
-    void drop() {
-        if (db != null) {
-            db.drop();
-        }
-    }
+    @RegisterExtension
+    final StoreFixture stores = new StoreFixture();
 
     private Path home(String... extra) throws Exception {
         Path home = tmp.resolve("home");
@@ -66,7 +63,7 @@ class DmarcReportCommandTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Backend.class, names = {"H2", "POSTGRESQL"})
     void dryRunWritesReportsAndMessagesThenSendSendsEachOnceAndStatusSaysSo(Backend backend) throws Exception {
-        db = backend.create(tmp);
+        db = stores.database(backend, tmp);
         List<EvaluationRecord> records = new ArrayList<>();
         for (EvaluationRecord r : DeliveryFixtures.passing(4)) { // d0 (+ agg@reports.test), d1, d2, d3 (+ agg@...)
             records.add(Records.at(r, r.time().minus(Duration.ofDays(2))));
@@ -135,7 +132,7 @@ class DmarcReportCommandTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Backend.class, names = {"H2"})
     void anSmtpServerThatIsDownDefersAndBadOptionsAreRefused(Backend backend) throws Exception {
-        db = backend.create(tmp);
+        db = stores.database(backend, tmp);
         try (JdbcHistoryStore store = JdbcHistoryStore.open(db.config())) {
             store.write(List.of(Records.at(DeliveryFixtures.passing(2).get(3),
                     DeliveryFixtures.passing(2).get(3).time().minus(Duration.ofDays(2)))));
@@ -168,7 +165,7 @@ class DmarcReportCommandTest {
 
     @Test
     void statusShowsTheFailureReportsOfTheLastDay() throws Exception {
-        db = Backend.H2.create(tmp);
+        db = stores.database(Backend.H2, tmp);
         home();
         java.time.Instant now = java.time.Instant.now();
         try (JdbcHistoryStore store = JdbcHistoryStore.open(db.config())) {

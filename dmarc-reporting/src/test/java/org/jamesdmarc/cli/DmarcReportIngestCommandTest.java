@@ -10,7 +10,8 @@ import java.util.List;
 
 import org.jamesdmarc.reporting.ingest.ReportSamples;
 import org.jamesdmarc.store.Backend;
-import org.junit.jupiter.api.AfterEach;
+import org.jamesdmarc.store.StoreFixture;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -22,12 +23,8 @@ class DmarcReportIngestCommandTest {
     Path tmp;
     private Backend.TestDatabase db;
 
-    @AfterEach
-    void drop() {
-        if (db != null) {
-            db.drop();
-        }
-    }
+    @RegisterExtension
+    final StoreFixture stores = new StoreFixture();
 
     private CliRun ingest(String... more) {
         List<String> args = new ArrayList<>(List.of("report", "ingest", "--db", db.url(), "--db-user", db.user()));
@@ -38,7 +35,7 @@ class DmarcReportIngestCommandTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Backend.class, names = {"H2", "POSTGRESQL"})
     void filesAndDirectoriesAreIngestedOnceAndRefusalsAreNamed(Backend backend) throws IOException {
-        db = backend.create(tmp);
+        db = stores.database(backend, tmp);
         Path dir = Files.createDirectories(tmp.resolve("reports/sub"));
         Files.write(dir.resolve("a.xml"), ReportSamples.utf8(ReportSamples.rfc9990()));
         Files.write(dir.resolve("b.xml.gz"), ReportSamples.gzip(ReportSamples.utf8(ReportSamples.microsoftStyle())));
@@ -74,7 +71,7 @@ class DmarcReportIngestCommandTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Backend.class, names = {"H2", "POSTGRESQL"})
     void expireDeletesTheReportsOlderThanTheRetention(Backend backend) throws IOException {
-        db = backend.create(tmp);
+        db = stores.database(backend, tmp);
         Path dir = Files.createDirectories(tmp.resolve("reports"));
         Files.write(dir.resolve("a.xml"), ReportSamples.utf8(ReportSamples.rfc9990()));
         Files.write(dir.resolve("c.zip"), ReportSamples.zip("c.xml", ReportSamples.utf8(ReportSamples.googleStyle("c"))));

@@ -19,7 +19,8 @@ import org.jamesdmarc.reporting.delivery.SmtpSink;
 import org.jamesdmarc.store.Backend;
 import org.jamesdmarc.store.JdbcHistoryStore;
 import org.jamesdmarc.store.Records;
-import org.junit.jupiter.api.AfterEach;
+import org.jamesdmarc.store.StoreFixture;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -38,17 +39,13 @@ class ReportSendKillTest {
     Path tmp;
     private Backend.TestDatabase db;
 
-    @AfterEach
-    void drop() {
-        if (db != null) {
-            db.drop();
-        }
-    }
+    @RegisterExtension
+    final StoreFixture stores = new StoreFixture();
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Backend.class, names = {"POSTGRESQL", "MARIADB"})
     void killedMidRunThenResumedSendsEveryReportOnceButTheOneInFlight(Backend backend) throws Exception {
-        db = backend.create(tmp);
+        db = stores.database(backend, tmp);
         List<EvaluationRecord> records = new ArrayList<>();
         for (EvaluationRecord r : DeliveryFixtures.internalOnly(DOMAINS)) {
             records.add(Records.at(r, r.time().minus(Duration.ofDays(2)))); // 2026-11-29

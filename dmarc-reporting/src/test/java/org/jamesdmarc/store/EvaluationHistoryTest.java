@@ -15,8 +15,8 @@ import org.jamesdmarc.store.DmarcSettings.Durability;
 import org.jamesdmarc.store.journal.HistoryCounters;
 import org.jamesdmarc.store.journal.HistoryListener;
 import org.jamesdmarc.store.journal.HistoryPipeline;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -37,12 +37,8 @@ class EvaluationHistoryTest {
 
     private Backend.TestDatabase db;
 
-    @AfterEach
-    void dropDatabase() {
-        if (db != null) {
-            db.drop();
-        }
-    }
+    @RegisterExtension
+    final StoreFixture stores = new StoreFixture();
 
     private DmarcSettings settings(StoreConfig store, Durability durability) {
         return new DmarcSettings(tmp.resolve("conf/dmarc.properties"), store, false, durability,
@@ -63,7 +59,7 @@ class EvaluationHistoryTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Backend.class)
     void recordsArriveInTheDatabase(Backend kind) {
-        db = kind.create(tmp);
+        db = stores.database(kind, tmp);
         List<EvaluationRecord> records = Records.records(0, 120);
         try (EvaluationHistory history = start(settings(db.config(), Durability.JOURNAL))) {
             records.forEach(history::accept);
@@ -81,7 +77,7 @@ class EvaluationHistoryTest {
 
     @Test
     void theStoreIsOpenedAtStartNotWithTheFirstRecord() {
-        db = Backend.H2.create(tmp);
+        db = stores.database(Backend.H2, tmp);
         try (EvaluationHistory history = start(settings(db.config(), Durability.JOURNAL))) {
             await(history::storeOpen, "opened and migrated without a record");
             assertThat(history.counters().written()).isZero();
@@ -90,7 +86,7 @@ class EvaluationHistoryTest {
 
     @Test
     void awaitQuietReturnsAtOnceWhenIdleAndWaitsWhileRecordsKeepComing() throws Exception {
-        db = Backend.H2.create(tmp);
+        db = stores.database(Backend.H2, tmp);
         try (EvaluationHistory history = start(settings(db.config(), Durability.QUEUE))) {
             long t0 = System.nanoTime();
             assertThat(history.awaitQuiet(java.time.Duration.ofMillis(300), java.time.Duration.ofSeconds(5))).isTrue();
@@ -121,7 +117,7 @@ class EvaluationHistoryTest {
 
     @Test
     void queueDurabilityQueuesInMemoryAndCloseFlushes() {
-        db = Backend.H2.create(tmp);
+        db = stores.database(Backend.H2, tmp);
         try (EvaluationHistory history = start(settings(db.config(), Durability.QUEUE))) {
             Records.records(0, 40).forEach(history::accept);
             assertThat(history.counters().queued()).isEqualTo(40);
@@ -132,7 +128,7 @@ class EvaluationHistoryTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Backend.class)
     void refusedCredentialsAtStartJournalEverythingAndARestartWithTheRightOnesStoresItOnce(Backend kind) {
-        db = kind.create(tmp);
+        db = stores.database(kind, tmp);
         try (JdbcHistoryStore store = JdbcHistoryStore.open(db.config())) {
             store.write(Records.records(0, 10)); // already stored: the replay must not store them twice
         }
@@ -161,7 +157,7 @@ class EvaluationHistoryTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Backend.class, names = {"POSTGRESQL", "MARIADB"})
     void aDatabaseUnreachableAtStartAndCutLaterGetsEveryRecordExactlyOnce(Backend kind) throws Exception {
-        db = kind.create(tmp);
+        db = stores.database(kind, tmp);
         int serverPort = kind == Backend.POSTGRESQL ? 5432 : 3306;
         try (TcpProxy proxy = new TcpProxy(serverPort)) {
             String viaProxy = db.url().replace(":" + serverPort + "/", ":" + proxy.port() + "/");
@@ -205,7 +201,7 @@ class EvaluationHistoryTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Backend.class)
     void aPortNothingListensOnAtStartThenTheRightUrlAtTheNextStart(Backend kind) {
-        db = kind.create(tmp);
+        db = stores.database(kind, tmp);
         StoreConfig nowhere = new StoreConfig(kind.unreachableUrl(), db.user(), Secret.none(), 2);
         try (EvaluationHistory history = start(settings(nowhere, Durability.JOURNAL))) {
             Records.records(0, 30).forEach(history::accept);
@@ -221,7 +217,7 @@ class EvaluationHistoryTest {
 
     @Test
     void aJournalDirectoryInUseIsOneLineNamingTheKey() {
-        db = Backend.H2.create(tmp);
+        db = stores.database(Backend.H2, tmp);
         DmarcSettings settings = settings(db.config(), Durability.JOURNAL);
         try (EvaluationHistory first = start(settings)) {
             assertThatThrownBy(() -> start(settings)).isInstanceOf(SettingsException.class)
@@ -231,7 +227,7 @@ class EvaluationHistoryTest {
 
     @Test
     void acceptIgnoresNullAndCloseTwiceIsHarmless() {
-        db = Backend.H2.create(tmp);
+        db = stores.database(Backend.H2, tmp);
         EvaluationHistory history = start(settings(db.config(), Durability.JOURNAL));
         history.accept(null);
         history.accept(Records.record(1));

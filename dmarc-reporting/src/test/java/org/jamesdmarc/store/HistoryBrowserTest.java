@@ -21,7 +21,7 @@ import org.jamesdmarc.check.EvaluationRecord;
 import org.jamesdmarc.policy.AlignmentStatus;
 import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.policy.DmarcResult;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -36,15 +36,11 @@ class HistoryBrowserTest {
     Path tmp;
     private Backend.TestDatabase db;
 
-    @AfterEach
-    void drop() {
-        if (db != null) {
-            db.drop();
-        }
-    }
+    @RegisterExtension
+    final StoreFixture stores = new StoreFixture();
 
     private JdbcHistoryStore open(Backend backend) {
-        db = backend.create(tmp);
+        db = stores.database(backend, tmp);
         return JdbcHistoryStore.open(new StoreConfig(db.url(), db.user(), Secret.none(), 2));
     }
 

@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -32,12 +32,8 @@ class HistorySchemaTest {
 
     private Backend.TestDatabase db;
 
-    @AfterEach
-    void dropDatabase() {
-        if (db != null) {
-            db.drop();
-        }
-    }
+    @RegisterExtension
+    final StoreFixture stores = new StoreFixture();
 
     @Test
     void currentVersionIsTheNewestMigrationScript() throws IOException, URISyntaxException {
@@ -64,7 +60,7 @@ class HistorySchemaTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Backend.class)
     void anEmptyDatabaseIsLeftToFlyway(Backend kind) {
-        db = kind.create(tmp);
+        db = stores.database(kind, tmp);
         try (HikariDataSource ds = dataSource()) {
             assertThat(HistorySchema.appliedVersion(ds)).isEqualTo(HistorySchema.AppliedVersion.ASK_FLYWAY);
         }
@@ -73,7 +69,7 @@ class HistorySchemaTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Backend.class)
     void aMigratedDatabaseIsCurrentAndOpensAgain(Backend kind) {
-        db = kind.create(tmp);
+        db = stores.database(kind, tmp);
         JdbcHistoryStore.open(db.config()).close();
         try (HikariDataSource ds = dataSource()) {
             assertThat(HistorySchema.appliedVersion(ds)).isEqualTo(HistorySchema.AppliedVersion.CURRENT);
@@ -87,7 +83,7 @@ class HistorySchemaTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Backend.class)
     void aNewerOrFailedSchemaIsLeftToFlyway(Backend kind) throws Exception {
-        db = kind.create(tmp);
+        db = stores.database(kind, tmp);
         JdbcHistoryStore.open(db.config()).close();
         try (HikariDataSource ds = dataSource()) {
             try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {

@@ -13,7 +13,7 @@ import org.jamesdmarc.check.EvaluationRecord;
 import org.jamesdmarc.policy.DmarcResult;
 import org.jamesdmarc.reporting.aggregate.ReportPeriod;
 import org.jamesdmarc.reporting.delivery.DeliveryFixtures;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -28,17 +28,13 @@ class ReportCountersMinuteBucketTest {
     Path tmp;
     private Backend.TestDatabase db;
 
-    @AfterEach
-    void drop() {
-        if (db != null) {
-            db.drop();
-        }
-    }
+    @RegisterExtension
+    final StoreFixture stores = new StoreFixture();
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(Backend.class)
     void eachTwoMinutePeriodHasExactlyItsMessages(Backend backend) {
-        db = backend.create(tmp);
+        db = stores.database(backend, tmp);
         StoreConfig c = db.config();
         List<EvaluationRecord> records = new ArrayList<>();
         for (int n = 0; n < 7; n++) { // one message a minute from 00:00 to 00:06 (DeliveryFixtures.record)

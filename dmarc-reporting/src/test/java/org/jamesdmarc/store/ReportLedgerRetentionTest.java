@@ -14,7 +14,7 @@ import org.jamesdmarc.store.DmarcSettings.Durability;
 import org.jamesdmarc.store.ReportLedger.Entry;
 import org.jamesdmarc.store.ReportLedger.State;
 import org.jamesdmarc.store.journal.HistoryListener;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -36,12 +36,8 @@ class ReportLedgerRetentionTest {
     Path tmp;
     private Backend.TestDatabase db;
 
-    @AfterEach
-    void drop() {
-        if (db != null) {
-            db.drop();
-        }
-    }
+    @RegisterExtension
+    final StoreFixture stores = new StoreFixture();
 
     /** Day periods ending 200, 100, 91, 89, 10 and 1 days ago: 7 rows each, the last period unplanned (in progress). */
     private static final int[] DAYS_AGO = {200, 100, 91, 89, 10, 1};
@@ -79,7 +75,7 @@ class ReportLedgerRetentionTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Backend.class)
     void periodsEndedByTheCutoffGoInBatchesAndTheNewestPlanningMarkStays(Backend backend) {
-        db = backend.create(tmp);
+        db = stores.database(backend, tmp);
         try (JdbcHistoryStore store = JdbcHistoryStore.open(db.config())) {
             ReportLedger ledger = new ReportLedger(store);
             fill(ledger);
@@ -107,7 +103,7 @@ class ReportLedgerRetentionTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Backend.class, names = {"H2", "POSTGRESQL"})
     void theHistoryRetentionJobExpiresTheLedgerWithTheLongerRetention(Backend backend) {
-        db = backend.create(tmp);
+        db = stores.database(backend, tmp);
         try (JdbcHistoryStore store = JdbcHistoryStore.open(db.config())) {
             fill(new ReportLedger(store));
         }

@@ -21,7 +21,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jamesdmarc.check.EvaluationRecord;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -40,17 +40,11 @@ class ReportRollupTest {
     Path tmp;
     private Backend.TestDatabase db;
 
-    @AfterEach
-    void drop() {
-        if (db != null) {
-            db.drop();
-        }
-    }
+    @RegisterExtension
+    final StoreFixture stores = new StoreFixture();
 
     private JdbcHistoryStore open(Backend backend, int poolSize) {
-        if (db == null) {
-            db = backend.create(tmp);
-        }
+        db = stores.database(backend, tmp);
         return JdbcHistoryStore.open(new StoreConfig(db.url(), db.user(), Secret.none(), poolSize));
     }
 

@@ -42,8 +42,9 @@ import org.jamesdmarc.store.ReportPolicy;
 import org.jamesdmarc.store.Records;
 import org.jamesdmarc.store.Secret;
 import org.jamesdmarc.store.StoreConfig;
-import org.junit.jupiter.api.AfterEach;
+import org.jamesdmarc.store.StoreFixture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -64,17 +65,11 @@ class AggregateReportBuilderTest {
     Path tmp;
     private Backend.TestDatabase db;
 
-    @AfterEach
-    void drop() {
-        if (db != null) {
-            db.drop();
-        }
-    }
+    @RegisterExtension
+    final StoreFixture stores = new StoreFixture();
 
     private JdbcHistoryStore open(Backend backend) {
-        if (db == null) {
-            db = backend.create(tmp);
-        }
+        db = stores.database(backend, tmp);
         return JdbcHistoryStore.open(db.config());
     }
 
@@ -382,7 +377,7 @@ class AggregateReportBuilderTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Backend.class)
     void severalBuilderThreadsWriteTheSameReportsAsOne(Backend backend) throws Exception {
-        db = backend.create(tmp);
+        db = stores.database(backend, tmp);
         List<EvaluationRecord> records = new ArrayList<>();
         for (EvaluationRecord r : Records.records(0, 300)) {
             // 60 policy domains, so that the key ranges of the threads each get some.

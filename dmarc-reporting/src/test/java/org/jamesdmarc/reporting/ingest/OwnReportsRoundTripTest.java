@@ -34,7 +34,8 @@ import org.jamesdmarc.store.JdbcHistoryStore;
 import org.jamesdmarc.store.Records;
 import org.jamesdmarc.store.ReportCounterReader;
 import org.jamesdmarc.store.ReportRollup;
-import org.junit.jupiter.api.AfterEach;
+import org.jamesdmarc.store.StoreFixture;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -53,17 +54,13 @@ class OwnReportsRoundTripTest {
     Path tmp;
     private Backend.TestDatabase db;
 
-    @AfterEach
-    void drop() {
-        if (db != null) {
-            db.drop();
-        }
-    }
+    @RegisterExtension
+    final StoreFixture stores = new StoreFixture();
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Backend.class, names = {"H2", "POSTGRESQL"})
     void ourReportsIngestBackToTheirMessages(Backend backend) throws Exception {
-        db = backend.create(tmp);
+        db = stores.database(backend, tmp);
         List<EvaluationRecord> records = Records.records(0, 400);
         try (JdbcHistoryStore store = JdbcHistoryStore.open(db.config())) {
             store.write(records);

@@ -33,8 +33,9 @@ import org.jamesdmarc.store.JdbcHistoryStore;
 import org.jamesdmarc.store.ReportSettings;
 import org.jamesdmarc.store.SettingsException;
 import org.jamesdmarc.store.StoreException;
-import org.junit.jupiter.api.AfterEach;
+import org.jamesdmarc.store.StoreFixture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The scheduled task on an H2 history (the run itself is {@code ReportRunTest}'s, on the three databases). */
@@ -44,31 +45,18 @@ class DmarcReportSchedulerTest {
     Path tmp;
 
     private final RecordingMetricFactory metrics = new RecordingMetricFactory();
-    private final List<AutoCloseable> closing = new ArrayList<>();
-    private Backend.TestDatabase db;
-
-    @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable c : closing) {
-            c.close();
-        }
-        if (db != null) {
-            db.drop();
-        }
-    }
+    @RegisterExtension
+    final StoreFixture stores = new StoreFixture();
 
     private ReportDatabase database() {
-        db = Backend.H2.create(tmp);
-        ReportDatabase database = new ReportDatabase(db.config(), JdbcHistoryStore::open);
-        closing.add(0, database);
-        return database;
+        return stores.closeAfter(new ReportDatabase(stores.database(Backend.H2, tmp).config(), JdbcHistoryStore::open));
     }
 
     private DmarcReportScheduler scheduler(ReportSettings settings, Supplier<JdbcHistoryStore> store,
                                            Runnable reset, ReportOutbound outbound) {
         DmarcReportScheduler s = new DmarcReportScheduler(settings, store, reset, outbound,
                 DestinationAuthorizer.allowAll(), metrics, DeliveryFixtures.CLOCK);
-        closing.add(0, s::stop);
+        stores.closeAfter(s::stop);
         return s;
     }
 
@@ -96,13 +84,12 @@ class DmarcReportSchedulerTest {
 
     @Test
     void aPeriodOfTwoMinutesReportsEachTwoMinutesWithItsOwnMessages() {
-        db = Backend.H2.create(tmp);
-        StoreConfig c = db.config();
+        StoreConfig c = stores.database(Backend.H2, tmp).config();
         ReportSettings settings = DeliveryFixtures.settings(ReportSettings.PERIOD, "PT2M", ReportSettings.DELAY,
                 "PT5S");
         ReportDatabase database = new ReportDatabase(new StoreConfig(c.url(), c.user(), c.password(), 2,
                 ReportSettings.counterBucketSeconds(props(ReportSettings.PERIOD, "PT2M"))), JdbcHistoryStore::open);
-        closing.add(0, database);
+        stores.closeAfter(database);
         List<EvaluationRecord> records = new ArrayList<>();
         for (int n = 0; n < 5; n++) { // 00:00 ... 00:04, one a minute
             records.add(DeliveryFixtures.record(n, "d1.test", List.of("mailto:rua@d1.test"), DmarcResult.PASS));
@@ -114,7 +101,7 @@ class DmarcReportSchedulerTest {
             sent.add(m);
             return new HandOff.Accepted("ok");
         }, DestinationAuthorizer.allowAll(), metrics, at);
-        closing.add(0, s::stop);
+        stores.closeAfter(s::stop);
 
         RunResult r = s.runOnce();
 
@@ -203,7 +190,7 @@ class DmarcReportSchedulerTest {
                     events.add("sent");
                     return new HandOff.Accepted("ok");
                 }, DestinationAuthorizer.allowAll(), metrics, DeliveryFixtures.CLOCK, recovery);
-        closing.add(0, s::stop);
+        stores.closeAfter(s::stop);
 
         s.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
