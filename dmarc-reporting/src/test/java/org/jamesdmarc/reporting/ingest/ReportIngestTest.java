@@ -32,8 +32,9 @@ import org.jamesdmarc.store.InboundStats.ReportSummary;
 import org.jamesdmarc.store.InboundStats.TimeRange;
 import org.jamesdmarc.store.JdbcHistoryStore;
 import org.jamesdmarc.store.ReportDisposition;
-import org.junit.jupiter.api.AfterEach;
+import org.jamesdmarc.store.StoreFixture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -48,24 +49,13 @@ class ReportIngestTest {
 
     @TempDir
     Path tmp;
-    private Backend.TestDatabase db;
-    private JdbcHistoryStore jdbc;
+    @RegisterExtension
+    final StoreFixture stores = new StoreFixture();
     private InboundReportStore store;
     private ReportIngest ingest;
 
-    @AfterEach
-    void drop() {
-        if (jdbc != null) {
-            jdbc.close();
-        }
-        if (db != null) {
-            db.drop();
-        }
-    }
-
     private void open(Backend backend) {
-        db = backend.create(tmp);
-        jdbc = JdbcHistoryStore.open(db.config());
+        JdbcHistoryStore jdbc = stores.closeAfter(JdbcHistoryStore.open(stores.database(backend, tmp).config()));
         store = new InboundReportStore(jdbc);
         ingest = new ReportIngest(store, IngestLimits.defaults(), Clock.fixed(NOW, ZoneOffset.UTC));
     }

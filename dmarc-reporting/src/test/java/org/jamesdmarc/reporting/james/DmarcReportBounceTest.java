@@ -22,8 +22,9 @@ import org.jamesdmarc.store.Backend;
 import org.jamesdmarc.store.JdbcHistoryStore;
 import org.jamesdmarc.store.ReportLedger;
 import org.jamesdmarc.store.StoreException;
-import org.junit.jupiter.api.AfterEach;
+import org.jamesdmarc.store.StoreFixture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The bounce mailet against a real ledger (H2) filled by a real run. */
@@ -31,23 +32,14 @@ class DmarcReportBounceTest {
 
     @TempDir
     Path tmp;
-    private Backend.TestDatabase db;
+    @RegisterExtension
+    final StoreFixture stores = new StoreFixture();
     private ReportDatabase database;
-
-    @AfterEach
-    void close() {
-        if (database != null) {
-            database.close();
-        }
-        if (db != null) {
-            db.drop();
-        }
-    }
 
     /** A ledger with the reports of 1 domain handed off; returns one (Report-ID, destination) row. */
     private ReportLedger.Entry handedOff() {
-        db = Backend.H2.create(tmp);
-        database = new ReportDatabase(db.config(), JdbcHistoryStore::open);
+        database = stores.closeAfter(
+                new ReportDatabase(stores.database(Backend.H2, tmp).config(), JdbcHistoryStore::open));
         JdbcHistoryStore store = database.store();
         store.write(DeliveryFixtures.passing(1));
         ReportRun run = new ReportRun(store, ReportRun.reporter(DeliveryFixtures.settings()),

@@ -23,8 +23,9 @@ import org.jamesdmarc.store.Backend;
 import org.jamesdmarc.store.InboundReportStore;
 import org.jamesdmarc.store.JdbcHistoryStore;
 import org.jamesdmarc.store.StoreException;
-import org.junit.jupiter.api.AfterEach;
+import org.jamesdmarc.store.StoreFixture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The matcher and the mailet of the rua/ruf mailbox, on a real H2 database. */
@@ -32,18 +33,9 @@ class DmarcReportIngestTest {
 
     @TempDir
     Path tmp;
-    private Backend.TestDatabase db;
+    @RegisterExtension
+    final StoreFixture stores = new StoreFixture();
     private JdbcHistoryStore store;
-
-    @AfterEach
-    void drop() {
-        if (store != null) {
-            store.close();
-        }
-        if (db != null) {
-            db.drop();
-        }
-    }
 
     private static FakeMail mail(byte[] message, String... recipients) throws MessagingException {
         MimeMessage m = new MimeMessage(Session.getInstance(new java.util.Properties()), new ByteArrayInputStream(message));
@@ -51,8 +43,7 @@ class DmarcReportIngestTest {
     }
 
     private DmarcReportIngest mailet(String rejectedProcessor) throws MessagingException {
-        db = Backend.H2.create(tmp);
-        store = JdbcHistoryStore.open(db.config());
+        store = stores.closeAfter(JdbcHistoryStore.open(stores.database(Backend.H2, tmp).config()));
         DmarcReportIngest mailet = new DmarcReportIngest(() -> store, () -> { },
                 Clock.fixed(Instant.parse("2026-12-02T03:00:00Z"), ZoneOffset.UTC));
         FakeMailetConfig.Builder config = FakeMailetConfig.builder().mailetName("DmarcReportIngest");

@@ -23,9 +23,11 @@ import org.jamesdmarc.store.Backend;
 import org.jamesdmarc.store.JdbcHistoryStore;
 import org.jamesdmarc.store.ReportLedger;
 import org.jamesdmarc.store.ReportLedger.State;
+import org.jamesdmarc.store.StoreFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,7 +39,8 @@ class ReportOutboxTest {
 
     @TempDir
     Path tmp;
-    private Backend.TestDatabase db;
+    @RegisterExtension
+    final StoreFixture stores = new StoreFixture();
     private ReportDatabase database;
     private final MemoryMailRepository repository = new MemoryMailRepository();
     private final ReportOutbox outbox = new ReportOutbox(Optional.of("memory://var/mail/dmarc-report-outbox/"),
@@ -47,8 +50,8 @@ class ReportOutboxTest {
 
     @BeforeEach
     void handOffTheReportsOfTwoDomains() throws Exception {
-        db = Backend.H2.create(tmp);
-        database = new ReportDatabase(db.config(), JdbcHistoryStore::open);
+        database = stores.closeAfter(
+                new ReportDatabase(stores.database(Backend.H2, tmp).config(), JdbcHistoryStore::open));
         JdbcHistoryStore store = database.store();
         store.write(DeliveryFixtures.passing(2));
         ledger = new ReportLedger(store);
@@ -59,12 +62,6 @@ class ReportOutboxTest {
     @AfterEach
     void close() {
         sent.forEach(m -> ((MailImpl) m).dispose());
-        if (database != null) {
-            database.close();
-        }
-        if (db != null) {
-            db.drop();
-        }
     }
 
     private RunResult run(MailetContextReportOutbound outbound) {
