@@ -98,6 +98,28 @@ public final class InboundStats {
         }
     }
 
+    /**
+     * One source IP of a domain in a window as the ranking reads it ({@code InboundReportStore.rankSources}): its
+     * messages, those that passed DMARC, what receivers did with them, and the forwarding override reasons given
+     * (messages per reason, only {@link #FORWARDING}'s types: those that tell mail the domain wants delivered).
+     */
+    public record SourceRank(String sourceIp, long messages, long dmarcPass, Map<ReportDisposition, Long> dispositions,
+                             Map<PolicyOverride, Long> forwarding) {
+        /** RFC 9990 §2.1 PolicyOverrideType values that mark forwarded mail. */
+        public static final java.util.Set<PolicyOverride> FORWARDING = java.util.Collections.unmodifiableSet(
+                java.util.EnumSet.of(PolicyOverride.FORWARDED, PolicyOverride.TRUSTED_FORWARDER,
+                        PolicyOverride.MAILING_LIST));
+
+        public SourceRank {
+            Objects.requireNonNull(sourceIp, "sourceIp");
+            dispositions = Map.copyOf(dispositions);
+            forwarding = Map.copyOf(forwarding);
+            if (!FORWARDING.containsAll(forwarding.keySet())) {
+                throw new IllegalArgumentException("not a forwarding override: " + forwarding.keySet());
+            }
+        }
+    }
+
     /** One stored report: its metadata, its totals and whether its XML was kept (and how big it is). */
     public record ReportSummary(String id, InboundReport report, long records, Volume volume, boolean rawKept,
                                 long rawXmlBytes) {

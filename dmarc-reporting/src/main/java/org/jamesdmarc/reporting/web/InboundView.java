@@ -6,17 +6,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import org.jamesdmarc.policy.PolicyOverride;
 import org.jamesdmarc.store.InboundReportStore;
 import org.jamesdmarc.store.InboundStats;
 import org.jamesdmarc.store.ReportDisposition;
@@ -79,12 +76,13 @@ final class InboundView {
                 continue;
             }
             x.put("detailed", true);
-            List<InboundStats.SourceSummary> sources = store.topSources(d.policyDomain(), range, READINESS_SOURCES);
+            // The ranking (light sums of the top 1,000) for the totals and the hint; full sums for the listed ones.
+            List<InboundStats.SourceRank> ranked = store.rankSources(d.policyDomain(), range, READINESS_SOURCES);
             Map<String, Long> dispositions = new TreeMap<>();
-            sources.forEach(s -> s.dispositions().forEach((k, n) -> dispositions.merge(k.keyword(), n, Long::sum)));
+            ranked.forEach(s -> s.dispositions().forEach((k, n) -> dispositions.merge(k.keyword(), n, Long::sum)));
             ObjectNode disp = x.putObject("dispositions");
             dispositions.forEach(disp::put);
-            RejectReadiness r = RejectReadiness.of(sources);
+            RejectReadiness r = RejectReadiness.of(ranked);
             ObjectNode ready = x.putObject("rejectReadiness");
             ready.put("legitimate", r.legitimate());
             ready.put("wouldBeRejected", r.wouldBeRejected());
@@ -95,7 +93,9 @@ final class InboundView {
             }
             ready.put("verdict", r.verdict().code());
             ArrayNode src = x.putArray("sources");
-            for (InboundStats.SourceSummary s : sources.subList(0, Math.min(top, sources.size()))) {
+            List<String> listed = ranked.subList(0, Math.min(top, ranked.size())).stream()
+                    .map(InboundStats.SourceRank::sourceIp).toList();
+            for (InboundStats.SourceSummary s : store.sources(d.policyDomain(), range, listed)) {
                 ObjectNode y = src.addObject();
                 api.putSource(y, s.sourceIp());
                 ArrayNode reporters = y.putArray("reporters");
@@ -156,9 +156,6 @@ final class InboundView {
      */
     record RejectReadiness(long legitimate, long wouldBeRejected, Verdict verdict) {
 
-        private static final Set<PolicyOverride> FORWARDING = EnumSet.of(PolicyOverride.FORWARDED,
-                PolicyOverride.TRUSTED_FORWARDER, PolicyOverride.MAILING_LIST);
-
         enum Verdict {
             READY("ready"), ALMOST("almost"), NOT_YET("not-ready"), NO_DATA("no-data");
 
@@ -177,14 +174,14 @@ final class InboundView {
             return legitimate == 0 ? Optional.empty() : Optional.of((double) wouldBeRejected / legitimate);
         }
 
-        static RejectReadiness of(List<InboundStats.SourceSummary> sources) {
+        static RejectReadiness of(List<InboundStats.SourceRank> sources) {
             long legitimate = 0;
             long rejected = 0;
-            for (InboundStats.SourceSummary s : sources) {
-                boolean forwarding = s.overrides().keySet().stream().anyMatch(FORWARDING::contains);
-                if (s.volume().dmarcPass() > 0 || forwarding) {
-                    legitimate += s.volume().messages();
-                    rejected += s.volume().messages() - s.volume().dmarcPass();
+            for (InboundStats.SourceRank s : sources) {
+                boolean forwarding = !s.forwarding().isEmpty(); // SourceRank.FORWARDING's types only
+                if (s.dmarcPass() > 0 || forwarding) {
+                    legitimate += s.messages();
+                    rejected += s.messages() - s.dmarcPass();
                 }
             }
             Verdict v;
