@@ -126,8 +126,11 @@ class HistoryTotalsTest {
                     : "DELETE FROM dmarc_schema_history WHERE version IN ('12', '13')");
             st.executeUpdate("DROP TABLE dmarc_report_slice_total");
             st.executeUpdate("DROP TABLE dmarc_report_domain_total");
-            st.executeUpdate(backend == Backend.MARIADB ? "DROP INDEX dmarc_inbound_source_rank ON dmarc_inbound_source"
-                    : "DROP INDEX dmarc_inbound_source_rank");
+            for (String[] index : new String[][] {{"dmarc_inbound_source_rank", "dmarc_inbound_source"},
+                {"dmarc_inbound_source_ip", "dmarc_inbound_source"},
+                {"dmarc_inbound_source_org_ip", "dmarc_inbound_source_org"}}) {
+                st.executeUpdate("DROP INDEX " + index[0] + (backend == Backend.MARIADB ? " ON " + index[1] : ""));
+            }
         }
         try (JdbcHistoryStore store = open(backend); Connection c = store.dataSource().getConnection()) {
             assertThat(store.schemaVersion()).isEqualTo("13");
