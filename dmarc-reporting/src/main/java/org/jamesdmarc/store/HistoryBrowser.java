@@ -18,7 +18,8 @@ import org.jamesdmarc.dns.DomainName;
  * Read-only views of the evaluation history for WebAdmin and the dashboard: one page of evaluated messages with
  * filters, and the summary of our own verdicts over time (per UTC day, per policy domain, the top failing sources).
  * The page reads {@code dmarc_message} through its time and (policy domain, time) indexes; the summary reads the
- * report counters ({@code dmarc_report_policy}) and the failing-source sums ({@code dmarc_report_failing},
+ * report counters ({@code dmarc_report_policy}) for one domain, the history totals ({@code dmarc_report_slice_total},
+ * {@code dmarc_report_domain_total}, V12) over every domain, and the failing-source sums ({@code dmarc_report_failing},
  * {@code dmarc_report_failing_source}, V11), which the roll-up keeps (every minute inside James), so it lags the
  * history by the roll-up's interval at most.
  */
@@ -28,6 +29,8 @@ public final class HistoryBrowser {
     public static final List<String> RESULTS = List.of("pass", "fail", "none", "temperror", "permerror");
 
     private static final long DAY = 86_400;
+    private static final SliceTop DOMAINS = new SliceTop("dmarc_report_domain_total", "policy_domain",
+            List.of("dmarc_pass"));
 
     private final JdbcHistoryStore store;
 
@@ -170,9 +173,12 @@ public final class HistoryBrowser {
         String domainCondition = domain.isPresent() ? " AND domain_key = ?" : "";
         try (Connection c = store.dataSource().getConnection()) {
             TreeMap<Long, long[]> byDay = new TreeMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT period_hour, SUM(messages), SUM(dmarc_pass) "
-                    + "FROM dmarc_report_policy WHERE period_hour >= ? AND period_hour < ?" + domainCondition
-                    + " GROUP BY period_hour")) {
+            // Over every domain, the slices' totals (V12: one row per slice); for one domain, its counter rows.
+            try (PreparedStatement ps = c.prepareStatement(domain.isPresent()
+                    ? "SELECT period_hour, SUM(messages), SUM(dmarc_pass) FROM dmarc_report_policy WHERE period_hour >= ? "
+                            + "AND period_hour < ?" + domainCondition + " GROUP BY period_hour"
+                    : "SELECT period_hour, messages, dmarc_pass FROM dmarc_report_slice_total WHERE period_hour >= ? "
+                            + "AND period_hour < ?")) {
                 bindWindow(ps, from, to, domain);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -192,14 +198,21 @@ public final class HistoryBrowser {
                 pass += e.getValue()[1];
             }
             List<DomainTotal> domains = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT policy_domain, SUM(messages) AS m, SUM(dmarc_pass) "
-                    + "FROM dmarc_report_policy WHERE period_hour >= ? AND period_hour < ?" + domainCondition
-                    + " GROUP BY policy_domain ORDER BY m DESC, policy_domain LIMIT " + top)) {
-                bindWindow(ps, from, to, domain);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        domains.add(new DomainTotal(rs.getString(1), rs.getLong(2), rs.getLong(3)));
+            if (domain.isPresent()) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT policy_domain, SUM(messages) AS m, "
+                        + "SUM(dmarc_pass) FROM dmarc_report_policy WHERE period_hour >= ? AND period_hour < ?"
+                        + domainCondition + " GROUP BY policy_domain ORDER BY m DESC, policy_domain LIMIT " + top)) {
+                    bindWindow(ps, from, to, domain);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            domains.add(new DomainTotal(rs.getString(1), rs.getLong(2), rs.getLong(3)));
+                        }
                     }
+                }
+            } else {
+                // The top domains from each slice's biggest (V12's per-slice domain totals, SliceTop: exact).
+                for (SliceTop.Total t : DOMAINS.top(c, DOMAINS.slices(c, from, to), top)) {
+                    domains.add(new DomainTotal(t.key(), t.messages(), t.others().get(0)));
                 }
             }
             return new Summary(since, until, messages, pass, days, domains, failingSources(c, from, to, domain, top));

@@ -35,6 +35,7 @@ import org.jamesdmarc.store.InboundStats.DomainSummary;
 import org.jamesdmarc.store.InboundStats.Page;
 import org.jamesdmarc.store.InboundStats.Rejection;
 import org.jamesdmarc.store.InboundStats.ReportSummary;
+import org.jamesdmarc.store.InboundStats.SourceRank;
 import org.jamesdmarc.store.InboundStats.SourceSummary;
 import org.jamesdmarc.store.InboundStats.StoredFailure;
 import org.jamesdmarc.store.InboundStats.TimeRange;
@@ -80,6 +81,15 @@ public final class InboundReportStore {
     private static final String ROLLUP_VOLUME_SUMS = "SUM(messages), SUM(dmarc_pass), SUM(dkim_pass), SUM(spf_pass)";
 
     private final JdbcHistoryStore store;
+
+    /**
+     * What {@link #rankSources} reads of V13's ranking index after (domain, day, source): sums, and the largest count
+     * of each forwarding override (positive when any was given: counts are never negative), which costs PostgreSQL
+     * less per group than a sum.
+     */
+    static final List<String> RANK_COLUMNS = List.of("SUM(messages)", "SUM(dmarc_pass)", "SUM(disp_none)",
+            "SUM(disp_pass)", "SUM(disp_quarantine)", "SUM(disp_reject)", "MAX(ovr_forwarded)",
+            "MAX(ovr_trusted_forwarder)", "MAX(ovr_mailing_list)");
 
     public InboundReportStore(JdbcHistoryStore store) {
         this.store = Objects.requireNonNull(store, "store");
@@ -454,9 +464,19 @@ public final class InboundReportStore {
 
     /**
      * The {@code limit} source IPs that sent the most messages as {@code domain} in {@code range} (ties by IP), each
-     * with its volume, dispositions, override reasons and reporters; from the source roll-up (V10).
+     * with its volume, dispositions, override reasons and reporters; from the source roll-up (V10): the ranking of
+     * {@link #rankSources}, then the full sums of the listed sources ({@link #sources}).
      */
     public List<SourceSummary> topSources(String domain, TimeRange range, int limit) {
+        return sources(domain, range, rankSources(domain, range, limit).stream().map(SourceRank::sourceIp).toList());
+    }
+
+    /**
+     * The {@code limit} source IPs that sent the most messages as {@code domain} in {@code range} (ties by IP), with
+     * what the "ready for p=reject?" hint and the dispositions need: one range of V13's index
+     * {@code dmarc_inbound_source_rank}, which holds these sums (no read of the table on PostgreSQL once vacuumed).
+     */
+    public List<SourceRank> rankSources(String domain, TimeRange range, int limit) {
         Objects.requireNonNull(domain, "domain");
         if (limit < 1 || limit > Page.MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be 1 to " + Page.MAX_LIMIT + ": " + limit);
@@ -464,55 +484,105 @@ public final class InboundReportStore {
         String d = domain.toLowerCase(java.util.Locale.ROOT);
         TimeRange days = dayRange(range);
         return read(c -> {
-            Map<String, long[]> top = new LinkedHashMap<>();
-            int columns = InboundRollup.SOURCE_COLUMNS.size();
+            List<SourceRank> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT source_ip, "
-                    + InboundRollup.SOURCE_COLUMNS.stream().map(x -> "SUM(" + x + ")").collect(Collectors.joining(", "))
+                    + String.join(", ", RANK_COLUMNS)
                     + " FROM dmarc_inbound_source WHERE policy_domain = ? AND day_start >= ? AND day_start < ? "
                     + "GROUP BY source_ip ORDER BY SUM(messages) DESC, source_ip LIMIT ?")) {
                 ps.setString(1, d);
                 ps.setInt(bindRange(ps, 2, days), limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        long[] sums = new long[columns];
-                        for (int i = 0; i < columns; i++) {
-                            sums[i] = sum(rs, 2 + i);
+                        long[] v = new long[RANK_COLUMNS.size()];
+                        for (int i = 0; i < v.length; i++) {
+                            v[i] = sum(rs, 2 + i);
                         }
-                        top.put(rs.getString(1), sums);
+                        Map<ReportDisposition, Long> dispositions = new EnumMap<>(ReportDisposition.class);
+                        for (ReportDisposition x : ReportDisposition.values()) {
+                            putPositive(dispositions, x, v[RANK_COLUMNS.indexOf("SUM(disp_" + x.keyword() + ")")]);
+                        }
+                        java.util.Set<PolicyOverride> forwarding = java.util.EnumSet.noneOf(PolicyOverride.class);
+                        for (PolicyOverride x : SourceRank.FORWARDING) {
+                            if (v[RANK_COLUMNS.indexOf("MAX(ovr_" + x.reportValue() + ")")] > 0) {
+                                forwarding.add(x);
+                            }
+                        }
+                        out.add(new SourceRank(rs.getString(1), v[0], v[1], dispositions, forwarding));
                     }
                 }
-            }
-            if (top.isEmpty()) {
-                return List.of();
-            }
-            String in = String.join(", ", java.util.Collections.nCopies(top.size(), "?"));
-            Map<String, Map<String, Long>> reporters = new java.util.HashMap<>();
-            grouped(c, "SELECT source_ip, org_name, SUM(messages) FROM dmarc_inbound_source_org WHERE "
-                    + "policy_domain = ? AND day_start >= ? AND day_start < ? AND source_ip IN (" + in + ") "
-                    + "GROUP BY source_ip, org_name", d, days, top.keySet(), (ip, k, n) -> reporters
-                    .computeIfAbsent(ip, x -> new java.util.HashMap<>()).merge(k, n, InboundReportStore::saturatedAdd));
-            List<SourceSummary> out = new ArrayList<>();
-            for (Map.Entry<String, long[]> e : top.entrySet()) {
-                long[] v = e.getValue();
-                Map<ReportDisposition, Long> dispositions = new EnumMap<>(ReportDisposition.class);
-                for (ReportDisposition x : ReportDisposition.values()) {
-                    long n = v[InboundRollup.SOURCE_COLUMNS.indexOf("disp_" + x.keyword())];
-                    if (n > 0) {
-                        dispositions.put(x, n);
-                    }
-                }
-                Map<PolicyOverride, Long> overrides = new EnumMap<>(PolicyOverride.class);
-                for (PolicyOverride x : PolicyOverride.values()) {
-                    long n = v[InboundRollup.SOURCE_COLUMNS.indexOf("ovr_" + x.reportValue())];
-                    if (n > 0) {
-                        overrides.put(x, n);
-                    }
-                }
-                out.add(new SourceSummary(e.getKey(), new Volume(v[0], v[1], v[2], v[3]), dispositions, overrides,
-                        byCountDescending(reporters.getOrDefault(e.getKey(), Map.of()))));
             }
             return out;
         });
+    }
+
+    /**
+     * The sums of {@code ips} as sources of {@code domain} in {@code range}, in the order given (an IP without
+     * records there is left out): volume, dispositions, override reasons, reporters.
+     */
+    public List<SourceSummary> sources(String domain, TimeRange range, List<String> ips) {
+        Objects.requireNonNull(domain, "domain");
+        if (ips.size() > Page.MAX_LIMIT) {
+            throw new IllegalArgumentException("at most " + Page.MAX_LIMIT + " sources: " + ips.size());
+        }
+        if (ips.isEmpty()) {
+            return List.of();
+        }
+        String d = domain.toLowerCase(java.util.Locale.ROOT);
+        TimeRange days = dayRange(range);
+        java.util.Set<String> wanted = new java.util.LinkedHashSet<>(ips);
+        String in = String.join(", ", java.util.Collections.nCopies(wanted.size(), "?"));
+        return read(c -> {
+            Map<String, long[]> sums = new java.util.HashMap<>();
+            int columns = InboundRollup.SOURCE_COLUMNS.size();
+            try (PreparedStatement ps = c.prepareStatement("SELECT source_ip, "
+                    + InboundRollup.SOURCE_COLUMNS.stream().map(x -> "SUM(" + x + ")").collect(Collectors.joining(", "))
+                    + " FROM dmarc_inbound_source WHERE policy_domain = ? AND day_start >= ? AND day_start < ? "
+                    + "AND source_ip IN (" + in + ") GROUP BY source_ip")) {
+                ps.setString(1, d);
+                int i = bindRange(ps, 2, days);
+                for (String ip : wanted) {
+                    ps.setString(i++, ip);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long[] v = new long[columns];
+                        for (int k = 0; k < columns; k++) {
+                            v[k] = sum(rs, 2 + k);
+                        }
+                        sums.put(rs.getString(1), v);
+                    }
+                }
+            }
+            Map<String, Map<String, Long>> reporters = new java.util.HashMap<>();
+            grouped(c, "SELECT source_ip, org_name, SUM(messages) FROM dmarc_inbound_source_org WHERE "
+                    + "policy_domain = ? AND day_start >= ? AND day_start < ? AND source_ip IN (" + in + ") "
+                    + "GROUP BY source_ip, org_name", d, days, wanted, (ip, k, n) -> reporters
+                    .computeIfAbsent(ip, x -> new java.util.HashMap<>()).merge(k, n, InboundReportStore::saturatedAdd));
+            List<SourceSummary> out = new ArrayList<>();
+            for (String ip : wanted) {
+                long[] v = sums.get(ip);
+                if (v == null) {
+                    continue;
+                }
+                Map<ReportDisposition, Long> dispositions = new EnumMap<>(ReportDisposition.class);
+                for (ReportDisposition x : ReportDisposition.values()) {
+                    putPositive(dispositions, x, v[InboundRollup.SOURCE_COLUMNS.indexOf("disp_" + x.keyword())]);
+                }
+                Map<PolicyOverride, Long> overrides = new EnumMap<>(PolicyOverride.class);
+                for (PolicyOverride x : PolicyOverride.values()) {
+                    putPositive(overrides, x, v[InboundRollup.SOURCE_COLUMNS.indexOf("ovr_" + x.reportValue())]);
+                }
+                out.add(new SourceSummary(ip, new Volume(v[0], v[1], v[2], v[3]), dispositions, overrides,
+                        byCountDescending(reporters.getOrDefault(ip, Map.of()))));
+            }
+            return out;
+        });
+    }
+
+    private static <K> void putPositive(Map<K, Long> map, K key, long n) {
+        if (n > 0) {
+            map.put(key, n);
+        }
     }
 
     /** One report's metadata and totals, by id. */

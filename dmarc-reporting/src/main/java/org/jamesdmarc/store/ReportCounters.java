@@ -387,9 +387,36 @@ final class ReportCounters {
         }
         write(c, kind, sliced ? POLICY_SLICED : POLICY, policies);
         write(c, kind, sliced ? ROW_SLICED : ROW, rows);
-        if (sliced) { // the V11 tables; migration 3 (unsliced) runs before they exist, and V11 backfills its rows
+        if (sliced) { // the V11 and V12 tables; migration 3 (unsliced) runs before they exist, and they backfill it
             writeFailing(c, kind, batch);
+            writeTotals(c, kind, batch);
         }
+    }
+
+    /** Adds the batch's policy counts to the history totals of V12: per slice, and per (slice, policy domain). */
+    private static void writeTotals(Connection c, DatabaseKind kind, Batch batch) throws SQLException {
+        TreeMap<Long, Object[]> bySlice = new TreeMap<>();
+        TreeMap<String, Object[]> byDomain = new TreeMap<>();
+        int slice = (int) batch.sliceSeconds;
+        for (Map.Entry<RowKey, PolicyCount> e : batch.policies.entrySet()) {
+            long period = e.getKey().periodHour();
+            long n = e.getValue().messages;
+            long pass = e.getValue().dmarcPass;
+            bySlice.merge(period, new Object[] {period, n, pass, slice}, ReportCounters::addTotals);
+            // the period as 20 digits first: the string order is the key order
+            byDomain.merge(String.format(java.util.Locale.ROOT, "%020d\u001f%s", period, e.getKey().policyDomain()),
+                    new Object[] {period, e.getKey().policyDomain(), n, pass, slice}, ReportCounters::addTotals);
+        }
+        write(c, kind, SLICE_TOTAL, new ArrayList<>(bySlice.values()));
+        write(c, kind, DOMAIN_TOTAL, new ArrayList<>(byDomain.values()));
+    }
+
+    /** Merges two total rows of one key: messages and DMARC passes (the two columns before slice_seconds) add up. */
+    private static Object[] addTotals(Object[] a, Object[] b) {
+        int m = a.length - 3;
+        a[m] = (Long) a[m] + (Long) b[m];
+        a[m + 1] = (Long) a[m + 1] + (Long) b[m + 1];
+        return a;
     }
 
     /**
@@ -503,6 +530,12 @@ final class ReportCounters {
     static final Table FAILING_SOURCE = new Table("dmarc_report_failing_source", "period_hour, source_ip, messages",
             new String[] {"BIGINT", "VARCHAR(45)", "BIGINT"}, List.of("period_hour", "source_ip"), List.of(),
             List.of("messages"), List.of()).sliced();
+    static final Table SLICE_TOTAL = new Table("dmarc_report_slice_total", "period_hour, messages, dmarc_pass",
+            new String[] {"BIGINT", "BIGINT", "BIGINT"}, List.of("period_hour"), List.of(),
+            List.of("messages", "dmarc_pass"), List.of()).sliced();
+    static final Table DOMAIN_TOTAL = new Table("dmarc_report_domain_total", "period_hour, policy_domain, messages, "
+            + "dmarc_pass", new String[] {"BIGINT", "VARCHAR(253)", "BIGINT", "BIGINT"},
+            List.of("period_hour", "policy_domain"), List.of(), List.of("messages", "dmarc_pass"), List.of()).sliced();
     /** The report rows since V9: the override's comment after {@code messages}, then V5's {@code slice_seconds}. */
     static final Table ROW_SLICED = ROW.with("override_comment", "VARCHAR(300)").sliced();
     static final Table POLICY_SLICED = POLICY.sliced();
@@ -626,7 +659,7 @@ final class ReportCounters {
         try {
             for (long hour : hours) {
                 for (String table : new String[] {"dmarc_report_policy", "dmarc_report_row", "dmarc_report_failing",
-                    "dmarc_report_failing_source"}) {
+                    "dmarc_report_failing_source", "dmarc_report_slice_total", "dmarc_report_domain_total"}) {
                     try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE period_hour = ? "
                             + "AND period_hour + slice_seconds <= ?")) {
                         ps.setLong(1, hour);

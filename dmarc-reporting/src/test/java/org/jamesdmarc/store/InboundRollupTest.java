@@ -132,20 +132,21 @@ class InboundRollupTest {
         Snapshot written = snapshot();
         stores.closeNow(jdbc);
         Backend.TestDatabase db = stores.database(backend, tmp);
-        // As a database of V9 would be: the records without the roll-up tables (V11 undone too: Flyway applies no
-        // version below the newest one applied).
+        // As a database of V9 would be: the records without the roll-up tables (V11 to V13 undone too: Flyway
+        // applies no version below the newest one applied).
         try (Connection c = java.sql.DriverManager.getConnection(db.url().replace("jdbc:mysql:", "jdbc:mariadb:"),
                 db.user(), ""); Statement st = c.createStatement()) {
             st.executeUpdate(backend == Backend.H2
-                    ? "DELETE FROM \"dmarc_schema_history\" WHERE \"version\" IN ('10', '11')"
-                    : "DELETE FROM dmarc_schema_history WHERE version IN ('10', '11')");
+                    ? "DELETE FROM \"dmarc_schema_history\" WHERE \"version\" IN ('10', '11', '12', '13')"
+                    : "DELETE FROM dmarc_schema_history WHERE version IN ('10', '11', '12', '13')");
             for (String table : List.of("dmarc_inbound_day", "dmarc_inbound_source", "dmarc_inbound_source_org",
-                    "dmarc_report_failing", "dmarc_report_failing_source")) {
+                    "dmarc_report_failing", "dmarc_report_failing_source", "dmarc_report_slice_total",
+                    "dmarc_report_domain_total")) {
                 st.executeUpdate("DROP TABLE " + table);
             }
         }
         reopen();
-        assertThat(jdbc.schemaVersion()).isEqualTo("11");
+        assertThat(jdbc.schemaVersion()).isEqualTo("13");
         assertThat(snapshot()).isEqualTo(written);
     }
 
@@ -227,6 +228,64 @@ class InboundRollupTest {
             out.add(rs.getLong(from + i));
         }
         return out;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Backend.class)
+    void theRankingIsTheRecordsSumsPerSourceBiggestFirst(Backend backend) throws SQLException {
+        InboundReportStore s = open(backend);
+        fill(s);
+        TreeMap<String, List<Long>> perDaySource = expectedFromRecords().source;
+        for (TimeRange range : List.of(TimeRange.all(), new TimeRange(DAY2, DAY3), new TimeRange(DAY1, DAY3),
+                new TimeRange(DAY3, DAY3.plusSeconds(86_400)))) {
+            for (String domain : List.of("example.com", "other.example", "nobody.example")) {
+                // Per source, the window's sums computed here from the records (V13's index must not change them).
+                TreeMap<String, long[]> sums = new TreeMap<>();
+                perDaySource.forEach((key, v) -> {
+                    String[] k = key.split("\\|");
+                    long day = Long.parseLong(k[1]);
+                    if (k[0].equals(domain) && day >= range.from().getEpochSecond()
+                            && day < range.to().getEpochSecond()) {
+                        long[] t = sums.computeIfAbsent(k[2], x -> new long[v.size()]);
+                        for (int i = 0; i < v.size(); i++) {
+                            t[i] += v.get(i);
+                        }
+                    }
+                });
+                List<String> ranked = new ArrayList<>(sums.keySet());
+                ranked.sort(java.util.Comparator.comparingLong((String ip) -> sums.get(ip)[0]).reversed()
+                        .thenComparing(ip -> ip));
+                for (int limit : new int[] {1, 5, 1000}) {
+                    List<InboundStats.SourceRank> got = s.rankSources(domain, range, limit);
+                    List<String> want = ranked.subList(0, Math.min(limit, ranked.size()));
+                    assertThat(got).extracting(InboundStats.SourceRank::sourceIp).as("%s %s", domain, range)
+                            .containsExactlyElementsOf(want);
+                    for (InboundStats.SourceRank r : got) {
+                        long[] t = sums.get(r.sourceIp());
+                        List<String> cols = InboundRollup.SOURCE_COLUMNS;
+                        assertThat(r.messages()).isEqualTo(t[0]);
+                        assertThat(r.dmarcPass()).isEqualTo(t[1]);
+                        for (ReportDisposition d : ReportDisposition.values()) {
+                            assertThat(r.dispositions().getOrDefault(d, 0L)).isEqualTo(t[cols.indexOf("disp_" + d.keyword())]);
+                        }
+                        for (PolicyOverride o : PolicyOverride.values()) {
+                            assertThat(r.forwarding().contains(o)).as(o.reportValue()).isEqualTo(
+                                    InboundStats.SourceRank.FORWARDING.contains(o) && t[cols.indexOf("ovr_" + o.reportValue())] > 0);
+                        }
+                    }
+                    // The full sums of the listed sources, in the ranking's order, are topSources'.
+                    List<InboundStats.SourceSummary> top = s.topSources(domain, range, limit);
+                    assertThat(top).isEqualTo(s.sources(domain, range, want));
+                    assertThat(top).extracting(InboundStats.SourceSummary::sourceIp).containsExactlyElementsOf(want);
+                    for (InboundStats.SourceSummary x : top) {
+                        long[] t = sums.get(x.sourceIp());
+                        assertThat(List.of(x.volume().messages(), x.volume().dmarcPass(), x.volume().dkimPass(),
+                                x.volume().spfPass())).isEqualTo(List.of(t[0], t[1], t[2], t[3]));
+                    }
+                }
+            }
+        }
+        assertThat(s.rankSources("example.com", TimeRange.all(), 1000)).hasSizeGreaterThan(30);
     }
 
     /** The roll-up computed here, in Java, from every stored record (test sums stay far below 2^63). */

@@ -6,17 +6,19 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import org.jamesdmarc.policy.PolicyOverride;
 import org.jamesdmarc.store.InboundReportStore;
 import org.jamesdmarc.store.InboundStats;
 import org.jamesdmarc.store.ReportDisposition;
@@ -31,6 +33,15 @@ final class InboundView {
 
     /** Sources read per domain for the readiness and disposition totals (the biggest first). */
     static final int READINESS_SOURCES = 1000;
+    /**
+     * Reads the detailed domains side by side: two at a time (this machine's cores; each read is one query at a time
+     * on one pooled connection). Daemon threads, kept while idle.
+     */
+    private static final ExecutorService READERS = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "dmarc-inbound-view");
+        t.setDaemon(true);
+        return t;
+    });
 
     private InboundView() {
     }
@@ -50,6 +61,12 @@ final class InboundView {
         Map<String, List<InboundStats.DayVolume>> days = new TreeMap<>();
         for (InboundStats.DayVolume v : store.volumeByDay(domain, range)) {
             days.computeIfAbsent(v.policyDomain(), k -> new ArrayList<>()).add(v);
+        }
+        // The detailed domains' sources, read side by side (each is a few grouped reads of its own).
+        Map<String, CompletableFuture<Detail>> details = new HashMap<>();
+        for (InboundStats.DomainSummary d : domains.subList(0, Math.min(detailed, domains.size()))) {
+            details.put(d.policyDomain(), CompletableFuture.supplyAsync(() -> Detail.read(store, d.policyDomain(),
+                    range, top), READERS));
         }
         long reports = 0;
         ArrayNode list = o.putArray("domains");
@@ -79,12 +96,13 @@ final class InboundView {
                 continue;
             }
             x.put("detailed", true);
-            List<InboundStats.SourceSummary> sources = store.topSources(d.policyDomain(), range, READINESS_SOURCES);
+            Detail detail = Detail.join(details.get(d.policyDomain()));
+            List<InboundStats.SourceRank> ranked = detail.ranked();
             Map<String, Long> dispositions = new TreeMap<>();
-            sources.forEach(s -> s.dispositions().forEach((k, n) -> dispositions.merge(k.keyword(), n, Long::sum)));
+            ranked.forEach(s -> s.dispositions().forEach((k, n) -> dispositions.merge(k.keyword(), n, Long::sum)));
             ObjectNode disp = x.putObject("dispositions");
             dispositions.forEach(disp::put);
-            RejectReadiness r = RejectReadiness.of(sources);
+            RejectReadiness r = RejectReadiness.of(ranked);
             ObjectNode ready = x.putObject("rejectReadiness");
             ready.put("legitimate", r.legitimate());
             ready.put("wouldBeRejected", r.wouldBeRejected());
@@ -95,7 +113,7 @@ final class InboundView {
             }
             ready.put("verdict", r.verdict().code());
             ArrayNode src = x.putArray("sources");
-            for (InboundStats.SourceSummary s : sources.subList(0, Math.min(top, sources.size()))) {
+            for (InboundStats.SourceSummary s : detail.listed()) {
                 ObjectNode y = src.addObject();
                 api.putSource(y, s.sourceIp());
                 ArrayNode reporters = y.putArray("reporters");
@@ -116,6 +134,35 @@ final class InboundView {
             putReport(latest.addObject(), s);
         }
         return o;
+    }
+
+    /**
+     * A detailed domain's sources: the ranking (light sums of the top {@link #READINESS_SOURCES}) for the dispositions
+     * and the hint, and the full sums and reporters of the {@code top} listed ones.
+     */
+    private record Detail(List<InboundStats.SourceRank> ranked, List<InboundStats.SourceSummary> listed) {
+
+        static Detail read(InboundReportStore store, String domain, InboundStats.TimeRange range, int top) {
+            List<InboundStats.SourceRank> ranked = store.rankSources(domain, range, READINESS_SOURCES);
+            List<String> listed = ranked.subList(0, Math.min(top, ranked.size())).stream()
+                    .map(InboundStats.SourceRank::sourceIp).toList();
+            return new Detail(ranked, store.sources(domain, range, listed));
+        }
+
+        /** Waits for a read; its failure (a {@code StoreException}, ...) is thrown as it was. */
+        static Detail join(CompletableFuture<Detail> read) {
+            try {
+                return read.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw e;
+            }
+        }
     }
 
     static void putReport(ObjectNode x, InboundStats.ReportSummary s) {
@@ -156,9 +203,6 @@ final class InboundView {
      */
     record RejectReadiness(long legitimate, long wouldBeRejected, Verdict verdict) {
 
-        private static final Set<PolicyOverride> FORWARDING = EnumSet.of(PolicyOverride.FORWARDED,
-                PolicyOverride.TRUSTED_FORWARDER, PolicyOverride.MAILING_LIST);
-
         enum Verdict {
             READY("ready"), ALMOST("almost"), NOT_YET("not-ready"), NO_DATA("no-data");
 
@@ -177,14 +221,14 @@ final class InboundView {
             return legitimate == 0 ? Optional.empty() : Optional.of((double) wouldBeRejected / legitimate);
         }
 
-        static RejectReadiness of(List<InboundStats.SourceSummary> sources) {
+        static RejectReadiness of(List<InboundStats.SourceRank> sources) {
             long legitimate = 0;
             long rejected = 0;
-            for (InboundStats.SourceSummary s : sources) {
-                boolean forwarding = s.overrides().keySet().stream().anyMatch(FORWARDING::contains);
-                if (s.volume().dmarcPass() > 0 || forwarding) {
-                    legitimate += s.volume().messages();
-                    rejected += s.volume().messages() - s.volume().dmarcPass();
+            for (InboundStats.SourceRank s : sources) {
+                boolean forwarding = !s.forwarding().isEmpty(); // SourceRank.FORWARDING's types
+                if (s.dmarcPass() > 0 || forwarding) {
+                    legitimate += s.messages();
+                    rejected += s.messages() - s.dmarcPass();
                 }
             }
             Verdict v;
