@@ -12,7 +12,8 @@ the DMARC check evaluates, and the address the sender.test SPF record allows).
   smtp_load.py count ...   print the number of messages in the recipients' INBOXes
   smtp_load.py headers ... print the header of the newest message in the first
                            recipient's INBOX
-  smtp_load.py users ...   create the recipients through WebAdmin (parallel, keep-alive)
+  smtp_load.py users ...   create the recipients through WebAdmin (parallel, keep-alive), or
+                           delete their mailboxes
   smtp_load.py cpu ...     print the CPU clock ticks (utime+stime) of the given pids and
                            of all processes called "postgres", as JSON
 
@@ -222,7 +223,8 @@ def cpu(args):
 
 
 def users(args):
-    """PUT /users/PREFIXk@DOMAIN for k = 1..K and every prefix, over a few keep-alive connections in parallel."""
+    """PUT /users/PREFIXk@DOMAIN (or DELETE .../mailboxes) for k = 1..K and every prefix, over a few keep-alive
+    connections in parallel."""
     names = [f"{prefix}{k}@{args.rcpt_domain}" for prefix in args.prefix for k in range(1, args.recipients + 1)]
     body = json.dumps({"password": args.password})
     local = threading.local()
@@ -233,11 +235,16 @@ def users(args):
             if conn is None:
                 conn = local.conn = http.client.HTTPConnection("127.0.0.1", args.webadmin_port, timeout=30)
             try:
-                conn.request("PUT", f"/users/{name}", body, {"Content-Type": "application/json"})
+                if args.delete_mailboxes:
+                    # WebAdmin "Deleting user mailboxes": the user stays, its mailboxes (and messages) go.
+                    conn.request("DELETE", f"/users/{name}/mailboxes")
+                else:
+                    conn.request("PUT", f"/users/{name}", body, {"Content-Type": "application/json"})
                 resp = conn.getresponse()
                 resp.read()
                 if resp.status // 100 != 2:
-                    raise SystemExit(f"smtp_load: cannot create {name} (HTTP {resp.status})")
+                    raise SystemExit(f"smtp_load: cannot {'empty' if args.delete_mailboxes else 'create'} "
+                                     f"{name} (HTTP {resp.status})")
                 return
             except (OSError, http.client.HTTPException):
                 conn.close()
@@ -475,6 +482,8 @@ def main():
     u.add_argument("--rcpt-domain", default="james.local")
     u.add_argument("--password", default="secret")
     u.add_argument("--parallel", type=int, default=8)
+    u.add_argument("--delete-mailboxes", action="store_true",
+                   help="delete the users' mailboxes instead of creating the users")
     k = sub.add_parser("cpu")
     k.add_argument("--pid", type=int, action="append")
     args = p.parse_args()
