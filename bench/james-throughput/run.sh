@@ -457,7 +457,7 @@ say "JAVA_OPTS=$JAVA_OPTS; $(nproc) CPUs; load average $(cut -d' ' -f1-3 /proc/l
 SIGNER_OPTS=()
 if [ "$DKIM" = 1 ]; then
     java -cp "$BENCH_JAR" org.jamesdmarc.bench.DkimSignTool keygen "$WORK/dkim" || die "DKIM key generation failed"
-    SIGNER_OPTS=(--dkim-signer "java -XX:TieredStopAtLevel=1 -cp $BENCH_JAR org.jamesdmarc.bench.DkimSignTool sign $WORK/dkim sender.test $DKIM_SELECTOR")
+    SIGNER_OPTS=(--dkim-signer "java -cp $BENCH_JAR org.jamesdmarc.bench.DkimSignTool sign $WORK/dkim sender.test $DKIM_SELECTOR")
     say "DKIM: RSA-2048 key generated for this run, d=sender.test s=$DKIM_SELECTOR"
 fi
 if [ -n "$HISTORY_DB" ]; then
@@ -570,6 +570,15 @@ r = json.load(open(sys.argv[1])); end = json.load(open(sys.argv[2])); ticks = in
 ms = lambda k: (end[k] - r["cpu_start"][k]) * 1000 / ticks / n
 print(r["msgs_per_second"], r["deliver_seconds"], r["send_seconds"], format(ms("pids"), ".2f"), format(ms("postgres"), ".2f"))
 ' "$home.json" "$home.cpu-end.json" "$TICKS")"
+        # James's CPU per thread group (thread names from /proc, trailing digits dropped), ms per message.
+        python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1])); end = json.load(open(sys.argv[2])); ticks = int(sys.argv[3]); n = r["accepted"]
+a, b = r["cpu_start"].get("threads", {}), end.get("threads", {})
+rows = sorted(((b[k] - a.get(k, 0)) * 1000 / ticks / n, k) for k in b)
+print(" ".join(f"{k}={v:.2f}" for v, k in reversed(rows) if v >= 0.005))
+' "$home.json" "$home.cpu-end.json" "$TICKS" >"$home.threads.txt" || true
+        say "  James CPU ms/msg by thread: $(cat "$home.threads.txt")"
         printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$cfg" "$rate" "$deliver" "$send_s" "$cpu_ms" "$pg_ms" "$((dns1 - dns0))" "$load1" "$lag" >>"$RESULTS"
         say "round $round/$ROUNDS: $cfg: $rate msgs/s (delivered in ${deliver}s, accepted in ${send_s}s), James CPU ${cpu_ms} ms/msg, PostgreSQL CPU ${pg_ms} ms/msg, $((dns1 - dns0)) DNS queries, load $load1"
     done

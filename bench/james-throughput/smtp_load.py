@@ -213,8 +213,29 @@ def postgres_ticks():
     return total
 
 
+def thread_ticks(pids):
+    """utime + stime per thread group of the given processes: thread names (/proc/PID/task/TID/comm, at most 15
+    characters) without trailing digits and dashes, e.g. "smtpserver-mx-i", "C2 CompilerThre"."""
+    groups = {}
+    for pid in pids:
+        try:
+            tids = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for tid in tids:
+            try:
+                with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                    text = f.read()
+            except OSError:
+                continue
+            name = text[text.find("(") + 1:text.rfind(")")].rstrip("0123456789-# ") or "?"
+            fields = text.rsplit(")", 1)[1].split()
+            groups[name] = groups.get(name, 0) + int(fields[11]) + int(fields[12])
+    return groups
+
+
 def cpu_snapshot(pids):
-    return {"pids": sum(proc_ticks(p) for p in pids), "postgres": postgres_ticks()}
+    return {"pids": sum(proc_ticks(p) for p in pids), "postgres": postgres_ticks(), "threads": thread_ticks(pids)}
 
 
 def cpu(args):
