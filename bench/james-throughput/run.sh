@@ -15,28 +15,30 @@
 #                  a database of its own); needs the history classes in James's
 #                  extensions-jars (see README.md)
 # Each round starts James once per configuration (order rotating between
-# rounds), warms it up with D messages that go through the DMARC mailets and
-# are then dropped (no mailbox fills: a long warm-up for the JIT), then with W
-# delivered messages, then sends N messages from 127.0.0.2
-# over S parallel SMTP sessions (C messages per connection) to K mailboxes and
-# times until James has stored all N (its per-delivery log line, then checked
-# with IMAP STATUS), i.e. delivered, not just accepted. With --dkim (the
-# default) every message carries an RSA-2048 DKIM signature of sender.test,
-# made before the clock starts with a key generated for this run.
-# Defaults: N=3000 S=4 R=3 D=0 W=500 K=50 BYTES=2048 C=1 (or BENCH_MESSAGES, ...).
+# rounds), creates 2K users (bench1..benchK and warm1..warmK), optionally warms
+# it up with D messages that go through the DMARC mailets and are then dropped,
+# then with W messages delivered to the K warm-up mailboxes warm1..warmK (the
+# whole path, LocalDelivery included, gets compiled; the timed mailboxes stay
+# empty; they are deleted after it), then sends N messages from 127.0.0.2 over S parallel SMTP sessions
+# (C messages per connection) to the K mailboxes bench1..benchK and times until
+# James has stored all N (its per-delivery log line, then checked with IMAP
+# STATUS), i.e. delivered, not just accepted. With --dkim (the default) every
+# message carries an RSA-2048 DKIM signature of sender.test, made before the
+# clock starts with a key generated for this run.
+# Defaults: N=2000 S=4 R=3 D=0 W=5000 K=100 BYTES=2048 C=1 (or BENCH_MESSAGES, ...).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 
-MESSAGES="${BENCH_MESSAGES:-3000}"
+MESSAGES="${BENCH_MESSAGES:-2000}"
 SESSIONS="${BENCH_SESSIONS:-4}"
 ROUNDS="${BENCH_ROUNDS:-3}"
-WARMUP="${BENCH_WARMUP:-500}"
+WARMUP="${BENCH_WARMUP:-5000}"
 DISCARD_WARMUP="${BENCH_DISCARD_WARMUP:-0}"
 SIZE="${BENCH_SIZE:-2048}"
 PER_CONNECTION="${BENCH_PER_CONNECTION:-1}"
-RECIPIENTS="${BENCH_RECIPIENTS:-50}"
+RECIPIENTS="${BENCH_RECIPIENTS:-100}"
 CONFIGS="${BENCH_CONFIGS:-baseline,check}"
 DKIM="${BENCH_DKIM:-1}"
 KEEP=0
@@ -45,7 +47,7 @@ OUT=""
 # start-up-oriented default (-XX:TieredStopAtLevel=1).
 export JAVA_OPTS="${BENCH_JAVA_OPTS:--Xmx512m -XX:+UseSerialGC}"
 
-usage() { sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 die() { echo "run.sh: $*" >&2; exit 1; }
 say() { echo "run.sh: $*" >&2; }
 
@@ -377,13 +379,13 @@ start_james() {   # $1 config name, $2 home
     done
     curl -sf -m 5 "http://127.0.0.1:$WEB_PORT/healthcheck" >/dev/null || die "James ($cfg) healthcheck failed"
     JAVA_PID="$(cat "$home/james.pid")"
-    # Recipients bench1..benchK@james.local (password secret).
-    local k code
-    for k in $(seq 1 "$RECIPIENTS"); do
-        code="$(curl -s -m 10 -o /dev/null -w '%{http_code}' -X PUT -H 'Content-Type: application/json' \
-            -d '{"password":"secret"}' "http://127.0.0.1:$WEB_PORT/users/bench$k@james.local")"
-        [ "${code:0:1}" = 2 ] || die "cannot create bench$k@james.local (HTTP $code)"
-    done
+    # Recipients bench1..benchK@james.local (timed) and warm1..warmK@james.local (delivered warm-up), password
+    # secret, over a few parallel keep-alive WebAdmin connections.
+    local t0 made
+    t0="$(date +%s.%N)"
+    made="$("${LOAD[@]}" users --webadmin-port "$WEB_PORT" --recipients "$RECIPIENTS" --prefix bench --prefix warm)" \
+        || die "cannot create the recipients ($cfg)"
+    say "  $made users created in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')s"
     # What James really runs: our mailetcontainer.xml, 0 or 1 DmarcCheck.
     cmp -s "$home/conf/mailetcontainer.xml" "$WORK/conf-$cfg/mailetcontainer.xml" \
         || die "James ($cfg) does not run the benchmark's mailetcontainer.xml"
@@ -403,15 +405,11 @@ for value in re.findall(r"<authorizedAddresses>(.*?)</authorizedAddresses>", tex
 EOF
 }
 
-james_cpu_ticks() {   # utime+stime of the James JVM, in clock ticks
-    awk '{ print $14 + $15 }' "/proc/$JAVA_PID/stat"
-}
-
 # Checks the newest delivered message: "check" and "check+history" must carry
 # our Authentication-Results with dmarc=pass, spf=pass (and dkim=pass with
 # --dkim), "baseline" none of ours.
-check_dmarc_header() {   # $1 config, $2 file to keep the header in
-    "${LOAD[@]}" headers --imap-port "$IMAP_PORT" --recipients "$RECIPIENTS" >"$2"
+check_dmarc_header() {   # $1 config, $2 file to keep the header in, $3 mailbox prefix (bench)
+    "${LOAD[@]}" headers --imap-port "$IMAP_PORT" --recipients "$RECIPIENTS" --rcpt-prefix "${3:-bench}" >"$2"
     local ar
     ar="$(awk 'BEGIN{IGNORECASE=1} /^Authentication-Results:/ {p=1; print; next} p && /^[ \t]/ {print; next} {p=0}' "$2" | tr -d '\n')"
     if [ "$1" != baseline ]; then
@@ -459,7 +457,7 @@ say "JAVA_OPTS=$JAVA_OPTS; $(nproc) CPUs; load average $(cut -d' ' -f1-3 /proc/l
 SIGNER_OPTS=()
 if [ "$DKIM" = 1 ]; then
     java -cp "$BENCH_JAR" org.jamesdmarc.bench.DkimSignTool keygen "$WORK/dkim" || die "DKIM key generation failed"
-    SIGNER_OPTS=(--dkim-signer "java -XX:TieredStopAtLevel=1 -cp $BENCH_JAR org.jamesdmarc.bench.DkimSignTool sign $WORK/dkim sender.test $DKIM_SELECTOR")
+    SIGNER_OPTS=(--dkim-signer "java -cp $BENCH_JAR org.jamesdmarc.bench.DkimSignTool sign $WORK/dkim sender.test $DKIM_SELECTOR")
     say "DKIM: RSA-2048 key generated for this run, d=sender.test s=$DKIM_SELECTOR"
 fi
 if [ -n "$HISTORY_DB" ]; then
@@ -484,7 +482,7 @@ if [ "${BENCH_JVM_HOSTS_FILE:-1}" = 1 ]; then
 fi
 
 RESULTS="$WORK/results.tsv"
-printf 'round\tconfig\tmsgs_per_s\tdeliver_s\tsend_s\tjames_cpu_ms_per_msg\tdns_queries\tloadavg1\thistory_lag_s\n' >"$RESULTS"
+printf 'round\tconfig\tmsgs_per_s\tdeliver_s\tsend_s\tjames_cpu_ms_per_msg\tpg_cpu_ms_per_msg\tdns_queries\tloadavg1\thistory_lag_s\n' >"$RESULTS"
 T0=$(date +%s)
 TICKS="$(getconf CLK_TCK)"
 HISTORY_EXPECTED=0
@@ -512,32 +510,51 @@ for round in $(seq 1 "$ROUNDS"); do
             say "  discarded warm-up: $(cat "$home.discard-warmup.json")"
         fi
         if [ "$WARMUP" -gt 0 ]; then
-            "${LOAD[@]}" send --port "$SMTP_PORT" --imap-port "$IMAP_PORT" --recipients "$RECIPIENTS" --count "$WARMUP" \
-                --sessions "$SESSIONS" --per-connection "$PER_CONNECTION" --size "$SIZE" "${SIGNER_OPTS[@]}" \
+            # Delivered to warm1..warmK, not to the timed mailboxes: James's delivery path (LocalDelivery, the
+            # memory mailbox and its per-append search) gets compiled here, and the timed mailboxes start empty.
+            "${LOAD[@]}" send --port "$SMTP_PORT" --imap-port "$IMAP_PORT" --recipients "$RECIPIENTS" --rcpt-prefix warm \
+                --count "$WARMUP" --sessions "$SESSIONS" --per-connection "$PER_CONNECTION" --size "$SIZE" "${SIGNER_OPTS[@]}" \
                 --delivery-log "$home/logs/james.log" >"$home.warmup.json" \
                 || die "warm-up failed ($cfg): $(cat "$home.warmup.json")"
-            check_dmarc_header "$cfg" "$home.warmup-header.txt"
+            say "  delivered warm-up: $(cat "$home.warmup.json")"
+            check_dmarc_header "$cfg" "$home.warmup-header.txt" warm
+            # James 3.8.1's memory mailbox walks every mailbox of the server on each delivery (the ACL and namespace
+            # filter of the multi-mailbox search behind its thread-id guessing): the warm-up mailboxes would slow the
+            # timed deliveries down. Gone before the clock starts.
+            "${LOAD[@]}" users --webadmin-port "$WEB_PORT" --recipients "$RECIPIENTS" --prefix warm --delete-mailboxes >/dev/null \
+                || die "cannot delete the warm-up mailboxes ($cfg)"
+        fi
+        if [ "$cfg" = check+history ]; then
+            # The history is written behind the mail path: let it catch up with the warm-ups before the clock.
+            HISTORY_EXPECTED=$((HISTORY_EXPECTED + DISCARD_WARMUP + WARMUP))
+            await_history "$HISTORY_EXPECTED" >/dev/null
         fi
         load1="$(cut -d' ' -f1 /proc/loadavg)"
         dns0="$(dns_queries)"
-        cpu0="$(james_cpu_ticks)"
         timed0="$(date +%s.%N)"
+        # The client reads James's and PostgreSQL's CPU counters when its clock starts (after signing and after
+        # counting the mailboxes); they are read again below, once the history (check+history) has caught up, and
+        # only then are the mailboxes counted (1,000 IMAP logins, kept out of the CPU figures).
         "${LOAD[@]}" send --port "$SMTP_PORT" --imap-port "$IMAP_PORT" --recipients "$RECIPIENTS" --count "$MESSAGES" \
             --sessions "$SESSIONS" --per-connection "$PER_CONNECTION" --size "$SIZE" "${SIGNER_OPTS[@]}" \
-            --delivery-log "$home/logs/james.log" >"$home.json" \
+            --delivery-log "$home/logs/james.log" --cpu-pid "$JAVA_PID" --no-verify >"$home.json" \
             || die "measured run failed ($cfg, round $round): $(cat "$home.json")"
-        cpu1="$(james_cpu_ticks)"
-        # For profiles (JFR): only samples between these instants are the timed part.
-        say "  timed part: epoch $timed0 to $(date +%s.%N)"
-        dns1="$(dns_queries)"
-        check_dmarc_header "$cfg" "$home.header.txt"
         lag="-"
         if [ "$cfg" = check+history ]; then
             # Every message of this James (warm-up and measured) must reach the history.
-            HISTORY_EXPECTED=$((HISTORY_EXPECTED + DISCARD_WARMUP + WARMUP + MESSAGES))
+            HISTORY_EXPECTED=$((HISTORY_EXPECTED + MESSAGES))
             lag="$(await_history "$HISTORY_EXPECTED")"
             say "  history: $(history_rows) messages in $HISTORY_DB, the last ${lag}s after delivery"
         fi
+        "${LOAD[@]}" cpu --pid "$JAVA_PID" >"$home.cpu-end.json"
+        # For profiles (JFR): only samples between these instants are the timed part.
+        say "  timed part: epoch $timed0 to $(date +%s.%N)"
+        dns1="$(dns_queries)"
+        read -r before accepted <<<"$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["before"], r["accepted"])' "$home.json")"
+        count="$("${LOAD[@]}" count --imap-port "$IMAP_PORT" --recipients "$RECIPIENTS")"
+        [ "$count" = "$((before + accepted))" ] \
+            || die "measured run ($cfg, round $round): the mailboxes hold $count messages, want $before + $accepted"
+        check_dmarc_header "$cfg" "$home.header.txt"
         if [ "$cfg" != baseline ]; then
             say "  newest message: $AR_SAMPLE"
             # No evaluation may have failed (temperror) during the run.
@@ -546,10 +563,24 @@ for round in $(seq 1 "$ROUNDS"); do
             fi
         fi
         stop_james
-        read -r rate deliver send_s <<<"$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["msgs_per_second"], r["deliver_seconds"], r["send_seconds"])' "$home.json")"
-        cpu_ms="$(awk -v a="$cpu0" -v b="$cpu1" -v t="$TICKS" -v n="$MESSAGES" 'BEGIN { printf "%.2f", (b - a) * 1000 / t / n }')"
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$cfg" "$rate" "$deliver" "$send_s" "$cpu_ms" "$((dns1 - dns0))" "$load1" "$lag" >>"$RESULTS"
-        say "round $round/$ROUNDS: $cfg: $rate msgs/s (delivered in ${deliver}s, accepted in ${send_s}s), James CPU ${cpu_ms} ms/msg, $((dns1 - dns0)) DNS queries, load $load1"
+        # CPU per accepted message between the client's clock start and the end reading above.
+        read -r rate deliver send_s cpu_ms pg_ms <<<"$(python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1])); end = json.load(open(sys.argv[2])); ticks = int(sys.argv[3]); n = r["accepted"]
+ms = lambda k: (end[k] - r["cpu_start"][k]) * 1000 / ticks / n
+print(r["msgs_per_second"], r["deliver_seconds"], r["send_seconds"], format(ms("pids"), ".2f"), format(ms("postgres"), ".2f"))
+' "$home.json" "$home.cpu-end.json" "$TICKS")"
+        # James's CPU per thread group (thread names from /proc, trailing digits dropped), ms per message.
+        python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1])); end = json.load(open(sys.argv[2])); ticks = int(sys.argv[3]); n = r["accepted"]
+a, b = r["cpu_start"].get("threads", {}), end.get("threads", {})
+rows = sorted(((b[k] - a.get(k, 0)) * 1000 / ticks / n, k) for k in b)
+print(" ".join(f"{k}={v:.2f}" for v, k in reversed(rows) if v >= 0.005))
+' "$home.json" "$home.cpu-end.json" "$TICKS" >"$home.threads.txt" || true
+        say "  James CPU ms/msg by thread: $(cat "$home.threads.txt")"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$cfg" "$rate" "$deliver" "$send_s" "$cpu_ms" "$pg_ms" "$((dns1 - dns0))" "$load1" "$lag" >>"$RESULTS"
+        say "round $round/$ROUNDS: $cfg: $rate msgs/s (delivered in ${deliver}s, accepted in ${send_s}s), James CPU ${cpu_ms} ms/msg, PostgreSQL CPU ${pg_ms} ms/msg, $((dns1 - dns0)) DNS queries, load $load1"
     done
 done
 ELAPSED=$(( $(date +%s) - T0 ))
@@ -559,14 +590,14 @@ col() { awk -F'\t' -v c="$1" -v k="$2" 'NR > 1 && $2 == c { print $k }' "$RESULT
     echo
     echo "James 3.8.1 memory server, N=$MESSAGES messages of ~${SIZE}B$([ "$DKIM" = 1 ] && echo ", DKIM-signed (RSA-2048)")," \
          "$SESSIONS SMTP sessions from 127.0.0.2, $PER_CONNECTION msg/connection, $RECIPIENTS recipient mailboxes," \
-         "warm-up $DISCARD_WARMUP discarded + $WARMUP delivered, $ROUNDS rounds, DNS cache warm"
+         "warm-up $DISCARD_WARMUP discarded + $WARMUP delivered (to $RECIPIENTS other mailboxes), $ROUNDS rounds, DNS cache warm"
     echo "machine: $(nproc) CPUs, load average at end $(cut -d' ' -f1-3 /proc/loadavg); benchmark took ${ELAPSED}s"
     echo
     column -t -s $'\t' "$RESULTS"
     echo
-    printf '%-14s %16s %24s\n' config "median msgs/s" "median James CPU ms/msg"
+    printf '%-14s %16s %24s %29s\n' config "median msgs/s" "median James CPU ms/msg" "median PostgreSQL CPU ms/msg"
     for cfg in "${CONFIG_LIST[@]}"; do
-        printf '%-14s %16s %24s\n' "$cfg" "$(col "$cfg" 3 | median)" "$(col "$cfg" 6 | median)"
+        printf '%-14s %16s %24s %29s\n' "$cfg" "$(col "$cfg" 3 | median)" "$(col "$cfg" 6 | median)" "$(col "$cfg" 7 | median)"
     done
     if has_config baseline; then
         for cfg in "${CONFIG_LIST[@]}"; do

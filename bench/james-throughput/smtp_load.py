@@ -12,6 +12,10 @@ the DMARC check evaluates, and the address the sender.test SPF record allows).
   smtp_load.py count ...   print the number of messages in the recipients' INBOXes
   smtp_load.py headers ... print the header of the newest message in the first
                            recipient's INBOX
+  smtp_load.py users ...   create the recipients through WebAdmin (parallel, keep-alive), or
+                           delete their mailboxes
+  smtp_load.py cpu ...     print the CPU clock ticks (utime+stime) of the given pids and
+                           of all processes called "postgres", as JSON
 
 Message i goes to bench<i mod K + 1>@james.local (K = --recipients): James's
 memory mailbox gets slower as one mailbox grows, so the load is spread over K
@@ -20,6 +24,8 @@ mailboxes (users the caller creates, password --password).
 Standard library only. Nothing leaves 127.0.0.0/8 (checked).
 """
 import argparse
+import concurrent.futures
+import http.client
 import imaplib
 import ipaddress
 import json
@@ -175,7 +181,102 @@ def recipients(args):
 
 
 def total_count(args):
-    return sum(imap_count(args.imap_port, u, args.password) for u in recipients(args))
+    # One IMAP login per mailbox; in parallel, as there may be a thousand of them (outside the timed part).
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        return sum(pool.map(lambda u: imap_count(args.imap_port, u, args.password), recipients(args)))
+
+
+def proc_ticks(pid):
+    """utime + stime of one process in clock ticks (0 if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def postgres_ticks():
+    """utime + stime of every live process whose command is "postgres" (server and backends), in clock ticks."""
+    total = 0
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as f:
+                text = f.read()
+        except OSError:
+            continue
+        if text[text.find("(") + 1:text.rfind(")")] == "postgres":
+            fields = text.rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total
+
+
+def thread_ticks(pids):
+    """utime + stime per thread group of the given processes: thread names (/proc/PID/task/TID/comm, at most 15
+    characters) without trailing digits and dashes, e.g. "smtpserver-mx-i", "C2 CompilerThre"."""
+    groups = {}
+    for pid in pids:
+        try:
+            tids = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for tid in tids:
+            try:
+                with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                    text = f.read()
+            except OSError:
+                continue
+            name = text[text.find("(") + 1:text.rfind(")")].rstrip("0123456789-# ") or "?"
+            fields = text.rsplit(")", 1)[1].split()
+            groups[name] = groups.get(name, 0) + int(fields[11]) + int(fields[12])
+    return groups
+
+
+def cpu_snapshot(pids):
+    return {"pids": sum(proc_ticks(p) for p in pids), "postgres": postgres_ticks(), "threads": thread_ticks(pids)}
+
+
+def cpu(args):
+    print(json.dumps(cpu_snapshot(args.pid or [])))
+    return 0
+
+
+def users(args):
+    """PUT /users/PREFIXk@DOMAIN (or DELETE .../mailboxes) for k = 1..K and every prefix, over a few keep-alive
+    connections in parallel."""
+    names = [f"{prefix}{k}@{args.rcpt_domain}" for prefix in args.prefix for k in range(1, args.recipients + 1)]
+    body = json.dumps({"password": args.password})
+    local = threading.local()
+
+    def put(name):
+        for attempt in (1, 2):
+            conn = getattr(local, "conn", None)
+            if conn is None:
+                conn = local.conn = http.client.HTTPConnection("127.0.0.1", args.webadmin_port, timeout=30)
+            try:
+                if args.delete_mailboxes:
+                    # WebAdmin "Deleting user mailboxes": the user stays, its mailboxes (and messages) go.
+                    conn.request("DELETE", f"/users/{name}/mailboxes")
+                else:
+                    conn.request("PUT", f"/users/{name}", body, {"Content-Type": "application/json"})
+                resp = conn.getresponse()
+                resp.read()
+                if resp.status // 100 != 2:
+                    raise SystemExit(f"smtp_load: cannot {'empty' if args.delete_mailboxes else 'create'} "
+                                     f"{name} (HTTP {resp.status})")
+                return
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                local.conn = None
+                if attempt == 2:
+                    raise
+
+    with concurrent.futures.ThreadPoolExecutor(args.parallel) as pool:
+        list(pool.map(put, names))
+    print(len(names))
+    return 0
 
 
 class Counter:
@@ -235,6 +336,7 @@ def send(args):
                 session.quit()
 
     watcher = DeliveryLogWatcher(args.delivery_log, run_id) if args.delivery_log else None
+    cpu_start = cpu_snapshot(args.cpu_pid or [])
     start = time.monotonic()
     threads = [threading.Thread(target=worker, args=(s,), daemon=True) for s in range(args.sessions)]
     for t in threads:
@@ -261,6 +363,19 @@ def send(args):
         # James logs one line per local delivery: wait for ours without adding
         # any load to James, then confirm once with IMAP below.
         delivered_at = watcher.wait_for(n_accepted, deadline, args.poll)
+    cpu_delivered = cpu_snapshot(args.cpu_pid or [])
+    if args.no_verify and delivered_at is not None:
+        # The caller reads the CPU counters first (e.g. after the history has caught up) and then checks the
+        # mailboxes with "count" against before + accepted: the IMAP logins of that check stay out of its figures.
+        print(json.dumps({"requested": args.count, "accepted": n_accepted, "failed": len(failures),
+                          "before": baseline, "sessions": args.sessions, "per_connection": args.per_connection,
+                          "completion": "delivery-log", "send_seconds": round(sent_done - start, 3),
+                          "deliver_seconds": round(delivered_at - start, 3),
+                          "msgs_per_second": round(n_accepted / (delivered_at - start), 1),
+                          "cpu_start": cpu_start, "cpu_delivered": cpu_delivered}))
+        for f in failures[:5]:
+            print(f"smtp_load: {f}", file=sys.stderr)
+        return 1 if failures else 0
     count = total_count(args)
     while count < target and time.monotonic() < deadline:
         time.sleep(max(args.poll, 0.2))
@@ -278,6 +393,8 @@ def send(args):
         "send_seconds": round(sent_done - start, 3),
         "deliver_seconds": round(delivered_at - start, 3),
         "msgs_per_second": round((count - baseline) / (delivered_at - start), 1),
+        "cpu_start": cpu_start,
+        "cpu_delivered": cpu_delivered,
     }
     print(json.dumps(result))
     for f in failures[:5]:
@@ -369,14 +486,34 @@ def main():
                         "DMARC mailets) and only wait for SMTP acceptance: a warm-up that fills no mailbox")
     s.add_argument("--delivery-log", help="James log file with one INFO line per local delivery; "
                    "without it, completion is polled with IMAP STATUS (which loads James)")
+    s.add_argument("--cpu-pid", type=int, action="append",
+                   help="a process (James) whose CPU ticks the result gives at the start of the clock and at delivery")
+    s.add_argument("--no-verify", action="store_true",
+                   help="with --delivery-log: do not count the mailboxes after delivery (print 'before' instead; "
+                        "the caller checks with 'count')")
     imap_opts(s)
     c = sub.add_parser("count")
     imap_opts(c)
     h = sub.add_parser("headers")
     imap_opts(h)
+    u = sub.add_parser("users")
+    u.add_argument("--webadmin-port", type=int, required=True)
+    u.add_argument("--recipients", type=int, default=50, help="users per prefix")
+    u.add_argument("--prefix", action="append", required=True, help="user name prefix (repeatable): PREFIX1..PREFIXK")
+    u.add_argument("--rcpt-domain", default="james.local")
+    u.add_argument("--password", default="secret")
+    u.add_argument("--parallel", type=int, default=8)
+    u.add_argument("--delete-mailboxes", action="store_true",
+                   help="delete the users' mailboxes instead of creating the users")
+    k = sub.add_parser("cpu")
+    k.add_argument("--pid", type=int, action="append")
     args = p.parse_args()
     if args.cmd == "send":
         return send(args)
+    if args.cmd == "users":
+        return users(args)
+    if args.cmd == "cpu":
+        return cpu(args)
     if args.cmd == "count":
         print(total_count(args))
         return 0

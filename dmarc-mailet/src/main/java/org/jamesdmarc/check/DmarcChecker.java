@@ -126,8 +126,8 @@ public final class DmarcChecker {
 
     /** Never throws for anything the message or DNS contains. */
     public CheckOutcome check(MessageContext context) {
-        // The header section is read once; every step below reads it from here.
-        HeaderSection header = HeaderSection.parse(context.message());
+        // The header section is read once; every step below (and the evaluation record's Message-ID) reads it from here.
+        HeaderSection header = context.header();
         AuthResultsFields authResults = ownResults.scan(header);
         List<Integer> forged = authResults.forged();
         try {

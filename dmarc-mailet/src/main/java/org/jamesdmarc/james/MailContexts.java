@@ -16,6 +16,7 @@ import org.jamesdmarc.check.CheckOutcome;
 import org.jamesdmarc.check.EvaluationRecord;
 import org.jamesdmarc.check.MessageContext;
 import org.jamesdmarc.check.MessageKey;
+import org.jamesdmarc.mail.HeaderSection;
 
 import com.google.common.net.InetAddresses;
 
@@ -44,10 +45,10 @@ final class MailContexts {
     /**
      * The evaluation record of {@code mail}, checked from {@code context} at {@code time}; empty when
      * {@code outcome} is no DMARC evaluation (skipped, refused). Key: the context's client address and envelope
-     * sender, the MimeMessage's {@code Message-ID} field and the context's message bytes ({@link MessageKey#of});
+     * sender, the {@code Message-ID} field ({@link #messageId}) and the context's message bytes ({@link MessageKey#of});
      * recipients: {@link Mail#getRecipients()}.
      *
-     * @throws MessagingException when the MimeMessage's header cannot be read
+     * @throws MessagingException when the MimeMessage's header has to be read ({@link #messageId}) and cannot be
      */
     static Optional<EvaluationRecord> evaluationRecord(Mail mail, MessageContext context, Instant time,
                                                        CheckOutcome outcome, ActionTaken action)
@@ -55,14 +56,36 @@ final class MailContexts {
         if (!(outcome instanceof CheckOutcome.Evaluated)) {
             return Optional.empty();
         }
-        MessageKey key = MessageKey.of(context, messageId(mail));
+        MessageKey key = MessageKey.of(context, messageId(mail, context));
         return EvaluationRecord.of(key, time, outcome, context.mailFrom(),
                 mail.getRecipients().stream().map(MailAddress::asString).toList(), action);
     }
 
-    /** The first {@code Message-ID} field of the MimeMessage (RFC 5322 §3.6.4), when it has one. */
-    static Optional<String> messageId(Mail mail) throws MessagingException {
+    /**
+     * The first {@code Message-ID} field (RFC 5322 §3.6.4), when it has one, as javax.mail's
+     * {@code MimeMessage.getHeader("Message-ID", null)} gives it. Read from the header section the check already
+     * parsed ({@link MessageContext#header()}) when that reading is certainly javax.mail's: no structural anomaly
+     * (every line is a field or a continuation, as both readers see it) and an ASCII value (javax.mail may decode
+     * header octets as ISO-8859-1, we as UTF-8). Otherwise, rare, javax.mail reads the MimeMessage's header itself.
+     */
+    static Optional<String> messageId(Mail mail, MessageContext context) throws MessagingException {
+        HeaderSection header = context.header();
+        if (header.anomalies().isEmpty()) {
+            Optional<String> ours = header.firstValueAsJavaMail("Message-ID");
+            if (ours.isEmpty() || isAscii(ours.get())) {
+                return ours;
+            }
+        }
         return Optional.ofNullable(mail.getMessage().getHeader("Message-ID", null));
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) > 0x7f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static Optional<String> sender(Mail mail) {

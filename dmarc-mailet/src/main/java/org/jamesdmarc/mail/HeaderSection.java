@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The header section of one message (RFC 5322 §2.1), read in one pass and handed to everything that needs it.
@@ -157,6 +158,27 @@ public final class HeaderSection {
     /** The fields javax.mail would return for {@code name}: its name trimmed, compared case-insensitively. */
     public List<HeaderField> fieldsNamed(String name) {
         return fields.stream().filter(f -> f.name().trim().equalsIgnoreCase(name)).toList();
+    }
+
+    /**
+     * What javax.mail's {@code getHeader(name, null)} gives: the first field named {@code name} (its name trimmed,
+     * compared case-insensitively), its body as written with the leading SP, HTAB, CR and LF removed (folds after
+     * that kept, trailing space kept). The same field as javax.mail's when {@link #anomalies()} is empty and the
+     * value is ASCII (javax.mail may decode the octets as ISO-8859-1; lines that are not fields are headers to it).
+     */
+    public Optional<String> firstValueAsJavaMail(String name) {
+        for (RawField f : rawFields) {
+            if (f.name().trim().equalsIgnoreCase(name)) {
+                String body = f.body();
+                int i = 0;
+                while (i < body.length() && (body.charAt(i) == ' ' || body.charAt(i) == '\t'
+                        || body.charAt(i) == '\r' || body.charAt(i) == '\n')) {
+                    i++;
+                }
+                return Optional.of(body.substring(i));
+            }
+        }
+        return Optional.empty();
     }
 
     public boolean hasField(String name) {

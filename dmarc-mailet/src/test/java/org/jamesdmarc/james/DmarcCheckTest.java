@@ -381,6 +381,26 @@ class DmarcCheckTest {
     }
 
     @Test
+    void aMessageIdThatIsNotAsciiIsReadByJavaMailAsBefore() throws Exception {
+        String raw = TestMails.RAW.replace("Message-ID: <1@example.com>", "Message-ID: <\u00fc@example.com>");
+        javax.mail.internet.MimeMessage message = new javax.mail.internet.MimeMessage(
+                javax.mail.Session.getDefaultInstance(new java.util.Properties()),
+                new java.io.ByteArrayInputStream(raw.getBytes(StandardCharsets.UTF_8)));
+        FakeMail mail = FakeMail.builder().name("m4").mimeMessage(message).sender("bounce@bounce.example.net")
+                .recipient("bob@example.org").remoteAddr("192.0.2.1").build();
+        mailet(Outcomes.pass()).service(mail);
+
+        EvaluationRecord r = DmarcAttributes.evaluationRecord(mail).orElseThrow();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        message.writeTo(bytes);
+        assertThat(r.key()).isEqualTo(MessageKey.of(InetAddress.getByName("192.0.2.1"),
+                Optional.of("bounce@bounce.example.net"), Optional.ofNullable(message.getHeader("Message-ID", null)),
+                bytes.toByteArray()));
+        assertThat(message.getHeader("Message-ID", null)).as("javax.mail's reading, not UTF-8")
+                .isNotEqualTo("<\u00fc@example.com>");
+    }
+
+    @Test
     void nullSenderHasNoEnvelopeFromDomain() throws Exception {
         FakeMail mail = FakeMail.builder().name("m3").mimeMessage(TestMails.message()).sender(MaybeSender.nullSender())
                 .recipient("bob@example.org").remoteAddr("192.0.2.1").build();

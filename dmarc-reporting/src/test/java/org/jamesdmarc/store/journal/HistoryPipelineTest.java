@@ -64,8 +64,11 @@ class HistoryPipelineTest {
         final CountDownLatch entered = new CountDownLatch(1);
         volatile CountDownLatch gate = new CountDownLatch(0);
 
+        final AtomicLong writes = new AtomicLong();
+
         @Override
         public void write(List<String> batch) throws Exception {
+            writes.incrementAndGet();
             entered.countDown();
             gate.await();
             if (down) {
@@ -131,6 +134,35 @@ class HistoryPipelineTest {
 
         HistoryCounters counters() {
             return new HistoryCounters(queued.get(), written.get(), journaled.get(), dropped.get(), replayed.get());
+        }
+    }
+
+    @Test
+    void aSteadyStreamIsWrittenInGatheredBatchesAndTheFirstEntryAfterAPauseAtOnce() throws Exception {
+        for (boolean journalFirst : new boolean[] {false, true}) {
+            java.nio.file.Path own = java.nio.file.Files.createTempDirectory(dir, "gather");
+            TestSink sink = new TestSink();
+            HistoryPipeline<String> pipeline = HistoryPipeline.start(Journal.open(own, 64 * MB), sink, CODEC,
+                    settings(100_000, 500).withJournalFirst(journalFirst), HistoryListener.NONE);
+            pipeline.offer("first");
+            sink.awaitStored(1);
+            long written = sink.writes.get();
+            assertThat(written).as("the first entry after a pause is written on its own").isEqualTo(1);
+            // One entry every 2 ms for ~0.4 s: without gathering each one is a write of its own (the sink is fast).
+            List<String> stream = items(0, 200);
+            long start = System.nanoTime();
+            for (String entry : stream) {
+                pipeline.offer(entry);
+                Thread.sleep(2);
+            }
+            long offeredMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            sink.awaitStored(201);
+            pipeline.close();
+            assertThat(sink.delivered()).containsExactlyElementsOf(
+                    java.util.stream.Stream.concat(java.util.stream.Stream.of("first"), stream.stream()).toList());
+            assertThat(sink.writes.get() - written).as("writes for 200 entries offered over %d ms (journalFirst=%s)",
+                    offeredMillis, journalFirst).isLessThanOrEqualTo(offeredMillis / HistoryPipeline.GATHER_MILLIS + 3)
+                    .isLessThan(100);
         }
     }
 
