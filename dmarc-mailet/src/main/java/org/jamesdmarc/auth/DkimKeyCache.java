@@ -4,10 +4,12 @@ import java.security.PublicKey;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 import org.apache.james.jdkim.DKIMVerifier;
 import org.apache.james.jdkim.api.PublicKeyRecord;
 import org.apache.james.jdkim.api.PublicKeyRecordRetriever;
+import org.apache.james.jdkim.api.SignatureRecord;
 import org.apache.james.jdkim.tagvalue.PublicKeyRecordImpl;
 
 /**
@@ -69,10 +71,27 @@ final class DkimKeyCache {
 
     /** A jDKIM verifier for one message whose key records come from this cache. */
     DKIMVerifier verifier(PublicKeyRecordRetriever retriever) {
+        return verifier(retriever, Map.of());
+    }
+
+    /**
+     * As {@link #verifier(PublicKeyRecordRetriever)}, and a signature value (the text after "DKIM-Signature:")
+     * found in {@code screened} is not parsed again: jDKIM gets the record our screen already parsed and
+     * validated from that same text (jDKIM's {@code validate()} and getters do not change a record). Any other
+     * value is parsed by jDKIM as usual. {@code screened} may be filled after this call, before jDKIM needs it.
+     */
+    DKIMVerifier verifier(PublicKeyRecordRetriever retriever, Map<String, ? extends SignatureRecord> screened) {
+        Objects.requireNonNull(screened, "screened");
         return new DKIMVerifier(retriever) {
             @Override
             protected PublicKeyRecord newPublicKeyRecord(String record) {
                 return record(record);
+            }
+
+            @Override
+            public SignatureRecord newSignatureRecord(String value) {
+                SignatureRecord parsed = value == null ? null : screened.get(value);
+                return parsed != null ? parsed : super.newSignatureRecord(value);
             }
         };
     }
@@ -89,6 +108,8 @@ final class DkimKeyCache {
         private volatile PublicKey key;
         /** The IllegalStateException message of getPublicKey(); null when not failed (or not yet tried). */
         private volatile String keyFailure;
+        /** jDKIM compiles the g= pattern on every call; null until it compiled once (a failure is not kept). */
+        private volatile Pattern granularity;
 
         CachedKeyRecord(String text) {
             super(text);
@@ -129,6 +150,20 @@ final class DkimKeyCache {
                 }
             }
             throw new IllegalStateException(failed);
+        }
+
+        /**
+         * RFC 6376 §3.6.1 g= (kept by jDKIM 0.3 for the identity check): jDKIM's own pattern, compiled once per
+         * record instead of once per signature. A g= that does not compile throws as jDKIM does, every time.
+         */
+        @Override
+        public Pattern getGranularityPattern() {
+            Pattern p = granularity;
+            if (p == null) {
+                p = super.getGranularityPattern();
+                granularity = p;
+            }
+            return p;
         }
     }
 }

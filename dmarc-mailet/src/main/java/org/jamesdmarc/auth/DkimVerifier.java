@@ -7,7 +7,9 @@ import java.security.PublicKey;
 import java.security.SignatureException;
 import java.security.interfaces.RSAPublicKey;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,6 +19,7 @@ import org.apache.james.jdkim.api.BodyHasher;
 import org.apache.james.jdkim.canon.RelaxedBodyCanonicalizer;
 import org.apache.james.jdkim.canon.SimpleBodyCanonicalizer;
 import org.apache.james.jdkim.api.PublicKeyRecord;
+import org.apache.james.jdkim.api.SignatureRecord;
 import org.apache.james.jdkim.exceptions.FailException;
 import org.apache.james.jdkim.exceptions.PermFailException;
 import org.apache.james.jdkim.exceptions.TempFailException;
@@ -216,16 +219,19 @@ public final class DkimVerifier {
             // One verifier and DNS answer memo per call; every key is fetched before the first is used. The
             // parsed records are shared between calls (keyCache), keyed by the text DNS answered this time.
             DkimKeyRetriever keys = new DkimKeyRetriever(dns);
-            DKIMVerifier jdkim = keyCache.verifier(keys);
             List<Screening> screenings = new ArrayList<>(indexes.size());
             List<Usable> usable = new ArrayList<>();
+            // jDKIM parses each signature value again; it gets the record the screen parsed from the same text.
+            Map<String, SignatureRecord> screened = new HashMap<>();
             for (int index : indexes) {
                 Screening screening = Screening.of(fields.get(index), now);
                 screenings.add(screening);
                 if (screening.screened() instanceof Usable u) {
                     usable.add(u);
+                    screened.putIfAbsent(screening.value(), u.record());
                 }
             }
+            DKIMVerifier jdkim = keyCache.verifier(keys, screened);
             keys.prefetch(usable);
             List<Pending> pending = new ArrayList<>();
             DkimOutcome[] outcomes = new DkimOutcome[indexes.size()];

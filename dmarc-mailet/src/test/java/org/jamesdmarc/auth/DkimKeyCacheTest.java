@@ -2,10 +2,19 @@ package org.jamesdmarc.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+
+import org.apache.james.jdkim.DKIMVerifier;
+import org.apache.james.jdkim.api.PublicKeyRecord;
+import org.apache.james.jdkim.api.SignatureRecord;
+import org.apache.james.jdkim.tagvalue.PublicKeyRecordImpl;
+import org.apache.james.jdkim.tagvalue.SignatureRecordImpl;
 
 import org.jamesdmarc.dns.CacheableAnswer;
 import org.jamesdmarc.dns.CachingDnsClient;
@@ -134,5 +143,44 @@ class DkimKeyCacheTest {
     @Test
     void refusesAnEmptyCapacity() {
         assertThatThrownBy(() -> new DkimKeyCache(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+    @Test
+    void theGranularityPatternIsJdkimsOwnCompiledOnce() {
+        for (String g : new String[] {"", "g=; ", "g=*; ", "g=jo*hn; ", "g=*john; ", "g=john-doe_2; "}) {
+            String text = "v=DKIM1; " + g + "k=rsa; p=" + OLD_KEY.txtRecord().replaceAll("(?s).*p=", "");
+            PublicKeyRecord cached = new DkimKeyCache().record(text);
+            Pattern jdkims = new PublicKeyRecordImpl(text).getGranularityPattern();
+
+            assertThat(cached.getGranularityPattern().pattern()).as(g).isEqualTo(jdkims.pattern());
+            assertThat(cached.getGranularityPattern().flags()).as(g).isEqualTo(jdkims.flags());
+            assertThat(cached.getGranularityPattern()).as(g).isSameAs(cached.getGranularityPattern());
+        }
+    }
+
+    @Test
+    void aGranularityJdkimRefusesIsRefusedEveryTime() {
+        for (String g : new String[] {"*a*b*", "a**b", "x.y+z"}) {
+            String text = "v=DKIM1; g=" + g + "; k=rsa; p=" + OLD_KEY.txtRecord().replaceAll("(?s).*p=", "");
+            PublicKeyRecord cached = new DkimKeyCache().record(text);
+            Throwable jdkims = catchThrowable(() -> new PublicKeyRecordImpl(text).getGranularityPattern());
+
+            assertThat(jdkims).as(g).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(cached::getGranularityPattern).as(g)
+                    .isInstanceOf(IllegalStateException.class).hasMessage(jdkims.getMessage());
+            assertThatThrownBy(cached::getGranularityPattern).as(g)
+                    .isInstanceOf(IllegalStateException.class).hasMessage(jdkims.getMessage());
+        }
+    }
+
+    @Test
+    void jdkimGetsTheScreenedSignatureRecordForTheSameTextOnly() {
+        String value = " v=1; a=rsa-sha256; d=example.com; s=sel1; h=from; bh=AAAA; b=AAAA";
+        SignatureRecordImpl screened = new SignatureRecordImpl(value);
+        DKIMVerifier jdkim = new DkimKeyCache().verifier((method, selector, token) -> null, Map.of(value, screened));
+
+        assertThat(jdkim.newSignatureRecord(new String(value))).isSameAs(screened);
+        SignatureRecord other = jdkim.newSignatureRecord(value + " ");
+        assertThat(other).isNotSameAs(screened);
+        assertThat(other.getDToken().toString()).isEqualTo("example.com");
     }
 }
