@@ -4,6 +4,7 @@ import java.security.PublicKey;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import org.apache.james.jdkim.DKIMVerifier;
@@ -71,16 +72,17 @@ final class DkimKeyCache {
 
     /** A jDKIM verifier for one message whose key records come from this cache. */
     DKIMVerifier verifier(PublicKeyRecordRetriever retriever) {
-        return verifier(retriever, Map.of());
+        return verifier(retriever, value -> null);
     }
 
     /**
      * As {@link #verifier(PublicKeyRecordRetriever)}, and a signature value (the text after "DKIM-Signature:")
-     * found in {@code screened} is not parsed again: jDKIM gets the record our screen already parsed and
+     * for which {@code screened} gives a record (null: none) is not parsed again: jDKIM gets the record our screen already parsed and
      * validated from that same text (jDKIM's {@code validate()} and getters do not change a record). Any other
-     * value is parsed by jDKIM as usual. {@code screened} may be filled after this call, before jDKIM needs it.
+     * value is parsed by jDKIM as usual. {@code screened} may learn its records after this call, before jDKIM needs them.
      */
-    DKIMVerifier verifier(PublicKeyRecordRetriever retriever, Map<String, ? extends SignatureRecord> screened) {
+    DKIMVerifier verifier(PublicKeyRecordRetriever retriever,
+                          Function<String, ? extends SignatureRecord> screened) {
         Objects.requireNonNull(screened, "screened");
         return new DKIMVerifier(retriever) {
             @Override
@@ -90,7 +92,7 @@ final class DkimKeyCache {
 
             @Override
             public SignatureRecord newSignatureRecord(String value) {
-                SignatureRecord parsed = value == null ? null : screened.get(value);
+                SignatureRecord parsed = value == null ? null : screened.apply(value);
                 return parsed != null ? parsed : super.newSignatureRecord(value);
             }
         };

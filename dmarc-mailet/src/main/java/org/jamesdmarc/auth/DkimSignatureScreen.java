@@ -1,5 +1,7 @@
 package org.jamesdmarc.auth;
 
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -212,6 +214,42 @@ final class DkimSignatureScreen {
         return sb.toString().strip();
     }
 
+    /**
+     * A base64string (RFC 6376 §2.4) decoded to the same octets as jDKIM 0.3's own base64 codec gives, with the
+     * JDK's decoder: whitespace (SP, HTAB, CR, LF) dropped, at most two trailing {@code =} ignored, a last partial
+     * group of 2 or 3 characters giving 1 or 2 octets. Null for anything else (another character, {@code =} not at
+     * the end, a lone last character), which the caller leaves to jDKIM.
+     */
+    static byte[] decodeBase64(CharSequence value) {
+        if (value == null) {
+            return null;
+        }
+        int n = value.length();
+        byte[] alphabet = new byte[n];
+        int count = 0;
+        int padding = 0;
+        for (int i = 0; i < n; i++) {
+            char c = value.charAt(i);
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+                continue;
+            }
+            if (c == '=') {
+                padding++;
+                continue;
+            }
+            boolean base64 = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                    || c == '+' || c == '/';
+            if (!base64 || padding > 0) {
+                return null;
+            }
+            alphabet[count++] = (byte) c;
+        }
+        if (padding > 2 || count % 4 == 1) {
+            return null;
+        }
+        return Base64.getDecoder().decode(count == n ? alphabet : Arrays.copyOf(alphabet, count));
+    }
+
     /** jDKIM's signature record with read access to raw tag values. */
     static final class TagReader extends SignatureRecordImpl {
 
@@ -223,6 +261,20 @@ final class DkimSignatureScreen {
         String tag(String name) {
             CharSequence v = getValue(name);
             return v == null ? null : v.toString();
+        }
+
+        /** RFC 6376 §3.5 b=, decoded as jDKIM decodes it ({@link #decodeBase64}). */
+        @Override
+        public byte[] getSignature() {
+            byte[] decoded = decodeBase64(getValue("b"));
+            return decoded != null ? decoded : super.getSignature();
+        }
+
+        /** RFC 6376 §3.5 bh=, decoded as jDKIM decodes it ({@link #decodeBase64}). */
+        @Override
+        public byte[] getBodyHash() {
+            byte[] decoded = decodeBase64(getValue("bh"));
+            return decoded != null ? decoded : super.getBodyHash();
         }
     }
 }

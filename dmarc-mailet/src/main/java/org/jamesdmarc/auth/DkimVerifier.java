@@ -7,9 +7,7 @@ import java.security.PublicKey;
 import java.security.SignatureException;
 import java.security.interfaces.RSAPublicKey;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -221,17 +219,16 @@ public final class DkimVerifier {
             DkimKeyRetriever keys = new DkimKeyRetriever(dns);
             List<Screening> screenings = new ArrayList<>(indexes.size());
             List<Usable> usable = new ArrayList<>();
-            // jDKIM parses each signature value again; it gets the record the screen parsed from the same text.
-            Map<String, SignatureRecord> screened = new HashMap<>();
             for (int index : indexes) {
                 Screening screening = Screening.of(fields.get(index), now);
                 screenings.add(screening);
                 if (screening.screened() instanceof Usable u) {
                     usable.add(u);
-                    screened.putIfAbsent(screening.value(), u.record());
                 }
             }
-            DKIMVerifier jdkim = keyCache.verifier(keys, screened);
+            // jDKIM parses each signature value again; it gets the record the screen parsed from the same text
+            // (a scan with equals(): a signature value is long, hashing it costs more than comparing a few).
+            DKIMVerifier jdkim = keyCache.verifier(keys, value -> screenedRecord(screenings, value));
             keys.prefetch(usable);
             List<Pending> pending = new ArrayList<>();
             DkimOutcome[] outcomes = new DkimOutcome[indexes.size()];
@@ -285,6 +282,16 @@ public final class DkimVerifier {
                 message.dispose();
             }
         }
+    }
+
+    /** The record the screen parsed from signature value {@code value}, null when none was usable. */
+    private static SignatureRecord screenedRecord(List<Screening> screenings, String value) {
+        for (Screening screening : screenings) {
+            if (screening.screened() instanceof Usable u && value.equals(screening.value())) {
+                return u.record();
+            }
+        }
+        return null;
     }
 
     /** One signature field screened before any DNS query: its value, its ids, and the screening or why it failed. */
