@@ -2,6 +2,8 @@ package org.jamesdmarc.auth;
 
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -53,7 +55,11 @@ final class DkimSignatureScreen {
     }
 
     static Screened screen(String value, long nowEpochSeconds) {
-        Ids ids = lenientIds(value);
+        return screen(value, lenientIds(value), nowEpochSeconds);
+    }
+
+    /** As {@link #screen(String, long)}, with {@code ids} already read from {@code value} by {@link #lenientIds}. */
+    static Screened screen(String value, Ids ids, long nowEpochSeconds) {
         Optional<DomainName> d = ids.domain();
         String s = ids.selector();
         Optional<String> i = ids.identity();
@@ -253,6 +259,8 @@ final class DkimSignatureScreen {
     /** jDKIM's signature record with read access to raw tag values. */
     static final class TagReader extends SignatureRecordImpl {
 
+        private List<CharSequence> headers;
+
         TagReader(String data) {
             super(data);
         }
@@ -261,6 +269,20 @@ final class DkimSignatureScreen {
         String tag(String name) {
             CharSequence v = getValue(name);
             return v == null ? null : v.toString();
+        }
+
+        /**
+         * RFC 6376 §3.5 h=, as jDKIM reads it, read once: the screen, jDKIM's validate() and its header hash each
+         * ask for it. Unmodifiable (jDKIM only reads it); a failure is not kept and recurs on every call.
+         */
+        @Override
+        public List<CharSequence> getHeaders() {
+            List<CharSequence> h = headers;
+            if (h == null) {
+                h = Collections.unmodifiableList(super.getHeaders());
+                headers = h;
+            }
+            return h;
         }
 
         /** RFC 6376 §3.5 b=, decoded as jDKIM decodes it ({@link #decodeBase64}). */

@@ -305,7 +305,7 @@ public final class DkimVerifier {
             String value = field.substring(colon + 1);
             DkimSignatureScreen.Ids ids = DkimSignatureScreen.lenientIds(value);
             try {
-                return new Screening(value, ids, DkimSignatureScreen.screen(value, now), null);
+                return new Screening(value, ids, DkimSignatureScreen.screen(value, ids, now), null);
             } catch (RuntimeException e) {
                 return new Screening(value, ids, null, e);
             }

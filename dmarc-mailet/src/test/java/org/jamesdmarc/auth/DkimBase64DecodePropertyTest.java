@@ -49,13 +49,19 @@ class DkimBase64DecodePropertyTest {
     }
 
     @Test
-    void theRecordsSignatureAndBodyHashAreJdkims() {
-        String value = "v=1; a=rsa-sha256; d=example.com; s=sel1; h=from; bh=AbC+/9 xyz\r\n\t=; b=QUJD REVG Rw==";
+    void theScreenedRecordReadsAsJdkims() {
+        String value = "v=1; a=rsa-sha256; d=example.com; s=sel1; h=From : to:\r\n\tSubject:from; "
+                + "bh=AbC+/9 xyz\r\n\t=; b=QUJD REVG Rw==";
         DkimSignatureScreen.TagReader ours = new DkimSignatureScreen.TagReader(value);
         SignatureRecordImpl jdkim = new SignatureRecordImpl(value);
 
         assertThat(ours.getSignature()).isEqualTo(jdkim.getSignature()).isEqualTo("ABCDEFG".getBytes());
         assertThat(ours.getBodyHash()).isEqualTo(jdkim.getBodyHash());
+        // h= is read once and kept: the same entries as jDKIM's, as strings, in order.
+        assertThat(ours.getHeaders()).isSameAs(ours.getHeaders());
+        assertThat(ours.getHeaders().stream().map(CharSequence::toString).toList())
+                .isEqualTo(jdkim.getHeaders().stream().map(CharSequence::toString).toList())
+                .hasSize(4);
     }
 
     @Test
