@@ -31,7 +31,7 @@ final class HistorySchema {
      * The newest migration: a script in {@value #LOCATION} ({@code V<n>__*.sql}) or a Java migration (3:
      * {@link ReportCountersBackfill}); {@code HistorySchemaTest} fails when one is added without raising it.
      */
-    static final int CURRENT_VERSION = 13;
+    static final int CURRENT_VERSION = 14;
 
     private HistorySchema() {
     }
@@ -54,8 +54,9 @@ final class HistorySchema {
                 .locations(LOCATION)
                 .table(HISTORY_TABLE)
                 .cleanDisabled(true)
-                // V2 and V7: the column types that differ between the databases.
-                .placeholders(java.util.Map.of("long_text", longText(config.kind()), "binary", binary(config.kind())))
+                // V2 and V7: the column types that differ between the databases; V14: DROP INDEX's syntax.
+                .placeholders(java.util.Map.of("long_text", longText(config.kind()), "binary", binary(config.kind()),
+                        "on_inbound_source", dropIndexTable(config.kind(), "dmarc_inbound_source")))
                 // 3: the report counters of the messages stored before V2, computed by the store's own code.
                 .javaMigrations(new ReportCountersBackfill(config.kind()))
                 .load();
@@ -134,6 +135,14 @@ final class HistorySchema {
             case MARIADB -> "LONGBLOB";
             case H2 -> "BLOB";
         };
+    }
+
+    /**
+     * What follows an index's name in {@code DROP INDEX} (V14): MariaDB/MySQL drop an index of a table
+     * ({@code DROP INDEX i ON t}), H2 and PostgreSQL an index of the schema ({@code DROP INDEX i}).
+     */
+    static String dropIndexTable(DatabaseKind kind, String table) {
+        return kind == DatabaseKind.MARIADB ? " ON " + table : "";
     }
 
     /** Applied by a newer release: a version this code has no script for. */

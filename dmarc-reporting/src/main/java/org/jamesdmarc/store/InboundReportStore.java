@@ -83,12 +83,12 @@ public final class InboundReportStore {
     private final JdbcHistoryStore store;
 
     /**
-     * What {@link #rankSources} reads of V13's ranking index after (domain, day, source): sums, and the largest count
-     * of each forwarding override (positive when any was given: counts are never negative), which costs PostgreSQL
-     * less per group than a sum.
+     * What {@link #rankSources} reads of V14's ranking index after (domain, day, source): the sums of messages and
+     * DMARC passes, and the largest count of each forwarding override (positive when any was given: counts are never
+     * negative), which costs PostgreSQL less per group than a sum. Nothing else: each aggregate costs per row, and the
+     * biggest domain has tens of thousands of rows in a window.
      */
-    static final List<String> RANK_COLUMNS = List.of("SUM(messages)", "SUM(dmarc_pass)", "SUM(disp_none)",
-            "SUM(disp_pass)", "SUM(disp_quarantine)", "SUM(disp_reject)", "MAX(ovr_forwarded)",
+    static final List<String> RANK_COLUMNS = List.of("SUM(messages)", "SUM(dmarc_pass)", "MAX(ovr_forwarded)",
             "MAX(ovr_trusted_forwarder)", "MAX(ovr_mailing_list)");
 
     public InboundReportStore(JdbcHistoryStore store) {
@@ -427,6 +427,36 @@ public final class InboundReportStore {
         });
     }
 
+    /**
+     * Per policy domain (or only {@code domain}): what the receivers did with its messages in {@code range} (messages
+     * per RFC 9990 ActionDispositionType, left out when zero), summed over every source from the day roll-up, over
+     * the same days as {@link #domains}.
+     */
+    public Map<String, Map<ReportDisposition, Long>> dispositions(Optional<String> domain, TimeRange range) {
+        return read(c -> {
+            ReportDisposition[] order = ReportDisposition.values();
+            String sql = "SELECT policy_domain, " + java.util.Arrays.stream(order)
+                    .map(x -> "SUM(disp_" + x.keyword() + ")").collect(Collectors.joining(", "))
+                    + " FROM dmarc_inbound_day WHERE " + domainFilter(domain)
+                    + "day_start >= ? AND day_start < ? GROUP BY policy_domain";
+            Map<String, Map<ReportDisposition, Long>> out = new java.util.TreeMap<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = bindDomain(ps, domain);
+                bindRange(ps, i, dayRange(range));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Map<ReportDisposition, Long> d = new EnumMap<>(ReportDisposition.class);
+                        for (int k = 0; k < order.length; k++) {
+                            putPositive(d, order[k], sum(rs, 2 + k));
+                        }
+                        out.put(rs.getString(1), d);
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
     /** Every policy domain with reports in {@code range}: reports, records, volume; by decreasing volume. */
     public List<DomainSummary> domains(TimeRange range) {
         return read(c -> {
@@ -473,8 +503,8 @@ public final class InboundReportStore {
 
     /**
      * The {@code limit} source IPs that sent the most messages as {@code domain} in {@code range} (ties by IP), with
-     * what the "ready for p=reject?" hint and the dispositions need: one range of V13's index
-     * {@code dmarc_inbound_source_rank}, which holds these sums (no read of the table on PostgreSQL once vacuumed).
+     * what the "ready for p=reject?" hint needs: one range of V14's index {@code dmarc_inbound_source_ranking}, which
+     * holds these columns (no read of the table on PostgreSQL once vacuumed).
      */
     public List<SourceRank> rankSources(String domain, TimeRange range, int limit) {
         Objects.requireNonNull(domain, "domain");
@@ -497,17 +527,13 @@ public final class InboundReportStore {
                         for (int i = 0; i < v.length; i++) {
                             v[i] = sum(rs, 2 + i);
                         }
-                        Map<ReportDisposition, Long> dispositions = new EnumMap<>(ReportDisposition.class);
-                        for (ReportDisposition x : ReportDisposition.values()) {
-                            putPositive(dispositions, x, v[RANK_COLUMNS.indexOf("SUM(disp_" + x.keyword() + ")")]);
-                        }
                         java.util.Set<PolicyOverride> forwarding = java.util.EnumSet.noneOf(PolicyOverride.class);
                         for (PolicyOverride x : SourceRank.FORWARDING) {
                             if (v[RANK_COLUMNS.indexOf("MAX(ovr_" + x.reportValue() + ")")] > 0) {
                                 forwarding.add(x);
                             }
                         }
-                        out.add(new SourceRank(rs.getString(1), v[0], v[1], dispositions, forwarding));
+                        out.add(new SourceRank(rs.getString(1), v[0], v[1], forwarding));
                     }
                 }
             }

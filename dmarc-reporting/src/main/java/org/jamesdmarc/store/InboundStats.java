@@ -100,12 +100,10 @@ public final class InboundStats {
 
     /**
      * One source IP of a domain in a window as the ranking reads it ({@code InboundReportStore.rankSources}): its
-     * messages, those that passed DMARC, what receivers did with them (messages per disposition), and which of
-     * {@link #FORWARDING}'s override reasons (those that tell mail the domain wants delivered) were given for any of
-     * its messages.
+     * messages, those that passed DMARC, and which of {@link #FORWARDING}'s override reasons (those that tell mail the
+     * domain wants delivered) were given for any of its messages.
      */
-    public record SourceRank(String sourceIp, long messages, long dmarcPass, Map<ReportDisposition, Long> dispositions,
-                             java.util.Set<PolicyOverride> forwarding) {
+    public record SourceRank(String sourceIp, long messages, long dmarcPass, java.util.Set<PolicyOverride> forwarding) {
         /** RFC 9990 §2.1 PolicyOverrideType values that mark forwarded mail. */
         public static final java.util.Set<PolicyOverride> FORWARDING = java.util.Collections.unmodifiableSet(
                 java.util.EnumSet.of(PolicyOverride.FORWARDED, PolicyOverride.TRUSTED_FORWARDER,
@@ -113,7 +111,6 @@ public final class InboundStats {
 
         public SourceRank {
             Objects.requireNonNull(sourceIp, "sourceIp");
-            dispositions = Map.copyOf(dispositions);
             forwarding = java.util.Set.copyOf(forwarding);
             if (!FORWARDING.containsAll(forwarding)) {
                 throw new IllegalArgumentException("not a forwarding override: " + forwarding);

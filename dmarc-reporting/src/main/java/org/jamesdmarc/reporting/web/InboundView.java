@@ -31,7 +31,7 @@ import org.jamesdmarc.store.ReportDisposition;
  */
 final class InboundView {
 
-    /** Sources read per domain for the readiness and disposition totals (the biggest first). */
+    /** Sources read per domain for the readiness hint (the biggest first). */
     static final int READINESS_SOURCES = 1000;
     /**
      * Reads the detailed domains side by side: two at a time (this machine's cores; each read is one query at a time
@@ -62,6 +62,7 @@ final class InboundView {
         for (InboundStats.DayVolume v : store.volumeByDay(domain, range)) {
             days.computeIfAbsent(v.policyDomain(), k -> new ArrayList<>()).add(v);
         }
+        Map<String, Map<ReportDisposition, Long>> dispositions = store.dispositions(domain, range);
         // The detailed domains' sources, read side by side (each is a few grouped reads of its own).
         Map<String, CompletableFuture<Detail>> details = new HashMap<>();
         for (InboundStats.DomainSummary d : domains.subList(0, Math.min(detailed, domains.size()))) {
@@ -97,12 +98,11 @@ final class InboundView {
             }
             x.put("detailed", true);
             Detail detail = Detail.join(details.get(d.policyDomain()));
-            List<InboundStats.SourceRank> ranked = detail.ranked();
-            Map<String, Long> dispositions = new TreeMap<>();
-            ranked.forEach(s -> s.dispositions().forEach((k, n) -> dispositions.merge(k.keyword(), n, Long::sum)));
+            // What receivers did with all of the domain's messages (every source, from the day roll-up).
             ObjectNode disp = x.putObject("dispositions");
-            dispositions.forEach(disp::put);
-            RejectReadiness r = RejectReadiness.of(ranked);
+            new TreeMap<>(dispositions.getOrDefault(d.policyDomain(), Map.of()))
+                    .forEach((k, n) -> disp.put(k.keyword(), n));
+            RejectReadiness r = RejectReadiness.of(detail.ranked());
             ObjectNode ready = x.putObject("rejectReadiness");
             ready.put("legitimate", r.legitimate());
             ready.put("wouldBeRejected", r.wouldBeRejected());
@@ -137,8 +137,8 @@ final class InboundView {
     }
 
     /**
-     * A detailed domain's sources: the ranking (light sums of the top {@link #READINESS_SOURCES}) for the dispositions
-     * and the hint, and the full sums and reporters of the {@code top} listed ones.
+     * A detailed domain's sources: the ranking (light sums of the top {@link #READINESS_SOURCES}) for the hint, and
+     * the full sums and reporters of the {@code top} listed ones.
      */
     private record Detail(List<InboundStats.SourceRank> ranked, List<InboundStats.SourceSummary> listed) {
 
