@@ -76,8 +76,13 @@ final class DatabaseOptions {
      * @throws StoreException (one line) when a password file cannot be read or the James home's settings are wrong
      */
     Target target(Map<String, String> environment) {
-        return target(environment, Optional.ofNullable(System.getProperty(REPOSITORY_ROOT_PROPERTY))
-                .filter(s -> !s.isBlank()).map(Path::of));
+        return target(environment, repositoryRoot());
+    }
+
+    /** The repository root the {@code ./dmarc} launcher names ({@value #REPOSITORY_ROOT_PROPERTY}), if any. */
+    static Optional<Path> repositoryRoot() {
+        return Optional.ofNullable(System.getProperty(REPOSITORY_ROOT_PROPERTY)).filter(s -> !s.isBlank())
+                .map(Path::of);
     }
 
     /** As {@link #target(Map)}, with the repository root given. */
@@ -90,8 +95,7 @@ final class DatabaseOptions {
      * read by a command that needs its other keys too).
      */
     Target target(Map<String, String> environment, DmarcProperties settingsFile) {
-        return target(environment, Optional.ofNullable(System.getProperty(REPOSITORY_ROOT_PROPERTY))
-                .filter(s -> !s.isBlank()).map(Path::of), Optional.of(settingsFile));
+        return target(environment, repositoryRoot(), Optional.of(settingsFile));
     }
 
     private Target target(Map<String, String> environment, Optional<Path> repositoryRoot,

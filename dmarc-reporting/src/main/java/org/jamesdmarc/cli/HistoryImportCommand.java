@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jamesdmarc.check.EvaluationRecord;
@@ -19,9 +18,7 @@ import org.jamesdmarc.store.opendmarc.HistoryRecordMapper;
 import org.jamesdmarc.store.opendmarc.HistoryWarning;
 import org.jamesdmarc.store.opendmarc.OpenDmarcHistoryReader;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -36,26 +33,18 @@ import picocli.CommandLine.Parameters;
         description = {"Import OpenDMARC history files (plain or gzip) into the evaluation history database. "
                 + "Idempotent: a message already stored (same reporter and job id) is counted as a duplicate.",
             "Exit 0 done (even with skipped entries), 2 unreadable file, bad database settings or database failure."})
-final class HistoryImportCommand implements Callable<Integer> {
+final class HistoryImportCommand extends DatabaseCommand {
 
     /** Records per transaction. */
     static final int BATCH = 1000;
-
-    private final Map<String, String> environment;
 
     HistoryImportCommand() {
         this(System.getenv());
     }
 
     HistoryImportCommand(Map<String, String> environment) {
-        this.environment = environment;
+        super("dmarc history import", environment);
     }
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    DatabaseOptions db = new DatabaseOptions();
 
     @Option(names = "--json", description = "Print the summary as {\"files\":n,\"messages\":n,\"new\":n,"
             + "\"duplicates\":n,\"skipped\":n}.")
@@ -73,15 +62,15 @@ final class HistoryImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         for (Path f : files) {
             if (!Files.isRegularFile(f) || !Files.isReadable(f)) {
                 return fail(err, "cannot read " + f);
             }
         }
         Summary summary;
-        try (JdbcHistoryStore store = HistoryStoreOpener.open(db, environment, err, "dmarc history import")) {
+        try (JdbcHistoryStore store = openStore(err)) {
             long messages = 0;
             long added = 0;
             long skipped = 0;
@@ -169,11 +158,5 @@ final class HistoryImportCommand implements Callable<Integer> {
                     case LINE_IGNORED -> "; line ignored";
                     case NOTED -> "";
                 });
-    }
-
-    private static int fail(PrintWriter err, String message) {
-        err.println("dmarc history import: " + message);
-        err.flush();
-        return ExitCodes.INVALID;
     }
 }

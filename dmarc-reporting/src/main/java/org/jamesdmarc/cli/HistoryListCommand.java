@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -23,9 +22,7 @@ import org.jamesdmarc.store.HistoryQuery;
 import org.jamesdmarc.store.JdbcHistoryStore;
 import org.jamesdmarc.store.StoreException;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -38,28 +35,20 @@ import picocli.CommandLine.Option;
         description = {"List stored evaluations, oldest first: time (UTC), source IP, header-from, policy domain, "
                 + "DMARC result, disposition, action taken, SPF and DKIM.",
             "Exit 0 done, 2 bad option, bad database settings or unreachable database."})
-final class HistoryListCommand implements Callable<Integer> {
+final class HistoryListCommand extends DatabaseCommand {
 
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1_000_000;
 
     private static final ObjectWriter JSON_LINE = Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT);
 
-    private final Map<String, String> environment;
-
     HistoryListCommand() {
         this(System.getenv());
     }
 
     HistoryListCommand(Map<String, String> environment) {
-        this.environment = environment;
+        super("dmarc history list", environment);
     }
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    DatabaseOptions db = new DatabaseOptions();
 
     @Option(names = "--domain", paramLabel = "DOMAIN",
             description = "Only messages whose policy domain or header-from domain is DOMAIN.")
@@ -85,8 +74,8 @@ final class HistoryListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         Optional<DomainName> domainName = Optional.empty();
         if (domain != null) {
             domainName = DomainName.parse(domain, true);
@@ -106,7 +95,7 @@ final class HistoryListCommand implements Callable<Integer> {
             return fail(err, "--limit must be between 1 and " + MAX_LIMIT + ": " + limit);
         }
         List<EvaluationRecord> records;
-        try (JdbcHistoryStore store = HistoryStoreOpener.open(db, environment, err, "dmarc history list")) {
+        try (JdbcHistoryStore store = openStore(err)) {
             records = store.list(new HistoryQuery(domainName, from, to, limit));
         } catch (StoreException e) {
             return fail(err, e.getMessage());
@@ -124,12 +113,6 @@ final class HistoryListCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCodes.OK;
-    }
-
-    private static int fail(PrintWriter err, String message) {
-        err.println("dmarc history list: " + message);
-        err.flush();
-        return ExitCodes.INVALID;
     }
 
     private static void table(PrintWriter out, List<EvaluationRecord> records) {

@@ -3,16 +3,13 @@ package org.jamesdmarc.cli;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jamesdmarc.store.HistoryStats;
 import org.jamesdmarc.store.JdbcHistoryStore;
 import org.jamesdmarc.store.StoreException;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code dmarc history stats}: how many messages and policy domains the history holds, and over which time. */
@@ -21,23 +18,15 @@ import picocli.CommandLine.Option;
         sortOptions = false,
         description = {"Summarize the evaluation history: messages, distinct policy domains, first and last time.",
             "Exit 0 done, 2 bad database settings or unreachable database."})
-final class HistoryStatsCommand implements Callable<Integer> {
-
-    private final Map<String, String> environment;
+final class HistoryStatsCommand extends DatabaseCommand {
 
     HistoryStatsCommand() {
         this(System.getenv());
     }
 
     HistoryStatsCommand(Map<String, String> environment) {
-        this.environment = environment;
+        super("dmarc history stats", environment);
     }
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    DatabaseOptions db = new DatabaseOptions();
 
     @Option(names = "--json", description = "Print {\"messages\":n,\"policyDomains\":n,\"first\":epochSeconds,"
             + "\"last\":epochSeconds} (first and last null when empty).")
@@ -45,15 +34,13 @@ final class HistoryStatsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         HistoryStats stats;
-        try (JdbcHistoryStore store = HistoryStoreOpener.open(db, environment, err, "dmarc history stats")) {
+        try (JdbcHistoryStore store = openStore(err)) {
             stats = store.stats();
         } catch (StoreException e) {
-            err.println("dmarc history stats: " + e.getMessage());
-            err.flush();
-            return ExitCodes.INVALID;
+            return fail(err, e.getMessage());
         }
         if (json) {
             ObjectNode o = Json.object();

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.jamesdmarc.store.JdbcHistoryStore;
+import org.jamesdmarc.store.StoreConfig;
 
 /** Opens the history store of the {@code dmarc history} commands and says which database it is. */
 final class HistoryStoreOpener {
@@ -22,9 +23,19 @@ final class HistoryStoreOpener {
     static JdbcHistoryStore open(DatabaseOptions options, Map<String, String> environment, PrintWriter err,
                                  String command) {
         DatabaseOptions.Target target = options.target(environment);
+        return open(target, target.config(), err, command);
+    }
+
+    /**
+     * Opens {@code config} (the database of {@code target}, e.g. with another pool size), telling {@code err} which
+     * one {@code target} is (without a password).
+     *
+     * @throws org.jamesdmarc.store.StoreException (one line) for a database failure
+     */
+    static JdbcHistoryStore open(DatabaseOptions.Target target, StoreConfig config, PrintWriter err, String command) {
         err.println(command + ": history database " + describe(target));
         err.flush();
-        return JdbcHistoryStore.open(target.config());
+        return JdbcHistoryStore.open(config);
     }
 
     /**

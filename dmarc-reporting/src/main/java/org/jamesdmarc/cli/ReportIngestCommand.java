@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,9 +19,7 @@ import org.jamesdmarc.store.InboundReportStore;
 import org.jamesdmarc.store.JdbcHistoryStore;
 import org.jamesdmarc.store.StoreException;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -41,23 +38,15 @@ import picocli.CommandLine.Parameters;
                 + "id, domain and date range) counts as a duplicate; a report that cannot be read is kept aside with "
                 + "the reason.",
             "Exit 0 done (even with refused reports), 2 unreadable file, bad database settings or database failure."})
-final class ReportIngestCommand implements Callable<Integer> {
-
-    private final Map<String, String> environment;
+final class ReportIngestCommand extends DatabaseCommand {
 
     ReportIngestCommand() {
         this(System.getenv());
     }
 
     ReportIngestCommand(Map<String, String> environment) {
-        this.environment = environment;
+        super("dmarc report ingest", environment);
     }
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    DatabaseOptions db = new DatabaseOptions();
 
     @Option(names = "--json", description = "Print the summary as {\"reports\":n,\"records\":n,\"messages\":n,"
             + "\"duplicates\":n,\"rejected\":n} (messages: the sum of the records' counts; failure reports count "
@@ -69,8 +58,8 @@ final class ReportIngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         List<Path> files = new ArrayList<>();
         for (Path p : paths) {
             try {
@@ -88,7 +77,7 @@ final class ReportIngestCommand implements Callable<Integer> {
             }
         }
         IngestCounts counts = IngestCounts.ZERO;
-        try (JdbcHistoryStore store = HistoryStoreOpener.open(db, environment, err, "dmarc report ingest")) {
+        try (JdbcHistoryStore store = openStore(err)) {
             ImportProgress progress = ImportProgress.onTerminal(err);
             long done = 0;
             for (Path f : files) {
@@ -135,11 +124,5 @@ final class ReportIngestCommand implements Callable<Integer> {
             out.flush();
         }
         return ExitCodes.OK;
-    }
-
-    private static int fail(PrintWriter err, String message) {
-        err.println("dmarc report ingest: " + message);
-        err.flush();
-        return ExitCodes.INVALID;
     }
 }

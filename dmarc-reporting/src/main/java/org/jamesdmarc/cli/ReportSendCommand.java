@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 import org.jamesdmarc.dns.DnsClient;
@@ -28,10 +27,8 @@ import org.jamesdmarc.store.ReportLedger;
 import org.jamesdmarc.store.DmarcProperties;
 import org.jamesdmarc.store.ReportSettings;
 import org.jamesdmarc.store.SettingsException;
-import org.jamesdmarc.store.StoreConfig;
 import org.jamesdmarc.store.StoreException;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -48,9 +45,8 @@ import picocli.CommandLine.Option;
                 + "--dry-run). The report.* keys of conf/dmarc.properties in the James home configure who reports.",
             "Exit 0 done (failures and deferrals are recorded: see 'dmarc report status'), 2 bad settings, options "
                 + "or database, 3 another runner holds the report lock (or it was lost): try again later."})
-final class ReportSendCommand implements Callable<Integer> {
+final class ReportSendCommand extends DatabaseCommand {
 
-    private final Map<String, String> environment;
     private final Function<DnsSettings, DnsClient> dnsClients;
     private final Clock clock;
 
@@ -59,16 +55,10 @@ final class ReportSendCommand implements Callable<Integer> {
     }
 
     ReportSendCommand(Map<String, String> environment, Function<DnsSettings, DnsClient> dnsClients, Clock clock) {
-        this.environment = environment;
+        super("dmarc report send", environment);
         this.dnsClients = dnsClients;
         this.clock = clock;
     }
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    DatabaseOptions db = new DatabaseOptions();
 
     @Mixin
     DnsOptions dnsOptions = new DnsOptions();
@@ -97,10 +87,10 @@ final class ReportSendCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter o = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter o = out();
+        PrintWriter err = err();
         if (dryRun != (out != null)) {
-            return invalid(err, dryRun ? "--dry-run needs --out DIR" : "--out goes with --dry-run");
+            return fail(err, dryRun ? "--dry-run needs --out DIR" : "--out goes with --dry-run");
         }
         Optional<Instant> fromTime;
         Optional<Instant> toTime;
@@ -113,18 +103,17 @@ final class ReportSendCommand implements Callable<Integer> {
                     .orElseThrow(() -> new IllegalArgumentException("--domain '" + domain + "' is not a domain name")));
             dnsSettings = dnsOptions.dnsSettings();
         } catch (IllegalArgumentException e) {
-            return invalid(err, e.getMessage());
+            return fail(err, e.getMessage());
         }
         ReportSettings settings;
         DatabaseOptions.Target target;
         try {
             // One read of the James home's settings for both the report keys and (without --db) the database.
-            DmarcProperties settingsFile = DmarcProperties.read(db.jamesHome(environment, Optional.ofNullable(
-                    System.getProperty(DatabaseOptions.REPOSITORY_ROOT_PROPERTY)).filter(s -> !s.isBlank()).map(Path::of)));
+            DmarcProperties settingsFile = DmarcProperties.read(jamesHome());
             settings = settingsFile.reports();
             target = db.target(environment, settingsFile);
         } catch (SettingsException | StoreException e) {
-            return invalid(err, e.getMessage());
+            return fail(err, e.getMessage());
         }
         String smtpHost = settings.smtpHost();
         int smtpPort = settings.smtpPort();
@@ -137,7 +126,7 @@ final class ReportSendCommand implements Callable<Integer> {
                     throw new NumberFormatException();
                 }
             } catch (NumberFormatException e) {
-                return invalid(err, "--smtp '" + smtp + "': expected HOST:PORT");
+                return fail(err, "--smtp '" + smtp + "': expected HOST:PORT");
             }
         }
         DnsClient dns = dnsClients.apply(dnsSettings);
@@ -145,11 +134,7 @@ final class ReportSendCommand implements Callable<Integer> {
                 new PolicyDiscovery(dns, dnsOptions.discoveryMode(), Optional.empty()),
                 new ExternalDestinationVerifier(dns));
         // The run lock, a counters cursor and the ledger's writes each take a connection.
-        StoreConfig config = target.config();
-        StoreConfig withPool = config.withPoolSize(4);
-        err.println("dmarc report send: history database " + HistoryStoreOpener.describe(target));
-        err.flush();
-        try (JdbcHistoryStore store = JdbcHistoryStore.open(withPool)) {
+        try (JdbcHistoryStore store = openStore(err, target, target.config().withPoolSize(4))) {
             ReportRun run = new ReportRun(store, ReportRun.reporter(settings), settings, authorizer, clock)
                     .logTo(line -> {
                         o.println(line);
@@ -173,9 +158,9 @@ final class ReportSendCommand implements Callable<Integer> {
             o.flush();
             return r.outcome() == RunResult.Outcome.COMPLETED ? ExitCodes.OK : ExitCodes.TEMPERROR;
         } catch (SettingsException | StoreException | IllegalArgumentException e) {
-            return invalid(err, e.getMessage());
+            return fail(err, e.getMessage());
         } catch (IOException e) {
-            return invalid(err, "--out: " + e.getMessage());
+            return fail(err, "--out: " + e.getMessage());
         }
     }
 
@@ -195,11 +180,5 @@ final class ReportSendCommand implements Callable<Integer> {
             }
         }
         return out;
-    }
-
-    private static int invalid(PrintWriter err, String message) {
-        err.println("dmarc report send: " + message);
-        err.flush();
-        return ExitCodes.INVALID;
     }
 }

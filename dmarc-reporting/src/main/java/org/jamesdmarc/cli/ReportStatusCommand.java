@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,9 +15,7 @@ import org.jamesdmarc.store.ReportLedger;
 import org.jamesdmarc.store.ReportLedger.State;
 import org.jamesdmarc.store.StoreException;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code dmarc report status}: per period, the reports pending, sent, deferred, failed and suppressed. */
@@ -30,27 +27,19 @@ import picocli.CommandLine.Option;
                 + "and the reasons of the failed and deferred ones; then the failure reports (RFC 9991) of the last "
                 + "24 hours by outcome and the latest ones.",
             "Exit 0 done, 2 bad database settings or unreachable database."})
-final class ReportStatusCommand implements Callable<Integer> {
+final class ReportStatusCommand extends DatabaseCommand {
 
     private static final int PERIODS = 100;
     private static final int ROWS = 200;
     private static final int FAILURE_ROWS = 20;
-
-    private final Map<String, String> environment;
 
     ReportStatusCommand() {
         this(System.getenv());
     }
 
     ReportStatusCommand(Map<String, String> environment) {
-        this.environment = environment;
+        super("dmarc report status", environment);
     }
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    DatabaseOptions db = new DatabaseOptions();
 
     @Option(names = "--json", description = "Print {\"periods\":[{\"begin\":s,\"end\":s,\"planned\":b,\"domains\":n,"
             + "\"pending\":n,\"sending\":n,\"sent\":n,\"delivered\":n,\"deferred\":n,\"failed\":n,"
@@ -62,14 +51,14 @@ final class ReportStatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         List<ReportLedger.PeriodSummary> periods;
         List<ReportLedger.Entry> failed;
         List<ReportLedger.Entry> deferred;
         Map<FailureReportLog.Outcome, Long> failureCounts;
         List<FailureReportLog.Entry> failureRecent;
-        try (JdbcHistoryStore store = HistoryStoreOpener.open(db, environment, err, "dmarc report status")) {
+        try (JdbcHistoryStore store = openStore(err)) {
             ReportLedger ledger = new ReportLedger(store);
             periods = ledger.periods(PERIODS);
             failed = ledger.list(Optional.of(State.FAILED), ROWS);
@@ -78,9 +67,7 @@ final class ReportStatusCommand implements Callable<Integer> {
             failureCounts = failures.counts(Instant.now().minus(java.time.Duration.ofHours(24)));
             failureRecent = failures.recent(FAILURE_ROWS);
         } catch (StoreException e) {
-            err.println("dmarc report status: " + e.getMessage());
-            err.flush();
-            return ExitCodes.INVALID;
+            return fail(err, e.getMessage());
         }
         if (json) {
             ObjectNode o = Json.object();

@@ -16,9 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-import org.jamesdmarc.auth.SpfResult;
 import org.jamesdmarc.check.EvaluationRecord;
-import org.jamesdmarc.policy.AlignmentStatus;
 import org.jamesdmarc.dns.DomainName;
 import org.jamesdmarc.policy.DmarcResult;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -49,19 +47,8 @@ class HistoryBrowserTest {
      * (neither aligned): the counters' policy-evaluated results agree with the stored DMARC result.
      */
     private static List<EvaluationRecord> fixture() {
-        List<EvaluationRecord> out = new ArrayList<>();
-        for (int n = 0; n < 120; n++) {
-            EvaluationRecord r = Records.at(Records.record(n), Records.T0.plus(Duration.ofDays(n % 3))
-                    .plusSeconds(n));
-            boolean pass = n % 3 == 0 && r.policyDomain().isPresent();
-            EvaluationRecord.Spf spf = new EvaluationRecord.Spf(r.spf().domain(), r.spf().scope(),
-                    pass ? SpfResult.PASS : SpfResult.FAIL, pass ? AlignmentStatus.ALIGNED : AlignmentStatus.NOT_ALIGNED);
-            out.add(new EvaluationRecord(r.key(), r.time(), r.sourceIp(), r.headerFrom(), r.envelopeFrom(),
-                    r.envelopeTo(), r.policyDomain(), r.discoveryMode(), r.policyDomainRole(), r.published(),
-                    pass ? DmarcResult.PASS : r.result(), r.appliedPolicy(), r.disposition(), r.action(), r.overrides(),
-                    spf, List.of()));
-        }
-        return out;
+        return Records.decidedBySpf(0, 120, n -> Records.T0.plus(Duration.ofDays(n % 3)).plusSeconds(n),
+                n -> n % 3 == 0);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -15,10 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 
-import org.jamesdmarc.auth.SpfResult;
 import org.jamesdmarc.check.EvaluationRecord;
-import org.jamesdmarc.policy.AlignmentStatus;
-import org.jamesdmarc.policy.DmarcResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -56,19 +53,8 @@ class HistoryTotalsTest {
      * of those with a policy passes DMARC (SPF aligned and passing).
      */
     private static List<EvaluationRecord> records(int from, int to) {
-        List<EvaluationRecord> out = new ArrayList<>();
-        for (int n = from; n < to; n++) {
-            EvaluationRecord r = Records.at(Records.record(n), Records.T0.minus(Duration.ofDays((n / 3) % 4))
-                    .plusSeconds(n));
-            boolean pass = n % 7 == 0 && r.policyDomain().isPresent();
-            EvaluationRecord.Spf spf = new EvaluationRecord.Spf(r.spf().domain(), r.spf().scope(),
-                    pass ? SpfResult.PASS : SpfResult.FAIL, pass ? AlignmentStatus.ALIGNED : AlignmentStatus.NOT_ALIGNED);
-            out.add(new EvaluationRecord(r.key(), r.time(), r.sourceIp(), r.headerFrom(), r.envelopeFrom(),
-                    r.envelopeTo(), r.policyDomain(), r.discoveryMode(), r.policyDomainRole(), r.published(),
-                    pass ? DmarcResult.PASS : r.result(), r.appliedPolicy(), r.disposition(), r.action(), r.overrides(),
-                    spf, List.of()));
-        }
-        return out;
+        return Records.decidedBySpf(from, to, n -> Records.T0.minus(Duration.ofDays((n / 3) % 4)).plusSeconds(n),
+                n -> n % 7 == 0);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -50,9 +50,12 @@ class InboundRollupTest {
     private Backend backend;
     private JdbcHistoryStore jdbc;
 
-    private InboundReportStore open(Backend backend) {
+    /** A store on this test's database, holding the reports of {@link #fill}. */
+    private InboundReportStore openFilled(Backend backend) {
         this.backend = backend;
-        return reopen();
+        InboundReportStore s = reopen();
+        fill(s);
+        return s;
     }
 
     /** A new store on this test's database. */
@@ -76,6 +79,17 @@ class InboundRollupTest {
         }
     }
 
+    /**
+     * Adds one-message records from {@code MAX_SOURCES + 10} sources (10.0.0.0 on) to {@code w}: more than the
+     * in-memory roll-up holds, so it is flushed mid-report.
+     */
+    private static void addManySources(InboundReportStore.ReportWriter w) {
+        for (int i = 0; i < InboundRollup.MAX_SOURCES + 10; i++) {
+            w.add(record("10." + (i >> 16) + "." + ((i >> 8) & 255) + "." + (i & 255), 1, ReportDisposition.NONE,
+                    true, true));
+        }
+    }
+
     private void fill(InboundReportStore s) {
         Random random = new Random(12);
         storeRandom(s, random, "Google", "g1", "example.com", DAY1, 300, 40);
@@ -88,8 +102,7 @@ class InboundRollupTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Backend.class)
     void theRollupIsTheSumOfTheRecordsAndDuplicatesOrRefusedReportsChangeNothing(Backend backend) throws SQLException {
-        InboundReportStore s = open(backend);
-        fill(s);
+        InboundReportStore s = openFilled(backend);
         Snapshot first = snapshot();
         assertThat(first.source).isEqualTo(expectedFromRecords().source);
         assertThat(first.org).isEqualTo(expectedFromRecords().org);
@@ -101,10 +114,7 @@ class InboundRollupTest {
         // A report refused half way, after the roll-up was flushed mid-report (more sources than the in-memory cap).
         try (InboundReportStore.ReportWriter w = ((Begin.Started) s.begin(report("Big", "b1", "example.com", DAY1)))
                 .writer()) {
-            for (int i = 0; i < InboundRollup.MAX_SOURCES + 10; i++) {
-                w.add(record("10." + (i >> 16) + "." + ((i >> 8) & 255) + "." + (i & 255), 1, ReportDisposition.NONE,
-                        true, true));
-            }
+            addManySources(w);
             assertThatThrownBy(() -> w.add(record("192.0.2.1", Long.MAX_VALUE, ReportDisposition.NONE, true, true)))
                     .isInstanceOf(ArithmeticException.class);
         }
@@ -113,10 +123,7 @@ class InboundRollupTest {
         // The same report stored whole this time: its many sources, flushed in steps, all counted.
         try (InboundReportStore.ReportWriter w = ((Begin.Started) s.begin(report("Big", "b1", "example.com", DAY1)))
                 .writer()) {
-            for (int i = 0; i < InboundRollup.MAX_SOURCES + 10; i++) {
-                w.add(record("10." + (i >> 16) + "." + ((i >> 8) & 255) + "." + (i & 255), 1, ReportDisposition.NONE,
-                        true, true));
-            }
+            addManySources(w);
             w.commit(Optional.empty());
         }
         Snapshot after = snapshot();
@@ -128,8 +135,7 @@ class InboundRollupTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Backend.class)
     void theMigrationBackfillsTheReportsStoredBeforeIt(Backend backend) throws Exception {
-        InboundReportStore s = open(backend);
-        fill(s);
+        InboundReportStore s = openFilled(backend);
         Snapshot written = snapshot();
         stores.closeNow(jdbc);
         Backend.TestDatabase db = stores.database(backend, tmp);
@@ -154,8 +160,7 @@ class InboundRollupTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Backend.class)
     void retentionDeletesWholeOldDaysOnlyInBatches(Backend backend) throws SQLException {
-        InboundReportStore s = open(backend);
-        fill(s);
+        InboundReportStore s = openFilled(backend);
         byte[] bad = "<feedback>".getBytes(StandardCharsets.US_ASCII);
         assertThat(s.reject(InboundOrigin.file("old.xml"), "old", bad, DAY1)).isTrue();
         assertThat(s.reject(InboundOrigin.file("new.xml"), "new", "<x>".getBytes(StandardCharsets.US_ASCII), DAY3))
@@ -234,8 +239,7 @@ class InboundRollupTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Backend.class)
     void theRankingIsTheRecordsSumsPerSourceBiggestFirst(Backend backend) throws SQLException {
-        InboundReportStore s = open(backend);
-        fill(s);
+        InboundReportStore s = openFilled(backend);
         TreeMap<String, List<Long>> perDaySource = expectedFromRecords().source;
         for (TimeRange range : List.of(TimeRange.all(), new TimeRange(DAY2, DAY3), new TimeRange(DAY1, DAY3),
                 new TimeRange(DAY3, DAY3.plusSeconds(86_400)))) {

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.IntFunction;
+import java.util.function.IntPredicate;
 
 import org.jamesdmarc.auth.DkimResult;
 import org.jamesdmarc.auth.SpfResult;
@@ -87,6 +89,28 @@ public final class Records {
             list.add(record(n));
         }
         return list;
+    }
+
+    /**
+     * Records {@code from} (inclusive) to {@code to} (exclusive), record n evaluated at {@code time(n)} and decided by
+     * SPF alone (no DKIM signature): where {@code passes(n)} holds and it has a policy domain it passes DMARC with SPF
+     * passing and aligned; every other one fails SPF, not aligned, its DMARC result unchanged. The report counters'
+     * policy-evaluated results then agree with the stored DMARC result.
+     */
+    public static List<EvaluationRecord> decidedBySpf(int from, int to, IntFunction<Instant> time,
+                                                      IntPredicate passes) {
+        List<EvaluationRecord> out = new ArrayList<>();
+        for (int n = from; n < to; n++) {
+            EvaluationRecord r = at(record(n), time.apply(n));
+            boolean pass = passes.test(n) && r.policyDomain().isPresent();
+            EvaluationRecord.Spf spf = new EvaluationRecord.Spf(r.spf().domain(), r.spf().scope(),
+                    pass ? SpfResult.PASS : SpfResult.FAIL, pass ? AlignmentStatus.ALIGNED : AlignmentStatus.NOT_ALIGNED);
+            out.add(new EvaluationRecord(r.key(), r.time(), r.sourceIp(), r.headerFrom(), r.envelopeFrom(),
+                    r.envelopeTo(), r.policyDomain(), r.discoveryMode(), r.policyDomainRole(), r.published(),
+                    pass ? DmarcResult.PASS : r.result(), r.appliedPolicy(), r.disposition(), r.action(), r.overrides(),
+                    spf, List.of()));
+        }
+        return out;
     }
 
     private static InetAddress address(String literal) {

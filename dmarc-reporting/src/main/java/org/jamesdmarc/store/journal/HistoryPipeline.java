@@ -228,8 +228,11 @@ public final class HistoryPipeline<T> implements AutoCloseable {
     private long lastAckNanos;
     /** When a writer last took a batch from memory (kept or queued), for {@link #GATHER_MILLIS}. */
     private long lastBatchNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
-    /** A writer waits to gather a fuller batch: offers need not wake it for every entry. */
-    private boolean gathering;
+    /**
+     * Writers waiting to gather a fuller batch (an exact count: several may, and one leaving does not clear the
+     * others'): while any does, offers need not wake a writer for every entry.
+     */
+    private int gatheringWriters;
     /** Bumped when the cursor is reset after a failure: tickets of an older generation are ignored. */
     private long generation;
 
@@ -335,7 +338,7 @@ public final class HistoryPipeline<T> implements AutoCloseable {
         try {
             if (!stopping && queue.size() < settings.queueCapacity()) {
                 queue.addLast(entry);
-                if (!gathering || gathered()) {
+                if (gatheringWriters == 0 || gathered()) {
                     work.signal(); // a gathering writer wakes by itself, unless its batch is full now
                 }
                 inQueue = true;
@@ -563,11 +566,11 @@ public final class HistoryPipeline<T> implements AutoCloseable {
                 }
                 if (busy == 0 && gatherLeft > 0 && !lingered && (!kept.isEmpty() || !queue.isEmpty()) && !gathered()) {
                     // A partial batch soon after the last one: gather more first (GATHER_MILLIS).
-                    gathering = true;
+                    gatheringWriters++;
                     try {
                         work.awaitNanos(gatherLeft);
                     } finally {
-                        gathering = false;
+                        gatheringWriters--;
                     }
                     continue;
                 }
@@ -993,7 +996,7 @@ public final class HistoryPipeline<T> implements AutoCloseable {
                 }
                 readPosition = last;
             }
-            if (!gathering || gathered() || readPosition.compareTo(knownEnd) < 0) {
+            if (gatheringWriters == 0 || gathered() || readPosition.compareTo(knownEnd) < 0) {
                 work.signal(); // a gathering writer wakes by itself, unless there is a full batch or journal to read
             }
         } finally {

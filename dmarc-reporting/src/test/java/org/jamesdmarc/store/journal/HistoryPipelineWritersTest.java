@@ -108,6 +108,60 @@ class HistoryPipelineWritersTest {
     }
 
     @Test
+    void aWriterStillGatheringIsNotWokenForEachEntryWhenTheOtherStopsGathering() throws Exception {
+        // Both writers gather (the first batch just written, one entry queued); the next entries fill a batch and
+        // one writer leaves with it (held in the sink). The other still gathers: a lone entry offered now must not
+        // wake it (it would write that entry alone after LINGER_MILLIS), so the next ten go in one full batch.
+        // Whether both writers gather at all is up to the threads' timing (within GATHER_MILLIS): a few attempts.
+        List<List<String>> batches = List.of();
+        for (int attempt = 0; attempt < 5 && !batches.contains(items(11, 21)); attempt++) {
+            batches = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<List<String>> written = batches;
+            CountDownLatch firstIn = new CountDownLatch(1);
+            CountDownLatch fullIn = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch releaseFull = new CountDownLatch(1);
+            TestSink store = new TestSink();
+            BatchSink<String> sink = batch -> {
+                written.add(List.copyOf(batch));
+                if (batch.contains("entry-0")) {
+                    firstIn.countDown();
+                    release.await(GUARD_SECONDS, TimeUnit.SECONDS);
+                } else if (batch.equals(items(1, 11))) {
+                    fullIn.countDown();
+                    releaseFull.await(GUARD_SECONDS, TimeUnit.SECONDS);
+                }
+                store.write(batch);
+            };
+            HistoryPipeline<String> pipeline = HistoryPipeline.start(Journal.open(
+                    java.nio.file.Files.createTempDirectory(dir, "attempt"), MB), sink, CODEC, settings(1000, 10, 2),
+                    HistoryListener.NONE);
+            try {
+                pipeline.offer("entry-0"); // no batch for a day: written at once
+                assertThat(firstIn.await(GUARD_SECONDS, TimeUnit.SECONDS)).isTrue();
+                pipeline.offer("entry-1"); // the other writer waits for the busy one
+                release.countDown(); // both free again soon after a batch, one entry queued: both gather
+                Thread.sleep(5);
+                items(2, 11).forEach(pipeline::offer); // a full batch: one writer takes it and stays in the sink
+                if (!fullIn.await(1, TimeUnit.SECONDS)) {
+                    continue; // entry-1 was written alone: the writers did not both gather
+                }
+                pipeline.offer("entry-11");
+                Thread.sleep(2 * HistoryPipeline.LINGER_MILLIS);
+                items(12, 21).forEach(pipeline::offer);
+                releaseFull.countDown();
+                store.awaitStored(21);
+            } finally {
+                release.countDown();
+                releaseFull.countDown();
+                pipeline.close();
+            }
+            assertThat(store.stored()).containsExactlyInAnyOrderElementsOf(items(0, 21));
+        }
+        assertThat(batches).as("batches written").contains(items(11, 21));
+    }
+
+    @Test
     void manyMailThreadsAndFourWritersWhileTheSinkFlapsLoseNothingAndDuplicateNothing() throws Exception {
         TestSink store = new TestSink();
         AtomicLong writes = new AtomicLong();
