@@ -28,6 +28,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -106,6 +107,49 @@ public class WholeEvaluationBenchmark {
     @Benchmark
     public CheckOutcome signedAlignedPass() {
         return checker.check(aligned);
+    }
+
+    /**
+     * {@link #signedAlignedPass} as inside James (issue 9): the check's code and data no longer in the CPU's caches,
+     * as after the SMTP session, the mailbox and the other threads James ran since the last message, and a fresh
+     * {@link MessageContext} per message (its header section is parsed per context). Before each call (not timed)
+     * {@link ColdCaches} writes to {@code evictMegabytes} of memory. In James the hook's check costs 3-4 times a
+     * warm loop's (per phase: every part of it, not one); this is the figure to make smaller. See
+     * bench/james-throughput/README.md, "Results (2026-12-02, branch perf9b ...)".
+     */
+    @Benchmark
+    public CheckOutcome signedAlignedPassCold(ColdCaches cold) {
+        return checker.check(new MessageContext(aligned.clientAddress(), aligned.helo(), aligned.mailFrom(),
+                aligned.authenticated(), aligned.message()));
+    }
+
+    /** Memory written before each {@link #signedAlignedPassCold} call, so that the check starts with cold caches. */
+    @State(Scope.Thread)
+    public static class ColdCaches {
+
+        /** Enough to reproduce the in-James cost on this machine (2 vCPUs of an AMD EPYC; 16 gave 1.7x, 64 4x). */
+        @Param({"64"})
+        public int evictMegabytes;
+
+        private long[] junk;
+        /** Read by nobody; keeps the JIT from dropping the walk. */
+        public long sink;
+
+        @Setup(Level.Trial)
+        public void allocate() {
+            junk = new long[evictMegabytes * 1024 * 1024 / Long.BYTES];
+        }
+
+        /** One write and one read per cache line of the whole array (JMH does not time this). */
+        @Setup(Level.Invocation)
+        public void evict() {
+            long s = sink;
+            for (int i = 0; i < junk.length; i += 8) {
+                junk[i] += i;
+                s += junk[i];
+            }
+            sink = s;
+        }
     }
 
     /**

@@ -74,10 +74,10 @@ final class CheckSetup<E extends Exception> {
     MeteredCheck start(CheckSettings settings, Function<MessageContext, CheckOutcome> injected, DmarcMetrics metrics)
             throws E {
         if (injected != null) {
-            return new MeteredCheck(injected, metrics);
+            return new MeteredCheck(injected, metrics, component);
         }
         try {
-            return new MeteredCheck(DmarcChecker.create(settings)::check, metrics);
+            return new MeteredCheck(DmarcChecker.create(settings)::check, metrics, component);
         } catch (RuntimeException e) {
             throw failure.create(component + " cannot start: " + e.getMessage(), e);
         }

@@ -268,6 +268,7 @@ public class DmarcCheck extends GenericMailet {
         FailureReportOffer.offer(failureReports, evaluated, checked, Optional.empty(), "mail " + mail.getName());
         CheckOutcome outcome = checked.outcome();
         writeHeaders(mail, outcome.forgedAuthResultsFields(), outcome.authenticationResults());
+        check.finish();
     }
 
     /** The SMTP hook evaluated the mail and stored its outcome: write the header from it. */

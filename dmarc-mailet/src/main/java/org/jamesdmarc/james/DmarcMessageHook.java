@@ -197,7 +197,9 @@ public class DmarcMessageHook implements JamesMessageHook {
         FailureReportOffer.offer(failureReports, evaluated, checked,
                 Optional.of(rejected ? ActionTaken.REJECTED_AT_SMTP : ActionTaken.DELIVERED),
                 "session " + session.getSessionID());
-        return decide(checked.outcome());
+        HookResult answer = decide(checked.outcome());
+        check.finish();
+        return answer;
     }
 
     /** Hands {@code record} to the sink; never lets the sink delay or fail the SMTP answer. */

@@ -48,10 +48,17 @@ final class MeteredCheck {
 
     private final Function<MessageContext, CheckOutcome> checker;
     private final DmarcMetrics metrics;
+    private final PhaseTimes phases;
 
     MeteredCheck(Function<MessageContext, CheckOutcome> checker, DmarcMetrics metrics) {
+        this(checker, metrics, "check");
+    }
+
+    /** {@code component} names the {@link PhaseTimes} lines (an opt-in diagnostic). */
+    MeteredCheck(Function<MessageContext, CheckOutcome> checker, DmarcMetrics metrics, String component) {
         this.checker = Objects.requireNonNull(checker, "checker");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.phases = new PhaseTimes(Objects.requireNonNull(component, "component"));
     }
 
     /**
@@ -60,11 +67,15 @@ final class MeteredCheck {
      * @throws Exception when reading the context or the checker failed (or gave no outcome); counted as an error
      */
     Checked run(ContextSource context) throws Exception {
+        phases.begin();
         TimeMetric timer = metrics.startTimer();
         try {
             MessageContext read = context.read();
+            phases.lap(PhaseTimes.Phase.READ);
             Instant time = Instant.now();
-            return new Checked(read, time, Objects.requireNonNull(checker.apply(read), "no outcome"));
+            Checked checked = new Checked(read, time, Objects.requireNonNull(checker.apply(read), "no outcome"));
+            phases.lap(PhaseTimes.Phase.CHECK);
+            return checked;
         } catch (Exception e) {
             metrics.countError();
             throw e;
@@ -85,7 +96,13 @@ final class MeteredCheck {
         Optional<EvaluationRecord> record = evaluationRecord(mail, checked, ActionTaken.DELIVERED);
         OutcomeSummary summary = DmarcAttributes.store(mail, checked.outcome(), record);
         metrics.count(checked.outcome(), summary);
+        phases.lap(PhaseTimes.Phase.STORE);
         return record;
+    }
+
+    /** The caller's work after {@link #store} on this mail is done (for the opt-in {@link PhaseTimes}). */
+    void finish() {
+        phases.end(PhaseTimes.Phase.AFTER);
     }
 
     /**
