@@ -405,7 +405,11 @@ public final class InboundReportStore {
 
     // ---------------------------------------------------------------- reads
 
-    /** Per policy domain (or only {@code domain}) and UTC day: the volume, by domain then day (the day roll-up). */
+    /**
+     * Per policy domain (or only {@code domain}) and UTC day: the volume, by domain then day (the day roll-up), over
+     * the same days as {@link #domains} (from the day that holds {@code range}'s start), so that a domain's days add
+     * up to its total.
+     */
     public List<DayVolume> volumeByDay(Optional<String> domain, TimeRange range) {
         return read(c -> {
             String sql = "SELECT policy_domain, day_start, messages, dmarc_pass, dkim_pass, spf_pass FROM "
@@ -414,7 +418,7 @@ public final class InboundReportStore {
             List<DayVolume> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 int i = bindDomain(ps, domain);
-                bindRange(ps, i, range);
+                bindRange(ps, i, dayRange(range));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(new DayVolume(rs.getString(1),

@@ -206,6 +206,15 @@ class InboundReportStoreTest {
                 new DayVolume("example.com", LocalDate.of(2026, 12, 1), new Volume(30, 30, 0, 30)),
                 new DayVolume("other.example", LocalDate.of(2026, 12, 1), new Volume(3, 3, 0, 3)));
 
+        // A window starting inside a day (as "the last 30 days" does): its days add up to the domain's totals.
+        TimeRange unaligned = new TimeRange(DAY1.plusSeconds(7200), DAY2.plusSeconds(43_200));
+        Volume total = s.domains(unaligned).stream().filter(d -> d.policyDomain().equals("example.com")).findFirst()
+                .orElseThrow().volume();
+        List<DayVolume> days = s.volumeByDay(Optional.of("example.com"), unaligned);
+        assertThat(days).hasSize(2);
+        assertThat(days.stream().mapToLong(d -> d.volume().messages()).sum()).isEqualTo(total.messages());
+        assertThat(days.stream().mapToLong(d -> d.volume().dmarcPass()).sum()).isEqualTo(total.dmarcPass());
+
         assertThat(s.domains(TimeRange.all())).containsExactly(
                 new DomainSummary("example.com", 3, 6, new Volume(211, 180, 150, 130)),
                 new DomainSummary("other.example", 1, 1, new Volume(3, 3, 0, 3)));
